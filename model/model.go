@@ -1,0 +1,230 @@
+// Package model holds policywatch's domain types: sources, documents and
+// their captures, tags, events and crawl runs. It does no I/O; every other
+// package imports it, and it imports none of them.
+package model
+
+import (
+	"net/http"
+	"time"
+)
+
+// DocKind says whether a document is a primary (official) source or news
+// coverage of one. Timelines list official evidence first.
+type DocKind string
+
+const (
+	KindOfficial DocKind = "official"
+	KindNews     DocKind = "news"
+)
+
+// Valid reports whether k is one of the known kinds.
+func (k DocKind) Valid() bool { return k == KindOfficial || k == KindNews }
+
+// Source kinds: how a source's documents are discovered.
+const (
+	SourceFeed            = "feed"
+	SourceSitemap         = "sitemap"
+	SourceSeed            = "seed"
+	SourceFederalRegister = "federalregister"
+)
+
+// Source is one place the crawler discovers documents from, as configured
+// in a topic file.
+type Source struct {
+	Name     string   // unique, stable id used in URLs and facets
+	Kind     string   // one of the Source* constants
+	URL      string   // feed, sitemap, seed page or API endpoint
+	DocKind  DocKind  // what the source publishes
+	Include  []string // regular expressions a document URL must match (any)
+	Exclude  []string // regular expressions that drop a URL (any)
+	Depth    int      // link depth for seed sources
+	Schedule string   // cron expression for scheduled crawls
+	Lang     string   // expected language when the page does not say
+	Charset  string   // forced charset when a site mislabels its pages
+}
+
+// Date provenance: where a published date was read from. Reliable dates
+// come from the page's own metadata; crawl time is a last resort and is
+// never used to place a document on a timeline.
+const (
+	DateFromJSONLD = "jsonld"
+	DateFromMeta   = "meta"
+	DateFromTime   = "time"
+	DateFromURL    = "url"
+	DateFromText   = "text"
+	DateFromFeed   = "feed"
+	DateFromAPI    = "api"
+	DateFromCrawl  = "crawl"
+)
+
+// ReliableDateSource reports whether a date read from src can be used to
+// place a document in time.
+func ReliableDateSource(src string) bool {
+	return src != "" && src != DateFromCrawl
+}
+
+// Document is one archived page: the newest extraction of its newest
+// capture, plus the tags given to it.
+type Document struct {
+	ID          int64
+	URL         string // normalized canonical URL; unique
+	Source      string // Source.Name
+	Kind        DocKind
+	Title       string
+	Byline      string
+	Text        string // plain text, paragraphs separated by "\n"
+	Lang        string // BCP 47-ish: "en", "zh-Hant", "zh-Hans"
+	Site        string // publisher name as the page gives it
+	DocNumber   string // e.g. Federal Register document number, press release number
+	Published   time.Time
+	DateSource  string // one of the DateFrom* constants; "" when unknown
+	Modified    time.Time
+	FetchedAt   time.Time // first capture
+	UpdatedAt   time.Time // newest capture that changed the content
+	ContentHash string    // SHA-256 hex of the normalized extracted text
+	Version     int       // number of the newest version
+	Withdrawn   bool      // the page now answers 404/410
+	Tags        []Tag
+}
+
+// HasReliableDate reports whether the document can be placed in time.
+func (d *Document) HasReliableDate() bool {
+	return !d.Published.IsZero() && ReliableDateSource(d.DateSource)
+}
+
+// Categories returns the document's category tags' values.
+func (d *Document) Categories() []string { return d.tagValues(TagCategory) }
+
+// Actors returns the document's actor tags' values.
+func (d *Document) Actors() []string { return d.tagValues(TagActor) }
+
+func (d *Document) tagValues(typ string) []string {
+	var out []string
+	for _, t := range d.Tags {
+		if t.Type == typ {
+			out = append(out, t.Value)
+		}
+	}
+	return out
+}
+
+// Capture is one fetch of a page as it came off the wire: the evidence a
+// citation rests on.
+type Capture struct {
+	ID          int64
+	DocumentID  int64
+	Version     int // document version this capture produced or confirmed
+	FetchedAt   time.Time
+	RequestURL  string
+	FinalURL    string
+	Status      int
+	Header      http.Header
+	Body        []byte // raw bytes as received (the store compresses them)
+	BodySHA256  string // hex SHA-256 of Body
+	ContentHash string // hex SHA-256 of the normalized extracted text
+}
+
+// Tag types.
+const (
+	TagCategory = "category"
+	TagActor    = "actor"
+)
+
+// Tag is one category or actor given to a document, with the evidence
+// that made the tagger give it.
+type Tag struct {
+	Type    string  // TagCategory or TagActor
+	Value   string  // category or actor id from the taxonomy
+	Score   float64 // rule strength; higher is surer
+	Matches []Match // why the tag was given
+}
+
+// Match is one phrase found in a document.
+type Match struct {
+	Phrase string `json:"phrase"`
+	Field  string `json:"field"`  // "title" or "text"
+	Offset int    `json:"offset"` // byte offset in that field
+	Rule   string `json:"rule,omitempty"`
+}
+
+// Date kinds of an event.
+const (
+	DateAnnounced = "announced"
+	DatePublished = "published"
+	DateEffective = "effective"
+	DateAmended   = "amended"
+	DateRevoked   = "revoked"
+)
+
+// EventDate is one dated fact about an event with its provenance.
+type EventDate struct {
+	Kind       string    `json:"kind"` // one of the Date* constants
+	Date       time.Time `json:"date"`
+	DocumentID int64     `json:"document_id"`
+	Passage    string    `json:"passage,omitempty"`
+	Confidence float64   `json:"confidence"` // 0..1
+}
+
+// Event is one measure or action by one actor, with the documents that
+// evidence it.
+type Event struct {
+	ID         int64
+	Key        string // stable across re-clustering: actor/category/date
+	Title      string
+	Category   string
+	Actors     []string // issuer first
+	Target     string
+	Instrument string
+	Date       time.Time // announced date, the timeline's default placement
+	Dates      []EventDate
+	NewsOnly   bool // no official document backs the event
+	Documents  []EventDocument
+	Confirmed  bool
+	Hidden     bool
+	UpdatedAt  time.Time
+}
+
+// EventDocument is one piece of evidence for an event.
+type EventDocument struct {
+	DocumentID int64
+	Title      string
+	URL        string
+	Source     string
+	Kind       DocKind
+	Published  time.Time
+	Passage    string // the sentence that supports the event
+	Primary    bool   // the official statement the event is dated and titled by
+}
+
+// CrawlRun is one execution of the crawler with its counts.
+type CrawlRun struct {
+	ID         int64
+	StartedAt  time.Time
+	FinishedAt time.Time // zero while running or after a crash
+	Sources    []string
+	Fetched    int
+	Stored     int // new documents
+	Updated    int // new versions of known documents
+	Unchanged  int
+	Skipped    int // off-topic, duplicates, filtered
+	Failed     int
+	Errors     []CrawlError
+}
+
+// CrawlError is one URL that could not be fetched or stored.
+type CrawlError struct {
+	URL    string    `json:"url"`
+	Source string    `json:"source,omitempty"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+// SaveOutcome says what storing a capture did.
+type SaveOutcome string
+
+const (
+	OutcomeStored    SaveOutcome = "stored"    // a new document
+	OutcomeUpdated   SaveOutcome = "updated"   // a new version of a known document
+	OutcomeUnchanged SaveOutcome = "unchanged" // same content as the newest version
+	OutcomeDuplicate SaveOutcome = "duplicate" // same content already stored under another URL
+)
