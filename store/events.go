@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"policywatch/model"
+)
+
+// EventFilter narrows an event listing. Zero fields do not filter.
+type EventFilter struct {
+	Category string
+	Actor    string
+	From, To time.Time // inclusive days
+	// IncludeHidden also returns events an editor hid.
+	IncludeHidden bool
+}
+
+// ReplaceEvents stores the result of a clustering pass. Events are matched
+// by key, so an event keeps its id (and permalink) when clustering finds it
+// again; events that clustering no longer finds are removed unless an
+// editor confirmed them.
+func (db *DB) ReplaceEvents(ctx context.Context, events []model.Event) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("replace events: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE events SET stale = 1`); err != nil {
+		return fmt.Errorf("replace events: %w", err)
+	}
+	now := formatTime(db.Now())
+	for i := range events {
+		if err := upsertEvent(ctx, tx, &events[i], now); err != nil {
+			return fmt.Errorf("replace events: event %s: %w", events[i].Key, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM events WHERE stale = 1 AND confirmed = 0`); err != nil {
+		return fmt.Errorf("replace events: drop stale: %w", err)
+	}
+	return tx.Commit()
+}
+
+func upsertEvent(ctx context.Context, tx *sql.Tx, e *model.Event, now string) error {
+	actors, _ := json.Marshal(e.Actors)
+	dates, err := json.Marshal(e.Dates)
+	if err != nil {
+		return err
+	}
+	err = tx.QueryRowContext(ctx, `INSERT INTO events (key, title, category, actors, target, instrument, date, dates,
+		news_only, stale, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+		ON CONFLICT (key) DO UPDATE SET title = excluded.title, category = excluded.category,
+		actors = excluded.actors, target = excluded.target, instrument = excluded.instrument,
+		date = excluded.date, dates = excluded.dates, news_only = excluded.news_only, stale = 0,
+		updated_at = CASE WHEN events.title = excluded.title AND events.date = excluded.date
+			AND events.dates = excluded.dates THEN events.updated_at ELSE excluded.updated_at END
+		RETURNING id`,
+		e.Key, e.Title, e.Category, string(actors), e.Target, e.Instrument, e.Date.Format(time.DateOnly),
+		string(dates), e.NewsOnly, now).Scan(&e.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM event_documents WHERE event_id = ?`, e.ID); err != nil {
+		return err
+	}
+	for i, d := range e.Documents {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO event_documents (event_id, document_id, position, passage,
+			is_primary) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, e.ID, d.DocumentID, i, d.Passage, d.Primary); err != nil {
+			return fmt.Errorf("document %d: %w", d.DocumentID, err)
+		}
+	}
+	return nil
+}
+
+// Events lists events by date, with their documents.
+func (db *DB) Events(ctx context.Context, f EventFilter) ([]model.Event, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if !f.IncludeHidden {
+		where = append(where, "hidden = 0")
+	}
+	if f.Category != "" {
+		where = append(where, "category = ?")
+		args = append(args, f.Category)
+	}
+	if f.Actor != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM json_each(events.actors) WHERE value = ?)")
+		args = append(args, f.Actor)
+	}
+	if !f.From.IsZero() {
+		where = append(where, "date >= ?")
+		args = append(args, f.From.Format(time.DateOnly))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "date <= ?")
+		args = append(args, f.To.Format(time.DateOnly))
+	}
+	q := `SELECT ` + eventColumns + ` FROM events`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY date, id"
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	var out []model.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list events: %w", err)
+		}
+		out = append(out, *e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	for i := range out {
+		if out[i].Documents, err = db.eventDocuments(ctx, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Event returns one event with its documents.
+func (db *DB) Event(ctx context.Context, id int64) (*model.Event, error) {
+	e, err := scanEvent(db.read.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("event %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("event %d: %w", id, err)
+	}
+	if e.Documents, err = db.eventDocuments(ctx, id); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+const eventColumns = `id, key, title, category, actors, target, instrument, date, dates, news_only, confirmed,
+	hidden, updated_at`
+
+func scanEvent(s scanner) (*model.Event, error) {
+	var (
+		e                            model.Event
+		actors, date, dates, updated string
+	)
+	if err := s.Scan(&e.ID, &e.Key, &e.Title, &e.Category, &actors, &e.Target, &e.Instrument, &date, &dates,
+		&e.NewsOnly, &e.Confirmed, &e.Hidden, &updated); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(actors), &e.Actors); err != nil {
+		return nil, fmt.Errorf("event %d actors: %w", e.ID, err)
+	}
+	if err := json.Unmarshal([]byte(dates), &e.Dates); err != nil {
+		return nil, fmt.Errorf("event %d dates: %w", e.ID, err)
+	}
+	e.Date, _ = time.Parse(time.DateOnly, date)
+	e.UpdatedAt = parseTime(updated)
+	return &e, nil
+}
+
+func (db *DB) eventDocuments(ctx context.Context, eventID int64) ([]model.EventDocument, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT d.id, d.title, d.url, d.source, d.kind, d.published,
+		ed.passage, ed.is_primary FROM event_documents ed JOIN documents d ON d.id = ed.document_id
+		WHERE ed.event_id = ? ORDER BY ed.position`, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("documents of event %d: %w", eventID, err)
+	}
+	defer rows.Close()
+	var out []model.EventDocument
+	for rows.Next() {
+		var (
+			d               model.EventDocument
+			kind, published string
+		)
+		if err := rows.Scan(&d.DocumentID, &d.Title, &d.URL, &d.Source, &kind, &published, &d.Passage,
+			&d.Primary); err != nil {
+			return nil, fmt.Errorf("documents of event %d: %w", eventID, err)
+		}
+		d.Kind = model.DocKind(kind)
+		d.Published = parseTime(published)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

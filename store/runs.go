@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"policywatch/model"
+)
+
+// StartRun records the start of a crawl run.
+func (db *DB) StartRun(ctx context.Context, sources []string) (*model.CrawlRun, error) {
+	run := &model.CrawlRun{StartedAt: db.Now(), Sources: sources}
+	names, _ := json.Marshal(sources)
+	res, err := db.write.ExecContext(ctx, `INSERT INTO crawl_runs (started_at, sources) VALUES (?, ?)`,
+		formatTime(run.StartedAt), string(names))
+	if err != nil {
+		return nil, fmt.Errorf("start crawl run: %w", err)
+	}
+	if run.ID, err = res.LastInsertId(); err != nil {
+		return nil, fmt.Errorf("start crawl run: %w", err)
+	}
+	return run, nil
+}
+
+// RecordError records one URL that failed in a run. It is written at once,
+// not at the end of the run, so a crash keeps the failures seen so far.
+func (db *DB) RecordError(ctx context.Context, runID int64, e model.CrawlError) error {
+	if e.At.IsZero() {
+		e.At = db.Now()
+	}
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO crawl_errors (run_id, url, source, reason, at)
+		VALUES (?, ?, ?, ?, ?)`, runID, e.URL, e.Source, e.Reason, formatTime(e.At)); err != nil {
+		return fmt.Errorf("record crawl error for %s: %w", e.URL, err)
+	}
+	return nil
+}
+
+// FinishRun records a run's counts and end time.
+func (db *DB) FinishRun(ctx context.Context, r *model.CrawlRun) error {
+	if r.FinishedAt.IsZero() {
+		r.FinishedAt = db.Now()
+	}
+	if _, err := db.write.ExecContext(ctx, `UPDATE crawl_runs SET finished_at = ?, fetched = ?, stored = ?,
+		updated = ?, unchanged = ?, skipped = ?, failed = ? WHERE id = ?`,
+		formatTime(r.FinishedAt), r.Fetched, r.Stored, r.Updated, r.Unchanged, r.Skipped, r.Failed, r.ID); err != nil {
+		return fmt.Errorf("finish crawl run %d: %w", r.ID, err)
+	}
+	return nil
+}
+
+// Runs lists the newest crawl runs with their errors.
+func (db *DB) Runs(ctx context.Context, limit int) ([]model.CrawlRun, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM crawl_runs ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list crawl runs: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := make([]model.CrawlRun, 0, len(ids))
+	for _, id := range ids {
+		r, err := db.Run(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
+	}
+	return out, nil
+}
+
+// Run returns one crawl run with its errors.
+func (db *DB) Run(ctx context.Context, id int64) (*model.CrawlRun, error) {
+	var (
+		r                          model.CrawlRun
+		started, finished, sources string
+	)
+	err := db.read.QueryRowContext(ctx, `SELECT id, started_at, finished_at, sources, fetched, stored, updated,
+		unchanged, skipped, failed FROM crawl_runs WHERE id = ?`, id).Scan(&r.ID, &started, &finished, &sources,
+		&r.Fetched, &r.Stored, &r.Updated, &r.Unchanged, &r.Skipped, &r.Failed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("crawl run %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("crawl run %d: %w", id, err)
+	}
+	r.StartedAt, r.FinishedAt = parseTime(started), parseTime(finished)
+	_ = json.Unmarshal([]byte(sources), &r.Sources)
+	rows, err := db.read.QueryContext(ctx, `SELECT url, source, reason, at FROM crawl_errors WHERE run_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("crawl run %d errors: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			e  model.CrawlError
+			at string
+		)
+		if err := rows.Scan(&e.URL, &e.Source, &e.Reason, &at); err != nil {
+			return nil, err
+		}
+		e.At = parseTime(at)
+		r.Errors = append(r.Errors, e)
+	}
+	return &r, rows.Err()
+}
+
+// SyncSources records the configured sources.
+func (db *DB) SyncSources(ctx context.Context, srcs []model.Source) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sync sources: %w", err)
+	}
+	defer tx.Rollback()
+	now := formatTime(db.Now())
+	for _, s := range srcs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sources (name, kind, url, doc_kind, schedule, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, url = excluded.url,
+			doc_kind = excluded.doc_kind, schedule = excluded.schedule, updated_at = excluded.updated_at`,
+			s.Name, s.Kind, s.URL, string(s.DocKind), s.Schedule, now); err != nil {
+			return fmt.Errorf("sync source %s: %w", s.Name, err)
+		}
+	}
+	return tx.Commit()
+}
