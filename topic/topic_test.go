@@ -1,0 +1,115 @@
+package topic
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"policywatch/topics"
+)
+
+const valid = `topic:
+  name: Test topic
+  query: '"hong kong" OR 香港'
+crawler:
+  user_agent: "test/1 (+mailto:t@example.org)"
+  delay: 100ms
+  max_body: 2MB
+sources:
+  - name: state
+    kind: feed
+    doc_kind: official
+    url: https://example.org/feed.xml
+  - name: outlet
+    kind: seed
+    doc_kind: news
+    url: https://news.example.org/
+    include: ['^https://news\.example\.org/world/']
+    depth: 2
+`
+
+func TestParseValid(t *testing.T) {
+	tp, err := Parse([]byte(valid), "t.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tp.Crawler.MaxBody != 2<<20 || tp.Crawler.Delay.Milliseconds() != 100 || tp.Crawler.Parallelism != 2 {
+		t.Errorf("crawler settings = %+v", tp.Crawler)
+	}
+	if len(tp.Sources) != 2 || tp.Sources[1].Depth != 2 || tp.Sources[0].Schedule != "@hourly" || tp.Sources[1].Schedule != "@daily" {
+		t.Errorf("sources = %+v", tp.Sources)
+	}
+	if tp.Taxonomy != "builtin:hk-nsl" {
+		t.Errorf("default taxonomy = %q", tp.Taxonomy)
+	}
+}
+
+func TestShippedTopicIsValid(t *testing.T) {
+	data, err := fs.ReadFile(topics.FS, topics.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, err := Parse(data, topics.Default)
+	if err != nil {
+		t.Fatalf("shipped topic config does not validate: %v", err)
+	}
+	if len(tp.Sources) < 12 {
+		t.Errorf("shipped topic lists %d sources, want the topic's official and news sources", len(tp.Sources))
+	}
+}
+
+func TestParseErrorsNameFileLineAndField(t *testing.T) {
+	tests := []struct {
+		name    string
+		edit    func(string) string
+		line    int
+		field   string
+		message string
+	}{
+		{"unknown source kind", func(s string) string { return strings.Replace(s, "kind: feed", "kind: fed", 1) },
+			10, "sources[0].kind", `unknown kind "fed"`},
+		{"bad doc kind", func(s string) string { return strings.Replace(s, "doc_kind: news", "doc_kind: blog", 1) },
+			15, "sources[1].doc_kind", `unknown doc_kind "blog"`},
+		{"not a URL", func(s string) string { return strings.Replace(s, "https://example.org/feed.xml", "example.org", 1) },
+			12, "sources[0].url", "not an http(s) URL"},
+		{"bad pattern", func(s string) string { return strings.Replace(s, `world/']`, `world/(']`, 1) },
+			17, "sources[1].include[0]", "invalid pattern"},
+		{"missing user agent", func(s string) string { return strings.Replace(s, `  user_agent: "test/1 (+mailto:t@example.org)"`+"\n", "", 1) },
+			4, "crawler.user_agent", "is required"},
+		{"bad delay", func(s string) string { return strings.Replace(s, "delay: 100ms", "delay: soon", 1) },
+			6, "crawler.delay", "invalid duration"},
+		{"misspelt field", func(s string) string { return strings.Replace(s, "depth: 2", "dept: 2", 1) },
+			18, "", "field dept not found"},
+		{"broken YAML", func(s string) string { return strings.Replace(s, "  - name: outlet", "  - name: [outlet", 1) },
+			0, "", ""},
+		{"bad relevance query", func(s string) string { return strings.Replace(s, `'"hong kong" OR 香港'`, `'("hong kong"'`, 1) },
+			3, "topic.query", "invalid query"},
+		{"duplicate source", func(s string) string { return strings.Replace(s, "name: outlet", "name: state", 1) },
+			13, "sources[1].name", "duplicate source name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.edit(valid)), "topics/mine.yaml")
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error = %v, want *topic.Error", err)
+			}
+			if e.File != "topics/mine.yaml" {
+				t.Errorf("file = %q", e.File)
+			}
+			if tt.line != 0 && e.Line != tt.line {
+				t.Errorf("line = %d, want %d (%v)", e.Line, tt.line, err)
+			}
+			if tt.line == 0 && e.Line == 0 {
+				t.Errorf("no line in %v", err)
+			}
+			if e.Field != tt.field {
+				t.Errorf("field = %q, want %q", e.Field, tt.field)
+			}
+			if !strings.Contains(e.Error(), tt.message) {
+				t.Errorf("message %q does not say %q", e.Error(), tt.message)
+			}
+		})
+	}
+}
