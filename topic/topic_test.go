@@ -75,7 +75,9 @@ func TestParseErrorsNameFileLineAndField(t *testing.T) {
 			12, "sources[0].url", "not an http(s) URL"},
 		{"bad pattern", func(s string) string { return strings.Replace(s, `world/']`, `world/(']`, 1) },
 			17, "sources[1].include[0]", "invalid pattern"},
-		{"missing user agent", func(s string) string { return strings.Replace(s, `  user_agent: "test/1 (+mailto:t@example.org)"`+"\n", "", 1) },
+		{"missing user agent", func(s string) string {
+			return strings.Replace(s, `  user_agent: "test/1 (+mailto:t@example.org)"`+"\n", "", 1)
+		},
 			4, "crawler.user_agent", "is required"},
 		{"bad delay", func(s string) string { return strings.Replace(s, "delay: 100ms", "delay: soon", 1) },
 			6, "crawler.delay", "invalid duration"},
