@@ -1,0 +1,155 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+var (
+	bylineClass    = regexp.MustCompile(`byline|author|writtenby|p-author|dateline|contributor`)
+	bylineNegClass = regexp.MustCompile(`comment|avatar|related|bio|about|footer|widget|share|social|image|photo|img|pic|-box|hidden|label`)
+	// bylinePrefix is a leading "By", "Written by", "Posted by", "Von", "Par"...
+	bylinePrefix = regexp.MustCompile(`(?i)^\s*(?:(?:written|posted|reported|story|text|words|published|article)\s+)?(?:by|von|par|por|door|di|av)\s*[:\-]?\s+`)
+	// jobTitle ends a name: "Jane Doe, Senior Correspondent".
+	jobTitle = regexp.MustCompile(`(?i)\b(?:staff|senior|chief|correspondent|editor|reporter|writer|contributor|columnist|analyst|producer|journalist|bureau|director|professor|fellow|officer|secretary|minister|spokesperson|press office|news desk)\b`)
+	// bylineDate finds a date or time appended to a byline.
+	bylineDate = regexp.MustCompile(`(?i)(?:\b(?:updated|published|posted|on)\b\s*:?\s*)?(?:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:\b\d{1,2}(?:st|nd|rd|th)?\s+)?\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}.*$|\b\d{4}-\d{2}-\d{2}.*$|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}.*$|\b\d{1,2}:\d{2}.*$`)
+)
+
+// byline finds the author names: JSON-LD author, then author meta tags,
+// then marked-up byline elements. The result has no "By", no dates and no
+// job titles; several authors are joined with ", ".
+func (p *page) byline(fromTraf string) string {
+	for _, o := range p.ldArticles() {
+		if names := ldAuthors(o["author"]); len(names) > 0 {
+			if s := joinNames(names); s != "" {
+				return s
+			}
+		}
+	}
+	for _, k := range []string{"author", "dc.creator", "dc:creator", "dcterms.creator", "article:author", "parsely-author", "sailthru.author", "byl", "cxenseparse:author"} {
+		var names []string
+		for _, v := range p.meta[k] {
+			if strings.HasPrefix(v, "http") || strings.Contains(v, "/") {
+				continue // article:author is often a profile URL
+			}
+			names = append(names, v)
+		}
+		if s := joinNames(names); s != "" {
+			return s
+		}
+	}
+	if s := joinNames(dedup(p.authorRel)); s != "" {
+		return s
+	}
+	for _, a := range p.authors {
+		if s := cleanByline(a); s != "" {
+			return s
+		}
+	}
+	return cleanByline(fromTraf)
+}
+
+func ldAuthors(v any) []string {
+	var out []string
+	switch t := v.(type) {
+	case string:
+		out = append(out, t)
+	case []any:
+		for _, e := range t {
+			out = append(out, ldAuthors(e)...)
+		}
+	case map[string]any:
+		if s := ldString(t["name"]); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func joinNames(names []string) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range names {
+		for i, part := range splitAuthors(n) {
+			if i > 0 && jobTitle.MatchString(part) {
+				continue // "Jane Doe, Diplomatic Correspondent"
+			}
+			c := cleanByline(part)
+			if c == "" || seen[strings.ToLower(c)] {
+				continue
+			}
+			seen[strings.ToLower(c)] = true
+			out = append(out, c)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// splitAuthors splits "A, B and C" into names, but leaves "Doe, Jane"
+// style single names alone when there is no "and".
+func splitAuthors(s string) []string {
+	s = normSpace(s)
+	s = strings.ReplaceAll(s, " & ", " and ")
+	parts := strings.Split(s, " and ")
+	var out []string
+	for _, p := range parts {
+		for _, q := range strings.Split(p, ";") {
+			out = append(out, strings.Split(q, ", ")...)
+		}
+	}
+	return out
+}
+
+// cleanByline strips "By", trailing dates, job titles and pipes from one
+// name; it returns "" for strings that do not look like a name.
+func cleanByline(s string) string {
+	s = normSpace(html2text(s))
+	if s == "" {
+		return ""
+	}
+	s = bylinePrefix.ReplaceAllString(s, "")
+	if i := strings.IndexAny(s, "|\n•·"); i > 0 {
+		s = s[:i]
+	}
+	s = bylineDate.ReplaceAllString(s, "")
+	if loc := jobTitle.FindStringIndex(s); loc != nil {
+		// Keep what precedes the title, without the joining comma/dash.
+		if loc[0] == 0 {
+			return ""
+		}
+		s = s[:loc[0]]
+	}
+	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' })
+	s = strings.TrimSpace(s)
+	if s == "" || len([]rune(s)) > 80 || wordCount(s) > 8 {
+		return ""
+	}
+	if strings.Contains(strings.ToLower(s), "http") || strings.Contains(s, "@") && !strings.Contains(s, " ") {
+		return ""
+	}
+	hasLetter := false
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			hasLetter = true
+			break
+		}
+	}
+	if !hasLetter {
+		return ""
+	}
+	return s
+}
+
+func dedup(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

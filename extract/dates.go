@@ -1,0 +1,247 @@
+package extract
+
+import (
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/markusmobius/go-htmldate"
+
+	"policywatch/model"
+)
+
+// Meta keys that name the original publication date, most specific first.
+var publishedMetaKeys = []string{
+	"article:published_time", "og:article:published_time", "og:published_time", "datepublished",
+	"article.published", "published_time", "publication_date", "publish_date", "publish-date", "publishdate",
+	"pubdate", "dc.date.issued", "dcterms.issued", "dc.date.created", "dcterms.created", "citation_publication_date",
+	"citation_date", "parsely-pub-date", "sailthru.date", "originalpublicationdate", "article:post_date",
+	"date", "dc.date", "dcterms.date", "displaydate", "datecreated", "created", "release_date", "og:pubdate",
+	"cxenseparse:recs:publishtime", "article_date_original", "dc.date.available",
+}
+
+var modifiedMetaKeys = []string{
+	"article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "dc.date.modified",
+	"last-modified", "lastmod", "article.updated", "modified_time", "revised", "updated",
+}
+
+// published picks the publication date. Metadata that names the original
+// publication (JSON-LD datePublished, article:published_time) wins over
+// <time> elements; htmldate's search of the page (which prefers original
+// over updated dates) comes next, then a date in the URL.
+func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) {
+	for _, o := range p.ldArticles() {
+		for _, k := range []string{"datePublished", "dateCreated", "uploadDate", "startDate"} {
+			if t, ok := parseDate(ldString(o[k])); ok {
+				return t, model.DateFromJSONLD
+			}
+		}
+	}
+	for _, k := range publishedMetaKeys {
+		for _, v := range p.meta[k] {
+			if t, ok := parseDate(v); ok {
+				return t, model.DateFromMeta
+			}
+		}
+	}
+	for _, te := range p.times {
+		if te.pubdate {
+			if t, ok := parseDate(firstNonEmpty(te.datetime, te.text)); ok {
+				return t, model.DateFromTime
+			}
+		}
+	}
+	for _, te := range p.times {
+		if te.inArticle && !te.modified {
+			if t, ok := parseDate(te.datetime); ok {
+				return t, model.DateFromTime
+			}
+		}
+	}
+	urlDate, urlOK := time.Time{}, false
+	for _, u := range []string{p.links["canonical"], p.metaFirst("og:url"), urlString(base)} {
+		if urlDate, urlOK = dateFromURL(u); urlOK {
+			break
+		}
+	}
+	if !hd.IsZero() && plausible(hd.DateTime) {
+		t := hd.DateTime
+		if !hd.HasTime {
+			t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+		} else if !hd.HasTimezone {
+			// A wall-clock time without a zone: keep only the day, which
+			// is what the page actually states.
+			t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+		}
+		src := model.DateFromText
+		if urlOK && sameDay(t, urlDate) {
+			src = model.DateFromURL
+		}
+		return t, src
+	}
+	if urlOK {
+		return urlDate, model.DateFromURL
+	}
+	return time.Time{}, ""
+}
+
+func (p *page) modified() time.Time {
+	for _, o := range p.ldArticles() {
+		if t, ok := parseDate(ldString(o["dateModified"])); ok {
+			return t
+		}
+	}
+	for _, k := range modifiedMetaKeys {
+		for _, v := range p.meta[k] {
+			if t, ok := parseDate(v); ok {
+				return t
+			}
+		}
+	}
+	for _, te := range p.times {
+		if te.modified {
+			if t, ok := parseDate(firstNonEmpty(te.datetime, te.text)); ok {
+				return t
+			}
+		}
+	}
+	return time.Time{}
+}
+
+func urlString(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	return u.String()
+}
+
+func sameDay(a, b time.Time) bool {
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
+}
+
+// plausible rejects dates before the web and far in the future.
+func plausible(t time.Time) bool {
+	return t.Year() >= 1995 && t.Before(time.Now().AddDate(1, 0, 0))
+}
+
+var dateLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05Z0700",
+	"2006-01-02T15:04:05-07",
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04:05.000Z0700",
+	"2006-01-02 15:04:05Z07:00",
+	"2006-01-02 15:04:05 -0700",
+	"2006-01-02 15:04:05 -07:00",
+	"2006-01-02 15:04:05 MST",
+	time.RFC1123Z,
+	time.RFC1123,
+	time.RFC850,
+	"Mon, 2 Jan 2006 15:04:05 -0700",
+	"Mon, 2 Jan 2006 15:04:05 MST",
+	"Mon Jan 2 15:04:05 MST 2006",
+}
+
+// Layouts without a zone: the day is kept, the wall-clock time dropped.
+var localLayouts = []string{
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04:05.000",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04",
+	"2006-01-02",
+	"2006/01/02",
+	"2006/01/02 15:04:05",
+	"2006.01.02",
+	"20060102",
+	"January 2, 2006",
+	"January 2 2006",
+	"Jan 2, 2006",
+	"Jan. 2, 2006",
+	"2 January 2006",
+	"2 Jan 2006",
+	"02.01.2006",
+	"January 2, 2006 3:04 PM",
+	"Jan 2, 2006 3:04 PM",
+	"Monday, January 2, 2006",
+}
+
+var isoDatePrefix = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})`)
+
+// parseDate reads a date as pages write it in metadata. A value with a
+// zone keeps its offset; a value without one becomes the calendar day
+// (midnight UTC), which FormatDate prints as a bare date.
+func parseDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 64 {
+		return time.Time{}, false
+	}
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			if !plausible(t) {
+				return time.Time{}, false
+			}
+			if t.Location() != time.UTC {
+				_, off := t.Zone()
+				t = t.In(time.FixedZone("", off))
+			}
+			return t, true
+		}
+	}
+	for _, l := range localLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return dayOnly(t)
+		}
+	}
+	// Unix timestamps (seconds or milliseconds).
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil && len(s) >= 9 {
+		if len(s) >= 12 {
+			n /= 1000
+		}
+		return dayOrZone(time.Unix(n, 0).UTC())
+	}
+	// Fall back to the leading ISO day of odd date-times.
+	if m := isoDatePrefix.FindStringSubmatch(s); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		if mo >= 1 && mo <= 12 && d >= 1 && d <= 31 {
+			return dayOnly(time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC))
+		}
+	}
+	return time.Time{}, false
+}
+
+func dayOnly(t time.Time) (time.Time, bool) {
+	t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return t, plausible(t)
+}
+
+func dayOrZone(t time.Time) (time.Time, bool) { return t, plausible(t) }
+
+var urlDateRe = regexp.MustCompile(`/((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?:/|[_-]|\.|$)`)
+
+// dateFromURL reads a /2020/07/01/ style day from a URL path.
+func dateFromURL(u string) (time.Time, bool) {
+	if u == "" {
+		return time.Time{}, false
+	}
+	pu, err := url.Parse(u)
+	if err != nil {
+		return time.Time{}, false
+	}
+	m := urlDateRe.FindStringSubmatch(pu.Path)
+	if m == nil {
+		return time.Time{}, false
+	}
+	y, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	d, _ := strconv.Atoi(m[3])
+	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d {
+		return time.Time{}, false
+	}
+	return t, plausible(t)
+}

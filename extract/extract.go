@@ -1,0 +1,246 @@
+// Package extract turns one HTML page into an article: headline, byline,
+// publication dates with their provenance, language, site name, document
+// number and the main text without navigation and other boilerplate.
+//
+// go-trafilatura (with its readability and dom-distiller fallbacks) finds
+// the main content; the metadata rules here (titles, bylines, dates) and
+// the post-cleaning of the body are our own, general rules.
+package extract
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/markusmobius/go-htmldate"
+	trafilatura "github.com/markusmobius/go-trafilatura"
+	"golang.org/x/net/html"
+)
+
+// Result is what Extract finds in one page.
+type Result struct {
+	URL, Title, Byline string
+	Published          time.Time // zero when unknown
+	PublishedSource    string    // model.DateFrom* constant; "" when unknown
+	Modified           time.Time
+	Lang, Site, Text   string // Text: plain, paragraphs separated by "\n"
+	DocNumber          string // press release / Federal Register number where the page states one
+}
+
+// Output is the JSON shape `policywatch extract` prints.
+type Output struct {
+	URL       string `json:"url"`
+	Title     string `json:"title"`
+	Byline    string `json:"byline"`
+	Published string `json:"published"`
+	Modified  string `json:"modified"`
+	Lang      string `json:"lang"`
+	Site      string `json:"site"`
+	Text      string `json:"text"`
+}
+
+// Output converts the result to its printed form: dates in ISO 8601, a
+// bare date when the page gave no time of day.
+func (r *Result) Output() Output {
+	return Output{
+		URL:       r.URL,
+		Title:     r.Title,
+		Byline:    r.Byline,
+		Published: FormatDate(r.Published),
+		Modified:  FormatDate(r.Modified),
+		Lang:      r.Lang,
+		Site:      r.Site,
+		Text:      r.Text,
+	}
+}
+
+// JSON encodes the result as one JSON object with the fields url, title,
+// byline, published, modified, lang, site and text (no HTML escaping, so
+// "&" stays readable).
+func (r *Result) JSON() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r.Output()); err != nil {
+		return nil, fmt.Errorf("encode extraction of %s: %w", r.URL, err)
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// FormatDate renders t as ISO 8601: "2006-01-02" when t is midnight UTC
+// (a date without time), else a date-time with its offset. Zero gives "".
+func FormatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 && t.Location() == time.UTC {
+		return t.Format("2006-01-02")
+	}
+	return t.Format(time.RFC3339)
+}
+
+// Limits that keep Extract bounded on hostile input.
+const (
+	// MaxInput is the largest page Extract accepts; larger pages are cut
+	// (the article is practically always in the first megabytes).
+	MaxInput = 8 << 20
+	// maxDepth is the element nesting depth beyond which the tree is
+	// flattened; real pages stay far below it.
+	maxDepth = 256
+)
+
+// ErrNotHTML is returned for input that does not look like a web page.
+var ErrNotHTML = errors.New("input is not HTML")
+
+// Extract finds the article in a UTF-8 HTML page. pageURL may be empty;
+// when given it helps resolve the canonical URL, site and URL dates. It
+// is safe for concurrent use.
+func Extract(page []byte, pageURL string) (*Result, error) {
+	if len(page) > MaxInput {
+		page = page[:MaxInput]
+	}
+	if looksBinary(page) {
+		return nil, fmt.Errorf("extract %s: %w", pageURL, ErrNotHTML)
+	}
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		return nil, fmt.Errorf("parse html of %s: %w", pageURL, err)
+	}
+	limitDepth(doc, maxDepth)
+
+	pg := collect(doc)
+	res := &Result{URL: pg.canonical(pageURL)}
+	var base *url.URL
+	if u, err := url.Parse(firstNonEmpty(pageURL, res.URL)); err == nil && u.Host != "" {
+		base = u
+	}
+
+	// Dates first: htmldate's result is handed to trafilatura so it does
+	// not run the date search a second time.
+	hd := runHTMLDate(doc, base)
+	res.Published, res.PublishedSource = pg.published(hd, base)
+	res.Modified = pg.modified()
+	if !res.Modified.IsZero() && !res.Published.IsZero() && res.Modified.Before(res.Published) {
+		res.Modified = time.Time{}
+	}
+
+	opts := trafilatura.Options{
+		OriginalURL:      base,
+		EnableFallback:   true,
+		ExcludeComments:  true,
+		HtmlDateOverride: &htmldate.Result{},
+	}
+	tr, terr := trafilatura.ExtractDocument(doc, opts)
+	var meta trafilatura.Metadata
+	if terr == nil && tr != nil {
+		meta = tr.Metadata
+		res.Text = cleanText(tr.ContentNode, pg)
+	}
+
+	res.Site = pg.siteName(meta.Sitename, base)
+	res.Title = pg.title(meta.Title, res.Site)
+	res.Byline = pg.byline(meta.Author)
+	res.Lang = pg.language(meta.Language)
+	res.DocNumber = pg.docNumber(res.Text)
+	return res, nil
+}
+
+func runHTMLDate(doc *html.Node, base *url.URL) htmldate.Result {
+	opts := htmldate.Options{UseOriginalDate: true, ExtractTime: true}
+	if base != nil {
+		opts.URL = base.String()
+	}
+	r, err := htmldate.FromDocument(doc, opts)
+	if err != nil {
+		return htmldate.Result{}
+	}
+	return r
+}
+
+// looksBinary reports input that is evidently not text: NUL bytes or a
+// high share of control characters near the start.
+func looksBinary(b []byte) bool {
+	head := b
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	if len(head) == 0 {
+		return false
+	}
+	ctl := 0
+	for _, c := range head {
+		if c == 0 {
+			return true
+		}
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' {
+			ctl++
+		}
+	}
+	return ctl*10 > len(head)
+}
+
+// limitDepth moves children of elements deeper than max up to the element
+// at depth max, so recursive walks in the extractors stay shallow.
+func limitDepth(n *html.Node, max int) {
+	type item struct {
+		n     *html.Node
+		depth int
+	}
+	stack := []item{{n, 0}}
+	for len(stack) > 0 {
+		it := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if it.depth >= max {
+			flattenInto(it.n)
+			continue
+		}
+		for c := it.n.FirstChild; c != nil; c = c.NextSibling {
+			stack = append(stack, item{c, it.depth + 1})
+		}
+	}
+}
+
+// flattenInto replaces n's subtree with its descendants' text and leaf
+// elements laid out as direct children, iteratively.
+func flattenInto(n *html.Node) {
+	var leaves []*html.Node
+	stack := []*html.Node{}
+	for c := n.LastChild; c != nil; c = c.PrevSibling {
+		stack = append(stack, c)
+	}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if c.FirstChild == nil {
+			leaves = append(leaves, c)
+			continue
+		}
+		for k := c.LastChild; k != nil; k = k.PrevSibling {
+			stack = append(stack, k)
+		}
+	}
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		n.RemoveChild(c)
+		c = next
+	}
+	for _, l := range leaves {
+		if l.Parent != nil {
+			l.Parent.RemoveChild(l)
+		}
+		n.AppendChild(l)
+	}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,420 @@
+package extract
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// page holds what one walk over the parsed document found: the raw
+// material the metadata rules choose from.
+type page struct {
+	lang      string
+	titleTag  string
+	meta      map[string][]string // lower-cased name/property/itemprop -> contents, in page order
+	links     map[string]string   // rel -> href (first)
+	ld        []map[string]any    // JSON-LD objects, @graph flattened
+	h1        []string
+	headings  []string // h1 and h2 texts
+	times     []timeElem
+	authors   []string // texts of byline-like elements, in page order
+	authorRel []string // texts of rel=author / itemprop=author elements
+}
+
+type timeElem struct {
+	datetime, text string
+	pubdate        bool // marked as the publication date (pubdate, itemprop)
+	modified       bool // marked as an update date
+	inArticle      bool
+}
+
+// maxLD bounds the JSON-LD we decode per page.
+const maxLD = 1 << 20
+
+func collect(doc *html.Node) *page {
+	p := &page{meta: map[string][]string{}, links: map[string]string{}}
+	ldBytes := 0
+	// Iterative walk with an explicit stack: pages can be deep.
+	type frame struct {
+		n                 *html.Node
+		inArticle, inHead bool
+	}
+	stack := []frame{{doc, false, false}}
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		n := f.n
+		inArticle, inHead := f.inArticle, f.inHead
+		descend := true
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Html:
+				p.lang = attr(n, "lang")
+				if p.lang == "" {
+					p.lang = attr(n, "xml:lang")
+				}
+			case atom.Head:
+				inHead = true
+			case atom.Title:
+				if p.titleTag == "" && !inSVG(n) {
+					p.titleTag = normSpace(textOf(n))
+				}
+				descend = false
+			case atom.Meta:
+				content := strings.TrimSpace(attr(n, "content"))
+				if content == "" {
+					content = strings.TrimSpace(attr(n, "value"))
+				}
+				for _, k := range []string{"name", "property", "itemprop", "http-equiv"} {
+					if v := strings.ToLower(strings.TrimSpace(attr(n, k))); v != "" && content != "" {
+						// property can hold several space-separated names.
+						for _, key := range strings.Fields(v) {
+							p.meta[key] = append(p.meta[key], content)
+						}
+					}
+				}
+			case atom.Link:
+				for _, rel := range strings.Fields(strings.ToLower(attr(n, "rel"))) {
+					if _, ok := p.links[rel]; !ok {
+						p.links[rel] = strings.TrimSpace(attr(n, "href"))
+					}
+				}
+			case atom.Script:
+				if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && ldBytes < maxLD {
+					raw := textOf(n)
+					ldBytes += len(raw)
+					p.ld = append(p.ld, parseLD(raw)...)
+				}
+				descend = false
+			case atom.Style, atom.Noscript, atom.Template:
+				descend = false
+			case atom.Article, atom.Main:
+				inArticle = true
+			case atom.H1, atom.H2:
+				t := normSpace(textOf(n))
+				if t != "" {
+					if n.DataAtom == atom.H1 {
+						p.h1 = append(p.h1, t)
+					}
+					p.headings = append(p.headings, t)
+				}
+			case atom.Time:
+				te := timeElem{datetime: strings.TrimSpace(attr(n, "datetime")), text: normSpace(textOf(n)), inArticle: inArticle}
+				te.pubdate = hasAttr(n, "pubdate")
+				ip := strings.ToLower(attr(n, "itemprop") + " " + attr(n, "class"))
+				if strings.Contains(ip, "datepublished") || strings.Contains(ip, "published") {
+					te.pubdate = true
+				}
+				if strings.Contains(ip, "modified") || strings.Contains(ip, "updated") {
+					te.modified = true
+				}
+				p.times = append(p.times, te)
+			}
+			if !inHead && n.DataAtom != atom.Html && n.DataAtom != atom.Body {
+				p.noteByline(n)
+			}
+		}
+		if descend {
+			for c := n.LastChild; c != nil; c = c.PrevSibling {
+				stack = append(stack, frame{c, inArticle, inHead})
+			}
+		}
+	}
+	return p
+}
+
+// noteByline records elements that by their markup carry an author name.
+func (p *page) noteByline(n *html.Node) {
+	rel := strings.ToLower(attr(n, "rel"))
+	ip := strings.ToLower(attr(n, "itemprop"))
+	if rel == "author" || strings.Contains(ip, "author") || strings.Contains(ip, "creator") {
+		t := normSpace(textOf(n))
+		if strings.Contains(ip, "author") || strings.Contains(ip, "creator") {
+			// itemprop=author often wraps an itemprop=name.
+			if nm := findItemprop(n, "name"); nm != "" {
+				t = nm
+			}
+		}
+		if t != "" && len(t) < 120 {
+			p.authorRel = append(p.authorRel, t)
+		}
+		return
+	}
+	cls := strings.ToLower(attr(n, "class") + " " + attr(n, "id"))
+	if cls == " " {
+		return
+	}
+	if bylineClass.MatchString(cls) && !bylineNegClass.MatchString(cls) {
+		t := normSpace(textOf(n))
+		if t != "" && len([]rune(t)) < 120 {
+			p.authors = append(p.authors, t)
+		}
+	}
+}
+
+func findItemprop(n *html.Node, prop string) string {
+	var found string
+	walkElems(n, func(c *html.Node) bool {
+		if found != "" {
+			return false
+		}
+		if c != n && strings.EqualFold(attr(c, "itemprop"), prop) {
+			if c.DataAtom == atom.Meta {
+				found = strings.TrimSpace(attr(c, "content"))
+			} else {
+				found = normSpace(textOf(c))
+			}
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// parseLD decodes one JSON-LD script into its objects, flattening @graph
+// and top-level arrays. Broken JSON yields nothing.
+func parseLD(raw string) []map[string]any {
+	raw = strings.TrimSpace(raw)
+	raw = strings.TrimPrefix(raw, "<!--")
+	raw = strings.TrimSuffix(raw, "-->")
+	raw = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(raw), ";"))
+	var v any
+	if err := json.Unmarshal([]byte(raw), &v); err != nil {
+		return nil
+	}
+	var out []map[string]any
+	var add func(v any, depth int)
+	add = func(v any, depth int) {
+		if depth > 4 {
+			return
+		}
+		switch t := v.(type) {
+		case []any:
+			for _, e := range t {
+				add(e, depth+1)
+			}
+		case map[string]any:
+			if g, ok := t["@graph"]; ok {
+				add(g, depth+1)
+			}
+			out = append(out, t)
+		}
+	}
+	add(v, 0)
+	return out
+}
+
+// ldTypes returns the lower-cased @type values of a JSON-LD object.
+func ldTypes(o map[string]any) []string {
+	var out []string
+	switch t := o["@type"].(type) {
+	case string:
+		out = append(out, strings.ToLower(t))
+	case []any:
+		for _, e := range t {
+			if s, ok := e.(string); ok {
+				out = append(out, strings.ToLower(s))
+			}
+		}
+	}
+	return out
+}
+
+// isArticleType reports schema.org types whose headline and dates
+// describe the page's own content.
+func isArticleType(o map[string]any) bool {
+	for _, t := range ldTypes(o) {
+		if strings.Contains(t, "article") || strings.Contains(t, "posting") || t == "report" ||
+			t == "creativework" || t == "webpage" || t == "blog" || t == "liveblogposting" ||
+			t == "governmentservice" || t == "legislation" || t == "pressrelease" || t == "videoobject" ||
+			t == "reviewnewsarticle" || t == "review" || t == "recipe" || t == "event" {
+			return true
+		}
+	}
+	return false
+}
+
+// ldArticles returns article-like JSON-LD objects, the most specific
+// (articles) before generic WebPage objects.
+func (p *page) ldArticles() []map[string]any {
+	var arts, pages []map[string]any
+	for _, o := range p.ld {
+		if !isArticleType(o) {
+			continue
+		}
+		generic := false
+		for _, t := range ldTypes(o) {
+			if t == "webpage" || t == "creativework" {
+				generic = true
+			}
+		}
+		if generic {
+			pages = append(pages, o)
+		} else {
+			arts = append(arts, o)
+		}
+	}
+	return append(arts, pages...)
+}
+
+func ldString(v any) string {
+	switch t := v.(type) {
+	case string:
+		return strings.TrimSpace(t)
+	case []any:
+		if len(t) > 0 {
+			return ldString(t[0])
+		}
+	case map[string]any:
+		if s := ldString(t["name"]); s != "" {
+			return s
+		}
+		return ldString(t["@value"])
+	}
+	return ""
+}
+
+// metaFirst returns the first non-empty content among the meta keys.
+func (p *page) metaFirst(keys ...string) string {
+	for _, k := range keys {
+		for _, v := range p.meta[k] {
+			if v = strings.TrimSpace(v); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+func (p *page) canonical(pageURL string) string {
+	c := firstNonEmpty(p.links["canonical"], p.metaFirst("og:url"))
+	if c == "" {
+		return pageURL
+	}
+	if pageURL != "" {
+		if b, err := url.Parse(pageURL); err == nil {
+			if r, err := b.Parse(c); err == nil {
+				return r.String()
+			}
+		}
+	}
+	if u, err := url.Parse(c); err == nil && u.IsAbs() && (u.Scheme == "http" || u.Scheme == "https") {
+		return u.String()
+	}
+	return pageURL
+}
+
+func (p *page) language(detected string) string {
+	l := firstNonEmpty(p.lang, p.metaFirst("content-language", "og:locale", "language", "dc.language"))
+	l = strings.ReplaceAll(l, "_", "-")
+	if i := strings.IndexAny(l, ", "); i > 0 {
+		l = l[:i]
+	}
+	if l == "" {
+		return detected
+	}
+	low := strings.ToLower(l)
+	switch {
+	case low == "zh-tw" || low == "zh-hk" || low == "zh-mo" || strings.HasPrefix(low, "zh-hant"):
+		return "zh-Hant"
+	case low == "zh-cn" || low == "zh-sg" || strings.HasPrefix(low, "zh-hans"):
+		return "zh-Hans"
+	}
+	return l
+}
+
+func (p *page) siteName(fromTraf string, base *url.URL) string {
+	if s := p.metaFirst("og:site_name", "application-name", "apple-mobile-web-app-title"); s != "" {
+		return s
+	}
+	for _, o := range p.ldArticles() {
+		if s := ldString(o["publisher"]); s != "" {
+			return s
+		}
+	}
+	if fromTraf != "" {
+		return fromTraf
+	}
+	if base != nil {
+		return strings.TrimPrefix(base.Hostname(), "www.")
+	}
+	return ""
+}
+
+// --- small DOM helpers ---
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func inSVG(n *html.Node) bool {
+	return n.Namespace == "svg"
+}
+
+// textOf returns the text content of n (iteratively; pages can be deep).
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	stack := []*html.Node{n}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		switch c.Type {
+		case html.TextNode:
+			b.WriteString(c.Data)
+			if b.Len() > 1<<20 {
+				return b.String()
+			}
+			continue
+		case html.ElementNode:
+			if c.DataAtom == atom.Script || c.DataAtom == atom.Style {
+				if c != n {
+					continue
+				}
+			}
+			if c.DataAtom == atom.Br {
+				b.WriteByte(' ')
+			}
+		}
+		for k := c.LastChild; k != nil; k = k.PrevSibling {
+			stack = append(stack, k)
+		}
+	}
+	return b.String()
+}
+
+// walkElems visits element nodes under n in document order; fn returns
+// false to skip an element's children.
+func walkElems(n *html.Node, fn func(*html.Node) bool) {
+	stack := []*html.Node{n}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if c.Type == html.ElementNode && !fn(c) {
+			continue
+		}
+		for k := c.LastChild; k != nil; k = k.PrevSibling {
+			stack = append(stack, k)
+		}
+	}
+}
+
+func normSpace(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,153 @@
+package extract
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+)
+
+// titleSeparators split a document title into headline and site name.
+var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " « ", " / ", " \\ ", " > ", " ~ "}
+
+// title picks the headline. Publisher metadata (JSON-LD headline, Open
+// Graph, Twitter cards) is preferred over <title>, which usually carries
+// the site name; whichever is used loses a site-name suffix or prefix.
+func (p *page) title(fromTraf, site string) string {
+	var cands []string
+	for _, o := range p.ldArticles() {
+		if s := ldString(o["headline"]); s != "" {
+			cands = append(cands, s)
+			break
+		}
+	}
+	cands = append(cands, p.metaFirst("dc.title", "dcterms.title", "dc:title", "dcterm:title", "og:title", "title",
+		"twitter:title", "parsely-title", "sailthru.title"))
+	var t string
+	for _, c := range cands {
+		if c = normSpace(html2text(c)); c != "" {
+			t = c
+			break
+		}
+	}
+	fromTag := false
+	if t == "" {
+		t = p.titleTag
+		fromTag = true
+	}
+	if t == "" && len(p.h1) > 0 {
+		return p.h1[0]
+	}
+	if t == "" {
+		return normSpace(fromTraf)
+	}
+	return p.stripSiteName(t, site, fromTag)
+}
+
+// stripSiteName removes a site name joined to the headline by a separator
+// (" - BBC News", "GOV.UK | ..."). A part is a site name when it matches
+// the page's site name or host, or when the page's own headings show which
+// part is the headline.
+func (p *page) stripSiteName(t, site string, fromTag bool) string {
+	for _, sep := range titleSeparators {
+		if !strings.Contains(t, sep) {
+			continue
+		}
+		parts := strings.Split(t, sep)
+		first, last := parts[0], parts[len(parts)-1]
+		rest := strings.Join(parts[:len(parts)-1], sep)
+		head := strings.Join(parts[1:], sep)
+		switch {
+		case p.isSiteName(last, site):
+			return p.stripSiteName(strings.TrimSpace(rest), site, fromTag)
+		case p.isSiteName(first, site):
+			return p.stripSiteName(strings.TrimSpace(head), site, fromTag)
+		}
+		// The page's heading equals one side: that side is the headline.
+		for _, h := range p.headings {
+			switch {
+			case sameText(h, rest):
+				return rest
+			case sameText(h, head):
+				return head
+			}
+		}
+		if fromTag && wordCount(rest) >= 3 && wordCount(last) <= 4 && len(parts) >= 2 {
+			// <title> "Headline words here - Short Name": the short
+			// trailing part is the site.
+			return strings.TrimSpace(rest)
+		}
+	}
+	return t
+}
+
+// isSiteName reports whether s names the site: equal to its site name,
+// or to its host name without "www." and the top-level domain.
+func (p *page) isSiteName(s, site string) bool {
+	k := squash(s)
+	if k == "" {
+		return false
+	}
+	for _, cand := range []string{site, p.metaFirst("og:site_name"), p.metaFirst("application-name"), p.metaFirst("twitter:site")} {
+		c := squash(strings.TrimPrefix(cand, "@"))
+		if c == "" {
+			continue
+		}
+		if c == k || (len(k) >= 4 && strings.HasPrefix(c, k)) || (len(c) >= 4 && strings.HasPrefix(k, c)) {
+			return true
+		}
+	}
+	for _, u := range []string{p.links["canonical"], p.metaFirst("og:url")} {
+		if pu, err := url.Parse(u); err == nil && pu.Host != "" {
+			h := strings.TrimPrefix(strings.ToLower(pu.Hostname()), "www.")
+			if squash(h) == k {
+				return true
+			}
+			if i := strings.Index(h, "."); i > 0 && squash(h[:i]) == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// squash lower-cases s and keeps only letters and digits, so "BBC News"
+// and "bbcnews" compare equal.
+func squash(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func sameText(a, b string) bool {
+	a, b = squash(a), squash(b)
+	return a != "" && a == b
+}
+
+func wordCount(s string) int { return len(strings.Fields(s)) }
+
+// html2text decodes the few entities that survive in attribute values
+// double-escaped (&amp;#39;) and drops stray tags.
+func html2text(s string) string {
+	if !strings.ContainsAny(s, "&<") {
+		return s
+	}
+	r := strings.NewReplacer("&amp;", "&", "&#39;", "'", "&#039;", "'", "&quot;", `"`, "&lt;", "<", "&gt;", ">", "&nbsp;", " ", "&#8217;", "’", "&#8216;", "‘", "&#8220;", "“", "&#8221;", "”", "&#8211;", "–", "&#8212;", "—")
+	s = r.Replace(s)
+	var b strings.Builder
+	in := false
+	for _, c := range s {
+		switch {
+		case c == '<':
+			in = true
+		case c == '>' && in:
+			in = false
+		case !in:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
