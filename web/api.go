@@ -1,0 +1,243 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"policywatch/index"
+	"policywatch/model"
+)
+
+// The API's JSON shapes. They are declared here rather than tagging the
+// model types so the wire format stays stable when the model grows.
+
+type apiSearchResult struct {
+	Total  uint64                     `json:"total"`
+	Page   int                        `json:"page"`
+	Pages  int                        `json:"pages"`
+	Hits   []apiHit                   `json:"hits"`
+	Facets map[string][]apiFacetCount `json:"facets"`
+}
+
+type apiHit struct {
+	ID         int64    `json:"id"`
+	URL        string   `json:"url"`
+	Title      string   `json:"title"`
+	Source     string   `json:"source"`
+	Kind       string   `json:"kind"`
+	Published  string   `json:"published"` // YYYY-MM-DD or ""
+	Snippet    string   `json:"snippet"`   // escaped text with <mark> around matches
+	Categories []string `json:"categories"`
+	Actors     []string `json:"actors"`
+}
+
+type apiFacetCount struct {
+	Term  string `json:"term"`
+	Count int    `json:"count"`
+}
+
+func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
+	p, err := parseSearch(r.URL.Query())
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	res, err := s.index.Search(r.Context(), p.request())
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	out := apiSearchResult{
+		Total:  res.Total,
+		Page:   p.Page,
+		Pages:  int((res.Total + perPage - 1) / perPage),
+		Hits:   []apiHit{},
+		Facets: map[string][]apiFacetCount{},
+	}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, toAPIHit(h))
+	}
+	// The three facets clients always get, even when empty; any others
+	// the index computed come along too.
+	for _, name := range []string{"category", "actor", "source"} {
+		out.Facets[name] = []apiFacetCount{}
+	}
+	for name, counts := range res.Facets {
+		list := []apiFacetCount{}
+		for _, c := range counts {
+			list = append(list, apiFacetCount{Term: c.Term, Count: c.Count})
+		}
+		out.Facets[name] = list
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func toAPIHit(h index.Hit) apiHit {
+	return apiHit{
+		ID:         h.ID,
+		URL:        h.URL,
+		Title:      h.Title,
+		Source:     h.Source,
+		Kind:       h.Kind,
+		Published:  formatDate(h.Published),
+		Snippet:    string(h.Snippet),
+		Categories: nonNil(h.Categories),
+		Actors:     nonNil(h.Actors),
+	}
+}
+
+type apiDocument struct {
+	ID          int64        `json:"id"`
+	URL         string       `json:"url"`
+	Source      string       `json:"source"`
+	Kind        string       `json:"kind"`
+	Title       string       `json:"title"`
+	Byline      string       `json:"byline"`
+	Site        string       `json:"site"`
+	Lang        string       `json:"lang"`
+	DocNumber   string       `json:"doc_number"`
+	Published   string       `json:"published"`   // YYYY-MM-DD or ""
+	DateSource  string       `json:"date_source"` // where Published was read from
+	Modified    string       `json:"modified"`
+	FetchedAt   *time.Time   `json:"fetched_at"`
+	UpdatedAt   *time.Time   `json:"updated_at"`
+	Version     int          `json:"version"`
+	Withdrawn   bool         `json:"withdrawn"`
+	ContentHash string       `json:"content_hash"`
+	Categories  []string     `json:"categories"`
+	Actors      []string     `json:"actors"`
+	Tags        []apiTag     `json:"tags"`
+	Text        string       `json:"text"`
+	Captures    []apiCapture `json:"captures"`
+}
+
+type apiTag struct {
+	Type    string        `json:"type"`
+	Value   string        `json:"value"`
+	Score   float64       `json:"score"`
+	Matches []model.Match `json:"matches"`
+}
+
+type apiCapture struct {
+	ID          int64      `json:"id"`
+	Version     int        `json:"version"`
+	FetchedAt   *time.Time `json:"fetched_at"`
+	RequestURL  string     `json:"request_url"`
+	FinalURL    string     `json:"final_url"`
+	Status      int        `json:"status"`
+	BodySHA256  string     `json:"body_sha256"`
+	ContentHash string     `json:"content_hash"`
+	View        string     `json:"view"` // sanitized rendering
+	Raw         string     `json:"raw"`  // bytes as fetched
+}
+
+func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	doc, err := s.store.Document(r.Context(), id)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	caps, err := s.store.Captures(r.Context(), id)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	out := apiDocument{
+		ID: doc.ID, URL: doc.URL, Source: doc.Source, Kind: string(doc.Kind),
+		Title: doc.Title, Byline: doc.Byline, Site: doc.Site, Lang: doc.Lang, DocNumber: doc.DocNumber,
+		Published: formatDate(doc.Published), DateSource: doc.DateSource, Modified: formatDate(doc.Modified),
+		FetchedAt: timePtr(doc.FetchedAt), UpdatedAt: timePtr(doc.UpdatedAt),
+		Version: doc.Version, Withdrawn: doc.Withdrawn, ContentHash: doc.ContentHash,
+		Categories: nonNil(doc.Categories()), Actors: nonNil(doc.Actors()),
+		Tags: []apiTag{}, Text: doc.Text, Captures: []apiCapture{},
+	}
+	for _, t := range doc.Tags {
+		m := t.Matches
+		if m == nil {
+			m = []model.Match{}
+		}
+		out.Tags = append(out.Tags, apiTag{Type: t.Type, Value: t.Value, Score: t.Score, Matches: m})
+	}
+	for _, c := range caps {
+		base := captureURL(doc.ID, c.ID)
+		out.Captures = append(out.Captures, apiCapture{
+			ID: c.ID, Version: c.Version, FetchedAt: timePtr(c.FetchedAt),
+			RequestURL: c.RequestURL, FinalURL: c.FinalURL, Status: c.Status,
+			BodySHA256: c.BodySHA256, ContentHash: c.ContentHash,
+			View: base, Raw: base + "/raw",
+		})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type apiTimeline struct {
+	Events []apiEvent `json:"events"`
+}
+
+type apiEvent struct {
+	ID        int64              `json:"id"`
+	Date      string             `json:"date"`
+	Title     string             `json:"title"`
+	Category  string             `json:"category"`
+	Actors    []string           `json:"actors"`
+	NewsOnly  bool               `json:"news_only"`
+	Documents []apiEventDocument `json:"documents"`
+}
+
+type apiEventDocument struct {
+	ID        int64  `json:"id"`
+	Title     string `json:"title"`
+	URL       string `json:"url"`
+	Source    string `json:"source"`
+	Kind      string `json:"kind"`
+	Published string `json:"published"`
+	Primary   bool   `json:"primary"`
+}
+
+func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) {
+	_, evs, err := s.loadEvents(r)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	out := apiTimeline{Events: []apiEvent{}}
+	for _, e := range evs {
+		ae := apiEvent{
+			ID: e.ID, Date: formatDate(e.Date), Title: e.Title, Category: e.Category,
+			Actors: nonNil(e.Actors), NewsOnly: e.NewsOnly, Documents: []apiEventDocument{},
+		}
+		for _, d := range evidenceOrder(e.Documents) {
+			ae.Documents = append(ae.Documents, apiEventDocument{
+				ID: d.DocumentID, Title: d.Title, URL: d.URL, Source: d.Source,
+				Kind: string(d.Kind), Published: formatDate(d.Published), Primary: d.Primary,
+			})
+		}
+		out.Events = append(out.Events, ae)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func captureURL(docID, capID int64) string {
+	return "/documents/" + itoa(docID) + "/captures/" + itoa(capID)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// timePtr makes an unknown time null in JSON instead of year 1.
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

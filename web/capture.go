@@ -1,0 +1,196 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+
+	"policywatch/model"
+)
+
+// captureView is what templates/capture.html renders.
+type captureView struct {
+	Doc     *model.Document
+	Capture *model.Capture
+	Charset string
+	// Body is the archived page after bluemonday's UGC policy: no
+	// scripts, no event handlers, no javascript: URLs. It is the only
+	// crawled HTML we ever mark as safe, and the page it is served in is
+	// sandboxed by its CSP as a second wall.
+	Body template.HTML
+}
+
+// loadCapture fetches a capture and checks that it belongs to the
+// document the URL names, so ids cannot be mixed and matched.
+func (s *Server) loadCapture(r *http.Request) (*model.Document, *model.Capture, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, nil, err
+	}
+	cid, err := pathID(r, "cid")
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.store.Capture(r.Context(), cid)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.DocumentID != id {
+		return nil, nil, errNotFound
+	}
+	doc, err := s.store.Document(r.Context(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return doc, c, nil
+}
+
+func (s *Server) capturePage(w http.ResponseWriter, r *http.Request) {
+	doc, c, err := s.loadCapture(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	body, cs, err := decodeBody(c)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("decode capture %d: %w", c.ID, err))
+		return
+	}
+	base := c.FinalURL
+	if base == "" {
+		base = c.RequestURL
+	}
+	view := captureView{Doc: doc, Capture: c, Charset: cs, Body: sanitizeCapture(body, base)}
+	var buf bytes.Buffer
+	if err := s.bare.Execute(&buf, view); err != nil {
+		s.serverError(w, r, fmt.Errorf("render capture %d: %w", c.ID, err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Security-Policy", captureCSP)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	_, _ = buf.WriteTo(w)
+}
+
+// captureRaw serves the bytes exactly as fetched, as text: the browser
+// shows the source instead of running it.
+func (s *Server) captureRaw(w http.ResponseWriter, r *http.Request) {
+	_, c, err := s.loadCapture(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	_, name, _ := charset.DetermineEncoding(c.Body, contentType(c))
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset="+name)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", captureCSP)
+	h.Set("Content-Disposition", "inline")
+	_, _ = w.Write(c.Body)
+}
+
+func contentType(c *model.Capture) string {
+	if c.Header == nil {
+		return ""
+	}
+	return c.Header.Get("Content-Type")
+}
+
+// decodeBody converts a capture to UTF-8 using the response header, a
+// BOM or the page's <meta charset>, the way a browser would have.
+func decodeBody(c *model.Capture) ([]byte, string, error) {
+	enc, name, _ := charset.DetermineEncoding(c.Body, contentType(c))
+	if ct := contentType(c); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err == nil && !strings.Contains(mt, "html") && !strings.HasPrefix(mt, "text/") {
+			return nil, name, fmt.Errorf("content type %s is not a page", mt)
+		}
+	}
+	out, err := enc.NewDecoder().Bytes(c.Body)
+	if err != nil {
+		return nil, name, fmt.Errorf("charset %s: %w", name, err)
+	}
+	return out, name, nil
+}
+
+// capturePolicy is bluemonday's policy for user content: a fixed list of
+// harmless elements and attributes, http(s)/mailto URLs only.
+var capturePolicy = func() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.RequireNoReferrerOnLinks(true)
+	p.AddTargetBlankToFullyQualifiedLinks(false)
+	return p
+}()
+
+// sanitizeCapture makes a fetched page safe to show: links are resolved
+// against the page's own URL (so they lead to the original site, not to
+// paths on ours), then everything is passed through the UGC policy. The
+// sanitizer runs last so nothing we do can reintroduce markup it removed.
+func sanitizeCapture(page []byte, pageURL string) template.HTML {
+	frag := absolutizeLinks(page, pageURL)
+	return template.HTML(capturePolicy.SanitizeBytes(frag))
+}
+
+// absolutizeLinks parses the page, rewrites relative href/src values to
+// absolute URLs and returns the body's content. On a parse failure it
+// returns the page unchanged; the sanitizer still runs on it.
+func absolutizeLinks(page []byte, pageURL string) []byte {
+	base, err := url.Parse(pageURL)
+	if err != nil || !base.IsAbs() {
+		base = nil
+	}
+	root, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		return page
+	}
+	var body *html.Node
+	for n := range root.Descendants() {
+		if n.Type != html.ElementNode {
+			continue
+		}
+		switch n.Data {
+		case "base":
+			// The page's own <base href> decides how its links resolve.
+			for _, a := range n.Attr {
+				if a.Key == "href" && base != nil {
+					if u, err := base.Parse(strings.TrimSpace(a.Val)); err == nil {
+						base = u
+					}
+				}
+			}
+		case "body":
+			if body == nil {
+				body = n
+			}
+		}
+		if base == nil {
+			continue
+		}
+		for i, a := range n.Attr {
+			if a.Key != "href" && a.Key != "src" {
+				continue
+			}
+			if u, err := base.Parse(strings.TrimSpace(a.Val)); err == nil {
+				n.Attr[i].Val = u.String()
+			}
+		}
+	}
+	if body == nil {
+		return page
+	}
+	var buf bytes.Buffer
+	for c := body.FirstChild; c != nil; c = c.NextSibling {
+		if err := html.Render(&buf, c); err != nil {
+			return page
+		}
+	}
+	return buf.Bytes()
+}

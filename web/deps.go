@@ -1,0 +1,44 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"policywatch/index"
+	"policywatch/model"
+	"policywatch/store"
+)
+
+// Store is the part of the system of record the web UI reads. *store.DB
+// satisfies it; tests use a fake.
+type Store interface {
+	Document(ctx context.Context, id int64) (*model.Document, error)
+	Captures(ctx context.Context, docID int64) ([]model.Capture, error)
+	Capture(ctx context.Context, id int64) (*model.Capture, error)
+	Events(ctx context.Context, f store.EventFilter) ([]model.Event, error)
+	Event(ctx context.Context, id int64) (*model.Event, error)
+	Runs(ctx context.Context, limit int) ([]model.CrawlRun, error)
+}
+
+// Searcher runs full-text searches. *index.Index satisfies it.
+type Searcher interface {
+	Search(ctx context.Context, r index.Request) (*index.Result, error)
+}
+
+// Lane is one row of the timeline: the event categories shown together,
+// e.g. "Sanctions" holding both asset freezes and visa bans.
+type Lane struct {
+	ID         string
+	Label      string
+	Categories []string
+}
+
+// Config is what the server needs; cmd/policywatch wires it.
+type Config struct {
+	Store  Store
+	Index  Searcher
+	Lanes  []Lane
+	Logger *slog.Logger     // nil: discard
+	Now    func() time.Time // nil: time.Now
+}

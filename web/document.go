@@ -1,0 +1,62 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"policywatch/model"
+)
+
+// documentView is what templates/document.html renders. Crawled text goes
+// to the template as plain strings, so html/template escapes all of it.
+type documentView struct {
+	Doc        *model.Document
+	Paragraphs []string
+	Categories []model.Tag
+	Actors     []model.Tag
+	Captures   []model.Capture
+}
+
+func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	doc, err := s.store.Document(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	caps, err := s.store.Captures(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	view := documentView{Doc: doc, Paragraphs: paragraphs(doc.Text), Captures: caps}
+	for _, t := range doc.Tags {
+		switch t.Type {
+		case model.TagCategory:
+			view.Categories = append(view.Categories, t)
+		case model.TagActor:
+			view.Actors = append(view.Actors, t)
+		}
+	}
+	title := doc.Title
+	if title == "" {
+		title = doc.URL
+	}
+	s.render(w, r, http.StatusOK, "document", page{Title: title, Data: view})
+}
+
+// paragraphs splits extracted text at its line breaks, dropping blank
+// lines.
+func paragraphs(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}

@@ -1,0 +1,103 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"policywatch/query"
+	"policywatch/store"
+)
+
+// paramError is a request parameter we cannot use. Its message names the
+// parameter so a user or API client knows what to fix.
+type paramError struct {
+	Param string
+	Msg   string
+}
+
+func (e *paramError) Error() string { return fmt.Sprintf("parameter %s: %s", e.Param, e.Msg) }
+
+func badParam(name, format string, args ...any) error {
+	return &paramError{Param: name, Msg: fmt.Sprintf(format, args...)}
+}
+
+// errNotFound is for paths that do not name a row (a non-numeric id, a
+// capture of another document); store.ErrNotFound covers missing rows.
+var errNotFound = errors.New("not found")
+
+// classify is the one place errors become HTTP statuses. Only internal
+// errors are logged (logIt): user mistakes are answered plainly and
+// forgotten, and a client that went away is nobody's fault.
+func classify(err error) (status int, msg string, logIt bool) {
+	var pe *paramError
+	var se *query.SyntaxError
+	switch {
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, errNotFound):
+		return http.StatusNotFound, "Not found.", false
+	case errors.As(err, &se):
+		return http.StatusBadRequest, "Query syntax error: " + se.Msg, false
+	case errors.As(err, &pe):
+		return http.StatusBadRequest, pe.Error(), false
+	case errors.Is(err, context.Canceled):
+		return http.StatusServiceUnavailable, "The request was cancelled.", false
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, "The request took too long.", true
+	}
+	return http.StatusInternalServerError, "Something went wrong on our side.", true
+}
+
+// fail answers an HTML page request with an error page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := s.statusFor(r, err)
+	s.render(w, r, status, "error", page{Title: http.StatusText(status), Data: errorView{Status: status, Message: msg}})
+}
+
+// failJSON answers an API request with {"error": ...}, plus the byte
+// position of a query syntax error.
+func (s *Server) failJSON(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := s.statusFor(r, err)
+	body := map[string]any{"error": msg}
+	var se *query.SyntaxError
+	var pe *paramError
+	if errors.As(err, &se) {
+		body["position"] = se.Pos
+	} else if errors.As(err, &pe) {
+		body["parameter"] = pe.Param
+	}
+	writeJSON(w, status, body)
+}
+
+func (s *Server) statusFor(r *http.Request, err error) (int, string) {
+	status, msg, logIt := classify(err)
+	if logIt {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", status), slog.Any("err", err))
+	}
+	return status, msg
+}
+
+// serverError is the last resort when rendering itself failed: plain text
+// so it cannot recurse.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
+}
+
+type errorView struct {
+	Status  int
+	Message string
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}

@@ -1,0 +1,66 @@
+package web
+
+import (
+	"net/http"
+	"sort"
+
+	"policywatch/model"
+)
+
+// eventView is what templates/event.html renders.
+type eventView struct {
+	Event    *model.Event
+	Dates    []eventDateView
+	Evidence []model.EventDocument
+}
+
+type eventDateView struct {
+	model.EventDate
+	DocTitle string
+}
+
+func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ev, err := s.store.Event(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	view := eventView{Event: ev, Evidence: evidenceOrder(ev.Documents)}
+	titles := map[int64]string{}
+	for _, d := range ev.Documents {
+		titles[d.DocumentID] = d.Title
+	}
+	for _, d := range ev.Dates {
+		view.Dates = append(view.Dates, eventDateView{EventDate: d, DocTitle: titles[d.DocumentID]})
+	}
+	s.render(w, r, http.StatusOK, "event", page{Title: ev.Title, Nav: "timeline", Data: view})
+}
+
+// evidenceOrder lists the primary statement first, then other official
+// documents, then news, each oldest first: the reader sees what the
+// government itself said before what was reported about it.
+func evidenceOrder(docs []model.EventDocument) []model.EventDocument {
+	out := append([]model.EventDocument(nil), docs...)
+	rank := func(d model.EventDocument) int {
+		switch {
+		case d.Primary:
+			return 0
+		case d.Kind == model.KindOfficial:
+			return 1
+		}
+		return 2
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ri, rj := rank(out[i]), rank(out[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return out[i].Published.Before(out[j].Published)
+	})
+	return out
+}

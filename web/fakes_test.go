@@ -1,0 +1,137 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"slices"
+	"strings"
+
+	"policywatch/index"
+	"policywatch/model"
+	"policywatch/query"
+	"policywatch/store"
+)
+
+// fakeStore is an in-memory Store.
+type fakeStore struct {
+	docs     map[int64]*model.Document
+	captures map[int64]*model.Capture
+	events   []model.Event
+	runs     []model.CrawlRun
+	err      error // returned by every call when set
+}
+
+func (f *fakeStore) Document(ctx context.Context, id int64) (*model.Document, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	d, ok := f.docs[id]
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	return d, nil
+}
+
+func (f *fakeStore) Captures(ctx context.Context, docID int64) ([]model.Capture, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	var out []model.Capture
+	for _, c := range f.captures {
+		if c.DocumentID == docID {
+			cc := *c
+			cc.Body = nil // like the store: bodies are not loaded in lists
+			out = append(out, cc)
+		}
+	}
+	slices.SortFunc(out, func(a, b model.Capture) int { return int(a.ID - b.ID) })
+	return out, nil
+}
+
+func (f *fakeStore) Capture(ctx context.Context, id int64) (*model.Capture, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	c, ok := f.captures[id]
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	return c, nil
+}
+
+func (f *fakeStore) Events(ctx context.Context, fl store.EventFilter) ([]model.Event, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	var out []model.Event
+	for _, e := range f.events {
+		if fl.Category != "" && e.Category != fl.Category {
+			continue
+		}
+		if fl.Actor != "" && !slices.Contains(e.Actors, fl.Actor) {
+			continue
+		}
+		if !fl.From.IsZero() && e.Date.Before(fl.From) {
+			continue
+		}
+		if !fl.To.IsZero() && e.Date.After(fl.To) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func (f *fakeStore) Event(ctx context.Context, id int64) (*model.Event, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	for i := range f.events {
+		if f.events[i].ID == id {
+			return &f.events[i], nil
+		}
+	}
+	return nil, store.ErrNotFound
+}
+
+func (f *fakeStore) Runs(ctx context.Context, limit int) ([]model.CrawlRun, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	return f.runs[:min(limit, len(f.runs))], nil
+}
+
+// fakeIndex parses the query with the real parser (so syntax errors are
+// the ones users will see) and returns canned hits and facets.
+type fakeIndex struct {
+	result *index.Result
+	err    error
+	last   index.Request
+	calls  int
+}
+
+func (f *fakeIndex) Search(ctx context.Context, r index.Request) (*index.Result, error) {
+	f.calls++
+	f.last = r
+	if f.err != nil {
+		return nil, f.err
+	}
+	if strings.TrimSpace(r.Query) != "" {
+		if _, err := query.Parse(r.Query); err != nil {
+			return nil, err
+		}
+	}
+	if f.result == nil {
+		return &index.Result{}, nil
+	}
+	return f.result, nil
+}
+
+var errBoom = errors.New("disk on fire: /var/lib/secret/path")
+
+// mark builds a snippet the way the index does: escaped text with <mark>.
+func mark(before, hit, after string) template.HTML {
+	e := template.HTMLEscapeString
+	return template.HTML(e(before) + "<mark>" + e(hit) + "</mark>" + e(after))
+}

@@ -1,0 +1,171 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"policywatch/index"
+	"policywatch/model"
+	"policywatch/store"
+)
+
+const (
+	perPage = 20
+	// maxPage keeps deep paging (which the index pays for with every hit
+	// before the page) within reason.
+	maxPage = 500
+)
+
+// searchParams is a search as the URL states it. The page and the API
+// read the same parameters, so they parse them in one place.
+type searchParams struct {
+	Query      string
+	Categories []string
+	Actors     []string
+	Sources    []string
+	Kinds      []string
+	From, To   time.Time
+	FromRaw    string
+	ToRaw      string
+	Sort       string
+	Page       int
+}
+
+func parseSearch(v url.Values) (searchParams, error) {
+	p := searchParams{
+		Query:      strings.TrimSpace(v.Get("q")),
+		Categories: values(v, "category"),
+		Actors:     values(v, "actor"),
+		Sources:    values(v, "source"),
+		Kinds:      values(v, "kind"),
+		Sort:       strings.TrimSpace(v.Get("sort")),
+		Page:       1,
+	}
+	for _, k := range p.Kinds {
+		if !model.DocKind(k).Valid() {
+			return p, badParam("kind", "%q is not a document kind (use official or news)", k)
+		}
+	}
+	switch p.Sort {
+	case "", "relevance", "date":
+	default:
+		return p, badParam("sort", "%q is not a sort order (use relevance or date)", p.Sort)
+	}
+	var err error
+	if p.From, p.FromRaw, err = parseDate(v, "from", false); err != nil {
+		return p, err
+	}
+	if p.To, p.ToRaw, err = parseDate(v, "to", true); err != nil {
+		return p, err
+	}
+	if !p.From.IsZero() && !p.To.IsZero() && p.To.Before(p.From) {
+		return p, badParam("to", "%s is before from (%s)", p.ToRaw, p.FromRaw)
+	}
+	if raw := strings.TrimSpace(v.Get("page")); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 {
+			return p, badParam("page", "%q is not a page number (1 or more)", raw)
+		}
+		if n > maxPage {
+			return p, badParam("page", "%d is past the last page we serve (%d); narrow the search", n, maxPage)
+		}
+		p.Page = n
+	}
+	return p, nil
+}
+
+// request turns the URL's search into the index's terms.
+func (p searchParams) request() index.Request {
+	sort := p.Sort
+	if sort == "" {
+		sort = "relevance"
+	}
+	return index.Request{
+		Query:      p.Query,
+		Categories: p.Categories,
+		Actors:     p.Actors,
+		Sources:    p.Sources,
+		Kinds:      p.Kinds,
+		From:       p.From,
+		To:         p.To,
+		Sort:       sort,
+		Page:       p.Page,
+		PerPage:    perPage,
+	}
+}
+
+// values returns a repeated parameter's non-empty values: facet links add
+// one value each, and the form's empty "add a filter" box adds none.
+func values(v url.Values, name string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range v[name] {
+		s = strings.TrimSpace(s)
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// parseDate reads a YYYY-MM-DD parameter. An upper bound covers the whole
+// day it names, so to=2020-07-01 includes documents of 1 July.
+func parseDate(v url.Values, name string, endOfDay bool) (time.Time, string, error) {
+	raw := strings.TrimSpace(v.Get(name))
+	if raw == "" {
+		return time.Time{}, "", nil
+	}
+	t, err := time.Parse(time.DateOnly, raw)
+	if err != nil {
+		return time.Time{}, raw, badParam(name, "%q is not a date (use YYYY-MM-DD)", raw)
+	}
+	if endOfDay {
+		t = t.Add(24*time.Hour - time.Nanosecond)
+	}
+	return t, raw, nil
+}
+
+// timelineParams is the timeline's filter as the URL states it.
+type timelineParams struct {
+	Category, Actor string
+	From, To        time.Time
+	FromRaw, ToRaw  string
+}
+
+func parseTimeline(v url.Values) (timelineParams, error) {
+	p := timelineParams{
+		Category: strings.TrimSpace(v.Get("category")),
+		Actor:    strings.TrimSpace(v.Get("actor")),
+	}
+	var err error
+	if p.From, p.FromRaw, err = parseDate(v, "from", false); err != nil {
+		return p, err
+	}
+	// The store compares whole days, inclusive: no end-of-day shift.
+	if p.To, p.ToRaw, err = parseDate(v, "to", false); err != nil {
+		return p, err
+	}
+	if !p.From.IsZero() && !p.To.IsZero() && p.To.Before(p.From) {
+		return p, badParam("to", "%s is before from (%s)", p.ToRaw, p.FromRaw)
+	}
+	return p, nil
+}
+
+func (p timelineParams) filter() store.EventFilter {
+	return store.EventFilter{Category: p.Category, Actor: p.Actor, From: p.From, To: p.To}
+}
+
+// pathID reads a numeric path segment; anything else names no row.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id < 1 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,30 @@
+package web
+
+import "net/http"
+
+// Handler returns the whole HTTP surface: every route is listed here so
+// the UI and the API can be read at a glance.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+
+	// Pages.
+	mux.HandleFunc("GET /{$}", s.searchPage)
+	mux.HandleFunc("GET /documents/{id}", s.documentPage)
+	mux.HandleFunc("GET /documents/{id}/captures/{cid}", s.capturePage)
+	mux.HandleFunc("GET /documents/{id}/captures/{cid}/raw", s.captureRaw)
+	mux.HandleFunc("GET /timeline", s.timelinePage)
+	mux.HandleFunc("GET /events/{id}", s.eventPage)
+	mux.HandleFunc("GET /runs", s.runsPage)
+	mux.Handle("GET /static/", s.static)
+
+	// JSON API.
+	mux.HandleFunc("GET /api/search", s.apiSearch)
+	mux.HandleFunc("GET /api/documents/{id}", s.apiDocument)
+	mux.HandleFunc("GET /api/timeline", s.apiTimeline)
+	mux.HandleFunc("GET /healthz", s.healthz)
+
+	// Anything else: our own 404 page rather than the mux's plain text.
+	mux.HandleFunc("GET /", s.notFound)
+
+	return securityHeaders(s.recoverPanics(mux))
+}

@@ -1,0 +1,69 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"policywatch/model"
+)
+
+const runsShown = 50
+
+type runsView struct {
+	Runs []runView
+}
+
+type runView struct {
+	model.CrawlRun
+	Duration string // "" while running or when the run never finished
+	State    string
+}
+
+func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
+	limit := runsShown
+	if raw := r.URL.Query().Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > 1000 {
+			s.fail(w, r, badParam("limit", "%q is not a number from 1 to 1000", raw))
+			return
+		}
+		limit = n
+	}
+	runs, err := s.store.Runs(r.Context(), limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.now()
+	var view runsView
+	for _, run := range runs {
+		rv := runView{CrawlRun: run}
+		switch {
+		case !run.FinishedAt.IsZero():
+			rv.State = "finished"
+			rv.Duration = run.FinishedAt.Sub(run.StartedAt).Round(time.Second).String()
+		case now.Sub(run.StartedAt) < 24*time.Hour:
+			rv.State = "running for " + now.Sub(run.StartedAt).Round(time.Second).String()
+		default:
+			// A run a day old with no finish time crashed or was killed.
+			rv.State = "did not finish"
+		}
+		view.Runs = append(view.Runs, rv)
+	}
+	s.render(w, r, http.StatusOK, "runs", page{Title: "Crawl runs", Nav: "runs", Data: view})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok"))
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.failJSON(w, r, errNotFound)
+		return
+	}
+	s.fail(w, r, errNotFound)
+}

@@ -1,0 +1,290 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+
+	"policywatch/index"
+	"policywatch/query"
+)
+
+// searchView is what templates/search.html renders.
+type searchView struct {
+	Params      searchParams
+	Kind        string // the kind selected in the form
+	Active      []activeFilter
+	Total       uint64
+	Hits        []index.Hit
+	Facets      []facetGroup
+	Pager       pager
+	SyntaxError *syntaxErrorView
+	Problem     string // a bad parameter, in words
+}
+
+type activeFilter struct {
+	Label, Param, Value string
+	RemoveURL           string
+}
+
+type facetGroup struct {
+	Name, Label string
+	Items       []facetItem
+}
+
+type facetItem struct {
+	Term   string
+	Count  int
+	URL    string // adds the filter, or removes it when Active
+	Active bool
+}
+
+type pager struct {
+	Current, Last int
+	PrevURL       string
+	NextURL       string
+	Links         []pageLink
+}
+
+type pageLink struct {
+	N       int
+	URL     string
+	Current bool
+}
+
+// syntaxErrorView shows a query with a caret under the character where
+// parsing failed.
+type syntaxErrorView struct {
+	Message string
+	Query   string
+	Caret   string
+	Pos     int
+}
+
+// facetOrder is the order facet lists appear in the sidebar.
+var facetOrder = []struct{ name, label, param string }{
+	{"category", "Category", "category"},
+	{"actor", "Actor", "actor"},
+	{"source", "Source", "source"},
+	{"kind", "Kind", "kind"},
+	{"year", "Year", ""},
+}
+
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	p, err := parseSearch(v)
+	view := searchView{Params: p}
+	if len(p.Kinds) > 0 {
+		view.Kind = p.Kinds[0]
+	}
+	view.Active = activeFilters(v, p)
+	if err != nil {
+		var pe *paramError
+		if errors.As(err, &pe) {
+			view.Problem = pe.Error()
+			s.render(w, r, http.StatusBadRequest, "search", page{Title: "Search", Nav: "search", Data: view})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.index.Search(r.Context(), p.request())
+	if err != nil {
+		var se *query.SyntaxError
+		if errors.As(err, &se) {
+			view.SyntaxError = newSyntaxErrorView(p.Query, se)
+			s.render(w, r, http.StatusBadRequest, "search", page{Title: "Search", Nav: "search", Data: view})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	view.Total = res.Total
+	view.Hits = res.Hits
+	view.Facets = facetGroups(v, p, res.Facets)
+	view.Pager = newPager(v, p.Page, res.Total)
+	title := "Search"
+	if p.Query != "" {
+		title = p.Query + " – Search"
+	}
+	s.render(w, r, http.StatusOK, "search", page{Title: title, Nav: "search", Data: view})
+}
+
+func newSyntaxErrorView(q string, se *query.SyntaxError) *syntaxErrorView {
+	pos := min(max(se.Pos, 0), len(q))
+	// Tabs and newlines would break the column alignment of the caret.
+	shown := strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return ' '
+		}
+		return r
+	}, q)
+	return &syntaxErrorView{
+		Message: se.Msg,
+		Query:   shown,
+		Caret:   strings.Repeat(" ", displayWidth(shown[:pos])) + "^",
+		Pos:     pos,
+	}
+}
+
+// displayWidth counts the monospace columns s takes: CJK characters are
+// two columns wide, so a caret after 香港 needs four spaces.
+func displayWidth(s string) int {
+	n := 0
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+func activeFilters(v url.Values, p searchParams) []activeFilter {
+	var out []activeFilter
+	add := func(label, param string, vals []string) {
+		for _, val := range vals {
+			out = append(out, activeFilter{Label: label, Param: param, Value: val, RemoveURL: withoutValue(v, param, val)})
+		}
+	}
+	add("Category", "category", p.Categories)
+	add("Actor", "actor", p.Actors)
+	add("Source", "source", p.Sources)
+	add("Kind", "kind", p.Kinds)
+	if p.FromRaw != "" {
+		add("From", "from", []string{p.FromRaw})
+	}
+	if p.ToRaw != "" {
+		add("To", "to", []string{p.ToRaw})
+	}
+	return out
+}
+
+func facetGroups(v url.Values, p searchParams, facets map[string][]index.FacetCount) []facetGroup {
+	var out []facetGroup
+	for _, f := range facetOrder {
+		counts := facets[f.name]
+		if len(counts) == 0 {
+			continue
+		}
+		g := facetGroup{Name: f.name, Label: f.label}
+		for _, c := range counts {
+			it := facetItem{Term: c.Term, Count: c.Count}
+			if f.param == "" { // year: a date range
+				from, to := c.Term+"-01-01", c.Term+"-12-31"
+				it.Active = p.FromRaw == from && p.ToRaw == to
+				if it.Active {
+					it.URL = withValues(v, map[string]string{"from": "", "to": ""})
+				} else {
+					it.URL = withValues(v, map[string]string{"from": from, "to": to})
+				}
+			} else {
+				it.Active = contains(v[f.param], c.Term)
+				if it.Active {
+					it.URL = withoutValue(v, f.param, c.Term)
+				} else {
+					it.URL = withAddedValue(v, f.param, c.Term)
+				}
+			}
+			g.Items = append(g.Items, it)
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+func newPager(v url.Values, cur int, total uint64) pager {
+	last := int((total + perPage - 1) / perPage)
+	last = min(max(last, 1), maxPage)
+	pg := pager{Current: cur, Last: last}
+	link := func(n int) string { return withValues(v, map[string]string{"page": strconv.Itoa(n)}) }
+	if cur > 1 {
+		pg.PrevURL = link(cur - 1)
+	}
+	if cur < last {
+		pg.NextURL = link(cur + 1)
+	}
+	if last > 1 {
+		// A window around the current page, plus the first and last.
+		for n := 1; n <= last; n++ {
+			if n == 1 || n == last || (n >= cur-3 && n <= cur+3) {
+				pg.Links = append(pg.Links, pageLink{N: n, URL: link(n), Current: n == cur})
+			}
+		}
+	}
+	return pg
+}
+
+// withAddedValue links to the same search with one more filter value, on
+// its first page.
+func withAddedValue(v url.Values, name, val string) string {
+	c := cloneValues(v)
+	c.Add(name, val)
+	c.Del("page")
+	return "/?" + c.Encode()
+}
+
+func withoutValue(v url.Values, name, val string) string {
+	c := cloneValues(v)
+	var keep []string
+	for _, x := range c[name] {
+		if strings.TrimSpace(x) != val {
+			keep = append(keep, x)
+		}
+	}
+	c.Del(name)
+	if len(keep) > 0 {
+		c[name] = keep
+	}
+	c.Del("page")
+	return "/?" + c.Encode()
+}
+
+// withValues sets (or, for "", removes) single-valued parameters. Changing
+// anything but the page starts again at page 1.
+func withValues(v url.Values, set map[string]string) string {
+	c := cloneValues(v)
+	if _, paging := set["page"]; !paging {
+		c.Del("page")
+	}
+	for k, val := range set {
+		if val == "" {
+			c.Del(k)
+		} else {
+			c.Set(k, val)
+		}
+	}
+	return "/?" + c.Encode()
+}
+
+// cloneValues copies v without empty values, so links do not carry the
+// form's blank boxes along.
+func cloneValues(v url.Values) url.Values {
+	c := url.Values{}
+	for k, vals := range v {
+		for _, x := range vals {
+			if strings.TrimSpace(x) != "" {
+				c.Add(k, x)
+			}
+		}
+	}
+	return c
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if strings.TrimSpace(x) == s {
+			return true
+		}
+	}
+	return false
+}
