@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"policywatch/extract"
+)
+
+// cmdReindex rebuilds the derived index and events from the store.
+func cmdReindex(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
+	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	a, err := openApp(ctx, *dataDir, logger)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.refresh(ctx, time.Time{}); err != nil {
+		return err
+	}
+	n, err := a.ix.Count()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "index rebuilt: %d documents\n", n)
+	return nil
+}
+
+func cmdSources(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("sources", flag.ContinueOnError)
+	config := fs.String("config", "", "topic config (default: the shipped topic)")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	t, err := loadTopic(*config)
+	if err != nil {
+		return err
+	}
+	if _, err := loadTaxonomy(t); err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "NAME\tKIND\tDOCS\tSCHEDULE\tURL\n")
+	for _, s := range t.Sources {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.Kind, s.DocKind, s.Schedule, s.URL)
+	}
+	tw.Flush()
+	fmt.Fprintf(stdout, "%s: %d sources, valid\n", t.File, len(t.Sources))
+	return nil
+}
+
+func cmdRuns(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("runs", flag.ContinueOnError)
+	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	limit := fs.Int("limit", 10, "number of runs")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	a, err := openApp(ctx, *dataDir, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	runs, err := a.db.Runs(ctx, *limit)
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		status := "finished " + r.FinishedAt.Format(time.RFC3339)
+		if r.FinishedAt.IsZero() {
+			status = "did not finish"
+		}
+		fmt.Fprintf(stdout, "run %d  started %s  %s  [%s]\n", r.ID, r.StartedAt.Format(time.RFC3339), status,
+			strings.Join(r.Sources, ", "))
+		printRunSummary(stdout, &r)
+	}
+	return nil
+}
+
+// cmdExtract runs the crawler's extractor on one file.
+func cmdExtract(_ context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
+	pageURL := fs.String("url", "", "the page's URL, when known")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if fs.NArg() != 1 {
+		return usageError{"extract takes one HTML file"}
+	}
+	file := fs.Arg(0)
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	if bytes.HasPrefix(raw, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		if raw, err = io.ReadAll(zr); err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+	}
+	page, _, err := extract.DecodeHTML(raw, "")
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	res, err := extract.Extract(page, *pageURL)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	out, err := res.JSON()
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%s\n", out)
+	return err
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"policywatch/crawler"
+	"policywatch/index"
+	"policywatch/model"
+	"policywatch/query"
+	"policywatch/store"
+	"policywatch/tagging"
+	"policywatch/timeline"
+	"policywatch/topic"
+	"policywatch/topics"
+	"policywatch/web"
+)
+
+// app is one opened data directory: the store (source of truth) and the
+// index derived from it.
+type app struct {
+	dir    string
+	db     *store.DB
+	ix     *index.Index
+	logger *slog.Logger
+}
+
+// defaultDataDir follows the XDG convention; Go has no os.UserDataDir.
+func defaultDataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "policywatch")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "share", "policywatch")
+	}
+	return "policywatch-data"
+}
+
+func openApp(ctx context.Context, dir string, logger *slog.Logger) (*app, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	db, err := store.Open(ctx, filepath.Join(dir, "policywatch.db"))
+	if err != nil {
+		return nil, err
+	}
+	ix, err := index.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open index in %s: %w", dir, err)
+	}
+	return &app{dir: dir, db: db, ix: ix, logger: logger}, nil
+}
+
+func (a *app) Close() error {
+	return errors.Join(a.ix.Close(), a.db.Close())
+}
+
+// loadTopic reads a topic config, or the shipped one when path is empty.
+func loadTopic(path string) (*topic.Topic, error) {
+	if path == "" {
+		data, err := fs.ReadFile(topics.FS, topics.Default)
+		if err != nil {
+			return nil, err
+		}
+		return topic.Parse(data, "builtin:"+topics.Default)
+	}
+	return topic.Load(path)
+}
+
+// loadTaxonomy resolves a topic's taxonomy reference: builtin:NAME is
+// shipped with the binary; anything else is a path relative to the config.
+func loadTaxonomy(t *topic.Topic) (*tagging.Taxonomy, error) {
+	if name, ok := strings.CutPrefix(t.Taxonomy, "builtin:"); ok {
+		file := name + ".taxonomy.yaml"
+		data, err := fs.ReadFile(topics.FS, file)
+		if err != nil {
+			return nil, fmt.Errorf("%s: taxonomy %q is not shipped with policywatch", t.File, t.Taxonomy)
+		}
+		return tagging.ParseTaxonomy(data, "builtin:"+file)
+	}
+	path := t.Taxonomy
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(t.File), path)
+	}
+	return tagging.LoadTaxonomy(path)
+}
+
+// defaultTaxonomy is the shipped one, for commands that run without a
+// topic config (serve, reindex).
+func defaultTaxonomy() (*tagging.Taxonomy, error) {
+	t, err := loadTopic("")
+	if err != nil {
+		return nil, err
+	}
+	return loadTaxonomy(t)
+}
+
+// crawl runs the topic's sources once, then brings the index and the
+// events up to date with what the run stored.
+func (a *app) crawl(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy, progress func(crawler.Progress)) (*model.CrawlRun, error) {
+	if err := a.db.SyncSources(ctx, t.Sources); err != nil {
+		return nil, err
+	}
+	names := make([]string, len(t.Sources))
+	for i, s := range t.Sources {
+		names[i] = s.Name
+	}
+	run, err := a.db.StartRun(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	tagger := tagging.New(tax)
+	c := crawler.New(a.db, crawler.Options{
+		UserAgent:   t.Crawler.UserAgent,
+		Delay:       t.Crawler.Delay,
+		Parallelism: t.Crawler.Parallelism,
+		Timeout:     t.Crawler.Timeout,
+		MaxBody:     t.Crawler.MaxBody,
+		MaxPages:    t.Crawler.MaxPages,
+		Relevant:    func(d *model.Document) bool { return query.Match(t.Relevant, documentFields(d)) },
+		Tag:         func(d *model.Document) { d.Tags = tagger.Tag(d) },
+		Logger:      a.logger,
+		Progress:    progress,
+	})
+	crawlErr := c.Run(ctx, run, t.Sources)
+	// Record what was done even when the run was interrupted: the store
+	// already holds every document saved so far.
+	finishCtx := context.WithoutCancel(ctx)
+	if err := a.db.FinishRun(finishCtx, run); err != nil {
+		return run, err
+	}
+	if err := a.refresh(finishCtx, run.StartedAt); err != nil {
+		return run, err
+	}
+	return run, crawlErr
+}
+
+// documentFields is what a relevance query sees of a document.
+func documentFields(d *model.Document) query.Fields {
+	f := query.Fields{"title": d.Title, "text": d.Text, "source": d.Source, "kind": string(d.Kind), "lang": d.Lang}
+	if !d.Published.IsZero() {
+		f["published"] = d.Published.Format(time.RFC3339)
+	}
+	return f
+}
+
+// refresh indexes the documents changed since a time and re-clusters the
+// events from every document. Both are derived data, so a failure here
+// loses nothing: `policywatch reindex` repeats it.
+func (a *app) refresh(ctx context.Context, since time.Time) error {
+	var (
+		batch []model.Document
+		docs  []model.Document
+	)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := a.ix.Put(ctx, batch...)
+		batch = batch[:0]
+		return err
+	}
+	err := a.db.EachDocument(ctx, func(d *model.Document) error {
+		docs = append(docs, *d)
+		if since.IsZero() || !d.UpdatedAt.Before(since) {
+			batch = append(batch, *d)
+			if len(batch) >= 500 {
+				return flush()
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return fmt.Errorf("index documents: %w", err)
+	}
+	events := timeline.Cluster(docs, timeline.Options{})
+	if err := a.db.ReplaceEvents(ctx, events); err != nil {
+		return err
+	}
+	a.logger.Info("index and timeline updated", "documents", len(docs), "events", len(events))
+	return nil
+}
+
+// newWeb builds the UI over the app's store and index.
+func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
+	var lanes []web.Lane
+	for _, l := range tax.Lanes() {
+		lanes = append(lanes, web.Lane{ID: l.ID, Label: l.Label, Categories: l.Categories})
+	}
+	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Logger: a.logger})
+}

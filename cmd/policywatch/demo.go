@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"policywatch/demoweb"
+	"policywatch/topic"
+)
+
+// cmdDemo is the embedded default: it starts the shipped demo web on
+// loopback, crawls it with the real crawler, and serves the result.
+func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	dataDir := fs.String("data", "", "data directory (default: a new temporary directory)")
+	addr := fs.String("addr", "127.0.0.1:8080", "address the UI listens on")
+	once := fs.Bool("once", false, "exit after the crawl and indexing")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if *dataDir == "" {
+		dir, err := os.MkdirTemp("", "policywatch-demo-")
+		if err != nil {
+			return err
+		}
+		*dataDir = dir
+	}
+	web, err := demoweb.Start(ctx)
+	if err != nil {
+		return fmt.Errorf("start demo web: %w", err)
+	}
+	defer web.Close()
+	fmt.Fprintf(stdout, "demo web: %d sites on 127.0.0.1 (e.g. %s)\n", len(web.Sites()), web.URL("state"))
+
+	t, err := topic.Parse(web.TopicYAML(), filepath.Join(*dataDir, "demo-topic.yaml"))
+	if err != nil {
+		return fmt.Errorf("demo topic config: %w", err)
+	}
+	tax, err := loadTaxonomy(t)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, *dataDir, logger)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	run, err := a.crawl(ctx, t, tax, nil)
+	if err != nil {
+		return fmt.Errorf("crawl demo web: %w", err)
+	}
+	printRunSummary(stdout, run)
+	fmt.Fprintf(stdout, "data directory: %s\n", *dataDir)
+	if *once {
+		return nil
+	}
+	return a.serve(ctx, *addr, tax, stdout)
+}
