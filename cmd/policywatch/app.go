@@ -106,6 +106,11 @@ func defaultTaxonomy() (*tagging.Taxonomy, error) {
 // crawl runs the topic's sources once, then brings the index and the
 // events up to date with what the run stored.
 func (a *app) crawl(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy, progress func(crawler.Progress)) (*model.CrawlRun, error) {
+	lock, err := lockCrawl(a.dir)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
 	if err := a.db.SyncSources(ctx, t.Sources); err != nil {
 		return nil, err
 	}
