@@ -26,6 +26,11 @@ type captureView struct {
 	// crawled HTML we ever mark as safe, and the page it is served in is
 	// sandboxed by its CSP as a second wall.
 	Body template.HTML
+	// Text is a non-HTML capture (JSON from an API, XML from a feed),
+	// shown escaped as it came.
+	Text string
+	// Note explains why nothing is shown (binary content, empty body).
+	Note string
 }
 
 // loadCapture fetches a capture and checks that it belongs to the
@@ -59,16 +64,29 @@ func (s *Server) capturePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	body, cs, err := decodeBody(c)
-	if err != nil {
-		s.fail(w, r, fmt.Errorf("decode capture %d: %w", c.ID, err))
-		return
+	view := captureView{Doc: doc, Capture: c}
+	switch kind := bodyKind(c); {
+	case len(c.Body) == 0:
+		view.Note = "No body was stored for this capture."
+	case kind == "binary":
+		view.Note = "This capture is not a text document (" + contentType(c) + "); download the raw bytes to read it."
+	default:
+		body, cs, err := decodeBody(c)
+		if err != nil {
+			s.fail(w, r, fmt.Errorf("decode capture %d: %w", c.ID, err))
+			return
+		}
+		view.Charset = cs
+		if kind == "html" {
+			base := c.FinalURL
+			if base == "" {
+				base = c.RequestURL
+			}
+			view.Body = sanitizeCapture(body, base)
+		} else {
+			view.Text = string(body)
+		}
 	}
-	base := c.FinalURL
-	if base == "" {
-		base = c.RequestURL
-	}
-	view := captureView{Doc: doc, Capture: c, Charset: cs, Body: sanitizeCapture(body, base)}
 	var buf bytes.Buffer
 	if err := s.bare.Execute(&buf, view); err != nil {
 		s.serverError(w, r, fmt.Errorf("render capture %d: %w", c.ID, err))
@@ -105,15 +123,32 @@ func contentType(c *model.Capture) string {
 	return c.Header.Get("Content-Type")
 }
 
+// bodyKind says how to show a capture: "html" (sanitized), "text"
+// (escaped, for JSON, XML and plain text) or "binary" (not shown). A
+// missing Content-Type is sniffed the way browsers do.
+func bodyKind(c *model.Capture) string {
+	ct := contentType(c)
+	if ct == "" {
+		ct = http.DetectContentType(c.Body)
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
+	}
+	switch {
+	case mt == "text/html" || mt == "application/xhtml+xml":
+		return "html"
+	case strings.HasPrefix(mt, "text/"), mt == "application/json", mt == "application/xml",
+		strings.HasSuffix(mt, "+json"), strings.HasSuffix(mt, "+xml"):
+		return "text"
+	}
+	return "binary"
+}
+
 // decodeBody converts a capture to UTF-8 using the response header, a
 // BOM or the page's <meta charset>, the way a browser would have.
 func decodeBody(c *model.Capture) ([]byte, string, error) {
 	enc, name, _ := charset.DetermineEncoding(c.Body, contentType(c))
-	if ct := contentType(c); ct != "" {
-		if mt, _, err := mime.ParseMediaType(ct); err == nil && !strings.Contains(mt, "html") && !strings.HasPrefix(mt, "text/") {
-			return nil, name, fmt.Errorf("content type %s is not a page", mt)
-		}
-	}
 	out, err := enc.NewDecoder().Bytes(c.Body)
 	if err != nil {
 		return nil, name, fmt.Errorf("charset %s: %w", name, err)

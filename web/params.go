@@ -79,10 +79,6 @@ func parseSearch(v url.Values) (searchParams, error) {
 
 // request turns the URL's search into the index's terms.
 func (p searchParams) request() index.Request {
-	sort := p.Sort
-	if sort == "" {
-		sort = "relevance"
-	}
 	return index.Request{
 		Query:      p.Query,
 		Categories: p.Categories,
@@ -91,10 +87,22 @@ func (p searchParams) request() index.Request {
 		Kinds:      p.Kinds,
 		From:       p.From,
 		To:         p.To,
-		Sort:       sort,
+		Sort:       p.sortOrder(),
 		Page:       p.Page,
 		PerPage:    perPage,
 	}
+}
+
+// sortOrder is the order results come in: relevance when there is a
+// query to be relevant to, otherwise newest first (browsing by filters).
+func (p searchParams) sortOrder() string {
+	switch {
+	case p.Sort != "":
+		return p.Sort
+	case p.Query == "":
+		return "date"
+	}
+	return "relevance"
 }
 
 // values returns a repeated parameter's non-empty values: facet links add

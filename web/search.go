@@ -18,6 +18,7 @@ import (
 type searchView struct {
 	Params      searchParams
 	Kind        string // the kind selected in the form
+	Sort        string // the order results are in
 	Active      []activeFilter
 	Total       uint64
 	Hits        []index.Hit
@@ -63,7 +64,7 @@ type syntaxErrorView struct {
 	Message string
 	Query   string
 	Caret   string
-	Pos     int
+	Column  int // 1-based character position, for people
 }
 
 // facetOrder is the order facet lists appear in the sidebar.
@@ -78,7 +79,7 @@ var facetOrder = []struct{ name, label, param string }{
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
 	p, err := parseSearch(v)
-	view := searchView{Params: p}
+	view := searchView{Params: p, Sort: p.sortOrder()}
 	if len(p.Kinds) > 0 {
 		view.Kind = p.Kinds[0]
 	}
@@ -128,7 +129,7 @@ func newSyntaxErrorView(q string, se *query.SyntaxError) *syntaxErrorView {
 		Message: se.Msg,
 		Query:   shown,
 		Caret:   strings.Repeat(" ", displayWidth(shown[:pos])) + "^",
-		Pos:     pos,
+		Column:  utf8.RuneCountInString(q[:pos]) + 1,
 	}
 }
 

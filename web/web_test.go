@@ -682,3 +682,48 @@ func lineDiff(want, got string) string {
 	}
 	return b.String()
 }
+
+func TestCaptureOfNonHTMLContent(t *testing.T) {
+	st, ix := fixtures()
+	st.captures[72] = &model.Capture{ID: 72, DocumentID: 7, Status: 200,
+		Header: http.Header{"Content-Type": {"application/json"}},
+		Body:   []byte(`{"title":"<script>alert(1)</script>","abstract":"Export controls"}`)}
+	st.captures[73] = &model.Capture{ID: 73, DocumentID: 7, Status: 200,
+		Header: http.Header{"Content-Type": {"application/pdf"}}, Body: []byte("%PDF-1.7 \x00\x01")}
+	h := newTestServer(t, st, ix, nil)
+	for _, tc := range []struct {
+		target string
+		want   string
+	}{
+		{"/documents/7/captures/72", `<pre>{&#34;title&#34;:&#34;&lt;script&gt;alert(1)&lt;/script&gt;&#34;`},
+		{"/documents/7/captures/73", `not a text document (application/pdf)`},
+	} {
+		res, body := get(t, h, tc.target)
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("%s: status %d", tc.target, res.StatusCode)
+		}
+		if !strings.Contains(body, tc.want) {
+			t.Errorf("%s lacks %s:\n%s", tc.target, tc.want, body)
+		}
+		if executableScript.MatchString(body) {
+			t.Errorf("%s contains an executable <script", tc.target)
+		}
+	}
+}
+
+func TestSortDefaultsToDateWithoutAQuery(t *testing.T) {
+	for _, tc := range []struct{ target, want string }{
+		{"/", "date"},
+		{"/?category=sanctions", "date"},
+		{"/?q=sanctions", "relevance"},
+		{"/?q=sanctions&sort=date", "date"},
+		{"/?sort=relevance", "relevance"},
+	} {
+		st, ix := fixtures()
+		h := newTestServer(t, st, ix, nil)
+		get(t, h, tc.target)
+		if ix.last.Sort != tc.want {
+			t.Errorf("%s: sort %q, want %q", tc.target, ix.last.Sort, tc.want)
+		}
+	}
+}
