@@ -9,11 +9,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"policywatch/extract"
+	"policywatch/store"
 )
 
 // cmdReindex rebuilds the derived index and events from the store.
@@ -128,4 +130,59 @@ func cmdExtract(_ context.Context, args []string, stdout io.Writer) error {
 	}
 	_, err = fmt.Fprintf(stdout, "%s\n", out)
 	return err
+}
+
+// cmdVerify rechecks every stored capture against its recorded hash.
+func cmdVerify(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	db, err := store.Open(ctx, filepath.Join(*dataDir, "policywatch.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	bad := 0
+	n, err := db.Verify(ctx, func(m store.Mismatch) {
+		bad++
+		fmt.Fprintf(stdout, "MISMATCH capture %d of document %d (%s): %s\n", m.CaptureID, m.DocumentID, m.URL, m.Reason)
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d captures checked, %d mismatches\n", n, bad)
+	if bad > 0 {
+		return fmt.Errorf("%d captures do not match their recorded SHA-256", bad)
+	}
+	return nil
+}
+
+// cmdBackup copies the store consistently while serve or crawl run; the
+// index is not copied because it is rebuilt from the store on restore.
+func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if fs.NArg() != 1 {
+		return usageError{"backup takes the directory to write the backup to"}
+	}
+	dest := fs.Arg(0)
+	if err := os.MkdirAll(dest, 0o755); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, filepath.Join(*dataDir, "policywatch.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	target := filepath.Join(dest, "policywatch.db")
+	if err := db.Backup(ctx, target); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written to %s\nrestore: policywatch reindex --data %s\n", target, dest)
+	return nil
 }

@@ -23,6 +23,8 @@ Usage:
   policywatch reindex  [--data DIR]                                    rebuild the search index from the store
   policywatch sources  [--config FILE]                                 list and validate the configured sources
   policywatch runs     [--data DIR] [--limit N]                        list crawl runs and their failures
+  policywatch verify   [--data DIR]                                    recheck every stored capture's SHA-256
+  policywatch backup   [--data DIR] DIR                                consistent copy of the store, also while serving
   policywatch extract  [--url URL] FILE                                extract one HTML file (plain or .gz) as JSON
 
 --config defaults to the shipped topic (China's national security law for Hong Kong);
@@ -69,6 +71,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdSources(ctx, rest, stdout)
 	case "runs":
 		return cmdRuns(ctx, rest, stdout)
+	case "verify":
+		return cmdVerify(ctx, rest, stdout)
+	case "backup":
+		return cmdBackup(ctx, rest, stdout)
 	case "extract":
 		return cmdExtract(ctx, rest, stdout)
 	case "help", "-h", "--help":

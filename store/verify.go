@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+)
+
+// Mismatch is one capture whose stored body no longer hashes to the
+// SHA-256 recorded when it was fetched.
+type Mismatch struct {
+	CaptureID  int64
+	DocumentID int64
+	URL        string
+	Reason     string
+}
+
+// Verify rechecks every capture's body against its recorded SHA-256 and
+// reports each one that differs or cannot be read. It returns how many
+// captures were checked.
+func (db *DB) Verify(ctx context.Context, report func(Mismatch)) (int, error) {
+	var (
+		after   int64
+		checked int
+	)
+	for {
+		rows, err := db.read.QueryContext(ctx, `SELECT id, document_id, request_url, body_gzip, body_sha256
+			FROM captures WHERE id > ? ORDER BY id LIMIT 100`, after)
+		if err != nil {
+			return checked, fmt.Errorf("verify captures after %d: %w", after, err)
+		}
+		n := 0
+		for rows.Next() {
+			var (
+				m    Mismatch
+				body []byte
+				want string
+			)
+			if err := rows.Scan(&m.CaptureID, &m.DocumentID, &m.URL, &body, &want); err != nil {
+				rows.Close()
+				return checked, fmt.Errorf("verify captures: %w", err)
+			}
+			after = m.CaptureID
+			n++
+			checked++
+			raw, err := gunzipBytes(body)
+			if err != nil {
+				m.Reason = "body cannot be decompressed: " + err.Error()
+				report(m)
+				continue
+			}
+			sum := sha256.Sum256(raw)
+			if got := hex.EncodeToString(sum[:]); got != want {
+				m.Reason = fmt.Sprintf("body SHA-256 is %s, recorded %s", got, want)
+				report(m)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return checked, fmt.Errorf("verify captures: %w", err)
+		}
+		if n == 0 {
+			return checked, nil
+		}
+	}
+}
+
+// Backup writes a consistent copy of the database to path while others
+// keep reading and writing (VACUUM INTO runs in one read transaction).
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup to %s: file exists", path)
+	}
+	if _, err := db.read.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
