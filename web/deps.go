@@ -36,9 +36,13 @@ type Lane struct {
 
 // Config is what the server needs; cmd/policywatch wires it.
 type Config struct {
-	Store  Store
-	Index  Searcher
-	Lanes  []Lane
+	Store Store
+	Index Searcher
+	Lanes []Lane
+	// Labels maps category and actor ids to the names people read
+	// (the taxonomy's labels). Optional: ids are shown with - and _ as
+	// spaces when missing.
+	Labels map[string]string
 	Logger *slog.Logger     // nil: discard
 	Now    func() time.Time // nil: time.Now
 }

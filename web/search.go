@@ -30,6 +30,7 @@ type searchView struct {
 
 type activeFilter struct {
 	Label, Param, Value string
+	Shown               string // Value as people read it
 	RemoveURL           string
 }
 
@@ -40,6 +41,7 @@ type facetGroup struct {
 
 type facetItem struct {
 	Term   string
+	Shown  string // Term as people read it
 	Count  int
 	URL    string // adds the filter, or removes it when Active
 	Active bool
@@ -83,7 +85,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	if len(p.Kinds) > 0 {
 		view.Kind = p.Kinds[0]
 	}
-	view.Active = activeFilters(v, p)
+	view.Active = s.activeFilters(v, p)
 	if err != nil {
 		var pe *paramError
 		if errors.As(err, &pe) {
@@ -107,7 +109,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	}
 	view.Total = res.Total
 	view.Hits = res.Hits
-	view.Facets = facetGroups(v, p, res.Facets)
+	view.Facets = s.facetGroups(v, p, res.Facets)
 	view.Pager = newPager(v, p.Page, res.Total)
 	title := "Search"
 	if p.Query != "" {
@@ -150,11 +152,12 @@ func displayWidth(s string) int {
 	return n
 }
 
-func activeFilters(v url.Values, p searchParams) []activeFilter {
+func (s *Server) activeFilters(v url.Values, p searchParams) []activeFilter {
 	var out []activeFilter
 	add := func(label, param string, vals []string) {
 		for _, val := range vals {
-			out = append(out, activeFilter{Label: label, Param: param, Value: val, RemoveURL: withoutValue(v, param, val)})
+			out = append(out, activeFilter{Label: label, Param: param, Value: val,
+				Shown: s.shown(param, val), RemoveURL: withoutValue(v, param, val)})
 		}
 	}
 	add("Category", "category", p.Categories)
@@ -170,7 +173,16 @@ func activeFilters(v url.Values, p searchParams) []activeFilter {
 	return out
 }
 
-func facetGroups(v url.Values, p searchParams, facets map[string][]index.FacetCount) []facetGroup {
+// shown is how a filter value reads: categories and actors by their
+// taxonomy label, everything else (source names, kinds, dates) as is.
+func (s *Server) shown(param, val string) string {
+	if param == "category" || param == "actor" {
+		return s.label(val)
+	}
+	return val
+}
+
+func (s *Server) facetGroups(v url.Values, p searchParams, facets map[string][]index.FacetCount) []facetGroup {
 	var out []facetGroup
 	for _, f := range facetOrder {
 		counts := facets[f.name]
@@ -179,7 +191,7 @@ func facetGroups(v url.Values, p searchParams, facets map[string][]index.FacetCo
 		}
 		g := facetGroup{Name: f.name, Label: f.label}
 		for _, c := range counts {
-			it := facetItem{Term: c.Term, Count: c.Count}
+			it := facetItem{Term: c.Term, Count: c.Count, Shown: s.shown(f.name, c.Term)}
 			if f.param == "" { // year: a date range
 				from, to := c.Term+"-01-01", c.Term+"-12-31"
 				it.Active = p.FromRaw == from && p.ToRaw == to

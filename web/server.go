@@ -33,6 +33,7 @@ type Server struct {
 	store  Store
 	index  Searcher
 	lanes  []Lane
+	labels map[string]string
 	log    *slog.Logger
 	now    func() time.Time
 	pages  map[string]*template.Template
@@ -51,11 +52,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("web: Config.Index is nil")
 	}
 	s := &Server{
-		store: cfg.Store,
-		index: cfg.Index,
-		lanes: cfg.Lanes,
-		log:   cfg.Logger,
-		now:   cfg.Now,
+		store:  cfg.Store,
+		index:  cfg.Index,
+		lanes:  cfg.Lanes,
+		labels: cfg.Labels,
+		log:    cfg.Logger,
+		now:    cfg.Now,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -81,7 +83,7 @@ func (s *Server) parseTemplates() error {
 		"join":       strings.Join,
 		"dateSource": dateSourceLabel,
 		"pct":        func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
-		"label":      func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+		"label":      s.label,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
@@ -161,6 +163,14 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// label is the display name of a category or actor id.
+func (s *Server) label(id string) string {
+	if l, ok := s.labels[id]; ok && l != "" {
+		return l
+	}
+	return strings.NewReplacer("_", " ", "-", " ").Replace(id)
 }
 
 func formatDate(t time.Time) string {

@@ -9,9 +9,15 @@ import (
 
 // timelineView is what templates/timeline.html renders.
 type timelineView struct {
-	Params timelineParams
-	Lanes  []laneView
-	Total  int
+	Params     timelineParams
+	Lanes      []laneView
+	Total      int
+	Categories []option // the configured lanes' categories, for the filter
+}
+
+type option struct {
+	Value, Label string
+	Selected     bool
 }
 
 type laneView struct {
@@ -52,6 +58,11 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := timelineView{Params: p, Lanes: s.groupLanes(evs), Total: len(evs)}
+	for _, l := range s.lanes {
+		for _, c := range l.Categories {
+			view.Categories = append(view.Categories, option{Value: c, Label: s.label(c), Selected: c == p.Category})
+		}
+	}
 	s.render(w, r, http.StatusOK, "timeline", page{Title: "Timeline", Nav: "timeline", Data: view})
 }
 

@@ -105,6 +105,7 @@ func newTestServer(t *testing.T, st *fakeStore, ix *fakeIndex, logs io.Writer) h
 	}
 	s, err := New(Config{
 		Store: st, Index: ix,
+		Labels: map[string]string{"sanctions": "Sanctions and asset freezes", "united_states": "United States"},
 		Lanes: []Lane{
 			{ID: "sanctions", Label: "Sanctions", Categories: []string{"sanctions"}},
 			{ID: "visa", Label: "Visa restrictions", Categories: []string{"visa_restrictions"}},
@@ -150,6 +151,9 @@ func TestSearchPageRendersHitsAndFacets(t *testing.T) {
 		`href="/?category=sanctions&amp;category=export_controls&amp;q=sanctions&amp;sort=date"`, // facet adds a filter
 		`href="/?category=sanctions&amp;from=2021-01-01&amp;q=sanctions&amp;sort=date&amp;to=2021-12-31"`,
 		`rel="next"`,
+		`>Sanctions and asset freezes</a> <span class="count">30</span>`, // facets read by label
+		`>export controls</a>`, // an id without a label stays readable
+		`>us-state</a>`,        // source names are not relabelled
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("search page lacks %s", want)
@@ -197,6 +201,9 @@ func TestSyntaxErrorIsA400WithCaret(t *testing.T) {
 	m := regexp.MustCompile(`(?s)<pre><code>(.*?)\n<span class="caret">( *)\^</span>`).FindStringSubmatch(body)
 	if m == nil {
 		t.Fatalf("no query with caret in:\n%s", body)
+	}
+	if !strings.Contains(body, "at position ") {
+		t.Errorf("syntax error page does not say where")
 	}
 	if m[1] != "sanctions AND (visa" {
 		t.Errorf("query shown as %q", m[1])
@@ -544,6 +551,9 @@ func TestTimelinePageLanes(t *testing.T) {
 	}
 	if !strings.Contains(body, "2 documents") {
 		t.Errorf("document count missing")
+	}
+	if !strings.Contains(body, `<option value="sanctions">Sanctions and asset freezes</option>`) {
+		t.Errorf("category filter does not offer the lanes' categories by label")
 	}
 }
 
