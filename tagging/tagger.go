@@ -1,0 +1,475 @@
+package tagging
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+
+	"policywatch/model"
+)
+
+// Evidence weights. A category's score is the sum, over the sentences
+// that mention it, of the strongest match in each sentence: repeating a
+// phrase inside one sentence proves nothing more. The title counts the
+// category's title_weight, the first paragraph (where news and press
+// releases state their main fact) counts leadWeight, later text 1.
+const (
+	leadWeight = 2.0
+	bodyWeight = 1.0
+	// allWeight is what a sentence satisfying an all: rule counts at
+	// least: co-occurring phrases are specific enough to tag on their own.
+	allWeight = 2.0
+
+	actorTitle      = 3.0 // first mention of the actor in the title
+	actorTitleMore  = 1.0 // further title mentions
+	actorLead       = 1.5 // each mention in the first paragraph
+	actorBody       = 0.5 // each later mention...
+	actorBodyCap    = 3.0 // ...up to this much in total
+	actorFirst      = 1.5 // the first actor named in the title, and in the lead: usually the subject
+	actorPublisher  = 4.0 // the page's source or site names the actor: it is the issuer
+	actorMinScore   = 2.0
+	actorMinOfFirst = 0.5 // an actor needs at least this share of the top actor's score
+
+	maxMatches = 40 // evidence kept per tag
+)
+
+// Match fields beyond the model's "title" and "text": the publisher.
+const (
+	FieldTitle  = "title"
+	FieldText   = "text"
+	FieldSite   = "site"
+	FieldSource = "source"
+)
+
+type compiledCategory struct {
+	cat  *Category
+	any  []phrase
+	all  [][]phrase
+	not  []phrase
+	sole []phrase
+}
+
+type compiledActor struct {
+	actor   *Actor
+	aliases []phrase
+	not     []phrase
+}
+
+// Tagger tags documents with a taxonomy's categories and actors. It is
+// safe for concurrent use: Tag keeps no state between calls.
+type Tagger struct {
+	tax    *Taxonomy
+	cats   []compiledCategory
+	actors []compiledActor
+}
+
+// New compiles a taxonomy's rules into a Tagger.
+func New(tax *Taxonomy) *Tagger {
+	t := &Tagger{tax: tax}
+	for i := range tax.categories {
+		c := &tax.categories[i]
+		cc := compiledCategory{cat: c}
+		for _, s := range c.Any {
+			cc.any = append(cc.any, compilePhrase(s))
+		}
+		for _, g := range c.All {
+			var grp []phrase
+			for _, s := range g {
+				grp = append(grp, compilePhrase(s))
+			}
+			cc.all = append(cc.all, grp)
+		}
+		for _, s := range c.Not {
+			cc.not = append(cc.not, compilePhrase(s))
+		}
+		for _, s := range c.SoleIfTitle {
+			cc.sole = append(cc.sole, compilePhrase(s))
+		}
+		t.cats = append(t.cats, cc)
+	}
+	for i := range tax.actors {
+		a := &tax.actors[i]
+		ca := compiledActor{actor: a}
+		for _, s := range a.Aliases {
+			ca.aliases = append(ca.aliases, compilePhrase(s))
+		}
+		for _, s := range a.Not {
+			ca.not = append(ca.not, compilePhrase(s))
+		}
+		t.actors = append(t.actors, ca)
+	}
+	return t
+}
+
+// Taxonomy returns the taxonomy the tagger was built from.
+func (t *Tagger) Taxonomy() *Taxonomy { return t.tax }
+
+// field is a document field prepared for matching.
+type field struct {
+	name string
+	text string
+	segs []segment // sentences; the title is one segment
+}
+
+func prepare(doc *model.Document) (title, text field) {
+	title = field{name: FieldTitle, text: doc.Title}
+	if doc.Title != "" {
+		title.segs = []segment{{0, len(doc.Title), 0}}
+	}
+	text = field{name: FieldText, text: doc.Text, segs: sentences(doc.Text)}
+	return title, text
+}
+
+// Tag returns the document's category tags (strongest first) followed by
+// its actor tags (the likely issuer first). It does not modify doc.
+func (t *Tagger) Tag(doc *model.Document) []model.Tag {
+	title, text := prepare(doc)
+	var cats, acts, sole []model.Tag
+	for i := range t.cats {
+		cc := &t.cats[i]
+		tag, ok := t.category(cc, &title, &text)
+		if !ok {
+			continue
+		}
+		cats = append(cats, tag)
+		for j := range cc.sole {
+			if len(cc.sole[j].find(doc.Title)) > 0 {
+				sole = append(sole, tag)
+				break
+			}
+		}
+	}
+	if len(sole) > 0 {
+		cats = sole
+	}
+	sort.SliceStable(cats, func(i, j int) bool { return cats[i].Score > cats[j].Score })
+	acts = t.actorTags(doc, &title, &text)
+	return append(cats, acts...)
+}
+
+type hit struct {
+	m      model.Match
+	seg    int // segment index in its field
+	weight float64
+}
+
+func (t *Tagger) category(cc *compiledCategory, fields ...*field) (model.Tag, bool) {
+	c := cc.cat
+	type segKey struct {
+		field string
+		seg   int
+	}
+	best := map[segKey]float64{}
+	var evidence []model.Match
+	for _, f := range fields {
+		if len(f.segs) == 0 {
+			continue
+		}
+		var masks []span
+		for i := range cc.not {
+			masks = append(masks, cc.not[i].find(f.text)...)
+		}
+		weightOf := func(seg int) float64 {
+			switch {
+			case f.name == FieldTitle:
+				return c.TitleWeight
+			case f.segs[seg].para == 0:
+				return leadWeight
+			default:
+				return bodyWeight
+			}
+		}
+		find := func(p *phrase, rule string) []hit {
+			var hs []hit
+			for _, s := range p.find(f.text) {
+				if overlaps(s, masks) {
+					continue
+				}
+				seg := segmentAt(f.segs, s.start)
+				if c.OpeningOnly && f.segs[seg].para > 0 {
+					continue
+				}
+				hs = append(hs, hit{
+					m:      model.Match{Phrase: p.text, Field: f.name, Offset: s.start, Rule: rule},
+					seg:    seg,
+					weight: weightOf(seg),
+				})
+			}
+			return hs
+		}
+		for i := range cc.any {
+			for _, h := range find(&cc.any[i], "any") {
+				k := segKey{f.name, h.seg}
+				best[k] = max(best[k], h.weight)
+				evidence = append(evidence, h.m)
+			}
+		}
+		if len(cc.all) > 0 {
+			// seg → groups seen, with the matches that satisfied them.
+			groups := map[int][]bool{}
+			found := map[int][]model.Match{}
+			for gi, g := range cc.all {
+				for pi := range g {
+					for _, h := range find(&g[pi], fmt.Sprintf("all[%d]", gi)) {
+						if groups[h.seg] == nil {
+							groups[h.seg] = make([]bool, len(cc.all))
+						}
+						groups[h.seg][gi] = true
+						found[h.seg] = append(found[h.seg], h.m)
+					}
+				}
+			}
+			for seg, seen := range groups {
+				if !allTrue(seen) {
+					continue
+				}
+				k := segKey{f.name, seg}
+				best[k] = max(best[k], weightOf(seg), allWeight)
+				evidence = append(evidence, found[seg]...)
+			}
+		}
+	}
+	var score float64
+	for _, w := range best {
+		score += w
+	}
+	if score < c.MinScore || score == 0 {
+		return model.Tag{}, false
+	}
+	return model.Tag{Type: model.TagCategory, Value: c.ID, Score: score, Matches: sortMatches(evidence)}, true
+}
+
+func overlaps(s span, masks []span) bool {
+	for _, m := range masks {
+		if s.start < m.end && m.start < s.end {
+			return true
+		}
+	}
+	return false
+}
+
+func allTrue(b []bool) bool {
+	for _, v := range b {
+		if !v {
+			return false
+		}
+	}
+	return true
+}
+
+// sortMatches orders evidence title first, then by position, and keeps
+// the first maxMatches.
+func sortMatches(ms []model.Match) []model.Match {
+	rank := map[string]int{FieldSite: 0, FieldSource: 0, FieldTitle: 1, FieldText: 2}
+	sort.SliceStable(ms, func(i, j int) bool {
+		if rank[ms[i].Field] != rank[ms[j].Field] {
+			return rank[ms[i].Field] < rank[ms[j].Field]
+		}
+		return ms[i].Offset < ms[j].Offset
+	})
+	if len(ms) > maxMatches {
+		ms = ms[:maxMatches]
+	}
+	return ms
+}
+
+// actorTags scores every actor by where it is named. The issuer of a
+// measure is named in the headline and the opening, usually first, and
+// is often the publisher itself; actors named only further down are
+// usually targets or commentators and are left out.
+func (t *Tagger) actorTags(doc *model.Document, title, text *field) []model.Tag {
+	type first struct {
+		actor int
+		off   int
+	}
+	var tags []model.Tag
+	firstTitle, firstLead := first{-1, 1 << 62}, first{-1, 1 << 62}
+	idx := map[int]int{} // actor index → tags index
+	var mentions []mention
+	var firstPos []int
+	for ai := range t.actors {
+		ca := &t.actors[ai]
+		var score, body float64
+		var ms []model.Match
+		titleSeen := false
+		var titleMask, textMask []span
+		for i := range ca.not {
+			titleMask = append(titleMask, ca.not[i].find(title.text)...)
+			textMask = append(textMask, ca.not[i].find(text.text)...)
+		}
+		for pi := range ca.aliases {
+			p := &ca.aliases[pi]
+			for _, s := range p.find(title.text) {
+				if overlaps(s, titleMask) {
+					continue
+				}
+				if titleSeen {
+					score += actorTitleMore
+				} else {
+					score += actorTitle
+					titleSeen = true
+				}
+				if s.start < firstTitle.off {
+					firstTitle = first{ai, s.start}
+				}
+				mentions = append(mentions, mention{ai, FieldTitle, s, title.text})
+				ms = append(ms, model.Match{Phrase: p.text, Field: FieldTitle, Offset: s.start, Rule: "alias"})
+			}
+			for _, s := range p.find(text.text) {
+				if overlaps(s, textMask) {
+					continue
+				}
+				seg := segmentAt(text.segs, s.start)
+				if seg >= 0 && text.segs[seg].para == 0 {
+					score += actorLead
+					if s.start < firstLead.off {
+						firstLead = first{ai, s.start}
+					}
+					mentions = append(mentions, mention{ai, FieldText, s, text.text})
+				} else {
+					body += actorBody
+				}
+				ms = append(ms, model.Match{Phrase: p.text, Field: FieldText, Offset: s.start, Rule: "alias"})
+			}
+		}
+		publisher := false
+		for _, pf := range []struct{ name, value string }{{FieldSite, doc.Site}, {FieldSource, doc.Source}} {
+			if pf.value == "" || publisher {
+				continue
+			}
+			text := pf.value
+			for pi := range ca.aliases {
+				if s := ca.aliases[pi].find(text); len(s) > 0 {
+					publisher = true
+					ms = append(ms, model.Match{Phrase: ca.aliases[pi].text, Field: pf.name, Offset: s[0].start, Rule: "publisher"})
+					break
+				}
+			}
+		}
+		if publisher {
+			score += actorPublisher
+		}
+		score += min(body, actorBodyCap)
+		if len(ms) == 0 {
+			continue
+		}
+		idx[ai] = len(tags)
+		firstPos = append(firstPos, firstMention(ms))
+		tags = append(tags, model.Tag{Type: model.TagActor, Value: ca.actor.ID, Score: score, Matches: sortMatches(ms)})
+	}
+	if i, ok := idx[firstTitle.actor]; ok {
+		tags[i].Score += actorFirst
+	}
+	if i, ok := idx[firstLead.actor]; ok {
+		tags[i].Score += actorFirst
+	}
+	// Actors listed together ("the foreign ministers of Canada, Australia,
+	// the United Kingdom and the United States") act together: each gets
+	// the strongest score in the list.
+	own := make([]float64, len(tags)) // before sharing: orders a list by its members' own weight
+	for i := range tags {
+		own[i] = tags[i].Score
+	}
+	for _, group := range enumerations(mentions) {
+		var best float64
+		for _, ai := range group {
+			best = max(best, tags[idx[ai]].Score)
+		}
+		for _, ai := range group {
+			tags[idx[ai]].Score = best
+		}
+	}
+	order := make([]int, len(tags))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		i, j := order[a], order[b]
+		if tags[i].Score != tags[j].Score {
+			return tags[i].Score > tags[j].Score
+		}
+		if own[i] != own[j] {
+			return own[i] > own[j]
+		}
+		return firstPos[i] < firstPos[j]
+	})
+	sorted := make([]model.Tag, len(tags))
+	for k, i := range order {
+		sorted[k] = tags[i]
+	}
+	tags = sorted
+	var out []model.Tag
+	for _, tg := range tags {
+		if tg.Score < actorMinScore || tg.Score < actorMinOfFirst*tags[0].Score {
+			continue
+		}
+		out = append(out, tg)
+	}
+	return out
+}
+
+// mention is one actor named in the title or the first paragraph.
+type mention struct {
+	actor int
+	field string
+	span
+	text string // the field's text
+}
+
+// listSep is what separates the items of a list of names.
+var listSep = regexp.MustCompile(`^\s*(,|,?\s*and|&)\s*(the\s+)?$`)
+
+// enumerations returns the groups of two or more actors named as one list.
+func enumerations(ms []mention) [][]int {
+	sort.Slice(ms, func(i, j int) bool {
+		if ms[i].field != ms[j].field {
+			return ms[i].field < ms[j].field
+		}
+		return ms[i].start < ms[j].start
+	})
+	var out [][]int
+	var cur []int
+	flush := func() {
+		seen := map[int]bool{}
+		var g []int
+		for _, a := range cur {
+			if !seen[a] {
+				seen[a] = true
+				g = append(g, a)
+			}
+		}
+		if len(g) > 1 {
+			out = append(out, g)
+		}
+		cur = nil
+	}
+	for i, m := range ms {
+		if i > 0 {
+			p := ms[i-1]
+			if p.field != m.field || m.start < p.end || !listSep.MatchString(m.text[p.end:m.start]) {
+				flush()
+			}
+		}
+		cur = append(cur, m.actor)
+	}
+	flush()
+	return out
+}
+
+// firstMention ranks where an actor is first named: the title before the
+// text, earlier before later.
+func firstMention(ms []model.Match) int {
+	best := 1 << 62
+	for _, m := range ms {
+		pos := m.Offset
+		switch m.Field {
+		case FieldTitle:
+		case FieldText:
+			pos += 1 << 40
+		default:
+			continue
+		}
+		best = min(best, pos)
+	}
+	return best
+}
