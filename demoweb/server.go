@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"strings"
@@ -42,6 +43,12 @@ type siteServer struct {
 // listener per site on 127.0.0.1. Broken content or templates fail here,
 // not at the first request. Cancelling ctx shuts the servers down.
 func Start(ctx context.Context) (*Web, error) {
+	return startFS(ctx, content)
+}
+
+// startFS serves the sites found in fsys (laid out like the embedded
+// sites/ tree), so tests can serve fixtures.
+func startFS(ctx context.Context, fsys fs.FS) (*Web, error) {
 	r, err := newRenderer()
 	if err != nil {
 		return nil, err
@@ -49,7 +56,7 @@ func Start(ctx context.Context) (*Web, error) {
 	w := &Web{sites: map[string]*siteServer{}, hits: map[string]int{}}
 	for i := range sites {
 		spec := &sites[i]
-		pages, err := loadSite(content, spec.ID)
+		pages, err := loadSite(fsys, spec.ID)
 		if err != nil {
 			w.Close()
 			return nil, err
