@@ -1,0 +1,181 @@
+// Package index is policywatch's full-text index: a Bleve index derived
+// from the store (it can always be rebuilt from there) that answers the
+// query language of package query with ranked, faceted, highlighted hits.
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"policywatch/model"
+)
+
+// batchSize bounds one Bleve batch: larger batches cost memory without
+// indexing faster.
+const batchSize = 500
+
+// Index is an open Bleve index. It is safe for concurrent use.
+type Index struct {
+	bi      bleve.Index
+	mapping mapping.IndexMapping
+}
+
+// Open opens the index in dir, creating it when dir is missing or empty.
+// A second Open of the same directory fails after two seconds instead of
+// waiting forever for the lock.
+func Open(dir string) (*Index, error) {
+	cfg := map[string]any{"bolt_timeout": "2s"}
+	var (
+		bi  bleve.Index
+		err error
+	)
+	if _, statErr := os.Stat(filepath.Join(dir, "index_meta.json")); statErr == nil {
+		bi, err = bleve.OpenUsing(dir, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open index %s: %w", dir, err)
+		}
+	} else {
+		if err := removeIfEmpty(dir); err != nil {
+			return nil, fmt.Errorf("create index %s: %w", dir, err)
+		}
+		m, err := newMapping()
+		if err != nil {
+			return nil, err
+		}
+		bi, err = bleve.NewUsing(dir, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("create index %s: %w", dir, err)
+		}
+	}
+	return &Index{bi: bi, mapping: bi.Mapping()}, nil
+}
+
+// removeIfEmpty removes dir when it exists and is empty (a fresh temp dir,
+// say), because Bleve creates an index only where nothing exists.
+func removeIfEmpty(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("%s is not empty and holds no index", dir)
+	}
+	return os.Remove(dir)
+}
+
+// Close closes the index.
+func (ix *Index) Close() error {
+	if err := ix.bi.Close(); err != nil {
+		return fmt.Errorf("close index: %w", err)
+	}
+	return nil
+}
+
+// Count returns the number of documents in the index.
+func (ix *Index) Count() (uint64, error) {
+	n, err := ix.bi.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("count index documents: %w", err)
+	}
+	return n, nil
+}
+
+func docID(id int64) string { return strconv.FormatInt(id, 10) }
+
+// Put adds or replaces documents, by ID, in batches.
+func (ix *Index) Put(ctx context.Context, docs ...model.Document) error {
+	for start := 0; start < len(docs); start += batchSize {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("index documents: %w", err)
+		}
+		end := min(start+batchSize, len(docs))
+		b := ix.bi.NewBatch()
+		for i := range docs[start:end] {
+			d := &docs[start+i]
+			if d.ID == 0 {
+				return fmt.Errorf("index document %q: no ID", d.URL)
+			}
+			if err := b.Index(docID(d.ID), indexDoc(d)); err != nil {
+				return fmt.Errorf("index document %d: %w", d.ID, err)
+			}
+		}
+		if err := ix.bi.Batch(b); err != nil {
+			return fmt.Errorf("index batch of %d documents: %w", b.Size(), err)
+		}
+	}
+	return nil
+}
+
+// Delete removes documents by ID; unknown IDs are ignored.
+func (ix *Index) Delete(ctx context.Context, ids ...int64) error {
+	for start := 0; start < len(ids); start += batchSize {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("delete documents: %w", err)
+		}
+		b := ix.bi.NewBatch()
+		for _, id := range ids[start:min(start+batchSize, len(ids))] {
+			b.Delete(docID(id))
+		}
+		if err := ix.bi.Batch(b); err != nil {
+			return fmt.Errorf("delete batch of %d documents: %w", b.Size(), err)
+		}
+	}
+	return nil
+}
+
+// indexDoc is what Bleve indexes for d. Chinese text goes to the _zh
+// fields (bigrams, folded to Simplified); other text to the _en fields.
+// Text mixing both (an English report quoting Chinese names) goes to both.
+func indexDoc(d *model.Document) map[string]any {
+	m := map[string]any{
+		fTitle:  d.Title,
+		fText:   d.Text,
+		fURL:    d.URL,
+		fSource: d.Source,
+		fKind:   string(d.Kind),
+		fLang:   d.Lang,
+	}
+	zhLang := strings.HasPrefix(strings.ToLower(d.Lang), "zh")
+	if zhLang || hasHan(d.Title) || hasHan(d.Text) {
+		m[fTitleZh] = d.Title
+		m[fTextZh] = d.Text
+	}
+	if !zhLang {
+		m[fTitleEn] = d.Title
+		m[fTextEn] = d.Text
+	}
+	if c := d.Categories(); len(c) > 0 {
+		m[fCategories] = c
+	}
+	if a := d.Actors(); len(a) > 0 {
+		m[fActors] = a
+	}
+	// A crawl time is not a publication date: such documents are left out
+	// of date filters and facets rather than placed on the wrong day.
+	if !d.Published.IsZero() && d.DateSource != model.DateFromCrawl {
+		m[fPublished] = d.Published.UTC().Format(time.RFC3339)
+	}
+	return m
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}

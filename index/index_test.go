@@ -1,0 +1,416 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"policywatch/model"
+	"policywatch/query"
+)
+
+func day(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func tags(categories, actors []string) []model.Tag {
+	var out []model.Tag
+	for _, c := range categories {
+		out = append(out, model.Tag{Type: model.TagCategory, Value: c})
+	}
+	for _, a := range actors {
+		out = append(out, model.Tag{Type: model.TagActor, Value: a})
+	}
+	return out
+}
+
+func testDocs() []model.Document {
+	return []model.Document{
+		{ID: 1, URL: "https://state.example/visa", Source: "state-gov", Kind: model.KindOfficial, Lang: "en",
+			Title: "U.S. imposes visa restrictions on Chinese officials",
+			Text: "The Secretary of State announced visa restrictions on current and former officials " +
+				"responsible for undermining Hong Kong's autonomy. The visa restrictions take effect immediately.",
+			Published: day("2020-06-26"), DateSource: model.DateFromMeta,
+			Tags: tags([]string{"visa-restriction"}, []string{"us", "cn"})},
+		{ID: 2, URL: "https://treasury.example/sanctions", Source: "treasury", Kind: model.KindOfficial, Lang: "en",
+			Title: "Treasury sanctions Hong Kong officials",
+			Text: "Treasury designated eleven individuals under the executive order. Their property is blocked. " +
+				"Separately, existing visa rules were not changed.",
+			Published: day("2020-08-07"), DateSource: model.DateFromJSONLD,
+			Tags: tags([]string{"sanctions"}, []string{"us"})},
+		{ID: 3, URL: "https://gov-uk.example/bno", Source: "gov-uk", Kind: model.KindOfficial, Lang: "en",
+			Title:     "UK opens a path to citizenship for BN(O) status holders",
+			Text:      "A new immigration route will let British Nationals (Overseas) live and work in the UK.",
+			Published: day("2020-07-01"), DateSource: model.DateFromMeta,
+			Tags: tags([]string{"immigration"}, []string{"uk"})},
+		{ID: 4, URL: "https://harbourpost.example/canada", Source: "harbourpost", Kind: model.KindNews, Lang: "en",
+			Title:     "Canada suspends extradition treaty with Hong Kong",
+			Text:      "Canada suspended its extradition treaty with Hong Kong on Friday, citing the new law.",
+			Published: day("2020-07-03"), DateSource: model.DateFromTime,
+			Tags: tags([]string{"extradition"}, []string{"ca"})},
+		{ID: 5, URL: "https://hkgov.example/nsl", Source: "hkgov-zh", Kind: model.KindOfficial, Lang: "zh-Hant",
+			Title:     "《香港特別行政區維護國家安全法》刊憲生效",
+			Text:      "香港特別行政區政府今日刊憲公布《中華人民共和國香港特別行政區維護國家安全法》，即時生效。",
+			Published: day("2020-06-30"), DateSource: model.DateFromMeta,
+			Tags: tags([]string{"national-security-law"}, []string{"hk"})},
+		{ID: 6, URL: "https://metrodaily.example/hostile", Source: "metrodaily", Kind: model.KindNews, Lang: "en",
+			Title:     "Officials respond to extradition concerns",
+			Text:      "Officials warned <script>alert(1)</script> about extradition & sanctions \"risks\".",
+			Published: day("2021-01-06"), DateSource: model.DateFromMeta,
+			Tags: tags([]string{"extradition"}, []string{"uk"})},
+		{ID: 7, URL: "https://metrodaily.example/undated", Source: "metrodaily", Kind: model.KindNews, Lang: "en",
+			Title:     "Undated commentary on asylum",
+			Text:      "An opinion piece about asylum claims.",
+			Published: day("2024-05-05"), DateSource: model.DateFromCrawl, // not a publication date
+			Tags: tags([]string{"asylum"}, nil)},
+	}
+}
+
+func openTest(t *testing.T, docs []model.Document) (*Index, string) {
+	t.Helper()
+	dir := t.TempDir()
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Put(context.Background(), docs...); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	return ix, dir
+}
+
+func ids(res *Result) []int64 {
+	var out []int64
+	for _, h := range res.Hits {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+func sorted(v []int64) []int64 {
+	v = slices.Clone(v)
+	slices.Sort(v)
+	return v
+}
+
+func doSearch(t *testing.T, ix *Index, r Request) *Result {
+	t.Helper()
+	res, err := ix.Search(context.Background(), r)
+	if err != nil {
+		t.Fatalf("Search(%+v): %v", r, err)
+	}
+	return res
+}
+
+func TestSearchMatches(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	tests := []struct {
+		q    string
+		want []int64 // as a set
+	}{
+		{`"extradition treaty"`, []int64{4}},
+		{`"treaty extradition"`, nil},
+		{"extradition", []int64{4, 6}},
+		{"extradition NOT treaty", []int64{6}},
+		{"extradition -treaty", []int64{6}},
+		{"(visa OR extradition) AND NOT kind:news", []int64{1, 2}},
+		{"visa OR immigration", []int64{1, 2, 3}},
+		{"sanction*", []int64{2, 6}},
+		{"title:sanctions", []int64{2}},
+		{`title:"visa restrictions"`, []int64{1}},
+		{"source:treasury", []int64{2}},
+		{"kind:news", []int64{4, 6, 7}},
+		{"category:extradition", []int64{4, 6}},
+		{"actor:US", []int64{1, 2}},
+		{"category:extra*", []int64{4, 6}},
+		{"lang:zh", []int64{5}},
+		{"lang:en officials", []int64{1, 2, 6}},
+		{"published:2020-07", []int64{3, 4}},
+		{"published:<2020-07-01", []int64{1, 5}},
+		{"published:>=2021-01-01", []int64{6}},
+		{"published:2020-06-26..2020-07-01", []int64{1, 3, 5}},
+		{"published:2024", nil}, // a crawl time is no publication date
+		{"the visa restrictions", []int64{1}},
+		{"國家安全", []int64{5}},
+		{"国家安全", []int64{5}},
+		{"国家安全法 生效", []int64{5}},
+		{"香港 -國家安全", nil},
+		{"immigration sanctions", nil},
+	}
+	for _, tt := range tests {
+		res := doSearch(t, ix, Request{Query: tt.q})
+		if got := sorted(ids(res)); !slices.Equal(got, tt.want) {
+			t.Errorf("%q found %v, want %v", tt.q, got, tt.want)
+		}
+		if int(res.Total) != len(tt.want) {
+			t.Errorf("%q: Total = %d, want %d", tt.q, res.Total, len(tt.want))
+		}
+	}
+}
+
+func TestSearchRanksVisaDocFirst(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	res := doSearch(t, ix, Request{Query: "visa restrictions"})
+	if len(res.Hits) == 0 || res.Hits[0].ID != 1 {
+		t.Fatalf("visa restrictions ranked %v, want 1 first", ids(res))
+	}
+	h := res.Hits[0]
+	if h.Title != "U.S. imposes visa restrictions on Chinese officials" || h.URL != "https://state.example/visa" ||
+		h.Source != "state-gov" || h.Kind != "official" || h.Lang != "en" || !h.Published.Equal(day("2020-06-26")) {
+		t.Errorf("hit fields = %+v", h)
+	}
+	if !slices.Equal(h.Categories, []string{"visa-restriction"}) || !slices.Equal(h.Actors, []string{"us", "cn"}) {
+		t.Errorf("hit tags = %v, %v", h.Categories, h.Actors)
+	}
+	if !strings.Contains(string(h.Snippet), "<mark>visa</mark> <mark>restrictions</mark>") {
+		t.Errorf("snippet %q does not mark the terms", h.Snippet)
+	}
+	if h.Score <= 0 {
+		t.Errorf("score = %v", h.Score)
+	}
+}
+
+func TestSearchFilters(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	tests := []struct {
+		name string
+		r    Request
+		want []int64
+	}{
+		{"categories", Request{Categories: []string{"extradition"}}, []int64{4, 6}},
+		{"categories all required", Request{Categories: []string{"extradition", "sanctions"}}, nil},
+		{"actors", Request{Actors: []string{"us"}}, []int64{1, 2}},
+		{"actors all required", Request{Actors: []string{"us", "cn"}}, []int64{1}},
+		{"sources any", Request{Sources: []string{"treasury", "gov-uk"}}, []int64{2, 3}},
+		{"kinds", Request{Kinds: []string{"news"}}, []int64{4, 6, 7}},
+		{"langs prefix", Request{Langs: []string{"zh"}}, []int64{5}},
+		{"from", Request{From: day("2020-08-01")}, []int64{2, 6}},
+		{"to inclusive", Request{To: day("2020-06-30")}, []int64{1, 5}},
+		{"from to", Request{From: day("2020-07-01"), To: day("2020-07-03")}, []int64{3, 4}},
+		{"query and filter", Request{Query: "officials", Kinds: []string{"official"}}, []int64{1, 2}},
+	}
+	for _, tt := range tests {
+		res := doSearch(t, ix, tt.r)
+		if got := sorted(ids(res)); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: found %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func facet(res *Result, name string) map[string]int {
+	m := map[string]int{}
+	for _, f := range res.Facets[name] {
+		m[f.Term] = f.Count
+	}
+	return m
+}
+
+func TestFacetsFollowFilters(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	all := doSearch(t, ix, Request{})
+	if got := facet(all, "category"); got["extradition"] != 2 || got["sanctions"] != 1 || got["visa-restriction"] != 1 {
+		t.Errorf("category facet = %v", got)
+	}
+	if got := facet(all, "kind"); got["official"] != 4 || got["news"] != 3 {
+		t.Errorf("kind facet = %v", got)
+	}
+	if got := facet(all, "lang"); got["en"] != 6 || got["zh-hant"] != 1 {
+		t.Errorf("lang facet = %v", got)
+	}
+	if got := facet(all, "year"); len(got) != 2 || got["2020"] != 5 || got["2021"] != 1 {
+		t.Errorf("year facet = %v (the crawl-dated document has no year)", got)
+	}
+	if first := all.Facets["category"][0]; first.Term != "extradition" {
+		t.Errorf("category facet starts with %v, want the most frequent", first)
+	}
+
+	filtered := doSearch(t, ix, Request{Categories: []string{"extradition"}})
+	if got := facet(filtered, "category"); len(got) != 1 || got["extradition"] != 2 {
+		t.Errorf("category facet under the filter = %v", got)
+	}
+	if got := facet(filtered, "kind"); len(got) != 1 || got["news"] != 2 {
+		t.Errorf("kind facet under the filter = %v", got)
+	}
+	if got := facet(filtered, "actor"); got["ca"] != 1 || got["uk"] != 1 || got["us"] != 0 {
+		t.Errorf("actor facet under the filter = %v", got)
+	}
+	if got := facet(filtered, "year"); got["2020"] != 1 || got["2021"] != 1 {
+		t.Errorf("year facet under the filter = %v", got)
+	}
+}
+
+func TestSearchChineseSnippet(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	for _, q := range []string{"國家安全", "国家安全"} {
+		res := doSearch(t, ix, Request{Query: q})
+		if len(res.Hits) != 1 {
+			t.Fatalf("%s: %v", q, ids(res))
+		}
+		// The snippet shows the page's own (Traditional) text.
+		if s := string(res.Hits[0].Snippet); !strings.Contains(s, "<mark>國家安全</mark>") {
+			t.Errorf("%s: snippet %q", q, s)
+		}
+	}
+}
+
+func TestSearchSyntaxError(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	_, err := ix.Search(context.Background(), Request{Query: "visa AND (sanctions"})
+	var se *query.SyntaxError
+	if !errors.As(err, &se) {
+		t.Fatalf("error = %v, want *query.SyntaxError", err)
+	}
+	if se.Pos != len("visa AND (sanctions") {
+		t.Errorf("position = %d", se.Pos)
+	}
+}
+
+func TestSnippetEscapesCrawledText(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	for _, q := range []string{"alert", "sanctions", ""} {
+		res := doSearch(t, ix, Request{Query: q, Sources: []string{"metrodaily"}, Kinds: []string{"news"}, Categories: []string{"extradition"}})
+		if len(res.Hits) != 1 || res.Hits[0].ID != 6 {
+			t.Fatalf("%q: hits %v", q, ids(res))
+		}
+		s := string(res.Hits[0].Snippet)
+		if strings.Contains(s, "<script") || !strings.Contains(s, "&lt;script&gt;") {
+			t.Errorf("%q: snippet not escaped: %q", q, s)
+		}
+		bare := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(s)
+		if strings.ContainsAny(bare, "<>\"") || strings.Contains(bare, "& ") {
+			t.Errorf("%q: snippet has markup besides <mark>: %q", q, s)
+		}
+		if q != "" && !strings.Contains(s, "<mark>"+q+"</mark>") {
+			t.Errorf("%q: snippet does not mark the term: %q", q, s)
+		}
+	}
+}
+
+func TestDeepPagingByDateIsStable(t *testing.T) {
+	var docs []model.Document
+	for i := 1; i <= 57; i++ {
+		docs = append(docs, model.Document{
+			ID: int64(i), URL: fmt.Sprintf("https://x.example/%d", i), Source: "x", Kind: model.KindNews, Lang: "en",
+			Title: fmt.Sprintf("Report %d on sanctions", i), Text: "sanctions",
+			// Many documents share a day so only the tie-break keeps pages apart.
+			Published: day("2020-07-01").AddDate(0, 0, i%5), DateSource: model.DateFromMeta,
+		})
+	}
+	ix, _ := openTest(t, docs)
+	pageThrough := func() []int64 {
+		var got []int64
+		var last time.Time
+		for page := 1; ; page++ {
+			res := doSearch(t, ix, Request{Query: "sanctions", Sort: SortDate, Page: page, PerPage: 10})
+			if res.Total != 57 {
+				t.Fatalf("Total = %d", res.Total)
+			}
+			if len(res.Hits) == 0 {
+				break
+			}
+			for _, h := range res.Hits {
+				if !last.IsZero() && h.Published.After(last) {
+					t.Fatalf("page %d: %d (%v) after an older one", page, h.ID, h.Published)
+				}
+				last = h.Published
+				got = append(got, h.ID)
+			}
+		}
+		return got
+	}
+	first := pageThrough()
+	if len(first) != 57 || len(slices.Compact(sorted(first))) != 57 {
+		t.Fatalf("paging returned %d hits, %d distinct", len(first), len(slices.Compact(sorted(first))))
+	}
+	if again := pageThrough(); !slices.Equal(first, again) {
+		t.Errorf("paging twice gave different orders:\n%v\n%v", first, again)
+	}
+	if res := doSearch(t, ix, Request{Query: "sanctions", PerPage: 1000}); len(res.Hits) != 57 {
+		t.Errorf("PerPage 1000 gave %d hits", len(res.Hits))
+	}
+	if res := doSearch(t, ix, Request{Query: "sanctions"}); len(res.Hits) != DefaultPerPage {
+		t.Errorf("default page has %d hits", len(res.Hits))
+	}
+}
+
+func TestReopenKeepsDocuments(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Put(context.Background(), testDocs()...); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(dir)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer ix.Close()
+	if n, err := ix.Count(); err != nil || n != uint64(len(testDocs())) {
+		t.Fatalf("Count after reopen = %d, %v", n, err)
+	}
+	// The Chinese analyzer (with its custom char filter) survives reopening.
+	if res := doSearch(t, ix, Request{Query: "國家安全"}); !slices.Equal(ids(res), []int64{5}) {
+		t.Errorf("Chinese search after reopen: %v", ids(res))
+	}
+	if err := ix.Delete(context.Background(), 5, 6, 999); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); n != uint64(len(testDocs())-2) {
+		t.Errorf("Count after Delete = %d", n)
+	}
+	if res := doSearch(t, ix, Request{Query: "国家安全"}); len(res.Hits) != 0 {
+		t.Errorf("deleted document still found: %v", ids(res))
+	}
+}
+
+func TestOpenTwiceFailsInsteadOfHanging(t *testing.T) {
+	_, dir := openTest(t, testDocs()[:1])
+	done := make(chan error, 1)
+	go func() {
+		ix, err := Open(dir)
+		if err == nil {
+			ix.Close()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("second Open of an open index succeeded")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("second Open still blocked after 10s")
+	}
+}
+
+func TestPutReplacesByID(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	d := testDocs()[3]
+	d.Title, d.Text = "Canada ends the treaty", "Replaced text about a surrender agreement."
+	if err := ix.Put(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); n != uint64(len(testDocs())) {
+		t.Errorf("Count = %d after replacing a document", n)
+	}
+	if res := doSearch(t, ix, Request{Query: "surrender"}); !slices.Equal(ids(res), []int64{4}) {
+		t.Errorf("new text not found: %v", ids(res))
+	}
+	if res := doSearch(t, ix, Request{Query: "extradition"}); !slices.Equal(ids(res), []int64{6}) {
+		t.Errorf("old text still found: %v", ids(res))
+	}
+}

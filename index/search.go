@@ -1,0 +1,440 @@
+package index
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"html/template"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/search"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+
+	"policywatch/query"
+)
+
+// Sort orders for Request.Sort.
+const (
+	SortRelevance = "relevance"
+	SortDate      = "date"
+)
+
+// Paging limits.
+const (
+	DefaultPerPage = 20
+	MaxPerPage     = 100
+)
+
+// Request is one search.
+//
+// Filters narrow the query: Categories and Actors must all be present on a
+// document (each click on a facet narrows further), while for Sources,
+// Kinds and Langs any listed value will do (a document has only one).
+// Langs match by prefix too: "zh" selects zh-Hant and zh-Hans. From and To
+// bound the published date, both inclusive; either may be zero. Sort is
+// "relevance" or "date" (newest first); empty means relevance for a query
+// and date for the empty query. Page is 1-based; PerPage defaults to 20 and
+// is capped at 100.
+type Request struct {
+	Query                                     string
+	Categories, Actors, Sources, Kinds, Langs []string
+	From, To                                  time.Time
+	Sort                                      string
+	Page, PerPage                             int
+}
+
+// Result is one page of hits with the total and the facets of all matches.
+type Result struct {
+	Total uint64
+	Hits  []Hit
+	// Facets by name: "category", "actor", "source", "kind", "lang" (most
+	// frequent first) and "year" (oldest first, only years with matches).
+	Facets map[string][]FacetCount
+}
+
+// Hit is one matching document.
+type Hit struct {
+	ID                 int64
+	URL, Title         string
+	Source, Kind, Lang string
+	Published          time.Time // zero when unknown
+	Snippet            template.HTML
+	Categories, Actors []string
+	Score              float64
+}
+
+// FacetCount is one facet value and how many matches have it.
+type FacetCount struct {
+	Term  string
+	Count int
+}
+
+// facetFields maps facet names to index fields.
+var facetFields = []struct{ name, field string }{
+	{"category", fCategories},
+	{"actor", fActors},
+	{"source", fSource},
+	{"kind", fKind},
+	{"lang", fLang},
+}
+
+const termFacetSize = 100
+
+// Search runs r. A query that does not parse returns its *query.SyntaxError
+// unwrapped, so callers can show the position.
+func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+	n, err := query.Parse(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	q := ix.filtered(ix.translate(n), r)
+
+	perPage := r.PerPage
+	if perPage <= 0 {
+		perPage = DefaultPerPage
+	}
+	perPage = min(perPage, MaxPerPage)
+	page := max(r.Page, 1)
+
+	req := bleve.NewSearchRequestOptions(q, perPage, (page-1)*perPage, false)
+	req.Fields = []string{fTitle, fText, fURL, fSource, fKind, fLang, fPublished, fCategories, fActors}
+	req.IncludeLocations = true // snippets are built from term locations
+	sortByDate := r.Sort == SortDate || (r.Sort == "" && n.IsAll())
+	if sortByDate {
+		req.SortBy([]string{"-" + fPublished, "_id"})
+	} else {
+		req.SortBy([]string{"-_score", "_id"})
+	}
+	for _, f := range facetFields {
+		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, termFacetSize))
+	}
+	years, err := ix.yearRange(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(years) > 0 {
+		fr := bleve.NewFacetRequest(fPublished, len(years))
+		for _, y := range years {
+			fr.AddDateTimeRange(strconv.Itoa(y), yearStart(y), yearStart(y+1))
+		}
+		req.AddFacet("year", fr)
+	}
+
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", r.Query, err)
+	}
+	out := &Result{Total: res.Total, Facets: map[string][]FacetCount{}}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, toHit(h))
+	}
+	for name, fr := range res.Facets {
+		out.Facets[name] = facetCounts(name, fr)
+	}
+	return out, nil
+}
+
+func yearStart(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+// yearRange returns the years from the oldest to the newest match, for
+// the year facet: Bleve counts dates only in ranges asked for.
+func (ix *Index) yearRange(ctx context.Context, q bq.Query) ([]int, error) {
+	edge := func(sort string) (time.Time, error) {
+		req := bleve.NewSearchRequestOptions(q, 1, 0, false)
+		req.Fields = []string{fPublished}
+		req.SortBy([]string{sort}) // documents without a date sort last
+		res, err := ix.bi.SearchInContext(ctx, req)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("find date range: %w", err)
+		}
+		if len(res.Hits) == 0 {
+			return time.Time{}, nil
+		}
+		t, _ := parseStoredTime(res.Hits[0].Fields[fPublished])
+		return t, nil
+	}
+	first, err := edge(fPublished)
+	if err != nil || first.IsZero() {
+		return nil, err
+	}
+	last, err := edge("-" + fPublished)
+	if err != nil || last.IsZero() {
+		return nil, err
+	}
+	var years []int
+	// A stray date centuries off should not make a thousand buckets.
+	for y := max(first.Year(), last.Year()-200); y <= last.Year(); y++ {
+		years = append(years, y)
+	}
+	return years, nil
+}
+
+func facetCounts(name string, fr *search.FacetResult) []FacetCount {
+	var out []FacetCount
+	if name == "year" {
+		for _, dr := range fr.DateRanges {
+			if dr.Count > 0 {
+				out = append(out, FacetCount{Term: dr.Name, Count: dr.Count})
+			}
+		}
+		slices.SortFunc(out, func(a, b FacetCount) int { return strings.Compare(a.Term, b.Term) })
+		return out
+	}
+	if fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			out = append(out, FacetCount{Term: t.Term, Count: t.Count})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b FacetCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Term, b.Term))
+	})
+	return out
+}
+
+func toHit(h *search.DocumentMatch) Hit {
+	id, _ := strconv.ParseInt(h.ID, 10, 64)
+	hit := Hit{
+		ID:         id,
+		URL:        storedString(h.Fields[fURL]),
+		Title:      storedString(h.Fields[fTitle]),
+		Source:     storedString(h.Fields[fSource]),
+		Kind:       storedString(h.Fields[fKind]),
+		Lang:       storedString(h.Fields[fLang]),
+		Categories: storedStrings(h.Fields[fCategories]),
+		Actors:     storedStrings(h.Fields[fActors]),
+		Score:      h.Score,
+	}
+	hit.Published, _ = parseStoredTime(h.Fields[fPublished])
+	var spans []span
+	for _, f := range []string{fTextEn, fTextZh} {
+		for _, locs := range h.Locations[f] {
+			for _, l := range locs {
+				spans = append(spans, span{int(l.Start), int(l.End)})
+			}
+		}
+	}
+	hit.Snippet = snippet(storedString(h.Fields[fText]), spans)
+	return hit
+}
+
+func storedString(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case []any:
+		if len(v) > 0 {
+			return storedString(v[0])
+		}
+	}
+	return ""
+}
+
+// storedStrings reads a stored list: Bleve returns a single value as a
+// plain string and several as a slice.
+func storedStrings(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func parseStoredTime(v any) (time.Time, bool) {
+	s := storedString(v)
+	if s == "" {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	return t, err == nil
+}
+
+// filtered ANDs the request's filters onto q.
+func (ix *Index) filtered(q bq.Query, r Request) bq.Query {
+	must := []bq.Query{q}
+	for _, c := range r.Categories {
+		must = append(must, keywordQuery(fCategories, c))
+	}
+	for _, a := range r.Actors {
+		must = append(must, keywordQuery(fActors, a))
+	}
+	anyOf := func(field string, vals []string, lang bool) {
+		var qs []bq.Query
+		for _, v := range vals {
+			if lang {
+				qs = append(qs, langQuery(v))
+			} else {
+				qs = append(qs, keywordQuery(field, v))
+			}
+		}
+		if len(qs) > 0 {
+			must = append(must, bq.NewDisjunctionQuery(qs))
+		}
+	}
+	anyOf(fSource, r.Sources, false)
+	anyOf(fKind, r.Kinds, false)
+	anyOf(fLang, r.Langs, true)
+	if !r.From.IsZero() || !r.To.IsZero() {
+		inclusive := true
+		dq := bq.NewDateRangeInclusiveQuery(r.From, r.To, &inclusive, &inclusive)
+		dq.SetField(fPublished)
+		must = append(must, dq)
+	}
+	if len(must) == 1 {
+		return q
+	}
+	return bq.NewConjunctionQuery(must)
+}
+
+func keywordQuery(field, v string) bq.Query {
+	tq := bq.NewTermQuery(strings.ToLower(v))
+	tq.SetField(field)
+	return tq
+}
+
+// langQuery matches the language and its subtags: zh finds zh-Hant.
+func langQuery(v string) bq.Query {
+	v = strings.ToLower(v)
+	pq := bq.NewPrefixQuery(v + "-")
+	pq.SetField(fLang)
+	return bq.NewDisjunctionQuery([]bq.Query{keywordQuery(fLang, v), pq})
+}
+
+type textField struct {
+	name, analyzer string
+	boost          float64
+}
+
+var (
+	enFields = []textField{{fTitleEn, en.AnalyzerName, 2}, {fTextEn, en.AnalyzerName, 1}}
+	zhFields = []textField{{fTitleZh, zhAnalyzer, 2}, {fTextZh, zhAnalyzer, 1}}
+)
+
+// translate turns a parsed query into a Bleve query.
+func (ix *Index) translate(n query.Node) bq.Query {
+	switch n.Op {
+	case query.OpAnd:
+		var must, not []bq.Query
+		for _, c := range n.Children {
+			if c.Op == query.OpNot && len(c.Children) == 1 {
+				not = append(not, ix.translate(c.Children[0]))
+			} else {
+				must = append(must, ix.translate(c))
+			}
+		}
+		if len(not) == 0 {
+			return bq.NewConjunctionQuery(must)
+		}
+		if len(must) == 0 {
+			must = []bq.Query{bq.NewMatchAllQuery()}
+		}
+		return bq.NewBooleanQuery(must, nil, not)
+	case query.OpOr:
+		var qs []bq.Query
+		for _, c := range n.Children {
+			qs = append(qs, ix.translate(c))
+		}
+		return bq.NewDisjunctionQuery(qs)
+	case query.OpNot:
+		if len(n.Children) != 1 {
+			return bq.NewMatchNoneQuery()
+		}
+		return bq.NewBooleanQuery([]bq.Query{bq.NewMatchAllQuery()}, nil, []bq.Query{ix.translate(n.Children[0])})
+	case query.OpTerm, query.OpPhrase, query.OpPrefix:
+		return ix.textQuery(n)
+	case query.OpField:
+		if n.Prefix {
+			pq := bq.NewPrefixQuery(strings.ToLower(n.Value))
+			pq.SetField(keywordField(n.Field))
+			return pq
+		}
+		if n.Field == query.FieldLang {
+			return langQuery(n.Value)
+		}
+		return keywordQuery(keywordField(n.Field), n.Value)
+	case query.OpDate:
+		t, f := true, false
+		dq := bq.NewDateRangeInclusiveQuery(n.From, n.To, &t, &f)
+		dq.SetField(fPublished)
+		return dq
+	}
+	return bq.NewMatchAllQuery()
+}
+
+func keywordField(queryField string) string {
+	switch queryField {
+	case query.FieldCategory:
+		return fCategories
+	case query.FieldActor:
+		return fActors
+	}
+	return queryField // source, kind, lang are named alike
+}
+
+// textQuery searches a word, phrase or prefix over the text fields. Words
+// containing Chinese characters go to the _zh fields only, where they are
+// matched as bigram phrases (close to a substring search); others to all.
+// A word that analyzes to nothing on every field (a stop word such as
+// "the", punctuation) constrains nothing.
+func (ix *Index) textQuery(n query.Node) bq.Query {
+	fields := append(append([]textField(nil), enFields...), zhFields...)
+	if hasHan(n.Value) {
+		fields = zhFields
+	}
+	if n.Op != query.OpPrefix && !hasHan(n.Value) &&
+		len(ix.mapping.AnalyzerNamed(en.AnalyzerName).Analyze([]byte(n.Value))) == 0 {
+		// An English stop word: the _zh fields keep it, but requiring it
+		// there would drop every English document.
+		return bq.NewMatchAllQuery()
+	}
+	var qs []bq.Query
+	for _, f := range fields {
+		if n.Field == query.FieldTitle && f.name != fTitleEn && f.name != fTitleZh {
+			continue
+		}
+		var q bq.Query
+		if n.Op == query.OpPrefix {
+			pq := bq.NewPrefixQuery(strings.ToLower(query.FoldHan(n.Value)))
+			pq.SetField(f.name)
+			pq.SetBoost(f.boost)
+			q = pq
+		} else {
+			toks := ix.mapping.AnalyzerNamed(f.analyzer).Analyze([]byte(n.Value))
+			switch len(toks) {
+			case 0:
+				continue
+			case 1:
+				tq := bq.NewTermQuery(string(toks[0].Term))
+				tq.SetField(f.name)
+				tq.SetBoost(f.boost)
+				q = tq
+			default:
+				mq := bq.NewMatchPhraseQuery(n.Value)
+				mq.SetField(f.name)
+				mq.Analyzer = f.analyzer
+				mq.SetBoost(f.boost)
+				q = mq
+			}
+		}
+		qs = append(qs, q)
+	}
+	switch len(qs) {
+	case 0:
+		return bq.NewMatchAllQuery()
+	case 1:
+		return qs[0]
+	}
+	return bq.NewDisjunctionQuery(qs)
+}
