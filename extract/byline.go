@@ -7,7 +7,11 @@ import (
 )
 
 var (
-	bylineClass    = regexp.MustCompile(`byline|author|writtenby|p-author|dateline|contributor`)
+	// andWords join several authors: "A and B", "A & B", "A et B".
+	andWords = regexp.MustCompile(`\s+(?:and|&|et|und|y|e|en|och|og|i)\s+`)
+	// notByline starts texts that sit in byline slots but name no one.
+	notByline = regexp.MustCompile(`(?i)^(?:last )?(?:updated|published|posted|modified|reviewed|share|follow|read|min read|listen)\b`)
+	bylineClass    = regexp.MustCompile(`byline|author(?:[^i]|$)|writtenby|p-author|dateline|contributor`)
 	bylineNegClass = regexp.MustCompile(`comment|avatar|related|bio|about|footer|widget|share|social|image|photo|img|pic|-box|hidden|label`)
 	// bylinePrefix is a leading "By", "Written by", "Posted by", "Von", "Par"...
 	bylinePrefix = regexp.MustCompile(`(?i)^\s*(?:(?:written|posted|reported|story|text|words|published|article)\s+)?(?:by|von|par|por|door|di|av)\s*[:\-]?\s+`)
@@ -28,7 +32,7 @@ func (p *page) byline(fromTraf string) string {
 			}
 		}
 	}
-	for _, k := range []string{"author", "dc.creator", "dc:creator", "dcterms.creator", "article:author", "parsely-author", "sailthru.author", "byl", "cxenseparse:author"} {
+	for _, k := range []string{"dc.creator", "dc:creator", "dcterms.creator", "author", "article:author", "parsely-author", "sailthru.author", "byl", "cxenseparse:author"} {
 		var names []string
 		for _, v := range p.meta[k] {
 			if strings.HasPrefix(v, "http") || strings.Contains(v, "/") {
@@ -91,8 +95,8 @@ func joinNames(names []string) string {
 // style single names alone when there is no "and".
 func splitAuthors(s string) []string {
 	s = normSpace(s)
-	s = strings.ReplaceAll(s, " & ", " and ")
-	parts := strings.Split(s, " and ")
+	s = andWords.ReplaceAllString(s, ", ")
+	parts := []string{s}
 	var out []string
 	for _, p := range parts {
 		for _, q := range strings.Split(p, ";") {
@@ -110,6 +114,9 @@ func cleanByline(s string) string {
 		return ""
 	}
 	s = bylinePrefix.ReplaceAllString(s, "")
+	if notByline.MatchString(s) {
+		return ""
+	}
 	if i := strings.IndexAny(s, "|\n•·"); i > 0 {
 		s = s[:i]
 	}
@@ -120,6 +127,16 @@ func cleanByline(s string) string {
 			return ""
 		}
 		s = s[:loc[0]]
+	}
+	// Names have no digits: a digit starts a date, a time or a count
+	// ("2 hours ago"); lower-case words left before it are part of that.
+	if i := strings.IndexFunc(s, unicode.IsDigit); i >= 0 {
+		s = s[:i]
+		f := strings.Fields(s)
+		for len(f) > 0 && isLowerWord(f[len(f)-1]) {
+			f = f[:len(f)-1]
+		}
+		s = strings.Join(f, " ")
 	}
 	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' })
 	s = strings.TrimSpace(s)
@@ -152,4 +169,13 @@ func dedup(in []string) []string {
 		}
 	}
 	return out
+}
+
+func isLowerWord(w string) bool {
+	for _, r := range w {
+		if unicode.IsLetter(r) {
+			return unicode.IsLower(r)
+		}
+	}
+	return true
 }

@@ -15,6 +15,7 @@ type page struct {
 	lang      string
 	titleTag  string
 	meta      map[string][]string // lower-cased name/property/itemprop -> contents, in page order
+	propCount map[string]int      // how many leading meta values came from property=
 	links     map[string]string   // rel -> href (first)
 	ld        []map[string]any    // JSON-LD objects, @graph flattened
 	h1        []string
@@ -35,7 +36,7 @@ type timeElem struct {
 const maxLD = 1 << 20
 
 func collect(doc *html.Node) *page {
-	p := &page{meta: map[string][]string{}, links: map[string]string{}}
+	p := &page{meta: map[string][]string{}, propCount: map[string]int{}, links: map[string]string{}}
 	ldBytes := 0
 	// Iterative walk with an explicit stack: pages can be deep.
 	type frame struct {
@@ -72,7 +73,7 @@ func collect(doc *html.Node) *page {
 					if v := strings.ToLower(strings.TrimSpace(attr(n, k))); v != "" && content != "" {
 						// property can hold several space-separated names.
 						for _, key := range strings.Fields(v) {
-							p.meta[key] = append(p.meta[key], content)
+							p.addMeta(key, content, k == "property")
 						}
 					}
 				}
@@ -126,6 +127,23 @@ func collect(doc *html.Node) *page {
 	return p
 }
 
+// addMeta records a meta value. Values from property= attributes (Open
+// Graph, RDFa) go before those from name= for the same key: they are the
+// more deliberate statement.
+func (p *page) addMeta(key, content string, property bool) {
+	if !property {
+		p.meta[key] = append(p.meta[key], content)
+		return
+	}
+	n := p.propCount[key]
+	vals := p.meta[key]
+	vals = append(vals, "")
+	copy(vals[n+1:], vals[n:])
+	vals[n] = content
+	p.meta[key] = vals
+	p.propCount[key] = n + 1
+}
+
 // noteByline records elements that by their markup carry an author name.
 func (p *page) noteByline(n *html.Node) {
 	rel := strings.ToLower(attr(n, "rel"))
@@ -177,13 +195,26 @@ func findItemprop(n *html.Node, prop string) string {
 // parseLD decodes one JSON-LD script into its objects, flattening @graph
 // and top-level arrays. Broken JSON yields nothing.
 func parseLD(raw string) []map[string]any {
-	raw = strings.TrimSpace(raw)
-	raw = strings.TrimPrefix(raw, "<!--")
-	raw = strings.TrimSuffix(raw, "-->")
-	raw = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(raw), ";"))
+	// Sites wrap JSON-LD in comments or CDATA, or add a trailing ";".
+	raw = strings.NewReplacer("<![CDATA[", "", "]]>", "", "<!--", "", "-->", "").Replace(raw)
+	i := strings.IndexAny(raw, "{[")
+	j := strings.LastIndexAny(raw, "}]")
+	if i < 0 || j < i {
+		return nil
+	}
+	raw = raw[i : j+1]
 	var v any
 	if err := json.Unmarshal([]byte(raw), &v); err != nil {
-		return nil
+		// Raw control characters inside strings are a common defect.
+		fixed := strings.Map(func(r rune) rune {
+			if r == '\n' || r == '\r' || r == '\t' {
+				return ' '
+			}
+			return r
+		}, raw)
+		if json.Unmarshal([]byte(fixed), &v) != nil {
+			return nil
+		}
 	}
 	var out []map[string]any
 	var add func(v any, depth int)
@@ -223,41 +254,42 @@ func ldTypes(o map[string]any) []string {
 	return out
 }
 
-// isArticleType reports schema.org types whose headline and dates
-// describe the page's own content.
-func isArticleType(o map[string]any) bool {
+// ldRank ranks schema.org types by how surely their headline, author and
+// dates describe the page's own content: 0 articles and reports, 1 other
+// works (videos, reviews), 2 generic web pages; -1 for anything else
+// (organizations, breadcrumbs, people).
+func ldRank(o map[string]any) int {
+	best := -1
 	for _, t := range ldTypes(o) {
-		if strings.Contains(t, "article") || strings.Contains(t, "posting") || t == "report" ||
-			t == "creativework" || t == "webpage" || t == "blog" || t == "liveblogposting" ||
-			t == "governmentservice" || t == "legislation" || t == "pressrelease" || t == "videoobject" ||
-			t == "reviewnewsarticle" || t == "review" || t == "recipe" || t == "event" {
-			return true
+		r := -1
+		switch {
+		case strings.Contains(t, "article") || strings.Contains(t, "posting") || t == "report" ||
+			t == "pressrelease" || t == "legislation" || t == "blog" || t == "scholarlyarticle":
+			r = 0
+		case t == "videoobject" || t == "review" || t == "recipe" || t == "event" || t == "governmentservice" ||
+			t == "book" || t == "chapter" || t == "podcastepisode" || t == "qapage" || t == "howto":
+			r = 1
+		case t == "webpage" || t == "creativework" || t == "itempage" || t == "aboutpage" || t == "collectionpage" ||
+			t == "profilepage" || t == "faqpage" || t == "searchresultspage":
+			r = 2
+		}
+		if r >= 0 && (best < 0 || r < best) {
+			best = r
 		}
 	}
-	return false
+	return best
 }
 
-// ldArticles returns article-like JSON-LD objects, the most specific
-// (articles) before generic WebPage objects.
+// ldArticles returns JSON-LD objects that describe the page's content,
+// best ranked first.
 func (p *page) ldArticles() []map[string]any {
-	var arts, pages []map[string]any
+	var byRank [3][]map[string]any
 	for _, o := range p.ld {
-		if !isArticleType(o) {
-			continue
-		}
-		generic := false
-		for _, t := range ldTypes(o) {
-			if t == "webpage" || t == "creativework" {
-				generic = true
-			}
-		}
-		if generic {
-			pages = append(pages, o)
-		} else {
-			arts = append(arts, o)
+		if r := ldRank(o); r >= 0 {
+			byRank[r] = append(byRank[r], o)
 		}
 	}
-	return append(arts, pages...)
+	return append(append(byRank[0], byRank[1]...), byRank[2]...)
 }
 
 func ldString(v any) string {

@@ -47,7 +47,12 @@ func nodeText(n *html.Node) []string {
 			cur.WriteString(c.Data)
 			continue
 		case html.ElementNode:
-			switch c.DataAtom {
+			// Nodes built by the extractor carry only their tag name.
+			a := c.DataAtom
+			if a == 0 {
+				a = atom.Lookup([]byte(c.Data))
+			}
+			switch a {
 			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Figcaption:
 				continue
 			case atom.Br:
@@ -56,7 +61,7 @@ func nodeText(n *html.Node) []string {
 			case atom.Td, atom.Th:
 				cur.WriteByte(' ')
 			}
-			if blockAtoms[c.DataAtom] || c.Data == "head" || c.Data == "item" || c.Data == "list" || c.Data == "quote" || c.Data == "row" {
+			if blockAtoms[a] || c.Data == "head" || c.Data == "item" || c.Data == "list" || c.Data == "quote" || c.Data == "row" {
 				flush()
 				stack = append(stack, frame{n: c, exit: true})
 			}

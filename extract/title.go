@@ -24,7 +24,9 @@ func (p *page) title(fromTraf, site string) string {
 		"twitter:title", "parsely-title", "sailthru.title"))
 	var t string
 	for _, c := range cands {
-		if c = normSpace(html2text(c)); c != "" {
+		// A "title" that is just the site's name (og:title on a home
+		// template) says nothing about this page.
+		if c = normSpace(html2text(c)); c != "" && !(p.isSiteName(c, site) && !p.isSiteName(p.titleTag, site)) {
 			t = c
 			break
 		}
@@ -59,16 +61,13 @@ func (p *page) stripSiteName(t, site string, fromTag bool) string {
 		switch {
 		case p.isSiteName(last, site):
 			return p.stripSiteName(strings.TrimSpace(rest), site, fromTag)
-		case p.isSiteName(first, site):
+		case squash(first) == squash(site) && wordCount(head) >= 3:
 			return p.stripSiteName(strings.TrimSpace(head), site, fromTag)
 		}
 		// The page's heading equals one side: that side is the headline.
 		for _, h := range p.headings {
-			switch {
-			case sameText(h, rest):
+			if sameText(h, rest) {
 				return rest
-			case sameText(h, head):
-				return head
 			}
 		}
 		if fromTag && wordCount(rest) >= 3 && wordCount(last) <= 4 && len(parts) >= 2 {
