@@ -14,6 +14,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"policywatch/topic"
+
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
 	"gopkg.in/yaml.v3"
@@ -514,6 +516,9 @@ func TestTopicYAMLPointsAtRunningSites(t *testing.T) {
 	}
 	if err := yaml.Unmarshal(y, &cfg); err != nil {
 		t.Fatalf("TopicYAML is not YAML: %v\n%s", err, y)
+	}
+	if _, err := topic.Parse(y, "demo-topic.yaml"); err != nil {
+		t.Errorf("topic.Parse rejects TopicYAML: %v", err)
 	}
 	if cfg.Topic.Query != `"hong kong" OR 香港 OR "national security law" OR 國家安全 OR 国家安全` || cfg.Topic.Taxonomy != "builtin:hk-nsl" {
 		t.Errorf("topic = %+v", cfg.Topic)

@@ -113,7 +113,12 @@ func (s *siteServer) serveSitemapIndex(w http.ResponseWriter, r *http.Request) {
 	sort.Sort(sort.Reverse(sort.IntSlice(years)))
 	idx := sitemapIndex{NS: sitemapNS}
 	for _, y := range years {
-		newest := byYear[y][0] // pages are newest first
+		newest := byYear[y][0]
+		for _, p := range byYear[y] {
+			if lastMod(p).After(lastMod(newest)) {
+				newest = p
+			}
+		}
 		idx.Sitemaps = append(idx.Sitemaps, struct {
 			Loc     string `xml:"loc"`
 			LastMod string `xml:"lastmod,omitempty"`

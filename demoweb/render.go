@@ -67,6 +67,19 @@ var funcs = template.FuncMap{
 	"slug":  func(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "-")) },
 	"eqs":   func(a, b string) bool { return a == b },
 	"zh":    func(lang string) bool { return strings.HasPrefix(lang, "zh") },
+	// isoAttr writes name="RFC 3339 time" as a trusted attribute:
+	// html/template would otherwise escape the zone's "+" as &#43;, which
+	// real CMSs do not do.
+	"isoAttr": func(name string, t time.Time) template.HTMLAttr {
+		return template.HTMLAttr(name + `="` + t.Format(time.RFC3339) + `"`)
+	},
+	// byline drops a leading "By ", which templates add themselves.
+	"byline": func(s string) string {
+		if rest, ok := strings.CutPrefix(s, "By "); ok {
+			return rest
+		}
+		return s
+	},
 	"sectionURL": func(s *siteSpec, sec string) string {
 		if s.SectionStyle == "query" {
 			return "/section/" + sec
