@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/mapping"
+
 	"policywatch/model"
 	"policywatch/query"
 )
@@ -144,6 +146,11 @@ func TestSearchMatches(t *testing.T) {
 		{"国家安全", []int64{5}},
 		{"国家安全法 生效", []int64{5}},
 		{"香港 -國家安全", nil},
+		{"港", []int64{5}},             // one character: inside a bigram
+		{"效", []int64{5}},             // the second half of one
+		{"國家安*", []int64{5}},          // a Chinese prefix is a substring search
+		{"sanctions*", []int64{2, 6}}, // the stem of the prefix is tried too
+		{"title:sanct*", []int64{2}},
 		{"immigration sanctions", nil},
 	}
 	for _, tt := range tests {
@@ -361,6 +368,9 @@ func TestReopenKeepsDocuments(t *testing.T) {
 	defer ix.Close()
 	if n, err := ix.Count(); err != nil || n != uint64(len(testDocs())) {
 		t.Fatalf("Count after reopen = %d, %v", n, err)
+	}
+	if im, ok := ix.bi.Mapping().(*mapping.IndexMappingImpl); !ok || im.ScoringModel != "bm25" {
+		t.Errorf("reopened index does not score with bm25: %T", ix.bi.Mapping())
 	}
 	// The Chinese analyzer (with its custom char filter) survives reopening.
 	if res := doSearch(t, ix, Request{Query: "國家安全"}); !slices.Equal(ids(res), []int64{5}) {

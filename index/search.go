@@ -5,10 +5,12 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -385,18 +387,16 @@ func keywordField(queryField string) string {
 
 // textQuery searches a word, phrase or prefix over the text fields. Words
 // containing Chinese characters go to the _zh fields only, where they are
-// matched as bigram phrases (close to a substring search); others to all.
-// A word that analyzes to nothing on every field (a stop word such as
-// "the", punctuation) constrains nothing.
+// matched as bigram phrases (close to the substring search query.Match
+// does; a prefix there is the same substring search); others to all four.
+// A word that analyzes to nothing in English (a stop word such as "the",
+// punctuation) constrains nothing.
 func (ix *Index) textQuery(n query.Node) bq.Query {
 	fields := append(append([]textField(nil), enFields...), zhFields...)
-	if hasHan(n.Value) {
+	han := hasHan(n.Value)
+	if han {
 		fields = zhFields
-	}
-	if n.Op != query.OpPrefix && !hasHan(n.Value) &&
-		len(ix.mapping.AnalyzerNamed(en.AnalyzerName).Analyze([]byte(n.Value))) == 0 {
-		// An English stop word: the _zh fields keep it, but requiring it
-		// there would drop every English document.
+	} else if n.Op != query.OpPrefix && len(ix.analyze(en.AnalyzerName, n.Value)) == 0 {
 		return bq.NewMatchAllQuery()
 	}
 	var qs []bq.Query
@@ -405,18 +405,18 @@ func (ix *Index) textQuery(n query.Node) bq.Query {
 			continue
 		}
 		var q bq.Query
-		if n.Op == query.OpPrefix {
-			pq := bq.NewPrefixQuery(strings.ToLower(query.FoldHan(n.Value)))
-			pq.SetField(f.name)
-			pq.SetBoost(f.boost)
-			q = pq
-		} else {
-			toks := ix.mapping.AnalyzerNamed(f.analyzer).Analyze([]byte(n.Value))
+		switch {
+		case n.Op == query.OpPrefix && !han:
+			q = ix.prefixQuery(f, n.Value)
+		case han && utf8.RuneCountInString(strings.TrimSpace(n.Value)) == 1:
+			q = singleHanQuery(f, strings.TrimSpace(n.Value))
+		default:
+			toks := ix.analyze(f.analyzer, n.Value)
 			switch len(toks) {
 			case 0:
 				continue
 			case 1:
-				tq := bq.NewTermQuery(string(toks[0].Term))
+				tq := bq.NewTermQuery(toks[0])
 				tq.SetField(f.name)
 				tq.SetBoost(f.boost)
 				q = tq
@@ -437,4 +437,50 @@ func (ix *Index) textQuery(n query.Node) bq.Query {
 		return qs[0]
 	}
 	return bq.NewDisjunctionQuery(qs)
+}
+
+func (ix *Index) analyze(analyzer, s string) []string {
+	var out []string
+	for _, t := range ix.mapping.AnalyzerNamed(analyzer).Analyze([]byte(s)) {
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
+// prefixQuery matches terms starting with p. The _en fields hold stems
+// ("sanctions" is indexed as "sanction"), so the stem of p is tried too,
+// or sanctions* would find nothing.
+func (ix *Index) prefixQuery(f textField, p string) bq.Query {
+	p = strings.ToLower(p)
+	prefixes := []string{p}
+	if f.analyzer == en.AnalyzerName {
+		if toks := ix.analyze(f.analyzer, p); len(toks) == 1 && toks[0] != p && toks[0] != "" {
+			prefixes = append(prefixes, toks[0])
+		}
+	}
+	var qs []bq.Query
+	for _, x := range prefixes {
+		pq := bq.NewPrefixQuery(x)
+		pq.SetField(f.name)
+		pq.SetBoost(f.boost)
+		qs = append(qs, pq)
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bq.NewDisjunctionQuery(qs)
+}
+
+// singleHanQuery finds one Chinese character. The cjk analyzer indexes
+// bigrams, so the character is the first or the second half of a term
+// (or a term of its own where it stands alone).
+func singleHanQuery(f textField, c string) bq.Query {
+	c = query.FoldHan(c)
+	pq := bq.NewPrefixQuery(c)
+	pq.SetField(f.name)
+	pq.SetBoost(f.boost)
+	rq := bq.NewRegexpQuery("." + regexp.QuoteMeta(c))
+	rq.SetField(f.name)
+	rq.SetBoost(f.boost)
+	return bq.NewDisjunctionQuery([]bq.Query{pq, rq})
 }
