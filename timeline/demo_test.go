@@ -1,0 +1,236 @@
+package timeline
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"policywatch/model"
+	"policywatch/tagging"
+)
+
+// officialSites are the demo web's government sites; the rest is news.
+var officialSites = map[string]bool{
+	"state": true, "treasury": true, "commerce": true, "fedreg": true, "hkgov": true, "govuk": true,
+	"canada": true, "australia": true, "eu": true, "japan": true, "mfa-china": true,
+}
+
+type demoTruth struct {
+	Topic      bool     `json:"topic"`
+	Categories []string `json:"categories"`
+	Actors     []string `json:"actors"`
+	EventDate  string   `json:"event_date"`
+}
+
+// loadDemoDocs reads the demo web's on-topic pages from disk as documents,
+// the way the crawler would store them, with their ground truth.
+func loadDemoDocs(t *testing.T, root string) ([]model.Document, []demoTruth) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(root, "*", "pages", "*.md"))
+	var docs []model.Document
+	var truths []demoTruth
+	for _, f := range files {
+		raw, err := os.ReadFile(strings.TrimSuffix(f, ".md") + ".truth.json")
+		if err != nil {
+			continue // still being written
+		}
+		var tr demoTruth
+		if err := json.Unmarshal(raw, &tr); err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if !tr.Topic {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fm struct {
+			Path, Title, Published, Lang string
+			DateMarkup                   string `yaml:"date_markup"`
+		}
+		body := data
+		if bytes.HasPrefix(data, []byte("---\n")) {
+			if end := bytes.Index(data[4:], []byte("\n---\n")); end >= 0 {
+				if err := yaml.Unmarshal(data[4:4+end], &fm); err != nil {
+					t.Errorf("%s: %v", f, err)
+					continue
+				}
+				body = data[4+end+5:]
+			}
+		}
+		pub, err := time.Parse(time.RFC3339, fm.Published)
+		if err != nil {
+			t.Errorf("%s: published: %v", f, err)
+			continue
+		}
+		site := filepath.Base(filepath.Dir(filepath.Dir(f)))
+		kind := model.KindNews
+		if officialSites[site] {
+			kind = model.KindOfficial
+		}
+		src := model.DateFromMeta
+		if fm.DateMarkup == "text" {
+			src = model.DateFromText
+		}
+		var paras []string
+		for _, p := range strings.Split(string(body), "\n\n") {
+			p = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(p), "## "))
+			if p != "" {
+				paras = append(paras, strings.Join(strings.Fields(p), " "))
+			}
+		}
+		docs = append(docs, model.Document{
+			ID: int64(len(docs) + 1), URL: site + fm.Path, Source: site, Kind: kind,
+			Title: fm.Title, Text: strings.Join(paras, "\n"), Lang: fm.Lang,
+			Published: pub, DateSource: src,
+		})
+		truths = append(truths, tr)
+	}
+	return docs, truths
+}
+
+type eventRow struct{ date, actor, category string }
+
+func loadEventsCSV(t *testing.T, path string) []eventRow {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skipf("events.csv not available: %v", err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	var rows []eventRow
+	for i, r := range recs {
+		if i == 0 || len(r) < 3 {
+			continue
+		}
+		rows = append(rows, eventRow{r[0], r[1], r[2]})
+	}
+	return rows
+}
+
+// TestTimelineAgainstEventsCSV clusters the tagged demo web and compares
+// the events with the topic's list of real events. Only rows some demo
+// page reports can be found; recall is measured over those.
+func TestTimelineAgainstEventsCSV(t *testing.T) {
+	docs, truths := loadDemoDocs(t, filepath.Join("..", "demoweb", "sites"))
+	if len(docs) == 0 {
+		t.Skip("no demo web pages on disk")
+	}
+	rows := loadEventsCSV(t, filepath.Join("..", "..", "shared", "timeline", "events.csv"))
+	tax, err := tagging.LoadTaxonomy(filepath.Join("..", "topics", "hk-nsl.taxonomy.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := tagging.New(tax)
+	for i := range docs {
+		docs[i].Tags = tg.Tag(&docs[i])
+	}
+	events := Cluster(docs, Options{Now: time.Now})
+
+	byKey := map[string]*model.Event{}
+	for i := range events {
+		e := &events[i]
+		byKey[e.Actors[0]+"/"+e.Category+"/"+e.Date.Format("2006-01-02")] = e
+	}
+	// A row is covered when a page's truth reports it.
+	covered := map[eventRow]bool{}
+	for _, tr := range truths {
+		if tr.EventDate == "" || len(tr.Actors) == 0 {
+			continue
+		}
+		for _, c := range tr.Categories {
+			covered[eventRow{tr.EventDate, tr.Actors[0], c}] = true
+		}
+	}
+	var found, coveredN, near, nearExact int
+	verbose := os.Getenv("TIMELINE_VERBOSE") != ""
+	for _, r := range rows {
+		isCovered := false
+		for c := range covered {
+			if c == r {
+				isCovered = true
+			}
+		}
+		if !isCovered {
+			continue
+		}
+		coveredN++
+		if byKey[r.actor+"/"+r.category+"/"+r.date] != nil {
+			found++
+		} else if verbose {
+			t.Logf("missing %s/%s/%s", r.actor, r.category, r.date)
+		}
+		// Date accuracy: of the events found for the row's actor and
+		// category near its date, how many carry the exact date.
+		rd, _ := time.Parse("2006-01-02", r.date)
+		for _, e := range events {
+			if e.Actors[0] == r.actor && e.Category == r.category && absDur(e.Date.Sub(rd)) <= DefaultGap {
+				near++
+				if e.Date.Equal(rd) {
+					nearExact++
+				}
+				break
+			}
+		}
+	}
+	// Events the truth does not know: clusters of misread pages.
+	var spurious []string
+	for k, e := range byKey {
+		known := false
+		for c := range covered {
+			if c.actor == e.Actors[0] && c.category == e.Category {
+				cd, _ := time.Parse("2006-01-02", c.date)
+				if absDur(e.Date.Sub(cd)) <= DefaultGap {
+					known = true
+				}
+			}
+		}
+		if !known {
+			spurious = append(spurious, k)
+		}
+	}
+	sort.Strings(spurious)
+	if verbose {
+		for _, k := range spurious {
+			e := byKey[k]
+			t.Logf("spurious %s (%d docs, news-only %v) %q", k, len(e.Documents), e.NewsOnly, e.Title)
+		}
+	}
+	recall := ratio(found, coveredN)
+	dateAcc := ratio(nearExact, near)
+	t.Logf("%d documents, %d events; events.csv: %d rows, %d reported by demo pages", len(docs), len(events), len(rows), coveredN)
+	t.Logf("event recall %.2f (%d/%d), date accuracy %.2f (%d/%d), events not in the truth %d",
+		recall, found, coveredN, dateAcc, nearExact, near, len(spurious))
+	const floorRecall, floorDate = 0.75, 0.85
+	if coveredN > 0 && (recall < floorRecall || dateAcc < floorDate) {
+		t.Errorf("event recall %.2f / date accuracy %.2f below floors %.2f / %.2f", recall, dateAcc, floorRecall, floorDate)
+	}
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
+}

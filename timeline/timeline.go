@@ -1,0 +1,291 @@
+// Package timeline turns tagged documents into events: one measure by one
+// actor, of one category, at one time, with the documents that evidence
+// it. Official documents date and title an event; news reports join it as
+// coverage, dated by what their text says happened ("on Friday"), not by
+// when they were published.
+package timeline
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"policywatch/model"
+)
+
+// DefaultGap is how far apart two reports of the same actor and category
+// may be and still describe one event.
+const DefaultGap = 5 * 24 * time.Hour
+
+// Options tune clustering.
+type Options struct {
+	// Gap: documents of the same actor and category whose event dates are
+	// within Gap of each other form one event (single linkage). Default
+	// DefaultGap.
+	Gap time.Duration
+	// Now stamps Event.UpdatedAt; default time.Now.
+	Now func() time.Time
+}
+
+// Confidence of an event date, by where it came from.
+const (
+	confOfficial     = 0.9  // an official document's own machine-readable date
+	confOfficialText = 0.8  // an official date read from text or URL
+	confNewsExplicit = 0.75 // a news report naming the day ("on July 3")
+	confNewsRelative = 0.65 // a news report's weekday or "yesterday"
+	confNewsPub      = 0.4  // a news report's publication day, nothing better
+	confEffective    = 0.8  // "effective July 14"
+)
+
+// item is one document's evidence for one category.
+type item struct {
+	doc      *model.Document
+	category string
+	actor    string
+	date     time.Time // event date: official published day or resolved news date
+	conf     float64
+	passage  string
+	official bool
+	eff      *effective
+}
+
+type effective struct {
+	date    time.Time
+	passage string
+}
+
+// Cluster groups documents into events. Only documents with a reliable
+// date and at least one category and one actor tag take part; the first
+// actor tag is the issuer. A document tagged with several categories
+// joins one event per category. Events are returned by date, then key.
+func Cluster(docs []model.Document, opts Options) []model.Event {
+	if opts.Gap <= 0 {
+		opts.Gap = DefaultGap
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	groups := map[string][]*item{}
+	var order []string
+	for i := range docs {
+		d := &docs[i]
+		if !d.HasReliableDate() {
+			continue
+		}
+		actors := d.Actors()
+		if len(actors) == 0 {
+			continue
+		}
+		sents := sentences(d.Text)
+		for _, tag := range d.Tags {
+			if tag.Type != model.TagCategory {
+				continue
+			}
+			it := newItem(d, tag, actors[0], sents)
+			k := it.actor + "/" + it.category
+			if _, ok := groups[k]; !ok {
+				order = append(order, k)
+			}
+			groups[k] = append(groups[k], it)
+		}
+	}
+	now := opts.Now()
+	var events []model.Event
+	keys := map[string]int{}
+	for _, k := range order {
+		for _, cluster := range chain(groups[k], opts.Gap) {
+			ev := build(cluster, now)
+			// Two events may share a day when Gap is under a day; keep keys unique.
+			if n := keys[ev.Key]; n > 0 {
+				keys[ev.Key] = n + 1
+				ev.Key = fmt.Sprintf("%s-%d", ev.Key, n+1)
+			} else {
+				keys[ev.Key] = 1
+			}
+			events = append(events, ev)
+		}
+	}
+	sort.SliceStable(events, func(i, j int) bool {
+		if !events[i].Date.Equal(events[j].Date) {
+			return events[i].Date.Before(events[j].Date)
+		}
+		return events[i].Key < events[j].Key
+	})
+	return events
+}
+
+func newItem(d *model.Document, tag model.Tag, actor string, sents []span) *item {
+	it := &item{doc: d, category: tag.Value, actor: actor, official: d.Kind == model.KindOfficial}
+	// The passage is the sentence holding the category's first match in
+	// the text; a title-only match points at the opening sentence.
+	pi := -1
+	for _, m := range tag.Matches {
+		if m.Field == "text" {
+			pi = spanAt(sents, m.Offset)
+			break
+		}
+	}
+	if pi < 0 && len(sents) > 0 {
+		pi = 0
+	}
+	if pi >= 0 {
+		it.passage = strings.TrimSpace(d.Text[sents[pi].start:sents[pi].end])
+	}
+	pub := day(d.Published)
+	if it.official {
+		it.date, it.conf = pub, confOfficial
+		if d.DateSource == model.DateFromText || d.DateSource == model.DateFromURL {
+			it.conf = confOfficialText
+		}
+	} else {
+		it.date, it.conf = pub, confNewsPub
+		// What happened is told in the passage, or else in the opening paragraph.
+		candidates := []int{}
+		if pi >= 0 {
+			candidates = append(candidates, pi)
+		}
+		for i, s := range sents {
+			if s.para == 0 && i != pi {
+				candidates = append(candidates, i)
+			}
+		}
+		for _, i := range candidates {
+			if date, conf, ok := resolveEventDate(d.Text[sents[i].start:sents[i].end], pub); ok {
+				it.date, it.conf = date, conf
+				break
+			}
+		}
+	}
+	for _, s := range sents {
+		text := d.Text[s.start:s.end]
+		if date, ok := findEffective(text, pub); ok {
+			it.eff = &effective{date: date, passage: strings.TrimSpace(text)}
+			break
+		}
+	}
+	return it
+}
+
+// chain sorts items by event date and cuts them where two neighbours are
+// more than gap apart.
+func chain(items []*item, gap time.Duration) [][]*item {
+	sort.SliceStable(items, func(i, j int) bool {
+		if !items[i].date.Equal(items[j].date) {
+			return items[i].date.Before(items[j].date)
+		}
+		return items[i].doc.Published.Before(items[j].doc.Published)
+	})
+	var out [][]*item
+	var cur []*item
+	for _, it := range items {
+		if len(cur) > 0 && it.date.Sub(cur[len(cur)-1].date) > gap {
+			out = append(out, cur)
+			cur = nil
+		}
+		cur = append(cur, it)
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+func build(items []*item, now time.Time) model.Event {
+	// Official evidence first, each group by event date then publication.
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i], items[j]
+		if a.official != b.official {
+			return a.official
+		}
+		if !a.date.Equal(b.date) {
+			return a.date.Before(b.date)
+		}
+		return a.doc.Published.Before(b.doc.Published)
+	})
+	first := items[0]
+	ev := model.Event{
+		Category:  first.category,
+		Actors:    []string{first.actor},
+		Date:      first.date,
+		NewsOnly:  !first.official,
+		UpdatedAt: now,
+	}
+	if first.official {
+		ev.Title = first.doc.Title
+	} else {
+		ev.Title = commonTitle(items)
+	}
+	// Co-issuers named on the primary document (a joint statement).
+	for _, a := range first.doc.Actors() {
+		if a != first.actor {
+			ev.Actors = append(ev.Actors, a)
+		}
+	}
+	ev.Key = fmt.Sprintf("%s/%s/%s", first.actor, first.category, first.date.Format("2006-01-02"))
+	ev.Dates = append(ev.Dates, model.EventDate{
+		Kind: model.DateAnnounced, Date: first.date, DocumentID: first.doc.ID,
+		Passage: first.passage, Confidence: first.conf,
+	})
+	for _, it := range items {
+		if it.eff != nil {
+			ev.Dates = append(ev.Dates, model.EventDate{
+				Kind: model.DateEffective, Date: it.eff.date, DocumentID: it.doc.ID,
+				Passage: it.eff.passage, Confidence: confEffective,
+			})
+			break
+		}
+	}
+	ev.Instrument = instrument(first.doc.Title + "\n" + first.passage)
+	seen := map[*model.Document]bool{}
+	for i, it := range items {
+		if seen[it.doc] {
+			continue
+		}
+		seen[it.doc] = true
+		ev.Documents = append(ev.Documents, model.EventDocument{
+			DocumentID: it.doc.ID,
+			Title:      it.doc.Title,
+			URL:        it.doc.URL,
+			Source:     it.doc.Source,
+			Kind:       it.doc.Kind,
+			Published:  it.doc.Published,
+			Passage:    it.passage,
+			Primary:    i == 0 && it.official,
+		})
+	}
+	return ev
+}
+
+// commonTitle is the headline most reports of a news-only event carry
+// (syndicated copies share one); ties go to the earliest report.
+func commonTitle(items []*item) string {
+	count := map[string]int{}
+	best := ""
+	for _, it := range items {
+		t := strings.TrimSpace(it.doc.Title)
+		count[t]++
+		if best == "" || count[t] > count[best] {
+			best = t
+		}
+	}
+	return best
+}
+
+var instrumentRE = regexp.MustCompile(`Executive Order \d{4,6}|Public Law \d+-\d+|(?:[A-Z][A-Za-z'’]+ ){1,6}(?:Act|Ordinance|Regulations)\b`)
+
+// instrument names the act, order or rule an event rests on, where the
+// primary title or passage names one.
+func instrument(s string) string {
+	m := instrumentRE.FindString(s)
+	m = strings.TrimPrefix(m, "The ")
+	return strings.TrimSpace(m)
+}
+
+// day is t's calendar day in its own location, as midnight UTC: event
+// dates compare by day, and a page's day is the day where it was published.
+func day(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
