@@ -65,7 +65,7 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if err := s.parseTemplates(); err != nil {
+	if err := s.parseTemplates(templateFS); err != nil {
 		return nil, err
 	}
 	sub, err := fs.Sub(staticFS, "static")
@@ -76,7 +76,9 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) parseTemplates() error {
+// parseTemplates parses the layout, every page and the capture view from
+// fsys (the embedded templates; tests pass broken sets).
+func (s *Server) parseTemplates(fsys fs.FS) error {
 	funcs := template.FuncMap{
 		"date":       formatDate,
 		"datetime":   formatDateTime,
@@ -85,19 +87,22 @@ func (s *Server) parseTemplates() error {
 		"pct":        func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"label":      s.label,
 	}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html")
 	if err != nil {
 		return fmt.Errorf("web: parse layout template: %w", err)
 	}
 	s.pages = make(map[string]*template.Template, len(pages))
 	for _, name := range pages {
-		t, err := template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+		t, err := template.Must(layout.Clone()).ParseFS(fsys, "templates/"+name+".html")
 		if err != nil {
 			return fmt.Errorf("web: parse template %s: %w", name, err)
 		}
+		if t.Lookup("content") == nil {
+			return fmt.Errorf("web: template %s defines no \"content\" for the layout", name)
+		}
 		s.pages[name] = t
 	}
-	s.bare, err = template.New("capture.html").Funcs(funcs).ParseFS(templateFS, "templates/capture.html")
+	s.bare, err = template.New("capture.html").Funcs(funcs).ParseFS(fsys, "templates/capture.html")
 	if err != nil {
 		return fmt.Errorf("web: parse template capture: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"policywatch/index"
@@ -734,6 +736,50 @@ func TestSortDefaultsToDateWithoutAQuery(t *testing.T) {
 		get(t, h, tc.target)
 		if ix.last.Sort != tc.want {
 			t.Errorf("%s: sort %q, want %q", tc.target, ix.last.Sort, tc.want)
+		}
+	}
+}
+
+func TestBrokenTemplatesFailAtStartUp(t *testing.T) {
+	good := fstest.MapFS{}
+	entries, err := fs.ReadDir(templateFS, "templates")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := fs.ReadFile(templateFS, "templates/"+e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		good["templates/"+e.Name()] = &fstest.MapFile{Data: b}
+	}
+	s := &Server{}
+	if err := s.parseTemplates(good); err != nil {
+		t.Fatalf("embedded templates do not parse: %v", err)
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(fstest.MapFS)
+	}{
+		{"missing page", func(m fstest.MapFS) { delete(m, "templates/timeline.html") }},
+		{"missing layout", func(m fstest.MapFS) { delete(m, "templates/layout.html") }},
+		{"broken syntax", func(m fstest.MapFS) {
+			m["templates/runs.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{range .Runs}}{{end}`)}
+		}},
+		{"page without content", func(m fstest.MapFS) {
+			m["templates/search.html"] = &fstest.MapFile{Data: []byte(`<p>hello</p>`)}
+		}},
+		{"unknown function", func(m fstest.MapFS) {
+			m["templates/event.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{nosuch .}}{{end}}`)}
+		}},
+	} {
+		m := fstest.MapFS{}
+		for k, v := range good {
+			m[k] = v
+		}
+		tc.change(m)
+		if err := (&Server{}).parseTemplates(m); err == nil {
+			t.Errorf("%s: parsed without error", tc.name)
 		}
 	}
 }
