@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"io"
 	"net/http"
+	"net/url"
 	"path"
 	"regexp"
 	"slices"
@@ -106,7 +107,7 @@ func TestEverySiteAnswersDiscoveryURLs(t *testing.T) {
 				t.Errorf("home: status %d, body without <html lang>", home.status)
 			}
 			robots := get(t, base+"/robots.txt")
-			if robots.status != 200 || !bytes.HasPrefix(robots.body, []byte("User-agent: *")) {
+			if robots.status != 200 || !bytes.Contains(robots.body, []byte("User-agent: *\n")) {
 				t.Errorf("robots.txt: status %d body %q", robots.status, robots.body)
 			}
 			if bytes.Contains(robots.body, []byte("{base}")) {
@@ -567,5 +568,154 @@ func TestCloseStopsServers(t *testing.T) {
 	if resp, err := http.Get(u); err == nil {
 		resp.Body.Close()
 		t.Errorf("server still answers after Close")
+	}
+}
+
+// links returns the same-host URLs a page or an XML document points to:
+// <a href> in HTML; <loc>, <link> and Atom link hrefs in XML.
+func links(t *testing.T, pageURL string, r response) []string {
+	t.Helper()
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw []string
+	ct := r.header.Get("Content-Type")
+	switch {
+	case strings.Contains(ct, "xml"):
+		for _, m := range xmlLinkRE.FindAllSubmatch(r.body, -1) {
+			raw = append(raw, html.UnescapeString(string(m[1])+string(m[2])+string(m[3])))
+		}
+	case strings.Contains(ct, "json"):
+		var fr frResponse
+		if err := json.Unmarshal(r.body, &fr); err == nil {
+			for _, d := range fr.Results {
+				raw = append(raw, d.HTMLURL)
+			}
+			if fr.NextPageURL != nil {
+				raw = append(raw, *fr.NextPageURL)
+			}
+		}
+	case strings.Contains(ct, "html"):
+		rd, err := charset.NewReader(bytes.NewReader(r.body), ct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := html.Parse(rd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var walk func(*html.Node)
+		walk = func(n *html.Node) {
+			if n.Type == html.ElementNode && n.Data == "a" {
+				for _, a := range n.Attr {
+					if a.Key == "href" {
+						raw = append(raw, a.Val)
+					}
+				}
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(doc)
+	}
+	var out []string
+	for _, h := range raw {
+		u, err := base.Parse(strings.TrimSpace(h))
+		if err != nil || u.Host != base.Host || (u.Scheme != "http" && u.Scheme != "https") {
+			continue
+		}
+		u.Fragment = ""
+		out = append(out, u.String())
+	}
+	return out
+}
+
+var xmlLinkRE = regexp.MustCompile(`<loc>([^<]+)</loc>|<link>([^<]+)</link>|<link href="([^"]+)"`)
+
+// disallowed reports whether robots.txt's "User-agent: *" group disallows p.
+func disallowed(robots, p string) bool {
+	group := false
+	for _, line := range strings.Split(robots, "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		k, v = strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)
+		switch {
+		case k == "user-agent":
+			group = v == "*"
+		case group && k == "disallow" && v != "" && strings.HasPrefix(p, v):
+			return true
+		}
+	}
+	return false
+}
+
+// A crawler following each configured source as far as its depth allows
+// must reach every page of every site, on-topic or not, without a single
+// broken link on the way.
+func TestSourcesReachEveryPageWithoutBrokenLinks(t *testing.T) {
+	w := startWeb(t)
+	for _, id := range w.Sites() {
+		spec, _ := siteByID(id)
+		base := w.URL(id)
+		robots := string(get(t, base+"/robots.txt").body)
+		pages, err := loadSite(content, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reached := map[string]bool{}
+		checked := map[string]int{}
+		fetch := func(u string) response {
+			r := get(t, u)
+			checked[u] = r.status
+			return r
+		}
+		for _, src := range spec.Sources {
+			type item struct {
+				url   string
+				depth int
+			}
+			queue := []item{{base + src.Path, 0}}
+			seen := map[string]bool{}
+			for len(queue) > 0 {
+				it := queue[0]
+				queue = queue[1:]
+				if seen[it.url] {
+					continue
+				}
+				seen[it.url] = true
+				u, _ := url.Parse(it.url)
+				if disallowed(robots, u.Path) {
+					continue
+				}
+				r := fetch(it.url)
+				if r.status != 200 {
+					continue
+				}
+				reached[u.Path] = true
+				// Feeds, sitemaps and API pages are not a link hop.
+				ct := r.header.Get("Content-Type")
+				next := it.depth + 1
+				if !strings.Contains(ct, "html") {
+					next = it.depth
+				}
+				if next > max(src.Depth, 1) && strings.Contains(ct, "html") {
+					continue
+				}
+				for _, l := range links(t, it.url, r) {
+					queue = append(queue, item{l, next})
+				}
+			}
+		}
+		for _, p := range pages {
+			if !reached[p.Path] {
+				t.Errorf("%s: %s is not reachable from the configured sources", id, p.Path)
+			}
+		}
+		for u, status := range checked {
+			if status != 200 {
+				t.Errorf("%s: broken link %s (status %d)", id, u, status)
+			}
+		}
 	}
 }

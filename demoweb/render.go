@@ -73,6 +73,14 @@ var funcs = template.FuncMap{
 	"isoAttr": func(name string, t time.Time) template.HTMLAttr {
 		return template.HTMLAttr(name + `="` + t.Format(time.RFC3339) + `"`)
 	},
+	// signin links to the site's private area (which robots.txt
+	// disallows), as real sites link their login pages.
+	"signin": func(s *siteSpec) string {
+		if s.Private != "" {
+			return s.Private
+		}
+		return "/about/"
+	},
 	// byline drops a leading "By ", which templates add themselves.
 	"byline": func(s string) string {
 		if rest, ok := strings.CutPrefix(s, "By "); ok {
@@ -316,6 +324,10 @@ func (s *siteServer) serveInfo(w http.ResponseWriter, r *http.Request, path stri
 	case "/developers/":
 		info = infoText{"Developer API", []string{
 			"Documents are available as JSON from /api/v1/documents.json. Use conditions[term] for full-text search, per_page and page for paging; responses include next_page_url until the last page.",
+		}}
+	case "/subscribe/":
+		info = infoText{"Subscribe", []string{
+			"Sign up to receive " + strings.ToLower(s.spec.Tagline) + " from " + s.spec.Name + " by email. You can unsubscribe at any time using the link in every message.",
 		}}
 	default:
 		info = infoText{"Privacy and cookies", []string{

@@ -166,7 +166,7 @@ func (s *siteServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveFRAPI(w, r)
 	case p == "/":
 		s.serveHome(w, r)
-	case p == "/about/" || p == "/privacy/" || (spec.FRAPI && p == "/developers/"):
+	case p == "/about/" || p == "/privacy/" || p == "/subscribe/" || (spec.FRAPI && p == "/developers/"):
 		s.serveInfo(w, r, p)
 	case spec.Private != "" && strings.HasPrefix(p, spec.Private):
 		s.serveForbidden(w, r)
