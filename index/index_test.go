@@ -424,3 +424,90 @@ func TestPutReplacesByID(t *testing.T) {
 		t.Errorf("old text still found: %v", ids(res))
 	}
 }
+
+func TestHistogram(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	months, err := ix.Histogram(context.Background(), Request{}, BucketMonth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"2020-06": 2, "2020-07": 2, "2020-08": 1, "2020-09": 0, "2020-12": 0, "2021-01": 1}
+	if len(months) != 8 {
+		t.Fatalf("%d month buckets from 2020-06 to 2021-01, want 8: %v", len(months), months)
+	}
+	for _, b := range months {
+		if w, ok := want[b.Start.Format("2006-01")]; ok && b.Count != w {
+			t.Errorf("%s: %d, want %d", b.Start.Format("2006-01"), b.Count, w)
+		}
+	}
+	days, err := ix.Histogram(context.Background(), Request{Categories: []string{"extradition"}}, BucketDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, b := range days {
+		sum += b.Count
+	}
+	if first, last := days[0], days[len(days)-1]; !first.Start.Equal(day("2020-07-03")) || !last.Start.Equal(day("2021-01-06")) || sum != 2 {
+		t.Errorf("day histogram of extradition: %d buckets %v..%v summing to %d", len(days), first.Start, last.Start, sum)
+	}
+	years, err := ix.Histogram(context.Background(), Request{Query: "國家安全"}, BucketYear)
+	if err != nil || len(years) != 1 || years[0].Count != 1 || years[0].Start.Year() != 2020 {
+		t.Errorf("year histogram of 國家安全 = %v, %v", years, err)
+	}
+	if _, err := ix.Histogram(context.Background(), Request{}, "week"); err == nil {
+		t.Error("unknown bucket accepted")
+	}
+	if b, err := ix.Histogram(context.Background(), Request{Query: "nothingmatchesthis"}, BucketDay); err != nil || len(b) != 0 {
+		t.Errorf("histogram of no matches = %v, %v", b, err)
+	}
+}
+
+func TestSimilar(t *testing.T) {
+	docs := []model.Document{
+		{ID: 1, Lang: "en", Title: "Canada suspends extradition treaty with Hong Kong",
+			Text: "Canada suspended its extradition treaty with Hong Kong and will no longer export sensitive military items, citing the national security law."},
+		{ID: 2, Lang: "en", Title: "Australia suspends extradition treaty with Hong Kong",
+			Text: "Australia suspended its extradition treaty with Hong Kong and extended visas for students, citing the national security law."},
+		{ID: 3, Lang: "en", Title: "New Zealand suspends extradition treaty",
+			Text: "New Zealand suspended its extradition treaty with Hong Kong and will treat military exports as it treats China."},
+		{ID: 4, Lang: "en", Title: "Treasury sanctions officials",
+			Text: "The Treasury sanctioned eleven officials and blocked their property under an executive order."},
+		{ID: 5, Lang: "en", Title: "Sanctions on banks considered",
+			Text: "Congress considered sanctions on banks that do business with sanctioned officials."},
+		{ID: 6, Lang: "zh-Hant", Title: "國家安全法刊憲生效", Text: "香港特別行政區維護國家安全法今日刊憲生效。"},
+		{ID: 7, Lang: "zh-Hans", Title: "国家安全法实施", Text: "香港特别行政区维护国家安全法实施一周年。"},
+		{ID: 8, Lang: "en", Title: "Weather", Text: "Sunny with a chance of rain over the harbour."},
+	}
+	for i := range docs {
+		docs[i].URL = fmt.Sprintf("https://x.example/%d", docs[i].ID)
+	}
+	ix, _ := openTest(t, docs)
+	tests := []struct {
+		id   int64
+		want []int64 // the top hits, as a set
+	}{
+		{1, []int64{2, 3}},
+		{4, []int64{5}},
+		{6, []int64{7}},
+	}
+	for _, tt := range tests {
+		hits, err := ix.Similar(context.Background(), tt.id, 10)
+		if err != nil {
+			t.Fatalf("Similar(%d): %v", tt.id, err)
+		}
+		var got []int64
+		for _, h := range hits {
+			if h.ID == tt.id {
+				t.Errorf("Similar(%d) returned the document itself", tt.id)
+			}
+			got = append(got, h.ID)
+		}
+		if len(got) < len(tt.want) || !slices.Equal(sorted(got[:len(tt.want)]), tt.want) {
+			t.Errorf("Similar(%d) = %v, want %v first", tt.id, got, tt.want)
+		}
+	}
+	if _, err := ix.Similar(context.Background(), 99, 10); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Similar(unknown) error = %v, want ErrNotFound", err)
+	}
+}

@@ -146,26 +146,8 @@ func yearStart(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC
 // yearRange returns the years from the oldest to the newest match, for
 // the year facet: Bleve counts dates only in ranges asked for.
 func (ix *Index) yearRange(ctx context.Context, q bq.Query) ([]int, error) {
-	edge := func(sort string) (time.Time, error) {
-		req := bleve.NewSearchRequestOptions(q, 1, 0, false)
-		req.Fields = []string{fPublished}
-		req.SortBy([]string{sort}) // documents without a date sort last
-		res, err := ix.bi.SearchInContext(ctx, req)
-		if err != nil {
-			return time.Time{}, fmt.Errorf("find date range: %w", err)
-		}
-		if len(res.Hits) == 0 {
-			return time.Time{}, nil
-		}
-		t, _ := parseStoredTime(res.Hits[0].Fields[fPublished])
-		return t, nil
-	}
-	first, err := edge(fPublished)
+	first, last, err := ix.dateEdges(ctx, q)
 	if err != nil || first.IsZero() {
-		return nil, err
-	}
-	last, err := edge("-" + fPublished)
-	if err != nil || last.IsZero() {
 		return nil, err
 	}
 	var years []int

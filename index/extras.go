@@ -1,0 +1,248 @@
+package index
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+
+	"policywatch/query"
+)
+
+// ErrNotFound is returned for a document ID the index does not hold.
+var ErrNotFound = errors.New("index: document not found")
+
+// Histogram bucket sizes.
+const (
+	BucketDay   = "day"
+	BucketMonth = "month"
+	BucketYear  = "year"
+)
+
+// maxBuckets keeps a day histogram over decades from asking Bleve for
+// tens of thousands of ranges.
+const maxBuckets = 5000
+
+// Bucket is one period of a histogram: matches published in [Start, End).
+type Bucket struct {
+	Start, End time.Time
+	Count      int
+}
+
+// Histogram counts the matches of r (query and filters; paging and sort
+// are ignored) per day, month or year, from the oldest to the newest
+// dated match, including empty periods so a chart has no gaps. Documents
+// without a publication date are not counted.
+func (ix *Index) Histogram(ctx context.Context, r Request, bucket string) ([]Bucket, error) {
+	var step func(time.Time) time.Time
+	var trunc func(time.Time) time.Time
+	switch bucket {
+	case BucketDay:
+		step = func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }
+		trunc = func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+	case BucketMonth:
+		step = func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }
+		trunc = func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC) }
+	case BucketYear:
+		step = func(t time.Time) time.Time { return t.AddDate(1, 0, 0) }
+		trunc = func(t time.Time) time.Time { return yearStart(t.Year()) }
+	default:
+		return nil, fmt.Errorf("histogram: unknown bucket %q (want day, month or year)", bucket)
+	}
+	n, err := query.Parse(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	q := ix.filtered(ix.translate(n), r)
+	first, last, err := ix.dateEdges(ctx, q)
+	if err != nil || first.IsZero() {
+		return nil, err
+	}
+	var buckets []Bucket
+	for t := trunc(first.UTC()); !t.After(last); t = step(t) {
+		if len(buckets) == maxBuckets {
+			return nil, fmt.Errorf("histogram: more than %d %s buckets from %s to %s; use a coarser bucket or a date filter",
+				maxBuckets, bucket, first.Format(time.DateOnly), last.Format(time.DateOnly))
+		}
+		buckets = append(buckets, Bucket{Start: t, End: step(t)})
+	}
+	fr := bleve.NewFacetRequest(fPublished, len(buckets))
+	for i, b := range buckets {
+		fr.AddDateTimeRange(strconv.Itoa(i), b.Start, b.End)
+	}
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.AddFacet("histogram", fr)
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("histogram %q: %w", r.Query, err)
+	}
+	if f := res.Facets["histogram"]; f != nil {
+		for _, dr := range f.DateRanges {
+			if i, err := strconv.Atoi(dr.Name); err == nil && i >= 0 && i < len(buckets) {
+				buckets[i].Count = dr.Count
+			}
+		}
+	}
+	return buckets, nil
+}
+
+// dateEdges returns the oldest and newest publication date among the
+// matches of q (zero when none has a date).
+func (ix *Index) dateEdges(ctx context.Context, q bq.Query) (first, last time.Time, err error) {
+	edge := func(sort string) (time.Time, error) {
+		req := bleve.NewSearchRequestOptions(q, 1, 0, false)
+		req.Fields = []string{fPublished}
+		req.SortBy([]string{sort}) // documents without a date sort last either way
+		res, err := ix.bi.SearchInContext(ctx, req)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("find date range: %w", err)
+		}
+		if len(res.Hits) == 0 {
+			return time.Time{}, nil
+		}
+		t, _ := parseStoredTime(res.Hits[0].Fields[fPublished])
+		return t, nil
+	}
+	if first, err = edge(fPublished); err != nil || first.IsZero() {
+		return time.Time{}, time.Time{}, err
+	}
+	if last, err = edge("-" + fPublished); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return first, last, nil
+}
+
+// Similarity tuning: how many of a document's terms make up the query,
+// and how many of them another document must share.
+const (
+	similarTerms    = 25
+	similarMinShare = 3
+)
+
+// Similar returns up to limit documents (default 10, at most MaxPerPage)
+// that share the most distinctive terms with document id: a
+// more-like-this query of its top terms by tf-idf, in the language fields
+// it was indexed in. The document itself is not among them.
+func (ix *Index) Similar(ctx context.Context, id int64, limit int) ([]Hit, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	limit = min(limit, MaxPerPage)
+	src := bleve.NewSearchRequestOptions(bq.NewDocIDQuery([]string{docID(id)}), 1, 0, false)
+	src.Fields = []string{fTitle, fText, fLang}
+	res, err := ix.bi.SearchInContext(ctx, src)
+	if err != nil {
+		return nil, fmt.Errorf("similar to %d: load document: %w", id, err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, fmt.Errorf("similar to %d: %w", id, ErrNotFound)
+	}
+	f := res.Hits[0].Fields
+	title, text, lang := storedString(f[fTitle]), storedString(f[fText]), storedString(f[fLang])
+
+	var fields []textField
+	zhLang := strings.HasPrefix(strings.ToLower(lang), "zh")
+	if !zhLang {
+		fields = append(fields, textField{fTextEn, en.AnalyzerName, 1})
+	}
+	if zhLang || hasHan(title) || hasHan(text) {
+		fields = append(fields, textField{fTextZh, zhAnalyzer, 1})
+	}
+	terms, err := ix.topTerms(ctx, fields, title+"\n"+text)
+	if err != nil {
+		return nil, fmt.Errorf("similar to %d: %w", id, err)
+	}
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	var should []bq.Query
+	for _, t := range terms {
+		tq := bq.NewTermQuery(t.term)
+		tq.SetField(t.field)
+		tq.SetBoost(t.weight)
+		should = append(should, tq)
+	}
+	dq := bq.NewDisjunctionQuery(should)
+	dq.SetMin(float64(min(similarMinShare, len(should))))
+	q := bq.NewBooleanQuery([]bq.Query{dq}, nil, []bq.Query{bq.NewDocIDQuery([]string{docID(id)})})
+
+	req := bleve.NewSearchRequestOptions(q, limit, 0, false)
+	req.Fields = []string{fTitle, fText, fURL, fSource, fKind, fLang, fPublished, fCategories, fActors}
+	req.IncludeLocations = true
+	req.SortBy([]string{"-_score", "_id"})
+	res, err = ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("similar to %d: %w", id, err)
+	}
+	hits := make([]Hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		hits = append(hits, toHit(h))
+	}
+	return hits, nil
+}
+
+type weightedTerm struct {
+	field, term string
+	weight      float64
+}
+
+// topTerms returns the terms of s that best characterize it against the
+// index: frequent here, rare elsewhere. Terms only this document has find
+// nothing and are skipped, as are very short Latin tokens and numbers.
+func (ix *Index) topTerms(ctx context.Context, fields []textField, s string) ([]weightedTerm, error) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("open index reader: %w", err)
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("open index reader: %w", err)
+	}
+	defer rd.Close()
+	total, err := rd.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("count documents: %w", err)
+	}
+	var out []weightedTerm
+	for _, f := range fields {
+		tf := map[string]int{}
+		for _, t := range ix.analyze(f.analyzer, s) {
+			if utf8.RuneCountInString(t) < 2 || isNumber(t) {
+				continue
+			}
+			tf[t]++
+		}
+		for term, n := range tf {
+			r, err := rd.TermFieldReader(ctx, []byte(term), f.name, false, false, false)
+			if err != nil {
+				return nil, fmt.Errorf("read term %q: %w", term, err)
+			}
+			df := r.Count()
+			r.Close()
+			if df <= 1 || df > total/2+1 {
+				continue
+			}
+			idf := math.Log(float64(total+1) / float64(df))
+			out = append(out, weightedTerm{f.name, term, math.Sqrt(float64(n)) * idf})
+		}
+	}
+	slices.SortFunc(out, func(a, b weightedTerm) int {
+		return cmp.Or(cmp.Compare(b.weight, a.weight), strings.Compare(a.term, b.term))
+	})
+	return out[:min(len(out), similarTerms)], nil
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
+}
