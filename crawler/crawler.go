@@ -1,0 +1,228 @@
+// Package crawler discovers documents from a topic's sources (feeds,
+// sitemaps, seed pages with their listings, the Federal Register API),
+// fetches them politely with colly, extracts their text and metadata and
+// hands each one to a Sink (the store).
+//
+// Politeness is ours, not colly's: a per-host scheduler (frontier.go)
+// gives every host its robots.txt first, then paces requests by
+// max(Options.Delay, Crawl-delay) with one request in flight per host
+// whenever a delay applies.
+package crawler
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"policywatch/model"
+)
+
+// Sink receives what the crawler fetches. *store.DB satisfies it.
+type Sink interface {
+	SaveCapture(ctx context.Context, doc *model.Document, c *model.Capture) (model.SaveOutcome, error)
+	RecordError(ctx context.Context, runID int64, e model.CrawlError) error
+}
+
+// Options configure a Crawler. Zero values get the defaults noted.
+type Options struct {
+	UserAgent   string                     // default "policywatch/1.0"
+	Delay       time.Duration              // minimum pause between two requests to one host; robots.txt Crawl-delay may raise it
+	Parallelism int                        // workers across all hosts, and per host when no delay applies; default 4
+	Timeout     time.Duration              // per request; default 30s
+	MaxBody     int64                      // larger bodies are refused; default 10 MB
+	MaxPages    int                        // documents fetched per run; 0: no limit
+	Relevant    func(*model.Document) bool // nil: everything is relevant
+	Tag         func(*model.Document)      // optional: fills doc.Tags before saving
+	Now         func() time.Time           // default time.Now
+	Logger      *slog.Logger               // default discards
+	Progress    func(Progress)             // optional: called after each document
+}
+
+// Progress is a snapshot of a run's counts, reported after each document.
+type Progress struct {
+	Source    string // source of the document just handled
+	URL       string
+	Outcome   string // "stored", "updated", "unchanged", "duplicate", "skipped", "failed"
+	Fetched   int
+	Stored    int
+	Updated   int
+	Unchanged int
+	Skipped   int
+	Failed    int
+}
+
+// maxCrawlDelay caps a robots.txt Crawl-delay so one site cannot stall a
+// run indefinitely (unless Options.Delay is larger still).
+const maxCrawlDelay = 30 * time.Second
+
+// Crawler crawls sources into a Sink. It is safe to call Run from one
+// goroutine at a time per run; separate runs may share a Crawler.
+type Crawler struct {
+	sink Sink
+	opts Options
+	log  *slog.Logger
+}
+
+// New returns a crawler writing to sink.
+func New(sink Sink, opts Options) *Crawler {
+	if opts.UserAgent == "" {
+		opts.UserAgent = "policywatch/1.0"
+	}
+	if opts.Parallelism <= 0 {
+		opts.Parallelism = 4
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 30 * time.Second
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = 10 << 20
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Crawler{sink: sink, opts: opts, log: opts.Logger}
+}
+
+// Run crawls sources once, saving documents to the sink and filling
+// run's counts and Errors. Fetched counts HTTP responses other than
+// robots.txt. Failures of single URLs are recorded, not returned; Run
+// returns an error for invalid sources or when ctx ends.
+func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.Source) error {
+	srcs := make([]*source, 0, len(sources))
+	for i := range sources {
+		s, err := compileSource(sources[i])
+		if err != nil {
+			return err
+		}
+		srcs = append(srcs, s)
+	}
+	r := &runner{
+		c:     c,
+		run:   run,
+		fr:    newFrontier(c.opts.Delay, c.opts.Parallelism, maxCrawlDelay),
+		fetch: newFetcher(ctx, c.opts),
+		seen:  map[string]bool{},
+	}
+	for _, s := range srcs {
+		kind := jobKindFor(s.Kind)
+		if kind < 0 {
+			r.fail(ctx, s, s.URL, fmt.Sprintf("unknown source kind %q", s.Kind))
+			continue
+		}
+		r.enqueue(&job{kind: kind, src: s, url: s.URL, listing: kind == jobPage})
+	}
+
+	var wg sync.WaitGroup
+	for range c.opts.Parallelism {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				j, hq, ok := r.fr.next(ctx)
+				if !ok {
+					return
+				}
+				r.process(ctx, j, hq)
+				r.fr.done(hq)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("crawl run: %w", err)
+	}
+	return nil
+}
+
+// source is a configured source with its patterns compiled.
+type source struct {
+	model.Source
+	include, exclude []*regexp.Regexp
+	host             string // host[:port] of the source URL
+	seedListing      string // listingKey of a seed URL
+}
+
+func compileSource(s model.Source) (*source, error) {
+	out := &source{Source: s}
+	for _, p := range s.Include {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("source %s: include pattern %q: %w", s.Name, p, err)
+		}
+		out.include = append(out.include, re)
+	}
+	for _, p := range s.Exclude {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("source %s: exclude pattern %q: %w", s.Name, p, err)
+		}
+		out.exclude = append(out.exclude, re)
+	}
+	n, err := NormalizeURL(s.URL)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", s.Name, err)
+	}
+	out.URL = n
+	u, _ := url.Parse(n)
+	out.host = u.Host
+	if base, ok := paginationBase(u); ok {
+		out.seedListing = base
+	} else {
+		out.seedListing = listingKey(u)
+	}
+	return out, nil
+}
+
+// wants reports whether u (normalized) passes the source's patterns and
+// host rule: a URL on another site must be named by an include pattern
+// that itself names a host (contains "//" or the host).
+func (s *source) wants(u *url.URL) bool {
+	full := u.String()
+	for _, re := range s.exclude {
+		if re.MatchString(full) {
+			return false
+		}
+	}
+	onSite := sameSite(u.Hostname(), hostOnly(s.host))
+	if len(s.include) == 0 {
+		return onSite
+	}
+	for i, re := range s.include {
+		if !re.MatchString(full) {
+			continue
+		}
+		if onSite || namesHost(s.Include[i], u.Hostname()) {
+			return true
+		}
+	}
+	return false
+}
+
+// excluded reports whether an exclude pattern drops u.
+func (s *source) excluded(u string) bool {
+	for _, re := range s.exclude {
+		if re.MatchString(u) {
+			return true
+		}
+	}
+	return false
+}
+
+func hostOnly(hostport string) string {
+	u := url.URL{Host: hostport}
+	return u.Hostname()
+}
+
+func namesHost(pattern, host string) bool {
+	p := strings.ToLower(pattern)
+	h := strings.ToLower(host)
+	return strings.Contains(p, "//") || strings.Contains(p, h) || strings.Contains(p, strings.ToLower(regexp.QuoteMeta(h)))
+}

@@ -1,0 +1,292 @@
+package crawler
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"mime"
+	"net/url"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"policywatch/extract"
+	"policywatch/model"
+)
+
+// minArticleWords is how much text a page found by following links needs
+// to count as a document when it states no publication date: enough to
+// tell an article from a section front or a contact page.
+const minArticleWords = 80
+
+// page handles a seed source's page: follows its links while the depth
+// allows, then treats it as a document unless it is a listing.
+func (r *runner) page(ctx context.Context, j *job, res *response) {
+	decoded, ex, reason, skipped := r.extract(j, res)
+	if reason != "" {
+		if skipped {
+			r.skip(ctx, j, reason, false)
+		} else {
+			r.fail(ctx, j.src, j.url, reason)
+		}
+		return
+	}
+	maxDepth := max(j.src.Depth, 1)
+	if j.depth < maxDepth {
+		for _, l := range links(decoded, res.finalURL) {
+			n, err := NormalizeURL(l)
+			if err != nil {
+				continue
+			}
+			u, err := url.Parse(n)
+			if err != nil {
+				continue
+			}
+			// Further pages of the seed's listing are followed at the
+			// seed's depth: "page 7" is no further from the topic than
+			// "page 1".
+			if base, ok := paginationBase(u); ok && base == j.src.seedListing {
+				if !j.src.excluded(n) {
+					r.enqueue(&job{kind: jobPage, src: j.src, url: n, depth: j.depth, listing: true})
+				}
+				continue
+			}
+			if j.src.wants(u) {
+				r.enqueue(&job{kind: jobPage, src: j.src, url: n, depth: j.depth + 1})
+			}
+		}
+	}
+	if j.listing {
+		return
+	}
+	dated := !ex.Published.IsZero() && model.ReliableDateSource(ex.PublishedSource)
+	if !dated && wordCount(ex.Text) < minArticleWords {
+		r.skip(ctx, j, "not an article: no date and little text", false)
+		return
+	}
+	r.save(ctx, j, res, ex)
+}
+
+// document handles a page a feed, sitemap or the API named.
+func (r *runner) document(ctx context.Context, j *job, res *response) {
+	_, ex, reason, skipped := r.extract(j, res)
+	if reason != "" {
+		if skipped {
+			r.skip(ctx, j, reason, true)
+		} else {
+			r.fail(ctx, j.src, j.url, reason)
+		}
+		return
+	}
+	r.save(ctx, j, res, ex)
+}
+
+// extract decodes a fetched page to UTF-8 and extracts it. On failure it
+// returns a reason and whether the page is merely not ours to read (not
+// HTML) rather than broken.
+func (r *runner) extract(j *job, res *response) ([]byte, *extract.Result, string, bool) {
+	ct := res.header.Get("Content-Type")
+	if !looksHTML(ct, res.body) {
+		mt, _, _ := mime.ParseMediaType(ct)
+		return nil, nil, fmt.Sprintf("not HTML (%s)", mt), true
+	}
+	if j.src.Charset != "" {
+		// The source is known to mislabel its pages.
+		ct = "text/html; charset=" + j.src.Charset
+	}
+	decoded, _, err := extract.DecodeHTML(res.body, ct)
+	if err != nil {
+		return nil, nil, fmt.Sprintf("decode: %v", err), false
+	}
+	ex, err := extract.Extract(decoded, res.finalURL)
+	if err != nil {
+		return nil, nil, fmt.Sprintf("extract: %v", err), false
+	}
+	return decoded, ex, "", false
+}
+
+func looksHTML(contentType string, body []byte) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err == nil && (mt == "text/html" || mt == "application/xhtml+xml") {
+		return true
+	}
+	if contentType != "" && err == nil && mt != "text/plain" && mt != "application/octet-stream" {
+		return false
+	}
+	// Missing or vague type: sniff.
+	head := bytes.ToLower(bytes.TrimSpace(body[:min(len(body), 512)]))
+	return bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) || bytes.Contains(head, []byte("<head"))
+}
+
+// save builds the document and its capture, applies relevance and
+// tagging, and hands both to the sink.
+func (r *runner) save(ctx context.Context, j *job, res *response, ex *extract.Result) {
+	text := strings.TrimSpace(ex.Text)
+	if text == "" {
+		r.skip(ctx, j, "no text extracted", false)
+		return
+	}
+	now := r.c.opts.Now()
+	hash := ContentHash(bodyText(text, firstNonEmpty(strings.TrimSpace(ex.Title), j.hint.title)))
+	doc := &model.Document{
+		URL:         documentURL(ex.URL, res.finalURL),
+		Source:      j.src.Name,
+		Kind:        j.src.DocKind,
+		Title:       firstNonEmpty(strings.TrimSpace(ex.Title), j.hint.title),
+		Byline:      ex.Byline,
+		Text:        text,
+		Lang:        firstNonEmpty(ex.Lang, j.src.Lang),
+		Site:        ex.Site,
+		DocNumber:   firstNonEmpty(ex.DocNumber, j.hint.docNumber),
+		Published:   ex.Published,
+		DateSource:  ex.PublishedSource,
+		Modified:    ex.Modified,
+		FetchedAt:   now,
+		ContentHash: hash,
+	}
+	// A feed's or the API's date beats a date guessed from the URL or the
+	// text; the page's own markup (JSON-LD, meta, <time>) beats both.
+	if !j.hint.published.IsZero() && weakDate(doc.DateSource) {
+		{
+			doc.Published, doc.DateSource = j.hint.published, j.hint.dateSource
+		}
+	}
+	if doc.Published.IsZero() {
+		doc.DateSource = ""
+	}
+	if rel := r.c.opts.Relevant; rel != nil && !rel(doc) {
+		r.skip(ctx, j, "off-topic", false)
+		return
+	}
+	if r.c.opts.Tag != nil {
+		r.c.opts.Tag(doc)
+	}
+	sum := sha256.Sum256(res.body)
+	capture := &model.Capture{
+		FetchedAt:   now,
+		RequestURL:  res.requestURL,
+		FinalURL:    res.finalURL,
+		Status:      res.status,
+		Header:      res.header,
+		Body:        res.body,
+		BodySHA256:  hex.EncodeToString(sum[:]),
+		ContentHash: hash,
+	}
+	out, err := r.c.sink.SaveCapture(ctx, doc, capture)
+	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
+		r.fail(ctx, j.src, j.url, fmt.Sprintf("save: %v", err))
+		return
+	}
+	var counts model.CrawlRun
+	switch out {
+	case model.OutcomeStored:
+		counts = r.count(func(c *model.CrawlRun) { c.Stored++ })
+	case model.OutcomeUpdated:
+		counts = r.count(func(c *model.CrawlRun) { c.Updated++ })
+	case model.OutcomeUnchanged:
+		counts = r.count(func(c *model.CrawlRun) { c.Unchanged++ })
+	default: // duplicate: the same text is already stored under another URL
+		counts = r.count(func(c *model.CrawlRun) { c.Skipped++ })
+	}
+	r.progress(j.src, doc.URL, string(out), counts)
+}
+
+// weakDate reports whether a date from src should give way to a date
+// from a feed or API.
+func weakDate(src string) bool {
+	switch src {
+	case model.DateFromJSONLD, model.DateFromMeta, model.DateFromTime:
+		return false
+	}
+	return true
+}
+
+// documentURL is the page's canonical URL when it is on the same site as
+// the page, else the final URL, normalized.
+func documentURL(canonical, final string) string {
+	fn, err := NormalizeURL(final)
+	if err != nil {
+		fn = final
+	}
+	if canonical == "" {
+		return fn
+	}
+	cn, err := NormalizeURL(canonical)
+	if err != nil {
+		return fn
+	}
+	cu, err1 := url.Parse(cn)
+	fu, err2 := url.Parse(fn)
+	if err1 != nil || err2 != nil || !sameSite(cu.Host, fu.Host) {
+		return fn
+	}
+	return cn
+}
+
+// bodyText drops a leading line that repeats the headline: copies of a
+// syndicated story share their body but not always their headline, and
+// the same story should hash the same wherever it appears.
+func bodyText(text, title string) string {
+	first, rest, ok := strings.Cut(text, "\n")
+	if ok && title != "" && strings.EqualFold(strings.Join(strings.Fields(first), " "), strings.Join(strings.Fields(title), " ")) {
+		return rest
+	}
+	return text
+}
+
+// ContentHash is the SHA-256 (hex) of text after normalization: Unicode
+// NFC, runs of white space collapsed, blank lines dropped. Two captures
+// with the same hash say the same thing.
+func ContentHash(text string) string {
+	text = norm.NFC.String(text)
+	var b strings.Builder
+	for _, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strings.Join(f, " "))
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+// wordCount counts words: space-separated tokens, and each Han, kana or
+// Hangul character (those scripts do not separate words with spaces).
+func wordCount(text string) int {
+	n := 0
+	for _, tok := range strings.Fields(text) {
+		cjk := 0
+		other := false
+		for _, r := range tok {
+			if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+				cjk++
+			} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				other = true
+			}
+		}
+		n += cjk
+		if other {
+			n++
+		}
+	}
+	return n
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

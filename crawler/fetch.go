@@ -1,0 +1,227 @@
+package crawler
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+)
+
+// response is one HTTP exchange as it came off the wire.
+type response struct {
+	requestURL string
+	finalURL   string // after redirects
+	status     int
+	header     http.Header // as received, Content-Type charset included
+	body       []byte      // raw bytes (gzip transfer/content coding removed)
+	err        error       // transport error reported by colly
+}
+
+// fetchError is a fetch that produced nothing usable. reason is what a
+// user reads in the crawl log ("HTTP 503", "timeout after 10s").
+type fetchError struct {
+	reason  string
+	skipped bool // robots.txt refusals are skips, not failures
+	err     error
+}
+
+func (e *fetchError) Error() string {
+	if e.err != nil {
+		return e.reason + ": " + e.err.Error()
+	}
+	return e.reason
+}
+
+func (e *fetchError) Unwrap() error { return e.err }
+
+const resultKey = "policywatch.response"
+
+// fetcher performs every HTTP request of a run through colly.
+//
+// colly is used synchronously: each worker calls Request and gets its
+// callbacks before Request returns; the response travels back through
+// the request's colly.Context. Our frontier does the per-host pacing.
+type fetcher struct {
+	pages   *colly.Collector // pages, feeds, sitemaps, API; colly also checks robots.txt
+	robots  *colly.Collector // robots.txt itself (must not be refused by its own rules)
+	maxBody int64
+	timeout time.Duration
+}
+
+func newFetcher(ctx context.Context, opts Options) *fetcher {
+	c := colly.NewCollector(colly.UserAgent(opts.UserAgent), colly.StdlibContext(ctx))
+	// colly ignores robots.txt unless told otherwise. We also read
+	// robots.txt ourselves (for Crawl-delay and clear skip reasons), so
+	// this is a second line of defence.
+	c.IgnoreRobotsTxt = false
+	// We de-duplicate URLs ourselves; colly marks a URL visited before
+	// fetching it, which would also block following a redirect to a page
+	// another source already led us to.
+	c.AllowURLRevisit = true
+	// Every status reaches OnResponse, so 404/503 can be reported with
+	// their status and 3xx-less 2xx variants are not mistaken for errors.
+	c.ParseHTTPErrorResponse = true
+	// colly truncates silently at MaxBodySize: ask for one byte more than
+	// we accept, so a body over the cap is detectable.
+	c.MaxBodySize = int(opts.MaxBody + 1)
+	c.SetRequestTimeout(opts.Timeout)
+
+	r := c.Clone()
+	r.IgnoreRobotsTxt = true
+
+	for _, col := range []*colly.Collector{c, r} {
+		col.OnResponseHeaders(func(cr *colly.Response) {
+			res, _ := cr.Ctx.GetAny(resultKey).(*response)
+			if res == nil {
+				return
+			}
+			res.header = cr.Headers.Clone()
+			// colly converts bodies whose Content-Type names a non-UTF-8
+			// charset, and ignores <meta charset>. We keep raw bytes as
+			// evidence and decode them ourselves, so hide the charset from
+			// colly (our copy of the header keeps it).
+			if ct := cr.Headers.Get("Content-Type"); ct != "" {
+				if mt, _, err := mime.ParseMediaType(ct); err == nil {
+					cr.Headers.Set("Content-Type", mt)
+				} else {
+					cr.Headers.Del("Content-Type")
+				}
+			}
+		})
+		col.OnResponse(func(cr *colly.Response) {
+			res, _ := cr.Ctx.GetAny(resultKey).(*response)
+			if res == nil {
+				return
+			}
+			res.status = cr.StatusCode
+			res.body = cr.Body
+			res.finalURL = cr.Request.URL.String()
+		})
+		col.OnError(func(cr *colly.Response, err error) {
+			res, _ := cr.Ctx.GetAny(resultKey).(*response)
+			if res == nil {
+				return
+			}
+			res.err = err
+			if cr.StatusCode != 0 {
+				res.status = cr.StatusCode
+			}
+		})
+	}
+	return &fetcher{pages: c, robots: r, maxBody: opts.MaxBody, timeout: opts.Timeout}
+}
+
+// get fetches u. A non-nil error is a *fetchError, except when ctx ended.
+// Statuses ≥ 400 are errors; the response is still returned with them.
+func (f *fetcher) get(ctx context.Context, u string, accept string) (*response, error) {
+	return f.do(ctx, f.pages, u, accept)
+}
+
+// getRobots fetches a robots.txt; any status is returned without error.
+func (f *fetcher) getRobots(ctx context.Context, u string) (*response, error) {
+	res, err := f.do(ctx, f.robots, u, "text/plain,*/*;q=0.5")
+	var fe *fetchError
+	if errors.As(err, &fe) && res != nil && res.status != 0 && fe.err == nil {
+		return res, nil // HTTP status errors are for the caller to judge
+	}
+	return res, err
+}
+
+func (f *fetcher) do(ctx context.Context, col *colly.Collector, u, accept string) (*response, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res := &response{requestURL: u, finalURL: u}
+	cctx := colly.NewContext()
+	cctx.Put(resultKey, res)
+	hdr := http.Header{}
+	hdr.Set("Accept", accept)
+	err := col.Request(http.MethodGet, u, nil, cctx, hdr)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err == nil {
+		err = res.err
+	}
+	if err != nil {
+		if res.status >= 400 {
+			return res, &fetchError{reason: fmt.Sprintf("HTTP %d", res.status)}
+		}
+		return nil, f.classify(err)
+	}
+	if res.status >= 400 {
+		return res, &fetchError{reason: fmt.Sprintf("HTTP %d", res.status)}
+	}
+	if f.maxBody > 0 && int64(len(res.body)) > f.maxBody {
+		return nil, &fetchError{reason: "body over " + sizeString(f.maxBody)}
+	}
+	// A .gz sitemap served without a gzip Content-Type reaches us still
+	// compressed.
+	if bytes.HasPrefix(res.body, []byte{0x1f, 0x8b}) {
+		b, err := gunzip(res.body, f.maxBody)
+		if err != nil {
+			return nil, &fetchError{reason: "gunzip body", err: err}
+		}
+		res.body = b
+	}
+	return res, nil
+}
+
+// classify turns a transport error into a user-readable reason.
+func (f *fetcher) classify(err error) *fetchError {
+	var ne net.Error
+	switch {
+	case errors.Is(err, colly.ErrRobotsTxtBlocked):
+		return &fetchError{reason: "robots.txt disallows", skipped: true}
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return &fetchError{reason: "timeout after " + f.timeout.String()}
+	case errors.Is(err, gzip.ErrHeader), errors.Is(err, io.ErrUnexpectedEOF):
+		return &fetchError{reason: "bad or truncated body", err: err}
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		return &fetchError{reason: "connection failed", err: err}
+	}
+	return &fetchError{reason: "fetch failed", err: err}
+}
+
+func gunzip(b []byte, limit int64) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	var r io.Reader = zr
+	if limit > 0 {
+		r = io.LimitReader(zr, limit+1)
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if limit > 0 && int64(len(out)) > limit {
+		return nil, fmt.Errorf("decompressed body over %s", sizeString(limit))
+	}
+	return out, nil
+}
+
+// sizeString renders a byte count the way a crawl log reads it.
+func sizeString(n int64) string {
+	const mb = 1 << 20
+	const kb = 1 << 10
+	switch {
+	case n >= mb && n%mb == 0:
+		return fmt.Sprintf("%d MB", n/mb)
+	case n >= kb && n%kb == 0:
+		return fmt.Sprintf("%d KB", n/kb)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

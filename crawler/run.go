@@ -1,0 +1,308 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/temoto/robotstxt"
+
+	"policywatch/model"
+)
+
+type jobKind int
+
+const (
+	jobRobots  jobKind = iota
+	jobFeed            // an RSS/Atom/JSON feed
+	jobSitemap         // a sitemap or sitemap index
+	jobAPI             // a Federal Register API result page
+	jobPage            // a seed source's page: the seed, a pagination page or a followed link
+	jobDoc             // a document found in a feed, sitemap or the API
+)
+
+// jobKindFor maps a source kind to the job that starts it, or -1.
+func jobKindFor(kind string) jobKind {
+	switch kind {
+	case model.SourceFeed:
+		return jobFeed
+	case model.SourceSitemap:
+		return jobSitemap
+	case model.SourceSeed:
+		return jobPage
+	case model.SourceFederalRegister:
+		return jobAPI
+	}
+	return -1
+}
+
+// Limits on how far one source's discovery pages may lead.
+const (
+	maxListingPages = 200 // pagination pages per seed source
+	maxSitemapDepth = 3   // index → index → sitemap
+	maxAPIPages     = 100 // Federal Register result pages per source
+)
+
+// job is one URL to fetch and what to do with it.
+type job struct {
+	kind    jobKind
+	src     *source
+	url     string // normalized
+	scheme  string
+	host    string // politeness key: host[:port]
+	depth   int    // link depth from the seed; sitemap nesting; API page number
+	listing bool   // seed or pagination page: followed for links, never a document
+	hint    hint   // metadata the discovery page gave
+}
+
+// hint is fallback metadata from a feed item, sitemap entry or API result.
+type hint struct {
+	title      string
+	published  time.Time
+	dateSource string
+	docNumber  string
+}
+
+// runner is the state of one Run.
+type runner struct {
+	c     *Crawler
+	run   *model.CrawlRun
+	fr    *frontier
+	fetch *fetcher
+
+	mu          sync.Mutex
+	seen        map[string]bool // visitKey of every URL queued or fetched
+	docs        int             // document jobs queued (MaxPages)
+	capLogged   bool
+	perSource   map[string]int // discovery pages queued per source (listing/API)
+	runCounters model.CrawlRun // guarded copy of the counts, copied to run at each change
+}
+
+func (r *runner) log() *slog.Logger { return r.c.log }
+
+// enqueue queues j unless its URL was already queued in this run, looks
+// like a trap, or the document cap is reached. It reports whether j was
+// queued.
+func (r *runner) enqueue(j *job) bool {
+	u, err := url.Parse(j.url)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if why := trapReason(j.url); why != "" {
+		r.log().Debug("crawler: skip trap url", slog.String("url", j.url), slog.String("why", why))
+		return false
+	}
+	j.scheme, j.host = u.Scheme, u.Host
+	isDoc := j.kind == jobDoc || (j.kind == jobPage && !j.listing)
+	key := visitKey(j.url)
+
+	r.mu.Lock()
+	if r.seen[key] {
+		r.mu.Unlock()
+		return false
+	}
+	if isDoc && r.c.opts.MaxPages > 0 && r.docs >= r.c.opts.MaxPages {
+		logIt := !r.capLogged
+		r.capLogged = true
+		r.mu.Unlock()
+		if logIt {
+			r.log().Info("crawler: page cap reached", slog.Int("max_pages", r.c.opts.MaxPages))
+		}
+		return false
+	}
+	if r.perSource == nil {
+		r.perSource = map[string]int{}
+	}
+	switch {
+	case j.kind == jobPage && j.listing:
+		if r.perSource[j.src.Name] >= maxListingPages {
+			r.mu.Unlock()
+			return false
+		}
+		r.perSource[j.src.Name]++
+	case j.kind == jobAPI:
+		if r.perSource[j.src.Name] >= maxAPIPages {
+			r.mu.Unlock()
+			return false
+		}
+		r.perSource[j.src.Name]++
+	}
+	r.seen[key] = true
+	if isDoc {
+		r.docs++
+	}
+	r.mu.Unlock()
+	r.fr.add(j)
+	return true
+}
+
+// markSeen records a URL reached by redirect so it is not fetched again.
+func (r *runner) markSeen(u string) {
+	n, err := NormalizeURL(u)
+	if err != nil {
+		return
+	}
+	r.mu.Lock()
+	r.seen[visitKey(n)] = true
+	r.mu.Unlock()
+}
+
+// process runs one job on its host's slot.
+func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) {
+	if j.kind == jobRobots {
+		r.robots(ctx, j, hq)
+		return
+	}
+	u, _ := url.Parse(j.url)
+	p := u.EscapedPath()
+	if u.RawQuery != "" {
+		p += "?" + u.RawQuery
+	}
+	if why := r.fr.refusal(hq, p); why != "" {
+		r.skip(ctx, j, why, true)
+		return
+	}
+	res, err := r.fetch.get(ctx, j.url, acceptFor(j.kind))
+	if ctx.Err() != nil {
+		return
+	}
+	if res != nil {
+		r.count(func(c *model.CrawlRun) { c.Fetched++ })
+		if res.finalURL != j.url {
+			r.markSeen(res.finalURL)
+		}
+	}
+	if err != nil {
+		var fe *fetchError
+		if errors.As(err, &fe) && fe.skipped {
+			r.skip(ctx, j, fe.reason, true)
+			return
+		}
+		r.fail(ctx, j.src, j.url, errReason(err))
+		return
+	}
+	switch j.kind {
+	case jobFeed:
+		r.feed(ctx, j, res)
+	case jobSitemap:
+		r.sitemap(ctx, j, res)
+	case jobAPI:
+		r.api(ctx, j, res)
+	case jobPage:
+		r.page(ctx, j, res)
+	case jobDoc:
+		r.document(ctx, j, res)
+	}
+}
+
+func acceptFor(k jobKind) string {
+	switch k {
+	case jobFeed:
+		return "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
+	case jobSitemap:
+		return "application/xml, text/xml;q=0.9, */*;q=0.5"
+	case jobAPI:
+		return "application/json, */*;q=0.5"
+	}
+	return "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+}
+
+func errReason(err error) string {
+	var fe *fetchError
+	if errors.As(err, &fe) {
+		return fe.Error()
+	}
+	return err.Error()
+}
+
+// robots fetches and applies a host's robots.txt. A missing robots.txt
+// (4xx) or an unreachable one allows everything; a 5xx refuses the host
+// for this run, as the robots.txt convention asks.
+func (r *runner) robots(ctx context.Context, j *job, hq *hostQueue) {
+	res, err := r.fetch.getRobots(ctx, j.url)
+	if ctx.Err() != nil {
+		r.fr.setRobots(hq, nil, "")
+		return
+	}
+	if err != nil || res == nil {
+		r.log().Info("crawler: robots.txt unavailable, crawling without it", slog.String("url", j.url), slog.String("err", errReason(err)))
+		r.fr.setRobots(hq, nil, "")
+		return
+	}
+	if res.status >= 500 {
+		r.fr.setRobots(hq, nil, fmt.Sprintf("robots.txt answered HTTP %d", res.status))
+		return
+	}
+	data, err := robotstxt.FromStatusAndBytes(res.status, res.body)
+	if err != nil {
+		r.log().Info("crawler: unparsable robots.txt, crawling without it", slog.String("url", j.url), slog.String("err", err.Error()))
+		r.fr.setRobots(hq, nil, "")
+		return
+	}
+	g := data.FindGroup(r.c.opts.UserAgent)
+	r.fr.setRobots(hq, g, "")
+	if d := r.fr.hostDelay(hq); d > r.c.opts.Delay {
+		r.log().Debug("crawler: host delay from robots.txt", slog.String("host", j.host), slog.Duration("delay", d))
+	}
+}
+
+// count applies f to the run's counts and copies them to run.
+func (r *runner) count(f func(*model.CrawlRun)) model.CrawlRun {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f(&r.runCounters)
+	r.run.Fetched = r.runCounters.Fetched
+	r.run.Stored = r.runCounters.Stored
+	r.run.Updated = r.runCounters.Updated
+	r.run.Unchanged = r.runCounters.Unchanged
+	r.run.Skipped = r.runCounters.Skipped
+	r.run.Failed = r.runCounters.Failed
+	return r.runCounters
+}
+
+// fail counts a failure and records it with the sink.
+func (r *runner) fail(ctx context.Context, src *source, u, reason string) {
+	counts := r.count(func(c *model.CrawlRun) { c.Failed++ })
+	r.record(ctx, src, u, reason)
+	r.progress(src, u, "failed", counts)
+	r.log().Warn("crawler: failed", slog.String("source", src.Name), slog.String("url", u), slog.String("reason", reason))
+}
+
+// skip counts a skipped URL; record says whether the reason belongs in
+// the run's error log (robots refusals do, off-topic pages do not).
+func (r *runner) skip(ctx context.Context, j *job, reason string, record bool) {
+	counts := r.count(func(c *model.CrawlRun) { c.Skipped++ })
+	if record {
+		r.record(ctx, j.src, j.url, reason)
+	}
+	r.progress(j.src, j.url, "skipped", counts)
+	r.log().Debug("crawler: skipped", slog.String("source", j.src.Name), slog.String("url", j.url), slog.String("reason", reason))
+}
+
+func (r *runner) record(ctx context.Context, src *source, u, reason string) {
+	e := model.CrawlError{URL: u, Source: src.Name, Reason: reason, At: r.c.opts.Now()}
+	r.mu.Lock()
+	r.run.Errors = append(r.run.Errors, e)
+	r.mu.Unlock()
+	if ctx.Err() != nil {
+		return
+	}
+	if err := r.c.sink.RecordError(ctx, r.run.ID, e); err != nil {
+		r.log().Error("crawler: record error", slog.String("url", u), slog.String("err", err.Error()))
+	}
+}
+
+func (r *runner) progress(src *source, u, outcome string, c model.CrawlRun) {
+	if r.c.opts.Progress == nil {
+		return
+	}
+	r.c.opts.Progress(Progress{
+		Source: src.Name, URL: u, Outcome: outcome,
+		Fetched: c.Fetched, Stored: c.Stored, Updated: c.Updated,
+		Unchanged: c.Unchanged, Skipped: c.Skipped, Failed: c.Failed,
+	})
+}
