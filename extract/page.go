@@ -23,7 +23,11 @@ type page struct {
 	times     []timeElem
 	authors   []string // texts of byline-like elements, in page order
 	authorRel []string // texts of rel=author / itemprop=author elements
+	anchors   map[string]bool // squashed texts of links, to spot link lists in the body
 }
+
+// maxAnchors bounds the link texts remembered per page.
+const maxAnchors = 20000
 
 type timeElem struct {
 	datetime, text string
@@ -36,7 +40,7 @@ type timeElem struct {
 const maxLD = 1 << 20
 
 func collect(doc *html.Node) *page {
-	p := &page{meta: map[string][]string{}, propCount: map[string]int{}, links: map[string]string{}}
+	p := &page{meta: map[string][]string{}, propCount: map[string]int{}, links: map[string]string{}, anchors: map[string]bool{}}
 	ldBytes := 0
 	// Iterative walk with an explicit stack: pages can be deep.
 	type frame struct {
@@ -92,6 +96,12 @@ func collect(doc *html.Node) *page {
 				descend = false
 			case atom.Style, atom.Noscript, atom.Template:
 				descend = false
+			case atom.A:
+				if len(p.anchors) < maxAnchors {
+					if k := squash(textOf(n)); len(k) > 0 && len(k) < 400 {
+						p.anchors[k] = true
+					}
+				}
 			case atom.Article, atom.Main:
 				inArticle = true
 			case atom.H1, atom.H2:

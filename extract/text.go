@@ -80,27 +80,162 @@ func nodeText(n *html.Node) []string {
 var boilerLine = regexp.MustCompile(`(?i)^(?:` +
 	`share (?:this|on|via)\b.*|share|tweet|email|print|copy link|facebook|twitter|linkedin|whatsapp|pinterest|reddit|` +
 	`(?:sign up|subscribe)(?: now| today)?(?: to| for)? (?:our|the)? ?(?:free )?(?:daily |weekly )?(?:newsletter|email|updates).*|` +
-	`(?:related|recommended|more|read more|see also|you may also like|you might also like|most read|popular|trending)(?: (?:articles|stories|news|content|links|posts|topics|coverage))?:?|` +
-	`read more:.*|see also:.*|related:.*|` +
-	`advertisement|sponsored|ad|skip (?:to|ad).*|` +
+	`thanks? (?:you )?for (?:signing up|subscribing).*|there was an error processing your subscription.*|sorry!?|` +
+	`keep an eye on your inbox.*|an error has occurred.*|` +
+	`continue reading(?: below| the main story)?|don'?t miss|see more:.*|` +
+	`(?:read|see|watch|leia|lesen sie|lire|leggi)(?: also| more| too| também| auch| aussi| anche)\b.*|` +
+	`(?:get|download) (?:the|our) .{0,30}app.*|` +
+	`advertisement|sponsored|anzeige|publicidade|publicité|pubblicità|ad|skip (?:to|ad).*|` +
 	`(?:photo|image|picture|credit|source|foto|bild)s?: .{0,80}|` +
 	`(?:we use|this (?:site|website) uses) cookies.*|accept (?:all )?cookies|cookie (?:settings|policy|preferences)|` +
 	`back to top|top of page|return to top|` +
-	`(?:follow us|like us|connect with us)(?: on .*)?` +
+	`(?:follow us|like us|connect with us)(?: on .*)?|` +
+	`all rights reserved\.?` +
 	`)$`)
 
-// cleanText renders the extracted content and drops boilerplate lines.
+var (
+	urlLine       = regexp.MustCompile(`^\s*https?://\S+\s*$`)
+	copyrightLine = regexp.MustCompile(`(?i)^(?:copyright|©).{0,160}$|all rights reserved\.?$`)
+	// stampLine is an "Updated ..." / "Published ..." time stamp.
+	stampLine = regexp.MustCompile(`(?i)^(?:last )?(?:updated|published|posted|modified|first published)\b`)
+)
+
+// sectionEnd matches headings after which a page lists other content;
+// what follows them near the end of the body is dropped.
+var sectionEnd = regexp.MustCompile(`(?i)^(?:` +
+	`(?:you (?:may|might) also (?:like|enjoy)|related(?: articles| stories| posts| news| content| coverage| topics| links)?|` +
+	`more (?:from|on|in|stories|news|like this)\b.*|most (?:read|popular|viewed)|recommended(?: for you| stories| articles)?|` +
+	`tags?|topics|keywords|trending(?: now)?|popular(?: now| stories)?|latest(?: news| stories)?|` +
+	`leia (?:também|mais)|lesen sie auch|mehr zum thema|lire aussi|à lire aussi|leggi anche|te puede interesar|` +
+	`comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|share this(?: article| story| post)?)` +
+	`)\W*$`)
+
+// dateLine matches a short line that is only a date or time stamp,
+// in any of the common shapes ("Updated at 1:23 p.m.", "05/10/2018 - ...").
+var dateLine = regexp.MustCompile(`(?i)(?:\b\d{1,2}[:h]\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|` +
+	`\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2}\.? (?:de )?(?:jan|feb|fév|mär|mar|apr|avr|mai|may|jun|juin|jul|juil|aug|aoû|ago|sep|set|okt|oct|out|nov|dez|déc|dic|dec)[a-zé]*\.?\b)`)
+
+// cleanText renders the extracted content and drops boilerplate: the
+// headline and standfirst repeated at the top, byline and date lines,
+// share and sign-up prompts, repeated furniture lines, and lists of
+// links to other content after a "Related"-style heading.
 func cleanText(n *html.Node, p *page) string {
 	if n == nil {
 		return ""
 	}
 	lines := nodeText(n)
-	out := lines[:0]
+	counts := map[string]int{}
 	for _, l := range lines {
+		counts[squash(l)]++
+	}
+	heads, descs := p.headlineKeys()
+	out := make([]string, 0, len(lines))
+	leading, afterHead := true, false
+	for _, l := range lines {
+		k := squash(l)
+		if k == "" {
+			continue
+		}
+		if leading {
+			switch {
+			case heads[k]:
+				afterHead = true
+				continue
+			case afterHead && descs[k]:
+				// The standfirst right under the headline; when the
+				// description is the first paragraph it is kept.
+				continue
+			case isBylineLine(l) || isDateLine(l) || urlLine.MatchString(l):
+				continue
+			}
+			leading = false
+		}
 		if boilerLine.MatchString(strings.TrimSpace(l)) {
+			continue
+		}
+		if counts[k] > 2 && wordCount(l) <= 6 && !strings.ContainsAny(l, ".?!:") {
+			continue // "Share Tweet Email" after every paragraph
+		}
+		if stampLine.MatchString(l) && wordCount(l) <= 12 {
 			continue
 		}
 		out = append(out, l)
 	}
+	// Copyright notices close the page, not the article.
+	for len(out) > 1 && copyrightLine.MatchString(out[len(out)-1]) {
+		out = out[:len(out)-1]
+	}
+	// Cut a trailing "Related"/"Tags" section: a matching heading in the
+	// last part of the text, followed by short lines.
+	total := 0
+	for _, l := range out {
+		total += len(l)
+	}
+	seen := 0
+	for i, l := range out {
+		if seen > total/2 && sectionEnd.MatchString(strings.TrimSpace(l)) {
+			out = out[:i]
+			break
+		}
+		seen += len(l)
+	}
+	// Drop trailing link texts (lists of other stories).
+	for len(out) > 1 && p.anchors[squash(out[len(out)-1])] && wordCount(out[len(out)-1]) <= 20 {
+		out = out[:len(out)-1]
+	}
 	return strings.Join(out, "\n")
+}
+
+// headlineKeys returns the squashed forms of the texts a body may repeat
+// at its top: headline candidates and the standfirst (description).
+func (p *page) headlineKeys() (heads, descs map[string]bool) {
+	keys := map[string]bool{}
+	descs = map[string]bool{}
+	add := func(s string) {
+		if k := squash(html2text(s)); len(k) > 3 {
+			keys[k] = true
+		}
+	}
+	addDesc := func(s string) {
+		if k := squash(html2text(s)); len(k) > 3 {
+			descs[k] = true
+		}
+	}
+	for _, h := range p.h1 {
+		add(h)
+	}
+	add(p.titleTag)
+	for _, sep := range titleSeparators {
+		if parts := strings.Split(p.titleTag, sep); len(parts) > 1 {
+			for _, part := range parts {
+				add(part)
+			}
+		}
+	}
+	for _, k := range []string{"og:title", "twitter:title", "title"} {
+		for _, v := range p.meta[k] {
+			add(v)
+		}
+	}
+	for _, k := range []string{"og:description", "description", "twitter:description"} {
+		for _, v := range p.meta[k] {
+			addDesc(v)
+		}
+	}
+	for _, o := range p.ldArticles() {
+		add(ldString(o["headline"]))
+		addDesc(ldString(o["description"]))
+		addDesc(ldString(o["alternativeHeadline"]))
+	}
+	return keys, descs
+}
+
+var bylineStart = regexp.MustCompile(`(?i)^(?:by|written by|posted by|von|par|por|door|di)\s+\S`)
+
+func isBylineLine(l string) bool {
+	return wordCount(l) <= 12 && bylineStart.MatchString(l)
+}
+
+func isDateLine(l string) bool {
+	return wordCount(l) <= 14 && dateLine.MatchString(l)
 }
