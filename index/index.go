@@ -16,6 +16,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"policywatch/model"
 )
@@ -165,7 +166,8 @@ func indexDoc(d *model.Document) map[string]any {
 	}
 	// A crawl time is not a publication date: such documents are left out
 	// of date filters and facets rather than placed on the wrong day.
-	if !d.Published.IsZero() && d.DateSource != model.DateFromCrawl {
+	if !d.Published.IsZero() && d.DateSource != model.DateFromCrawl &&
+		!d.Published.Before(bq.MinRFC3339CompatibleTime) && !d.Published.After(bq.MaxRFC3339CompatibleTime) {
 		m[fPublished] = d.Published.UTC().Format(time.RFC3339)
 	}
 	return m

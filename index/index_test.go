@@ -511,3 +511,45 @@ func TestSimilar(t *testing.T) {
 		t.Errorf("Similar(unknown) error = %v, want ErrNotFound", err)
 	}
 }
+
+func TestOddQueriesDoNotFail(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	tests := []struct {
+		q    string
+		r    Request
+		want int // matches
+	}{
+		{q: "published:1500", want: 0},
+		{q: "published:<1500", want: 0},
+		{q: "published:>=1500", want: 6},
+		{q: "published:>=9999", want: 0},
+		{q: "published:<9999", want: 6},
+		{q: "&", want: 7},
+		{q: "NOT &", want: 0},
+		{q: "the", want: 7},
+		{q: "visa the", want: 2},
+		{q: "", r: Request{From: time.Date(1200, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)}, want: 6},
+		{q: "", r: Request{Sort: "bogus", Page: -3, PerPage: -1}, want: 7},
+	}
+	for _, tt := range tests {
+		tt.r.Query = tt.q
+		res, err := ix.Search(context.Background(), tt.r)
+		if err != nil {
+			t.Errorf("%q: %v", tt.q, err)
+			continue
+		}
+		if int(res.Total) != tt.want {
+			t.Errorf("%q: %d matches, want %d", tt.q, res.Total, tt.want)
+		}
+	}
+	old := model.Document{ID: 99, URL: "https://x.example/old", Title: "Old", Text: "Treaty of Nanking",
+		Published: time.Date(1842, 8, 29, 0, 0, 0, 0, time.UTC), DateSource: model.DateFromText}
+	ancient := model.Document{ID: 100, URL: "https://x.example/ancient", Title: "Ancient", Text: "Treaty text",
+		Published: time.Date(1200, 1, 1, 0, 0, 0, 0, time.UTC), DateSource: model.DateFromText}
+	if err := ix.Put(context.Background(), old, ancient); err != nil {
+		t.Fatalf("Put of documents with old dates: %v", err)
+	}
+	if res := doSearch(t, ix, Request{Query: "published:1842"}); !slices.Equal(ids(res), []int64{99}) {
+		t.Errorf("published:1842 found %v", ids(res))
+	}
+}

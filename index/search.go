@@ -271,10 +271,7 @@ func (ix *Index) filtered(q bq.Query, r Request) bq.Query {
 	anyOf(fKind, r.Kinds, false)
 	anyOf(fLang, r.Langs, true)
 	if !r.From.IsZero() || !r.To.IsZero() {
-		inclusive := true
-		dq := bq.NewDateRangeInclusiveQuery(r.From, r.To, &inclusive, &inclusive)
-		dq.SetField(fPublished)
-		must = append(must, dq)
+		must = append(must, dateQuery(r.From, r.To, true))
 	}
 	if len(must) == 1 {
 		return q
@@ -349,12 +346,33 @@ func (ix *Index) translate(n query.Node) bq.Query {
 		}
 		return keywordQuery(keywordField(n.Field), n.Value)
 	case query.OpDate:
-		t, f := true, false
-		dq := bq.NewDateRangeInclusiveQuery(n.From, n.To, &t, &f)
-		dq.SetField(fPublished)
-		return dq
+		return dateQuery(n.From, n.To, false)
 	}
 	return bq.NewMatchAllQuery()
+}
+
+// dateQuery matches published dates from from (inclusive) to to; a zero
+// bound is open. Bleve stores dates as nanoseconds, so bounds outside
+// roughly 1678–2262 are made open (or match nothing) rather than failing.
+func dateQuery(from, to time.Time, toInclusive bool) bq.Query {
+	minT, maxT := bq.MinRFC3339CompatibleTime, bq.MaxRFC3339CompatibleTime
+	if (!from.IsZero() && from.After(maxT)) || (!to.IsZero() && to.Before(minT)) {
+		return bq.NewMatchNoneQuery()
+	}
+	if from.Before(minT) {
+		from = time.Time{}
+	}
+	if to.After(maxT) {
+		to = time.Time{}
+	}
+	if from.IsZero() && to.IsZero() {
+		// Any date at all: a range wide enough for every storable date.
+		from = minT
+	}
+	t := true
+	dq := bq.NewDateRangeInclusiveQuery(from, to, &t, &toInclusive)
+	dq.SetField(fPublished)
+	return dq
 }
 
 func keywordField(queryField string) string {
