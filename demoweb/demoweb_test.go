@@ -475,6 +475,11 @@ func TestDateMarkup(t *testing.T) {
 				"meta":   bytes.Contains(b, []byte(`article:published_time`)),
 				"time":   bytes.Contains(b, []byte(`<time`)),
 			}
+			for _, m := range ldRE.FindAllSubmatch(b, -1) {
+				if !json.Valid(m[1]) {
+					t.Errorf("%s %s: invalid JSON-LD %s", s.ID, p.Path, m[1])
+				}
+			}
 			for form, ok := range has {
 				if ok != (form == p.DateMarkup) {
 					t.Errorf("%s %s (%s): %s date present = %v", s.ID, p.Path, p.DateMarkup, form, ok)
@@ -483,6 +488,8 @@ func TestDateMarkup(t *testing.T) {
 		}
 	}
 }
+
+var ldRE = regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`)
 
 func TestConditionalGet(t *testing.T) {
 	w := startWeb(t)

@@ -89,10 +89,7 @@ var funcs = template.FuncMap{
 		return s
 	},
 	"sectionURL": func(s *siteSpec, sec string) string {
-		if s.SectionStyle == "query" {
-			return "/section/" + sec
-		}
-		return "/" + sec + "/"
+		return (&siteServer{spec: s}).sectionPath(sec)
 	},
 }
 
@@ -136,7 +133,7 @@ type view struct {
 	Canonical string
 	Robots    string // meta robots, "" for none
 	Page      *page
-	JSONLD    template.JS
+	JSONLD    []template.JS
 	Related   []*page
 	Listing   *listingView
 	Latest    []*page
@@ -245,37 +242,72 @@ func (s *siteServer) related(p *page, n int) []*page {
 	return out
 }
 
-func (s *siteServer) jsonLD(p *page) template.JS {
-	typ := "NewsArticle"
-	if s.spec.Kind == "official" {
-		typ = "Article"
-	}
-	pubType := "GovernmentOrganization"
+// jsonLD builds the page's structured data the way its kind of site
+// does: a plain Article on official sites, a NewsArticle plus a
+// BreadcrumbList on the newsroom sites, and a WordPress-style @graph on
+// the tabloid, so an extractor has to find the article among other nodes.
+func (s *siteServer) jsonLD(p *page) []template.JS {
+	typ, pubType := "Article", "GovernmentOrganization"
 	if s.spec.Kind == "news" {
-		pubType = "NewsMediaOrganization"
+		typ, pubType = "NewsArticle", "NewsMediaOrganization"
 	}
-	doc := map[string]any{
-		"@context":         "https://schema.org",
+	article := map[string]any{
 		"@type":            typ,
 		"headline":         p.Title,
 		"datePublished":    p.Published.Format(time.RFC3339),
 		"mainEntityOfPage": s.base + p.Path,
-		"publisher":        map[string]any{"@type": pubType, "name": s.spec.Name},
+		"publisher":        map[string]any{"@type": pubType, "name": s.spec.Name, "logo": map[string]any{"@type": "ImageObject", "url": s.base + "/static/logo.png"}},
 	}
 	if !p.Modified.IsZero() {
-		doc["dateModified"] = p.Modified.Format(time.RFC3339)
+		article["dateModified"] = p.Modified.Format(time.RFC3339)
 	}
 	if p.Byline != "" {
-		doc["author"] = map[string]any{"@type": "Person", "name": p.Byline}
+		article["author"] = map[string]any{"@type": "Person", "name": p.Byline}
 	}
 	if p.Lang != "" {
-		doc["inLanguage"] = p.Lang
+		article["inLanguage"] = p.Lang
 	}
-	b, err := json.Marshal(doc) // escapes <, > and & so it cannot end the script
-	if err != nil {
-		return ""
+	var docs []map[string]any
+	switch s.spec.Family {
+	case "tabloid":
+		docs = append(docs, map[string]any{
+			"@context": "https://schema.org",
+			"@graph": []any{
+				map[string]any{"@type": "WebSite", "@id": s.base + "/#website", "url": s.base + "/", "name": s.spec.Name},
+				map[string]any{"@type": "WebPage", "@id": s.base + p.Path, "url": s.base + p.Path, "name": p.Title, "isPartOf": map[string]any{"@id": s.base + "/#website"}},
+				article,
+			},
+		})
+	case "newsroom":
+		article["@context"] = "https://schema.org"
+		docs = append(docs, article, map[string]any{
+			"@context": "https://schema.org",
+			"@type":    "BreadcrumbList",
+			"itemListElement": []any{
+				map[string]any{"@type": "ListItem", "position": 1, "name": "Home", "item": s.base + "/"},
+				map[string]any{"@type": "ListItem", "position": 2, "name": titleCase(p.Section), "item": s.base + s.sectionPath(p.Section)},
+			},
+		})
+	default:
+		article["@context"] = "https://schema.org"
+		docs = append(docs, article)
 	}
-	return template.JS(b)
+	var out []template.JS
+	for _, d := range docs {
+		b, err := json.Marshal(d) // escapes <, > and & so it cannot end the script
+		if err != nil {
+			continue
+		}
+		out = append(out, template.JS(b))
+	}
+	return out
+}
+
+func (s *siteServer) sectionPath(sec string) string {
+	if s.spec.SectionStyle == "query" {
+		return "/section/" + sec
+	}
+	return "/" + sec + "/"
 }
 
 var commentPool = []comment{
