@@ -70,6 +70,7 @@ func loadDemoPages(t *testing.T, root string) []demoPage {
 			Text:   plainText(string(body)),
 			Lang:   fm.Lang,
 			Source: p.Site,
+			Site:   publisherNames[p.Site],
 		}
 		if ts, err := time.Parse(time.RFC3339, fm.Published); err == nil {
 			p.Doc.Published, p.Doc.DateSource = ts, model.DateFromMeta
@@ -90,6 +91,18 @@ func plainText(md string) string {
 		}
 	}
 	return strings.Join(paras, "\n")
+}
+
+// publisherNames is what each demo site calls itself (its og:site_name),
+// which the extractor stores as Document.Site.
+var publisherNames = map[string]string{
+	"state": "U.S. Department of State", "treasury": "U.S. Department of the Treasury",
+	"commerce": "Bureau of Industry and Security", "fedreg": "Federal Register",
+	"hkgov": "Government Press Releases", "govuk": "GOV.UK", "canada": "Global Affairs Canada",
+	"australia": "Minister for Foreign Affairs", "eu": "Council of the European Union",
+	"japan":       "Ministry of Foreign Affairs of Japan",
+	"mfa-china":   "Ministry of Foreign Affairs of the People's Republic of China",
+	"harbourpost": "The Harbour Post", "globalledger": "Global Ledger", "metrodaily": "Metro Daily",
 }
 
 type prf struct{ tp, fp, fn int }

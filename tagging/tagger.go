@@ -26,7 +26,8 @@ const (
 	actorBody       = 0.5 // each later mention...
 	actorBodyCap    = 3.0 // ...up to this much in total
 	actorFirst      = 1.5 // the first actor named in the title, and in the lead: usually the subject
-	actorPublisher  = 4.0 // the page's source or site names the actor: it is the issuer
+	actorPublisher  = 6.0 // the page's source or site names the actor: it is the issuer
+	actorSpeaker    = 6.0 // the title names the actor as the speaker ("Statement by ...", "G7 ... statement")
 	actorMinScore   = 2.0
 	actorMinOfFirst = 0.5 // an actor needs at least this share of the top actor's score
 
@@ -291,7 +292,7 @@ func (t *Tagger) actorTags(doc *model.Document, title, text *field) []model.Tag 
 		ca := &t.actors[ai]
 		var score, body float64
 		var ms []model.Match
-		titleSeen := false
+		titleSeen, speaker := false, false
 		var titleMask, textMask []span
 		for i := range ca.not {
 			titleMask = append(titleMask, ca.not[i].find(title.text)...)
@@ -313,6 +314,9 @@ func (t *Tagger) actorTags(doc *model.Document, title, text *field) []model.Tag 
 					firstTitle = first{ai, s.start}
 				}
 				mentions = append(mentions, mention{ai, FieldTitle, s, title.text})
+				if speakerBefore.MatchString(title.text[:s.start]) || speakerAfter.MatchString(title.text[s.end:]) {
+					speaker = true
+				}
 				ms = append(ms, model.Match{Phrase: p.text, Field: FieldTitle, Offset: s.start, Rule: "alias"})
 			}
 			for _, s := range p.find(text.text) {
@@ -348,6 +352,9 @@ func (t *Tagger) actorTags(doc *model.Document, title, text *field) []model.Tag 
 		}
 		if publisher {
 			score += actorPublisher
+		}
+		if speaker {
+			score += actorSpeaker
 		}
 		score += min(body, actorBodyCap)
 		if len(ms) == 0 {
@@ -415,6 +422,13 @@ type mention struct {
 	span
 	text string // the field's text
 }
+
+// A title that says who speaks: "Statement by the Foreign Minister of X",
+// "Declaration by ... on behalf of X", "X Foreign Ministers' statement".
+var (
+	speakerBefore = regexp.MustCompile(`(?i)\b(statement|declaration|remarks)\b.{0,40}\b(by|of)\s+(\S+\s+){0,4}$`)
+	speakerAfter  = regexp.MustCompile(`(?i)^(['’]s)?(\s+\S+){0,2}?\s+(statement|declaration|remarks)\b`)
+)
 
 // listSep is what separates the items of a list of names.
 var listSep = regexp.MustCompile(`^\s*(,|,?\s*and|&)\s*(the\s+)?$`)

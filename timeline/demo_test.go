@@ -23,6 +23,18 @@ var officialSites = map[string]bool{
 	"canada": true, "australia": true, "eu": true, "japan": true, "mfa-china": true,
 }
 
+// publisherNames is what each demo site calls itself (its og:site_name),
+// which the extractor stores as Document.Site.
+var publisherNames = map[string]string{
+	"state": "U.S. Department of State", "treasury": "U.S. Department of the Treasury",
+	"commerce": "Bureau of Industry and Security", "fedreg": "Federal Register",
+	"hkgov": "Government Press Releases", "govuk": "GOV.UK", "canada": "Global Affairs Canada",
+	"australia": "Minister for Foreign Affairs", "eu": "Council of the European Union",
+	"japan":       "Ministry of Foreign Affairs of Japan",
+	"mfa-china":   "Ministry of Foreign Affairs of the People's Republic of China",
+	"harbourpost": "The Harbour Post", "globalledger": "Global Ledger", "metrodaily": "Metro Daily",
+}
+
 type demoTruth struct {
 	Topic      bool     `json:"topic"`
 	Categories []string `json:"categories"`
@@ -90,7 +102,7 @@ func loadDemoDocs(t *testing.T, root string) ([]model.Document, []demoTruth) {
 			}
 		}
 		docs = append(docs, model.Document{
-			ID: int64(len(docs) + 1), URL: site + fm.Path, Source: site, Kind: kind,
+			ID: int64(len(docs) + 1), URL: site + fm.Path, Source: site, Site: publisherNames[site], Kind: kind,
 			Title: fm.Title, Text: strings.Join(paras, "\n"), Lang: fm.Lang,
 			Published: pub, DateSource: src,
 		})
