@@ -130,8 +130,8 @@ func TestTagActors(t *testing.T) {
 		{"case-sensitive alias", "US imposes visa restrictions", "Officials told us nothing.", "", "us"},
 		{"lower-case us is not the country", "They told us", "Nothing to see.", "", ""},
 		{"masked alias", "Sunny", "Goods from mainland China.", "", ""},
-		{"the title names the speaker over the publisher", "Statement by the foreign minister of Canada on the law",
-			"Sunny.", "australia", "canada"},
+		{"the title names the speaker before the publisher", "Statement by the foreign minister of Canada on the law",
+			"Sunny.", "australia", "canada,australia"}, // the publisher that carries it stays second
 		{"joint statement lists co-issuers", "Joint statement by Canada, Australia, the United Kingdom and the United States",
 			"Canada and partners said they condemn the law. Canada again.", "canada",
 			"canada,australia,uk,us"},
