@@ -222,12 +222,43 @@ func TestTimelineAgainstEventsCSV(t *testing.T) {
 			t.Logf("spurious %s (%d docs, news-only %v) %q", k, len(e.Documents), e.NewsOnly, e.Title)
 		}
 	}
+	// Page dating: each page that reports an event should sit in an event
+	// of its issuer dated on the event's day.
+	docEvents := map[int64][]*model.Event{}
+	for i := range events {
+		for _, ed := range events[i].Documents {
+			docEvents[ed.DocumentID] = append(docEvents[ed.DocumentID], &events[i])
+		}
+	}
+	var dated, datedOK int
+	for i, tr := range truths {
+		if tr.EventDate == "" || len(docEvents[docs[i].ID]) == 0 {
+			continue
+		}
+		dated++
+		ok := false
+		for _, e := range docEvents[docs[i].ID] {
+			if e.Date.Format("2006-01-02") == tr.EventDate {
+				ok = true
+			}
+		}
+		if ok {
+			datedOK++
+		} else if verbose {
+			t.Logf("page %s (%s, published %s) is in events %s, not on %s", docs[i].URL, docs[i].Kind,
+				docs[i].Published.Format(time.RFC3339), docEvents[docs[i].ID][0].Key, tr.EventDate)
+		}
+	}
+	t.Logf("page dating: %d of %d pages in an event sit in one dated on their event's day (%.2f)", datedOK, dated, ratio(datedOK, dated))
 	recall := ratio(found, coveredN)
 	dateAcc := ratio(nearExact, near)
 	t.Logf("%d documents, %d events; events.csv: %d rows, %d reported by demo pages", len(docs), len(events), len(rows), coveredN)
 	t.Logf("event recall %.2f (%d/%d), date accuracy %.2f (%d/%d), events not in the truth %d",
 		recall, found, coveredN, dateAcc, nearExact, near, len(spurious))
 	const floorRecall, floorDate = 0.75, 0.85
+	if ratio(datedOK, dated) < floorDate {
+		t.Errorf("page dating %.2f below floor %.2f", ratio(datedOK, dated), floorDate)
+	}
 	if coveredN > 0 && (recall < floorRecall || dateAcc < floorDate) {
 		t.Errorf("event recall %.2f / date accuracy %.2f below floors %.2f / %.2f", recall, dateAcc, floorRecall, floorDate)
 	}
