@@ -58,11 +58,10 @@ func (r *runner) feed(ctx context.Context, j *job, res *response) {
 			continue
 		}
 		h := hint{title: strings.TrimSpace(it.Title)}
-		switch {
-		case it.PublishedParsed != nil:
-			h.published, h.dateSource = *it.PublishedParsed, model.DateFromFeed
-		case it.UpdatedParsed != nil:
-			h.published, h.dateSource = *it.UpdatedParsed, model.DateFromFeed
+		if t, ok := feedDate(it.Published, it.PublishedParsed); ok {
+			h.published, h.dateSource = t, model.DateFromFeed
+		} else if t, ok := feedDate(it.Updated, it.UpdatedParsed); ok {
+			h.published, h.dateSource = t, model.DateFromFeed
 		}
 		if r.enqueue(&job{kind: jobDoc, src: j.src, url: n, hint: h}) {
 			queued++
@@ -142,6 +141,22 @@ func (r *runner) sitemap(ctx context.Context, j *job, res *response) {
 	default:
 		r.fail(ctx, j.src, j.url, fmt.Sprintf("not a sitemap: root element <%s>", sm.XMLName.Local))
 	}
+}
+
+// feedDate prefers the feed's own date string, parsed with its offset
+// kept: gofeed converts parsed dates to UTC, which moves an evening
+// statement in Washington to the next day.
+func feedDate(raw string, parsed *time.Time) (time.Time, bool) {
+	raw = strings.TrimSpace(raw)
+	for _, l := range []string{time.RFC1123Z, time.RFC1123, time.RFC3339Nano, "Mon, 2 Jan 2006 15:04:05 -0700", "2 Jan 2006 15:04:05 -0700"} {
+		if t, err := time.Parse(l, raw); err == nil {
+			return t, true
+		}
+	}
+	if parsed != nil && !parsed.IsZero() {
+		return *parsed, true
+	}
+	return time.Time{}, false
 }
 
 var dateLayouts = []string{

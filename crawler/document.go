@@ -34,9 +34,10 @@ func (r *runner) page(ctx context.Context, j *job, res *response) {
 		}
 		return
 	}
+	pageLinks := links(decoded, res.finalURL)
 	maxDepth := max(j.src.Depth, 1)
 	if j.depth < maxDepth {
-		for _, l := range links(decoded, res.finalURL) {
+		for _, l := range pageLinks {
 			n, err := NormalizeURL(l)
 			if err != nil {
 				continue
@@ -62,6 +63,10 @@ func (r *runner) page(ctx context.Context, j *job, res *response) {
 	if j.listing {
 		return
 	}
+	if isListing(res.finalURL, pageLinks) {
+		r.skip(ctx, j, "listing page", false)
+		return
+	}
 	dated := !ex.Published.IsZero() && model.ReliableDateSource(ex.PublishedSource)
 	if !dated && wordCount(ex.Text) < minArticleWords {
 		r.skip(ctx, j, "not an article: no date and little text", false)
@@ -72,13 +77,18 @@ func (r *runner) page(ctx context.Context, j *job, res *response) {
 
 // document handles a page a feed, sitemap or the API named.
 func (r *runner) document(ctx context.Context, j *job, res *response) {
-	_, ex, reason, skipped := r.extract(j, res)
+	decoded, ex, reason, skipped := r.extract(j, res)
 	if reason != "" {
 		if skipped {
 			r.skip(ctx, j, reason, true)
 		} else {
 			r.fail(ctx, j.src, j.url, reason)
 		}
+		return
+	}
+	// Sitemaps list home and section pages too.
+	if isListing(res.finalURL, links(decoded, res.finalURL)) {
+		r.skip(ctx, j, "listing page", false)
 		return
 	}
 	r.save(ctx, j, res, ex)
@@ -150,9 +160,7 @@ func (r *runner) save(ctx context.Context, j *job, res *response, ex *extract.Re
 	// A feed's or the API's date beats a date guessed from the URL or the
 	// text; the page's own markup (JSON-LD, meta, <time>) beats both.
 	if !j.hint.published.IsZero() && weakDate(doc.DateSource) {
-		{
-			doc.Published, doc.DateSource = j.hint.published, j.hint.dateSource
-		}
+		doc.Published, doc.DateSource = j.hint.published, j.hint.dateSource
 	}
 	if doc.Published.IsZero() {
 		doc.DateSource = ""
@@ -197,14 +205,48 @@ func (r *runner) save(ctx context.Context, j *job, res *response, ex *extract.Re
 	r.progress(j.src, doc.URL, string(out), counts)
 }
 
-// weakDate reports whether a date from src should give way to a date
-// from a feed or API.
+// weakDate reports whether a page date from src should give way to a
+// date from a feed or the API: none, or one guessed from the URL (which
+// gives at best the day, sometimes the day a draft was filed). A date
+// the page states, even only in its text, wins: it is the day the
+// publisher means, where feeds often give UTC.
 func weakDate(src string) bool {
-	switch src {
-	case model.DateFromJSONLD, model.DateFromMeta, model.DateFromTime:
+	return src == "" || src == model.DateFromURL || src == model.DateFromCrawl
+}
+
+// minChildLinks is how many links to pages below its own path make a
+// page a listing (a section front, an archive, a press-release index).
+const minChildLinks = 5
+
+// isListing reports whether the page at pageURL, with the given links,
+// is a home page, a pagination page or an index of pages below it: such
+// pages lead to documents but are not documents themselves.
+func isListing(pageURL string, links []string) bool {
+	u, err := url.Parse(pageURL)
+	if err != nil {
 		return false
 	}
-	return true
+	if u.Path == "" || u.Path == "/" {
+		return true
+	}
+	if _, ok := paginationBase(u); ok {
+		return true
+	}
+	prefix := u.Path
+	if !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	children := map[string]bool{}
+	for _, l := range links {
+		lu, err := url.Parse(l)
+		if err != nil || !strings.EqualFold(lu.Host, u.Host) {
+			continue
+		}
+		if len(lu.Path) > len(prefix) && strings.HasPrefix(lu.Path, prefix) {
+			children[lu.Path] = true
+		}
+	}
+	return len(children) >= minChildLinks
 }
 
 // documentURL is the page's canonical URL when it is on the same site as
