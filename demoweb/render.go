@@ -349,8 +349,12 @@ func (s *siteServer) serveInfo(w http.ResponseWriter, r *http.Request, path stri
 	var info infoText
 	switch path {
 	case "/about/":
+		carries := "It carries official releases, statements and notices. Material is available for reuse with attribution unless stated otherwise."
+		if s.spec.Kind == "news" {
+			carries = "Our newsroom publishes reporting, analysis and opinion, and follows a published code of editorial standards."
+		}
 		info = infoText{"About " + s.spec.Name, []string{
-			s.spec.Name + " publishes its " + strings.ToLower(s.spec.Tagline) + " on this website. Material is available for reuse with attribution unless stated otherwise.",
+			"This website is maintained by " + s.spec.Name + " (" + s.spec.Tagline + "). " + carries,
 			"Questions about this website can be sent through the contact form. We aim to reply within ten working days.",
 		}}
 	case "/developers/":
