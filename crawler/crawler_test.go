@@ -26,7 +26,7 @@ func TestFeedSources(t *testing.T) {
 <rss version="2.0"><channel><title>Press</title><link>` + base + `/</link>
 <item><title>Visa restrictions</title><link>` + base + `/news/visa/</link><pubDate>Fri, 26 Jun 2020 16:30:00 -0400</pubDate></item>
 <item><title>Flower show</title><link>` + base + `/news/flowers/</link><pubDate>Wed, 01 Jul 2020 10:00:00 +0000</pubDate></item>
-<item><title>Undated statement</title><link>/news/undated/?utm_source=rss</link><pubDate>Thu, 02 Jul 2020 09:00:00 +0000</pubDate></item>
+<item><title>Undated statement</title><link>/news/undated/?utm_source=rss</link><pubDate>Thu, 02 Jul 2020 21:00:00 -0500</pubDate></item>
 </channel></rss>`
 		}},
 		{"atom", "application/atom+xml", func(base string) string {
@@ -34,14 +34,14 @@ func TestFeedSources(t *testing.T) {
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Statements</title><id>` + base + `/</id><updated>2020-07-02T09:00:00Z</updated>
 <entry><title>Visa restrictions</title><id>a1</id><link href="` + base + `/news/visa/"/><published>2020-06-26T16:30:00-04:00</published><updated>2020-06-26T16:30:00-04:00</updated></entry>
 <entry><title>Flower show</title><id>a2</id><link href="` + base + `/news/flowers/"/><updated>2020-07-01T10:00:00Z</updated></entry>
-<entry><title>Undated statement</title><id>a3</id><link href="` + base + `/news/undated/?utm_source=atom"/><published>2020-07-02T09:00:00Z</published><updated>2020-07-02T09:00:00Z</updated></entry>
+<entry><title>Undated statement</title><id>a3</id><link href="` + base + `/news/undated/?utm_source=atom"/><published>2020-07-02T21:00:00-05:00</published><updated>2020-07-02T21:00:00-05:00</updated></entry>
 </feed>`
 		}},
 		{"jsonfeed", "application/feed+json", func(base string) string {
 			return `{"version":"https://jsonfeed.org/version/1.1","title":"News","items":[
 {"id":"1","url":"` + base + `/news/visa/","title":"Visa restrictions","date_published":"2020-06-26T16:30:00-04:00"},
 {"id":"2","url":"` + base + `/news/flowers/","title":"Flower show","date_published":"2020-07-01T10:00:00Z"},
-{"id":"3","url":"` + base + `/news/undated/","title":"Undated statement","date_published":"2020-07-02T09:00:00Z"}]}`
+{"id":"3","url":"` + base + `/news/undated/","title":"Undated statement","date_published":"2020-07-02T21:00:00-05:00"}]}`
 		}},
 	}
 	for _, tc := range tests {
@@ -52,7 +52,8 @@ func TestFeedSources(t *testing.T) {
 			site.add("/news/flowers/", htmlType, offTopic("Flower show opens"))
 			site.add("/news/undated/", htmlType, article("A statement without a date", "", prose("an undated statement", 5)))
 			sink := newMemSink()
-			run := crawl(t, sink, Options{}, model.Source{Name: "press", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindOfficial, Lang: "en"})
+			tag := func(d *model.Document) { d.Tags = append(d.Tags, model.Tag{Type: model.TagActor, Value: "us"}) }
+			run := crawl(t, sink, Options{Tag: tag}, model.Source{Name: "press", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindOfficial, Lang: "en"})
 
 			if run.Stored != 2 || run.Skipped != 1 || run.Failed != 0 {
 				t.Fatalf("stored/skipped/failed = %d/%d/%d, want 2/1/0 (errors %v)", run.Stored, run.Skipped, run.Failed, run.Errors)
@@ -64,6 +65,9 @@ func TestFeedSources(t *testing.T) {
 			if visa == nil {
 				t.Fatalf("visa article not stored; have %v", sink.paths())
 			}
+			if len(visa.Tags) != 1 {
+				t.Errorf("tags %v, want the one Tag gave", visa.Tags)
+			}
 			if visa.Source != "press" || visa.Kind != model.KindOfficial || visa.Title != "Visa restrictions on officials" {
 				t.Errorf("visa doc = source %q kind %q title %q", visa.Source, visa.Kind, visa.Title)
 			}
@@ -74,8 +78,10 @@ func TestFeedSources(t *testing.T) {
 			if undated == nil {
 				t.Fatalf("undated article not stored (tracking parameter not dropped?); have %v", sink.paths())
 			}
-			if undated.DateSource != model.DateFromFeed || undated.Published.UTC().Format("2006-01-02") != "2020-07-02" {
-				t.Errorf("undated doc published %v from %q, want the feed's 2020-07-02", undated.Published, undated.DateSource)
+			// 21:00 in Washington is the next day in UTC; the feed's own
+			// day is the publication day.
+			if undated.DateSource != model.DateFromFeed || undated.Published.Format("2006-01-02") != "2020-07-02" {
+				t.Errorf("undated doc published %v from %q, want the feed's 2020-07-02 -05:00", undated.Published, undated.DateSource)
 			}
 			if undated.ContentHash == "" || undated.Lang != "en" || undated.FetchedAt.IsZero() {
 				t.Errorf("undated doc hash %q lang %q fetched %v", undated.ContentHash, undated.Lang, undated.FetchedAt)
@@ -110,6 +116,8 @@ func TestSitemapIndexWithGzipChild(t *testing.T) {
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <url><loc>`+base+`/2020/06/30/law-passed/</loc><lastmod>2020-06-30</lastmod></url>
 <url><loc>`+base+`/2020/07/01/reaction/</loc></url>
+<url><loc>`+base+`/</loc></url>
+<url><loc>`+base+`/2020/</loc></url>
 </urlset>`))
 	site.add("/sitemaps/2021.gz", "application/octet-stream", gz(t, `<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -124,6 +132,10 @@ func TestSitemapIndexWithGzipChild(t *testing.T) {
 	site.add("/2020/07/01/reaction/", htmlType, article("Reaction", "2020-07-01T09:00:00Z", prose("the reaction", 5)))
 	site.add("/2021/01/06/arrests/", htmlType, article("Arrests", "2021-01-06T09:00:00Z", prose("the arrests", 5)))
 	site.add("/2020/08/10/arrest/", htmlType, article("Arrest of a publisher", "", prose("the arrest of a publisher", 5)))
+	// A home page and a yearly archive: on topic and dated, but indexes.
+	site.add("/", htmlType, article("Home", "2021-01-07T09:00:00Z", prose("the home page", 3)+listing("Latest", "/2020/06/30/law-passed/", "/2021/01/06/arrests/")))
+	site.add("/2020/", htmlType, article("Archive 2020", "2020-12-31T09:00:00Z", prose("the archive", 3)+
+		listing("2020", "/2020/06/30/law-passed/", "/2020/07/01/reaction/", "/2020/08/10/arrest/", "/2020/09/01/a/", "/2020/10/01/b/")))
 	site.add("/private/draft/", htmlType, article("Draft", "2021-01-07T09:00:00Z", prose("a draft", 5)))
 
 	sink := newMemSink()
