@@ -82,7 +82,7 @@ var boilerLine = regexp.MustCompile(`(?i)^(?:` +
 	`(?:sign up|subscribe)(?: now| today)?(?: to| for)? (?:our|the)? ?(?:free )?(?:daily |weekly )?(?:newsletter|email|updates).*|` +
 	`thanks? (?:you )?for (?:signing up|subscribing).*|there was an error processing your subscription.*|sorry!?|` +
 	`keep an eye on your inbox.*|an error has occurred.*|` +
-	`continue reading(?: below| the main story)?|don'?t miss|see more:.*|` +
+	`continue reading(?: below| the main story)?|don'?t miss|see more:.*|related:.*|click here to .*|` +
 	`(?:read|see|watch|leia|lesen sie|lire|leggi)(?: also| more| too| também| auch| aussi| anche)\b.*|` +
 	`(?:get|download) (?:the|our) .{0,30}app.*|` +
 	`advertisement|sponsored|anzeige|publicidade|publicité|pubblicità|ad|skip (?:to|ad).*|` +
@@ -94,6 +94,7 @@ var boilerLine = regexp.MustCompile(`(?i)^(?:` +
 	`)$`)
 
 var (
+	socialWords   = regexp.MustCompile(`(?i)\b(?:facebook|twitter|whatsapp|pinterest|pint|linkedin|e-?mail|share|tweet|print|reddit|telegram)\b`)
 	urlLine       = regexp.MustCompile(`^\s*https?://\S+\s*$`)
 	copyrightLine = regexp.MustCompile(`(?i)^(?:copyright|©).{0,160}$|all rights reserved\.?$`)
 	// stampLine is an "Updated ..." / "Published ..." time stamp.
@@ -145,7 +146,7 @@ func cleanText(n *html.Node, p *page) string {
 				// The standfirst right under the headline; when the
 				// description is the first paragraph it is kept.
 				continue
-			case isBylineLine(l) || isDateLine(l) || urlLine.MatchString(l):
+			case isBylineLine(l) || isDateLine(l) || urlLine.MatchString(l) || strings.Count(l, "»") >= 2 || strings.Count(l, " > ") >= 2:
 				continue
 			}
 			leading = false
@@ -153,7 +154,7 @@ func cleanText(n *html.Node, p *page) string {
 		if boilerLine.MatchString(strings.TrimSpace(l)) {
 			continue
 		}
-		if counts[k] > 2 && wordCount(l) <= 6 && !strings.ContainsAny(l, ".?!:") {
+		if counts[k] > 2 && wordCount(l) <= 6 && (p.anchors[k] || socialWords.MatchString(l)) {
 			continue // "Share Tweet Email" after every paragraph
 		}
 		if stampLine.MatchString(l) && wordCount(l) <= 12 {
@@ -179,6 +180,7 @@ func cleanText(n *html.Node, p *page) string {
 		}
 		seen += len(l)
 	}
+	out = dropLinkRuns(out, p)
 	// Drop trailing link texts (lists of other stories).
 	for len(out) > 1 && p.anchors[squash(out[len(out)-1])] && wordCount(out[len(out)-1]) <= 20 {
 		out = out[:len(out)-1]
@@ -238,4 +240,59 @@ func isBylineLine(l string) bool {
 
 func isDateLine(l string) bool {
 	return wordCount(l) <= 14 && dateLine.MatchString(l)
+}
+
+// dropLinkRuns removes runs of lines that are mostly link texts: teaser
+// lists of other stories ("headline" link, one-line teaser, next link...)
+// that the content extractor kept. A run needs three link lines, and at
+// least half of its lines must be links.
+func dropLinkRuns(lines []string, p *page) []string {
+	isLink := make([]bool, len(lines))
+	for i, l := range lines {
+		isLink[i] = p.anchors[squash(l)] && wordCount(l) <= 25
+	}
+	drop := make([]bool, len(lines))
+	total := 0
+	for _, l := range lines {
+		total += len(l)
+	}
+	for i := 0; i < len(lines); {
+		if !isLink[i] {
+			i++
+			continue
+		}
+		// Extend the run while links keep coming at least every other line.
+		j, links, last := i, 0, i
+		for j < len(lines) && j-last <= 2 {
+			if isLink[j] {
+				links++
+				last = j
+			}
+			j++
+		}
+		end := last + 1
+		// A teaser line right after the last link belongs to it.
+		if end < len(lines) && !isLink[end] && wordCount(lines[end]) <= 30 && end+1 == len(lines) {
+			end++
+		}
+		runLen := 0
+		for k := i; k < end; k++ {
+			runLen += len(lines[k])
+		}
+		// A run that is a large part of the text is the article itself
+		// (a list of recommendations, a link round-up).
+		if links >= 3 && links*2 >= end-i && runLen*10 < total*3 {
+			for k := i; k < end; k++ {
+				drop[k] = true
+			}
+		}
+		i = end
+	}
+	out := lines[:0]
+	for i, l := range lines {
+		if !drop[i] {
+			out = append(out, l)
+		}
+	}
+	return out
 }
