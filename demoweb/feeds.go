@@ -149,6 +149,14 @@ func (s *siteServer) serveYearlySitemap(w http.ResponseWriter, r *http.Request, 
 
 // ---- RSS 2.0 and Atom ----
 
+// feedPages are the pages a feed carries: the newest FeedLimit, or all.
+func (s *siteServer) feedPages() []*page {
+	if s.spec.FeedLimit > 0 && len(s.pages) > s.spec.FeedLimit {
+		return s.pages[:s.spec.FeedLimit]
+	}
+	return s.pages
+}
+
 type rss struct {
 	XMLName xml.Name `xml:"rss"`
 	Version string   `xml:"version,attr"`
@@ -191,7 +199,7 @@ func (s *siteServer) serveRSS(w http.ResponseWriter, r *http.Request) {
 	if len(s.pages) > 0 {
 		c.LastBuild = s.pages[0].Published.Format(time.RFC1123Z)
 	}
-	for _, p := range s.pages {
+	for _, p := range s.feedPages() {
 		c.Items = append(c.Items, rssItem{
 			Title: p.Title, Link: s.base + p.Path, GUID: s.base + p.Path,
 			PubDate: p.Published.Format(time.RFC1123Z), Creator: p.Byline,
@@ -245,7 +253,7 @@ func (s *siteServer) serveAtom(w http.ResponseWriter, r *http.Request) {
 	} else {
 		f.Updated = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)
 	}
-	for _, p := range s.pages {
+	for _, p := range s.feedPages() {
 		e := atomEntry{
 			Title: p.Title, ID: s.base + p.Path,
 			Link:      atomLink{Href: s.base + p.Path, Rel: "alternate", Type: "text/html"},

@@ -23,6 +23,7 @@ type siteSpec struct {
 	// Discovery. Every site also serves /sitemap.xml.
 	Listings     []listingSpec
 	RSS          string // RSS 2.0 feed path
+	FeedLimit    int    // newest items in the feed; 0 for all
 	Atom         string // Atom feed path
 	NewsSitemap  string // Google News sitemap path
 	SitemapIndex string // sitemap index path, with yearly sitemaps under /sitemap-YYYY.xml
@@ -67,6 +68,7 @@ var sites = []siteSpec{
 		Private:   "/admin/",
 		Listings:  []listingSpec{{Path: "/press-releases/", Title: "Press Releases"}},
 		RSS:       "/rss/press-releases.xml",
+		FeedLimit: 10, // older statements only through the listing, as on the real site
 		Nav: []navLink{{"Home", "/"}, {"Press Releases", "/press-releases/"}, {"About", "/about/"},
 			{"RSS", "/rss/press-releases.xml"}},
 		Footer: []navLink{{"Privacy Policy", "/privacy/"}, {"Staff login", "/admin/"}},
