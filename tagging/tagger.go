@@ -304,6 +304,11 @@ func (t *Tagger) actorTags(doc *model.Document, title, text *field) []model.Tag 
 				if overlaps(s, titleMask) {
 					continue
 				}
+				ms = append(ms, model.Match{Phrase: p.text, Field: FieldTitle, Offset: s.start, Rule: "alias"})
+				if isTarget(title.text[:s.start]) {
+					body += actorBody
+					continue
+				}
 				if titleSeen {
 					score += actorTitleMore
 				} else {
@@ -317,14 +322,13 @@ func (t *Tagger) actorTags(doc *model.Document, title, text *field) []model.Tag 
 				if speakerBefore.MatchString(title.text[:s.start]) || speakerAfter.MatchString(title.text[s.end:]) {
 					speaker = true
 				}
-				ms = append(ms, model.Match{Phrase: p.text, Field: FieldTitle, Offset: s.start, Rule: "alias"})
 			}
 			for _, s := range p.find(text.text) {
 				if overlaps(s, textMask) {
 					continue
 				}
 				seg := segmentAt(text.segs, s.start)
-				if seg >= 0 && text.segs[seg].para == 0 {
+				if seg >= 0 && text.segs[seg].para == 0 && !isTarget(text.text[text.segs[seg].start:s.start]) {
 					score += actorLead
 					if s.start < firstLead.off {
 						firstLead = first{ai, s.start}
@@ -430,8 +434,17 @@ var (
 	speakerAfter  = regexp.MustCompile(`(?i)^(['’]s)?(\s+\S+){0,2}?\s+(statement|declaration|remarks)\b`)
 )
 
-// listSep is what separates the items of a list of names.
-var listSep = regexp.MustCompile(`^\s*(,|,?\s*and|&)\s*(the\s+)?$`)
+// targetBefore: words that make the name after them the target of a
+// measure, not its author ("sanctions on U.S. lawmakers", "countermeasures
+// against", "treaty with New Zealand").
+var targetBefore = regexp.MustCompile(`(?i)\b(against|on|with|targeting|upon)\s+(the\s+)?(\S+\s+)?$`)
+
+func isTarget(before string) bool { return targetBefore.MatchString(before) }
+
+// listSep is what separates the items of a list of names: commas, "and",
+// "together with the foreign ministers of", "and the Secretary of State of".
+var listSep = regexp.MustCompile(`(?i)^\s*(,|,?\s*and|&|,?\s*together with|,?\s*along with|,?\s*joined by|of)\s*(the\s+)?` +
+	`((foreign\s+ministers?|ministers?|secretary\s+of\s+state|governments?|leaders?)\s+of\s+(the\s+)?)?$`)
 
 // enumerations returns the groups of two or more actors named as one list.
 func enumerations(ms []mention) [][]int {

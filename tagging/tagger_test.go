@@ -132,6 +132,11 @@ func TestTagActors(t *testing.T) {
 		{"masked alias", "Sunny", "Goods from mainland China.", "", ""},
 		{"the title names the speaker before the publisher", "Statement by the foreign minister of Canada on the law",
 			"Sunny.", "australia", "canada,australia"}, // the publisher that carries it stays second
+		{"targets of a measure are not its issuer", "China announces sanctions on U.S. lawmakers and on Canada",
+			"BEIJING — China said it would sanction the United States officials. Measures against Canada too.", "", "china"},
+		{"co-signers joined by a bridging phrase", "Joint statement on arrests",
+			"The Minister of Foreign Affairs of Canada, together with the foreign ministers of Australia and the United Kingdom, issued a statement.", "canada",
+			"canada,australia,uk"},
 		{"joint statement lists co-issuers", "Joint statement by Canada, Australia, the United Kingdom and the United States",
 			"Canada and partners said they condemn the law. Canada again.", "canada",
 			"canada,australia,uk,us"},
