@@ -334,14 +334,7 @@ func commentsFor(path string) []comment {
 func (s *siteServer) serveHome(w http.ResponseWriter, r *http.Request) {
 	v := s.newView("home", s.spec.Name, "/")
 	v.Robots = "noindex, follow"
-	for _, p := range s.pages {
-		if p.Lang == "" || p.Lang == "en" || s.spec.ID == "hkgov" {
-			v.Latest = append(v.Latest, p)
-		}
-		if len(v.Latest) == 5 {
-			break
-		}
-	}
+	v.Latest = s.pages[:min(5, len(s.pages))]
 	s.write(w, r, v, http.StatusOK, time.Time{})
 }
 
