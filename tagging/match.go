@@ -22,6 +22,9 @@ type phrase struct {
 	re     *regexp.Regexp
 	checkL bool // starts with a letter/digit: needs a word boundary before
 	checkR bool // ends with a letter/digit: needs a word boundary after
+	// anchor is a lower-case literal every match contains: texts without
+	// it are skipped before running the regular expression.
+	anchor string
 }
 
 const wordChars = `[\p{L}\p{N}]*`
@@ -64,6 +67,12 @@ func compilePhrase(s string) phrase {
 		}
 	}
 	p.re = regexp.MustCompile(b.String())
+	for _, w := range words {
+		w = strings.ToLower(strings.TrimRight(w, "*"))
+		if w != "" && !strings.ContainsAny(w, "'*") && len(w) > len(p.anchor) {
+			p.anchor = w
+		}
+	}
 	body := strings.Trim(strings.TrimSpace(s), "*")
 	first, _ := utf8.DecodeRuneInString(body)
 	last, _ := utf8.DecodeLastRuneInString(body)
@@ -77,6 +86,14 @@ type span struct{ start, end int }
 
 // find returns every occurrence of p in text.
 func (p *phrase) find(text string) []span {
+	return p.findLower(text, strings.ToLower(text))
+}
+
+// findLower is find with the text's lower-case form already computed.
+func (p *phrase) findLower(text, lower string) []span {
+	if p.anchor != "" && !strings.Contains(lower, p.anchor) {
+		return nil
+	}
 	var out []span
 	for _, m := range p.re.FindAllStringIndex(text, -1) {
 		start, end := m[0], m[1]

@@ -30,7 +30,7 @@ type demoPage struct {
 
 // loadDemoPages reads the demo web's pages and sidecars straight from
 // disk; the demo web itself is another package's business.
-func loadDemoPages(t *testing.T, root string) []demoPage {
+func loadDemoPages(t testing.TB, root string) []demoPage {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(root, "*", "pages", "*.md"))
 	var out []demoPage

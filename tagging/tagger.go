@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 
 	"policywatch/model"
 )
@@ -107,17 +108,18 @@ func (t *Tagger) Taxonomy() *Taxonomy { return t.tax }
 
 // field is a document field prepared for matching.
 type field struct {
-	name string
-	text string
-	segs []segment // sentences; the title is one segment
+	name  string
+	text  string
+	lower string    // for the phrases' quick pre-check
+	segs  []segment // sentences; the title is one segment
 }
 
 func prepare(doc *model.Document) (title, text field) {
-	title = field{name: FieldTitle, text: doc.Title}
+	title = field{name: FieldTitle, text: doc.Title, lower: strings.ToLower(doc.Title)}
 	if doc.Title != "" {
 		title.segs = []segment{{0, len(doc.Title), 0}}
 	}
-	text = field{name: FieldText, text: doc.Text, segs: sentences(doc.Text)}
+	text = field{name: FieldText, text: doc.Text, lower: strings.ToLower(doc.Text), segs: sentences(doc.Text)}
 	return title, text
 }
 
@@ -134,7 +136,7 @@ func (t *Tagger) Tag(doc *model.Document) []model.Tag {
 		}
 		cats = append(cats, tag)
 		for j := range cc.sole {
-			if len(cc.sole[j].find(doc.Title)) > 0 {
+			if len(cc.sole[j].findLower(title.text, title.lower)) > 0 {
 				sole = append(sole, tag)
 				break
 			}
@@ -168,7 +170,7 @@ func (t *Tagger) category(cc *compiledCategory, fields ...*field) (model.Tag, bo
 		}
 		var masks []span
 		for i := range cc.not {
-			masks = append(masks, cc.not[i].find(f.text)...)
+			masks = append(masks, cc.not[i].findLower(f.text, f.lower)...)
 		}
 		weightOf := func(seg int) float64 {
 			switch {
@@ -182,7 +184,7 @@ func (t *Tagger) category(cc *compiledCategory, fields ...*field) (model.Tag, bo
 		}
 		find := func(p *phrase, rule string) []hit {
 			var hs []hit
-			for _, s := range p.find(f.text) {
+			for _, s := range p.findLower(f.text, f.lower) {
 				if overlaps(s, masks) {
 					continue
 				}
@@ -295,12 +297,12 @@ func (t *Tagger) actorTags(doc *model.Document, title, text *field) []model.Tag 
 		titleSeen, speaker := false, false
 		var titleMask, textMask []span
 		for i := range ca.not {
-			titleMask = append(titleMask, ca.not[i].find(title.text)...)
-			textMask = append(textMask, ca.not[i].find(text.text)...)
+			titleMask = append(titleMask, ca.not[i].findLower(title.text, title.lower)...)
+			textMask = append(textMask, ca.not[i].findLower(text.text, text.lower)...)
 		}
 		for pi := range ca.aliases {
 			p := &ca.aliases[pi]
-			for _, s := range p.find(title.text) {
+			for _, s := range p.findLower(title.text, title.lower) {
 				if overlaps(s, titleMask) {
 					continue
 				}
@@ -323,7 +325,7 @@ func (t *Tagger) actorTags(doc *model.Document, title, text *field) []model.Tag 
 					speaker = true
 				}
 			}
-			for _, s := range p.find(text.text) {
+			for _, s := range p.findLower(text.text, text.lower) {
 				if overlaps(s, textMask) {
 					continue
 				}
