@@ -89,6 +89,14 @@ func (db *DB) saveCapture(ctx context.Context, tx *sql.Tx, doc *model.Document, 
 				return "", err
 			}
 		}
+		if near, ok, err := nearDuplicate(ctx, tx, doc.Text); err != nil {
+			return "", err
+		} else if ok {
+			doc.ID = near
+			_, err = tx.ExecContext(ctx, `INSERT INTO document_aliases (url, document_id, source, found_at)
+				VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`, doc.URL, near, doc.Source, formatTime(c.FetchedAt))
+			return model.OutcomeDuplicate, err
+		}
 		doc.Version = 1
 		doc.UpdatedAt = c.FetchedAt
 		if err := insertDocument(ctx, tx, doc); err != nil {
@@ -131,6 +139,9 @@ func (db *DB) saveCapture(ctx context.Context, tx *sql.Tx, doc *model.Document, 
 		doc.DateSource, formatTime(doc.Modified), formatTime(doc.UpdatedAt), doc.ContentHash, doc.Version, id); err != nil {
 		return "", err
 	}
+	if err := setSignature(ctx, tx, id, doc.Text); err != nil {
+		return "", err
+	}
 	if err := insertVersion(ctx, tx, doc, c); err != nil {
 		return "", err
 	}
@@ -155,8 +166,10 @@ func insertDocument(ctx context.Context, tx *sql.Tx, d *model.Document) error {
 	if err != nil {
 		return fmt.Errorf("insert document: %w", err)
 	}
-	d.ID, err = res.LastInsertId()
-	return err
+	if d.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	return setSignature(ctx, tx, d.ID, d.Text)
 }
 
 func insertVersion(ctx context.Context, tx *sql.Tx, d *model.Document, c *model.Capture) error {
