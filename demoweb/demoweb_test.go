@@ -370,6 +370,16 @@ func TestFederalRegisterAPIPages(t *testing.T) {
 	if whole.Count < 6 || len(whole.Results) != whole.Count || whole.NextPageURL != nil {
 		t.Fatalf("one big page: count %d, %d results, next %v", whole.Count, len(whole.Results), whole.NextPageURL)
 	}
+	var oldest frResponse
+	if err := json.Unmarshal(get(t, base+"/api/v1/documents.json?per_page=1000&order=oldest").body, &oldest); err != nil {
+		t.Fatal(err)
+	}
+	if len(oldest.Results) != whole.Count || oldest.Results[0].HTMLURL != whole.Results[whole.Count-1].HTMLURL {
+		t.Error("order=oldest does not reverse the newest-first order")
+	}
+	if r := get(t, base+"/api/v1/documents.json?page=zero"); r.status != http.StatusBadRequest {
+		t.Errorf("page=zero: status %d, want 400", r.status)
+	}
 	tests := []struct {
 		name, query string
 		want        func(frDoc) bool
@@ -491,17 +501,35 @@ func TestDateMarkup(t *testing.T) {
 
 var ldRE = regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`)
 
+// Revisits can be conditional: pages and feeds carry validators and
+// answer 304 when nothing changed.
 func TestConditionalGet(t *testing.T) {
 	w := startWeb(t)
-	truth, _ := Truth()
-	u := w.PageURL(truth[0])
-	r := get(t, u)
-	etag := r.header.Get("ETag")
-	if etag == "" {
-		t.Fatal("no ETag")
+	truth, err := Truth()
+	if err != nil || len(truth) == 0 {
+		t.Fatalf("Truth: %d pages, %v", len(truth), err)
 	}
-	if again := get(t, u, "If-None-Match", etag); again.status != http.StatusNotModified {
-		t.Errorf("If-None-Match: status %d, want 304", again.status)
+	for _, u := range []string{
+		w.PageURL(truth[0]),
+		w.URL("state") + "/rss/press-releases.xml",
+		w.URL("canada") + "/feeds/statements.atom",
+		w.URL("commerce") + "/sitemap.xml",
+	} {
+		r := get(t, u)
+		etag, lm := r.header.Get("ETag"), r.header.Get("Last-Modified")
+		if etag == "" || lm == "" {
+			t.Errorf("%s: ETag %q, Last-Modified %q", u, etag, lm)
+			continue
+		}
+		if again := get(t, u, "If-None-Match", etag); again.status != http.StatusNotModified {
+			t.Errorf("%s If-None-Match: status %d, want 304", u, again.status)
+		}
+		if again := get(t, u, "If-Modified-Since", lm); again.status != http.StatusNotModified {
+			t.Errorf("%s If-Modified-Since: status %d, want 304", u, again.status)
+		}
+		if again := get(t, u, "If-None-Match", `"stale"`); again.status != 200 {
+			t.Errorf("%s stale ETag: status %d, want 200", u, again.status)
+		}
 	}
 }
 

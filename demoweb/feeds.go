@@ -1,25 +1,44 @@
 package demoweb
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 )
 
-func writeXML(w http.ResponseWriter, ctype string, v any) {
+// writeXML sends an XML document with Last-Modified and ETag, so feed
+// and sitemap readers can poll with conditional requests.
+func writeXML(w http.ResponseWriter, r *http.Request, ctype string, mod time.Time, v any) {
 	out, err := xml.MarshalIndent(v, "", "  ")
 	if err != nil {
 		http.Error(w, "encode xml: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
+	body := append([]byte(xml.Header), out...)
+	sum := sha256.Sum256(body)
 	w.Header().Set("Content-Type", ctype)
-	_, _ = w.Write([]byte(xml.Header))
-	_, _ = w.Write(out)
+	w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:8])+`"`)
+	http.ServeContent(w, r, "", mod, bytes.NewReader(body))
+}
+
+// newest is the latest date among pages, zero for none.
+func newest(pages []*page) time.Time {
+	var t time.Time
+	for _, p := range pages {
+		if m := lastMod(p); m.After(t) {
+			t = m
+		}
+	}
+	return t
 }
 
 // lastMod is the newest of a page's dates.
@@ -70,7 +89,7 @@ func (s *siteServer) serveSitemap(w http.ResponseWriter, r *http.Request, pages 
 	for _, p := range pages {
 		us.URLs = append(us.URLs, sitemapURL{Loc: s.base + p.Path, LastMod: lastMod(p).Format("2006-01-02")})
 	}
-	writeXML(w, "application/xml; charset=utf-8", us)
+	writeXML(w, r, "application/xml; charset=utf-8", newest(pages), us)
 }
 
 func (s *siteServer) serveNewsSitemap(w http.ResponseWriter, r *http.Request) {
@@ -84,7 +103,7 @@ func (s *siteServer) serveNewsSitemap(w http.ResponseWriter, r *http.Request) {
 		}
 		us.URLs = append(us.URLs, sitemapURL{Loc: s.base + p.Path, News: n})
 	}
-	writeXML(w, "application/xml; charset=utf-8", us)
+	writeXML(w, r, "application/xml; charset=utf-8", newest(s.pages), us)
 }
 
 type sitemapIndex struct {
@@ -124,7 +143,7 @@ func (s *siteServer) serveSitemapIndex(w http.ResponseWriter, r *http.Request) {
 			LastMod string `xml:"lastmod,omitempty"`
 		}{s.base + "/sitemap-" + strconv.Itoa(y) + ".xml", lastMod(newest).Format(time.RFC3339)})
 	}
-	writeXML(w, "application/xml; charset=utf-8", idx)
+	writeXML(w, r, "application/xml; charset=utf-8", newest(s.pages), idx)
 }
 
 func isYearlySitemap(p string) bool {
@@ -206,7 +225,7 @@ func (s *siteServer) serveRSS(w http.ResponseWriter, r *http.Request) {
 			Category: p.Section, Description: shorten(p.Summary(), 300),
 		})
 	}
-	writeXML(w, "application/rss+xml; charset=utf-8", f)
+	writeXML(w, r, "application/rss+xml; charset=utf-8", newest(s.feedPages()), f)
 }
 
 type atomFeed struct {
@@ -265,7 +284,7 @@ func (s *siteServer) serveAtom(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Entries = append(f.Entries, e)
 	}
-	writeXML(w, "application/atom+xml; charset=utf-8", f)
+	writeXML(w, r, "application/atom+xml; charset=utf-8", newest(s.feedPages()), f)
 }
 
 // ---- Federal Register–style API ----
@@ -324,6 +343,15 @@ func (s *siteServer) serveFRAPI(w http.ResponseWriter, r *http.Request) {
 		if matchesTerm(p, term) {
 			matched = append(matched, p)
 		}
+	}
+	switch q.Get("order") {
+	case "", "newest", "relevance":
+		// pages are already newest first
+	case "oldest":
+		slices.Reverse(matched)
+	default:
+		writeJSON(w, http.StatusBadRequest, map[string]any{"errors": map[string]string{"order": "must be newest, oldest or relevance"}})
+		return
 	}
 	resp := frResponse{Count: len(matched), Results: []frDoc{}}
 	resp.Description = "All documents"
