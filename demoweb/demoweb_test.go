@@ -336,11 +336,8 @@ func TestSidecarsAreNotServed(t *testing.T) {
 		base := w.URL(pt.Site)
 		slug := strings.TrimSuffix(path.Base(pt.Path), path.Ext(pt.Path))
 		for _, p := range []string{
-			pt.Path + ".truth.json",
 			strings.TrimSuffix(pt.Path, "/") + ".truth.json",
-			"/pages/" + slug + ".truth.json",
 			"/sites/" + pt.Site + "/pages/" + slug + ".truth.json",
-			"/sites/" + pt.Site + "/pages/",
 		} {
 			r := get(t, base+p)
 			if r.status == 200 || bytes.Contains(r.body, []byte(`"event_date"`)) {
@@ -350,6 +347,11 @@ func TestSidecarsAreNotServed(t *testing.T) {
 	}
 	// Nor do they leak into anything a crawler discovers.
 	for _, id := range w.Sites() {
+		for _, p := range []string{"/sites/" + id + "/pages/", "/pages/", "/sites/"} {
+			if r := get(t, w.URL(id)+p); r.status != 404 {
+				t.Errorf("%s %s: status %d, want 404", id, p, r.status)
+			}
+		}
 		spec, _ := siteByID(id)
 		for _, src := range spec.Sources {
 			if r := get(t, w.URL(id)+src.Path); bytes.Contains(r.body, []byte("truth")) {
