@@ -59,7 +59,9 @@ type effective struct {
 // Cluster groups documents into events. Only documents with a reliable
 // date and at least one category and one actor tag take part; the first
 // actor tag is the issuer. A document tagged with several categories
-// joins one event per category. Events are returned by date, then key.
+// joins one event per category. A news page alone, whose text names no
+// day, makes no event (it is commentary), though it joins one that other
+// documents make. Events are returned by date, then key.
 func Cluster(docs []model.Document, opts Options) []model.Event {
 	if opts.Gap <= 0 {
 		opts.Gap = DefaultGap
@@ -96,6 +98,11 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 	keys := map[string]int{}
 	for _, k := range order {
 		for _, cluster := range chain(groups[k], opts.Gap) {
+			if len(cluster) == 1 && !cluster[0].official && cluster[0].conf <= confNewsPub {
+				// One news page that never says when anything happened is
+				// commentary or analysis, not the report of an event.
+				continue
+			}
 			ev := build(cluster, now)
 			// Two events may share a day when Gap is under a day; keep keys unique.
 			if n := keys[ev.Key]; n > 0 {

@@ -77,6 +77,12 @@ func TestClusterByGap(t *testing.T) {
 			doc(1, off, "2020-07-20T10:00:00+01:00", "UK suspends treaty", "The UK suspended its extradition treaty.", "extradition", "extradition", "uk"),
 			doc(2, news, "2020-07-20T12:00:00+01:00", "Canada news", "Canada said on Monday it welcomed the extradition move.", "extradition", "extradition", "canada", "uk"),
 		}, 0, []string{"canada/extradition/2020-07-20", "uk/extradition/2020-07-20"}},
+		{"a lone news page that names no day is commentary, not an event", []model.Document{
+			doc(1, news, "2020-08-20T10:00:00Z", "Analysis: what sanctions mean", "Sanctions are reshaping business.", "sanction", "Sanctions", "us"),
+		}, 0, nil},
+		{"a lone news page that names the day is an event", []model.Document{
+			doc(1, news, "2020-08-20T10:00:00Z", "US sanctions officials", "The US imposed sanctions on Wednesday.", "sanction", "sanctions", "us"),
+		}, 0, []string{"us/sanction/2020-08-19"}},
 		{"documents without a reliable date or tags stay out", []model.Document{
 			func() model.Document {
 				d := doc(1, off, "2020-07-20T10:00:00Z", "a", "x.", "extradition", "", "uk")
