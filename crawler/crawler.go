@@ -40,7 +40,7 @@ type Options struct {
 	Tag         func(*model.Document)      // optional: fills doc.Tags before saving
 	Now         func() time.Time           // default time.Now
 	Logger      *slog.Logger               // default discards
-	Progress    func(Progress)             // optional: called after each document
+	Progress    func(Progress)             // optional: called after each document, from worker goroutines
 }
 
 // Progress is a snapshot of a run's counts, reported after each document.
@@ -93,25 +93,25 @@ func New(sink Sink, opts Options) *Crawler {
 
 // Run crawls sources once, saving documents to the sink and filling
 // run's counts and Errors. Fetched counts HTTP responses other than
-// robots.txt. Failures of single URLs are recorded, not returned; Run
-// returns an error for invalid sources or when ctx ends.
+// robots.txt. Failures of single URLs and invalid sources are counted
+// and recorded, not returned; Run returns an error only when ctx ends,
+// and returns promptly then.
 func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.Source) error {
-	srcs := make([]*source, 0, len(sources))
+	r := &runner{
+		c:    c,
+		run:  run,
+		fr:   newFrontier(c.opts.Delay, c.opts.Parallelism, maxCrawlDelay),
+		seen: map[string]bool{},
+	}
+	r.fetch = newFetcher(ctx, c.opts, r.checkRedirect)
 	for i := range sources {
 		s, err := compileSource(sources[i])
 		if err != nil {
-			return err
+			// One broken source should not keep the others from being
+			// crawled; the run's log says what is wrong with it.
+			r.fail(ctx, &source{Source: sources[i]}, sources[i].URL, err.Error())
+			continue
 		}
-		srcs = append(srcs, s)
-	}
-	r := &runner{
-		c:     c,
-		run:   run,
-		fr:    newFrontier(c.opts.Delay, c.opts.Parallelism, maxCrawlDelay),
-		fetch: newFetcher(ctx, c.opts),
-		seen:  map[string]bool{},
-	}
-	for _, s := range srcs {
 		kind := jobKindFor(s.Kind)
 		if kind < 0 {
 			r.fail(ctx, s, s.URL, fmt.Sprintf("unknown source kind %q", s.Kind))

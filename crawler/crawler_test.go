@@ -349,6 +349,20 @@ func TestFetchErrorsAreRecordedWithReasons(t *testing.T) {
 	}
 }
 
+func TestBrokenSourceDoesNotStopOthers(t *testing.T) {
+	site := newSite(t)
+	site.add("/feed", "application/rss+xml", `<rss version="2.0"><channel><title>x</title><item><title>a</title><link>`+site.url("/a/")+`</link></item></channel></rss>`)
+	site.add("/a/", htmlType, article("A", "2020-07-01T10:00:00Z", prose("page a", 5)))
+	sink := newMemSink()
+	run := crawl(t, sink, Options{},
+		model.Source{Name: "bad", Kind: model.SourceFeed, URL: site.url("/feed"), Include: []string{"(unclosed"}},
+		model.Source{Name: "odd", Kind: "gopher", URL: site.url("/x")},
+		model.Source{Name: "good", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindNews})
+	if run.Stored != 1 || run.Failed != 2 || len(sink.errors) != 2 {
+		t.Errorf("stored %d failed %d errors %v; want the good source crawled and two recorded failures", run.Stored, run.Failed, sink.errors)
+	}
+}
+
 func TestRobotsTxtIsRespected(t *testing.T) {
 	site := newSite(t)
 	site.add("/robots.txt", "text/plain", "User-agent: *\nAllow: /\n\nUser-agent: policywatch\nDisallow: /private/\n")
@@ -373,6 +387,38 @@ func TestRobotsTxtIsRespected(t *testing.T) {
 		if a != "policywatch/1.0 (test)" {
 			t.Errorf("request with User-Agent %q", a)
 		}
+	}
+}
+
+func TestRedirects(t *testing.T) {
+	site := newSite(t)
+	site.add("/robots.txt", "text/plain", "User-agent: *\nDisallow: /private/\n")
+	site.add("/news/new/", htmlType, article("New", "2020-07-01T10:00:00Z", prose("the new page", 5)))
+	site.addRoute("/news/old/", route{to: "/news/new/"})
+	site.addRoute("/news/moved", route{to: "/news/moved/"})
+	site.add("/news/moved/", htmlType, article("Moved", "2020-07-02T10:00:00Z", prose("the moved page", 5)))
+	site.addRoute("/news/sneaky/", route{to: "/private/page/"})
+	site.add("/private/page/", htmlType, article("Private", "2020-07-03T10:00:00Z", prose("a private page", 5)))
+	site.add("/feed", "application/rss+xml", `<rss version="2.0"><channel><title>x</title>
+<item><title>a</title><link>`+site.url("/news/new/")+`</link></item>
+<item><title>b</title><link>`+site.url("/news/old/")+`</link></item>
+<item><title>c</title><link>`+site.url("/news/moved")+`</link></item>
+<item><title>d</title><link>`+site.url("/news/sneaky/")+`</link></item>
+</channel></rss>`)
+	sink := newMemSink()
+	run := crawl(t, sink, Options{Parallelism: 1}, model.Source{Name: "s", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindNews})
+	if n := site.count("/news/new/"); n != 1 {
+		t.Errorf("/news/new/ fetched %d times; a redirect to it must not fetch it again", n)
+	}
+	if site.count("/private/page/") != 0 {
+		t.Errorf("followed a redirect into a robots.txt-disallowed path")
+	}
+	got := sink.paths()
+	if !got["/news/new/"] || !got["/news/moved/"] || len(got) != 2 {
+		t.Errorf("stored %v, want /news/new/ and /news/moved/ (the redirect's target)", got)
+	}
+	if run.Stored != 2 || run.Skipped != 2 || run.Failed != 0 {
+		t.Errorf("stored/skipped/failed %d/%d/%d, want 2/2/0 (%v)", run.Stored, run.Skipped, run.Failed, run.Errors)
 	}
 }
 

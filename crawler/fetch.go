@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/gocolly/colly/v2"
@@ -30,6 +31,7 @@ type response struct {
 type fetchError struct {
 	reason  string
 	skipped bool // robots.txt refusals are skips, not failures
+	quiet   bool // a skip not worth a line in the run's error log
 	err     error
 }
 
@@ -56,7 +58,20 @@ type fetcher struct {
 	timeout time.Duration
 }
 
-func newFetcher(ctx context.Context, opts Options) *fetcher {
+// errRedirectSeen stops a redirect to a URL this run already fetched.
+var errRedirectSeen = errors.New("redirects to a page already fetched")
+
+// errRedirectRobots stops a redirect to a URL robots.txt refuses (colly
+// does not check redirect targets).
+var errRedirectRobots = errors.New("redirect target refused by robots.txt")
+
+// maxRedirects is Go's default limit, which a custom redirect handler
+// must enforce itself.
+const maxRedirects = 10
+
+// newFetcher builds the run's collectors. redirect, when not nil, vets
+// each redirect target (see runner.checkRedirect).
+func newFetcher(ctx context.Context, opts Options, redirect func(target *url.URL, via []*http.Request) error) *fetcher {
 	c := colly.NewCollector(colly.UserAgent(opts.UserAgent), colly.StdlibContext(ctx))
 	// colly ignores robots.txt unless told otherwise. We also read
 	// robots.txt ourselves (for Crawl-delay and clear skip reasons), so
@@ -73,6 +88,16 @@ func newFetcher(ctx context.Context, opts Options) *fetcher {
 	// we accept, so a body over the cap is detectable.
 	c.MaxBodySize = int(opts.MaxBody + 1)
 	c.SetRequestTimeout(opts.Timeout)
+
+	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		if redirect != nil {
+			return redirect(req.URL, via)
+		}
+		return nil
+	})
 
 	r := c.Clone()
 	r.IgnoreRobotsTxt = true
@@ -181,6 +206,10 @@ func (f *fetcher) classify(err error) *fetchError {
 	switch {
 	case errors.Is(err, colly.ErrRobotsTxtBlocked):
 		return &fetchError{reason: "robots.txt disallows", skipped: true}
+	case errors.Is(err, errRedirectRobots):
+		return &fetchError{reason: "robots.txt disallows the redirect target", skipped: true}
+	case errors.Is(err, errRedirectSeen):
+		return &fetchError{reason: errRedirectSeen.Error(), skipped: true, quiet: true}
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return &fetchError{reason: "timeout after " + f.timeout.String()}
 	case errors.Is(err, gzip.ErrHeader), errors.Is(err, io.ErrUnexpectedEOF):

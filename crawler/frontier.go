@@ -178,6 +178,18 @@ func (f *frontier) refusal(hq *hostQueue, p string) string {
 	return ""
 }
 
+// refusalFor is refusal for a host that may not be known yet; unknown
+// hosts are allowed.
+func (f *frontier) refusalFor(host, p string) string {
+	f.mu.Lock()
+	hq := f.hosts[host]
+	f.mu.Unlock()
+	if hq == nil {
+		return ""
+	}
+	return f.refusal(hq, p)
+}
+
 // hostDelay returns hq's current delay between requests.
 func (f *frontier) hostDelay(hq *hostQueue) time.Duration {
 	f.mu.Lock()

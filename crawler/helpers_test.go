@@ -107,6 +107,7 @@ type route struct {
 	ctype  string
 	body   []byte
 	delay  time.Duration
+	to     string // redirect target
 }
 
 type hit struct {
@@ -148,6 +149,10 @@ func (s *testSite) serve(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		}
+	}
+	if rt.to != "" {
+		http.Redirect(w, r, rt.to, http.StatusMovedPermanently)
+		return
 	}
 	if rt.ctype != "" {
 		w.Header().Set("Content-Type", rt.ctype)

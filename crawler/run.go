@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"sync"
 	"time"
@@ -151,6 +152,38 @@ func (r *runner) markSeen(u string) {
 	r.mu.Unlock()
 }
 
+// checkRedirect vets a redirect target: not a URL this run already
+// fetched or queued, and not one a known robots.txt refuses. Hosts whose
+// robots.txt we have not read yet are allowed.
+func (r *runner) checkRedirect(target *url.URL, via []*http.Request) error {
+	n, err := NormalizeURL(target.String())
+	if err != nil {
+		return err
+	}
+	key := visitKey(n)
+	// "/a" → "/a/" and cookie round-trips lead back to this very fetch.
+	self := false
+	for _, v := range via {
+		if vn, err := NormalizeURL(v.URL.String()); err == nil && visitKey(vn) == key {
+			self = true
+		}
+	}
+	r.mu.Lock()
+	seen := r.seen[key]
+	r.mu.Unlock()
+	if seen && !self {
+		return errRedirectSeen
+	}
+	p := target.EscapedPath()
+	if target.RawQuery != "" {
+		p += "?" + target.RawQuery
+	}
+	if why := r.fr.refusalFor(target.Host, p); why != "" {
+		return errRedirectRobots
+	}
+	return nil
+}
+
 // process runs one job on its host's slot.
 func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) {
 	if j.kind == jobRobots {
@@ -179,7 +212,7 @@ func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) {
 	if err != nil {
 		var fe *fetchError
 		if errors.As(err, &fe) && fe.skipped {
-			r.skip(ctx, j, fe.reason, true)
+			r.skip(ctx, j, fe.reason, !fe.quiet)
 			return
 		}
 		r.fail(ctx, j.src, j.url, errReason(err))
