@@ -553,3 +553,31 @@ func TestOddQueriesDoNotFail(t *testing.T) {
 		t.Errorf("published:1842 found %v", ids(res))
 	}
 }
+
+// FuzzSearch checks that every query the parser accepts also runs: the
+// translation to Bleve must never build a query Bleve rejects.
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{
+		"visa restrictions", `"extradition treaty" -kind:news`, "title:sanct* OR 國家安*", "港",
+		"published:2020-07..2021", "lang:zh category:extra*", "(a OR (b -c)) NOT d", "&", "NOT the",
+	} {
+		f.Add(s)
+	}
+	dir := f.TempDir()
+	ix, err := Open(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Put(context.Background(), testDocs()...); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		if _, err := query.Parse(q); err != nil {
+			return
+		}
+		if _, err := ix.Search(context.Background(), Request{Query: q}); err != nil {
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+	})
+}
