@@ -211,6 +211,14 @@ func build(items []*item, now time.Time) model.Event {
 		}
 		return a.doc.Published.Before(b.doc.Published)
 	})
+	if !items[0].official {
+		// News only: a report that names the day outranks one dated only
+		// by its publication.
+		sort.SliceStable(items, func(i, j int) bool {
+			ri, rj := items[i].conf > confNewsPub, items[j].conf > confNewsPub
+			return ri && !rj
+		})
+	}
 	first := items[0]
 	ev := model.Event{
 		Category:  first.category,

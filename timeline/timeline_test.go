@@ -80,6 +80,10 @@ func TestClusterByGap(t *testing.T) {
 		{"a lone news page that names no day is commentary, not an event", []model.Document{
 			doc(1, news, "2020-08-20T10:00:00Z", "Analysis: what sanctions mean", "Sanctions are reshaping business.", "sanction", "Sanctions", "us"),
 		}, 0, nil},
+		{"a news report naming the day dates the event over an earlier undated one", []model.Document{
+			doc(1, news, "2020-07-30T23:00:00Z", "Germany halts treaty", "Germany is suspending its extradition treaty.", "extradition", "extradition", "germany"),
+			doc(2, news, "2020-08-01T06:50:00+08:00", "Germany halts treaty", "Germany on Friday suspended its extradition treaty.", "extradition", "extradition", "germany"),
+		}, 0, []string{"germany/extradition/2020-07-31"}},
 		{"a lone news page that names the day is an event", []model.Document{
 			doc(1, news, "2020-08-20T10:00:00Z", "US sanctions officials", "The US imposed sanctions on Wednesday.", "sanction", "sanctions", "us"),
 		}, 0, []string{"us/sanction/2020-08-19"}},
