@@ -32,7 +32,13 @@ func (p *page) byline(fromTraf string) string {
 			}
 		}
 	}
-	for _, k := range []string{"dc.creator", "dc:creator", "dcterms.creator", "author", "article:author", "parsely-author", "sailthru.author", "byl", "cxenseparse:author"} {
+	keys := []string{"dc.creator", "dc:creator", "dcterms.creator", "author", "article:author", "parsely-author", "sailthru.author", "byl", "cxenseparse:author"}
+	if v := p.metaFirst(keys...); v != "" && !strings.HasPrefix(v, "http") {
+		if s := joinNames([]string{v}); s != "" {
+			return s
+		}
+	}
+	for _, k := range keys {
 		var names []string
 		for _, v := range p.meta[k] {
 			if strings.HasPrefix(v, "http") || strings.Contains(v, "/") {
@@ -95,13 +101,14 @@ func joinNames(names []string) string {
 // style single names alone when there is no "and".
 func splitAuthors(s string) []string {
 	s = normSpace(s)
+	if strings.ContainsAny(s, "()") {
+		// "A (with B and C)": one credit line, not a list to split.
+		return []string{s}
+	}
 	s = andWords.ReplaceAllString(s, ", ")
-	parts := []string{s}
 	var out []string
-	for _, p := range parts {
-		for _, q := range strings.Split(p, ";") {
-			out = append(out, strings.Split(q, ", ")...)
-		}
+	for _, q := range strings.Split(s, ";") {
+		out = append(out, strings.Split(q, ", ")...)
 	}
 	return out
 }

@@ -5,25 +5,25 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"testing"
-
-	"golang.org/x/net/html"
-	"bytes"
 )
 
-func TestDebugLD(t *testing.T) {
-	f := os.Getenv("PAGE")
-	if f == "" {
+func TestDebugDates(t *testing.T) {
+	ids := os.Getenv("IDS")
+	if ids == "" {
 		t.Skip()
 	}
-	fh, _ := os.Open(f)
-	zr, _ := gzip.NewReader(fh)
-	b, _ := io.ReadAll(zr)
-	doc, _ := html.Parse(bytes.NewReader(b))
-	p := collect(doc)
-	for _, o := range p.ld {
-		fmt.Println(ldTypes(o), ldRank(o), o["datePublished"], o["headline"], o["name"])
+	for _, id := range strings.Fields(ids) {
+		fh, _ := os.Open("/work/shared/bench/metadata/htmldate/html/" + id + ".html.gz")
+		zr, _ := gzip.NewReader(fh)
+		b, _ := io.ReadAll(zr)
+		b, _, _ = DecodeHTML(b, "")
+		r, err := Extract(b, "")
+		if err != nil {
+			fmt.Println(id, err)
+			continue
+		}
+		fmt.Println(id, FormatDate(r.Published), r.PublishedSource)
 	}
-	r, err := Extract(b, "")
-	fmt.Println(r.Title, "|", r.Byline, "|", r.Published, r.PublishedSource, err)
 }

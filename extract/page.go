@@ -319,8 +319,17 @@ func ldString(v any) string {
 	return ""
 }
 
-// metaFirst returns the first non-empty content among the meta keys.
+// metaFirst returns the first non-empty content among the meta keys,
+// preferring values given with property= (the deliberate RDFa/Open Graph
+// form) over name= ones.
 func (p *page) metaFirst(keys ...string) string {
+	for _, k := range keys {
+		for _, v := range p.meta[k][:p.propCount[k]] {
+			if v = strings.TrimSpace(v); v != "" {
+				return v
+			}
+		}
+	}
 	for _, k := range keys {
 		for _, v := range p.meta[k] {
 			if v = strings.TrimSpace(v); v != "" {

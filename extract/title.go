@@ -14,9 +14,18 @@ var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " · ", "
 // the site name; whichever is used loses a site-name suffix or prefix.
 func (p *page) title(fromTraf, site string) string {
 	var cands []string
+	// JSON-LD "headline" is sometimes a description (Wikipedia puts
+	// "matrix equal to its conjugate-transpose" there): use it, or the
+	// object's name, only when it agrees with the page's own title.
+	ref := p.titleTag + " " + p.metaFirst("og:title")
 	for _, o := range p.ldArticles() {
-		if s := ldString(o["headline"]); s != "" {
-			cands = append(cands, s)
+		for _, k := range []string{"headline", "name"} {
+			if s := ldString(o[k]); s != "" && (ref == " " || overlap(s, ref) >= 0.6) {
+				cands = append(cands, s)
+				break
+			}
+		}
+		if len(cands) > 0 {
 			break
 		}
 	}
@@ -150,3 +159,25 @@ func html2text(s string) string {
 	}
 	return b.String()
 }
+
+// overlap returns the share of a's words that also occur in b, ignoring
+// case and punctuation.
+func overlap(a, b string) float64 {
+	bw := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(b), notWordRune) {
+		bw[w] = true
+	}
+	aw := strings.FieldsFunc(strings.ToLower(a), notWordRune)
+	if len(aw) == 0 {
+		return 0
+	}
+	n := 0
+	for _, w := range aw {
+		if bw[w] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(aw))
+}
+
+func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
