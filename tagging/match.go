@@ -127,12 +127,44 @@ func isCJK(r rune) bool {
 type segment struct {
 	start, end int
 	para       int
+	lead       bool // in the opening paragraph
 }
 
 // sentences splits text into sentences by paragraph ("\n") and sentence
 // punctuation. Abbreviations such as "U.S." and "Mr." do not end a
-// sentence.
+// sentence. The sentences of the opening paragraph are marked lead.
 func sentences(text string) []segment {
+	out := splitParagraphs(text)
+	markLead(text, out)
+	return out
+}
+
+// markLead marks the opening paragraph: the first with a dozen words or
+// forty characters of Chinese. Datelines, bylines and "Share this" lines
+// that extraction leaves at the top are not the opening.
+func markLead(text string, segs []segment) {
+	words, cjk := map[int]int{}, map[int]int{}
+	for _, s := range segs {
+		words[s.para] += len(strings.Fields(text[s.start:s.end]))
+		for _, r := range text[s.start:s.end] {
+			if isCJK(r) {
+				cjk[s.para]++
+			}
+		}
+	}
+	lead := -1
+	for _, s := range segs {
+		if words[s.para] >= 12 || cjk[s.para] >= 40 {
+			lead = s.para
+			break
+		}
+	}
+	for i := range segs {
+		segs[i].lead = segs[i].para == lead
+	}
+}
+
+func splitParagraphs(text string) []segment {
 	var out []segment
 	para := 0
 	pstart := 0
@@ -145,7 +177,7 @@ func sentences(text string) []segment {
 		}
 		if strings.TrimSpace(text[pstart:pend]) != "" {
 			for _, s := range splitSentences(text, pstart, pend) {
-				out = append(out, segment{s.start, s.end, para})
+				out = append(out, segment{start: s.start, end: s.end, para: para})
 			}
 			para++
 		}

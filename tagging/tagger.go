@@ -117,7 +117,7 @@ type field struct {
 func prepare(doc *model.Document) (title, text field) {
 	title = field{name: FieldTitle, text: doc.Title, lower: strings.ToLower(doc.Title)}
 	if doc.Title != "" {
-		title.segs = []segment{{0, len(doc.Title), 0}}
+		title.segs = []segment{{start: 0, end: len(doc.Title)}}
 	}
 	text = field{name: FieldText, text: doc.Text, lower: strings.ToLower(doc.Text), segs: sentences(doc.Text)}
 	return title, text
@@ -176,7 +176,7 @@ func (t *Tagger) category(cc *compiledCategory, fields ...*field) (model.Tag, bo
 			switch {
 			case f.name == FieldTitle:
 				return c.TitleWeight
-			case f.segs[seg].para == 0:
+			case f.segs[seg].lead:
 				return leadWeight
 			default:
 				return bodyWeight
@@ -189,7 +189,7 @@ func (t *Tagger) category(cc *compiledCategory, fields ...*field) (model.Tag, bo
 					continue
 				}
 				seg := segmentAt(f.segs, s.start)
-				if c.OpeningOnly && f.segs[seg].para > 0 {
+				if c.OpeningOnly && f.name == FieldText && !f.segs[seg].lead {
 					continue
 				}
 				hs = append(hs, hit{
@@ -330,7 +330,7 @@ func (t *Tagger) actorTags(doc *model.Document, title, text *field) []model.Tag 
 					continue
 				}
 				seg := segmentAt(text.segs, s.start)
-				if seg >= 0 && text.segs[seg].para == 0 && !isTarget(text.text[text.segs[seg].start:s.start]) {
+				if seg >= 0 && text.segs[seg].lead && !isTarget(text.text[text.segs[seg].start:s.start]) {
 					score += actorLead
 					if s.start < firstLead.off {
 						firstLead = first{ai, s.start}

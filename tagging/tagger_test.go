@@ -70,7 +70,8 @@ func TestTagCategories(t *testing.T) {
 	}{
 		{"title match", "Canada suspends extradition treaty", "Officials spoke on Friday.", "extradition"},
 		{"case and inflection", "", "EXTRADITION TREATIES were suspended.\nThe extradition treaty is gone.", "extradition"},
-		{"lead paragraph alone", "News", "Canada suspended its extradition treaty today.\nOther things.", "extradition"},
+		{"lead paragraph alone", "News", "Canada suspended its extradition treaty with Hong Kong today, officials in Ottawa said on Friday.\nOther things.", "extradition"},
+		{"a short line at the top is not the lead", "News", "By a staff writer with extradition treaty news\nOfficials in Ottawa said on Friday that the government had made a decision today.\nOther things.", ""},
 		{"one passing mention is not enough", "Weather", "Sunny.\nRain later. An extradition treaty was mentioned once.", ""},
 		{"two later sentences are", "Weather", "Sunny.\nThe extradition treaty is gone. Another extradition treaty too.", "extradition"},
 		{"two mentions in one sentence count once", "Weather", "Sunny.\nThe extradition treaty and the extradition treaty.", ""},
@@ -82,7 +83,7 @@ func TestTagCategories(t *testing.T) {
 		{"wildcard gap", "Beijing passes sweeping security law", "", "legislation"},
 		{"wildcard gap too wide", "Beijing passes a very long and sweeping new security law", "", ""},
 		{"sole if title", "Statement by the Minister on the extradition treaty", "We condemn it.\nMore.", "statement"},
-		{"strongest first", "UK imposes arms embargo", "Britain also suspended its extradition treaty.", "export-control,extradition"},
+		{"strongest first", "UK imposes arms embargo", "Britain also suspended its extradition treaty with Hong Kong, the Foreign Secretary told parliament on Monday.", "export-control,extradition"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

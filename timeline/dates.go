@@ -14,6 +14,7 @@ import (
 type span struct {
 	start, end int
 	para       int
+	lead       bool // in the opening paragraph
 }
 
 // sentences splits text (paragraphs separated by "\n") into sentences.
@@ -44,13 +45,13 @@ func sentences(text string) []span {
 				end = (next == pend || text[next] == ' ') && !(r == '.' && abbreviation(text[s:i]))
 			}
 			if end {
-				out = append(out, span{s, next, para})
+				out = append(out, span{start: s, end: next, para: para})
 				s = next
 			}
 			i = next
 		}
 		if strings.TrimSpace(text[s:pend]) != "" {
-			out = append(out, span{s, pend, para})
+			out = append(out, span{start: s, end: pend, para: para})
 		}
 		para++
 		pstart = pend + 1
@@ -60,7 +61,33 @@ func sentences(text string) []span {
 			out[i].start++
 		}
 	}
+	markLead(text, out)
 	return out
+}
+
+// markLead marks the opening paragraph: the first with a dozen words or
+// forty characters of Chinese. Datelines, bylines and other short lines
+// extraction leaves at the top are not the opening.
+func markLead(text string, ss []span) {
+	words, han := map[int]int{}, map[int]int{}
+	for _, s := range ss {
+		words[s.para] += len(strings.Fields(text[s.start:s.end]))
+		for _, r := range text[s.start:s.end] {
+			if unicode.Is(unicode.Han, r) {
+				han[s.para]++
+			}
+		}
+	}
+	lead := -1
+	for _, s := range ss {
+		if words[s.para] >= 12 || han[s.para] >= 40 {
+			lead = s.para
+			break
+		}
+	}
+	for i := range ss {
+		ss[i].lead = ss[i].para == lead
+	}
 }
 
 func abbreviation(before string) bool {

@@ -154,7 +154,7 @@ func newItem(d *model.Document, tag model.Tag, actor string, sents []span) *item
 			candidates = append(candidates, pi)
 		}
 		for i, s := range sents {
-			if s.para == 0 && i != pi {
+			if s.lead && i != pi {
 				candidates = append(candidates, i)
 			}
 		}
