@@ -63,7 +63,7 @@ func (ix *Index) Histogram(ctx context.Context, r Request, bucket string) ([]Buc
 	if err != nil {
 		return nil, err
 	}
-	q := ix.filtered(ix.translate(n), r)
+	q := ix.filtered(ix.translate(n, 1), r)
 	first, last, err := ix.dateEdges(ctx, q)
 	if err != nil || first.IsZero() {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 
@@ -263,7 +264,7 @@ func TestSearchChineseSnippet(t *testing.T) {
 			t.Fatalf("%s: %v", q, ids(res))
 		}
 		// The snippet shows the page's own (Traditional) text.
-		if s := string(res.Hits[0].Snippet); !strings.Contains(s, "<mark>國家安全</mark>") {
+		if s := string(res.Hits[0].Snippet); !strings.Contains(s, "<mark>國家安全</mark>") || !utf8.ValidString(s) {
 			t.Errorf("%s: snippet %q", q, s)
 		}
 	}
@@ -580,4 +581,28 @@ func FuzzSearch(f *testing.F) {
 			t.Fatalf("Search(%q): %v", q, err)
 		}
 	})
+}
+
+func TestRelevancePrefersOfficialSources(t *testing.T) {
+	text := "The government announced visa restrictions on officials responsible for the crackdown."
+	docs := []model.Document{
+		{ID: 1, URL: "https://news.example/1", Kind: model.KindNews, Lang: "en", Title: "Visa restrictions announced", Text: text},
+		{ID: 2, URL: "https://gov.example/2", Kind: model.KindOfficial, Lang: "en", Title: "Visa restrictions announced", Text: text},
+		{ID: 3, URL: "https://gov.example/3", Kind: model.KindOfficial, Lang: "en", Title: "Annual report on trade, ports, shipping and many other matters",
+			Text: strings.Repeat("Trade volumes through the port grew again this year. ", 30) + "One paragraph mentions visa rules."},
+	}
+	ix, _ := openTest(t, docs)
+	res := doSearch(t, ix, Request{Query: "visa restrictions"})
+	if got := ids(res); !slices.Equal(got, []int64{2, 1}) {
+		t.Errorf("ranking %v, want the official copy (2) before the news copy (1), and 3 not at all", got)
+	}
+	res = doSearch(t, ix, Request{Query: "visa"})
+	if got := ids(res); len(got) != 3 || got[2] != 3 {
+		t.Errorf("ranking %v: a passing mention in an official document should not beat focused coverage", got)
+	}
+	// Sorting by date ignores the preference entirely.
+	res = doSearch(t, ix, Request{Query: "visa", Sort: SortDate})
+	if res.Total != 3 {
+		t.Errorf("date sort found %d", res.Total)
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
+	"policywatch/model"
 	"policywatch/query"
 )
 
@@ -94,7 +95,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := ix.filtered(ix.translate(n), r)
+	q := ix.filtered(ix.translate(n, 1), r)
+	sortByDate := r.Sort == SortDate || (r.Sort == "" && n.IsAll())
+	if !sortByDate && !n.IsAll() {
+		q = preferOfficial(q, ix.translate(n, officialBonus))
+	}
 
 	perPage := r.PerPage
 	if perPage <= 0 {
@@ -106,7 +111,6 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	req := bleve.NewSearchRequestOptions(q, perPage, (page-1)*perPage, false)
 	req.Fields = []string{fTitle, fText, fURL, fSource, fKind, fLang, fPublished, fCategories, fActors}
 	req.IncludeLocations = true // snippets are built from term locations
-	sortByDate := r.Sort == SortDate || (r.Sort == "" && n.IsAll())
 	if sortByDate {
 		req.SortBy([]string{"-" + fPublished, "_id"})
 	} else {
@@ -139,6 +143,23 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		out.Facets[name] = facetCounts(name, fr)
 	}
 	return out, nil
+}
+
+// officialBonus is how much more an official document scores than news
+// coverage matching the query as well: a policy tracker shows the primary
+// source before the articles that repeat it.
+const officialBonus = 0.5
+
+// preferOfficial adds to q's score, for official documents only, the score
+// of scaled (the query with its boosts multiplied by officialBonus), so an
+// official document scores (1+officialBonus) times what it would. The kind
+// term itself adds nothing (boost 0): only the relevance is scaled.
+func preferOfficial(q, scaled bq.Query) bq.Query {
+	official := bq.NewTermQuery(string(model.KindOfficial))
+	official.SetField(fKind)
+	official.SetBoost(0)
+	bonus := bq.NewConjunctionQuery([]bq.Query{scaled, official})
+	return bq.NewBooleanQuery([]bq.Query{q}, []bq.Query{bonus}, nil)
 }
 
 func yearStart(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
@@ -303,16 +324,17 @@ var (
 	zhFields = []textField{{fTitleZh, zhAnalyzer, 2}, {fTextZh, zhAnalyzer, 1}}
 )
 
-// translate turns a parsed query into a Bleve query.
-func (ix *Index) translate(n query.Node) bq.Query {
+// translate turns a parsed query into a Bleve query; boost scales the
+// score of every matched term (1 for the query as written).
+func (ix *Index) translate(n query.Node, boost float64) bq.Query {
 	switch n.Op {
 	case query.OpAnd:
 		var must, not []bq.Query
 		for _, c := range n.Children {
 			if c.Op == query.OpNot && len(c.Children) == 1 {
-				not = append(not, ix.translate(c.Children[0]))
+				not = append(not, ix.translate(c.Children[0], boost))
 			} else {
-				must = append(must, ix.translate(c))
+				must = append(must, ix.translate(c, boost))
 			}
 		}
 		if len(not) == 0 {
@@ -325,28 +347,31 @@ func (ix *Index) translate(n query.Node) bq.Query {
 	case query.OpOr:
 		var qs []bq.Query
 		for _, c := range n.Children {
-			qs = append(qs, ix.translate(c))
+			qs = append(qs, ix.translate(c, boost))
 		}
 		return bq.NewDisjunctionQuery(qs)
 	case query.OpNot:
 		if len(n.Children) != 1 {
 			return bq.NewMatchNoneQuery()
 		}
-		return bq.NewBooleanQuery([]bq.Query{bq.NewMatchAllQuery()}, nil, []bq.Query{ix.translate(n.Children[0])})
+		return bq.NewBooleanQuery([]bq.Query{bq.NewMatchAllQuery()}, nil, []bq.Query{ix.translate(n.Children[0], boost)})
 	case query.OpTerm, query.OpPhrase, query.OpPrefix:
-		return ix.textQuery(n)
+		return ix.textQuery(n, boost)
 	case query.OpField:
-		if n.Prefix {
+		var q bq.Query
+		switch {
+		case n.Prefix:
 			pq := bq.NewPrefixQuery(strings.ToLower(n.Value))
 			pq.SetField(keywordField(n.Field))
-			return pq
+			q = pq
+		case n.Field == query.FieldLang:
+			q = langQuery(n.Value)
+		default:
+			q = keywordQuery(keywordField(n.Field), n.Value)
 		}
-		if n.Field == query.FieldLang {
-			return langQuery(n.Value)
-		}
-		return keywordQuery(keywordField(n.Field), n.Value)
+		return boosted(q, boost)
 	case query.OpDate:
-		return dateQuery(n.From, n.To, false)
+		return boosted(dateQuery(n.From, n.To, false), boost)
 	}
 	return bq.NewMatchAllQuery()
 }
@@ -375,6 +400,13 @@ func dateQuery(from, to time.Time, toInclusive bool) bq.Query {
 	return dq
 }
 
+func boosted(q bq.Query, boost float64) bq.Query {
+	if b, ok := q.(bq.BoostableQuery); ok && boost != 1 {
+		b.SetBoost(boost)
+	}
+	return q
+}
+
 func keywordField(queryField string) string {
 	switch queryField {
 	case query.FieldCategory:
@@ -391,7 +423,7 @@ func keywordField(queryField string) string {
 // does; a prefix there is the same substring search); others to all four.
 // A word that analyzes to nothing in English (a stop word such as "the",
 // punctuation) constrains nothing.
-func (ix *Index) textQuery(n query.Node) bq.Query {
+func (ix *Index) textQuery(n query.Node, boost float64) bq.Query {
 	fields := append(append([]textField(nil), enFields...), zhFields...)
 	han := hasHan(n.Value)
 	if han {
@@ -407,9 +439,9 @@ func (ix *Index) textQuery(n query.Node) bq.Query {
 		var q bq.Query
 		switch {
 		case n.Op == query.OpPrefix && !han:
-			q = ix.prefixQuery(f, n.Value)
+			q = ix.prefixQuery(f, n.Value, boost)
 		case han && utf8.RuneCountInString(strings.TrimSpace(n.Value)) == 1:
-			q = singleHanQuery(f, strings.TrimSpace(n.Value))
+			q = singleHanQuery(f, strings.TrimSpace(n.Value), boost)
 		default:
 			toks := ix.analyze(f.analyzer, n.Value)
 			switch len(toks) {
@@ -418,13 +450,13 @@ func (ix *Index) textQuery(n query.Node) bq.Query {
 			case 1:
 				tq := bq.NewTermQuery(toks[0])
 				tq.SetField(f.name)
-				tq.SetBoost(f.boost)
+				tq.SetBoost(f.boost * boost)
 				q = tq
 			default:
 				mq := bq.NewMatchPhraseQuery(n.Value)
 				mq.SetField(f.name)
 				mq.Analyzer = f.analyzer
-				mq.SetBoost(f.boost)
+				mq.SetBoost(f.boost * boost)
 				q = mq
 			}
 		}
@@ -450,7 +482,7 @@ func (ix *Index) analyze(analyzer, s string) []string {
 // prefixQuery matches terms starting with p. The _en fields hold stems
 // ("sanctions" is indexed as "sanction"), so the stem of p is tried too,
 // or sanctions* would find nothing.
-func (ix *Index) prefixQuery(f textField, p string) bq.Query {
+func (ix *Index) prefixQuery(f textField, p string, boost float64) bq.Query {
 	p = strings.ToLower(p)
 	prefixes := []string{p}
 	if f.analyzer == en.AnalyzerName {
@@ -462,7 +494,7 @@ func (ix *Index) prefixQuery(f textField, p string) bq.Query {
 	for _, x := range prefixes {
 		pq := bq.NewPrefixQuery(x)
 		pq.SetField(f.name)
-		pq.SetBoost(f.boost)
+		pq.SetBoost(f.boost * boost)
 		qs = append(qs, pq)
 	}
 	if len(qs) == 1 {
@@ -474,13 +506,13 @@ func (ix *Index) prefixQuery(f textField, p string) bq.Query {
 // singleHanQuery finds one Chinese character. The cjk analyzer indexes
 // bigrams, so the character is the first or the second half of a term
 // (or a term of its own where it stands alone).
-func singleHanQuery(f textField, c string) bq.Query {
+func singleHanQuery(f textField, c string, boost float64) bq.Query {
 	c = query.FoldHan(c)
 	pq := bq.NewPrefixQuery(c)
 	pq.SetField(f.name)
-	pq.SetBoost(f.boost)
+	pq.SetBoost(f.boost * boost)
 	rq := bq.NewRegexpQuery("." + regexp.QuoteMeta(c))
 	rq.SetField(f.name)
-	rq.SetBoost(f.boost)
+	rq.SetBoost(f.boost * boost)
 	return bq.NewDisjunctionQuery([]bq.Query{pq, rq})
 }
