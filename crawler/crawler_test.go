@@ -377,6 +377,9 @@ func TestRobotsTxtIsRespected(t *testing.T) {
 	if site.count("/private/secret/") != 0 {
 		t.Fatalf("disallowed page was fetched")
 	}
+	if n := site.count("/robots.txt"); n != 1 {
+		t.Errorf("robots.txt fetched %d times, want once", n)
+	}
 	if sink.reasons()["/private/secret/"] != "robots.txt disallows" {
 		t.Errorf("reasons %v, want robots refusal recorded", sink.reasons())
 	}

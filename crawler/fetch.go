@@ -88,6 +88,7 @@ func newFetcher(ctx context.Context, opts Options, redirect func(target *url.URL
 	// we accept, so a body over the cap is detectable.
 	c.MaxBodySize = int(opts.MaxBody + 1)
 	c.SetRequestTimeout(opts.Timeout)
+	c.WithTransport(newRobotsCache(http.DefaultTransport.(*http.Transport).Clone()))
 
 	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
 		if len(via) >= maxRedirects {
