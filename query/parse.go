@@ -186,7 +186,9 @@ func lexField(q string, start int, name string) (token, int, error) {
 	}
 	end := wordEnd(q, i)
 	val := q[i:end]
-	if val == "" || val == "AND" || val == "OR" || val == "NOT" {
+	_, another := fieldName(val)
+	if val == "" || val == "AND" || val == "OR" || val == "NOT" || (another && i > start+len(name)+1) {
+		// "title: source:x" is a field left empty, not a title search for "source:x".
 		return token{}, 0, errAt(i, "missing value for field %s", name)
 	}
 	tok.text = val
