@@ -257,7 +257,7 @@ func TestFederalRegisterAPI(t *testing.T) {
 	}
 }
 
-func TestBig5PageWithMetaCharsetOnly(t *testing.T) {
+func TestBig5Pages(t *testing.T) {
 	page := `<!DOCTYPE html><html lang="zh-Hant"><head><meta charset="big5"><title>政府回應外國制裁</title>
 <meta property="article:published_time" content="2020-08-08T12:00:00+08:00"></head>
 <body><main><article><h1>政府回應外國制裁</h1>
@@ -269,22 +269,35 @@ func TestBig5PageWithMetaCharsetOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site := newSite(t)
-	site.add("/tc/press/sanctions.htm", "text/html", raw) // no charset in the header
-	site.add("/sitemap.xml", "application/xml", `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>`+site.url("/tc/press/sanctions.htm")+`</loc></url></urlset>`)
+	tests := []struct {
+		name, header, forced string
+	}{
+		{"charset only in meta", "text/html", ""},
+		{"charset in header", "text/html; charset=Big5", ""},
+		{"header mislabels, source forces big5", "text/html; charset=utf-8", "big5"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			site := newSite(t)
+			site.add("/tc/press/sanctions.htm", tc.header, raw)
+			site.add("/sitemap.xml", "application/xml", `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>`+site.url("/tc/press/sanctions.htm")+`</loc></url></urlset>`)
 
-	sink := newMemSink()
-	crawl(t, sink, Options{}, model.Source{Name: "hkgov", Kind: model.SourceSitemap, URL: site.url("/sitemap.xml"), DocKind: model.KindOfficial, Lang: "zh-Hant"})
-	d := sink.doc("/tc/press/sanctions.htm")
-	if d == nil {
-		t.Fatalf("Big5 page not stored; errors %v", sink.errors)
-	}
-	if !strings.Contains(d.Title, "制裁") || !strings.Contains(d.Text, "香港國家安全法") {
-		t.Errorf("Big5 page not decoded: title %q text %.80q", d.Title, d.Text)
-	}
-	c := sink.captures[d.URL]
-	if c == nil || !bytes.Equal(c.Body, []byte(raw)) || c.Header.Get("Content-Type") != "text/html" || c.Status != 200 {
-		t.Errorf("capture does not keep the raw Big5 bytes and header as received")
+			sink := newMemSink()
+			crawl(t, sink, Options{}, model.Source{Name: "hkgov", Kind: model.SourceSitemap, URL: site.url("/sitemap.xml"), DocKind: model.KindOfficial, Lang: "zh-Hant", Charset: tc.forced})
+			d := sink.doc("/tc/press/sanctions.htm")
+			if d == nil {
+				t.Fatalf("Big5 page not stored; errors %v", sink.errors)
+			}
+			if !strings.Contains(d.Title, "制裁") || !strings.Contains(d.Text, "香港國家安全法") {
+				t.Errorf("Big5 page not decoded: title %q text %.80q", d.Title, d.Text)
+			}
+			// The capture is evidence: the bytes and header as received,
+			// not colly's conversion of them.
+			c := sink.captures[d.URL]
+			if c == nil || !bytes.Equal(c.Body, []byte(raw)) || c.Header.Get("Content-Type") != tc.header || c.Status != 200 {
+				t.Errorf("capture does not keep the raw Big5 bytes and header as received")
+			}
+		})
 	}
 }
 
