@@ -130,12 +130,16 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 				if !ok {
 					return
 				}
-				r.process(ctx, j, hq)
+				r.safeProcess(ctx, j, hq)
 				r.fr.done(hq)
 			}
 		}()
 	}
 	wg.Wait()
+	c.log.Info("crawler: run finished",
+		slog.Int64("run", run.ID), slog.Int("fetched", run.Fetched), slog.Int("stored", run.Stored),
+		slog.Int("updated", run.Updated), slog.Int("unchanged", run.Unchanged),
+		slog.Int("skipped", run.Skipped), slog.Int("failed", run.Failed))
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("crawl run: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -182,6 +183,18 @@ func (r *runner) checkRedirect(target *url.URL, via []*http.Request) error {
 		return errRedirectRobots
 	}
 	return nil
+}
+
+// safeProcess runs process, turning a panic (a parser meeting hostile
+// input) into a failure of that one URL rather than of the whole run.
+func (r *runner) safeProcess(ctx context.Context, j *job, hq *hostQueue) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.log().Error("crawler: panic", slog.String("url", j.url), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+			r.fail(ctx, j.src, j.url, fmt.Sprintf("internal error: %v", v))
+		}
+	}()
+	r.process(ctx, j, hq)
 }
 
 // process runs one job on its host's slot.
