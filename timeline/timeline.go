@@ -232,12 +232,7 @@ func build(items []*item, now time.Time) model.Event {
 	} else {
 		ev.Title = commonTitle(items)
 	}
-	// Co-issuers named on the primary document (a joint statement).
-	for _, a := range first.doc.Actors() {
-		if a != first.actor {
-			ev.Actors = append(ev.Actors, a)
-		}
-	}
+	ev.Actors = append(ev.Actors, coIssuers(first.doc, first.actor)...)
 	ev.Key = fmt.Sprintf("%s/%s/%s", first.actor, first.category, first.date.Format("2006-01-02"))
 	ev.Dates = append(ev.Dates, model.EventDate{
 		Kind: model.DateAnnounced, Date: first.date, DocumentID: first.doc.ID,
@@ -252,7 +247,7 @@ func build(items []*item, now time.Time) model.Event {
 			break
 		}
 	}
-	ev.Instrument = instrument(first.doc.Title + "\n" + first.passage)
+	ev.Instrument = instrument(first.doc.Title, first.passage)
 	seen := map[*model.Document]bool{}
 	for i, it := range items {
 		if seen[it.doc] {
@@ -273,6 +268,29 @@ func build(items []*item, now time.Time) model.Event {
 	return ev
 }
 
+// coIssuers are the actors the primary document names as acting with the
+// issuer (the signers of a joint statement): tagged as strongly as the
+// issuer. Weaker actor tags are targets or bystanders.
+func coIssuers(d *model.Document, issuer string) []string {
+	var top float64
+	for _, t := range d.Tags {
+		if t.Type == model.TagActor && t.Value == issuer {
+			top = t.Score
+			break
+		}
+	}
+	var out []string
+	for _, t := range d.Tags {
+		if t.Type == model.TagActor && t.Value != issuer && t.Score >= coIssuerShare*top {
+			out = append(out, t.Value)
+		}
+	}
+	return out
+}
+
+// coIssuerShare is how close to the issuer's tag score a co-issuer's is.
+const coIssuerShare = 0.9
+
 // commonTitle is the headline most reports of a news-only event carry
 // (syndicated copies share one); ties go to the earliest report.
 func commonTitle(items []*item) string {
@@ -288,14 +306,25 @@ func commonTitle(items []*item) string {
 	return best
 }
 
-var instrumentRE = regexp.MustCompile(`Executive Order \d{4,6}|Public Law \d+-\d+|(?:[A-Z][A-Za-z'’]+ ){1,6}(?:Act|Ordinance|Regulations)\b`)
+// Instruments an event may rest on: numbered orders and laws, the export
+// rules, and "the ... Act/Ordinance" by name.
+var (
+	instrumentRE = regexp.MustCompile(`Executive Order \d{4,6}|Public Law \d+-\d+|Export Administration Regulations`)
+	namedActRE   = regexp.MustCompile(`\b[Tt]he ((?:[A-Z][A-Za-z'’]+ ){1,6}(?:Act|Ordinance))\b`)
+)
 
 // instrument names the act, order or rule an event rests on, where the
 // primary title or passage names one.
-func instrument(s string) string {
-	m := instrumentRE.FindString(s)
-	m = strings.TrimPrefix(m, "The ")
-	return strings.TrimSpace(m)
+func instrument(texts ...string) string {
+	for _, s := range texts {
+		if m := instrumentRE.FindString(s); m != "" {
+			return m
+		}
+		if m := namedActRE.FindStringSubmatch(s); m != nil {
+			return m[1]
+		}
+	}
+	return ""
 }
 
 // day is t's calendar day in its own location, as midnight UTC: event

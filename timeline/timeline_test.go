@@ -269,3 +269,32 @@ func TestMultiCategoryDocument(t *testing.T) {
 		}
 	}
 }
+
+func TestEventActors(t *testing.T) {
+	joint := doc(1, model.KindOfficial, "2021-01-09T12:00:00-05:00", "Joint statement on arrests",
+		"Canada, Australia and the UK issued a joint statement.", "statement", "statement", "canada")
+	joint.Tags = append(joint.Tags,
+		model.Tag{Type: model.TagActor, Value: "australia", Score: 5},
+		model.Tag{Type: model.TagActor, Value: "china", Score: 1.5})
+	evs := Cluster([]model.Document{joint}, Options{Now: fixedNow})
+	if len(evs) != 1 {
+		t.Fatalf("events = %v", keys(evs))
+	}
+	if got := strings.Join(evs[0].Actors, ","); got != "canada,australia" {
+		t.Errorf("actors = %s, want the issuer and its co-signer, not the weakly tagged china", got)
+	}
+}
+
+func TestInstrument(t *testing.T) {
+	tests := []struct{ title, passage, want string }{
+		{"Commerce Suspends Export Administration Regulations Provisions", "", "Export Administration Regulations"},
+		{"Treasury Sanctions Officials", "OFAC designated them under Executive Order 13936 today.", "Executive Order 13936"},
+		{"The President's Actions on Normalization and the Hong Kong Autonomy Act", "", "Hong Kong Autonomy Act"},
+		{"Canada suspends extradition treaty", "Canada acted today.", ""},
+	}
+	for _, tt := range tests {
+		if got := instrument(tt.title, tt.passage); got != tt.want {
+			t.Errorf("instrument(%q, %q) = %q, want %q", tt.title, tt.passage, got, tt.want)
+		}
+	}
+}
