@@ -97,6 +97,9 @@ func New(sink Sink, opts Options) *Crawler {
 // and recorded, not returned; Run returns an error only when ctx ends,
 // and returns promptly then.
 func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.Source) error {
+	if run == nil {
+		run = &model.CrawlRun{}
+	}
 	r := &runner{
 		c:    c,
 		run:  run,
