@@ -204,6 +204,7 @@ func TestSearchFilters(t *testing.T) {
 		{"from", Request{From: day("2020-08-01")}, []int64{2, 6}},
 		{"to inclusive", Request{To: day("2020-06-30")}, []int64{1, 5}},
 		{"from to", Request{From: day("2020-07-01"), To: day("2020-07-03")}, []int64{3, 4}},
+		{"blank values ignored", Request{Categories: []string{""}, Sources: []string{" "}}, []int64{1, 2, 3, 4, 5, 6, 7}},
 		{"query and filter", Request{Query: "officials", Kinds: []string{"official"}}, []int64{1, 2}},
 	}
 	for _, tt := range tests {

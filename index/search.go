@@ -269,15 +269,15 @@ func parseStoredTime(v any) (time.Time, bool) {
 // filtered ANDs the request's filters onto q.
 func (ix *Index) filtered(q bq.Query, r Request) bq.Query {
 	must := []bq.Query{q}
-	for _, c := range r.Categories {
+	for _, c := range nonBlank(r.Categories) {
 		must = append(must, keywordQuery(fCategories, c))
 	}
-	for _, a := range r.Actors {
+	for _, a := range nonBlank(r.Actors) {
 		must = append(must, keywordQuery(fActors, a))
 	}
 	anyOf := func(field string, vals []string, lang bool) {
 		var qs []bq.Query
-		for _, v := range vals {
+		for _, v := range nonBlank(vals) {
 			if lang {
 				qs = append(qs, langQuery(v))
 			} else {
@@ -298,6 +298,18 @@ func (ix *Index) filtered(q bq.Query, r Request) bq.Query {
 		return q
 	}
 	return bq.NewConjunctionQuery(must)
+}
+
+// nonBlank drops empty filter values (an empty form field) rather than
+// letting them match nothing.
+func nonBlank(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func keywordQuery(field, v string) bq.Query {
