@@ -132,7 +132,8 @@ var (
 	// A date after these words is background ("since June 30", "took
 	// effect on June 30"), not the day the reported act happened.
 	backgroundRE = regexp.MustCompile(`(?i)\b(since|effect|effective|force|until|from|before|after|by|next|last|through|between|and)\s+(on\s+|of\s+)?(the\s+)?$`)
-	effectiveRE  = regexp.MustCompile(`(?i)\b(?:effective|takes? effect|took effect|will take effect|comes? into force|came into force|enters? into force|entered into force)\s+(?:from\s+|on\s+|as\s+of\s+)?`)
+	// Present and future only: "took effect on June 30" recalls the past.
+	effectiveRE = regexp.MustCompile(`(?i)\b(?:effective|takes? effect|will take effect|comes? into force|will come into force|enters? into force|will enter into force)\s+(?:from\s+|on\s+|as\s+of\s+)?`)
 )
 
 var months = map[string]time.Month{}

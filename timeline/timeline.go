@@ -165,9 +165,22 @@ func newItem(d *model.Document, tag model.Tag, actor string, sents []span) *item
 			}
 		}
 	}
-	for _, s := range sents {
+	// An effective date belongs to the measure only where a sentence about
+	// the measure gives it.
+	about := map[int]bool{}
+	for _, m := range tag.Matches {
+		if m.Field == "text" {
+			if i := spanAt(sents, m.Offset); i >= 0 {
+				about[i] = true
+			}
+		}
+	}
+	for i, s := range sents {
+		if !about[i] {
+			continue
+		}
 		text := d.Text[s.start:s.end]
-		if date, ok := findEffective(text, pub); ok {
+		if date, ok := findEffective(text, pub); ok && !date.Before(pub.AddDate(0, 0, -1)) {
 			it.eff = &effective{date: date, passage: strings.TrimSpace(text)}
 			break
 		}

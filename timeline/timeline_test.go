@@ -237,6 +237,21 @@ func TestEffectiveDate(t *testing.T) {
 	}
 }
 
+func TestEffectiveDateIgnoresBackground(t *testing.T) {
+	d := doc(4, model.KindNews, "2020-07-20T20:00:00+01:00", "UK suspends extradition treaty",
+		"Britain suspended its extradition treaty on Monday, the first extradition move since the law took effect on June 30.",
+		"extradition", "extradition", "uk")
+	evs := Cluster([]model.Document{d}, Options{Now: fixedNow})
+	if len(evs) != 1 {
+		t.Fatalf("events = %v", keys(evs))
+	}
+	for _, ed := range evs[0].Dates {
+		if ed.Kind == model.DateEffective {
+			t.Errorf("effective date %v read from a background clause", ed.Date)
+		}
+	}
+}
+
 func TestStableKeys(t *testing.T) {
 	base := []model.Document{
 		doc(1, model.KindOfficial, "2020-07-20T10:00:00+01:00", "UK suspends extradition treaty", "The UK suspended its treaty.", "extradition", "suspended", "uk"),
