@@ -95,10 +95,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := ix.filtered(ix.translate(n, 1), r)
+	base := ix.filtered(ix.translate(n, 1), r)
+	q := base
 	sortByDate := r.Sort == SortDate || (r.Sort == "" && n.IsAll())
 	if !sortByDate && !n.IsAll() {
-		q = preferOfficial(q, ix.translate(n, officialBonus))
+		q = preferOfficial(base, ix.translate(n, officialBonus))
 	}
 
 	perPage := r.PerPage
@@ -119,7 +120,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	for _, f := range facetFields {
 		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, termFacetSize))
 	}
-	years, err := ix.yearRange(ctx, q)
+	years, err := ix.yearRange(ctx, base) // the same matches, cheaper to run
 	if err != nil {
 		return nil, err
 	}
@@ -152,8 +153,9 @@ const officialBonus = 0.5
 
 // preferOfficial adds to q's score, for official documents only, the score
 // of scaled (the query with its boosts multiplied by officialBonus), so an
-// official document scores (1+officialBonus) times what it would. The kind
-// term itself adds nothing (boost 0): only the relevance is scaled.
+// official document scores 1+officialBonus times what a news document
+// matching the same way does. The kind term itself adds nothing (boost
+// 0): only relevance is scaled, so a passing mention stays low.
 func preferOfficial(q, scaled bq.Query) bq.Query {
 	official := bq.NewTermQuery(string(model.KindOfficial))
 	official.SetField(fKind)
