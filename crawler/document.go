@@ -25,7 +25,7 @@ const minArticleWords = 80
 // page handles a seed source's page: follows its links while the depth
 // allows, then treats it as a document unless it is a listing.
 func (r *runner) page(ctx context.Context, j *job, res *response) {
-	decoded, ex, reason, skipped := r.extract(j, res)
+	decoded, reason, skipped := r.decode(j, res)
 	if reason != "" {
 		if skipped {
 			r.skip(ctx, j, reason, false)
@@ -61,10 +61,15 @@ func (r *runner) page(ctx context.Context, j *job, res *response) {
 		}
 	}
 	if j.listing {
-		return
+		return // only read for its links
 	}
 	if isListing(res.finalURL, pageLinks) {
 		r.skip(ctx, j, "listing page", false)
+		return
+	}
+	ex, err := extract.Extract(decoded, res.finalURL)
+	if err != nil {
+		r.fail(ctx, j.src, j.url, fmt.Sprintf("extract: %v", err))
 		return
 	}
 	dated := !ex.Published.IsZero() && model.ReliableDateSource(ex.PublishedSource)
@@ -77,7 +82,7 @@ func (r *runner) page(ctx context.Context, j *job, res *response) {
 
 // document handles a page a feed, sitemap or the API named.
 func (r *runner) document(ctx context.Context, j *job, res *response) {
-	decoded, ex, reason, skipped := r.extract(j, res)
+	decoded, reason, skipped := r.decode(j, res)
 	if reason != "" {
 		if skipped {
 			r.skip(ctx, j, reason, true)
@@ -91,17 +96,22 @@ func (r *runner) document(ctx context.Context, j *job, res *response) {
 		r.skip(ctx, j, "listing page", false)
 		return
 	}
+	ex, err := extract.Extract(decoded, res.finalURL)
+	if err != nil {
+		r.fail(ctx, j.src, j.url, fmt.Sprintf("extract: %v", err))
+		return
+	}
 	r.save(ctx, j, res, ex)
 }
 
-// extract decodes a fetched page to UTF-8 and extracts it. On failure it
-// returns a reason and whether the page is merely not ours to read (not
-// HTML) rather than broken.
-func (r *runner) extract(j *job, res *response) ([]byte, *extract.Result, string, bool) {
+// decode converts a fetched page to UTF-8 (colly ignores <meta charset>,
+// and we keep its raw bytes). On failure it returns a reason and whether
+// the page is merely not ours to read (not HTML) rather than broken.
+func (r *runner) decode(j *job, res *response) ([]byte, string, bool) {
 	ct := res.header.Get("Content-Type")
 	if !looksHTML(ct, res.body) {
 		mt, _, _ := mime.ParseMediaType(ct)
-		return nil, nil, fmt.Sprintf("not HTML (%s)", mt), true
+		return nil, fmt.Sprintf("not HTML (%s)", mt), true
 	}
 	if j.src.Charset != "" {
 		// The source is known to mislabel its pages.
@@ -109,13 +119,9 @@ func (r *runner) extract(j *job, res *response) ([]byte, *extract.Result, string
 	}
 	decoded, _, err := extract.DecodeHTML(res.body, ct)
 	if err != nil {
-		return nil, nil, fmt.Sprintf("decode: %v", err), false
+		return nil, fmt.Sprintf("decode: %v", err), false
 	}
-	ex, err := extract.Extract(decoded, res.finalURL)
-	if err != nil {
-		return nil, nil, fmt.Sprintf("extract: %v", err), false
-	}
-	return decoded, ex, "", false
+	return decoded, "", false
 }
 
 func looksHTML(contentType string, body []byte) bool {
