@@ -133,7 +133,9 @@ var (
 	// effect on June 30"), not the day the reported act happened.
 	backgroundRE = regexp.MustCompile(`(?i)\b(since|effect|effective|force|until|from|before|after|by|next|last|through|between|and)\s+(on\s+|of\s+)?(the\s+)?$`)
 	// Present and future only: "took effect on June 30" recalls the past.
-	effectiveRE = regexp.MustCompile(`(?i)\b(?:effective|takes? effect|will take effect|comes? into force|will come into force|enters? into force|will enter into force)\s+(?:from\s+|on\s+|as\s+of\s+)?`)
+	effectiveRE = regexp.MustCompile(`(?i)\b(?:effective|takes? effect|(?:will|would|shall) take effect|comes? into force|(?:will|would|shall) come into force|enters? into force|(?:will|would|shall) enter into force)\s+(?:from\s+|on\s+|as\s+of\s+)?`)
+	// A sentence whose instrument takes effect: "the ordinance would take effect".
+	instrumentEffectRE = regexp.MustCompile(`(?i)\b(law|ordinance|rule|rules|order|regulations?|measures?|act|bill|amendments?|restrictions|suspension)\b[^.;]{0,40}$`)
 )
 
 var months = map[string]time.Month{}
@@ -246,24 +248,36 @@ func resolveEventDate(s string, pub time.Time) (time.Time, float64, bool) {
 }
 
 // findEffective reads "effective July 14" / "takes effect on 14 July" /
-// "effective immediately" from a sentence.
+// "would take effect on Saturday, March 23" / "effective immediately" from
+// a sentence. A weekday alone looks forward from publication.
 func findEffective(s string, pub time.Time) (time.Time, bool) {
 	for _, loc := range effectiveRE.FindAllStringIndex(s, -1) {
 		rest := s[loc[1]:]
 		if strings.HasPrefix(strings.ToLower(rest), "immediately") {
 			return pub, true
 		}
-		for _, m := range mentions(rest, pub) {
-			if m.start > 0 || m.relative {
-				break
-			}
-			d := m.date
-			// "effective January 1" in a December release is next year's.
-			if pub.Sub(d) > 180*24*time.Hour {
-				d = d.AddDate(1, 0, 0)
-			}
-			return d, true
+		ms := mentions(rest, pub)
+		if len(ms) == 0 || ms[0].start > 0 {
+			continue
 		}
+		m := ms[0]
+		if m.relative {
+			// "Saturday, March 23": the calendar date that follows wins.
+			if len(ms) > 1 && !ms[1].relative && ms[1].start < 15 {
+				m = ms[1]
+			} else if wd := weekdayRE.FindStringSubmatch(rest); wd != nil && strings.HasPrefix(rest, wd[0]) {
+				ahead := (int(weekdayOf(wd[1])) - int(pub.Weekday()) + 7) % 7
+				return pub.AddDate(0, 0, ahead), true
+			} else {
+				continue
+			}
+		}
+		d := m.date
+		// "effective January 1" in a December release is next year's.
+		if pub.Sub(d) > 180*24*time.Hour {
+			d = d.AddDate(1, 0, 0)
+		}
+		return d, true
 	}
 	return time.Time{}, false
 }

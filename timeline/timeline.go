@@ -31,12 +31,13 @@ type Options struct {
 
 // Confidence of an event date, by where it came from.
 const (
-	confOfficial     = 0.9  // an official document's own machine-readable date
-	confOfficialText = 0.8  // an official date read from text or URL
-	confNewsExplicit = 0.75 // a news report naming the day ("on July 3")
-	confNewsRelative = 0.65 // a news report's weekday or "yesterday"
-	confNewsPub      = 0.4  // a news report's publication day, nothing better
-	confEffective    = 0.8  // "effective July 14"
+	confOfficial        = 0.9  // an official document's own machine-readable date
+	confOfficialText    = 0.8  // an official date read from text or URL
+	confNewsExplicit    = 0.75 // a news report naming the day ("on July 3")
+	confNewsRelative    = 0.65 // a news report's weekday or "yesterday"
+	confNewsPub         = 0.4  // a news report's publication day, nothing better
+	confEffective       = 0.8  // "effective July 14" in a sentence about the measure
+	confEffectiveNearby = 0.6  // "the ordinance would take effect on March 23" elsewhere
 )
 
 // item is one document's evidence for one category.
@@ -54,6 +55,7 @@ type item struct {
 type effective struct {
 	date    time.Time
 	passage string
+	conf    float64
 }
 
 // Cluster groups documents into events. Only documents with a reliable
@@ -175,14 +177,27 @@ func newItem(d *model.Document, tag model.Tag, actor string, sents []span) *item
 			}
 		}
 	}
-	for i, s := range sents {
-		if !about[i] {
-			continue
-		}
-		text := d.Text[s.start:s.end]
-		if date, ok := findEffective(text, pub); ok && !date.Before(pub.AddDate(0, 0, -1)) {
-			it.eff = &effective{date: date, passage: strings.TrimSpace(text)}
-			break
+	// Or where a sentence says an instrument ("the ordinance would take
+	// effect on ..."), with less confidence: it may be another measure's.
+	for pass := 0; pass < 2 && it.eff == nil; pass++ {
+		for i, s := range sents {
+			text := d.Text[s.start:s.end]
+			if pass == 0 && !about[i] {
+				continue
+			}
+			if pass == 1 {
+				loc := effectiveRE.FindStringIndex(text)
+				if about[i] || loc == nil || !instrumentEffectRE.MatchString(text[:loc[0]]) {
+					continue
+				}
+			}
+			if date, ok := findEffective(text, pub); ok && !date.Before(pub.AddDate(0, 0, -1)) {
+				it.eff = &effective{date: date, passage: strings.TrimSpace(text), conf: confEffective}
+				if pass == 1 {
+					it.eff.conf = confEffectiveNearby
+				}
+				break
+			}
 		}
 	}
 	return it
@@ -255,7 +270,7 @@ func build(items []*item, now time.Time) model.Event {
 		if it.eff != nil {
 			ev.Dates = append(ev.Dates, model.EventDate{
 				Kind: model.DateEffective, Date: it.eff.date, DocumentID: it.doc.ID,
-				Passage: it.eff.passage, Confidence: confEffective,
+				Passage: it.eff.passage, Confidence: it.eff.conf,
 			})
 			break
 		}

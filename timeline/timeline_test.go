@@ -313,3 +313,26 @@ func TestInstrument(t *testing.T) {
 		}
 	}
 }
+
+func TestFindEffective(t *testing.T) {
+	tue := time.Date(2024, 3, 19, 0, 0, 0, 0, time.UTC) // a Tuesday
+	tests := []struct{ sentence, want string }{
+		{"The rule is effective March 25, 2024.", "2024-03-25"},
+		{"The ordinance would take effect on Saturday, March 23, once gazetted.", "2024-03-23"},
+		{"The ban will take effect on Friday.", "2024-03-22"},
+		{"Effective immediately, licences are revoked.", "2024-03-19"},
+		{"The law took effect on June 30.", ""},
+		{"The measures will come into force from 1 April.", "2024-04-01"},
+		{"Nothing takes effect here.", ""},
+	}
+	for _, tt := range tests {
+		got, ok := findEffective(tt.sentence, tue)
+		s := ""
+		if ok {
+			s = got.Format("2006-01-02")
+		}
+		if s != tt.want {
+			t.Errorf("%q → %q, want %q", tt.sentence, s, tt.want)
+		}
+	}
+}
