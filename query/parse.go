@@ -217,10 +217,23 @@ func Parse(q string) (Node, error) {
 	return n, nil
 }
 
+// maxDepth bounds nesting of parentheses and NOTs: no real query needs
+// more, and a hostile one should not recurse without end.
+const maxDepth = 100
+
 type parser struct {
-	q    string
-	toks []token
-	i    int
+	q     string
+	toks  []token
+	i     int
+	depth int
+}
+
+func (p *parser) enter(pos int) error {
+	p.depth++
+	if p.depth > maxDepth {
+		return errAt(pos, "query nested more than %d deep", maxDepth)
+	}
+	return nil
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -308,7 +321,11 @@ func (p *parser) parseUnary() (Node, error) {
 		if !startsOperand(p.peek()) {
 			return Node{}, errAt(t.pos, "dangling operator %s", t.text)
 		}
+		if err := p.enter(t.pos); err != nil {
+			return Node{}, err
+		}
 		n, err := p.parseUnary()
+		p.depth--
 		if err != nil {
 			return Node{}, err
 		}
@@ -328,7 +345,11 @@ func (p *parser) parsePrimary() (Node, error) {
 		if p.peek().kind == tRParen {
 			return Node{}, errAt(t.pos, "empty parentheses")
 		}
+		if err := p.enter(t.pos); err != nil {
+			return Node{}, err
+		}
 		n, err := p.parseOr()
+		p.depth--
 		if err != nil {
 			return Node{}, err
 		}

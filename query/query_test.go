@@ -2,6 +2,7 @@ package query
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -53,6 +54,7 @@ func TestParse(t *testing.T) {
 		{"香港(國安法 OR 国安法)", "(香港 AND (國安法 OR 国安法))"},
 		{"U.S. 12:30", "(U.S. AND 12:30)"},
 		{"anti-China", "anti-China"},
+		{strings.Repeat("(", 100) + "a" + strings.Repeat(")", 100), "a"},
 	}
 	for _, tt := range tests {
 		n, err := Parse(tt.in)
@@ -111,6 +113,8 @@ func TestParseErrors(t *testing.T) {
 		{"*", 0, "wildcard needs a prefix"},
 		{"a*b", 1, "only allowed at the end"},
 		{"source:*", 7, "wildcard needs a prefix"},
+		{strings.Repeat("(", 101) + "a" + strings.Repeat(")", 101), 100, "nested more than 100 deep"},
+		{strings.Repeat("-", 101) + "a", 100, "nested more than 100 deep"},
 	}
 	for _, tt := range tests {
 		_, err := Parse(tt.in)
@@ -119,7 +123,7 @@ func TestParseErrors(t *testing.T) {
 			t.Errorf("Parse(%q) error = %v, want *SyntaxError", tt.in, err)
 			continue
 		}
-		if se.Pos != tt.pos || !contains(se.Msg, tt.msgPart) {
+		if se.Pos != tt.pos || !strings.Contains(se.Msg, tt.msgPart) {
 			t.Errorf("Parse(%q) = %v, want position %d and %q", tt.in, se, tt.pos, tt.msgPart)
 		}
 	}
@@ -130,17 +134,6 @@ func TestSyntaxErrorMessage(t *testing.T) {
 	if got, want := err.Error(), "syntax error at position 14: missing closing parenthesis"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
-}
-
-func contains(s, sub string) bool { return len(sub) == 0 || indexOf(s, sub) >= 0 }
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
 
 func FuzzParse(f *testing.F) {
