@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -522,9 +523,26 @@ func TestMaxPagesCapsDocuments(t *testing.T) {
 	}
 	site.add("/feed", "application/rss+xml", `<rss version="2.0"><channel><title>x</title>`+items.String()+`</channel></rss>`)
 	sink := newMemSink()
-	run := crawl(t, sink, Options{MaxPages: 3}, model.Source{Name: "s", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindNews})
+	var mu sync.Mutex
+	var reports []Progress
+	progress := func(p Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		reports = append(reports, p)
+	}
+	run := crawl(t, sink, Options{MaxPages: 3, Progress: progress}, model.Source{Name: "s", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindNews})
 	if run.Stored != 3 || len(site.pageHits()) != 4 { // the feed and 3 pages
 		t.Errorf("stored %d after %d requests, want 3 documents from 4 requests", run.Stored, len(site.pageHits()))
+	}
+	maxStored := 0
+	for _, p := range reports {
+		maxStored = max(maxStored, p.Stored)
+		if p.Outcome != string(model.OutcomeStored) || p.Source != "s" {
+			t.Errorf("progress %+v, want a stored document of source s", p)
+		}
+	}
+	if len(reports) != 3 || maxStored != 3 {
+		t.Errorf("%d progress reports reaching %d stored, want 3 reaching 3", len(reports), maxStored)
 	}
 }
 
