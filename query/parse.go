@@ -214,12 +214,34 @@ func Parse(q string) (Node, error) {
 		// parseOr stops only at EOF or a ')' it did not open.
 		return Node{}, errAt(t.pos, "unexpected closing parenthesis")
 	}
+	if deep, ok := tooDeep(n, 0); ok {
+		return Node{}, errAt(deep.Pos, "query nested more than %d deep", maxDepth)
+	}
 	return n, nil
 }
 
-// maxDepth bounds nesting of parentheses and NOTs: no real query needs
-// more, and a hostile one should not recurse without end.
-const maxDepth = 100
+// tooDeep returns the first node nested deeper than maxDepth.
+func tooDeep(n Node, depth int) (Node, bool) {
+	if depth > maxDepth {
+		return n, true
+	}
+	for _, c := range n.Children {
+		if deep, ok := tooDeep(c, depth+1); ok {
+			return deep, true
+		}
+	}
+	return Node{}, false
+}
+
+// maxDepth bounds how deeply AND, OR and NOT nest in a parsed query: no
+// real query needs more, and every consumer of a Node recurses over it.
+// maxSyntaxDepth bounds the parser's own recursion (parentheses and NOTs
+// as written) before the tree is built; it is looser because parentheses
+// around a single term leave no trace in the tree.
+const (
+	maxDepth       = 100
+	maxSyntaxDepth = 1000
+)
 
 type parser struct {
 	q     string
@@ -230,8 +252,8 @@ type parser struct {
 
 func (p *parser) enter(pos int) error {
 	p.depth++
-	if p.depth > maxDepth {
-		return errAt(pos, "query nested more than %d deep", maxDepth)
+	if p.depth > maxSyntaxDepth {
+		return errAt(pos, "query nested more than %d deep", maxSyntaxDepth)
 	}
 	return nil
 }

@@ -54,7 +54,7 @@ func TestParse(t *testing.T) {
 		{"香港(國安法 OR 国安法)", "(香港 AND (國安法 OR 国安法))"},
 		{"U.S. 12:30", "(U.S. AND 12:30)"},
 		{"anti-China", "anti-China"},
-		{strings.Repeat("(", 100) + "a" + strings.Repeat(")", 100), "a"},
+		{strings.Repeat("(", 1000) + "a" + strings.Repeat(")", 1000), "a"},
 	}
 	for _, tt := range tests {
 		n, err := Parse(tt.in)
@@ -113,8 +113,9 @@ func TestParseErrors(t *testing.T) {
 		{"*", 0, "wildcard needs a prefix"},
 		{"a*b", 1, "only allowed at the end"},
 		{"source:*", 7, "wildcard needs a prefix"},
-		{strings.Repeat("(", 101) + "a" + strings.Repeat(")", 101), 100, "nested more than 100 deep"},
-		{strings.Repeat("-", 101) + "a", 100, "nested more than 100 deep"},
+		{strings.Repeat("(", 1001) + "a" + strings.Repeat(")", 1001), 1000, "nested more than 1000 deep"},
+		{strings.Repeat("-", 101) + "a", 101, "nested more than 100 deep"},
+		{strings.Repeat("-", 2000) + "a", 1000, "nested more than 1000 deep"},
 	}
 	for _, tt := range tests {
 		_, err := Parse(tt.in)
