@@ -198,7 +198,7 @@ func (s *source) wants(u *url.URL) bool {
 			return false
 		}
 	}
-	onSite := sameSite(u.Hostname(), hostOnly(s.host))
+	onSite := sameSite(u.Host, s.host)
 	if len(s.include) == 0 {
 		return onSite
 	}
@@ -221,11 +221,6 @@ func (s *source) excluded(u string) bool {
 		}
 	}
 	return false
-}
-
-func hostOnly(hostport string) string {
-	u := url.URL{Host: hostport}
-	return u.Hostname()
 }
 
 func namesHost(pattern, host string) bool {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -224,6 +225,33 @@ func TestSeedWithPaginationAndDepth(t *testing.T) {
 			}
 			if run.Failed != 0 {
 				t.Errorf("failures: %v", run.Errors)
+			}
+		})
+	}
+}
+
+func TestSeedStaysOnItsSite(t *testing.T) {
+	a, b := newSite(t), newSite(t) // same 127.0.0.1, different ports
+	a.add("/", htmlType, listing("Home", "/news/a/", b.url("/news/b/")))
+	a.add("/news/a/", htmlType, article("A", "2020-07-01T10:00:00Z", prose("page a", 5)))
+	b.add("/news/b/", htmlType, article("B", "2020-07-01T10:00:00Z", prose("page b", 5)))
+	for _, tc := range []struct {
+		name    string
+		include []string
+		wantB   bool
+	}{
+		{"no include", nil, false},
+		{"include names only the path", []string{`/news/`}, false},
+		{"include names the other site", []string{`/news/a/`, "^" + regexp.QuoteMeta(b.url("/news/"))}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sink := newMemSink()
+			crawl(t, sink, Options{}, model.Source{Name: "a", Kind: model.SourceSeed, URL: a.url("/"), DocKind: model.KindNews, Include: tc.include})
+			if sink.doc(a.url("/news/a/")) == nil {
+				t.Errorf("on-site page not stored")
+			}
+			if got := sink.doc(b.url("/news/b/")) != nil; got != tc.wantB {
+				t.Errorf("other site's page stored = %v, want %v", got, tc.wantB)
 			}
 		})
 	}

@@ -116,7 +116,7 @@ func (r *runner) sitemap(ctx context.Context, j *job, res *response) {
 		for _, s := range sm.Sitemaps {
 			u, n, ok := resolve(base, s.Loc)
 			// The sitemap protocol keeps sitemaps on their own site.
-			if !ok || !sameSite(u.Hostname(), base.Hostname()) {
+			if !ok || !sameSite(u.Host, base.Host) {
 				continue
 			}
 			r.enqueue(&job{kind: jobSitemap, src: j.src, url: n, depth: j.depth + 1})
@@ -215,7 +215,7 @@ func (r *runner) api(ctx context.Context, j *job, res *response) {
 		r.enqueue(&job{kind: jobDoc, src: j.src, url: n, hint: h})
 	}
 	if p.NextPageURL != "" {
-		if u, n, ok := resolve(base, p.NextPageURL); ok && sameSite(u.Hostname(), base.Hostname()) {
+		if u, n, ok := resolve(base, p.NextPageURL); ok && sameSite(u.Host, base.Host) {
 			r.enqueue(&job{kind: jobAPI, src: j.src, url: n, depth: j.depth + 1})
 		}
 	}

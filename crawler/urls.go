@@ -136,8 +136,9 @@ func trapReason(u string) string {
 	return ""
 }
 
-// sameSite reports whether two hosts belong to the same site: equal, or
-// equal once a leading "www." is dropped.
+// sameSite reports whether two hosts (host[:port], as in normalized
+// URLs) belong to the same site: equal, or equal once a leading "www."
+// is dropped. The port counts: two servers on one machine are two sites.
 func sameSite(a, b string) bool {
 	a, b = strings.ToLower(a), strings.ToLower(b)
 	return strings.TrimPrefix(a, "www.") == strings.TrimPrefix(b, "www.")
