@@ -439,7 +439,7 @@ var (
 // targetBefore: words that make the name after them the target of a
 // measure, not its author ("sanctions on U.S. lawmakers", "countermeasures
 // against", "treaty with New Zealand").
-var targetBefore = regexp.MustCompile(`(?i)\b(against|on|with|targeting|upon)\s+(the\s+)?(\S+\s+)?$`)
+var targetBefore = regexp.MustCompile(`(?i)\b(against|on|with|targeting|upon)\s+(the\s+)?([^\s,;:.]+\s+)?$`)
 
 func isTarget(before string) bool { return targetBefore.MatchString(before) }
 

@@ -3,8 +3,11 @@ package tagging
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"policywatch/model"
 )
 
 const miniTaxonomy = `
@@ -126,5 +129,60 @@ func TestShippedTaxonomy(t *testing.T) {
 	}
 	if _, err := LoadTaxonomy("does-not-exist.yaml"); err == nil {
 		t.Error("loading a missing file succeeded")
+	}
+}
+
+// Examples in our own words that the shipped taxonomy must read the way a
+// researcher would.
+func TestShippedTaxonomyExamples(t *testing.T) {
+	tax, err := LoadTaxonomy(filepath.Join("..", "topics", "hk-nsl.taxonomy.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := New(tax)
+	tests := []struct {
+		name, title, text, site string
+		cats, issuer            string
+	}{
+		{"arrests at a protest are a prosecution", "Police arrest hundreds of protesters in Hong Kong",
+			"Hong Kong police arrested more than 300 people during protests on Wednesday, including ten under the new law.\nMore.", "",
+			"prosecution", "hong-kong"},
+		{"a march against a bill is a reaction", "Thousands protest against extradition bill",
+			"Crowds marched against the extradition bill through the city on Sunday, organisers said, in the largest rally in years.", "",
+			"statement", "hong-kong"},
+		{"background mentions do not tag", "Canada suspends extradition treaty with Hong Kong",
+			"OTTAWA — Canada suspended its extradition treaty with Hong Kong on Friday, citing the new security law.\n" +
+				"The move follows U.S. visa restrictions last week. Washington also imposed sanctions on officials in the past.", "",
+			"extradition", "canada"},
+		{"a government's own release", "Suspension of the extradition agreement",
+			"The government has today suspended the extradition agreement with Hong Kong and will extend visas for Hong Kong residents.", "Global Affairs Canada",
+			"extradition,safe-haven", "canada"},
+		{"China's counter-measure, not a US sanction", "China announces sanctions on U.S. senators",
+			"BEIJING — China said on Monday it would impose sanctions on eleven Americans, including senators, in retaliation for U.S. measures.", "",
+			"counter-measure", "china"},
+		{"Chinese release", "警方拘捕涉嫌違反國家安全法人士",
+			"警方今日拘捕多名涉嫌違反國家安全法的人士，行動仍在進行中，警方呼籲市民提供資料，協助調查及追緝其他涉案人士。", "",
+			"prosecution", "hong-kong"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := &model.Document{Title: tt.title, Text: tt.text, Site: tt.site}
+			tags := tg.Tag(doc)
+			var cats, actors []string
+			for _, tag := range tags {
+				if tag.Type == model.TagCategory {
+					cats = append(cats, tag.Value)
+				} else {
+					actors = append(actors, tag.Value)
+				}
+			}
+			slices.Sort(cats)
+			if got := strings.Join(cats, ","); got != tt.cats {
+				t.Errorf("categories = %q, want %q", got, tt.cats)
+			}
+			if len(actors) == 0 || actors[0] != tt.issuer {
+				t.Errorf("actors = %v, want issuer %s", actors, tt.issuer)
+			}
+		})
 	}
 }
