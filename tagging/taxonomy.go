@@ -248,7 +248,7 @@ func (p *parser) strs(n *yaml.Node, field string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if strings.Trim(s, "*") == "" {
+		if strings.Trim(s, "*= ") == "" {
 			return nil, p.errf(c, f, "empty phrase")
 		}
 		out = append(out, s)

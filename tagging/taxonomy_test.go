@@ -80,6 +80,7 @@ func TestParseTaxonomyErrors(t *testing.T) {
 		{"duplicate id", "categories:\n  - id: a\n    rules: {any: [x]}\n  - id: a\n    rules: {any: [y]}\n", 4, "categories[1].id"},
 		{"one all group", "categories:\n  - id: a\n    rules:\n      all: [[x]]\n", 4, "categories[0].rules.all"},
 		{"phrase not a string", "categories:\n  - id: a\n    rules:\n      any: [x, [y]]\n", 4, "categories[0].rules.any[1]"},
+		{"empty phrase", "categories:\n  - id: a\n    rules:\n      any: [x, \"=*\"]\n", 4, "categories[0].rules.any[1]"},
 		{"bad number", "categories:\n  - id: a\n    min_score: lots\n    rules: {any: [x]}\n", 3, "categories[0].min_score"},
 		{"no categories", "actors: []\n", 1, "categories"},
 	}
