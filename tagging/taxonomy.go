@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -163,7 +165,14 @@ func ParseTaxonomy(data []byte, filename string) (*Taxonomy, error) {
 		if errors.As(err, &te) {
 			return nil, &Error{File: filename, Msg: strings.Join(te.Errors, "; ")}
 		}
-		return nil, &Error{File: filename, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		e := &Error{File: filename, Msg: msg}
+		// yaml.v3 puts the line in the message: "line 3: did not find ...".
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			e.Line, _ = strconv.Atoi(m[1])
+			e.Msg = m[2]
+		}
+		return nil, e
 	}
 	if len(root.Content) == 0 {
 		return nil, &Error{File: filename, Msg: "empty taxonomy"}
@@ -174,6 +183,8 @@ func ParseTaxonomy(data []byte, filename string) (*Taxonomy, error) {
 	}
 	return t, nil
 }
+
+var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
 
 type parser struct{ file string }
 

@@ -2,6 +2,7 @@ package tagging
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -102,9 +103,13 @@ func TestParseTaxonomyErrors(t *testing.T) {
 }
 
 func TestParseTaxonomySyntaxError(t *testing.T) {
-	_, err := ParseTaxonomy([]byte("categories: [\n"), "broken.yaml")
-	if err == nil || !strings.Contains(err.Error(), "broken.yaml") {
-		t.Fatalf("err = %v, want one naming broken.yaml", err)
+	_, err := ParseTaxonomy([]byte("categories:\n  - id: a\n\tbad: tab\n"), "broken.yaml")
+	var te *Error
+	if !errors.As(err, &te) || te.File != "broken.yaml" || te.Line == 0 {
+		t.Fatalf("err = %#v, want one naming broken.yaml and a line", err)
+	}
+	if !strings.HasPrefix(err.Error(), fmt.Sprintf("broken.yaml:%d:", te.Line)) || strings.Contains(err.Error(), "yaml:") {
+		t.Errorf("message %q", err)
 	}
 }
 
