@@ -203,5 +203,12 @@ func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
 	for _, l := range tax.Lanes() {
 		lanes = append(lanes, web.Lane{ID: l.ID, Label: l.Label, Categories: l.Categories})
 	}
-	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Logger: a.logger})
+	labels := map[string]string{}
+	for _, c := range tax.Categories() {
+		labels[c.ID] = c.Label
+	}
+	for _, ac := range tax.Actors() {
+		labels[ac.ID] = ac.Label
+	}
+	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Logger: a.logger})
 }
