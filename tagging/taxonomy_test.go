@@ -108,7 +108,7 @@ func TestParseTaxonomySyntaxError(t *testing.T) {
 	if !errors.As(err, &te) || te.File != "broken.yaml" || te.Line == 0 {
 		t.Fatalf("err = %#v, want one naming broken.yaml and a line", err)
 	}
-	if !strings.HasPrefix(err.Error(), fmt.Sprintf("broken.yaml:%d:", te.Line)) || strings.Contains(err.Error(), "yaml:") {
+	if !strings.HasPrefix(err.Error(), fmt.Sprintf("broken.yaml:%d:", te.Line)) || strings.Contains(err.Error(), " yaml: ") {
 		t.Errorf("message %q", err)
 	}
 }
