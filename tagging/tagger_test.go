@@ -2,6 +2,7 @@ package tagging
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	"policywatch/model"
@@ -163,4 +164,25 @@ func TestSentences(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("sentences = %q, want %q", got, want)
 	}
+}
+
+// The crawler tags pages from several workers with one Tagger.
+func TestTagConcurrent(t *testing.T) {
+	tg := testTagger(t)
+	want := strings.Join(values(tg.Tag(&model.Document{Title: "Canada suspends extradition treaty"}), model.TagCategory), ",")
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 50; j++ {
+				got := strings.Join(values(tg.Tag(&model.Document{Title: "Canada suspends extradition treaty"}), model.TagCategory), ",")
+				if got != want {
+					t.Errorf("got %q, want %q", got, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
