@@ -2,18 +2,36 @@ package demoweb
 
 import (
 	"fmt"
+	"io/fs"
 	"regexp"
 	"strings"
+
+	"policywatch/topic"
+	"policywatch/topics"
 )
+
+// shippedQuery is the relevance query of the shipped topic, so the demo
+// filters pages exactly as a real crawl of the topic would.
+func shippedQuery() string {
+	data, err := fs.ReadFile(topics.FS, topics.Default)
+	if err != nil {
+		panic("shipped topic missing from the binary: " + err.Error())
+	}
+	t, err := topic.Parse(data, topics.Default)
+	if err != nil {
+		panic("shipped topic invalid: " + err.Error())
+	}
+	return t.Query
+}
 
 // TopicYAML is a topic config for the crawler that points at the running
 // sites: the Hong Kong national security law topic with one or two
 // sources per site, each limited to its own host.
 func (w *Web) TopicYAML() []byte {
 	var b strings.Builder
-	b.WriteString(`topic:
+	fmt.Fprintf(&b, `topic:
   name: Hong Kong national security law (demo)
-  query: '"hong kong" OR 香港 OR "national security law" OR 國家安全 OR 国家安全'
+  query: %s
   taxonomy: builtin:hk-nsl
 crawler:
   user_agent: "policywatch-demo/0.1 (+mailto:demo@example.org)"
@@ -22,7 +40,7 @@ crawler:
   timeout: 10s
   max_body: 5MB
 sources:
-`)
+`, yamlQuote(shippedQuery()))
 	for _, id := range w.order {
 		s := w.sites[id]
 		for _, src := range s.spec.Sources {
