@@ -49,7 +49,7 @@ func printRunSummary(w io.Writer, r *model.CrawlRun) {
 	fmt.Fprintf(w, "crawl run %d: fetched %d, stored %d, updated %d, unchanged %d, skipped %d, failed %d\n",
 		r.ID, r.Fetched, r.Stored, r.Updated, r.Unchanged, r.Skipped, r.Failed)
 	for _, e := range r.Errors {
-		fmt.Fprintf(w, "  failed %s: %s\n", e.URL, e.Reason)
+		fmt.Fprintf(w, "  %s: %s\n", e.Reason, e.URL)
 	}
 }
 
