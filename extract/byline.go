@@ -10,7 +10,7 @@ var (
 	// andWords join several authors: "A and B", "A & B", "A et B".
 	andWords = regexp.MustCompile(`\s+(?:and|&|et|und|y|e|en|och|og|i)\s+`)
 	// notByline starts texts that sit in byline slots but name no one.
-	notByline = regexp.MustCompile(`(?i)^(?:last )?(?:updated|published|posted|modified|reviewed|share|follow|read|min read|listen)\b`)
+	notByline      = regexp.MustCompile(`(?i)^(?:last )?(?:updated|published|posted|modified|reviewed|share|follow|read|min read|listen)\b`)
 	bylineClass    = regexp.MustCompile(`byline|author(?:[^i]|$)|writtenby|p-author|dateline|contributor`)
 	bylineNegClass = regexp.MustCompile(`comment|avatar|related|bio|about|footer|widget|share|social|image|photo|img|pic|-box|hidden|label`)
 	// bylinePrefix is a leading "By", "Written by", "Posted by", "Von", "Par"...
@@ -54,7 +54,7 @@ func (p *page) byline(fromTraf string) string {
 		return s
 	}
 	for _, a := range p.authors {
-		if s := cleanByline(a); s != "" {
+		if s := joinNames([]string{a}); s != "" {
 			return s
 		}
 	}

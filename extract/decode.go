@@ -3,15 +3,19 @@ package extract
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/saintfish/chardet"
-	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/transform"
 )
+
+// metaCharset finds <meta charset=...> and the charset parameter of
+// <meta http-equiv="Content-Type" content="...; charset=...">.
+var metaCharset = regexp.MustCompile(`(?i)<meta\s[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:-]+)`)
 
 // prescanLen is how far into the body we look for a <meta charset>. The
 // HTML spec says 1024 bytes, but real pages often put a long <title> or
@@ -73,14 +77,19 @@ func sniffCharset(body []byte, contentType string) string {
 	if len(head) > prescanLen {
 		head = head[:prescanLen]
 	}
-	if _, name, certain := charset.DetermineEncoding(head, "text/html"); certain && name != "" {
-		// DetermineEncoding is only "certain" for a BOM or a <meta>
-		// declaration. Pages that declare a single-byte charset but are
-		// really UTF-8 are common; trust the bytes in that case.
-		if name != "utf-8" && isSingleByteLatin(name) && utf8.Valid(body) && hasMultiByte(body) {
-			return "utf-8"
+	if m := metaCharset.FindSubmatch(head); m != nil {
+		if name := canonicalCharset(string(m[1])); name != "" {
+			// Pages that declare a single-byte charset but are really
+			// UTF-8 are common; trust the bytes in that case.
+			if isSingleByteLatin(name) && utf8.Valid(body) && hasMultiByte(body) {
+				return "utf-8"
+			}
+			if name == "utf-16le" || name == "utf-16be" {
+				// A meta tag readable as ASCII cannot be UTF-16.
+				return "utf-8"
+			}
+			return name
 		}
-		return canonicalCharset(name)
 	}
 	if utf8.Valid(body) {
 		return "utf-8"

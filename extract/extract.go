@@ -159,6 +159,9 @@ func Extract(page []byte, pageURL string) (*Result, error) {
 
 	res.Site = pg.siteName(meta.Sitename, base)
 	res.Title = pg.title(meta.Title, res.Site)
+	if pg.strippedSite != "" && pg.metaFirst("og:site_name") == "" && base != nil && res.Site == strings.TrimPrefix(base.Hostname(), "www.") {
+		res.Site = pg.strippedSite
+	}
 	res.Byline = pg.byline(meta.Author)
 	res.Lang = pg.language(meta.Language)
 	res.DocNumber = pg.docNumber(res.Text)

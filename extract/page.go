@@ -21,9 +21,12 @@ type page struct {
 	h1        []string
 	headings  []string // h1 and h2 texts
 	times     []timeElem
-	authors   []string // texts of byline-like elements, in page order
-	authorRel []string // texts of rel=author / itemprop=author elements
+	authors   []string        // texts of byline-like elements, in page order
+	authorRel []string        // texts of rel=author / itemprop=author elements
 	anchors   map[string]bool // squashed texts of links, to spot link lists in the body
+	// strippedSite is the part of the title removed as the site's name,
+	// a better site name than the host when the page states none.
+	strippedSite string
 }
 
 // maxAnchors bounds the link texts remembered per page.

@@ -69,6 +69,7 @@ func (p *page) stripSiteName(t, site string, fromTag bool) string {
 		head := strings.Join(parts[1:], sep)
 		switch {
 		case p.isSiteName(last, site):
+			p.strippedSite = strings.TrimSpace(last)
 			return p.stripSiteName(strings.TrimSpace(rest), site, fromTag)
 		case squash(first) == squash(site) && wordCount(head) >= 3:
 			return p.stripSiteName(strings.TrimSpace(head), site, fromTag)
@@ -76,10 +77,12 @@ func (p *page) stripSiteName(t, site string, fromTag bool) string {
 		// The page's heading equals one side: that side is the headline.
 		for _, h := range p.headings {
 			if sameText(h, rest) {
+				p.strippedSite = strings.TrimSpace(last)
 				return rest
 			}
 		}
 		if fromTag && wordCount(rest) >= 3 && wordCount(last) <= 4 && len(parts) >= 2 {
+			p.strippedSite = strings.TrimSpace(last)
 			// <title> "Headline words here - Short Name": the short
 			// trailing part is the site.
 			return strings.TrimSpace(rest)
