@@ -119,7 +119,7 @@ func (r *runner) sitemap(ctx context.Context, j *job, res *response) {
 			if !ok || !sameSite(u.Host, base.Host) {
 				continue
 			}
-			r.enqueue(&job{kind: jobSitemap, src: j.src, url: n, depth: j.depth + 1})
+			r.enqueue(&job{kind: jobDiscover, src: j.src, url: n, depth: j.depth + 1})
 		}
 	case "urlset":
 		queued := 0
@@ -216,7 +216,7 @@ func (r *runner) api(ctx context.Context, j *job, res *response) {
 	}
 	if p.NextPageURL != "" {
 		if u, n, ok := resolve(base, p.NextPageURL); ok && sameSite(u.Host, base.Host) {
-			r.enqueue(&job{kind: jobAPI, src: j.src, url: n, depth: j.depth + 1})
+			r.enqueue(&job{kind: jobDiscover, src: j.src, url: n, depth: j.depth + 1})
 		}
 	}
 }

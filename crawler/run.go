@@ -19,34 +19,48 @@ import (
 type jobKind int
 
 const (
-	jobRobots  jobKind = iota
-	jobFeed            // an RSS/Atom/JSON feed
-	jobSitemap         // a sitemap or sitemap index
-	jobAPI             // a Federal Register API result page
-	jobPage            // a seed source's page: the seed, a pagination page or a followed link
-	jobDoc             // a document found in a feed, sitemap or the API
+	jobRobots   jobKind = iota
+	jobDiscover         // a discovery response of a source: feed, sitemap, API page...; read by discoverer(src.Kind)
+	jobPage             // a seed source's page: the seed, a pagination page or a followed link
+	jobDoc              // a document found by discovery
 )
+
+// discoverFunc reads one discovery response of a source and queues what
+// it finds (documents as jobDoc, further discovery pages as jobDiscover).
+type discoverFunc func(r *runner, ctx context.Context, j *job, res *response)
+
+// discoverer returns how to read a source kind's discovery responses, or
+// nil for a kind the crawler does not know. Seed sources are crawled as
+// pages, not discovered. A new source kind adds one case here (and, in
+// its own file, the method the case names).
+func discoverer(kind string) discoverFunc {
+	switch kind {
+	case model.SourceFeed:
+		return (*runner).feed
+	case model.SourceSitemap:
+		return (*runner).sitemap
+	case model.SourceFederalRegister:
+		return (*runner).api
+	}
+	return nil
+}
 
 // jobKindFor maps a source kind to the job that starts it, or -1.
 func jobKindFor(kind string) jobKind {
-	switch kind {
-	case model.SourceFeed:
-		return jobFeed
-	case model.SourceSitemap:
-		return jobSitemap
-	case model.SourceSeed:
+	if kind == model.SourceSeed {
 		return jobPage
-	case model.SourceFederalRegister:
-		return jobAPI
+	}
+	if discoverer(kind) != nil {
+		return jobDiscover
 	}
 	return -1
 }
 
 // Limits on how far one source's discovery pages may lead.
 const (
-	maxListingPages = 200 // pagination pages per seed source
-	maxSitemapDepth = 3   // index → index → sitemap
-	maxAPIPages     = 100 // Federal Register result pages per source
+	maxListingPages   = 200 // pagination pages per seed source
+	maxSitemapDepth   = 3   // index → index → sitemap
+	maxDiscoveryPages = 200 // further discovery pages per source: API result pages, child sitemaps
 )
 
 // job is one URL to fetch and what to do with it.
@@ -126,8 +140,10 @@ func (r *runner) enqueue(j *job) bool {
 			return false
 		}
 		r.perSource[j.src.Name]++
-	case j.kind == jobAPI:
-		if r.perSource[j.src.Name] >= maxAPIPages {
+	case j.kind == jobDiscover && j.depth > 0:
+		// Further pages of a source's discovery (API result pages, child
+		// sitemaps) are bounded per source.
+		if r.perSource[j.src.Name] >= maxDiscoveryPages {
 			r.mu.Unlock()
 			return false
 		}
@@ -212,7 +228,7 @@ func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) {
 		r.skip(ctx, j, why, true)
 		return
 	}
-	res, err := r.fetch.get(ctx, j.url, acceptFor(j.kind))
+	res, err := r.fetch.get(ctx, j.url, acceptFor(j))
 	if ctx.Err() != nil {
 		return
 	}
@@ -232,12 +248,8 @@ func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) {
 		return
 	}
 	switch j.kind {
-	case jobFeed:
-		r.feed(ctx, j, res)
-	case jobSitemap:
-		r.sitemap(ctx, j, res)
-	case jobAPI:
-		r.api(ctx, j, res)
+	case jobDiscover:
+		discoverer(j.src.Kind)(r, ctx, j, res)
 	case jobPage:
 		r.page(ctx, j, res)
 	case jobDoc:
@@ -245,14 +257,15 @@ func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) {
 	}
 }
 
-func acceptFor(k jobKind) string {
-	switch k {
-	case jobFeed:
-		return "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
-	case jobSitemap:
-		return "application/xml, text/xml;q=0.9, */*;q=0.5"
-	case jobAPI:
-		return "application/json, */*;q=0.5"
+func acceptFor(j *job) string {
+	if j.kind == jobDiscover {
+		switch j.src.Kind {
+		case model.SourceFeed:
+			return "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
+		case model.SourceSitemap:
+			return "application/xml, text/xml;q=0.9, */*;q=0.5"
+		}
+		return "application/json, application/xml;q=0.9, */*;q=0.5"
 	}
 	return "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 }
