@@ -14,7 +14,7 @@ import (
 
 // Meta keys that name the original publication date, most specific first.
 var publishedMetaKeys = []string{
-	"article:published_time", "og:article:published_time", "og:published_time", "datepublished",
+	"article:published_time", "govuk:first-published-at", "og:article:published_time", "og:published_time", "datepublished",
 	"article.published", "published_time", "publication_date", "publish_date", "publish-date", "publishdate",
 	"pubdate", "dc.date.issued", "dcterms.issued", "dc.date.created", "dcterms.created", "citation_publication_date",
 	"citation_date", "parsely-pub-date", "sailthru.date", "originalpublicationdate", "article:post_date",
@@ -23,7 +23,7 @@ var publishedMetaKeys = []string{
 }
 
 var modifiedMetaKeys = []string{
-	"article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "dc.date.modified",
+	"article:modified_time", "govuk:public-updated-at", "govuk:updated-at", "og:updated_time", "datemodified", "dcterms.modified", "dc.date.modified",
 	"last-modified", "lastmod", "article.updated", "modified_time", "revised", "updated",
 }
 

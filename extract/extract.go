@@ -20,6 +20,8 @@ import (
 	trafilatura "github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"policywatch/model"
 )
 
 // Result is what Extract finds in one page.
@@ -148,7 +150,15 @@ func Extract(page []byte, pageURL string) (*Result, error) {
 		HtmlDateOverride: &htmldate.Result{},
 	}
 	var meta trafilatura.Metadata
-	if huge {
+	prof := profileFor(base)
+	var profNode *html.Node
+	if prof != nil && !huge {
+		profNode = prof.contentNode(doc)
+	}
+	if profNode != nil {
+		// A known official layout: its document element is exact.
+		res.Text = cleanText(profNode, pg)
+	} else if huge {
 		// Too big for the content extractor in bounded time: take the
 		// article (or main, or body) element's text as it stands.
 		res.Text = cleanText(mainElement(doc), pg)
@@ -164,7 +174,23 @@ func Extract(page []byte, pageURL string) (*Result, error) {
 	}
 	res.Byline = pg.byline(meta.Author)
 	res.Lang = pg.language(meta.Language)
-	res.DocNumber = pg.docNumber(res.Text)
+	if prof != nil {
+		res.Text = prof.trimEnd(res.Text)
+		if pg.metaFirst("og:site_name") == "" {
+			res.Site = prof.name
+		}
+		if prof.docNumber != nil {
+			res.DocNumber = prof.docNumber(base, res.Text)
+		}
+		if res.Published.IsZero() && prof.date != nil {
+			if t, ok := prof.date(base); ok {
+				res.Published, res.PublishedSource = t, model.DateFromURL
+			}
+		}
+	}
+	if res.DocNumber == "" {
+		res.DocNumber = pg.docNumber(res.Text)
+	}
 	return res, nil
 }
 
