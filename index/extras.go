@@ -177,7 +177,7 @@ func (ix *Index) Similar(ctx context.Context, id int64, limit int) ([]Hit, error
 	q := bq.NewBooleanQuery([]bq.Query{dq}, nil, []bq.Query{bq.NewDocIDQuery([]string{docID(id)})})
 
 	req := bleve.NewSearchRequestOptions(q, limit, 0, false)
-	req.Fields = []string{fTitle, fText, fURL, fSource, fKind, fLang, fPublished, fCategories, fActors}
+	req.Fields = hitFields
 	req.IncludeLocations = true
 	req.SortBy([]string{"-_score", "_id"})
 	res, err = ix.bi.SearchInContext(ctx, req)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -27,8 +28,9 @@ const batchSize = 500
 
 // Index is an open Bleve index. It is safe for concurrent use.
 type Index struct {
-	bi      bleve.Index
-	mapping mapping.IndexMapping
+	bi       bleve.Index
+	mapping  mapping.IndexMapping
+	glossary atomic.Pointer[glossary] // set by SetGlossary; nil: no expansion
 }
 
 // Open opens the index in dir, creating it when dir is missing or empty.
@@ -148,6 +150,9 @@ func indexDoc(d *model.Document) map[string]any {
 		fSource: d.Source,
 		fKind:   string(d.Kind),
 		fLang:   d.Lang,
+		// Kept for every document, also crawl-dated ones, so results can
+		// say where a date came from or that there is none to trust.
+		fDateSource: d.DateSource,
 	}
 	zhLang := strings.HasPrefix(strings.ToLower(d.Lang), "zh")
 	if zhLang || hasHan(d.Title) || hasHan(d.Text) {

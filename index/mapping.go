@@ -35,6 +35,7 @@ const (
 	fCategories = "categories"
 	fActors     = "actors"
 	fPublished  = "published"
+	fDateSource = "date_source"
 )
 
 // Analyzer and char filter names. The zh analyzer is Bleve's cjk chain
@@ -124,7 +125,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(fTitle, stored())
 	doc.AddFieldMappingsAt(fText, stored())
 	doc.AddFieldMappingsAt(fURL, kw(keyword.Name))
-	for _, f := range []string{fSource, fKind, fLang, fCategories, fActors} {
+	for _, f := range []string{fSource, fKind, fLang, fCategories, fActors, fDateSource} {
 		doc.AddFieldMappingsAt(f, kw(keywordLowered))
 	}
 	pub := bleve.NewDateTimeFieldMapping()

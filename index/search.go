@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -49,6 +50,9 @@ type Request struct {
 	From, To                                  time.Time
 	Sort                                      string
 	Page, PerPage                             int
+	// IDs, when not empty, restricts the search to these documents (a
+	// release's frozen set, the documents a crawl changed).
+	IDs []int64
 }
 
 // Result is one page of hits with the total and the facets of all matches.
@@ -58,6 +62,11 @@ type Result struct {
 	// Facets by name: "category", "actor", "source", "kind", "lang" (most
 	// frequent first) and "year" (oldest first, only years with matches).
 	Facets map[string][]FacetCount
+	// Undated counts the matches without a reliable publication date
+	// (none found, or only the crawl time). They are in Total but not in
+	// the year facet, the histogram or any date filter. It is computed
+	// only when the search has no date filter (with one, they are out).
+	Undated uint64
 }
 
 // Hit is one matching document.
@@ -65,7 +74,8 @@ type Hit struct {
 	ID                 int64
 	URL, Title         string
 	Source, Kind, Lang string
-	Published          time.Time // zero when unknown
+	Published          time.Time // zero when unknown or only the crawl time
+	DateSource         string    // model.DateFrom*: where the date was read; "" when unknown
 	Snippet            template.HTML
 	Categories, Actors []string
 	Score              float64
@@ -110,7 +120,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	page := max(r.Page, 1)
 
 	req := bleve.NewSearchRequestOptions(q, perPage, (page-1)*perPage, false)
-	req.Fields = []string{fTitle, fText, fURL, fSource, fKind, fLang, fPublished, fCategories, fActors}
+	req.Fields = hitFields
 	req.IncludeLocations = true // snippets are built from term locations
 	if sortByDate {
 		req.SortBy([]string{"-" + fPublished, "_id"})
@@ -142,6 +152,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	for name, fr := range res.Facets {
 		out.Facets[name] = facetCounts(name, fr)
+	}
+	if r.From.IsZero() && r.To.IsZero() && !hasDate(n) {
+		if out.Undated, err = ix.undated(ctx, base, res.Total); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -212,6 +227,7 @@ func toHit(h *search.DocumentMatch) Hit {
 		Source:     storedString(h.Fields[fSource]),
 		Kind:       storedString(h.Fields[fKind]),
 		Lang:       storedString(h.Fields[fLang]),
+		DateSource: storedString(h.Fields[fDateSource]),
 		Categories: storedStrings(h.Fields[fCategories]),
 		Actors:     storedStrings(h.Fields[fActors]),
 		Score:      h.Score,
@@ -296,6 +312,13 @@ func (ix *Index) filtered(q bq.Query, r Request) bq.Query {
 	if !r.From.IsZero() || !r.To.IsZero() {
 		must = append(must, dateQuery(r.From, r.To, true))
 	}
+	if len(r.IDs) > 0 {
+		ids := make([]string, len(r.IDs))
+		for i, id := range r.IDs {
+			ids[i] = docID(id)
+		}
+		must = append(must, bq.NewDocIDQuery(ids))
+	}
 	if len(must) == 1 {
 		return q
 	}
@@ -369,7 +392,21 @@ func (ix *Index) translate(n query.Node, boost float64) bq.Query {
 			return bq.NewMatchNoneQuery()
 		}
 		return bq.NewBooleanQuery([]bq.Query{bq.NewMatchAllQuery()}, nil, []bq.Query{ix.translate(n.Children[0], boost)})
-	case query.OpTerm, query.OpPhrase, query.OpPrefix:
+	case query.OpTerm, query.OpPhrase:
+		if eqs := ix.equivalents(n.Value); len(eqs) > 1 {
+			var qs []bq.Query
+			for _, e := range eqs {
+				c := n
+				c.Op, c.Value = query.OpTerm, e
+				if strings.ContainsFunc(e, unicode.IsSpace) {
+					c.Op = query.OpPhrase
+				}
+				qs = append(qs, ix.textQuery(c, boost))
+			}
+			return bq.NewDisjunctionQuery(qs)
+		}
+		return ix.textQuery(n, boost)
+	case query.OpPrefix:
 		return ix.textQuery(n, boost)
 	case query.OpField:
 		var q bq.Query

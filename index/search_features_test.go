@@ -1,0 +1,215 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"policywatch/model"
+)
+
+func TestGlossaryExpandsQueryTerms(t *testing.T) {
+	docs := []model.Document{
+		{ID: 1, URL: "https://a.example/1", Source: "a", Kind: model.KindNews, Lang: "en",
+			Title: "Activists detained under the National Security Law", Text: "Police cited the national security law."},
+		{ID: 2, URL: "https://a.example/2", Source: "a", Kind: model.KindNews, Lang: "en",
+			Title: "NSL arrests continue", Text: "More arrests under the NSL."},
+		{ID: 3, URL: "https://b.example/3", Source: "b", Kind: model.KindOfficial, Lang: "zh-Hant",
+			Title: "國安法實施一周年", Text: "政府回顧國安法實施一年。"},
+		{ID: 4, URL: "https://b.example/4", Source: "b", Kind: model.KindOfficial, Lang: "zh-Hans",
+			Title: "国安法新闻", Text: "国安法维护稳定。"},
+		{ID: 5, URL: "https://c.example/5", Source: "c", Kind: model.KindNews, Lang: "en",
+			Title: "Security of the law courts", Text: "A report on national courts and law security."},
+	}
+	ix, _ := openTest(t, docs)
+	ctx := context.Background()
+	without := doSearch(t, ix, Request{Query: "NSL"})
+	if got := sorted(ids(without)); !slices.Equal(got, []int64{2}) {
+		t.Fatalf("without a glossary NSL found %v, want [2]", got)
+	}
+	ix.SetGlossary([][]string{{"國安法", "NSL", "national security law"}})
+	for _, q := range []string{"NSL", "nsl", "國安法", "国安法", `"national security law"`, `"National  Security Law"`} {
+		res, err := ix.Search(ctx, Request{Query: q})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if got := sorted(ids(res)); !slices.Equal(got, []int64{1, 2, 3, 4}) {
+			t.Errorf("%s found %v, want [1 2 3 4] (all names of the law, not doc 5)", q, got)
+		}
+	}
+	// Expansion keeps the rest of the query: AND still narrows.
+	if got := sorted(ids(doSearch(t, ix, Request{Query: "NSL AND arrests"}))); !slices.Equal(got, []int64{2}) {
+		t.Errorf("NSL AND arrests = %v, want [2]", got)
+	}
+	// A field filter is not a text term and is not expanded.
+	if got := sorted(ids(doSearch(t, ix, Request{Query: "source:b"}))); !slices.Equal(got, []int64{3, 4}) {
+		t.Errorf("source:b = %v", got)
+	}
+}
+
+func TestSimplifiedAndTraditionalFindEachOther(t *testing.T) {
+	docs := []model.Document{
+		{ID: 1, URL: "https://hk.example/1", Source: "hk", Kind: model.KindOfficial, Lang: "zh-Hant",
+			Title: "維護國家安全", Text: "特區政府會繼續維護國家安全和社會穩定。"},
+		{ID: 2, URL: "https://cn.example/2", Source: "cn", Kind: model.KindOfficial, Lang: "zh-Hans",
+			Title: "驻港国家安全公署", Text: "外国制裁是对香港事务的干涉，对此坚决反对。"},
+	}
+	ix, _ := openTest(t, docs)
+	for _, tc := range []struct {
+		q    string
+		want []int64
+	}{
+		{"国家安全", []int64{1, 2}},   // Simplified finds Traditional text too
+		{"國家安全", []int64{1, 2}},   // and Traditional finds Simplified
+		{"社会稳定", []int64{1}},      // Simplified query, Traditional-only text
+		{"干涉", []int64{2}},        // the same in both scripts
+		{`"對香港事務"`, []int64{2}},   // Traditional phrase, Simplified-only text
+		{"制裁 AND 香港", []int64{2}}, // bigrams, not single characters
+		{`"香港事务的干涉"`, []int64{2}}, // a phrase across bigram boundaries
+		{`"国家 安全"`, nil},          // a space is not part of the text
+	} {
+		res := doSearch(t, ix, Request{Query: tc.q})
+		if got := sorted(ids(res)); !slices.Equal(got, tc.want) {
+			t.Errorf("%s found %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
+
+func pagingDocs(n int) []model.Document {
+	var docs []model.Document
+	for i := 1; i <= n; i++ {
+		d := model.Document{
+			ID: int64(i), URL: fmt.Sprintf("https://x.example/%d", i), Source: "x", Kind: model.KindNews, Lang: "en",
+			Title: fmt.Sprintf("Report %d on sanctions", i), Text: "sanctions and visas " + fmt.Sprint(i%7),
+			// Few distinct days: the tie-break alone keeps pages apart.
+			Published: day("2020-07-01").AddDate(0, 0, i%9), DateSource: model.DateFromMeta,
+		}
+		if i%10 == 0 { // some without a date, sorting last
+			d.DateSource = model.DateFromCrawl
+		}
+		docs = append(docs, d)
+	}
+	return docs
+}
+
+func TestDeepPagingAcross500Documents(t *testing.T) {
+	ix, _ := openTest(t, pagingDocs(500))
+	for _, sort := range []string{SortDate, SortRelevance} {
+		seen := map[int64]int{}
+		var order []int64
+		for page := 1; page <= 10; page++ {
+			res := doSearch(t, ix, Request{Query: "sanctions", Sort: sort, Page: page, PerPage: 50})
+			if len(res.Hits) != 50 {
+				t.Fatalf("%s page %d: %d hits", sort, page, len(res.Hits))
+			}
+			for _, h := range res.Hits {
+				if p, dup := seen[h.ID]; dup {
+					t.Fatalf("%s: document %d on page %d and page %d", sort, h.ID, p, page)
+				}
+				seen[h.ID] = page
+				order = append(order, h.ID)
+			}
+		}
+		if len(seen) != 500 {
+			t.Errorf("%s: %d distinct documents over 10 pages, want 500", sort, len(seen))
+		}
+		// Page N+1 continues page N: one big page gives the same order.
+		var big []int64
+		for page := 1; page <= 5; page++ {
+			big = append(big, ids(doSearch(t, ix, Request{Query: "sanctions", Sort: sort, Page: page, PerPage: MaxPerPage}))...)
+		}
+		if !slices.Equal(big, order) {
+			t.Errorf("%s: pages of 100 and pages of 50 give different orders", sort)
+		}
+	}
+}
+
+func TestEachVisitsEveryMatchOnce(t *testing.T) {
+	ix, _ := openTest(t, pagingDocs(1203))
+	var got []int64
+	var last time.Time
+	dated := true
+	err := ix.Each(context.Background(), Request{Query: "sanctions"}, func(h Hit) error {
+		if h.Published.IsZero() {
+			dated = false
+		} else if !dated {
+			t.Fatalf("dated hit %d after undated ones", h.ID)
+		} else if !last.IsZero() && h.Published.After(last) {
+			t.Fatalf("hit %d newer than the one before", h.ID)
+		}
+		if !h.Published.IsZero() {
+			last = h.Published
+		}
+		got = append(got, h.ID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1203 || len(slices.Compact(sorted(got))) != 1203 {
+		t.Errorf("Each gave %d hits, %d distinct; want 1203", len(got), len(slices.Compact(sorted(got))))
+	}
+	n := 0
+	if err := ix.Each(context.Background(), Request{Query: "sanctions", Sources: []string{"nope"}}, func(Hit) error { n++; return nil }); err != nil || n != 0 {
+		t.Errorf("Each over no matches: %d hits, err %v", n, err)
+	}
+}
+
+func TestUndatedMatchesAreCountedNotDated(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	res := doSearch(t, ix, Request{})
+	if res.Undated != 1 {
+		t.Errorf("Undated = %d, want 1 (the crawl-dated document)", res.Undated)
+	}
+	if res := doSearch(t, ix, Request{Query: "asylum"}); res.Total != 1 || res.Undated != 1 || !res.Hits[0].Published.IsZero() {
+		t.Errorf("asylum: total %d, undated %d, published %v; want 1, 1 and no date", res.Total, res.Undated, res.Hits[0].Published)
+	} else if res.Hits[0].DateSource != model.DateFromCrawl {
+		t.Errorf("date source = %q, want crawl", res.Hits[0].DateSource)
+	}
+	if res := doSearch(t, ix, Request{Query: "visa"}); res.Undated != 0 {
+		t.Errorf("visa: Undated = %d, want 0", res.Undated)
+	}
+	for _, h := range doSearch(t, ix, Request{Query: "extradition"}).Hits {
+		if h.DateSource == "" {
+			t.Errorf("hit %d has no date source", h.ID)
+		}
+	}
+	hist, err := ix.Histogram(context.Background(), Request{}, BucketYear)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, b := range hist {
+		sum += b.Count
+	}
+	if sum != 6 {
+		t.Errorf("histogram counts %d documents, want 6 (7 minus the undated one)", sum)
+	}
+}
+
+func TestIDsFilter(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	res := doSearch(t, ix, Request{Query: "extradition OR visa", IDs: []int64{1, 4, 5}})
+	if got := sorted(ids(res)); !slices.Equal(got, []int64{1, 4}) {
+		t.Errorf("IDs filter gave %v, want [1 4]", got)
+	}
+}
+
+func TestBucketFor(t *testing.T) {
+	for _, tc := range []struct {
+		from, to string
+		want     string
+	}{
+		{"2020-06-01", "2020-06-01", BucketDay},
+		{"2020-06-01", "2020-08-31", BucketDay},
+		{"2020-06-01", "2020-12-31", BucketMonth},
+		{"2019-01-01", "2025-12-31", BucketMonth},
+		{"2010-01-01", "2025-12-31", BucketYear},
+	} {
+		if got := BucketFor(day(tc.from), day(tc.to)); got != tc.want {
+			t.Errorf("BucketFor(%s, %s) = %s, want %s", tc.from, tc.to, got, tc.want)
+		}
+	}
+}
