@@ -33,6 +33,7 @@ type Taxonomy struct {
 	categories []Category
 	actors     []Actor
 	lanes      []Lane
+	glossary   [][]string
 }
 
 // Category is one kind of measure with the phrase rules that detect it.
@@ -85,6 +86,11 @@ func (t *Taxonomy) Actors() []Actor { return t.actors }
 
 // Lanes returns the timeline lanes in file order.
 func (t *Taxonomy) Lanes() []Lane { return t.lanes }
+
+// Glossary returns the groups of equivalent search terms (names of one
+// thing in several languages and scripts, abbreviations); search expands
+// a query term to its group.
+func (t *Taxonomy) Glossary() [][]string { return t.glossary }
 
 // Category returns the category with the id, or nil.
 func (t *Taxonomy) Category(id string) *Category {
@@ -271,7 +277,7 @@ func (p *parser) strs(n *yaml.Node, field string) ([]string, error) {
 }
 
 func (p *parser) taxonomy(n *yaml.Node) (*Taxonomy, error) {
-	f, err := p.fields(n, "", "categories", "actors", "lanes")
+	f, err := p.fields(n, "", "categories", "actors", "lanes", "glossary")
 	if err != nil {
 		return nil, err
 	}
@@ -307,6 +313,21 @@ func (p *parser) taxonomy(n *yaml.Node) (*Taxonomy, error) {
 			}
 			seen[act.ID] = true
 			t.actors = append(t.actors, act)
+		}
+	}
+	if gn, ok := f["glossary"]; ok {
+		if gn.Kind != yaml.SequenceNode {
+			return nil, p.errf(gn, "glossary", "expected a list of lists of equivalent terms")
+		}
+		for i, g := range gn.Content {
+			terms, err := p.strs(g, fmt.Sprintf("glossary[%d]", i))
+			if err != nil {
+				return nil, err
+			}
+			if len(terms) < 2 {
+				return nil, p.errf(g, fmt.Sprintf("glossary[%d]", i), "a group needs two or more equivalent terms")
+			}
+			t.glossary = append(t.glossary, terms)
 		}
 	}
 	laneNodes := map[string]*yaml.Node{}
