@@ -121,7 +121,6 @@ func (db *DB) DocumentIDsChangedSince(ctx context.Context, t time.Time) ([]int64
 	return out, nil
 }
 
-
 func scanSavedSearch(r scanner) (*SavedSearch, error) {
 	var s SavedSearch
 	var created, checked string
