@@ -31,6 +31,10 @@ func (db *DB) ReplaceEvents(ctx context.Context, events []model.Event) error {
 		return fmt.Errorf("replace events: %w", err)
 	}
 	defer tx.Rollback()
+	curated, err := snapshotCurated(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("replace events: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE events SET stale = 1`); err != nil {
 		return fmt.Errorf("replace events: %w", err)
 	}
@@ -39,6 +43,11 @@ func (db *DB) ReplaceEvents(ctx context.Context, events []model.Event) error {
 		if err := upsertEvent(ctx, tx, &events[i], now); err != nil {
 			return fmt.Errorf("replace events: event %s: %w", events[i].Key, err)
 		}
+	}
+	// Editors' overrides (curation.go) apply to the new clustering before
+	// stale events go, so manual events are never dropped.
+	if err := reapplyCuration(ctx, tx, curated); err != nil {
+		return fmt.Errorf("replace events: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM events WHERE stale = 1 AND confirmed = 0`); err != nil {
 		return fmt.Errorf("replace events: drop stale: %w", err)
