@@ -46,8 +46,8 @@ func newCurationFixture(t *testing.T) *curationFixture {
 	f.events = func() []model.Event {
 		return []model.Event{
 			{Key: "us/visa/2020-07-01", Title: "Clustered title A", Category: "visa", Actors: []string{"us"},
-				Date:  time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC),
-				Dates: []model.EventDate{{Kind: model.DateAnnounced, Date: time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC), DocumentID: f.docs[0]}},
+				Date:      time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC),
+				Dates:     []model.EventDate{{Kind: model.DateAnnounced, Date: time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC), DocumentID: f.docs[0]}},
 				Documents: []model.EventDocument{{DocumentID: f.docs[0], Primary: true}, {DocumentID: f.docs[2]}}},
 			{Key: "uk/extradition/2020-07-02", Title: "Clustered title B", Category: "extradition", Actors: []string{"uk"},
 				Date:      time.Date(2020, 7, 2, 0, 0, 0, 0, time.UTC),
