@@ -25,6 +25,11 @@ type Web struct {
 
 	mu   sync.Mutex
 	hits map[string]int // "site path" → requests, to check crawler politeness
+
+	// stateMu guards the sites' pages while SetState switches between the
+	// demo's first and second state (state2.go).
+	stateMu sync.RWMutex
+	state   stateSet
 }
 
 // siteServer is one site's listener, server and pages.
@@ -141,6 +146,11 @@ func (w *Web) count(site, path string) {
 func (s *siteServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	s.web.count(s.spec.ID, p)
+	s.web.stateMu.RLock()
+	defer s.web.stateMu.RUnlock()
+	if s.serveGone(w, r) { // state2.go: withdrawn in the current state
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
