@@ -36,6 +36,16 @@ type Options struct {
 	Timeout     time.Duration              // per request; default 30s
 	MaxBody     int64                      // larger bodies are refused; default 10 MB
 	MaxPages    int                        // documents fetched per run; 0: no limit
+	MaxPerHost  int                        // documents fetched per host per run; 0: no limit
+
+	// Retries of timeouts, connection errors, 429 and 5xx: MaxAttempts in
+	// all (default 3; 1 turns retries off), waiting RetryBase·2^n plus
+	// jitter between attempts (default 1s), or the server's Retry-After.
+	// A wait over RetryMaxWait (default 60s) is not made: the URL fails.
+	MaxAttempts  int
+	RetryBase    time.Duration
+	RetryMaxWait time.Duration
+
 	Relevant    func(*model.Document) bool // nil: everything is relevant
 	Tag         func(*model.Document)      // optional: fills doc.Tags before saving
 	Now         func() time.Time           // default time.Now
@@ -82,6 +92,15 @@ func New(sink Sink, opts Options) *Crawler {
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = 10 << 20
 	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 3
+	}
+	if opts.RetryBase <= 0 {
+		opts.RetryBase = time.Second
+	}
+	if opts.RetryMaxWait <= 0 {
+		opts.RetryMaxWait = 60 * time.Second
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -101,12 +120,22 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 		run = &model.CrawlRun{}
 	}
 	r := &runner{
-		c:    c,
-		run:  run,
-		fr:   newFrontier(c.opts.Delay, c.opts.Parallelism, maxCrawlDelay),
-		seen: map[string]bool{},
+		c:        c,
+		ctx:      ctx,
+		run:      run,
+		fr:       newFrontier(c.opts.Delay, c.opts.Parallelism, maxCrawlDelay),
+		seen:     map[string]bool{},
+		hostDocs: map[string]int{},
+		// A resumed run goes on counting from where it was.
+		runCounters: model.CrawlRun{Fetched: run.Fetched, Stored: run.Stored, Updated: run.Updated,
+			Unchanged: run.Unchanged, Skipped: run.Skipped, Failed: run.Failed},
+	}
+	if fs, ok := c.sink.(FrontierStore); ok {
+		r.store = fs
 	}
 	r.fetch = newFetcher(ctx, c.opts, r.checkRedirect)
+	compiled := map[string]*source{}
+	var roots []*job
 	for i := range sources {
 		s, err := compileSource(sources[i])
 		if err != nil {
@@ -120,7 +149,17 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 			r.fail(ctx, s, s.URL, fmt.Sprintf("unknown source kind %q", s.Kind))
 			continue
 		}
-		r.enqueue(&job{kind: kind, src: s, url: s.URL, listing: kind == jobPage})
+		compiled[s.Name] = s
+		roots = append(roots, &job{kind: kind, src: s, url: s.URL, listing: kind == jobPage})
+	}
+	if n, err := r.resume(ctx, compiled); err != nil {
+		c.log.Error("crawler: load stored frontier; starting afresh", slog.String("err", err.Error()))
+	} else if n > 0 {
+		c.log.Info("crawler: resuming run", slog.Int64("run", run.ID), slog.Int("queued", n))
+	}
+	// A resumed run's roots are in its seen set already: enqueue skips them.
+	for _, j := range roots {
+		r.enqueue(j)
 	}
 
 	var wg sync.WaitGroup
@@ -133,8 +172,11 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 				if !ok {
 					return
 				}
-				r.safeProcess(ctx, j, hq)
+				finished := r.safeProcess(ctx, j, hq)
 				r.fr.done(hq)
+				if finished {
+					r.ack(ctx, j)
+				}
 			}
 		}()
 	}

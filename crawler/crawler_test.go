@@ -375,8 +375,8 @@ func TestFetchErrorsAreRecordedWithReasons(t *testing.T) {
 		model.Source{Name: "gone", Kind: model.SourceFeed, URL: site.url("/no-feed.xml"), DocKind: model.KindNews})
 	want := map[string]string{
 		"/missing/":    "HTTP 404",
-		"/broken/":     "HTTP 500",
-		"/slow/":       "timeout after 300ms",
+		"/broken/":     "HTTP 500 (3 attempts)",
+		"/slow/":       "timeout after 300ms (3 attempts)",
 		"/big/":        "body over 8 KB",
 		"/no-feed.xml": "HTTP 404",
 	}

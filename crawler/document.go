@@ -197,6 +197,7 @@ func (r *runner) save(ctx context.Context, j *job, res *response, ex *extract.Re
 		r.fail(ctx, j.src, j.url, fmt.Sprintf("save: %v", err))
 		return
 	}
+	r.remember(ctx, j.url, res)
 	var counts model.CrawlRun
 	switch out {
 	case model.OutcomeStored:

@@ -11,6 +11,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gocolly/colly/v2"
@@ -18,6 +20,7 @@ import (
 
 // response is one HTTP exchange as it came off the wire.
 type response struct {
+	oversize   int64 // Content-Length announced over the cap: the body was not read
 	requestURL string
 	finalURL   string // after redirects
 	status     int
@@ -33,6 +36,12 @@ type fetchError struct {
 	skipped bool // robots.txt refusals are skips, not failures
 	quiet   bool // a skip not worth a line in the run's error log
 	err     error
+
+	// retry: the failure is likely to pass (timeout, connection error,
+	// 429, 5xx); retryAfter is the server's Retry-After when it sent one.
+	retry         bool
+	retryAfter    time.Duration
+	hasRetryAfter bool
 }
 
 func (e *fetchError) Error() string {
@@ -65,6 +74,35 @@ var errRedirectSeen = errors.New("redirects to a page already fetched")
 // does not check redirect targets).
 var errRedirectRobots = errors.New("redirect target refused by robots.txt")
 
+// redirectLoopError is a redirect chain that came back to a URL it had
+// already visited.
+type redirectLoopError struct{ chain []string }
+
+func (e *redirectLoopError) Error() string {
+	return "redirect loop: " + strings.Join(e.chain, " → ")
+}
+
+// redirectLoop reports whether following target would repeat a URL of
+// the chain. Coming back once to the first URL is allowed: sites set a
+// cookie on a detour and return to the page asked for.
+func redirectLoop(target *url.URL, via []*http.Request) error {
+	t := target.String()
+	n := 0
+	for _, v := range via {
+		if v.URL.String() == t {
+			n++
+		}
+	}
+	if n >= 2 || (n == 1 && via[0].URL.String() != t) {
+		chain := make([]string, 0, len(via)+1)
+		for _, v := range via {
+			chain = append(chain, v.URL.String())
+		}
+		return &redirectLoopError{chain: append(chain, t)}
+	}
+	return nil
+}
+
 // maxRedirects is Go's default limit, which a custom redirect handler
 // must enforce itself.
 const maxRedirects = 10
@@ -91,8 +129,11 @@ func newFetcher(ctx context.Context, opts Options, redirect func(target *url.URL
 	c.WithTransport(newRobotsCache(http.DefaultTransport.(*http.Transport).Clone()))
 
 	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
+		if err := redirectLoop(req.URL, via); err != nil {
+			return err
+		}
 		if len(via) >= maxRedirects {
-			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+			return errTooManyRedirects
 		}
 		if redirect != nil {
 			return redirect(req.URL, via)
@@ -110,6 +151,15 @@ func newFetcher(ctx context.Context, opts Options, redirect func(target *url.URL
 				return
 			}
 			res.header = cr.Headers.Clone()
+			// Refuse an announced oversize body before reading it: a 20 MB
+			// page should cost its headers, not 20 MB.
+			if opts.MaxBody > 0 && cr.Headers.Get("Content-Length") != "" {
+				if n, err := strconv.ParseInt(cr.Headers.Get("Content-Length"), 10, 64); err == nil && n > opts.MaxBody {
+					res.oversize = n
+					cr.Request.Abort()
+					return
+				}
+			}
 			// colly converts bodies whose Content-Type names a non-UTF-8
 			// charset, and ignores <meta charset>. We keep raw bytes as
 			// evidence and decode them ourselves, so hide the charset from
@@ -147,13 +197,15 @@ func newFetcher(ctx context.Context, opts Options, redirect func(target *url.URL
 
 // get fetches u. A non-nil error is a *fetchError, except when ctx ended.
 // Statuses ≥ 400 are errors; the response is still returned with them.
-func (f *fetcher) get(ctx context.Context, u string, accept string) (*response, error) {
-	return f.do(ctx, f.pages, u, accept)
+// cond, when not nil, adds conditional-GET headers; a 304 is then
+// returned without error.
+func (f *fetcher) get(ctx context.Context, u string, accept string, cond http.Header) (*response, error) {
+	return f.do(ctx, f.pages, u, accept, cond)
 }
 
 // getRobots fetches a robots.txt; any status is returned without error.
 func (f *fetcher) getRobots(ctx context.Context, u string) (*response, error) {
-	res, err := f.do(ctx, f.robots, u, "text/plain,*/*;q=0.5")
+	res, err := f.do(ctx, f.robots, u, "text/plain,*/*;q=0.5", nil)
 	var fe *fetchError
 	if errors.As(err, &fe) && res != nil && res.status != 0 && fe.err == nil {
 		return res, nil // HTTP status errors are for the caller to judge
@@ -161,7 +213,7 @@ func (f *fetcher) getRobots(ctx context.Context, u string) (*response, error) {
 	return res, err
 }
 
-func (f *fetcher) do(ctx context.Context, col *colly.Collector, u, accept string) (*response, error) {
+func (f *fetcher) do(ctx context.Context, col *colly.Collector, u, accept string, cond http.Header) (*response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -170,21 +222,24 @@ func (f *fetcher) do(ctx context.Context, col *colly.Collector, u, accept string
 	cctx.Put(resultKey, res)
 	hdr := http.Header{}
 	hdr.Set("Accept", accept)
+	for k, v := range cond {
+		hdr[k] = v
+	}
 	err := col.Request(http.MethodGet, u, nil, cctx, hdr)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
+	if res.oversize > 0 {
+		return nil, &fetchError{reason: "body over " + sizeString(f.maxBody)}
+	}
 	if err == nil {
 		err = res.err
 	}
-	if err != nil {
-		if res.status >= 400 {
-			return res, &fetchError{reason: fmt.Sprintf("HTTP %d", res.status)}
-		}
+	if err != nil && res.status < 400 {
 		return nil, f.classify(err)
 	}
 	if res.status >= 400 {
-		return res, &fetchError{reason: fmt.Sprintf("HTTP %d", res.status)}
+		return res, statusError(res)
 	}
 	if f.maxBody > 0 && int64(len(res.body)) > f.maxBody {
 		return nil, &fetchError{reason: "body over " + sizeString(f.maxBody)}
@@ -201,10 +256,54 @@ func (f *fetcher) do(ctx context.Context, col *colly.Collector, u, accept string
 	return res, nil
 }
 
+// errTooManyRedirects ends a redirect chain longer than maxRedirects.
+var errTooManyRedirects = fmt.Errorf("stopped after %d redirects", maxRedirects)
+
+// statusError judges an HTTP error status: 429 (too many requests), 408
+// and 5xx other than 501 may pass, so they are worth another attempt;
+// other 4xx will not.
+func statusError(res *response) *fetchError {
+	fe := &fetchError{reason: fmt.Sprintf("HTTP %d", res.status)}
+	switch {
+	case res.status == http.StatusTooManyRequests, res.status == http.StatusRequestTimeout,
+		res.status >= 500 && res.status != http.StatusNotImplemented:
+		fe.retry = true
+		if res.header != nil {
+			fe.retryAfter, fe.hasRetryAfter = parseRetryAfter(res.header.Get("Retry-After"), time.Now())
+		}
+	}
+	return fe
+}
+
+// parseRetryAfter reads a Retry-After value: delay-seconds or an
+// HTTP-date. A date in the past means "now".
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		// Beyond a day is no plan to retry; clamp before multiplying.
+		return time.Duration(min(n, 86400)) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
 // classify turns a transport error into a user-readable reason.
 func (f *fetcher) classify(err error) *fetchError {
 	var ne net.Error
+	var loop *redirectLoopError
 	switch {
+	case errors.As(err, &loop):
+		return &fetchError{reason: loop.Error()}
+	case errors.Is(err, errTooManyRedirects):
+		return &fetchError{reason: errTooManyRedirects.Error()}
 	case errors.Is(err, colly.ErrRobotsTxtBlocked):
 		return &fetchError{reason: "robots.txt disallows", skipped: true}
 	case errors.Is(err, errRedirectRobots):
@@ -212,13 +311,23 @@ func (f *fetcher) classify(err error) *fetchError {
 	case errors.Is(err, errRedirectSeen):
 		return &fetchError{reason: errRedirectSeen.Error(), skipped: true, quiet: true}
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return &fetchError{reason: "timeout after " + f.timeout.String()}
-	case errors.Is(err, gzip.ErrHeader), errors.Is(err, io.ErrUnexpectedEOF):
-		return &fetchError{reason: "bad or truncated body", err: err}
+		return &fetchError{reason: "timeout after " + f.timeout.String(), retry: true}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		// The connection ended before the Content-Length or the last
+		// chunk: a truncated body, which a second attempt may complete.
+		return &fetchError{reason: "truncated body", retry: true}
+	case errors.Is(err, gzip.ErrHeader):
+		return &fetchError{reason: "bad gzip body", err: err}
 	}
 	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Op == "dial" {
-		return &fetchError{reason: "connection failed", err: err}
+	if errors.As(err, &oe) {
+		if oe.Op == "dial" {
+			return &fetchError{reason: "connection failed", err: err, retry: true}
+		}
+		return &fetchError{reason: "connection error", err: err, retry: true}
+	}
+	if errors.Is(err, io.EOF) {
+		return &fetchError{reason: "connection closed without a response", retry: true}
 	}
 	return &fetchError{reason: "fetch failed", err: err}
 }

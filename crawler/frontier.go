@@ -33,6 +33,7 @@ type hostQueue struct {
 	jobs  []*job
 	busy  int
 	next  time.Time     // earliest start of the next request
+	pause time.Time     // no request before this: a Retry-After or a backoff
 	delay time.Duration // max(Options.Delay, Crawl-delay)
 
 	robotsDone  bool
@@ -147,7 +148,24 @@ func (f *frontier) done(hq *hostQueue) {
 	hq.busy--
 	f.inflight--
 	hq.next = time.Now().Add(hq.delay)
+	if hq.pause.After(hq.next) {
+		hq.next = hq.pause
+	}
 	f.notify()
+}
+
+// retryLater queues j again at the end of its host's queue and keeps the
+// whole host quiet for wait: a 429 or 503 speaks for the server, not for
+// one page, so no other request to it should jump in before the wait ends.
+// The caller still calls done for the attempt that failed.
+func (f *frontier) retryLater(hq *hostQueue, j *job, wait time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if until := time.Now().Add(wait); until.After(hq.pause) {
+		hq.pause = until
+	}
+	hq.jobs = append(hq.jobs, j)
+	f.queued++
 }
 
 // setRobots records hq's robots.txt rules and Crawl-delay; block, when

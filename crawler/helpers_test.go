@@ -253,6 +253,9 @@ func crawl(t *testing.T, sink Sink, opts Options, sources ...model.Source) *mode
 	if opts.Timeout == 0 {
 		opts.Timeout = 5 * time.Second
 	}
+	if opts.RetryBase == 0 {
+		opts.RetryBase = 10 * time.Millisecond
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	run := &model.CrawlRun{ID: 1}

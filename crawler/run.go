@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"math/rand/v2"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -71,6 +72,7 @@ type job struct {
 	scheme  string
 	host    string // politeness key: host[:port]
 	depth   int    // link depth from the seed; sitemap nesting; API page number
+	attempt int    // failed attempts so far (retries)
 	listing bool   // seed or pagination page: followed for links, never a document
 	hint    hint   // metadata the discovery page gave
 }
@@ -86,13 +88,16 @@ type hint struct {
 // runner is the state of one Run.
 type runner struct {
 	c     *Crawler
+	ctx   context.Context // the run's: enqueue is called deep in discovery
 	run   *model.CrawlRun
 	fr    *frontier
 	fetch *fetcher
+	store FrontierStore // nil: the frontier lives in memory only
 
 	mu          sync.Mutex
 	seen        map[string]bool // visitKey of every URL queued or fetched
 	docs        int             // document jobs queued (MaxPages)
+	hostDocs    map[string]int  // document jobs queued per host (MaxPerHost)
 	capLogged   bool
 	perSource   map[string]int // discovery pages queued per source (listing/API)
 	runCounters model.CrawlRun // guarded copy of the counts, copied to run at each change
@@ -130,6 +135,11 @@ func (r *runner) enqueue(j *job) bool {
 		}
 		return false
 	}
+	if isDoc && r.c.opts.MaxPerHost > 0 && r.hostDocs[j.host] >= r.c.opts.MaxPerHost {
+		r.mu.Unlock()
+		r.log().Debug("crawler: host page cap reached", slog.String("url", j.url), slog.Int("max_per_host", r.c.opts.MaxPerHost))
+		return false
+	}
 	if r.perSource == nil {
 		r.perSource = map[string]int{}
 	}
@@ -152,8 +162,12 @@ func (r *runner) enqueue(j *job) bool {
 	r.seen[key] = true
 	if isDoc {
 		r.docs++
+		r.hostDocs[j.host]++
 	}
 	r.mu.Unlock()
+	// Stored before it is queued: a crash between the two then costs a
+	// second look at the URL, never the URL.
+	r.persist(r.ctx, j)
 	r.fr.add(j)
 	return true
 }
@@ -202,22 +216,26 @@ func (r *runner) checkRedirect(target *url.URL, via []*http.Request) error {
 }
 
 // safeProcess runs process, turning a panic (a parser meeting hostile
-// input) into a failure of that one URL rather than of the whole run.
-func (r *runner) safeProcess(ctx context.Context, j *job, hq *hostQueue) {
+// input) into a failure of that one URL rather than of the whole run. It
+// reports whether j is finished (false: queued again for a retry, or
+// interrupted by ctx).
+func (r *runner) safeProcess(ctx context.Context, j *job, hq *hostQueue) (finished bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			r.log().Error("crawler: panic", slog.String("url", j.url), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
 			r.fail(ctx, j.src, j.url, fmt.Sprintf("internal error: %v", v))
+			finished = true
 		}
 	}()
-	r.process(ctx, j, hq)
+	return r.process(ctx, j, hq)
 }
 
-// process runs one job on its host's slot.
-func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) {
+// process runs one job on its host's slot and reports whether it is
+// finished (see safeProcess).
+func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) bool {
 	if j.kind == jobRobots {
 		r.robots(ctx, j, hq)
-		return
+		return true
 	}
 	u, _ := url.Parse(j.url)
 	p := u.EscapedPath()
@@ -226,11 +244,15 @@ func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) {
 	}
 	if why := r.fr.refusal(hq, p); why != "" {
 		r.skip(ctx, j, why, true)
-		return
+		return true
 	}
-	res, err := r.fetch.get(ctx, j.url, acceptFor(j))
+	var cond http.Header
+	if j.kind == jobDoc || (j.kind == jobPage && !j.listing) {
+		cond = r.conditional(ctx, j.url)
+	}
+	res, err := r.fetch.get(ctx, j.url, acceptFor(j), cond)
 	if ctx.Err() != nil {
-		return
+		return false
 	}
 	if res != nil {
 		r.count(func(c *model.CrawlRun) { c.Fetched++ })
@@ -242,10 +264,18 @@ func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) {
 		var fe *fetchError
 		if errors.As(err, &fe) && fe.skipped {
 			r.skip(ctx, j, fe.reason, !fe.quiet)
-			return
+			return true
 		}
+		if errors.As(err, &fe) && fe.retry {
+			return r.retry(ctx, j, hq, fe)
+		}
+		r.markWithdrawn(ctx, j, res) // withdraw.go: a document page answering 404/410
 		r.fail(ctx, j.src, j.url, errReason(err))
-		return
+		return true
+	}
+	if res.status == http.StatusNotModified {
+		r.notModified(ctx, j)
+		return true
 	}
 	switch j.kind {
 	case jobDiscover:
@@ -255,6 +285,47 @@ func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) {
 	case jobDoc:
 		r.document(ctx, j, res)
 	}
+	return true
+}
+
+// retry queues j for another attempt after a backoff, or the server's
+// Retry-After, and reports false; when attempts are used up, or the
+// server asks for a longer wait than we make, it records the failure and
+// reports true.
+func (r *runner) retry(ctx context.Context, j *job, hq *hostQueue, fe *fetchError) bool {
+	o := r.c.opts
+	attempts := j.attempt + 1
+	var wait time.Duration
+	if fe.hasRetryAfter {
+		wait = fe.retryAfter
+	} else {
+		wait = backoff(o.RetryBase, j.attempt)
+	}
+	switch {
+	case fe.hasRetryAfter && wait > o.RetryMaxWait:
+		r.fail(ctx, j.src, j.url, fmt.Sprintf("%s: Retry-After %s is longer than the %s we wait", fe.reason, wait, o.RetryMaxWait))
+		return true
+	case attempts >= o.MaxAttempts:
+		reason := fe.reason
+		if attempts > 1 {
+			reason = fmt.Sprintf("%s (%d attempts)", reason, attempts)
+		}
+		r.fail(ctx, j.src, j.url, reason)
+		return true
+	}
+	wait = min(wait, o.RetryMaxWait)
+	j.attempt = attempts
+	r.log().Info("crawler: will retry", slog.String("url", j.url), slog.String("reason", fe.reason),
+		slog.Int("attempt", attempts), slog.Duration("wait", wait))
+	r.fr.retryLater(hq, j, wait)
+	return false
+}
+
+// backoff is base·2^n with up to 50% added at random, so that many
+// clients failing together do not come back together.
+func backoff(base time.Duration, n int) time.Duration {
+	d := base << min(n, 16)
+	return d + time.Duration(rand.Int64N(int64(d)/2+1))
 }
 
 func acceptFor(j *job) string {
@@ -364,4 +435,13 @@ func (r *runner) progress(src *source, u, outcome string, c model.CrawlRun) {
 		Fetched: c.Fetched, Stored: c.Stored, Updated: c.Updated,
 		Unchanged: c.Unchanged, Skipped: c.Skipped, Failed: c.Failed,
 	})
+}
+
+// hostOf returns the host[:port] of a URL, or "".
+func hostOf(u string) string {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return pu.Host
 }

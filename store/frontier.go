@@ -1,0 +1,163 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"policywatch/model"
+)
+
+// FrontierItem is one URL a crawl run queued: what the crawler needs to
+// pick the work up again after a crash.
+type FrontierItem struct {
+	Key     string // the crawler's de-duplication key
+	URL     string
+	Source  string // source name
+	Kind    string // the crawler's job kind ("discover", "page", "doc")
+	Depth   int
+	Listing bool
+	// Metadata the discovery page gave (feed title, API date...).
+	Title, DateSource, DocNumber string
+	Published                    time.Time
+	Done                         bool // acknowledged: not to be fetched again in this run
+}
+
+// Enqueue records URLs queued in a run. A URL the run already holds is
+// left as it is (done or not).
+func (db *DB) Enqueue(ctx context.Context, runID int64, items ...FrontierItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("enqueue frontier: %w", err)
+	}
+	defer tx.Rollback()
+	now := formatTime(db.Now())
+	for _, it := range items {
+		listing := 0
+		if it.Listing {
+			listing = 1
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO crawl_frontier (run_id, key, url, source, kind, depth, listing,
+			title, published, date_source, doc_number, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (run_id, key) DO NOTHING`,
+			runID, it.Key, it.URL, it.Source, it.Kind, it.Depth, listing, it.Title, formatTime(it.Published),
+			it.DateSource, it.DocNumber, now); err != nil {
+			return fmt.Errorf("enqueue %s: %w", it.URL, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("enqueue frontier: %w", err)
+	}
+	return nil
+}
+
+// Ack marks a URL of a run done and records the run's counts so far, in
+// one transaction, so a resumed run counts on from the last finished URL.
+func (db *DB) Ack(ctx context.Context, runID int64, key string, counts model.CrawlRun) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("acknowledge %s: %w", key, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE crawl_frontier SET done_at = ? WHERE run_id = ? AND key = ?`,
+		formatTime(db.Now()), runID, key); err != nil {
+		return fmt.Errorf("acknowledge %s: %w", key, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE crawl_runs SET fetched = ?, stored = ?, updated = ?, unchanged = ?,
+		skipped = ?, failed = ? WHERE id = ?`, counts.Fetched, counts.Stored, counts.Updated, counts.Unchanged,
+		counts.Skipped, counts.Failed, runID); err != nil {
+		return fmt.Errorf("acknowledge %s: run counts: %w", key, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("acknowledge %s: %w", key, err)
+	}
+	return nil
+}
+
+// LoadFrontier returns every URL a run queued, in queue order.
+func (db *DB) LoadFrontier(ctx context.Context, runID int64) ([]FrontierItem, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT key, url, source, kind, depth, listing, title, published,
+		date_source, doc_number, done_at FROM crawl_frontier WHERE run_id = ? ORDER BY rowid`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("load frontier of run %d: %w", runID, err)
+	}
+	defer rows.Close()
+	var out []FrontierItem
+	for rows.Next() {
+		var (
+			it              FrontierItem
+			listing         int
+			published, done string
+		)
+		if err := rows.Scan(&it.Key, &it.URL, &it.Source, &it.Kind, &it.Depth, &listing, &it.Title, &published,
+			&it.DateSource, &it.DocNumber, &done); err != nil {
+			return nil, fmt.Errorf("load frontier of run %d: %w", runID, err)
+		}
+		it.Listing, it.Published, it.Done = listing != 0, parseTime(published), done != ""
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// PendingRun returns the newest crawl run when it left URLs undone (it
+// was killed or interrupted), ready to be resumed: its counts and errors
+// so far, FinishedAt cleared. It returns nil when there is nothing to
+// resume. Only the newest run is resumed: once a later run has started,
+// an older run's leftovers are stale, and they are dropped here.
+func (db *DB) PendingRun(ctx context.Context) (*model.CrawlRun, error) {
+	var id int64
+	err := db.read.QueryRowContext(ctx, `SELECT id FROM crawl_runs ORDER BY id DESC LIMIT 1`).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find pending crawl run: %w", err)
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM crawl_frontier WHERE run_id <> ?`, id); err != nil {
+		return nil, fmt.Errorf("drop stale frontier: %w", err)
+	}
+	var pending int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM crawl_frontier WHERE run_id = ? AND done_at = ''`,
+		id).Scan(&pending); err != nil {
+		return nil, fmt.Errorf("find pending crawl run: %w", err)
+	}
+	if pending == 0 {
+		return nil, nil
+	}
+	r, err := db.Run(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	r.FinishedAt = time.Time{}
+	return r, nil
+}
+
+// Validators returns the ETag and Last-Modified last seen for a URL
+// ("" when none).
+func (db *DB) Validators(ctx context.Context, url string) (etag, lastModified string, err error) {
+	err = db.read.QueryRowContext(ctx, `SELECT etag, last_modified FROM http_validators WHERE url = ?`, url).
+		Scan(&etag, &lastModified)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("validators of %s: %w", url, err)
+	}
+	return etag, lastModified, nil
+}
+
+// SetValidators keeps a URL's ETag and Last-Modified for the next crawl.
+func (db *DB) SetValidators(ctx context.Context, url, etag, lastModified string) error {
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO http_validators (url, etag, last_modified, updated_at)
+		VALUES (?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,
+		last_modified = excluded.last_modified, updated_at = excluded.updated_at`,
+		url, etag, lastModified, formatTime(db.Now())); err != nil {
+		return fmt.Errorf("keep validators of %s: %w", url, err)
+	}
+	return nil
+}
