@@ -270,7 +270,6 @@ func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) bool {
 			return r.retry(ctx, j, hq, fe)
 		}
 		r.markWithdrawn(ctx, j, res) // withdraw.go: a document page answering 404/410
-		r.markWithdrawn(ctx, j, res) // withdraw.go: a document page answering 404/410
 		r.fail(ctx, j.src, j.url, errReason(err))
 		return true
 	}
