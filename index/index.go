@@ -169,6 +169,7 @@ func indexDoc(d *model.Document) map[string]any {
 	if a := d.Actors(); len(a) > 0 {
 		m[fActors] = a
 	}
+	addChangeFields(m, d) // changes.go
 	// A crawl time is not a publication date: such documents are left out
 	// of date filters and facets rather than placed on the wrong day.
 	if !d.Published.IsZero() && d.DateSource != model.DateFromCrawl &&

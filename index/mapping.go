@@ -122,6 +122,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(fTextEn, text(en.AnalyzerName))
 	doc.AddFieldMappingsAt(fTitleZh, text(zhAnalyzer))
 	doc.AddFieldMappingsAt(fTextZh, text(zhAnalyzer))
+	addChangeMappings(doc, text) // changes.go
 	doc.AddFieldMappingsAt(fTitle, stored())
 	doc.AddFieldMappingsAt(fText, stored())
 	doc.AddFieldMappingsAt(fURL, kw(keyword.Name))

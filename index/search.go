@@ -482,6 +482,9 @@ func (ix *Index) textQuery(n query.Node, boost float64) bq.Query {
 	} else if n.Op != query.OpPrefix && len(ix.analyze(en.AnalyzerName, n.Value)) == 0 {
 		return bq.NewMatchAllQuery()
 	}
+	if cf, ok := changeQueryFields(n, han); ok { // changes.go: added:, removed:
+		fields = cf
+	}
 	var qs []bq.Query
 	for _, f := range fields {
 		if n.Field == query.FieldTitle && f.name != fTitleEn && f.name != fTitleZh {

@@ -85,6 +85,11 @@ type Document struct {
 	Version     int       // number of the newest version
 	Withdrawn   bool      // the page now answers 404/410
 	Tags        []Tag
+
+	// Added and Removed are the words amendments added to and removed
+	// from the page across its versions, one line per changed run, so
+	// edits can be searched; empty for a page never amended.
+	Added, Removed string
 }
 
 // HasReliableDate reports whether the document can be placed in time.

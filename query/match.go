@@ -53,8 +53,11 @@ func (d *matchDoc) eval(n Node) bool {
 		return len(n.Children) == 1 && !d.eval(n.Children[0])
 	case OpTerm, OpPhrase, OpPrefix:
 		toks := d.all
-		if n.Field == FieldTitle {
+		switch n.Field {
+		case FieldTitle:
 			toks = d.title
+		case FieldAdded, FieldRemoved:
+			toks = tokenize(d.f[n.Field])
 		}
 		return containsSeq(toks, tokenize(n.Value), n.Op == OpPrefix)
 	case OpField:

@@ -41,7 +41,15 @@ const (
 	FieldKind      = "kind"
 	FieldLang      = "lang"
 	FieldPublished = "published"
+	// FieldAdded and FieldRemoved restrict a word or phrase, like title,
+	// to the text amendments added to or removed from a page.
+	FieldAdded   = "added"
+	FieldRemoved = "removed"
 )
+
+// textFields are the fields that restrict words and phrases to a part of
+// a document rather than compare keyword values.
+var textFields = map[string]bool{FieldTitle: true, FieldAdded: true, FieldRemoved: true}
 
 // keywordFields are the fields whose values are compared whole.
 var keywordFields = map[string]bool{

@@ -163,8 +163,8 @@ func fieldName(word string) (string, bool) {
 // lexField reads "name:value" starting at q[start]; the value may follow
 // after spaces and may be a quoted phrase.
 func lexField(q string, start int, name string) (token, int, error) {
-	if name != FieldTitle && name != FieldPublished && !keywordFields[name] {
-		return token{}, 0, errAt(start, "unknown field %q (known: title, source, actor, category, kind, lang, published)", name)
+	if !textFields[name] && name != FieldPublished && !keywordFields[name] {
+		return token{}, 0, errAt(start, "unknown field %q (known: title, source, actor, category, kind, lang, published, added, removed)", name)
 	}
 	tok := token{kind: tField, field: name, pos: start}
 	i := start + len(name) + 1
@@ -411,10 +411,10 @@ func wordNode(word, field string, pos int) (Node, error) {
 
 func fieldNode(t token) (Node, error) {
 	switch {
-	case t.field == FieldTitle && t.quoted:
-		return Node{Op: OpPhrase, Field: FieldTitle, Value: t.text, Pos: t.pos}, nil
-	case t.field == FieldTitle:
-		return wordNode(t.text, FieldTitle, t.pos)
+	case textFields[t.field] && t.quoted:
+		return Node{Op: OpPhrase, Field: t.field, Value: t.text, Pos: t.pos}, nil
+	case textFields[t.field]:
+		return wordNode(t.text, t.field, t.pos)
 	case t.field == FieldPublished:
 		from, to, err := parseDateRange(t.text, t.valPos)
 		if err != nil {

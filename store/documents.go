@@ -348,6 +348,11 @@ func (db *DB) documentPage(ctx context.Context, after int64, limit int) ([]*mode
 		if d.Tags, err = db.tags(ctx, d.ID); err != nil {
 			return nil, err
 		}
+		if d.Version > 1 { // changes.go: amendments are indexed for search
+			if d.Added, d.Removed, err = db.ChangeText(ctx, d.ID); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return docs, nil
 }
