@@ -12,6 +12,8 @@ type eventView struct {
 	Event    *model.Event
 	Dates    []eventDateView
 	Evidence []model.EventDocument
+	// Official and News split Evidence for the page, official first.
+	Official, News []model.EventDocument
 }
 
 type eventDateView struct {
@@ -31,6 +33,13 @@ func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := eventView{Event: ev, Evidence: evidenceOrder(ev.Documents)}
+	for _, d := range view.Evidence {
+		if d.Kind == model.KindOfficial {
+			view.Official = append(view.Official, d)
+		} else {
+			view.News = append(view.News, d)
+		}
+	}
 	titles := map[int64]string{}
 	for _, d := range ev.Documents {
 		titles[d.DocumentID] = d.Title

@@ -9,7 +9,6 @@ import (
 
 	"policywatch/index"
 	"policywatch/model"
-	"policywatch/store"
 )
 
 const (
@@ -135,36 +134,6 @@ func parseDate(v url.Values, name string, endOfDay bool) (time.Time, string, err
 		t = t.Add(24*time.Hour - time.Nanosecond)
 	}
 	return t, raw, nil
-}
-
-// timelineParams is the timeline's filter as the URL states it.
-type timelineParams struct {
-	Category, Actor string
-	From, To        time.Time
-	FromRaw, ToRaw  string
-}
-
-func parseTimeline(v url.Values) (timelineParams, error) {
-	p := timelineParams{
-		Category: strings.TrimSpace(v.Get("category")),
-		Actor:    strings.TrimSpace(v.Get("actor")),
-	}
-	var err error
-	if p.From, p.FromRaw, err = parseDate(v, "from", false); err != nil {
-		return p, err
-	}
-	// The store compares whole days, inclusive: no end-of-day shift.
-	if p.To, p.ToRaw, err = parseDate(v, "to", false); err != nil {
-		return p, err
-	}
-	if !p.From.IsZero() && !p.To.IsZero() && p.To.Before(p.From) {
-		return p, badParam("to", "%s is before from (%s)", p.ToRaw, p.FromRaw)
-	}
-	return p, nil
-}
-
-func (p timelineParams) filter() store.EventFilter {
-	return store.EventFilter{Category: p.Category, Actor: p.Actor, From: p.From, To: p.To}
 }
 
 // pathID reads a numeric path segment; anything else names no row.

@@ -14,6 +14,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /documents/{id}/captures/{cid}/raw", s.captureRaw)
 	mux.HandleFunc("GET /timeline", s.timelinePage)
 	mux.HandleFunc("GET /events/{id}", s.eventPage)
+	mux.HandleFunc("GET /timeline/matrix", s.matrixPage)
+	mux.HandleFunc("GET /timeline.json", s.timelineJSON)
+	mux.HandleFunc("GET /timeline.csv", s.timelineCSV)
+	mux.HandleFunc("GET /timeline.ics", s.timelineICS)
+	mux.HandleFunc("GET /feeds/events.atom", s.eventsFeed)
 	mux.HandleFunc("GET /runs", s.runsPage)
 	mux.Handle("GET /static/", s.static)
 

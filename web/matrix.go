@@ -1,0 +1,126 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// LawPassed is the day the reaction matrix counts from: the Standing
+// Committee of the National People's Congress passed the national
+// security law for Hong Kong on 30 June 2020. It is the one place the
+// reference date is set.
+var LawPassed = time.Date(2020, 6, 30, 0, 0, 0, 0, time.UTC)
+
+// matrixView is what templates/timeline_matrix.html renders: who acted,
+// how, and how soon after the reference date.
+type matrixView struct {
+	Params    timelineParams
+	Reference time.Time
+	Columns   []option // categories, in lane order
+	Rows      []matrixRow
+	Back      string
+}
+
+type matrixRow struct {
+	Actor, Label string
+	Cells        []matrixCell
+	Count        int
+}
+
+// matrixCell is an actor's first event of a category; More counts the
+// later ones.
+type matrixCell struct {
+	Category string
+	First    *placedEvent
+	Days     int    // First's date minus the reference date
+	DaysText string // "21 days after", "same day", "3 days before"
+	More     int
+}
+
+func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) {
+	p, err := parseTimeline(r.URL.Query())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	evs, _, err := s.timelineEvents(r.Context(), p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	view := s.reactionMatrix(evs, LawPassed)
+	view.Params = p
+	view.Back = "/timeline" + p.with("zoom", "")
+	s.render(w, r, http.StatusOK, "timeline_matrix", page{Title: "Reaction matrix", Nav: "timeline", Data: view})
+}
+
+// reactionMatrix builds actors × categories from events sorted by date.
+// Every actor of an event acted (the co-signers of a joint statement
+// too). Rows come in the order the actors first acted.
+func (s *Server) reactionMatrix(evs []placedEvent, ref time.Time) matrixView {
+	view := matrixView{Reference: ref}
+	col := map[string]int{}
+	addCol := func(c string) {
+		if _, ok := col[c]; !ok {
+			col[c] = len(view.Columns)
+			view.Columns = append(view.Columns, option{Value: c, Label: s.label(c)})
+		}
+	}
+	for _, l := range s.lanes {
+		for _, c := range l.Categories {
+			addCol(c)
+		}
+	}
+	var extra []string
+	for _, e := range evs {
+		if _, ok := col[e.Category]; !ok && !slices.Contains(extra, e.Category) {
+			extra = append(extra, e.Category)
+		}
+	}
+	sort.Strings(extra)
+	for _, c := range extra {
+		addCol(c)
+	}
+	row := map[string]int{}
+	for i := range evs {
+		e := &evs[i]
+		for _, a := range e.Actors {
+			ri, ok := row[a]
+			if !ok {
+				ri = len(view.Rows)
+				row[a] = ri
+				view.Rows = append(view.Rows, matrixRow{Actor: a, Label: s.label(a), Cells: make([]matrixCell, len(view.Columns))})
+			}
+			r := &view.Rows[ri]
+			r.Count++
+			c := &r.Cells[col[e.Category]]
+			c.Category = e.Category
+			if c.First == nil {
+				c.First = e
+				c.Days = int(dayOf(e.At).Sub(dayOf(ref)).Hours() / 24)
+				c.DaysText = daysText(c.Days)
+			} else {
+				c.More++
+			}
+		}
+	}
+	return view
+}
+
+// daysText says how far a day is from the reference date.
+func daysText(n int) string {
+	switch {
+	case n == 0:
+		return "same day"
+	case n == 1:
+		return "1 day after"
+	case n == -1:
+		return "1 day before"
+	case n < 0:
+		return strconv.Itoa(-n) + " days before"
+	}
+	return strconv.Itoa(n) + " days after"
+}
