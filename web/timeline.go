@@ -34,7 +34,7 @@ type option struct {
 
 type link struct {
 	Label, Href, Type string
-	Current          bool
+	Current           bool
 }
 
 // placedEvent is an event with the day that places it on the axis, which
