@@ -26,6 +26,9 @@ const (
 	SourceSitemap         = "sitemap"
 	SourceSeed            = "seed"
 	SourceFederalRegister = "federalregister"
+	SourceGDELT           = "gdelt"   // GDELT DOC 2.0 API: news articles by query and date window
+	SourceWayback         = "wayback" // Wayback Machine CDX API: archived captures of a URL prefix
+	SourceGovUK           = "govuk"   // GOV.UK search API (JSON, paged)
 )
 
 // Source is one place the crawler discovers documents from, as configured
@@ -41,6 +44,12 @@ type Source struct {
 	Schedule string   // cron expression for scheduled crawls
 	Lang     string   // expected language when the page does not say
 	Charset  string   // forced charset when a site mislabels its pages
+
+	// API sources (gdelt, wayback, govuk) only.
+	Query   string    // gdelt: the search query
+	From    time.Time // first day of the date window; zero: no lower bound
+	To      time.Time // last day of the date window (inclusive); zero: up to the crawl
+	Archive string    // wayback: the archive's address; "" means https://web.archive.org
 }
 
 // Date provenance: where a published date was read from. Reliable dates

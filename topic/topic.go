@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 
 	"policywatch/model"
@@ -99,6 +100,10 @@ type rawSource struct {
 	Schedule string   `yaml:"schedule"`
 	Lang     string   `yaml:"lang"`
 	Charset  string   `yaml:"charset"`
+	Query    string   `yaml:"query"`   // gdelt
+	From     string   `yaml:"from"`    // gdelt, wayback, govuk: YYYY-MM-DD
+	To       string   `yaml:"to"`      // gdelt, wayback, govuk: YYYY-MM-DD, inclusive
+	Archive  string   `yaml:"archive"` // wayback: the archive's address
 }
 
 var sourceName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
@@ -173,9 +178,13 @@ func Parse(data []byte, file string) (*Topic, error) {
 		}
 		seen[s.Name] = true
 		switch s.Kind {
-		case model.SourceFeed, model.SourceSitemap, model.SourceSeed, model.SourceFederalRegister:
+		case model.SourceFeed, model.SourceSitemap, model.SourceSeed, model.SourceFederalRegister,
+			model.SourceGDELT, model.SourceWayback, model.SourceGovUK:
 		default:
-			return nil, at(fmt.Sprintf("unknown kind %q (want feed, sitemap, seed or federalregister)", s.Kind), "sources", i, "kind")
+			return nil, at(fmt.Sprintf("unknown kind %q (want feed, sitemap, seed, federalregister, gdelt, wayback or govuk)", s.Kind), "sources", i, "kind")
+		}
+		if err := apiFields(&s, rs, func(msg, field string) *Error { return at(msg, "sources", i, field) }); err != nil {
+			return nil, err
 		}
 		if !s.DocKind.Valid() {
 			return nil, at(fmt.Sprintf("unknown doc_kind %q (want official or news)", rs.DocKind), "sources", i, "doc_kind")
@@ -201,6 +210,8 @@ func Parse(data []byte, file string) (*Topic, error) {
 		}
 		if s.Schedule == "" {
 			s.Schedule = defaultSchedule(s.Kind)
+		} else if _, err := cron.ParseStandard(s.Schedule); err != nil {
+			return nil, at(fmt.Sprintf("invalid schedule %q (want @hourly, @daily or a 5-field cron expression such as \"30 6 * * *\"): %v", s.Schedule, err), "sources", i, "schedule")
 		}
 		t.Sources = append(t.Sources, s)
 	}

@@ -19,6 +19,7 @@ Usage:
   policywatch demo     [--addr 127.0.0.1:8080] [--data DIR] [--once]   crawl the shipped demo web and serve it
   policywatch crawl    [--config FILE] [--data DIR] [--json]           crawl the topic's sources once
   policywatch serve    [--data DIR] [--addr 127.0.0.1:8080]            serve the UI and JSON API
+                       [--config FILE] [--schedule]                    and crawl each source on its schedule (on with --config)
   policywatch search   [--data DIR] [--json] [--limit N] QUERY         search the archive
   policywatch reindex  [--data DIR]                                    rebuild the search index from the store
   policywatch sources  [--config FILE]                                 list and validate the configured sources

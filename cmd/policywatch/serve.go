@@ -18,17 +18,42 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	config := fs.String("config", "", "topic config whose sources are crawled on schedule (default: the shipped topic)")
+	schedule := fs.Bool("schedule", false, "crawl each source on its schedule while serving (default: on when --config is given)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
+	}
+	scheduled := *config != ""
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "schedule" {
+			scheduled = *schedule
+		}
+	})
+	t, err := loadTopic(*config)
+	if err != nil {
+		return err
+	}
+	tax, err := loadTaxonomy(t)
+	if err != nil {
+		return err
 	}
 	a, err := openApp(ctx, *dataDir, logger)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	tax, err := defaultTaxonomy()
-	if err != nil {
-		return err
+	if scheduled {
+		sctx, cancel := context.WithCancel(ctx)
+		wait, err := a.startSchedule(sctx, t, tax)
+		if err != nil {
+			cancel()
+			return err
+		}
+		// Deferred calls run last first: the schedule is cancelled (also
+		// when serving fails), then awaited before a.Close, so a crawl
+		// stopped by SIGTERM still records its run in the store.
+		defer wait()
+		defer cancel()
 	}
 	return a.serve(ctx, *addr, tax, stdout)
 }

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"policywatch/model"
+)
+
+func TestSourceCoverage(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	now := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	if err := db.SyncSources(ctx, []model.Source{{Name: "state", Kind: model.SourceFeed, URL: "https://state.example/feed",
+		DocKind: model.KindOfficial, Schedule: "@hourly"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Run 1 captures documents and meets some failures.
+	run1, err := db.StartRun(ctx, []string{"state"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Minute)
+	edt := time.FixedZone("EDT", -4*3600)
+	docs := []struct {
+		published time.Time
+		from      string
+	}{
+		{time.Date(2020, 6, 26, 16, 30, 0, 0, edt), model.DateFromJSONLD},
+		{time.Date(2020, 6, 30, 23, 0, 0, 0, edt), model.DateFromMeta}, // July in UTC, June where published
+		{time.Date(2020, 9, 1, 9, 0, 0, 0, time.UTC), model.DateFromFeed},
+		{time.Date(2021, 2, 1, 9, 0, 0, 0, time.UTC), model.DateFromCrawl}, // when we fetched: undated
+		{time.Time{}, ""},
+	}
+	for i, d := range docs {
+		doc, c := testDoc(fmt.Sprintf("https://state.example/%d", i), fmt.Sprintf("text %d", i))
+		doc.Published, doc.DateSource = d.published, d.from
+		if _, err := db.SaveCapture(ctx, doc, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, e := range []model.CrawlError{
+		{URL: "https://state.example/a", Source: "state", Reason: "HTTP 404"},
+		{URL: "https://state.example/b", Source: "state", Reason: "HTTP 404"},
+		{URL: "https://state.example/c", Source: "state", Reason: "fetch failed: dial tcp 192.0.2.1:443: connection refused"},
+		{URL: "https://state.example/private/x", Source: "state", Reason: "robots.txt disallows"},
+		{URL: "https://other.example/z", Source: "other", Reason: "HTTP 500"},
+	} {
+		if err := db.RecordError(ctx, run1.ID, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now = now.Add(time.Minute)
+	if err := db.FinishRun(ctx, run1); err != nil {
+		t.Fatal(err)
+	}
+
+	// Run 2 captures nothing: the feed answered 503.
+	now = now.Add(24 * time.Hour)
+	run2, _ := db.StartRun(ctx, []string{"state"})
+	db.RecordError(ctx, run2.ID, model.CrawlError{URL: "https://state.example/feed", Source: "state", Reason: "HTTP 503"})
+	now = now.Add(time.Minute)
+	db.FinishRun(ctx, run2)
+
+	c, err := db.SourceCoverage(ctx, "state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Configured || c.Source.Kind != model.SourceFeed || c.Source.Schedule != "@hourly" {
+		t.Errorf("source = %+v, configured %v", c.Source, c.Configured)
+	}
+	if c.Documents != 5 || c.Undated != 2 {
+		t.Errorf("documents %d, undated %d; want 5 and 2", c.Documents, c.Undated)
+	}
+	if len(c.Months) != 12 || c.Months[0].Month.Format("2006-01") != "2020-01" {
+		t.Fatalf("months = %v, want Jan..Dec 2020", c.Months)
+	}
+	got := map[string]int{}
+	for _, m := range c.Months {
+		if m.Count > 0 {
+			got[m.Month.Format("2006-01")] = m.Count
+		}
+	}
+	if len(got) != 2 || got["2020-06"] != 2 || got["2020-09"] != 1 {
+		t.Errorf("months with documents = %v, want June 2 and September 1", got)
+	}
+	if c.LastRun == nil || c.LastRun.ID != run2.ID {
+		t.Errorf("last run = %+v, want run %d", c.LastRun, run2.ID)
+	}
+	if c.LastSuccess == nil || c.LastSuccess.ID != run1.ID {
+		t.Errorf("last successful run = %+v, want run %d (run %d captured nothing)", c.LastSuccess, run1.ID, run2.ID)
+	}
+	want := []ReasonCount{{"HTTP 404", 2, "https://state.example/a"}, {"HTTP 503", 1, "https://state.example/feed"},
+		{"fetch failed", 1, "https://state.example/c"}}
+	if fmt.Sprint(c.Failures) != fmt.Sprint(want) {
+		t.Errorf("failures = %v, want %v", c.Failures, want)
+	}
+	// robots.txt status is the newest run's: run 2 was refused nothing.
+	if c.Robots.RunID != run2.ID || c.Robots.Refused != 0 {
+		t.Errorf("robots = %+v, want run %d with no refusals", c.Robots, run2.ID)
+	}
+
+	if _, err := db.SourceCoverage(ctx, "nowhere"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown source: err = %v, want ErrNotFound", err)
+	}
+	all, err := db.SourceCoverages(ctx)
+	if err != nil || len(all) != 1 || all[0].Source.Name != "state" {
+		t.Errorf("SourceCoverages = %v, %v; want the one source", all, err)
+	}
+}
+
+func TestRobotsStatusOfNewestRun(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	db.SyncSources(ctx, []model.Source{{Name: "hk", Kind: model.SourceSeed, URL: "https://hk.example/", DocKind: model.KindOfficial}})
+	run, _ := db.StartRun(ctx, []string{"hk"})
+	db.RecordError(ctx, run.ID, model.CrawlError{URL: "https://hk.example/a", Source: "hk", Reason: "robots.txt disallows"})
+	db.RecordError(ctx, run.ID, model.CrawlError{URL: "https://hk.example/b", Source: "hk", Reason: "robots.txt answered HTTP 503"})
+	db.FinishRun(ctx, run)
+	c, err := db.SourceCoverage(ctx, "hk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Robots.Refused != 2 || c.Robots.Blocked != "robots.txt answered HTTP 503" || len(c.Failures) != 0 {
+		t.Errorf("robots = %+v, failures %v; want 2 refusals, the host blocked, and no failures", c.Robots, c.Failures)
+	}
+	if c.LastSuccess != nil || len(c.Months) != 0 {
+		t.Errorf("a source that stored nothing has last success %v and months %v", c.LastSuccess, c.Months)
+	}
+}
