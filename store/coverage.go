@@ -19,7 +19,7 @@ type Coverage struct {
 	Source      model.Source // as last configured; only Name is set for a source no longer configured
 	Configured  bool         // the source is in the sources table
 	Documents   int
-	Undated     int // documents without a reliable publication date: in no month
+	Undated     int       // documents without a reliable publication date: in no month
 	First, Last time.Time // first days of the earliest and latest months with documents
 	Months      []MonthCount
 	LastRun     *RunRef // newest finished run that included the source
@@ -52,8 +52,8 @@ type RunRef struct {
 
 // RobotsStatus is what robots.txt did to the source in its newest run.
 type RobotsStatus struct {
-	RunID   int64  `json:"run_id,omitempty"` // 0: the source has not been crawled
-	Refused int    `json:"refused"`          // URLs robots.txt refused
+	RunID   int64  `json:"run_id,omitempty"`  // 0: the source has not been crawled
+	Refused int    `json:"refused"`           // URLs robots.txt refused
 	Blocked string `json:"blocked,omitempty"` // why a whole host was refused (robots.txt answered 5xx)
 }
 
