@@ -250,3 +250,9 @@ func hanWords(r *rand.Rand, n int) []string {
 	}
 	return out
 }
+
+// TailWord returns the long-tail word of the given frequency rank (0 is
+// the most frequent), for benchmark queries on rare terms.
+func (g *Generator) TailWord(rank int) string {
+	return g.tail[min(max(rank, 0), len(g.tail)-1)]
+}

@@ -1,0 +1,412 @@
+// Command benchsearch measures policywatch's search index against plain
+// SQLite FTS5 on synthetic corpora of the topic (package internal/corpus):
+// indexing throughput, index size, query latency over a fixed mix with
+// facets and highlights, and peak memory, for both engines in one run.
+//
+//	go run ./cmd/benchsearch                          # 100k documents
+//	go run ./cmd/benchsearch -sizes 100000,1000000    # also 1M (slow)
+//	go run ./cmd/benchsearch -sizes 10000 -keep -work /tmp/bs
+//
+// Each phase (index, then query, per engine and size) runs in a child
+// process of this command, so memory figures belong to that phase alone
+// and the query phase sees the index as a freshly started server would.
+// scripts/bench-search.sh adds the web part (wrk against policywatch serve).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"policywatch/internal/corpus"
+	"policywatch/model"
+)
+
+// engine is what both sides offer the benchmark.
+type engine interface {
+	put(ctx context.Context, docs []model.Document) error
+	finish(ctx context.Context) error // end of a bulk load
+	search(ctx context.Context, q benchQuery) (total int, err error)
+	close() error
+}
+
+func openEngine(name, dir string) (engine, error) {
+	switch name {
+	case "bleve":
+		return openBleve(dir)
+	case "fts5":
+		return openFTS(dir)
+	}
+	return nil, fmt.Errorf("unknown engine %q (use bleve or fts5)", name)
+}
+
+type options struct {
+	sizes      []int
+	engines    []string
+	seed       uint64
+	work       string
+	keep       bool
+	batch      int
+	perClass   int
+	warmup     int
+	out        string
+	child      string
+	engine     string
+	n          int
+	dir        string
+	showSample bool
+}
+
+func main() {
+	var o options
+	// Our own flag set: a dependency registers flags on the global one.
+	fs := flag.NewFlagSet("benchsearch", flag.ExitOnError)
+	sizes := fs.String("sizes", "100000", "comma-separated corpus sizes")
+	engines := fs.String("engines", "bleve,fts5", "comma-separated engines: bleve, fts5")
+	fs.Uint64Var(&o.seed, "seed", 1, "corpus and query-mix seed")
+	fs.StringVar(&o.work, "work", "", "directory for the indexes (default: a new temporary directory)")
+	fs.BoolVar(&o.keep, "keep", false, "keep the indexes (WORK/bleve-N is a policywatch index directory)")
+	fs.IntVar(&o.batch, "batch", 1000, "documents per Put call / FTS5 transaction")
+	fs.IntVar(&o.perClass, "queries", 40, "measured queries per class (6 classes)")
+	fs.IntVar(&o.warmup, "warmup", 60, "warm-up queries before measuring")
+	fs.StringVar(&o.out, "json", "", "also write the results as JSON to this file")
+	fs.BoolVar(&o.showSample, "sample", false, "print two generated documents and exit")
+	// Internal: one phase in a child process.
+	fs.StringVar(&o.child, "child", "", "internal: run one phase (index or query)")
+	fs.StringVar(&o.engine, "engine", "", "internal: engine of the phase")
+	fs.IntVar(&o.n, "n", 0, "internal: corpus size of the phase")
+	fs.StringVar(&o.dir, "dir", "", "internal: index directory of the phase")
+	fs.Parse(os.Args[1:]) // ExitOnError: never returns an error
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			fmt.Fprintf(os.Stderr, "benchsearch: -sizes: %q is not a positive number\n", s)
+			os.Exit(2)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	o.engines = strings.Split(*engines, ",")
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var err error
+	switch o.child {
+	case "":
+		err = run(ctx, o, os.Stdout)
+	case "index":
+		err = childIndex(ctx, o, os.Stdout)
+	case "query":
+		err = childQuery(ctx, o, os.Stdout)
+	default:
+		err = fmt.Errorf("unknown phase %q", o.child)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchsearch:", err)
+		os.Exit(1)
+	}
+}
+
+// indexResult is what an index phase reports.
+type indexResult struct {
+	Docs        int     `json:"docs"`
+	Seconds     float64 `json:"seconds"`      // Put/insert of every batch
+	FinishSecs  float64 `json:"finish_secs"`  // optimize/close after the last batch
+	GenSeconds  float64 `json:"gen_seconds"`  // generator time, overlapped with indexing
+	DocsPerSec  float64 `json:"docs_per_sec"` // Docs / (Seconds + FinishSecs)
+	Bytes       int64   `json:"bytes"`
+	TextBytes   int64   `json:"text_bytes"` // title+text of the corpus
+	HeapSysPeak uint64  `json:"heap_sys_peak"`
+	SysPeak     uint64  `json:"sys_peak"`
+	VmHWM       uint64  `json:"vm_hwm"`
+}
+
+// queryResult is what a query phase reports.
+type queryResult struct {
+	Queries     int                `json:"queries"`
+	OpenSecs    float64            `json:"open_secs"`
+	P50         float64            `json:"p50_ms"`
+	P95         float64            `json:"p95_ms"`
+	P99         float64            `json:"p99_ms"`
+	Max         float64            `json:"max_ms"`
+	ClassP95    map[string]float64 `json:"class_p95_ms"`
+	ClassP50    map[string]float64 `json:"class_p50_ms"`
+	Totals      []int              `json:"totals"`
+	Classes     []string           `json:"classes"`
+	HeapSysPeak uint64             `json:"heap_sys_peak"`
+	SysPeak     uint64             `json:"sys_peak"`
+	VmHWM       uint64             `json:"vm_hwm"`
+	Errors      map[string]string  `json:"errors,omitempty"`
+}
+
+func childIndex(ctx context.Context, o options, stdout io.Writer) error {
+	g, err := corpus.New(o.seed)
+	if err != nil {
+		return err
+	}
+	e, err := openEngine(o.engine, o.dir)
+	if err != nil {
+		return err
+	}
+	mem := startMemPeak(100 * time.Millisecond)
+
+	// The generator runs one batch ahead, so indexing rarely waits for it;
+	// its own time is reported so a reader can see it is not the bottleneck.
+	type batch struct {
+		docs []model.Document
+		gen  time.Duration
+	}
+	batches := make(chan batch, 2)
+	go func() {
+		defer close(batches)
+		for start := 0; start < o.n; start += o.batch {
+			t := time.Now()
+			docs := make([]model.Document, 0, o.batch)
+			for i := start; i < min(start+o.batch, o.n); i++ {
+				docs = append(docs, g.Doc(i))
+			}
+			select {
+			case batches <- batch{docs, time.Since(t)}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var (
+		res      = indexResult{Docs: o.n}
+		putTime  time.Duration
+		genTime  time.Duration
+		done     int
+		lastTell = time.Now()
+		began    = time.Now()
+	)
+	for b := range batches {
+		genTime += b.gen
+		for i := range b.docs {
+			res.TextBytes += int64(len(b.docs[i].Title) + len(b.docs[i].Text))
+		}
+		t := time.Now()
+		if err := e.put(ctx, b.docs); err != nil {
+			e.close()
+			return err
+		}
+		putTime += time.Since(t)
+		done += len(b.docs)
+		if time.Since(lastTell) > 15*time.Second {
+			lastTell = time.Now()
+			fmt.Fprintf(os.Stderr, "  %s: %d/%d documents, %.0f docs/s so far\n", o.engine, done, o.n, float64(done)/time.Since(began).Seconds())
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		e.close()
+		return err
+	}
+	t := time.Now()
+	if err := e.finish(ctx); err != nil {
+		e.close()
+		return err
+	}
+	if err := e.close(); err != nil {
+		return err
+	}
+	res.FinishSecs = time.Since(t).Seconds()
+	mem.finish()
+	res.Seconds = putTime.Seconds()
+	res.GenSeconds = genTime.Seconds()
+	res.DocsPerSec = float64(o.n) / (res.Seconds + res.FinishSecs)
+	res.HeapSysPeak, res.SysPeak, res.VmHWM = mem.HeapSys, mem.Sys, mem.VmHWM
+	if res.Bytes, err = dirSize(o.dir); err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(res)
+}
+
+func childQuery(ctx context.Context, o options, stdout io.Writer) error {
+	g, err := corpus.New(o.seed)
+	if err != nil {
+		return err
+	}
+	qs := mix(g, o.seed, o.perClass)
+	warm := mix(g, o.seed+1000, (o.warmup+len(classes)-1)/len(classes))
+	mem := startMemPeak(50 * time.Millisecond)
+	t := time.Now()
+	e, err := openEngine(o.engine, o.dir)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	res := queryResult{OpenSecs: time.Since(t).Seconds(), ClassP95: map[string]float64{}, ClassP50: map[string]float64{}}
+	for _, q := range warm {
+		if _, err := e.search(ctx, q); err != nil {
+			return fmt.Errorf("warm-up: %w", err)
+		}
+	}
+	var all []float64
+	byClass := map[string][]float64{}
+	for _, q := range qs {
+		t := time.Now()
+		total, err := e.search(ctx, q)
+		ms := float64(time.Since(t).Microseconds()) / 1000
+		if err != nil {
+			if res.Errors == nil {
+				res.Errors = map[string]string{}
+			}
+			res.Errors[q.Query] = err.Error()
+			total = -1
+		}
+		all = append(all, ms)
+		byClass[q.Class] = append(byClass[q.Class], ms)
+		res.Totals = append(res.Totals, total)
+		res.Classes = append(res.Classes, q.Class)
+	}
+	mem.finish()
+	res.Queries = len(qs)
+	res.P50, res.P95, res.P99 = pct(all, 50), pct(all, 95), pct(all, 99)
+	res.Max = pct(all, 100)
+	for c, v := range byClass {
+		res.ClassP95[c] = pct(v, 95)
+		res.ClassP50[c] = pct(v, 50)
+	}
+	res.HeapSysPeak, res.SysPeak, res.VmHWM = mem.HeapSys, mem.Sys, mem.VmHWM
+	return json.NewEncoder(stdout).Encode(res)
+}
+
+// pct is the nearest-rank percentile of v (milliseconds).
+func pct(v []float64, p float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	k := int(float64(len(s))*p/100+0.999999) - 1
+	return s[min(max(k, 0), len(s)-1)]
+}
+
+func dirSize(dir string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			n += fi.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("measure %s: %w", dir, err)
+	}
+	return n, nil
+}
+
+// result is one engine at one size.
+type result struct {
+	N      int          `json:"n"`
+	Engine string       `json:"engine"`
+	Index  *indexResult `json:"index"`
+	Query  *queryResult `json:"query"`
+}
+
+func run(ctx context.Context, o options, stdout io.Writer) error {
+	if o.showSample {
+		g, err := corpus.New(o.seed)
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		for i := 0; i < 40; i++ {
+			if d := g.Doc(i); i == 0 || strings.HasPrefix(d.Lang, "zh") {
+				if err := enc.Encode(d); err != nil {
+					return err
+				}
+				if i > 0 {
+					break
+				}
+			}
+		}
+		return nil
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find own executable: %w", err)
+	}
+	work := o.work
+	if work == "" {
+		if work, err = os.MkdirTemp("", "benchsearch-"); err != nil {
+			return err
+		}
+		if !o.keep {
+			defer os.RemoveAll(work)
+		}
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
+	started := time.Now()
+	var results []result
+	for _, n := range o.sizes {
+		for _, eng := range o.engines {
+			dir := filepath.Join(work, fmt.Sprintf("%s-%d", eng, n))
+			if err := os.RemoveAll(dir); err != nil {
+				return err
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			r := result{N: n, Engine: eng, Index: &indexResult{}, Query: &queryResult{}}
+			fmt.Fprintf(os.Stderr, "%s: indexing %d documents\n", eng, n)
+			if err := child(ctx, self, o, "index", eng, n, dir, r.Index); err != nil {
+				return err
+			}
+			fmt.Fprintf(os.Stderr, "%s: %.0f docs/s; querying\n", eng, r.Index.DocsPerSec)
+			if err := child(ctx, self, o, "query", eng, n, dir, r.Query); err != nil {
+				return err
+			}
+			results = append(results, r)
+			if !o.keep && o.work == "" {
+				os.RemoveAll(dir)
+			}
+		}
+	}
+	report(stdout, results, time.Since(started))
+	if o.out != "" {
+		data, err := json.MarshalIndent(results, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(o.out, data, 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", o.out, err)
+		}
+	}
+	return nil
+}
+
+func child(ctx context.Context, self string, o options, phase, eng string, n int, dir string, into any) error {
+	cmd := exec.CommandContext(ctx, self, "-child", phase, "-engine", eng, "-n", strconv.Itoa(n), "-dir", dir,
+		"-seed", strconv.FormatUint(o.seed, 10), "-batch", strconv.Itoa(o.batch),
+		"-queries", strconv.Itoa(o.perClass), "-warmup", strconv.Itoa(o.warmup))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("%s phase of %s at %d documents: %w", phase, eng, n, err)
+	}
+	if err := json.Unmarshal(out, into); err != nil {
+		return fmt.Errorf("%s phase of %s at %d documents: read result: %w", phase, eng, n, err)
+	}
+	return nil
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"time"
+)
+
+// Targets from issue 6.
+const (
+	targetDocsPerSec = 2000.0
+	targetP95At100k  = 30.0  // ms
+	targetP95At1M    = 150.0 // ms
+	targetServe1M    = 1 << 30
+)
+
+func mib(b uint64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
+
+// report prints Markdown tables: they read well in a terminal and paste
+// into docs/BENCH-SEARCH.md as they are.
+func report(w io.Writer, rs []result, took time.Duration) {
+	fmt.Fprintf(w, "\n## Indexing\n\n")
+	fmt.Fprintln(w, "| docs | engine | docs/s | index time | generator time | size on disk | size / text | peak RSS (VmHWM) | Go heap peak (HeapSys) | Go Sys peak |")
+	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, r := range rs {
+		x := r.Index
+		fmt.Fprintf(w, "| %d | %s | %.0f | %.1f s + %.1f s finish | %.1f s | %s | %.2f× | %s | %s | %s |\n",
+			r.N, r.Engine, x.DocsPerSec, x.Seconds, x.FinishSecs, x.GenSeconds, mib(uint64(x.Bytes)),
+			float64(x.Bytes)/float64(max(x.TextBytes, 1)), mib(x.VmHWM), mib(x.HeapSysPeak), mib(x.SysPeak))
+	}
+	fmt.Fprintf(w, "\n## Queries (%d measured after warm-up; every query with facets and 20 highlighted hits)\n\n", firstQueries(rs))
+	fmt.Fprintln(w, "| docs | engine | p50 | p95 | p99 | max | open | peak RSS serving (VmHWM) | Go heap peak | errors |")
+	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, r := range rs {
+		q := r.Query
+		fmt.Fprintf(w, "| %d | %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f s | %s | %s | %d |\n",
+			r.N, r.Engine, q.P50, q.P95, q.P99, q.Max, q.OpenSecs, mib(q.VmHWM), mib(q.HeapSysPeak), len(q.Errors))
+	}
+	fmt.Fprintf(w, "\n### p50 / p95 by query class (ms)\n\n")
+	fmt.Fprint(w, "| docs | engine |")
+	for _, c := range classes {
+		fmt.Fprintf(w, " %s |", c)
+	}
+	fmt.Fprint(w, "\n|---:|---|")
+	for range classes {
+		fmt.Fprint(w, "---:|")
+	}
+	fmt.Fprintln(w)
+	for _, r := range rs {
+		fmt.Fprintf(w, "| %d | %s |", r.N, r.Engine)
+		for _, c := range classes {
+			fmt.Fprintf(w, " %.1f / %.1f |", r.Query.ClassP50[c], r.Query.ClassP95[c])
+		}
+		fmt.Fprintln(w)
+	}
+	agreement(w, rs)
+
+	fmt.Fprintf(w, "\n## Targets\n\n")
+	fmt.Fprintln(w, "| docs | engine | target | measured | verdict |")
+	fmt.Fprintln(w, "|---:|---|---|---:|---|")
+	for _, r := range rs {
+		verdict(w, r, "indexing ≥ 2,000 docs/s", r.Index.DocsPerSec, targetDocsPerSec, true, "docs/s")
+		switch {
+		case r.N >= 1_000_000:
+			verdict(w, r, "p95 ≤ 150 ms at 1M", r.Query.P95, targetP95At1M, false, "ms")
+			verdict(w, r, "serving at 1M within 1 GB (VmHWM)", float64(r.Query.VmHWM)/(1<<20), float64(targetServe1M)/(1<<20), false, "MiB")
+		case r.N >= 100_000:
+			verdict(w, r, "p95 ≤ 30 ms at 100k", r.Query.P95, targetP95At100k, false, "ms")
+		default:
+			verdict(w, r, "p95 ≤ 30 ms (100k target, smaller corpus)", r.Query.P95, targetP95At100k, false, "ms")
+		}
+	}
+	fmt.Fprintf(w, "\nThe web target (≥ 300 req/s at 100k under wrk) is measured by scripts/bench-search.sh.\nTotal run time %s.\n", took.Round(time.Second))
+}
+
+func firstQueries(rs []result) int {
+	if len(rs) == 0 {
+		return 0
+	}
+	return rs[0].Query.Queries
+}
+
+func verdict(w io.Writer, r result, what string, got, want float64, atLeast bool, unit string) {
+	pass := got <= want
+	margin := (want - got) / want * 100
+	if atLeast {
+		pass = got >= want
+		margin = (got - want) / want * 100
+	}
+	v := "PASS"
+	if !pass {
+		v = "MISS"
+	}
+	fmt.Fprintf(w, "| %d | %s | %s | %.1f %s | %s by %.0f%% |\n", r.N, r.Engine, what, got, unit, v, abs(margin))
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// agreement compares the engines' match counts query by query: the
+// analyzers differ (Bleve's en stemmer and stop words, FTS5's porter), so
+// counts are close rather than equal, but a class where one engine finds
+// far more or nothing means the two are not answering the same question.
+func agreement(w io.Writer, rs []result) {
+	byN := map[int][]result{}
+	for _, r := range rs {
+		byN[r.N] = append(byN[r.N], r)
+	}
+	printed := false
+	for n, pair := range byN {
+		if len(pair) != 2 {
+			continue
+		}
+		a, b := pair[0].Query, pair[1].Query
+		if len(a.Totals) != len(b.Totals) {
+			continue
+		}
+		if !printed {
+			fmt.Fprintf(w, "\n### Matches found, %s ÷ %s (median per class; 1.00 = same count)\n\n", pair[0].Engine, pair[1].Engine)
+			fmt.Fprint(w, "| docs |")
+			for _, c := range classes {
+				fmt.Fprintf(w, " %s |", c)
+			}
+			fmt.Fprint(w, "\n|---:|")
+			for range classes {
+				fmt.Fprint(w, "---:|")
+			}
+			fmt.Fprintln(w)
+			printed = true
+		}
+		fmt.Fprintf(w, "| %d |", n)
+		for _, c := range classes {
+			var ratios []float64
+			var sumA, sumB int
+			for i := range a.Totals {
+				if a.Classes[i] != c || a.Totals[i] < 0 || b.Totals[i] < 0 {
+					continue
+				}
+				sumA += a.Totals[i]
+				sumB += b.Totals[i]
+				if b.Totals[i] > 0 {
+					ratios = append(ratios, float64(a.Totals[i])/float64(b.Totals[i]))
+				}
+			}
+			if len(ratios) == 0 {
+				fmt.Fprintf(w, " – (%d vs %d) |", sumA, sumB)
+				continue
+			}
+			slices.Sort(ratios)
+			fmt.Fprintf(w, " %.2f (avg %d vs %d) |", ratios[len(ratios)/2], sumA/max(len(ratios), 1), sumB/max(len(ratios), 1))
+		}
+		fmt.Fprintln(w)
+	}
+}
