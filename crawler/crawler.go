@@ -30,13 +30,13 @@ type Sink interface {
 
 // Options configure a Crawler. Zero values get the defaults noted.
 type Options struct {
-	UserAgent   string                     // default "policywatch/1.0"
-	Delay       time.Duration              // minimum pause between two requests to one host; robots.txt Crawl-delay may raise it
-	Parallelism int                        // workers across all hosts, and per host when no delay applies; default 4
-	Timeout     time.Duration              // per request; default 30s
-	MaxBody     int64                      // larger bodies are refused; default 10 MB
-	MaxPages    int                        // documents fetched per run; 0: no limit
-	MaxPerHost  int                        // documents fetched per host per run; 0: no limit
+	UserAgent   string        // default "policywatch/1.0"
+	Delay       time.Duration // minimum pause between two requests to one host; robots.txt Crawl-delay may raise it
+	Parallelism int           // workers across all hosts, and per host when no delay applies; default 4
+	Timeout     time.Duration // per request; default 30s
+	MaxBody     int64         // larger bodies are refused; default 10 MB
+	MaxPages    int           // documents fetched per run; 0: no limit
+	MaxPerHost  int           // documents fetched per host per run; 0: no limit
 
 	// Retries of timeouts, connection errors, 429 and 5xx: MaxAttempts in
 	// all (default 3; 1 turns retries off), waiting RetryBase·2^n plus
@@ -46,11 +46,11 @@ type Options struct {
 	RetryBase    time.Duration
 	RetryMaxWait time.Duration
 
-	Relevant    func(*model.Document) bool // nil: everything is relevant
-	Tag         func(*model.Document)      // optional: fills doc.Tags before saving
-	Now         func() time.Time           // default time.Now
-	Logger      *slog.Logger               // default discards
-	Progress    func(Progress)             // optional: called after each document, from worker goroutines
+	Relevant func(*model.Document) bool // nil: everything is relevant
+	Tag      func(*model.Document)      // optional: fills doc.Tags before saving
+	Now      func() time.Time           // default time.Now
+	Logger   *slog.Logger               // default discards
+	Progress func(Progress)             // optional: called after each document, from worker goroutines
 }
 
 // Progress is a snapshot of a run's counts, reported after each document.
@@ -120,12 +120,13 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 		run = &model.CrawlRun{}
 	}
 	r := &runner{
-		c:        c,
-		ctx:      ctx,
-		run:      run,
-		fr:       newFrontier(c.opts.Delay, c.opts.Parallelism, maxCrawlDelay),
-		seen:     map[string]bool{},
-		hostDocs: map[string]int{},
+		c:         c,
+		ctx:       ctx,
+		run:       run,
+		fr:        newFrontier(c.opts.Delay, c.opts.Parallelism, maxCrawlDelay),
+		seen:      map[string]bool{},
+		hostDocs:  map[string]int{},
+		calendars: map[string]int{},
 		// A resumed run goes on counting from where it was.
 		runCounters: model.CrawlRun{Fetched: run.Fetched, Stored: run.Stored, Updated: run.Updated,
 			Unchanged: run.Unchanged, Skipped: run.Skipped, Failed: run.Failed},
@@ -150,7 +151,9 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 			continue
 		}
 		compiled[s.Name] = s
-		roots = append(roots, &job{kind: kind, src: s, url: s.URL, listing: kind == jobPage})
+		for _, u := range r.startURLs(s) {
+			roots = append(roots, &job{kind: kind, src: s, url: u, listing: kind == jobPage})
+		}
 	}
 	if n, err := r.resume(ctx, compiled); err != nil {
 		c.log.Error("crawler: load stored frontier; starting afresh", slog.String("err", err.Error()))

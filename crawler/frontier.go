@@ -214,3 +214,14 @@ func (f *frontier) hostDelay(hq *hostQueue) time.Duration {
 	defer f.mu.Unlock()
 	return hq.delay
 }
+
+// delayFor returns host's delay between requests, or def for a host not
+// seen yet.
+func (f *frontier) delayFor(host string, def time.Duration) time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if hq := f.hosts[host]; hq != nil {
+		return hq.delay
+	}
+	return def
+}

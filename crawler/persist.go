@@ -147,4 +147,3 @@ func (r *runner) notModified(ctx context.Context, j *job) {
 	counts := r.count(func(c *model.CrawlRun) { c.Unchanged++ })
 	r.progress(j.src, j.url, string(model.OutcomeUnchanged), counts)
 }
-

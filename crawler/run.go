@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"math/rand/v2"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -42,8 +42,29 @@ func discoverer(kind string) discoverFunc {
 		return (*runner).sitemap
 	case model.SourceFederalRegister:
 		return (*runner).api
+	case model.SourceGDELT:
+		return (*runner).gdelt
+	case model.SourceWayback:
+		return (*runner).wayback
+	case model.SourceGovUK:
+		return (*runner).govuk
 	}
 	return nil
+}
+
+// startURLs returns the first URLs of a source: its URL, unless its kind
+// builds its requests from the source's settings (API queries, date
+// windows). A new kind of that sort adds one case here.
+func (r *runner) startURLs(s *source) []string {
+	switch s.Kind {
+	case model.SourceGDELT:
+		return gdeltStart(s, r.c.opts.Now())
+	case model.SourceWayback:
+		return waybackStart(s)
+	case model.SourceGovUK:
+		return govukStart(s)
+	}
+	return []string{s.URL}
 }
 
 // jobKindFor maps a source kind to the job that starts it, or -1.
@@ -83,6 +104,7 @@ type hint struct {
 	published  time.Time
 	dateSource string
 	docNumber  string
+	archive    *archived // a Wayback copy: the archive's address and capture time (set when read, not queued)
 }
 
 // runner is the state of one Run.
@@ -98,6 +120,7 @@ type runner struct {
 	seen        map[string]bool // visitKey of every URL queued or fetched
 	docs        int             // document jobs queued (MaxPages)
 	hostDocs    map[string]int  // document jobs queued per host (MaxPerHost)
+	calendars   map[string]int  // followed pages per calendar (calendarKey)
 	capLogged   bool
 	perSource   map[string]int // discovery pages queued per source (listing/API)
 	runCounters model.CrawlRun // guarded copy of the counts, copied to run at each change
@@ -142,6 +165,16 @@ func (r *runner) enqueue(j *job) bool {
 	}
 	if r.perSource == nil {
 		r.perSource = map[string]int{}
+	}
+	if j.kind == jobPage && j.depth > 0 {
+		if k := calendarKey(u); k != "" {
+			if r.calendars[k] >= maxCalendarPages {
+				r.mu.Unlock()
+				r.log().Debug("crawler: skip calendar page", slog.String("url", j.url), slog.Int("max", maxCalendarPages))
+				return false
+			}
+			r.calendars[k]++
+		}
 	}
 	switch {
 	case j.kind == jobPage && j.listing:
@@ -211,6 +244,17 @@ func (r *runner) checkRedirect(target *url.URL, via []*http.Request) error {
 	}
 	if why := r.fr.refusalFor(target.Host, p); why != "" {
 		return errRedirectRobots
+	}
+	// Each hop is a request too: pace it like one. (The slot of the
+	// original host is held meanwhile, which is what its pace asks.)
+	if d := r.fr.delayFor(target.Host, r.c.opts.Delay); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.ctx.Done():
+			return r.ctx.Err()
+		}
 	}
 	return nil
 }

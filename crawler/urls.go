@@ -17,6 +17,46 @@ const (
 	maxSegmentRepeat = 2 // the same path segment more than twice: /a/b/a/b/a/
 )
 
+// maxCalendarPages is how many pages of one calendar a run follows: two
+// years of months. Calendars link to the next period without end.
+const maxCalendarPages = 24
+
+// calendarParams are query parameters that page through dates.
+var calendarParams = map[string]bool{"date": true, "day": true, "month": true, "year": true, "week": true, "ym": true}
+
+var (
+	calendarSegRe = regexp.MustCompile(`(?i)^(calendar|calendrier|kalender|events?|agenda|schedule)$`)
+	dateTokenRe   = regexp.MustCompile(`(?:^|[^0-9])((?:19|20|21)\d\d)(?:[-/_.]?)(0[1-9]|1[0-2])?(?:[^0-9]|$)`)
+	digitsRe      = regexp.MustCompile(`\d+`)
+)
+
+// calendarKey names the calendar u is a page of (the URL with its dates
+// taken out), or returns "" when u does not look like a calendar page: a
+// date-named query parameter with digits in its value, or a calendar-like
+// path segment beside a year in the path.
+func calendarKey(u *url.URL) string {
+	q := u.Query()
+	dated := false
+	for k, vs := range q {
+		if calendarParams[strings.ToLower(k)] && len(vs) > 0 && digitsRe.MatchString(vs[0]) {
+			dated = true
+			q.Del(k)
+		}
+	}
+	if !dated {
+		calendar := false
+		for _, seg := range strings.Split(u.Path, "/") {
+			if calendarSegRe.MatchString(seg) {
+				calendar = true
+			}
+		}
+		if !calendar || !dateTokenRe.MatchString(u.Path) {
+			return ""
+		}
+	}
+	return strings.ToLower(u.Host) + digitsRe.ReplaceAllString(u.Path, "N") + "?" + q.Encode()
+}
+
 // sessionParams are query parameters that identify a visitor, not a page.
 var sessionParams = map[string]bool{
 	"jsessionid": true, "phpsessid": true, "sid": true, "sessionid": true,
