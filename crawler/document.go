@@ -82,6 +82,7 @@ func (r *runner) page(ctx context.Context, j *job, res *response) {
 
 // document handles a page a feed, sitemap or the API named.
 func (r *runner) document(ctx context.Context, j *job, res *response) {
+	res = r.asOriginal(j, res) // an archived copy reads as the page it preserves
 	decoded, reason, skipped := r.decode(j, res)
 	if reason != "" {
 		if skipped {
@@ -189,6 +190,7 @@ func (r *runner) save(ctx context.Context, j *job, res *response, ex *extract.Re
 		BodySHA256:  hex.EncodeToString(sum[:]),
 		ContentHash: hash,
 	}
+	j.hint.archive.apply(capture) // nil unless a Wayback copy
 	out, err := r.c.sink.SaveCapture(ctx, doc, capture)
 	if err != nil {
 		if ctx.Err() != nil {
