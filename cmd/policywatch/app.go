@@ -118,8 +118,15 @@ func (a *app) crawl(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy, 
 	for i, s := range t.Sources {
 		names[i] = s.Name
 	}
-	run, err := a.db.StartRun(ctx, names)
+	// A crawl killed mid-way left its frontier in the store: finish that
+	// run first rather than start over.
+	run, err := a.db.PendingRun(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if run != nil {
+		a.logger.Info("resuming unfinished crawl run", "run", run.ID)
+	} else if run, err = a.db.StartRun(ctx, names); err != nil {
 		return nil, err
 	}
 	tagger := tagging.New(tax)
