@@ -15,6 +15,7 @@ type documentView struct {
 	Categories []model.Tag
 	Actors     []model.Tag
 	Captures   []model.Capture
+	Archive    *archiveView // versions.go: versions, withdrawals, "also published by"
 }
 
 func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) {
@@ -34,6 +35,10 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := documentView{Doc: doc, Paragraphs: paragraphs(doc.Text), Captures: caps}
+	if view.Archive, err = s.archiveInfo(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, t := range doc.Tags {
 		switch t.Type {
 		case model.TagCategory:

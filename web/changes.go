@@ -1,0 +1,252 @@
+package web
+
+import (
+	"context"
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"policywatch/model"
+	"policywatch/store"
+)
+
+// changeEntry is one amendment or withdrawal as the changes page and the
+// Atom feed show it: what happened, when, and the word diff.
+type changeEntry struct {
+	store.Change
+	Link string        // the diff of an amendment, the kept version of a withdrawal
+	Diff template.HTML // amendments only
+}
+
+// changesView is what templates/changes.html renders.
+type changesView struct {
+	Entries    []changeEntry
+	Sources    []string
+	Categories []string
+	DocKind    string
+	FeedURL    string
+}
+
+// changesLimit bounds the page and the feed: each entry carries a diff.
+const changesLimit = 50
+
+// changesFilter reads ?source=, ?category=, ?change= (amended, withdrawn)
+// and ?kind= (official by default, as the feed follows official pages;
+// "all" for news pages too).
+func changesFilter(q url.Values) (store.ChangeFilter, string, error) {
+	f := store.ChangeFilter{
+		Sources:    values(q, "source"),
+		Categories: values(q, "category"),
+		Kinds:      values(q, "change"),
+		Limit:      changesLimit,
+	}
+	for _, k := range f.Kinds {
+		if k != store.ChangeAmended && k != store.ChangeWithdrawn {
+			return f, "", badParam("change", "want amended or withdrawn, got %q", k)
+		}
+	}
+	kind := q.Get("kind")
+	switch kind {
+	case "":
+		kind = string(model.KindOfficial)
+		f.DocKinds = []string{kind}
+	case "all":
+	case string(model.KindOfficial), string(model.KindNews):
+		f.DocKinds = []string{kind}
+	default:
+		return f, "", badParam("kind", "want official, news or all, got %q", kind)
+	}
+	return f, kind, nil
+}
+
+// changeEntries loads the changes matching f with their diffs.
+func (s *Server) changeEntries(ctx context.Context, a ArchiveStore, f store.ChangeFilter) ([]changeEntry, error) {
+	changes, err := a.Changes(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]changeEntry, 0, len(changes))
+	for _, c := range changes {
+		e := changeEntry{Change: c}
+		switch c.Kind {
+		case store.ChangeAmended:
+			e.Link = fmt.Sprintf("/documents/%d/diff?from=%d&to=%d", c.DocumentID, c.From, c.To)
+			from, err := a.Version(ctx, c.DocumentID, c.From)
+			if err != nil {
+				return nil, err
+			}
+			to, err := a.Version(ctx, c.DocumentID, c.To)
+			if err != nil {
+				return nil, err
+			}
+			e.Diff = diffHTML(onlyChanged(diffVersions(from, to)))
+		default:
+			e.Link = fmt.Sprintf("/documents/%d/versions/%d", c.DocumentID, c.To)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// onlyChanged shortens the unchanged runs of a diff to a few words of
+// context each side, so a feed entry shows the edit, not the whole page.
+func onlyChanged(parts []store.DiffPart) []store.DiffPart {
+	const context = 12 // words
+	out := make([]store.DiffPart, 0, len(parts))
+	for i, p := range parts {
+		words := strings.Fields(p.Text)
+		if p.Op != store.DiffEqual || len(words) <= 2*context {
+			out = append(out, p)
+			continue
+		}
+		var text string
+		if i > 0 {
+			text += " " + strings.Join(words[:context], " ")
+		}
+		text += " … "
+		if i < len(parts)-1 {
+			text += strings.Join(words[len(words)-context:], " ") + " "
+		}
+		out = append(out, store.DiffPart{Op: store.DiffEqual, Text: text})
+	}
+	return out
+}
+
+func (s *Server) changesPage(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.archive()
+	if !ok {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	f, kind, err := changesFilter(r.URL.Query())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	entries, err := s.changeEntries(r.Context(), a, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	feed := "/feeds/changes.atom"
+	if r.URL.RawQuery != "" {
+		feed += "?" + r.URL.RawQuery
+	}
+	view := changesView{Entries: entries, Sources: f.Sources, Categories: f.Categories, DocKind: kind, FeedURL: feed}
+	s.render(w, r, http.StatusOK, "changes", page{Title: "Changes to official pages", Nav: "changes", Data: view})
+}
+
+// Atom (RFC 4287) elements, only those the feed writes.
+type chAtomFeed struct {
+	XMLName xml.Name      `xml:"http://www.w3.org/2005/Atom feed"`
+	ID      string        `xml:"id"`
+	Title   string        `xml:"title"`
+	Updated string        `xml:"updated"`
+	Links   []chAtomLink  `xml:"link"`
+	Author  chAtomAuthor  `xml:"author"`
+	Entries []chAtomEntry `xml:"entry"`
+}
+
+type chAtomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Href string `xml:"href,attr"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type chAtomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type chAtomCategory struct {
+	Term string `xml:"term,attr"`
+}
+
+type chAtomText struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+type chAtomEntry struct {
+	ID         string           `xml:"id"`
+	Title      string           `xml:"title"`
+	Updated    string           `xml:"updated"`
+	Links      []chAtomLink     `xml:"link"`
+	Categories []chAtomCategory `xml:"category"`
+	Summary    string           `xml:"summary"`
+	Content    chAtomText       `xml:"content"`
+}
+
+// changesFeed serves the changes as Atom, with the same filters as the
+// page; each entry's content is the word diff (HTML, escaped in the XML).
+func (s *Server) changesFeed(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.archive()
+	if !ok {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	f, _, err := changesFilter(r.URL.Query())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	entries, err := s.changeEntries(r.Context(), a, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	base := "http://" + r.Host
+	if r.TLS != nil {
+		base = "https://" + r.Host
+	}
+	self := base + r.URL.RequestURI()
+	feed := chAtomFeed{
+		ID:     self,
+		Title:  "policywatch: amended and withdrawn pages",
+		Links:  []chAtomLink{{Rel: "self", Href: self, Type: "application/atom+xml"}, {Rel: "alternate", Href: base + "/changes" + querySuffix(r.URL.RawQuery)}},
+		Author: chAtomAuthor{Name: "policywatch"},
+	}
+	updated := time.Unix(0, 0).UTC()
+	for _, e := range entries {
+		if e.At.After(updated) {
+			updated = e.At
+		}
+		ae := chAtomEntry{
+			ID:      fmt.Sprintf("%s/documents/%d#%s-%d", base, e.DocumentID, e.Kind, e.To),
+			Updated: e.At.UTC().Format(time.RFC3339),
+			Links:   []chAtomLink{{Rel: "alternate", Href: base + e.Link}, {Rel: "related", Href: e.URL}},
+		}
+		for _, c := range e.Categories {
+			ae.Categories = append(ae.Categories, chAtomCategory{Term: c})
+		}
+		switch e.Kind {
+		case store.ChangeAmended:
+			ae.Title = "Amended: " + e.Title
+			ae.Summary = fmt.Sprintf("%s changed %s from version %d to %d.", e.Source, e.URL, e.From, e.To)
+			ae.Content = chAtomText{Type: "html", Body: string(e.Diff)}
+		default:
+			ae.Title = "Withdrawn: " + e.Title
+			ae.Summary = fmt.Sprintf("%s answered HTTP %d; the archive keeps version %d.", e.URL, e.Status, e.To)
+			ae.Content = chAtomText{Type: "text", Body: ae.Summary}
+		}
+		feed.Entries = append(feed.Entries, ae)
+	}
+	feed.Updated = updated.UTC().Format(time.RFC3339)
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	_, _ = w.Write([]byte(xml.Header))
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(feed); err != nil {
+		s.log.Warn("write changes feed", "err", err)
+	}
+}
+
+func querySuffix(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	return "?" + raw
+}
