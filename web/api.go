@@ -12,23 +12,31 @@ import (
 // model types so the wire format stays stable when the model grows.
 
 type apiSearchResult struct {
-	Total  uint64                     `json:"total"`
-	Page   int                        `json:"page"`
-	Pages  int                        `json:"pages"`
-	Hits   []apiHit                   `json:"hits"`
-	Facets map[string][]apiFacetCount `json:"facets"`
+	Total uint64 `json:"total"`
+	// Undated counts the matches without a reliable publication date
+	// (left out of date filters and the histogram).
+	Undated uint64                     `json:"undated"`
+	Page    int                        `json:"page"`
+	Pages   int                        `json:"pages"`
+	Hits    []apiHit                   `json:"hits"`
+	Facets  map[string][]apiFacetCount `json:"facets"`
 }
 
 type apiHit struct {
-	ID         int64    `json:"id"`
-	URL        string   `json:"url"`
-	Title      string   `json:"title"`
-	Source     string   `json:"source"`
-	Kind       string   `json:"kind"`
-	Published  string   `json:"published"` // YYYY-MM-DD or ""
-	Snippet    string   `json:"snippet"`   // escaped text with <mark> around matches
-	Categories []string `json:"categories"`
-	Actors     []string `json:"actors"`
+	ID        int64  `json:"id"`
+	URL       string `json:"url"`
+	Title     string `json:"title"`
+	Source    string `json:"source"`
+	Kind      string `json:"kind"`
+	Published string `json:"published"` // YYYY-MM-DD or ""
+	// DateSource says where Published was read (jsonld, meta, url, text,
+	// feed, crawl, ...); DateReliable is false for none or the crawl time.
+	DateSource   string   `json:"date_source"`
+	DateReliable bool     `json:"date_reliable"`
+	Lang         string   `json:"lang"`
+	Snippet      string   `json:"snippet"` // escaped text with <mark> around matches
+	Categories   []string `json:"categories"`
+	Actors       []string `json:"actors"`
 }
 
 type apiFacetCount struct {
@@ -48,11 +56,12 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := apiSearchResult{
-		Total:  res.Total,
-		Page:   p.Page,
-		Pages:  int((res.Total + perPage - 1) / perPage),
-		Hits:   []apiHit{},
-		Facets: map[string][]apiFacetCount{},
+		Total:   res.Total,
+		Undated: res.Undated,
+		Page:    p.Page,
+		Pages:   int((res.Total + perPage - 1) / perPage),
+		Hits:    []apiHit{},
+		Facets:  map[string][]apiFacetCount{},
 	}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, toAPIHit(h))
@@ -74,15 +83,18 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 
 func toAPIHit(h index.Hit) apiHit {
 	return apiHit{
-		ID:         h.ID,
-		URL:        h.URL,
-		Title:      h.Title,
-		Source:     h.Source,
-		Kind:       h.Kind,
-		Published:  formatDate(h.Published),
-		Snippet:    string(h.Snippet),
-		Categories: nonNil(h.Categories),
-		Actors:     nonNil(h.Actors),
+		ID:           h.ID,
+		URL:          h.URL,
+		Title:        h.Title,
+		Source:       h.Source,
+		Kind:         h.Kind,
+		Published:    formatDate(h.Published),
+		DateSource:   h.DateSource,
+		DateReliable: !h.Published.IsZero() && model.ReliableDateSource(h.DateSource),
+		Lang:         h.Lang,
+		Snippet:      string(h.Snippet),
+		Categories:   nonNil(h.Categories),
+		Actors:       nonNil(h.Actors),
 	}
 }
 

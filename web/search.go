@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,6 +27,12 @@ type searchView struct {
 	Pager       pager
 	SyntaxError *syntaxErrorView
 	Problem     string // a bad parameter, in words
+	Undated     uint64 // matches without a reliable publication date
+	Histogram   *histogramView
+	FeedURL     string         // Atom feed of this search
+	ExportQuery string         // this search's parameters, for export links
+	Freeze      []activeFilter // hidden fields of the "freeze as release" form
+	CSRF        string         // the session's token; "" when not signed in (no freeze form)
 }
 
 type activeFilter struct {
@@ -109,8 +116,21 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	}
 	view.Total = res.Total
 	view.Hits = res.Hits
+	view.Undated = res.Undated
 	view.Facets = s.facetGroups(v, p, res.Facets)
 	view.Pager = newPager(v, p.Page, res.Total)
+	view.FeedURL = searchFeedURL(v)
+	view.ExportQuery = exportQuery(v)
+	view.Freeze = releaseFormHidden(v)
+	if sess := sessionFrom(r); sess != nil {
+		view.CSRF = sess.CSRF
+	}
+	if res.Total > 0 {
+		// The chart is an extra: a failure costs the chart, not the page.
+		if view.Histogram, err = s.histogram(r.Context(), p.request(), v); err != nil {
+			s.log.LogAttrs(r.Context(), slog.LevelWarn, "search histogram failed", slog.Any("err", err))
+		}
+	}
 	title := "Search"
 	if p.Query != "" {
 		title = p.Query + " – Search"
@@ -300,4 +320,16 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// exportQuery is the search in v as a query string for export links,
+// without paging and order (exports hold every match, newest first).
+func exportQuery(v url.Values) string {
+	c := cloneValues(v)
+	c.Del("page")
+	c.Del("sort")
+	if len(c) == 0 {
+		return ""
+	}
+	return "?" + c.Encode()
 }

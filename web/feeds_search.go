@@ -1,0 +1,227 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"time"
+
+	"policywatch/index"
+	"policywatch/store"
+)
+
+// searchFeedEntries is how many of the newest matches a search feed holds.
+const searchFeedEntries = 50
+
+// The search feed's Atom elements. They are declared here, apart from the
+// timeline feed's, so each feed's shape can change on its own.
+type searchFeed struct {
+	XMLName  xml.Name          `xml:"http://www.w3.org/2005/Atom feed"`
+	ID       string            `xml:"id"`
+	Title    string            `xml:"title"`
+	Subtitle string            `xml:"subtitle,omitempty"`
+	Updated  string            `xml:"updated"`
+	Author   searchFeedPerson  `xml:"author"`
+	Links    []searchFeedLink  `xml:"link"`
+	Entries  []searchFeedEntry `xml:"entry"`
+}
+
+type searchFeedPerson struct {
+	Name string `xml:"name"`
+}
+
+type searchFeedLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type searchFeedEntry struct {
+	ID        string               `xml:"id"`
+	Title     string               `xml:"title"`
+	Updated   string               `xml:"updated"`
+	Published string               `xml:"published,omitempty"`
+	Links     []searchFeedLink     `xml:"link"`
+	Category  []searchFeedCategory `xml:"category"`
+	Summary   string               `xml:"summary,omitempty"`
+	Content   searchFeedContent    `xml:"content"`
+}
+
+type searchFeedCategory struct {
+	Term  string `xml:"term,attr"`
+	Label string `xml:"label,attr,omitempty"`
+}
+
+// searchFeedContent is HTML carried as escaped text (type="html"): the
+// snippet's <mark> reaches the reader as markup, crawled text as text.
+type searchFeedContent struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+// searchFeed is GET /feeds/search.atom?q=...: the newest matches of any
+// search, so a journalist can subscribe to it in a feed reader. Entries
+// are ordered by publication date (undated matches last); an entry's
+// updated time is when our archive last changed the document, so a
+// corrected page shows up again.
+func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	p, err := parseSearch(v)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	req := p.request()
+	req.Sort, req.Page, req.PerPage = index.SortDate, 1, searchFeedEntries
+	res, err := s.index.Search(r.Context(), req)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	base := archiveBase(r)
+	q := cloneValues(v)
+	q.Del("page")
+	q.Del("sort")
+	query := ""
+	if len(q) > 0 {
+		query = "?" + q.Encode()
+	}
+	self := base + "/feeds/search.atom" + query
+	title := "policywatch: all documents"
+	if p.Query != "" {
+		title = "policywatch: " + p.Query
+	}
+	feed := searchFeed{
+		ID:       self,
+		Title:    title,
+		Subtitle: "The newest documents matching this search in the policywatch archive.",
+		Author:   searchFeedPerson{Name: "policywatch"},
+		Links: []searchFeedLink{
+			{Rel: "self", Type: "application/atom+xml", Href: self},
+			{Rel: "alternate", Type: "text/html", Href: base + "/" + query},
+		},
+		Entries: []searchFeedEntry{},
+	}
+	var newest time.Time
+	for _, h := range res.Hits {
+		e, updated := s.searchFeedEntry(r, base, h)
+		if updated.After(newest) {
+			newest = updated
+		}
+		feed.Entries = append(feed.Entries, e)
+	}
+	if newest.IsZero() {
+		newest = s.now()
+	}
+	feed.Updated = newest.UTC().Format(time.RFC3339)
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(feed); err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	_, _ = buf.WriteTo(w)
+}
+
+func (s *Server) searchFeedEntry(r *http.Request, base string, h index.Hit) (searchFeedEntry, time.Time) {
+	permalink := base + "/documents/" + itoa(h.ID)
+	updated := h.Published
+	// The store knows when we last changed the document; the index does
+	// not. A missing row (deleted since indexing) keeps the hit's date.
+	if d, err := s.store.Document(r.Context(), h.ID); err == nil {
+		updated = d.UpdatedAt
+		if updated.IsZero() {
+			updated = d.FetchedAt
+		}
+	}
+	if updated.IsZero() {
+		updated = s.now()
+	}
+	title := h.Title
+	if title == "" {
+		title = h.URL
+	}
+	e := searchFeedEntry{
+		ID:      permalink,
+		Title:   title,
+		Updated: updated.UTC().Format(time.RFC3339),
+		Links: []searchFeedLink{
+			{Rel: "alternate", Type: "text/html", Href: permalink},
+			{Rel: "related", Href: h.URL},
+		},
+		Content: searchFeedContent{Type: "html", Body: string(h.Snippet)},
+	}
+	if !h.Published.IsZero() {
+		e.Published = h.Published.UTC().Format(time.RFC3339)
+	}
+	for _, c := range h.Categories {
+		e.Category = append(e.Category, searchFeedCategory{Term: c, Label: s.label(c)})
+	}
+	e.Summary = h.Source + " · " + h.Kind + " · " + datedLabel(h)
+	return e, updated
+}
+
+// datedLabel says when a hit was published and how we know, or that we
+// do not.
+func datedLabel(h index.Hit) string {
+	if h.Published.IsZero() {
+		return "no reliable publication date"
+	}
+	return "published " + formatDate(h.Published) + " (from " + dateSourceLabel(h.DateSource) + ")"
+}
+
+// searchFeedURL is the feed of the search in v, for the page's link.
+func searchFeedURL(v url.Values) string {
+	q := cloneValues(v)
+	q.Del("page")
+	q.Del("sort")
+	if len(q) == 0 {
+		return "/feeds/search.atom"
+	}
+	return "/feeds/search.atom?" + q.Encode()
+}
+
+// SavedSearchStore lists saved searches; *store.DB satisfies it.
+type SavedSearchStore interface {
+	SavedSearches(ctx context.Context) ([]store.SavedSearch, error)
+}
+
+// apiSavedSearches is GET /api/saved-searches: each saved search with its
+// feed. Webhook addresses are not shown (they often carry a secret token);
+// only whether there is one.
+func (s *Server) apiSavedSearches(w http.ResponseWriter, r *http.Request) {
+	type item struct {
+		ID         int64  `json:"id"`
+		Name       string `json:"name"`
+		Params     string `json:"params"`
+		Feed       string `json:"feed"`
+		Search     string `json:"search"`
+		HasWebhook bool   `json:"has_webhook"`
+		Created    string `json:"created"`
+		CheckedAt  string `json:"checked_at"`
+	}
+	out := struct {
+		SavedSearches []item `json:"saved_searches"`
+	}{SavedSearches: []item{}}
+	ss, ok := s.store.(SavedSearchStore)
+	if ok {
+		list, err := ss.SavedSearches(r.Context())
+		if err != nil {
+			s.failJSON(w, r, err)
+			return
+		}
+		for _, x := range list {
+			v, _ := url.ParseQuery(x.Params)
+			out.SavedSearches = append(out.SavedSearches, item{
+				ID: x.ID, Name: x.Name, Params: x.Params, Feed: searchFeedURL(v), Search: "/?" + x.Params,
+				HasWebhook: x.Webhook != "", Created: rfc3339(x.CreatedAt), CheckedAt: rfc3339(x.CheckedAt),
+			})
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
