@@ -21,6 +21,21 @@ type Store interface {
 	Runs(ctx context.Context, limit int) ([]model.CrawlRun, error)
 }
 
+// Accounts signs editors in and out. *store.DB satisfies it.
+type Accounts interface {
+	Authenticate(ctx context.Context, name, password string) (*store.User, error)
+	CreateSession(ctx context.Context, u *store.User) (*store.Session, error)
+	Session(ctx context.Context, token string) (*store.Session, error)
+	DeleteSession(ctx context.Context, token string) error
+}
+
+// Curator records editors' changes to events and reads the audit log.
+// *store.DB satisfies it.
+type Curator interface {
+	Curate(ctx context.Context, u *store.User, e store.Edit) (*model.Event, error)
+	Audit(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, error)
+}
+
 // Searcher runs full-text searches. *index.Index satisfies it.
 type Searcher interface {
 	Search(ctx context.Context, r index.Request) (*index.Result, error)
@@ -43,6 +58,11 @@ type Config struct {
 	// (the taxonomy's labels). Optional: ids are shown with - and _ as
 	// spaces when missing.
 	Labels map[string]string
+	// Accounts and Curator enable sign-in and curation; nil leaves the
+	// site read-only (every state-changing request is refused).
+	Accounts Accounts
+	Curator  Curator
+
 	Logger *slog.Logger     // nil: discard
 	Now    func() time.Time // nil: time.Now
 }

@@ -14,6 +14,8 @@ type eventView struct {
 	Evidence []model.EventDocument
 	// Official and News split Evidence for the page, official first.
 	Official, News []model.EventDocument
+	// Curation is the editors' panel (curate.go); nil for readers.
+	Curation *curationView
 }
 
 type eventDateView struct {
@@ -47,6 +49,7 @@ func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
 	for _, d := range ev.Dates {
 		view.Dates = append(view.Dates, eventDateView{EventDate: d, DocTitle: titles[d.DocumentID]})
 	}
+	view.Curation = s.curationFor(r, ev)
 	s.render(w, r, http.StatusOK, "event", page{Title: ev.Title, Nav: "timeline", Data: view})
 }
 

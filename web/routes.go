@@ -12,10 +12,6 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /documents/{id}", s.documentPage)
 	mux.HandleFunc("GET /documents/{id}/captures/{cid}", s.capturePage)
 	mux.HandleFunc("GET /documents/{id}/captures/{cid}/raw", s.captureRaw)
-	mux.HandleFunc("GET /documents/{id}/versions/{n}", s.versionPage) // versions.go
-	mux.HandleFunc("GET /documents/{id}/diff", s.diffPage)
-	mux.HandleFunc("GET /changes", s.changesPage) // changes.go
-	mux.HandleFunc("GET /feeds/changes.atom", s.changesFeed)
 	mux.HandleFunc("GET /timeline", s.timelinePage)
 	mux.HandleFunc("GET /events/{id}", s.eventPage)
 	mux.HandleFunc("GET /timeline/matrix", s.matrixPage)
@@ -26,6 +22,25 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /runs", s.runsPage)
 	mux.Handle("GET /static/", s.static)
 
+	// Sign-in and curation (auth.go, curate.go). Every request but GET,
+	// HEAD and OPTIONS, to any route, passes s.guard (csrf.go): without a
+	// session and its CSRF token it is refused with 403.
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("GET /events/new", s.newEventPage)
+	mux.HandleFunc("POST /events/new", s.addEvent)
+	mux.HandleFunc("POST /events/{id}/confirm", s.curate("confirm"))
+	mux.HandleFunc("POST /events/{id}/retitle", s.curate("retitle"))
+	mux.HandleFunc("POST /events/{id}/redate", s.curate("redate"))
+	mux.HandleFunc("POST /events/{id}/hide", s.curate("hide"))
+	mux.HandleFunc("POST /events/{id}/unhide", s.curate("unhide"))
+	mux.HandleFunc("POST /events/{id}/merge", s.curate("merge"))
+	mux.HandleFunc("POST /events/{id}/split", s.curate("split"))
+	mux.HandleFunc("POST /events/{id}/attach", s.curate("attach"))
+	mux.HandleFunc("POST /events/{id}/detach", s.curate("detach"))
+	mux.HandleFunc("GET /admin/audit", s.auditPage)
+
 	// JSON API.
 	mux.HandleFunc("GET /api/search", s.apiSearch)
 	mux.HandleFunc("GET /api/documents/{id}", s.apiDocument)
@@ -35,5 +50,5 @@ func (s *Server) Handler() http.Handler {
 	// Anything else: our own 404 page rather than the mux's plain text.
 	mux.HandleFunc("GET /", s.notFound)
 
-	return securityHeaders(s.recoverPanics(mux))
+	return securityHeaders(s.recoverPanics(s.guard(mux)))
 }

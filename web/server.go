@@ -26,7 +26,7 @@ var staticFS embed.FS
 
 // pages are the templates rendered inside the shared layout. Listing them
 // here means a missing file fails New, not the first request.
-var pages = []string{"search", "document", "timeline", "event", "runs", "error", "timeline_matrix", "version", "diff", "changes"}
+var pages = []string{"search", "document", "timeline", "event", "runs", "error", "timeline_matrix", "login", "curate_new", "curate_audit"}
 
 // Server holds the parsed templates and the dependencies of the handlers.
 type Server struct {
@@ -37,6 +37,12 @@ type Server struct {
 	log    *slog.Logger
 	now    func() time.Time
 	pages  map[string]*template.Template
+
+	// Sign-in and curation (auth.go, curate.go).
+	accounts Accounts
+	curator  Curator
+	limiter  *loginLimiter
+
 	bare   *template.Template // capture view: standalone, no app stylesheet under its CSP
 	static http.Handler
 }
@@ -65,6 +71,7 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.accounts, s.curator, s.limiter = cfg.Accounts, cfg.Curator, newLoginLimiter(s.now)
 	if err := s.parseTemplates(templateFS); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,243 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"policywatch/store"
+)
+
+// Sign-in for editors and admins. Readers never need an account; the
+// session cookie only unlocks curation.
+
+const sessionCookie = "pw_session"
+
+// Login attempts are limited per account and per address: a guesser is
+// slowed down whichever they vary.
+const (
+	loginMaxFailures = 5
+	loginWindow      = 15 * time.Minute
+)
+
+// loginLimiter counts failed sign-ins in memory. Restarting the server
+// forgets them, which is acceptable for a tool with a handful of editors;
+// the window is short anyway.
+type loginLimiter struct {
+	mu       sync.Mutex
+	now      func() time.Time
+	failures map[string][]time.Time
+}
+
+func newLoginLimiter(now func() time.Time) *loginLimiter {
+	return &loginLimiter{now: now, failures: map[string][]time.Time{}}
+}
+
+// recent drops failures older than the window and returns the rest.
+func (l *loginLimiter) recent(key string) []time.Time {
+	cutoff := l.now().Add(-loginWindow)
+	f := l.failures[key]
+	i := 0
+	for i < len(f) && !f[i].After(cutoff) {
+		i++
+	}
+	f = f[i:]
+	if len(f) == 0 {
+		delete(l.failures, key)
+	} else {
+		l.failures[key] = f
+	}
+	return f
+}
+
+// blocked reports whether any of keys has used up its attempts, and when
+// the oldest counted failure leaves the window.
+func (l *loginLimiter) blocked(keys ...string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var wait time.Duration
+	for _, k := range keys {
+		if f := l.recent(k); len(f) >= loginMaxFailures {
+			wait = max(wait, f[len(f)-loginMaxFailures].Add(loginWindow).Sub(l.now()))
+		}
+	}
+	return wait > 0, wait
+}
+
+func (l *loginLimiter) fail(keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.failures) > 10000 {
+		// Someone is trying many names or addresses: forget what has
+		// expired so memory stays bounded.
+		for k := range l.failures {
+			l.recent(k)
+		}
+	}
+	for _, k := range keys {
+		l.failures[k] = append(l.recent(k), l.now())
+	}
+}
+
+// succeed forgets an account's failures once its owner signs in.
+func (l *loginLimiter) succeed(accountKey string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.failures, accountKey)
+}
+
+func limiterKeys(r *http.Request, name string) (account, addr string) {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "account:" + strings.ToLower(name), "addr:" + host
+}
+
+// session context: the guard (csrf.go) looks the cookie up once per
+// request and handlers read it from the context.
+type sessionKey struct{}
+
+func withSession(ctx context.Context, s *store.Session) context.Context {
+	return context.WithValue(ctx, sessionKey{}, s)
+}
+
+// sessionFrom is the request's signed-in session, or nil for a reader.
+func sessionFrom(r *http.Request) *store.Session {
+	s, _ := r.Context().Value(sessionKey{}).(*store.Session)
+	return s
+}
+
+// lookupSession reads the session cookie. A missing, unknown or expired
+// session is a reader, not an error.
+func (s *Server) lookupSession(r *http.Request) *store.Session {
+	if s.accounts == nil {
+		return nil
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	sess, err := s.accounts.Session(r.Context(), c.Value)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			s.log.Error("read session", "err", err)
+		}
+		return nil
+	}
+	return sess
+}
+
+// loginView is what templates/login.html renders.
+type loginView struct {
+	CSRF    string // the login form's token (double-submit cookie)
+	Name    string
+	Next    string
+	Problem string
+	Session *store.Session // already signed in
+	Enabled bool
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	view := loginView{Enabled: s.accounts != nil, Next: safeNext(r.URL.Query().Get("next")), Session: sessionFrom(r)}
+	if view.Session != nil {
+		view.CSRF = view.Session.CSRF
+	} else {
+		view.CSRF = s.loginCSRF(w, r)
+	}
+	s.render(w, r, http.StatusOK, "login", page{Title: "Sign in", Data: view})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if s.accounts == nil {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	password := r.PostFormValue("password")
+	view := loginView{Enabled: true, Name: name, Next: safeNext(r.PostFormValue("next"))}
+	again := func(status int, problem string) {
+		view.Problem = problem
+		view.CSRF = s.loginCSRF(w, r)
+		s.render(w, r, status, "login", page{Title: "Sign in", Data: view})
+	}
+	account, addr := limiterKeys(r, name)
+	if blocked, wait := s.limiter.blocked(account, addr); blocked {
+		again(http.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-in attempts for this account or from "+
+			"this address. Try again in %d minutes.", int(wait.Minutes())+1))
+		return
+	}
+	u, err := s.accounts.Authenticate(r.Context(), name, password)
+	if errors.Is(err, store.ErrBadCredentials) {
+		s.limiter.fail(account, addr)
+		again(http.StatusUnauthorized, "Wrong name or password.")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sess, err := s.accounts.CreateSession(r.Context(), u)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.limiter.succeed(account)
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+	})
+	clearLoginCSRF(w, r)
+	s.log.Info("signed in", "user", u.Name)
+	next := view.Next
+	if next == "" {
+		next = "/timeline"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if sess := sessionFrom(r); sess != nil && s.accounts != nil {
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			if err := s.accounts.DeleteSession(r.Context(), c.Value); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// safeNext keeps a post-sign-in redirect on this site: a path, not
+// "//evil.example" or "/\evil.example", which browsers read as hosts.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) ||
+		strings.ContainsAny(next, "\r\n") {
+		return ""
+	}
+	return next
+}
+
+// requireSignIn sends a reader to the sign-in page and refuses a signed-in
+// user without the role; it returns the session when the page may be
+// shown.
+func (s *Server) requireSignIn(w http.ResponseWriter, r *http.Request, admin bool) *store.Session {
+	sess := sessionFrom(r)
+	if sess == nil {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return nil
+	}
+	if (admin && !sess.User.IsAdmin()) || !sess.User.CanCurate() {
+		s.forbidden(w, r, "Your account may not do this.")
+		return nil
+	}
+	return sess
+}
