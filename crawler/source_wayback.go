@@ -104,7 +104,7 @@ func waybackStart(s *source) []string {
 	if !s.To.IsZero() {
 		to = s.To.UTC().Format("20060102")
 	}
-	return []string{cdxURL(s.archive(), s.URL, from, to)}
+	return []string{cdxURL(s.archive(), s.URL, s.Query, from, to)}
 }
 
 func (s *source) archive() string {
@@ -116,8 +116,11 @@ func (s *source) archive() string {
 
 // cdxURL lists the HTML captures of prefix with status 200 between from
 // and to (CDX timestamps, any precision; "" for open). collapse=digest
-// drops captures identical to the one before.
-func cdxURL(archive, prefix, from, to string) string {
+// drops captures identical to the one before. match, when set, is a
+// regular expression the whole original URL must match, applied by the
+// CDX server: it makes a whole site's prefix affordable
+// (".*hong-kong.*" among every state.gov URL).
+func cdxURL(archive, prefix, match, from, to string) string {
 	q := url.Values{}
 	q.Set("url", prefix)
 	q.Set("matchType", "prefix")
@@ -129,6 +132,9 @@ func cdxURL(archive, prefix, from, to string) string {
 	}
 	q.Set("output", "json")
 	q["filter"] = []string{"statuscode:200", "mimetype:text/html"}
+	if match != "" {
+		q["filter"] = append(q["filter"], "original:"+match)
+	}
 	q.Set("collapse", "digest")
 	q.Set("limit", fmt.Sprint(cdxLimit))
 	return strings.TrimRight(archive, "/") + "/cdx/search/cdx?" + q.Encode()
@@ -229,9 +235,15 @@ func (r *runner) splitCDX(j *job, rows [][]string, ti int) {
 	mid := from.Add(to.Sub(from) / 2).Truncate(time.Second)
 	archive := j.src.archive()
 	prefix := q.Get("url")
+	match := ""
+	for _, f := range q["filter"] {
+		if m, ok := strings.CutPrefix(f, "original:"); ok {
+			match = m
+		}
+	}
 	for _, half := range [][2]time.Time{{from, mid}, {mid.Add(time.Second), to}} {
 		r.enqueue(&job{kind: jobDiscover, src: j.src, depth: j.depth + 1,
-			url: cdxURL(archive, prefix, half[0].Format(cdxTimeLayout), half[1].Format(cdxTimeLayout))})
+			url: cdxURL(archive, prefix, match, half[0].Format(cdxTimeLayout), half[1].Format(cdxTimeLayout))})
 	}
 }
 

@@ -92,7 +92,7 @@ func TestWaybackBackfillKeepsOriginalURLAndCaptureTime(t *testing.T) {
 
 	sink := newMemSink()
 	run := crawl(t, sink, Options{}, model.Source{Name: "state-backfill", Kind: model.SourceWayback, DocKind: model.KindOfficial,
-		URL: prefix, Archive: wb.srv.URL,
+		URL: prefix, Archive: wb.srv.URL, Query: "hong-kong",
 		From: time.Date(2020, 5, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2020, 12, 31, 0, 0, 0, 0, time.UTC)})
 	if run.Stored != 2 || run.Failed != 0 {
 		t.Fatalf("stored %d, failed %d (errors %v), want 2 stored", run.Stored, run.Failed, run.Errors)
@@ -128,7 +128,7 @@ func TestWaybackBackfillKeepsOriginalURLAndCaptureTime(t *testing.T) {
 			t.Errorf("CDX %s = %v, want %q", k, q[k], want)
 		}
 	}
-	if strings.Join(q["filter"], ",") != "statuscode:200,mimetype:text/html" {
+	if strings.Join(q["filter"], ",") != "statuscode:200,mimetype:text/html,original:hong-kong" {
 		t.Errorf("CDX filters = %v", q["filter"])
 	}
 }
@@ -156,7 +156,7 @@ func TestWaybackSplitsAFullCDXAnswer(t *testing.T) {
 
 	sink := newMemSink()
 	run := crawl(t, sink, Options{}, model.Source{Name: "wb", Kind: model.SourceWayback, DocKind: model.KindOfficial,
-		URL: "https://www.state.gov/hong-kong/", Archive: wb.srv.URL,
+		URL: "https://www.state.gov/hong-kong/", Archive: wb.srv.URL, Query: "statement",
 		From: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2020, 12, 31, 0, 0, 0, 0, time.UTC)})
 	if sink.doc("/late-statement/") == nil {
 		t.Fatalf("the capture only the split found was not stored: %v (errors %v)", sink.paths(), run.Errors)
@@ -172,6 +172,9 @@ func TestWaybackSplitsAFullCDXAnswer(t *testing.T) {
 	}
 	if h1["from"][0] != "20200101000000" || h2["to"][0] != "20201231235959" {
 		t.Errorf("halves %s..%s and %s..%s do not cover the year", h1["from"][0], h1["to"][0], h2["from"][0], h2["to"][0])
+	}
+	if fmt.Sprint(h1["filter"]) != fmt.Sprint(wb.queries[0]["filter"]) || fmt.Sprint(h2["filter"]) != fmt.Sprint(h1["filter"]) {
+		t.Errorf("halves filter %v and %v, want the first query's %v", h1["filter"], h2["filter"], wb.queries[0]["filter"])
 	}
 	end, _ := time.Parse(cdxTimeLayout, h1["to"][0])
 	start, _ := time.Parse(cdxTimeLayout, h2["from"][0])

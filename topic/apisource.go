@@ -2,6 +2,7 @@ package topic
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 func apiFields(s *model.Source, rs rawSource, at func(msg, field string) *Error) error {
 	allowed := map[string][]string{
 		model.SourceGDELT:   {"query", "from", "to"},
-		model.SourceWayback: {"from", "to", "archive"},
+		model.SourceWayback: {"query", "from", "to", "archive"}, // query: a regexp on original URLs, for the CDX server
 		model.SourceGovUK:   {"from", "to"},
 	}[s.Kind]
 	given := map[string]string{"query": rs.Query, "from": rs.From, "to": rs.To, "archive": rs.Archive}
@@ -32,6 +33,11 @@ func apiFields(s *model.Source, rs rawSource, at func(msg, field string) *Error)
 		}
 	}
 	s.Query = strings.TrimSpace(rs.Query)
+	if s.Kind == model.SourceWayback && s.Query != "" {
+		if _, err := regexp.Compile(s.Query); err != nil {
+			return at(fmt.Sprintf("invalid pattern %q: %v", s.Query, err), "query")
+		}
+	}
 	if s.Kind == model.SourceGDELT && s.Query == "" {
 		return at("is required for gdelt sources (the GDELT search query)", "query")
 	}

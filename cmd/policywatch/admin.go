@@ -55,9 +55,9 @@ func cmdSources(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "NAME\tKIND\tDOCS\tSCHEDULE\tURL\n")
+	fmt.Fprintf(tw, "NAME\tKIND\tDOCS\tSCHEDULE\tURL\tSCOPE\n")
 	for _, s := range t.Sources {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.Kind, s.DocKind, s.Schedule, s.URL)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, s.Kind, s.DocKind, s.Schedule, s.URL, sourceScope(s))
 	}
 	tw.Flush()
 	fmt.Fprintf(stdout, "%s: %d sources, valid\n", t.File, len(t.Sources))
