@@ -27,19 +27,18 @@ var modifiedMetaKeys = []string{
 	"last-modified", "lastmod", "article.updated", "modified_time", "revised", "updated",
 }
 
-// published picks the publication date. Two opinions are formed: the
-// page's structured metadata (JSON-LD datePublished, article:published_time
+// published picks the publication date from two opinions: the dates the
+// page states in its metadata (JSON-LD datePublished, article:published_time
 // and similar meta tags, <time pubdate>), and htmldate's search of the whole
 // page, which weighs many signals and prefers the original publication
-// over "last updated" dates. When they name the same day the structured
-// value is kept (it carries the time and offset); when they disagree,
-// htmldate's day wins: on the htmldate evaluation pages it was right about
-// three times as often in such conflicts. Two exceptions keep the
-// metadata: htmldate's day is the page's stated modification day (the
-// original publication is what we want), or it is a bare "January 1",
-// usually a year read from a copyright line.
+// over "last updated" dates. When a stated date names htmldate's day, that
+// value is used (it carries the time and offset). Otherwise htmldate's
+// day wins (on its evaluation pages it was right about three times as often
+// in such conflicts), except when it is the page's stated update day (the
+// original publication comes first) or a bare January 1 (usually a year
+// read from a copyright line).
 func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) {
-	st, src := p.structuredPublished()
+	cands := p.structuredCandidates()
 	urlDate, urlOK := time.Time{}, false
 	for _, u := range []string{p.links["canonical"], p.metaFirst("og:url"), urlString(base)} {
 		if urlDate, urlOK = dateFromURL(u); urlOK {
@@ -47,8 +46,8 @@ func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) 
 		}
 	}
 	if hd.IsZero() || !plausible(hd.DateTime) {
-		if !st.IsZero() {
-			return st, src
+		if len(cands) > 0 {
+			return cands[0].t, cands[0].src
 		}
 		if urlOK {
 			return urlDate, model.DateFromURL
@@ -57,17 +56,28 @@ func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) 
 	}
 	h := hd.DateTime
 	hday := time.Date(h.Year(), h.Month(), h.Day(), 0, 0, 0, 0, time.UTC)
-	if !st.IsZero() {
-		if sameDay(st, hday) {
-			return st, src
+	// Some publication date the page states names htmldate's day: take
+	// it, with its time and offset.
+	for _, c := range cands {
+		if sameDay(c.t, hday) {
+			return c.t, c.src
 		}
-		if hday.Month() == time.January && hday.Day() == 1 {
-			return st, src
+	}
+	if len(cands) > 0 {
+		st := cands[0]
+		_, off := st.t.Zone()
+		switch {
+		case off == 0 && reachableDay(st.t, hday):
+			// A UTC time stamp does not fix the local day: 23:01Z is
+			// already the next day in Europe and Asia.
+			return hday, st.src
+		case hday.Month() == time.January && hday.Day() == 1:
+			return st.t, st.src
 		}
 		// htmldate landed on the day the page says it was updated:
 		// the original publication comes first.
 		if m := p.modified(); !m.IsZero() && sameDay(m, hday) {
-			return st, src
+			return st.t, st.src
 		}
 	}
 	hsrc := model.DateFromText
@@ -77,37 +87,64 @@ func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) 
 	case p.hasMetaDay(hday):
 		hsrc = model.DateFromMeta
 	}
-	if hd.HasTime && hd.HasTimezone {
-		return h, hsrc
-	}
 	return hday, hsrc
 }
 
-// structuredPublished returns the publication date the page states in
-// its metadata, with where it was found.
-func (p *page) structuredPublished() (time.Time, string) {
-	for _, o := range p.ldArticles() {
+// reachableDay reports whether instant t falls on calendar day d in some
+// time zone (UTC-12 to UTC+14).
+func reachableDay(t, d time.Time) bool {
+	lo := t.Add(-12 * time.Hour)
+	hi := t.Add(14 * time.Hour)
+	day := func(x time.Time) time.Time {
+		x = x.UTC()
+		return time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	return !d.Before(day(lo)) && !d.After(day(hi))
+}
+
+type dateCand struct {
+	t   time.Time
+	src string
+}
+
+// structuredCandidates lists the publication dates the page states in
+// its metadata, most trusted first.
+func (p *page) structuredCandidates() []dateCand {
+	var out []dateCand
+	arts := p.ldArticles()
+	if len(arts) > 0 {
+		// Only objects of the best rank: a page's video or its WebPage
+		// wrapper has dates of its own.
+		best := ldRank(arts[0])
+		n := 0
+		for n < len(arts) && ldRank(arts[n]) == best {
+			n++
+		}
+		arts = arts[:n]
+	}
+	for _, o := range arts {
 		for _, k := range []string{"datePublished", "dateCreated", "uploadDate", "startDate"} {
 			if t, ok := parseDate(ldString(o[k])); ok {
-				return t, model.DateFromJSONLD
+				out = append(out, dateCand{t, model.DateFromJSONLD})
+				break
 			}
 		}
 	}
 	for _, k := range publishedMetaKeys {
 		for _, v := range p.meta[k] {
 			if t, ok := parseDate(v); ok {
-				return t, model.DateFromMeta
+				out = append(out, dateCand{t, model.DateFromMeta})
 			}
 		}
 	}
 	for _, te := range p.times {
 		if te.pubdate {
 			if t, ok := parseDate(firstNonEmpty(te.datetime, te.text)); ok {
-				return t, model.DateFromTime
+				out = append(out, dateCand{t, model.DateFromTime})
 			}
 		}
 	}
-	return time.Time{}, ""
+	return out
 }
 
 // hasMetaDay reports whether some meta tag or <time> states day d.

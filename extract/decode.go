@@ -79,9 +79,11 @@ func sniffCharset(body []byte, contentType string) string {
 	}
 	if m := metaCharset.FindSubmatch(head); m != nil {
 		if name := canonicalCharset(string(m[1])); name != "" {
-			// Pages that declare a single-byte charset but are really
-			// UTF-8 are common; trust the bytes in that case.
-			if isSingleByteLatin(name) && utf8.Valid(body) && hasMultiByte(body) {
+			// Pages that declare a legacy charset but are really UTF-8
+			// are common (templates copied along, re-encoded archives);
+			// non-ASCII text that is valid UTF-8 practically never is
+			// anything else, so trust the bytes.
+			if name != "utf-8" && utf8.Valid(body) && hasMultiByte(body) {
 				return "utf-8"
 			}
 			if name == "utf-16le" || name == "utf-16be" {
@@ -95,14 +97,6 @@ func sniffCharset(body []byte, contentType string) string {
 		return "utf-8"
 	}
 	return detectCharset(body)
-}
-
-func isSingleByteLatin(name string) bool {
-	switch name {
-	case "windows-1252", "iso-8859-1", "iso-8859-15", "us-ascii":
-		return true
-	}
-	return false
 }
 
 func hasMultiByte(b []byte) bool {
