@@ -64,6 +64,7 @@ type Progress struct {
 	Unchanged int
 	Skipped   int
 	Failed    int
+	Queued    int // URLs waiting in the frontier
 }
 
 // maxCrawlDelay caps a robots.txt Crawl-delay so one site cannot stall a

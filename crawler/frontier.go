@@ -225,3 +225,10 @@ func (f *frontier) delayFor(host string, def time.Duration) time.Duration {
 	}
 	return def
 }
+
+// pending is how many jobs wait in the frontier.
+func (f *frontier) pending() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.queued
+}

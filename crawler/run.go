@@ -477,7 +477,7 @@ func (r *runner) progress(src *source, u, outcome string, c model.CrawlRun) {
 	r.c.opts.Progress(Progress{
 		Source: src.Name, URL: u, Outcome: outcome,
 		Fetched: c.Fetched, Stored: c.Stored, Updated: c.Updated,
-		Unchanged: c.Unchanged, Skipped: c.Skipped, Failed: c.Failed,
+		Unchanged: c.Unchanged, Skipped: c.Skipped, Failed: c.Failed, Queued: r.fr.pending(),
 	})
 }
 
