@@ -217,5 +217,6 @@ func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
 	for _, ac := range tax.Actors() {
 		labels[ac.ID] = ac.Label
 	}
-	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Logger: a.logger})
+	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Logger: a.logger,
+		Accounts: a.db, Curator: a.db})
 }

@@ -26,7 +26,12 @@ Usage:
   policywatch runs     [--data DIR] [--limit N]                        list crawl runs and their failures
   policywatch verify   [--data DIR]                                    recheck every stored capture's SHA-256
   policywatch backup   [--data DIR] DIR                                consistent copy of the store, also while serving
+  policywatch export warc [--data DIR] [--query Q] FILE                 write captures as WARC 1.1 (FILE.gz: gzipped per record)
+  policywatch import warc [--data DIR] [--config FILE] [--all] FILE     archive a WARC file's pages as if crawled
   policywatch extract  [--url URL] FILE                                extract one HTML file (plain or .gz) as JSON
+  policywatch user add    [--data DIR] [--role editor|admin] NAME    add an account; the password is read from stdin
+  policywatch user passwd [--data DIR] NAME                          change a password (ends the user's sessions)
+  policywatch user list   [--data DIR]                               list accounts
 
 --config defaults to the shipped topic (China's national security law for Hong Kong);
 --data defaults to $XDG_DATA_HOME/policywatch or ~/.local/share/policywatch.
@@ -76,8 +81,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdVerify(ctx, rest, stdout)
 	case "backup":
 		return cmdBackup(ctx, rest, stdout)
+	case "export": // warc.go
+		return cmdExport(ctx, rest, stdout, logger)
+	case "import":
+		return cmdImport(ctx, rest, stdout, logger)
 	case "extract":
 		return cmdExtract(ctx, rest, stdout)
+	case "user":
+		return cmdUser(ctx, rest, os.Stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
