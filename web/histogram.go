@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -187,4 +189,31 @@ func (s *Server) apiHistogram(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// similarFinder finds documents like a given one; *index.Index satisfies it.
+type similarFinder interface {
+	Similar(ctx context.Context, id int64, limit int) ([]index.Hit, error)
+}
+
+// similarCount is how many similar documents a document page lists.
+const similarCount = 8
+
+// similar returns documents sharing the most distinctive terms with
+// document id, for its page. It is a hint, not the page's content: a
+// failure (a document not indexed yet, say) shows no list rather than an
+// error.
+func (s *Server) similar(ctx context.Context, id int64) []index.Hit {
+	f, ok := s.index.(similarFinder)
+	if !ok {
+		return nil
+	}
+	hits, err := f.Similar(ctx, id, similarCount)
+	if err != nil {
+		if !errors.Is(err, index.ErrNotFound) {
+			s.log.LogAttrs(ctx, slog.LevelWarn, "similar documents failed", slog.Int64("document", id), slog.Any("err", err))
+		}
+		return nil
+	}
+	return hits
 }
