@@ -1,0 +1,38 @@
+package crawler
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"policywatch/crawler/internal/benchsite"
+	"policywatch/model"
+)
+
+// BenchmarkCrawlLocalSite crawls a generated local site (home, 10
+// sections, 500 articles) with politeness off (no delay, 4 workers),
+// extracting and saving every article into memory, and reports pages
+// fetched per second. scripts/bench-crawl.sh runs it beside wget.
+func BenchmarkCrawlLocalSite(b *testing.B) {
+	site := benchsite.Site{Sections: 10, PerSection: 50}
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	src := model.Source{Name: "bench", Kind: model.SourceSeed, URL: srv.URL + "/", DocKind: model.KindNews, Depth: 2}
+	var pages int
+	var elapsed time.Duration
+	for b.Loop() {
+		sink := newMemSink()
+		run := &model.CrawlRun{ID: 1}
+		start := time.Now()
+		if err := New(sink, Options{Parallelism: 4, Timeout: 10 * time.Second}).Run(context.Background(), run, []model.Source{src}); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(start)
+		if run.Stored != site.Sections*site.PerSection {
+			b.Fatalf("stored %d of %d articles (failed %d: %v)", run.Stored, site.Sections*site.PerSection, run.Failed, run.Errors)
+		}
+		pages += run.Fetched
+	}
+	b.ReportMetric(float64(pages)/elapsed.Seconds(), "pages/s")
+}
