@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"policywatch/index"
 	"policywatch/model"
 )
 
@@ -16,6 +17,7 @@ type documentView struct {
 	Actors     []model.Tag
 	Captures   []model.Capture
 	Archive    *archiveView // versions.go: versions, withdrawals, "also published by"
+	Similar    []index.Hit  // histogram.go: documents sharing its distinctive terms
 }
 
 func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) {
@@ -39,6 +41,7 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	view.Similar = s.similar(r.Context(), id)
 	for _, t := range doc.Tags {
 		switch t.Type {
 		case model.TagCategory:

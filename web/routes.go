@@ -20,6 +20,19 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /timeline.ics", s.timelineICS)
 	mux.HandleFunc("GET /feeds/events.atom", s.eventsFeed)
 	mux.HandleFunc("GET /runs", s.runsPage)
+	mux.HandleFunc("GET /help/search", s.helpPage)
+	mux.HandleFunc("GET /search/histogram.svg", s.histogramImage)
+	mux.HandleFunc("GET /feeds/search.atom", s.searchFeed)
+	mux.HandleFunc("GET /export/search.csv", s.exportCSV)
+	mux.HandleFunc("GET /export/search.jsonl", s.exportJSONL)
+	mux.HandleFunc("GET /export/search.bib", s.exportCitations(citeBibTeX))
+	mux.HandleFunc("GET /export/search.ris", s.exportCitations(citeRIS))
+	mux.HandleFunc("GET /export/search.csl.json", s.exportCitations(citeCSL))
+	mux.HandleFunc("GET /documents/{id}/cite.bib", s.documentCitation(citeBibTeX))
+	mux.HandleFunc("GET /documents/{id}/cite.ris", s.documentCitation(citeRIS))
+	mux.HandleFunc("GET /documents/{id}/cite.json", s.documentCitation(citeCSL))
+	mux.HandleFunc("POST /releases", s.createRelease)
+	mux.HandleFunc("GET /releases/{id}", s.releasePage)
 	mux.Handle("GET /static/", s.static)
 
 	// Sign-in and curation (auth.go, curate.go). Every request but GET,
@@ -45,6 +58,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/search", s.apiSearch)
 	mux.HandleFunc("GET /api/documents/{id}", s.apiDocument)
 	mux.HandleFunc("GET /api/timeline", s.apiTimeline)
+	mux.HandleFunc("GET /api/search/histogram", s.apiHistogram)
+	mux.HandleFunc("GET /api/releases", s.apiReleases)
+	mux.HandleFunc("POST /api/releases", s.apiCreateRelease)
+	mux.HandleFunc("GET /api/releases/{id}", s.apiRelease)
+	mux.HandleFunc("GET /api/saved-searches", s.apiSavedSearches)
+	mux.HandleFunc("GET /api/openapi.json", s.openAPI)
 	mux.HandleFunc("GET /healthz", s.healthz)
 
 	// Anything else: our own 404 page rather than the mux's plain text.
