@@ -1,0 +1,121 @@
+package crawler
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"policywatch/model"
+)
+
+func TestCalendarKey(t *testing.T) {
+	tests := []struct {
+		url      string
+		calendar bool
+	}{
+		{"http://e.com/calendar/?month=2020-07", true},
+		{"http://e.com/events/2020/07/", true},
+		{"http://e.com/agenda?date=20200701", true},
+		{"http://e.com/search?year=2020&q=hong+kong", true},
+		{"http://e.com/news/2020/07/01/statement/", false}, // a dated article, not a calendar
+		{"http://e.com/events/summit-on-hong-kong/", false},
+		{"http://e.com/press?page=3", false},
+	}
+	for _, tc := range tests {
+		u, _ := url.Parse(tc.url)
+		if got := calendarKey(u) != ""; got != tc.calendar {
+			t.Errorf("calendarKey(%s) calendar=%v, want %v", tc.url, got, tc.calendar)
+		}
+	}
+	// Months of one calendar share a key; another calendar does not.
+	a, _ := url.Parse("http://e.com/calendar/?month=2020-07")
+	b, _ := url.Parse("http://e.com/calendar/?month=1999-01")
+	c, _ := url.Parse("http://e.com/other/calendar/?month=2020-07")
+	if calendarKey(a) != calendarKey(b) || calendarKey(a) == calendarKey(c) {
+		t.Errorf("keys %q %q %q: want the first two equal, the third apart", calendarKey(a), calendarKey(b), calendarKey(c))
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC)
+	tests := []struct {
+		v    string
+		want time.Duration
+		ok   bool
+	}{
+		{"120", 2 * time.Minute, true},
+		{" 0 ", 0, true},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
+		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true}, // past: now
+		{"-5", 0, false},
+		{"soon", 0, false},
+		{"", 0, false},
+		{"99999999999", 24 * time.Hour, true}, // clamped, no overflow
+	}
+	for _, tc := range tests {
+		got, ok := parseRetryAfter(tc.v, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("parseRetryAfter(%q) = %s, %v; want %s, %v", tc.v, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestRedirectLoopDetection(t *testing.T) {
+	req := func(u string) *http.Request {
+		r, _ := http.NewRequest(http.MethodGet, u, nil)
+		return r
+	}
+	target := func(u string) *url.URL { p, _ := url.Parse(u); return p }
+	tests := []struct {
+		name   string
+		via    []string
+		target string
+		loop   bool
+	}{
+		{"onward", []string{"http://e.com/a"}, "http://e.com/b", false},
+		{"cookie detour back to the start", []string{"http://e.com/a", "http://e.com/set-cookie"}, "http://e.com/a", false},
+		{"back to the start twice", []string{"http://e.com/a", "http://e.com/b", "http://e.com/a", "http://e.com/b"}, "http://e.com/a", true},
+		{"back to a middle hop", []string{"http://e.com/a", "http://e.com/b", "http://e.com/c"}, "http://e.com/b", true},
+	}
+	for _, tc := range tests {
+		var via []*http.Request
+		for _, v := range tc.via {
+			via = append(via, req(v))
+		}
+		err := redirectLoop(target(tc.target), via)
+		if (err != nil) != tc.loop {
+			t.Errorf("%s: redirectLoop = %v, want loop %v", tc.name, err, tc.loop)
+		}
+		if err != nil && !strings.Contains(err.Error(), tc.target) {
+			t.Errorf("%s: %q does not name the repeated URL", tc.name, err)
+		}
+	}
+}
+
+func TestMaxPerHostCapsDocumentsPerHost(t *testing.T) {
+	a, b := newSite(t), newSite(t)
+	items := func(s *testSite, prefix string, n int) string {
+		var sb strings.Builder
+		for i := range n {
+			p := "/" + prefix + "/" + string(rune('a'+i)) + "/"
+			s.add(p, htmlType, article(prefix+" "+p, "2020-07-01T10:00:00Z", prose(prefix+p, 5)))
+			sb.WriteString("<url><loc>" + s.url(p) + "</loc></url>")
+		}
+		return sb.String()
+	}
+	a.add("/sitemap.xml", "application/xml", `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+items(a, "first", 5)+`</urlset>`)
+	b.add("/sitemap.xml", "application/xml", `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+items(b, "second", 2)+`</urlset>`)
+	sink := newMemSink()
+	run := crawl(t, sink, Options{MaxPerHost: 3},
+		model.Source{Name: "a", Kind: model.SourceSitemap, URL: a.url("/sitemap.xml"), DocKind: model.KindNews},
+		model.Source{Name: "b", Kind: model.SourceSitemap, URL: b.url("/sitemap.xml"), DocKind: model.KindNews})
+	if len(a.pageHits()) != 1+3 || len(b.pageHits()) != 1+2 {
+		t.Errorf("pages fetched: %d on the first host, %d on the second; want the sitemap and 3, the sitemap and 2",
+			len(a.pageHits()), len(b.pageHits()))
+	}
+	if run.Stored != 5 {
+		t.Errorf("stored %d, want 3 + 2", run.Stored)
+	}
+}
