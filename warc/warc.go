@@ -40,6 +40,8 @@ type Capture struct {
 	Header     http.Header // response headers
 	Body       []byte      // body as the application saw it (no transfer or content coding)
 	BodySHA256 string      // hex SHA-256 of Body; computed when empty
+	Source     string      // policywatch source name, when known
+	DocKind    string      // "official" or "news", when known
 }
 
 // RequestedURIField names the URL a capture was requested from when a
@@ -50,6 +52,13 @@ const RequestedURIField = "WARC-Policywatch-Requested-URI"
 // BodySHA256Field carries policywatch's SHA-256 of the body, so an
 // import can check it received exactly the bytes that were exported.
 const BodySHA256Field = "WARC-Policywatch-Body-SHA256"
+
+// SourceField and DocKindField say which configured source a capture was
+// crawled for, so a re-import files it under the same source.
+const (
+	SourceField  = "WARC-Policywatch-Source"
+	DocKindField = "WARC-Policywatch-Kind"
+)
 
 // Writer writes WARC records to a stream, each record gzipped on its
 // own when compression is on (the usual .warc.gz layout, which lets
@@ -130,6 +139,12 @@ func (w *Writer) WriteCapture(c Capture) error {
 	resp.AddWarcHeader(BodySHA256Field, c.BodySHA256)
 	if c.RequestURL != "" && c.RequestURL != c.FinalURL {
 		resp.AddWarcHeader(RequestedURIField, c.RequestURL)
+	}
+	if c.Source != "" {
+		resp.AddWarcHeader(SourceField, c.Source)
+	}
+	if c.DocKind != "" {
+		resp.AddWarcHeader(DocKindField, c.DocKind)
 	}
 	if w.infoID != "" {
 		resp.AddWarcHeader(gowarc.WarcWarcinfoID, "<"+w.infoID+">")
@@ -230,11 +245,10 @@ type ReadStats struct {
 // ends the read with an error naming its offset.
 func Read(r io.Reader, fn func(Capture) error) (ReadStats, error) {
 	var st ReadStats
-	fr, err := gowarc.NewWarcFileReaderFromStream(r, 0,
-		gowarc.WithSyntaxErrorPolicy(gowarc.ErrIgnore),
-		gowarc.WithSpecViolationPolicy(gowarc.ErrIgnore),
-		gowarc.WithUnknownRecordTypePolicy(gowarc.ErrIgnore),
-	)
+	// The default policies (warn, do not fail) on purpose: with errors
+	// ignored, gowarc v3.1.0 hands out payloads cut short at its buffer
+	// size when reading a stream.
+	fr, err := gowarc.NewWarcFileReaderFromStream(r, 0)
 	if err != nil {
 		return st, fmt.Errorf("read WARC: %w", err)
 	}
@@ -280,6 +294,8 @@ func captureOf(rec gowarc.WarcRecord) (Capture, bool, error) {
 		Status:     hb.HttpStatusCode(),
 		Header:     http.Header{},
 		BodySHA256: wh.Get(BodySHA256Field),
+		Source:     wh.Get(SourceField),
+		DocKind:    wh.Get(DocKindField),
 	}
 	if t, err := rec.Date(); err == nil {
 		c.FetchedAt = t.UTC()

@@ -23,9 +23,12 @@ func sampleCaptures() []Capture {
 		{RequestURL: "http://127.0.0.1:1/a", FinalURL: "http://127.0.0.1:1/a/", FetchedAt: t0, Status: 200,
 			Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}, "Content-Encoding": {"gzip"}, "Etag": {`"x"`}},
 			Body:   []byte("<html><body><p>Sanctions on Hong Kong officials.</p></body></html>")},
-		{FinalURL: "http://127.0.0.1:2/big5", FetchedAt: t0.Add(time.Minute), Status: 200,
+		{FinalURL: "http://127.0.0.1:2/big5", FetchedAt: t0.Add(time.Minute), Status: 200, Source: "hk-gov", DocKind: "official",
 			Header: http.Header{"Content-Type": {"text/html"}},
 			Body:   []byte{0xad, 0xbb, 0xb4, 0xe4, '\r', '\n', 0, 0xff}}, // Big5 bytes and binary: must survive untouched
+		{FinalURL: "http://127.0.0.1:4/long", FetchedAt: t0.Add(3 * time.Minute), Status: 200,
+			Header: http.Header{"Content-Type": {"text/html"}},
+			Body:   []byte("<html><body>" + strings.Repeat("<p>A long statement on the national security law. </p>\n", 2000) + "</body></html>")},
 		{FinalURL: "http://127.0.0.1:3/empty", FetchedAt: t0.Add(2 * time.Minute), Status: 204, Header: http.Header{}},
 	}
 }
@@ -132,7 +135,7 @@ func TestReadRoundTrip(t *testing.T) {
 	for i, c := range got {
 		w := caps[i]
 		if sha(c.Body) != sha(w.Body) || c.BodySHA256 != sha(w.Body) || c.Status != w.Status ||
-			!c.FetchedAt.Equal(w.FetchedAt) || c.FinalURL != w.FinalURL {
+			!c.FetchedAt.Equal(w.FetchedAt) || c.FinalURL != w.FinalURL || c.Source != w.Source || c.DocKind != w.DocKind {
 			t.Errorf("capture %d: got %+v, want %+v", i, c, w)
 		}
 		wantReq := w.RequestURL
