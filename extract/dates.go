@@ -279,8 +279,8 @@ func parseDate(s string) (time.Time, bool) {
 		y, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[2])
 		d, _ := strconv.Atoi(m[3])
-		if mo >= 1 && mo <= 12 && d >= 1 && d <= 31 {
-			return dayOnly(time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC))
+		if t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC); mo >= 1 && mo <= 12 && t.Day() == d {
+			return dayOnly(t)
 		}
 	}
 	return time.Time{}, false
