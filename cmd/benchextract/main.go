@@ -108,28 +108,35 @@ func run(benchDir, setName, outDir, only, python string, limit int) error {
 		if len(pages) == 0 {
 			return fmt.Errorf("no pages in %s", filepath.Join(benchDir, s.dir, "html"))
 		}
+		dirs := map[string]string{}
 		for _, ex := range exs {
 			if stats[ex.name] == nil {
 				stats[ex.name] = map[string]*stat{}
 			}
-			st := &stat{}
-			stats[ex.name][s.name] = st
+			stats[ex.name][s.name] = &stat{}
 			dir := filepath.Join(outDir, ex.name, s.name)
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return fmt.Errorf("create %s: %w", dir, err)
 			}
-			fmt.Fprintf(os.Stderr, "%s: %s on %d pages...\n", s.name, ex.name, len(pages))
-			for _, p := range pages {
-				raw, err := readPage(p)
-				if err != nil {
-					return err
-				}
-				// Both extractors get the same UTF-8 input; decoding is
-				// not part of the timed work.
-				body, _, err := extract.DecodeHTML(raw, "")
-				if err != nil {
-					body = raw
-				}
+			dirs[ex.name] = dir
+		}
+		fmt.Fprintf(os.Stderr, "%s: %d pages...\n", s.name, len(pages))
+		for _, p := range pages {
+			raw, err := readPage(p)
+			if err != nil {
+				return err
+			}
+			// Both extractors get the same UTF-8 input; decoding is not
+			// part of the timed work.
+			body, _, err := extract.DecodeHTML(raw, "")
+			if err != nil {
+				body = raw
+			}
+			id := strings.TrimSuffix(filepath.Base(p), ".html.gz")
+			// The extractors take turns page by page, so that load from
+			// other processes on the machine falls on both alike.
+			for _, ex := range exs {
+				st := stats[ex.name][s.name]
 				start := time.Now()
 				out, err := ex.run(body)
 				st.elapsed += time.Since(start)
@@ -138,8 +145,7 @@ func run(benchDir, setName, outDir, only, python string, limit int) error {
 					st.errors++
 					continue // a missing file scores as an empty answer
 				}
-				id := strings.TrimSuffix(filepath.Base(p), ".html.gz")
-				if err := os.WriteFile(filepath.Join(dir, id+".json"), out, 0o644); err != nil {
+				if err := os.WriteFile(filepath.Join(dirs[ex.name], id+".json"), out, 0o644); err != nil {
 					return fmt.Errorf("write output: %w", err)
 				}
 			}
