@@ -266,6 +266,9 @@ func build(items []*item, now time.Time) model.Event {
 		Kind: model.DateAnnounced, Date: first.date, DocumentID: first.doc.ID,
 		Passage: first.passage, Confidence: first.conf,
 	})
+	if pub, ok := publishedDate(items); ok {
+		ev.Dates = append(ev.Dates, pub)
+	}
 	for _, it := range items {
 		if it.eff != nil {
 			ev.Dates = append(ev.Dates, model.EventDate{
@@ -294,6 +297,33 @@ func build(items []*item, now time.Time) model.Event {
 		})
 	}
 	return ev
+}
+
+// gazetteNumber is a Federal Register document number ("2020-15646"):
+// the document is the measure's official publication.
+var gazetteNumber = regexp.MustCompile(`^(?:19|20)\d{2}-\d{4,6}$`)
+
+// publishedDate is when the measure was published officially: the day a
+// gazette (the Federal Register) printed it when one of the documents is
+// that publication, otherwise the primary statement's own publication
+// day. News alone publishes no measure, so news-only events have none.
+func publishedDate(items []*item) (model.EventDate, bool) {
+	for _, it := range items {
+		if it.official && gazetteNumber.MatchString(it.doc.DocNumber) && it.doc.HasReliableDate() {
+			return model.EventDate{Kind: model.DatePublished, Date: day(it.doc.Published), DocumentID: it.doc.ID,
+				Passage: "Federal Register document " + it.doc.DocNumber, Confidence: confOfficial}, true
+		}
+	}
+	first := items[0]
+	if !first.official {
+		return model.EventDate{}, false
+	}
+	conf := confOfficial
+	if first.doc.DateSource == model.DateFromText || first.doc.DateSource == model.DateFromURL {
+		conf = confOfficialText
+	}
+	return model.EventDate{Kind: model.DatePublished, Date: day(first.doc.Published), DocumentID: first.doc.ID,
+		Confidence: conf}, true
 }
 
 // coIssuers are the actors the primary document names as acting with the
