@@ -16,6 +16,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,6 +25,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,8 +49,19 @@ func openEngine(name, dir string) (engine, error) {
 		return openBleve(dir)
 	case "fts5":
 		return openFTS(dir)
+	case "bleve-page":
+		e, err := openBleve(dir)
+		if err != nil {
+			return nil, err
+		}
+		return blevePage{e}, nil
+	case "web-page":
+		return openWeb(dir)
 	}
-	return nil, fmt.Errorf("unknown engine %q (use bleve or fts5)", name)
+	if isProto(name) {
+		return openProto(name, dir)
+	}
+	return nil, fmt.Errorf("unknown engine %q (use bleve, fts5 or bleve-page)", name)
 }
 
 type options struct {
@@ -66,6 +79,8 @@ type options struct {
 	n          int
 	dir        string
 	showSample bool
+	page       bool
+	cpuprofile string
 }
 
 func main() {
@@ -74,6 +89,8 @@ func main() {
 	fs := flag.NewFlagSet("benchsearch", flag.ExitOnError)
 	sizes := fs.String("sizes", "100000", "comma-separated corpus sizes")
 	engines := fs.String("engines", "bleve,fts5", "comma-separated engines: bleve, fts5")
+	fs.BoolVar(&o.page, "page", true, "also time what the search page asks of Bleve (search + date range + histogram)")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write CPU profiles of the query phases to this prefix (PREFIX-ENGINE-N.pprof)")
 	fs.Uint64Var(&o.seed, "seed", 1, "corpus and query-mix seed")
 	fs.StringVar(&o.work, "work", "", "directory for the indexes (default: a new temporary directory)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the indexes (WORK/bleve-N is a policywatch index directory)")
@@ -158,6 +175,11 @@ func childIndex(ctx context.Context, o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	stopProfile, err := startProfile(o)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	mem := startMemPeak(100 * time.Millisecond)
 
 	// The generator runs one batch ahead, so indexing rarely waits for it;
@@ -238,6 +260,11 @@ func childQuery(ctx context.Context, o options, stdout io.Writer) error {
 	}
 	qs := mix(g, o.seed, o.perClass)
 	warm := mix(g, o.seed+1000, (o.warmup+len(classes)-1)/len(classes))
+	stopProfile, err := startProfile(o)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	mem := startMemPeak(50 * time.Millisecond)
 	t := time.Now()
 	e, err := openEngine(o.engine, o.dir)
@@ -279,6 +306,22 @@ func childQuery(ctx context.Context, o options, stdout io.Writer) error {
 	}
 	res.HeapSysPeak, res.SysPeak, res.VmHWM = mem.HeapSys, mem.Sys, mem.VmHWM
 	return json.NewEncoder(stdout).Encode(res)
+}
+
+// startProfile starts a CPU profile of this phase when asked for one.
+func startProfile(o options) (stop func(), err error) {
+	if o.cpuprofile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(fmt.Sprintf("%s-%s-%s-%d.pprof", o.cpuprofile, o.child, o.engine, o.n))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // pct is the nearest-rank percentile of v (milliseconds).
@@ -360,26 +403,49 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	started := time.Now()
 	var results []result
 	for _, n := range o.sizes {
+		var dirs []string
 		for _, eng := range o.engines {
 			dir := filepath.Join(work, fmt.Sprintf("%s-%d", eng, n))
-			if err := os.RemoveAll(dir); err != nil {
-				return err
-			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
 			r := result{N: n, Engine: eng, Index: &indexResult{}, Query: &queryResult{}}
-			fmt.Fprintf(os.Stderr, "%s: indexing %d documents\n", eng, n)
-			if err := child(ctx, self, o, "index", eng, n, dir, r.Index); err != nil {
-				return err
+			if eng == "proto-1pass" {
+				// Query-only: searches the index the bleve engine built.
+				dir = filepath.Join(work, fmt.Sprintf("bleve-%d", n))
+				if !slices.Contains(dirs, dir) {
+					return errors.New("proto-1pass needs the bleve engine before it in -engines")
+				}
+			} else {
+				if err := os.RemoveAll(dir); err != nil {
+					return err
+				}
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					return err
+				}
+				dirs = append(dirs, dir)
+				fmt.Fprintf(os.Stderr, "%s: indexing %d documents\n", eng, n)
+				if err := child(ctx, self, o, "index", eng, n, dir, r.Index); err != nil {
+					return err
+				}
+				fmt.Fprintf(os.Stderr, "%s: %.0f docs/s; querying\n", eng, r.Index.DocsPerSec)
 			}
-			fmt.Fprintf(os.Stderr, "%s: %.0f docs/s; querying\n", eng, r.Index.DocsPerSec)
 			if err := child(ctx, self, o, "query", eng, n, dir, r.Query); err != nil {
 				return err
 			}
 			results = append(results, r)
-			if !o.keep && o.work == "" {
-				os.RemoveAll(dir)
+			if eng != "bleve" || !o.page {
+				continue
+			}
+			for _, extra := range []string{"bleve-page", "web-page"} {
+				p := result{N: n, Engine: extra, Index: r.Index, Query: &queryResult{}}
+				fmt.Fprintf(os.Stderr, "bleve: querying as %s\n", extra)
+				if err := child(ctx, self, o, "query", extra, n, dir, p.Query); err != nil {
+					return err
+				}
+				results = append(results, p)
+			}
+		}
+		if !o.keep && o.work == "" {
+			for _, d := range dirs {
+				os.RemoveAll(d)
 			}
 		}
 	}
@@ -399,7 +465,7 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 func child(ctx context.Context, self string, o options, phase, eng string, n int, dir string, into any) error {
 	cmd := exec.CommandContext(ctx, self, "-child", phase, "-engine", eng, "-n", strconv.Itoa(n), "-dir", dir,
 		"-seed", strconv.FormatUint(o.seed, 10), "-batch", strconv.Itoa(o.batch),
-		"-queries", strconv.Itoa(o.perClass), "-warmup", strconv.Itoa(o.warmup))
+		"-queries", strconv.Itoa(o.perClass), "-warmup", strconv.Itoa(o.warmup), "-cpuprofile", o.cpuprofile)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Search benchmark (issue 6, "Performance"): Bleve vs SQLite FTS5 on
+# synthetic corpora, then the web search page under wrk.
+#
+#   scripts/bench-search.sh                      # 100k documents
+#   SIZES=100000,1000000 scripts/bench-search.sh # also 1M (slow)
+#   SIZES=10000 WRK_SECONDS=10 scripts/bench-search.sh   # a quick try
+#
+# Environment: SIZES (default 100000), WORK (default a new temp dir, kept:
+# it holds the indexes), WRK_SECONDS (30), WRK_CONNS (16), WRK_THREADS (2),
+# PORT (18080). Needs wrk (Debian: apt-get install -y wrk).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+SIZES=${SIZES:-100000}
+WORK=${WORK:-$(mktemp -d /tmp/bench-search.XXXXXX)}
+WRK_SECONDS=${WRK_SECONDS:-30}
+WRK_CONNS=${WRK_CONNS:-16}
+WRK_THREADS=${WRK_THREADS:-2}
+PORT=${PORT:-18080}
+mkdir -p "$WORK"
+
+if ! command -v wrk >/dev/null; then
+	echo "wrk is missing; installing it (Debian package wrk)" >&2
+	apt-get install -y wrk >/dev/null || { echo "cannot install wrk; run: apt-get install -y wrk" >&2; exit 1; }
+fi
+
+echo "== machine"
+echo "date:  $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "nproc: $(nproc)"
+echo "cpu:   $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+free -g | sed 's/^/       /'
+echo "go:    $(go version)"
+
+go build -o "$WORK/benchsearch" ./cmd/benchsearch
+go build -o "$WORK/policywatch" ./cmd/policywatch
+
+echo "== engines (sizes $SIZES)"
+"$WORK/benchsearch" -sizes "$SIZES" -work "$WORK" -keep -json "$WORK/results.json" | tee "$WORK/engines.md"
+
+# The web part serves the first size's Bleve index, which the benchmark
+# built with index.Open, exactly as `policywatch serve` opens it.
+N=${SIZES%%,*}
+DATA="$WORK/data-$N"
+rm -rf "$DATA" && mkdir -p "$DATA"
+ln -s "$WORK/bleve-$N" "$DATA/index"
+
+"$WORK/policywatch" serve -data "$DATA" -addr "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+	curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+	sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "policywatch serve did not start:" >&2; cat "$WORK/serve.log" >&2; exit 1; }
+
+# Searches a reader makes on the search page: words, phrases, boolean,
+# facet filters with dates, Chinese in both scripts, prefixes and paging.
+cat >"$WORK/paths.lua" <<'EOF'
+local paths = {
+  "/?q=sanctions",
+  "/?q=extradition",
+  "/?q=%22national+security+law%22",
+  "/?q=%22export+controls%22",
+  "/?q=sanctions+AND+(visa+OR+extradition)+NOT+treaty",
+  "/?q=(autonomy+OR+secession)+AND+%22foreign+forces%22",
+  "/?q=visa&category=visa-restriction&from=2020-07-01&to=2020-12-31",
+  "/?q=%22asset+freezes%22&category=sanction&kind=official&from=2021-01-01&to=2021-12-31",
+  "/?q=%E9%A6%99%E6%B8%AF",
+  "/?q=%E5%9C%8B%E5%AE%89%E6%B3%95",
+  "/?q=%E5%9B%BD%E5%AE%B6%E5%AE%89%E5%85%A8",
+  "/?q=sanct*&sort=date&page=3",
+  "/?q=prosecut*&page=2",
+  "/?q=treaty&actor=uk",
+  "/?category=extradition&sort=date",
+}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+EOF
+
+echo "== web search page at $N documents (wrk, ${WRK_THREADS} threads, ${WRK_CONNS} connections, ${WRK_SECONDS}s)"
+wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d5s -s "$WORK/paths.lua" "http://127.0.0.1:$PORT" >/dev/null # warm-up
+wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${WRK_SECONDS}s" --latency -s "$WORK/paths.lua" "http://127.0.0.1:$PORT" | tee "$WORK/wrk.txt"
+RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
+echo "server peak RSS (VmHWM): $((RSS_KB / 1024)) MiB"
+
+RPS=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
+NON2XX=$(awk '/Non-2xx/ {print $NF}' "$WORK/wrk.txt")
+SOCKERR=$(grep -c 'Socket errors' "$WORK/wrk.txt" || true)
+awk -v rps="$RPS" -v bad="${NON2XX:-0}" -v sock="$SOCKERR" -v n="$N" 'BEGIN {
+	ok = (rps >= 300 && bad == 0 && sock == 0)
+	m = (rps - 300) / 300 * 100; if (m < 0) m = -m
+	printf "web search page >= 300 req/s at %d docs with no errors: %.1f req/s, %d non-2xx, %s: %s by %.0f%%\n",
+		n, rps, bad, (sock ? "socket errors" : "no socket errors"), (ok ? "PASS" : "MISS"), m
+}' | tee -a "$WORK/wrk.txt"
+echo "results: $WORK (engines.md, results.json, wrk.txt)"
