@@ -152,6 +152,7 @@ func (a *app) crawl(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy, 
 	if err := a.refresh(finishCtx, run.StartedAt); err != nil {
 		return run, err
 	}
+	a.notifySavedSearches(finishCtx, run) // alerts.go
 	return run, crawlErr
 }
 
@@ -217,6 +218,7 @@ func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
 	for _, ac := range tax.Actors() {
 		labels[ac.ID] = ac.Label
 	}
+	a.ix.SetGlossary(tax.Glossary()) // query terms expand to the topic's equivalents
 	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Logger: a.logger,
 		Accounts: a.db, Curator: a.db})
 }

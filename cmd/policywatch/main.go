@@ -20,7 +20,10 @@ Usage:
   policywatch crawl    [--config FILE] [--data DIR] [--json]           crawl the topic's sources once
   policywatch serve    [--data DIR] [--addr 127.0.0.1:8080]            serve the UI and JSON API
                        [--config FILE] [--schedule]                    and crawl each source on its schedule (on with --config)
-  policywatch search   [--data DIR] [--json] [--limit N] QUERY         search the archive
+  policywatch search   [--data DIR] [--json|--csv] [--all] [--limit N] QUERY   search the archive (query language: /help/search)
+                       [--sort date] [--kind K] [--category C] [--from D] [--to D]
+  policywatch search   --save NAME [--webhook URL] QUERY               save a search; the webhook gets new matches after each crawl
+  policywatch search   --list-saved | --delete-saved ID                list or delete saved searches
   policywatch reindex  [--data DIR]                                    rebuild the search index from the store
   policywatch sources  [--config FILE]                                 list and validate the configured sources
   policywatch runs     [--data DIR] [--limit N]                        list crawl runs and their failures

@@ -2,51 +2,295 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
+	"unicode/utf8"
 
 	"policywatch/index"
+	"policywatch/model"
+	"policywatch/query"
+	"policywatch/store"
 )
+
+// searchHit is one result as `policywatch search --json` prints it.
+type searchHit struct {
+	ID           int64    `json:"id"`
+	URL          string   `json:"url"`
+	Title        string   `json:"title"`
+	Source       string   `json:"source"`
+	Kind         string   `json:"kind"`
+	Lang         string   `json:"lang"`
+	Published    string   `json:"published"` // YYYY-MM-DD; "" without a reliable date
+	DateSource   string   `json:"date_source"`
+	DateReliable bool     `json:"date_reliable"`
+	Categories   []string `json:"categories"`
+	Actors       []string `json:"actors"`
+	Snippet      string   `json:"snippet"` // escaped HTML with <mark>
+	Score        float64  `json:"score"`
+}
+
+func toSearchHit(h index.Hit) searchHit {
+	sh := searchHit{ID: h.ID, URL: h.URL, Title: h.Title, Source: h.Source, Kind: h.Kind, Lang: h.Lang,
+		DateSource: h.DateSource, DateReliable: !h.Published.IsZero() && model.ReliableDateSource(h.DateSource),
+		Categories: orEmpty(h.Categories), Actors: orEmpty(h.Actors), Snippet: string(h.Snippet), Score: h.Score}
+	if sh.DateReliable {
+		sh.Published = h.Published.Format(time.DateOnly)
+	}
+	return sh
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// listFlag collects a repeatable flag (--category a --category b).
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func cmdSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	config := fs.String("config", "", "topic config whose glossary expands the query (default: the shipped topic)")
 	asJSON := fs.Bool("json", false, "print results as JSON")
-	limit := fs.Int("limit", 20, "number of results")
-	sort := fs.String("sort", "relevance", "relevance or date")
+	asCSV := fs.Bool("csv", false, "print results as CSV")
+	all := fs.Bool("all", false, "print every match, not one page (newest first)")
+	limit := fs.Int("limit", 20, "number of results (at most 100; see --all)")
+	page := fs.Int("page", 1, "page of results")
+	sort := fs.String("sort", "", "relevance or date (default: relevance with a query, date without)")
+	from := fs.String("from", "", "published on or after YYYY-MM-DD")
+	to := fs.String("to", "", "published on or before YYYY-MM-DD")
+	save := fs.String("save", "", "save the search under this name instead of running it")
+	webhook := fs.String("webhook", "", "with --save: URL to POST new matches to after each crawl")
+	listSaved := fs.Bool("list-saved", false, "list saved searches")
+	deleteSaved := fs.Int64("delete-saved", 0, "delete the saved search with this id")
+	var categories, actors, sources, kinds listFlag
+	fs.Var(&categories, "category", "category id (repeatable; all must match)")
+	fs.Var(&actors, "actor", "actor id (repeatable; all must match)")
+	fs.Var(&sources, "source", "source name (repeatable; any may match)")
+	fs.Var(&kinds, "kind", "official or news")
 	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+		return usageError{"search: " + err.Error()}
+	}
+	if *asJSON && *asCSV {
+		return usageError{"search: --json and --csv exclude each other"}
+	}
+	if *webhook != "" && *save == "" {
+		return usageError{"search: --webhook needs --save NAME"}
 	}
 	q := strings.Join(fs.Args(), " ")
+	req := index.Request{Query: q, Categories: categories, Actors: actors, Sources: sources, Kinds: kinds,
+		Sort: *sort, Page: *page, PerPage: *limit}
+	for _, k := range kinds {
+		if !model.DocKind(k).Valid() {
+			return usageError{fmt.Sprintf("search: --kind %q is not official or news", k)}
+		}
+	}
+	switch *sort {
+	case "", index.SortRelevance, index.SortDate:
+	default:
+		return usageError{fmt.Sprintf("search: --sort %q is not relevance or date", *sort)}
+	}
+	var err error
+	if req.From, err = cliDate(*from, false); err != nil {
+		return err
+	}
+	if req.To, err = cliDate(*to, true); err != nil {
+		return err
+	}
+	if _, err := query.Parse(q); err != nil {
+		return queryError(q, err)
+	}
+
 	a, err := openApp(ctx, *dataDir, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	res, err := a.ix.Search(ctx, index.Request{Query: q, Sort: *sort, Page: 1, PerPage: *limit})
-	if err != nil {
-		return fmt.Errorf("search %q: %w", q, err)
+	if err := a.useGlossary(*config); err != nil {
+		return err
 	}
-	if *asJSON {
+	switch {
+	case *listSaved:
+		return printSavedSearches(ctx, a.db, stdout)
+	case *deleteSaved != 0:
+		if err := a.db.DeleteSavedSearch(ctx, *deleteSaved); err != nil {
+			return fmt.Errorf("delete saved search %d: %w", *deleteSaved, err)
+		}
+		fmt.Fprintf(stdout, "deleted saved search %d\n", *deleteSaved)
+		return nil
+	case *save != "":
+		if *webhook != "" {
+			if u, err := url.Parse(*webhook); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return usageError{fmt.Sprintf("search: --webhook %q is not an http(s) URL", *webhook)}
+			}
+		}
+		s := &store.SavedSearch{Name: *save, Params: searchParams(req, *from, *to), Webhook: *webhook}
+		if err := a.db.SaveSearch(ctx, s); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "saved search %d %q: %s\n", s.ID, s.Name, s.Params)
+		fmt.Fprintf(stdout, "feed: /feeds/search.atom?%s\n", s.Params)
+		return nil
+	}
+
+	var hits []index.Hit
+	var total, undated uint64
+	if *all {
+		err = a.ix.Each(ctx, req, func(h index.Hit) error { hits = append(hits, h); return nil })
+		total = uint64(len(hits))
+	} else {
+		var res *index.Result
+		if res, err = a.ix.Search(ctx, req); err == nil {
+			hits, total, undated = res.Hits, res.Total, res.Undated
+		}
+	}
+	if err != nil {
+		return queryError(q, err)
+	}
+	switch {
+	case *asJSON:
+		out := struct {
+			Query   string      `json:"query"`
+			Total   uint64      `json:"total"`
+			Undated uint64      `json:"undated"`
+			Hits    []searchHit `json:"hits"`
+		}{Query: q, Total: total, Undated: undated, Hits: []searchHit{}}
+		for _, h := range hits {
+			out.Hits = append(out.Hits, toSearchHit(h))
+		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return enc.Encode(out)
+	case *asCSV:
+		w := csv.NewWriter(stdout)
+		_ = w.Write([]string{"id", "published", "date_source", "date_reliable", "kind", "source", "lang", "title", "url", "categories", "actors"})
+		for _, h := range hits {
+			sh := toSearchHit(h)
+			_ = w.Write([]string{strconv.FormatInt(sh.ID, 10), sh.Published, sh.DateSource, strconv.FormatBool(sh.DateReliable),
+				sh.Kind, sh.Source, sh.Lang, sh.Title, sh.URL, strings.Join(sh.Categories, ";"), strings.Join(sh.Actors, ";")})
+		}
+		w.Flush()
+		return w.Error()
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "ID\tPUBLISHED\tSOURCE\tTITLE\n")
-	for _, h := range res.Hits {
-		published := ""
-		if !h.Published.IsZero() {
-			published = h.Published.Format("2006-01-02")
+	fmt.Fprintf(tw, "ID\tPUBLISHED\tKIND\tSOURCE\tTITLE\n")
+	for _, h := range hits {
+		sh := toSearchHit(h)
+		published := sh.Published
+		if published == "" {
+			published = "(no date)"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", h.ID, published, h.Source, h.Title)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", sh.ID, published, sh.Kind, sh.Source, truncate(oneLine(sh.Title), 70))
 	}
 	tw.Flush()
-	fmt.Fprintf(stdout, "%d matching documents\n", res.Total)
+	fmt.Fprintf(stdout, "%d matching documents", total)
+	if undated > 0 {
+		fmt.Fprintf(stdout, " (%d without a reliable publication date)", undated)
+	}
+	fmt.Fprintln(stdout)
 	return nil
+}
+
+// useGlossary makes the index expand query terms with the topic's
+// glossary (the shipped topic's when config is empty).
+func (a *app) useGlossary(config string) error {
+	t, err := loadTopic(config)
+	if err != nil {
+		return err
+	}
+	tax, err := loadTaxonomy(t)
+	if err != nil {
+		return err
+	}
+	a.ix.SetGlossary(tax.Glossary())
+	return nil
+}
+
+// queryError shows a syntax error under the query, caret at the spot.
+func queryError(q string, err error) error {
+	var se *query.SyntaxError
+	if !errors.As(err, &se) {
+		return fmt.Errorf("search %q: %w", q, err)
+	}
+	pos := min(max(se.Pos, 0), len(q))
+	return fmt.Errorf("query syntax error at character %d: %s\n  %s\n  %s^",
+		utf8.RuneCountInString(q[:pos])+1, se.Msg, q, strings.Repeat(" ", utf8.RuneCountInString(q[:pos])))
+}
+
+func cliDate(s string, endOfDay bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, usageError{fmt.Sprintf("search: %q is not a date (YYYY-MM-DD)", s)}
+	}
+	if endOfDay {
+		t = t.Add(24*time.Hour - time.Nanosecond)
+	}
+	return t, nil
+}
+
+// searchParams writes a search as the URL parameters the web UI reads, so
+// a saved search opens as the same search in the browser and its feed.
+func searchParams(r index.Request, from, to string) string {
+	v := url.Values{}
+	if r.Query != "" {
+		v.Set("q", r.Query)
+	}
+	for name, vals := range map[string][]string{"category": r.Categories, "actor": r.Actors, "source": r.Sources, "kind": r.Kinds} {
+		for _, x := range vals {
+			v.Add(name, x)
+		}
+	}
+	if from != "" {
+		v.Set("from", from)
+	}
+	if to != "" {
+		v.Set("to", to)
+	}
+	return v.Encode()
+}
+
+func printSavedSearches(ctx context.Context, db *store.DB, w io.Writer) error {
+	list, err := db.SavedSearches(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "ID\tNAME\tSEARCH\tWEBHOOK\tCHECKED\n")
+	for _, s := range list {
+		hook := "-"
+		if s.Webhook != "" {
+			hook = "yes"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", s.ID, s.Name, s.Params, hook, s.CheckedAt.UTC().Format(time.DateTime))
+	}
+	return tw.Flush()
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
 }

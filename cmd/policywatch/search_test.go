@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"policywatch/model"
+)
+
+// searchApp is an app in a temporary directory holding a few documents,
+// indexed, without a crawl. The caller closes it (the search command
+// opens the directory itself, and Bleve allows one opener).
+func searchApp(t *testing.T) (*app, string) {
+	t.Helper()
+	dir := t.TempDir()
+	a, err := openApp(context.Background(), dir, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addDoc(t, a, "https://state.example/visa", "Visa restrictions on officials", "The Secretary announces visa restrictions under the national security law.", model.DateFromMeta, "2020-06-26")
+	addDoc(t, a, "https://hk.example/nsl", "國安法刊憲", "政府今日刊憲公布國安法。", model.DateFromMeta, "2020-06-30")
+	addDoc(t, a, "https://news.example/opinion", "Opinion on sanctions, \"quoted\"", "Sanctions, visas and the NSL.", model.DateFromCrawl, "2024-05-05")
+	return a, dir
+}
+
+func addDoc(t *testing.T, a *app, u, title, text, dateSrc, published string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	pub, _ := time.Parse(time.DateOnly, published)
+	now := a.db.Now()
+	d := &model.Document{URL: u, Source: strings.Split(strings.TrimPrefix(u, "https://"), ".")[0], Kind: model.KindOfficial,
+		Title: title, Text: text, Lang: "en", Published: pub, DateSource: dateSrc, FetchedAt: now, ContentHash: "h" + u}
+	if _, err := a.db.SaveCapture(ctx, d, &model.Capture{FetchedAt: now, RequestURL: u, FinalURL: u, Status: 200,
+		Body: []byte(text), BodySHA256: "s" + u, ContentHash: d.ContentHash}); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := a.db.Document(ctx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.ix.Put(ctx, *stored); err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
+}
+
+// runSearch runs `policywatch search` on the app's data directory. The
+// app's own handles are closed first (Bleve allows one opener) and opened
+// again after.
+func runSearch(t *testing.T, dir string, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := cmdSearch(context.Background(), append([]string{"--data", dir}, args...), &out)
+	return out.String(), err
+}
+
+func TestSearchCommandFormats(t *testing.T) {
+	a, dir := searchApp(t)
+	a.Close()
+
+	table, err := runSearch(t, dir, "NSL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The shipped glossary: NSL finds 國安法 and "national security law".
+	for _, want := range []string{"ID", "PUBLISHED", "2020-06-26", "國安法刊憲", "(no date)", "3 matching documents (1 without a reliable publication date)"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+
+	js, err := runSearch(t, dir, "--json", "sanctions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Total   int         `json:"total"`
+		Undated int         `json:"undated"`
+		Hits    []searchHit `json:"hits"`
+	}
+	if err := json.Unmarshal([]byte(js), &res); err != nil {
+		t.Fatalf("--json output does not parse: %v\n%s", err, js)
+	}
+	if res.Total != 1 || res.Undated != 1 || len(res.Hits) != 1 || res.Hits[0].DateReliable || res.Hits[0].DateSource != "crawl" {
+		t.Errorf("--json = %+v", res)
+	}
+
+	out, err := runSearch(t, dir, "--csv", "--all", "visa*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatalf("--csv output does not parse: %v", err)
+	}
+	if len(rows) != 3 || rows[0][0] != "id" || rows[1][1] != "2020-06-26" || rows[2][7] != `Opinion on sanctions, "quoted"` {
+		t.Errorf("--csv rows = %q", rows)
+	}
+
+	_, err = runSearch(t, dir, "visa AND (sanctions")
+	if err == nil || !strings.Contains(err.Error(), "character 20") || !strings.Contains(err.Error(), "\n  "+strings.Repeat(" ", 19)+"^") {
+		t.Errorf("syntax error = %v", err)
+	}
+	if _, err := runSearch(t, dir, "--json", "--csv", "x"); err == nil {
+		t.Error("--json with --csv accepted")
+	}
+}
+
+// hookReceiver records webhook deliveries and can be told to fail.
+type hookReceiver struct {
+	mu       sync.Mutex
+	payloads []alertPayload
+	fail     bool
+}
+
+func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.fail {
+		http.Error(w, "down", http.StatusBadGateway)
+		return
+	}
+	var p alertPayload
+	body, _ := io.ReadAll(r.Body)
+	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" || json.Unmarshal(body, &p) != nil {
+		http.Error(w, "bad", http.StatusBadRequest)
+		return
+	}
+	h.payloads = append(h.payloads, p)
+}
+
+func (h *hookReceiver) take() []alertPayload {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	p := h.payloads
+	h.payloads = nil
+	return p
+}
+
+func TestSavedSearchWebhookGetsOnlyNewMatches(t *testing.T) {
+	a, dir := searchApp(t)
+	ctx := context.Background()
+	recv := &hookReceiver{}
+	srv := httptest.NewServer(recv)
+	defer srv.Close()
+	clock := time.Now().UTC()
+	a.db.Now = func() time.Time { return clock }
+	a.Close()
+	out, err := runSearch(t, dir, "--save", "visas", "--webhook", srv.URL+"/hook/secret", "--kind", "official", "visa*")
+	if err != nil || !strings.Contains(out, "saved search 1") {
+		t.Fatalf("save: %v %s", err, out)
+	}
+	a, err = openApp(ctx, dir, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	tick := func() { clock = clock.Add(time.Minute); a.db.Now = func() time.Time { return clock } }
+	tick()
+
+	// Nothing changed since the search was saved: nothing is sent.
+	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 1})
+	if got := recv.take(); len(got) != 0 {
+		t.Fatalf("webhook called with nothing new: %+v", got)
+	}
+
+	// A crawl adds a matching and a non-matching document.
+	tick()
+	newID := addDoc(t, a, "https://state.example/visa2", "More visa restrictions", "Further visa restrictions.", model.DateFromJSONLD, "2021-03-01")
+	addDoc(t, a, "https://state.example/trade", "Trade note", "Export controls.", model.DateFromJSONLD, "2021-03-02")
+	tick()
+	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 2})
+	got := recv.take()
+	if len(got) != 1 || got[0].Count != 1 || len(got[0].Matches) != 1 || got[0].Matches[0].ID != newID ||
+		got[0].RunID != 2 || got[0].SavedSearch.Name != "visas" || got[0].Matches[0].Published != "2021-03-01" {
+		t.Fatalf("delivery = %+v", got)
+	}
+
+	// Delivered once: the next crawl without changes sends nothing.
+	tick()
+	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 3})
+	if got := recv.take(); len(got) != 0 {
+		t.Fatalf("already delivered matches sent again: %+v", got)
+	}
+
+	// A failed delivery is retried after the next crawl.
+	tick()
+	recv.fail = true
+	retryID := addDoc(t, a, "https://state.example/visa3", "Visa policy update", "Visa rules change.", model.DateFromMeta, "2021-04-01")
+	tick()
+	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 4})
+	recv.fail = false
+	tick()
+	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 5})
+	got = recv.take()
+	if len(got) != 1 || len(got[0].Matches) != 1 || got[0].Matches[0].ID != retryID {
+		t.Fatalf("after a failed delivery, the next one = %+v", got)
+	}
+}
