@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -117,12 +118,22 @@ func (r *runner) decode(j *job, res *response) ([]byte, string, bool) {
 	if j.src.Charset != "" {
 		// The source is known to mislabel its pages.
 		ct = "text/html; charset=" + j.src.Charset
+	} else if mt, params, err := mime.ParseMediaType(ct); err == nil && isUTF8Label(params["charset"]) && !utf8.Valid(res.body) {
+		// A server default ("charset=utf-8" on every page) in front of a
+		// Big5 or GB page: the bytes say otherwise, so let the page's
+		// <meta> or detection decide.
+		ct = mt
 	}
 	decoded, _, err := extract.DecodeHTML(res.body, ct)
 	if err != nil {
 		return nil, fmt.Sprintf("decode: %v", err), false
 	}
 	return decoded, "", false
+}
+
+func isUTF8Label(cs string) bool {
+	cs = strings.ToLower(strings.TrimSpace(cs))
+	return cs == "utf-8" || cs == "utf8"
 }
 
 func looksHTML(contentType string, body []byte) bool {

@@ -65,7 +65,7 @@ func TestFaultInjection(t *testing.T) {
 			t.Errorf("%s: recorded %q, want a redirect loop naming both pages", faultsrv.PathLoopA, r)
 		}
 		for _, p := range []string{faultsrv.PathOK, faultsrv.PathFlaky, faultsrv.Path429, faultsrv.Path429Date,
-			faultsrv.PathBig5, faultsrv.PathGB18030, faultsrv.PathCP1252, "/fault/session/", faultsrv.PathETag} {
+			faultsrv.PathBig5, faultsrv.PathGB18030, faultsrv.PathCP1252, faultsrv.PathBig5AsUTF8, "/fault/session/", faultsrv.PathETag} {
 			if sink.doc(p) == nil {
 				t.Errorf("%s not stored (recorded %q)", p, got[p])
 			}
@@ -81,6 +81,7 @@ func TestFaultInjection(t *testing.T) {
 			{faultsrv.PathBig5, faultsrv.ChineseText(true)},
 			{faultsrv.PathGB18030, faultsrv.ChineseText(false)},
 			{faultsrv.PathCP1252, faultsrv.CP1252Text},
+			{faultsrv.PathBig5AsUTF8, faultsrv.ChineseText(true)},
 		} {
 			d := sink.doc(tc.path)
 			if d == nil {

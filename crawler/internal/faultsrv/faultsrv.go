@@ -141,6 +141,7 @@ const (
 	PathBig5          = "/fault/big5/"         // Big5, no charset in header or markup
 	PathGB18030       = "/fault/gb18030/"      // GB18030, no charset in header or markup
 	PathCP1252        = "/fault/cp1252/"       // windows-1252, no charset in header or markup
+	PathBig5AsUTF8    = "/fault/big5-as-utf8/" // Big5, labelled UTF-8 by the server's default header
 	PathMissing       = "/fault/missing/"      // 404
 	PathPrivate       = "/private/secret/"     // disallowed by robots.txt
 	PathCalendar      = "/calendar/"           // ?month=YYYY-MM, linking to the months before and after
@@ -229,6 +230,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, n int) {
 		encoded(w, simplifiedchinese.GB18030, ChinesePage(false))
 	case p == PathCP1252:
 		encoded(w, charmap.Windows1252, CP1252Page())
+	case p == PathBig5AsUTF8:
+		// A page of its own, not a copy of PathBig5's.
+		page := strings.Replace(ChinesePage(true), "</article>", "<p>此公告的伺服器以錯誤的字元編碼標示網頁。</p></article>", 1)
+		b, _ := traditionalchinese.Big5.NewEncoder().String(page)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, b)
 	case p == PathCalendar:
 		calendar(w, r)
 	case p == PathETag:
@@ -323,7 +330,7 @@ func seedPage() string {
 	b.WriteString(`<!DOCTYPE html><html><head><title>Faults</title></head><body><ul>`)
 	for _, p := range []string{PathOK, Path500, PathFlaky, Path429, Path429Date, Path429Long, PathSlow, PathSlowBody,
 		PathTruncated, PathLoopA, PathChain, PathHuge, PathHugeChunked, PathBig5, PathGB18030, PathCP1252,
-		PathMissing, PathPrivate, PathRepeated, PathSessionA, PathSessionB, PathExplodedQuery, PathETag} {
+		PathBig5AsUTF8, PathMissing, PathPrivate, PathRepeated, PathSessionA, PathSessionB, PathExplodedQuery, PathETag} {
 		fmt.Fprintf(&b, `<li><a href="%s">%s</a></li>`, strings.ReplaceAll(p, "&", "&amp;"), p)
 	}
 	b.WriteString(`</ul></body></html>`)
