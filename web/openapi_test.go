@@ -113,6 +113,8 @@ func TestOpenAPIResponsesMatchSchemas(t *testing.T) {
 			target = strings.Replace(path, "{id}", itoa(hs.ids["/visa"]), 1)
 		case "{release}":
 			target = strings.Replace(path, "{id}", rel.ID, 1)
+		case "{source}":
+			target = strings.Replace(path, "{name}", "us-state", 1)
 		default:
 			target += *op.Sample
 		}

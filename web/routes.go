@@ -20,6 +20,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /timeline.ics", s.timelineICS)
 	mux.HandleFunc("GET /feeds/events.atom", s.eventsFeed)
 	mux.HandleFunc("GET /runs", s.runsPage)
+	mux.HandleFunc("GET /sources", s.sourcesPage) // coverage.go
+	mux.HandleFunc("GET /sources/{name}", s.sourcePage)
 	mux.HandleFunc("GET /help/search", s.helpPage)
 	mux.HandleFunc("GET /search/histogram.svg", s.histogramImage)
 	mux.HandleFunc("GET /feeds/search.atom", s.searchFeed)
@@ -64,6 +66,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/releases/{id}", s.apiRelease)
 	mux.HandleFunc("GET /api/saved-searches", s.apiSavedSearches)
 	mux.HandleFunc("GET /api/openapi.json", s.openAPI)
+	mux.HandleFunc("GET /api/sources/{name}/coverage", s.apiSourceCoverage)
 	mux.HandleFunc("GET /healthz", s.healthz)
 
 	// Anything else: our own 404 page rather than the mux's plain text.

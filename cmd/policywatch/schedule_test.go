@@ -78,6 +78,16 @@ func TestSchedulerRunsEachScheduleOneCrawlAtATime(t *testing.T) {
 	want := 0
 	expect := map[string]int{}
 	for now := start; now.Before(start.Add(9 * time.Hour)); {
+		// Each schedule's next run must be planned past now, and its timer
+		// armed, before the clock moves on.
+		waitFor(t, "next runs planned", func() bool {
+			for _, j := range s.cron.Jobs() {
+				if next, err := j.NextRun(); err != nil || !next.After(now) {
+					return false
+				}
+			}
+			return true
+		})
 		ctxWait, cancelWait := context.WithTimeout(ctx, 5*time.Second)
 		if err := clock.BlockUntilContext(ctxWait, 3); err != nil { // one timer per schedule
 			t.Fatalf("scheduler timers not armed at %v: %v", now, err)
