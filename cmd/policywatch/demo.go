@@ -20,6 +20,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.
 	dataDir := fs.String("data", "", "data directory (default: a new temporary directory)")
 	addr := fs.String("addr", "127.0.0.1:8080", "address the UI listens on")
 	once := fs.Bool("once", false, "exit after the crawl and indexing")
+	demoState := fs.Int("demo-state", 1, "2: after the first crawl, switch the demo web to its second state (two pages amended, one withdrawn, one new) and crawl again")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -55,6 +56,16 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.
 		return fmt.Errorf("crawl demo web: %w", err)
 	}
 	printRunSummary(stdout, run)
+	if *demoState == 2 { // the archive then shows versions, diffs and /changes
+		if err := web.SetState(2); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "demo web: second state (pages amended, withdrawn, added); crawling again")
+		if run, err = a.crawl(ctx, t, tax, nil); err != nil {
+			return fmt.Errorf("crawl demo web again: %w", err)
+		}
+		printRunSummary(stdout, run)
+	}
 	fmt.Fprintf(stdout, "data directory: %s\n", *dataDir)
 	if *once {
 		return nil

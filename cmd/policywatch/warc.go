@@ -1,0 +1,280 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"policywatch/crawler"
+	"policywatch/index"
+	"policywatch/model"
+	"policywatch/query"
+	"policywatch/store"
+	"policywatch/tagging"
+	"policywatch/topic"
+	"policywatch/warc"
+)
+
+// cmdExport dispatches `policywatch export FORMAT`.
+func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "warc" {
+		return usageError{"export takes a format: export warc [--data DIR] [--query Q] FILE"}
+	}
+	return cmdExportWARC(ctx, args[1:], stdout)
+}
+
+// cmdImport dispatches `policywatch import FORMAT`.
+func cmdImport(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+	if len(args) == 0 || args[0] != "warc" {
+		return usageError{"import takes a format: import warc [--data DIR] FILE"}
+	}
+	return cmdImportWARC(ctx, args[1:], stdout, logger)
+}
+
+// cmdExportWARC writes every capture of the archive, or of a search's
+// matching documents, as WARC 1.1 request/response records. A FILE
+// ending in .gz is gzipped record by record, as archive tools expect.
+func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("export warc", flag.ContinueOnError)
+	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	q := fs.String("query", "", "export only the documents matching this search (default: everything)")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if fs.NArg() != 1 {
+		return usageError{"export warc takes one output FILE"}
+	}
+	file := fs.Arg(0)
+	// The store alone unless a search picks the documents: an export
+	// then runs beside a crawl or serve that holds the index.
+	db, err := store.Open(ctx, filepath.Join(*dataDir, "policywatch.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var ids []int64
+	if *q != "" {
+		ix, err := index.Open(filepath.Join(*dataDir, "index"))
+		if err != nil {
+			return fmt.Errorf("open index in %s: %w", *dataDir, err)
+		}
+		ids, err = searchIDs(ctx, ix, *q)
+		ix.Close()
+		if err != nil {
+			return err
+		}
+	} else if err := db.EachDocument(ctx, func(d *model.Document) error {
+		ids = append(ids, d.ID)
+		return nil
+	}); err != nil {
+		return err
+	}
+
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("export warc: %w", err)
+	}
+	w := warc.NewWriter(f, strings.HasSuffix(file, ".gz"))
+	fields := map[string]string{"description": "policywatch archive export", "isPartOf": "policywatch"}
+	if *q != "" {
+		fields["policywatch-query"] = *q
+	}
+	n, err := exportWARC(ctx, db, w, filepath.Base(file), ids, fields)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(file) // half an archive is worse than none
+		return fmt.Errorf("export warc %s: %w", file, err)
+	}
+	fmt.Fprintf(stdout, "%s: %d captures of %d documents\n", file, n, len(ids))
+	return nil
+}
+
+func exportWARC(ctx context.Context, db *store.DB, w *warc.Writer, name string, ids []int64, fields map[string]string) (int, error) {
+	if err := w.WriteInfo(name, "policywatch", fields); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		doc, err := db.Document(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		caps, err := db.Captures(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		slices.Reverse(caps) // oldest first, so a re-import rebuilds the versions in order
+		for _, c := range caps {
+			full, err := db.Capture(ctx, c.ID)
+			if err != nil {
+				return n, err
+			}
+			if err := w.WriteCapture(warc.Capture{
+				RequestURL: full.RequestURL, FinalURL: full.FinalURL, FetchedAt: full.FetchedAt,
+				Status: full.Status, Header: full.Header, Body: full.Body, BodySHA256: full.BodySHA256,
+				Source: doc.Source, DocKind: string(doc.Kind),
+			}); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+// searchIDs returns every document matching q, page by page.
+func searchIDs(ctx context.Context, ix *index.Index, q string) ([]int64, error) {
+	var ids []int64
+	for page := 1; ; page++ {
+		res, err := ix.Search(ctx, index.Request{Query: q, Sort: "date", Page: page, PerPage: 100})
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", q, err)
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if len(res.Hits) == 0 || uint64(len(ids)) >= res.Total {
+			return ids, nil
+		}
+	}
+}
+
+// cmdImportWARC brings captures from a WARC file (ours, or Heritrix,
+// Browsertrix, ArchiveBox, wget output) into the store through the same
+// extraction, relevance test and tagging as a crawl, then indexes them.
+func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("import warc", flag.ContinueOnError)
+	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	config := fs.String("config", "", "topic config whose sources and relevance query apply (default: the shipped topic)")
+	source := fs.String("source", "", "source name for captures the file does not attribute (default: matched by host, else warc-import)")
+	all := fs.Bool("all", false, "keep off-topic pages too (skip the topic's relevance query)")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if fs.NArg() != 1 {
+		return usageError{"import warc takes one WARC FILE"}
+	}
+	t, err := loadTopic(*config)
+	if err != nil {
+		return err
+	}
+	tax, err := loadTaxonomy(t)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("import warc: %w", err)
+	}
+	defer f.Close()
+	a, err := openApp(ctx, *dataDir, logger)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	im := newImporter(a, t, tax, *source, *all)
+	st, err := warc.Read(f, func(c warc.Capture) error { return im.add(ctx, c) })
+	if err != nil {
+		return fmt.Errorf("import warc %s: %w", fs.Arg(0), err)
+	}
+	// Imported documents carry their original capture times, so the index
+	// is rebuilt whole rather than from a time on.
+	if err := a.refresh(context.WithoutCancel(ctx), time.Time{}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d records, %d responses: stored %d, updated %d, unchanged %d, duplicate %d, skipped %d\n",
+		fs.Arg(0), st.Records, st.Responses, im.counts[model.OutcomeStored], im.counts[model.OutcomeUpdated],
+		im.counts[model.OutcomeUnchanged], im.counts[model.OutcomeDuplicate], im.skipped)
+	return nil
+}
+
+// importer files WARC captures the way the crawler files fetches.
+type importer struct {
+	a        *app
+	topic    *topic.Topic
+	tagger   *tagging.Tagger
+	fallback string
+	all      bool
+	counts   map[model.SaveOutcome]int
+	skipped  int
+}
+
+func newImporter(a *app, t *topic.Topic, tax *tagging.Taxonomy, fallback string, all bool) *importer {
+	return &importer{a: a, topic: t, tagger: tagging.New(tax), fallback: fallback, all: all,
+		counts: map[model.SaveOutcome]int{}}
+}
+
+func (im *importer) add(ctx context.Context, c warc.Capture) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if c.Status < 200 || c.Status >= 300 {
+		im.skipped++ // redirects and errors carry no page to archive
+		return nil
+	}
+	src := im.sourceFor(c)
+	doc, capture, err := crawler.BuildDocument(src, c.FinalURL, c.Status, c.Header, c.Body, c.FetchedAt)
+	if err != nil {
+		im.skipped++
+		im.a.logger.Debug("import: skipped", "url", c.FinalURL, "reason", err)
+		return nil
+	}
+	if c.RequestURL != "" {
+		capture.RequestURL = c.RequestURL
+	}
+	if c.BodySHA256 != "" && c.BodySHA256 != capture.BodySHA256 {
+		return fmt.Errorf("capture of %s: body SHA-256 is %s, the file recorded %s", c.FinalURL, capture.BodySHA256, c.BodySHA256)
+	}
+	if !im.all && !query.Match(im.topic.Relevant, documentFields(doc)) {
+		im.skipped++
+		return nil
+	}
+	doc.Tags = im.tagger.Tag(doc)
+	out, err := im.a.db.SaveCapture(ctx, doc, capture)
+	if err != nil {
+		return err
+	}
+	im.counts[out]++
+	return nil
+}
+
+// sourceFor attributes a capture: the source the file names, else the
+// configured source on the same host, else the fallback name.
+func (im *importer) sourceFor(c warc.Capture) model.Source {
+	if c.Source != "" {
+		for _, s := range im.topic.Sources {
+			if s.Name == c.Source {
+				return s
+			}
+		}
+		kind := model.DocKind(c.DocKind)
+		if !kind.Valid() {
+			kind = model.KindNews
+		}
+		return model.Source{Name: c.Source, DocKind: kind}
+	}
+	if u, err := url.Parse(c.FinalURL); err == nil {
+		for _, s := range im.topic.Sources {
+			if su, err := url.Parse(s.URL); err == nil && strings.EqualFold(su.Host, u.Host) {
+				if im.fallback == "" || im.fallback == s.Name {
+					return s
+				}
+			}
+		}
+	}
+	name := im.fallback
+	if name == "" {
+		name = "warc-import"
+	}
+	return model.Source{Name: name, DocKind: model.KindNews}
+}
