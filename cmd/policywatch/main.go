@@ -31,8 +31,6 @@ Usage:
   policywatch backup   [--data DIR] DIR                                consistent copy of the store, also while serving
   policywatch export warc [--data DIR] [--query Q] FILE                 write captures as WARC 1.1 (FILE.gz: gzipped per record)
   policywatch import warc [--data DIR] [--config FILE] [--all] FILE     archive a WARC file's pages as if crawled
-  policywatch export warc [--data DIR] [--query Q] FILE                 write captures as WARC 1.1 (FILE.gz: gzipped per record)
-  policywatch import warc [--data DIR] [--config FILE] [--all] FILE     archive a WARC file's pages as if crawled
   policywatch extract  [--url URL] FILE                                extract one HTML file (plain or .gz) as JSON
   policywatch user add    [--data DIR] [--role editor|admin] NAME    add an account; the password is read from stdin
   policywatch user passwd [--data DIR] NAME                          change a password (ends the user's sessions)
@@ -88,10 +86,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdBackup(ctx, rest, stdout)
 	case "export": // warc.go
 		return cmdExport(ctx, rest, stdout)
-	case "import":
-		return cmdImport(ctx, rest, stdout, logger)
-	case "export": // warc.go
-		return cmdExport(ctx, rest, stdout, logger)
 	case "import":
 		return cmdImport(ctx, rest, stdout, logger)
 	case "extract":
