@@ -12,6 +12,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /documents/{id}", s.documentPage)
 	mux.HandleFunc("GET /documents/{id}/captures/{cid}", s.capturePage)
 	mux.HandleFunc("GET /documents/{id}/captures/{cid}/raw", s.captureRaw)
+	mux.HandleFunc("GET /documents/{id}/versions/{n}", s.versionPage) // versions.go
+	mux.HandleFunc("GET /documents/{id}/diff", s.diffPage)
+	mux.HandleFunc("GET /changes", s.changesPage) // changes.go
+	mux.HandleFunc("GET /feeds/changes.atom", s.changesFeed)
 	mux.HandleFunc("GET /timeline", s.timelinePage)
 	mux.HandleFunc("GET /events/{id}", s.eventPage)
 	mux.HandleFunc("GET /timeline/matrix", s.matrixPage)
