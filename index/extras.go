@@ -44,8 +44,39 @@ type Bucket struct {
 // dated match, including empty periods so a chart has no gaps. Documents
 // without a publication date are not counted.
 func (ix *Index) Histogram(ctx context.Context, r Request, bucket string) ([]Bucket, error) {
-	var step func(time.Time) time.Time
-	var trunc func(time.Time) time.Time
+	if _, _, err := bucketSteps(bucket); err != nil {
+		return nil, err
+	}
+	n, err := query.Parse(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	q := ix.filtered(ix.translate(n, 1), r)
+	first, last, err := ix.dateEdges(ctx, q)
+	if err != nil || first.IsZero() {
+		return nil, err
+	}
+	return ix.histogram(ctx, q, first, last, bucket, r.Query)
+}
+
+// AutoHistogram is Histogram with the bucket chosen by BucketFor from the
+// span of the matches' dates, which it finds once for both.
+func (ix *Index) AutoHistogram(ctx context.Context, r Request) (string, []Bucket, error) {
+	n, err := query.Parse(r.Query)
+	if err != nil {
+		return "", nil, err
+	}
+	q := ix.filtered(ix.translate(n, 1), r)
+	first, last, err := ix.dateEdges(ctx, q)
+	if err != nil || first.IsZero() {
+		return "", nil, err
+	}
+	bucket := BucketFor(first, last)
+	buckets, err := ix.histogram(ctx, q, first, last, bucket, r.Query)
+	return bucket, buckets, err
+}
+
+func bucketSteps(bucket string) (step, trunc func(time.Time) time.Time, err error) {
 	switch bucket {
 	case BucketDay:
 		step = func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }
@@ -57,15 +88,14 @@ func (ix *Index) Histogram(ctx context.Context, r Request, bucket string) ([]Buc
 		step = func(t time.Time) time.Time { return t.AddDate(1, 0, 0) }
 		trunc = func(t time.Time) time.Time { return yearStart(t.Year()) }
 	default:
-		return nil, fmt.Errorf("histogram: unknown bucket %q (want day, month or year)", bucket)
+		return nil, nil, fmt.Errorf("histogram: unknown bucket %q (want day, month or year)", bucket)
 	}
-	n, err := query.Parse(r.Query)
+	return step, trunc, nil
+}
+
+func (ix *Index) histogram(ctx context.Context, q bq.Query, first, last time.Time, bucket, text string) ([]Bucket, error) {
+	step, trunc, err := bucketSteps(bucket)
 	if err != nil {
-		return nil, err
-	}
-	q := ix.filtered(ix.translate(n, 1), r)
-	first, last, err := ix.dateEdges(ctx, q)
-	if err != nil || first.IsZero() {
 		return nil, err
 	}
 	var buckets []Bucket
@@ -84,7 +114,7 @@ func (ix *Index) Histogram(ctx context.Context, r Request, bucket string) ([]Buc
 	req.AddFacet("histogram", fr)
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("histogram %q: %w", r.Query, err)
+		return nil, fmt.Errorf("histogram %q: %w", text, err)
 	}
 	if f := res.Facets["histogram"]; f != nil {
 		for _, dr := range f.DateRanges {

@@ -213,3 +213,27 @@ func TestBucketFor(t *testing.T) {
 		}
 	}
 }
+
+func TestAutoHistogramPicksBucketBySpan(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	ctx := context.Background()
+	bucket, buckets, err := ix.AutoHistogram(ctx, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, b := range buckets {
+		sum += b.Count
+	}
+	// Dated matches from 2020-06-26 to 2021-01-06: months, June to January.
+	if bucket != BucketMonth || len(buckets) != 8 || sum != 6 || !buckets[0].Start.Equal(day("2020-06-01")) {
+		t.Errorf("AutoHistogram = %s, %d buckets counting %d, first %v", bucket, len(buckets), sum, buckets[0].Start)
+	}
+	bucket, buckets, err = ix.AutoHistogram(ctx, Request{Query: "visa"})
+	if err != nil || bucket != BucketDay || len(buckets) != 43 {
+		t.Errorf("visa: %s, %d buckets, %v; want days from 26 June to 7 August", bucket, len(buckets), err)
+	}
+	if bucket, buckets, err := ix.AutoHistogram(ctx, Request{Query: "asylum"}); err != nil || bucket != "" || buckets != nil {
+		t.Errorf("only an undated match: %q %v %v", bucket, buckets, err)
+	}
+}

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -17,8 +17,7 @@ import (
 // histogrammer draws matches over time; *index.Index satisfies it. Without
 // it (a test fake) the search page simply has no chart.
 type histogrammer interface {
-	DateRange(ctx context.Context, r index.Request) (first, last time.Time, err error)
-	Histogram(ctx context.Context, r index.Request, bucket string) ([]index.Bucket, error)
+	AutoHistogram(ctx context.Context, r index.Request) (string, []index.Bucket, error)
 }
 
 // histogramView is the chart above the results.
@@ -36,12 +35,7 @@ func (s *Server) histogram(ctx context.Context, r index.Request, v url.Values) (
 	if !ok {
 		return nil, nil
 	}
-	first, last, err := h.DateRange(ctx, r)
-	if err != nil || first.IsZero() {
-		return nil, err
-	}
-	bucket := index.BucketFor(first, last)
-	buckets, err := h.Histogram(ctx, r, bucket)
+	bucket, buckets, err := h.AutoHistogram(ctx, r)
 	if err != nil {
 		return nil, err
 	}
