@@ -381,6 +381,7 @@ wait:
 			t.Fatal(err)
 		}
 		var read []string
+		withdrawals := 0
 		for {
 			rec, err := r.ReadRecord()
 			if errors.Is(err, io.EOF) {
@@ -397,6 +398,11 @@ wait:
 				if err != nil {
 					t.Fatal(err)
 				}
+				if resp.StatusCode == http.StatusGone {
+					withdrawals++
+					rec.Content.Close()
+					continue
+				}
 				body, _ := io.ReadAll(resp.Body)
 				sum := sha256.Sum256(body)
 				read = append(read, rec.Header.Get("WARC-Target-URI")+" "+hex.EncodeToString(sum[:]))
@@ -404,6 +410,9 @@ wait:
 			rec.Content.Close()
 		}
 		sort.Strings(read)
+		if withdrawals != 1 {
+			t.Errorf("the WARC file holds %d 410 responses, want the one withdrawal", withdrawals)
+		}
 		if !slices.Equal(read, want) {
 			t.Errorf("other reader found %d bodies, the store has %d captures; equal: false", len(read), len(want))
 		}
@@ -415,13 +424,16 @@ wait:
 		if got := captureHashes(t, b.db); !slices.Equal(got, want) {
 			t.Errorf("re-import holds %d captures, the original %d; body hashes equal: false", len(got), len(want))
 		}
-		// Versions come back from the captures' order.
+		// Versions come back from the captures' order, the withdrawal from its 410 record.
 		for _, c := range changes {
-			if c.Kind != demoweb.StateAmended {
-				continue
-			}
-			if d, ok := changeOf(t, b.db, web, c); !ok || d.Version != 2 {
-				t.Errorf("re-imported amended page %s: %+v", c.Path, d)
+			d, ok := changeOf(t, b.db, web, c)
+			switch {
+			case !ok:
+				t.Errorf("re-import lacks %s page %s", c.Kind, c.Path)
+			case c.Kind == demoweb.StateAmended && d.Version != 2:
+				t.Errorf("re-imported amended page %s has version %d", c.Path, d.Version)
+			case c.Kind == demoweb.StateWithdrawn && !d.Withdrawn:
+				t.Errorf("re-imported withdrawn page %s is not withdrawn", c.Path)
 			}
 		}
 		n, err := b.ix.Count()

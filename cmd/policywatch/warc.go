@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -114,7 +115,27 @@ func exportWARC(ctx context.Context, db *store.DB, w *warc.Writer, name string, 
 			return n, err
 		}
 		slices.Reverse(caps) // oldest first, so a re-import rebuilds the versions in order
-		for _, c := range caps {
+		withdrawals, err := db.Withdrawals(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		// A withdrawal is written as what it was: the page answering 404
+		// or 410 at a time, in order among the captures.
+		for len(caps) > 0 || len(withdrawals) > 0 {
+			if len(withdrawals) > 0 && (len(caps) == 0 || withdrawals[0].At.Before(caps[0].FetchedAt)) {
+				wd := withdrawals[0]
+				withdrawals = withdrawals[1:]
+				if err := w.WriteCapture(warc.Capture{
+					FinalURL: wd.URL, FetchedAt: wd.At, Status: wd.Status,
+					Header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}},
+					Source: doc.Source, DocKind: string(doc.Kind),
+				}); err != nil {
+					return n, err
+				}
+				continue
+			}
+			c := caps[0]
+			caps = caps[1:]
 			full, err := db.Capture(ctx, c.ID)
 			if err != nil {
 				return n, err
@@ -192,21 +213,22 @@ func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger 
 	if err := a.refresh(context.WithoutCancel(ctx), time.Time{}); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: %d records, %d responses: stored %d, updated %d, unchanged %d, duplicate %d, skipped %d\n",
+	fmt.Fprintf(stdout, "%s: %d records, %d responses: stored %d, updated %d, unchanged %d, duplicate %d, withdrawn %d, skipped %d\n",
 		fs.Arg(0), st.Records, st.Responses, im.counts[model.OutcomeStored], im.counts[model.OutcomeUpdated],
-		im.counts[model.OutcomeUnchanged], im.counts[model.OutcomeDuplicate], im.skipped)
+		im.counts[model.OutcomeUnchanged], im.counts[model.OutcomeDuplicate], im.withdrawn, im.skipped)
 	return nil
 }
 
 // importer files WARC captures the way the crawler files fetches.
 type importer struct {
-	a        *app
-	topic    *topic.Topic
-	tagger   *tagging.Tagger
-	fallback string
-	all      bool
-	counts   map[model.SaveOutcome]int
-	skipped  int
+	a         *app
+	topic     *topic.Topic
+	tagger    *tagging.Tagger
+	fallback  string
+	all       bool
+	counts    map[model.SaveOutcome]int
+	skipped   int
+	withdrawn int
 }
 
 func newImporter(a *app, t *topic.Topic, tax *tagging.Taxonomy, fallback string, all bool) *importer {
@@ -217,6 +239,23 @@ func newImporter(a *app, t *topic.Topic, tax *tagging.Taxonomy, fallback string,
 func (im *importer) add(ctx context.Context, c warc.Capture) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if c.Status == http.StatusNotFound || c.Status == http.StatusGone {
+		// A page that went away: withdraw what we archived from it.
+		u, err := crawler.NormalizeURL(c.FinalURL)
+		if err != nil {
+			u = c.FinalURL
+		}
+		_, marked, err := im.a.db.MarkWithdrawn(ctx, u, c.Status, c.FetchedAt)
+		if err != nil {
+			return err
+		}
+		if marked {
+			im.withdrawn++
+		} else {
+			im.skipped++
+		}
+		return nil
 	}
 	if c.Status < 200 || c.Status >= 300 {
 		im.skipped++ // redirects and errors carry no page to archive
