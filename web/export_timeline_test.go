@@ -312,6 +312,8 @@ func TestTimelinePageViews(t *testing.T) {
 		want, avoid []string
 	}{
 		{"/timeline", 200, []string{`href="/timeline?from=2020-01-01&amp;to=2020-12-31&amp;zoom=month"`, `class="marker at-`, `aria-current="true">Years`,
+			`<div class="track rows-1" aria-hidden="true">`, `<ol class="axis">`, `<section class="lane" aria-labelledby="lane-sanctions">`,
+			`role="search"`, `<nav class="exports" aria-label="Export or subscribe to this view">`,
 			`href="/timeline.csv"`, `href="/feeds/events.atom"`}, nil},
 		{"/timeline?zoom=month&from=2020-07-01&to=2020-08-31", 200, []string{"Jul 2020", ">Aug<", `href="/timeline?from=2020-05-01&amp;to=2020-06-30&amp;zoom=month" rel="prev"`,
 			`rel="next"`, `aria-current="true">Months`}, nil},
@@ -372,6 +374,9 @@ func TestReactionMatrix(t *testing.T) {
 	}
 	if strings.Join(order, ",") != "canada,united_states,united_kingdom" {
 		t.Errorf("rows %v, want actors in the order they first acted", order)
+	}
+	if referenceDay().IsZero() {
+		t.Errorf("ReferenceDate %q is not a YYYY-MM-DD day", ReferenceDate)
 	}
 	if !bytes.Contains([]byte(daysText(-2)), []byte("2 days before")) || daysText(0) != "same day" {
 		t.Errorf("daysText: %q %q", daysText(-2), daysText(0))

@@ -8,17 +8,28 @@ import (
 	"time"
 )
 
-// LawPassed is the day the reaction matrix counts from: the Standing
+// The reaction matrix counts days from one reference day: the Standing
 // Committee of the National People's Congress passed the national
-// security law for Hong Kong on 30 June 2020. It is the one place the
-// reference date is set.
-var LawPassed = time.Date(2020, 6, 30, 0, 0, 0, 0, time.UTC)
+// security law for Hong Kong on 30 June 2020. These two constants are
+// the one place it is set; another topic changes them.
+const (
+	ReferenceDate  = "2020-06-30"
+	ReferenceLabel = "the national security law was passed"
+)
+
+// referenceDay is ReferenceDate as a time; a malformed constant fails
+// the package's tests, and the zero time keeps the page working.
+func referenceDay() time.Time {
+	t, _ := time.Parse(time.DateOnly, ReferenceDate)
+	return t
+}
 
 // matrixView is what templates/timeline_matrix.html renders: who acted,
 // how, and how soon after the reference date.
 type matrixView struct {
 	Params    timelineParams
 	Reference time.Time
+	RefLabel  string
 	Columns   []option // categories, in lane order
 	Rows      []matrixRow
 	Back      string
@@ -51,7 +62,7 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	view := s.reactionMatrix(evs, LawPassed)
+	view := s.reactionMatrix(evs, referenceDay())
 	view.Params = p
 	view.Back = "/timeline" + p.with("zoom", "")
 	s.render(w, r, http.StatusOK, "timeline_matrix", page{Title: "Reaction matrix", Nav: "timeline", Data: view})
@@ -61,7 +72,7 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) {
 // Every actor of an event acted (the co-signers of a joint statement
 // too). Rows come in the order the actors first acted.
 func (s *Server) reactionMatrix(evs []placedEvent, ref time.Time) matrixView {
-	view := matrixView{Reference: ref}
+	view := matrixView{Reference: ref, RefLabel: ReferenceLabel}
 	col := map[string]int{}
 	addCol := func(c string) {
 		if _, ok := col[c]; !ok {

@@ -324,7 +324,7 @@ func (p timelineParams) window(evs []placedEvent) (start, end time.Time) {
 			}
 		}
 		if first.IsZero() {
-			first, last = LawPassed, LawPassed
+			first, last = referenceDay(), referenceDay()
 		}
 		if lo.IsZero() {
 			lo = floorTo(first, p.Zoom)
