@@ -99,10 +99,17 @@ func (r *runner) gdelt(ctx context.Context, j *job, res *response) {
 		return
 	}
 	base, _ := url.Parse(res.finalURL)
-	queued := 0
+	queued, known := 0, 0
 	for _, a := range p.Articles {
 		_, n, ok := resolve(base, a.URL)
 		if !ok || j.src.excluded(n) || !j.src.includes(n) {
+			continue
+		}
+		// Every run walks the whole window again; articles already
+		// archived are not fetched again (their own sites' feeds, when
+		// configured, keep them current).
+		if r.stored(ctx, n) {
+			known++
 			continue
 		}
 		h := hint{title: strings.TrimSpace(a.Title)}
@@ -129,7 +136,7 @@ func (r *runner) gdelt(ctx context.Context, j *job, res *response) {
 		}
 	}
 	r.log().Info("crawler: GDELT slice read", slog.String("source", j.src.Name), slog.Time("from", from),
-		slog.Int("articles", len(p.Articles)), slog.Int("queued", queued))
+		slog.Int("articles", len(p.Articles)), slog.Int("queued", queued), slog.Int("already_stored", known))
 }
 
 func queryOf(raw string) string {

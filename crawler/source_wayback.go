@@ -166,7 +166,7 @@ func (r *runner) wayback(ctx context.Context, j *job, res *response) {
 		return
 	}
 	// The earliest capture of each original URL in this answer.
-	type pick struct{ ts, original, key string }
+	type pick struct{ ts, original, norm, key string }
 	var picks []*pick
 	byKey := map[string]*pick{}
 	captures := rows[1:]
@@ -189,15 +189,21 @@ func (r *runner) wayback(ctx context.Context, j *job, res *response) {
 			}
 			continue
 		}
-		p := &pick{ts: ts, original: orig, key: key}
+		p := &pick{ts: ts, original: orig, norm: n, key: key}
 		byKey[key] = p
 		picks = append(picks, p)
 	}
 	archive := j.src.archive()
-	queued := 0
+	queued, known := 0, 0
 	for _, p := range picks {
 		// Once per run: another answer (a split range) may list it too.
 		if !r.claim("wayback " + p.key) {
+			continue
+		}
+		// An archived copy never changes: a page the archive holds
+		// already, from here or found live, needs no second fetch.
+		if r.stored(ctx, p.norm) {
+			known++
 			continue
 		}
 		if r.enqueue(&job{kind: jobDoc, src: j.src, url: archiveURL(archive, p.ts, p.original)}) {
@@ -208,7 +214,27 @@ func (r *runner) wayback(ctx context.Context, j *job, res *response) {
 		r.splitCDX(j, captures, ti)
 	}
 	r.log().Info("crawler: Wayback CDX read", slog.String("source", j.src.Name),
-		slog.Int("captures", len(captures)), slog.Int("queued", queued))
+		slog.Int("captures", len(captures)), slog.Int("queued", queued), slog.Int("already_stored", known))
+}
+
+// documentLookup is the part of a Sink that knows which URLs are
+// archived already. *store.DB satisfies it; a Sink without it makes
+// backfill sources fetch everything they list.
+type documentLookup interface {
+	DocumentByURL(ctx context.Context, u string) (*model.Document, error)
+}
+
+// stored reports whether the sink holds a document (or a syndicated copy)
+// at the normalized URL u. Backfill sources (wayback, gdelt) re-list the
+// same closed window on every run; skipping what is stored keeps those
+// runs short and spares the sites. Any lookup error means "fetch it".
+func (r *runner) stored(ctx context.Context, u string) bool {
+	l, ok := r.c.sink.(documentLookup)
+	if !ok {
+		return false
+	}
+	d, err := l.DocumentByURL(ctx, u)
+	return err == nil && d != nil
 }
 
 // splitCDX asks again for the two halves of a full answer's time range.

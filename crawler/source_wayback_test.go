@@ -1,7 +1,9 @@
 package crawler
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -196,5 +198,43 @@ func TestPadCDX(t *testing.T) {
 		if got := padCDX(tc.in, '9'); got != tc.to {
 			t.Errorf("to %s = %s, want %s", tc.in, got, tc.to)
 		}
+	}
+}
+
+// lookupSink is a memSink that, like the store, answers DocumentByURL.
+type lookupSink struct{ *memSink }
+
+func (s lookupSink) DocumentByURL(ctx context.Context, u string) (*model.Document, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d, ok := s.byURL[u]; ok {
+		return d, nil
+	}
+	return nil, errors.New("not found")
+}
+
+func TestBackfillSkipsPagesAlreadyStored(t *testing.T) {
+	wb := newWaybackServer(t)
+	pages := []string{"https://www.state.gov/hong-kong/a/", "https://www.state.gov/hong-kong/b/"}
+	wb.cdx = func(q map[string][]string) [][]string {
+		return [][]string{cdxRow("20200715093000", pages[0], "A"), cdxRow("20200716093000", pages[1], "B")}
+	}
+	for i, p := range pages {
+		wb.pages[map[int]string{0: "20200715093000", 1: "20200716093000"}[i]+" "+p] = article(fmt.Sprintf("Statement %d on Hong Kong", i), "", prose(fmt.Sprint("statement ", i), 5))
+	}
+	src := model.Source{Name: "wb", Kind: model.SourceWayback, DocKind: model.KindOfficial, URL: "https://www.state.gov/hong-kong/", Archive: wb.srv.URL}
+	sink := lookupSink{newMemSink()}
+	if run := crawl(t, sink, Options{}, src); run.Stored != 2 {
+		t.Fatalf("first run stored %d, want 2 (errors %v)", run.Stored, run.Errors)
+	}
+	wb.mu.Lock()
+	first := len(wb.fetched)
+	wb.mu.Unlock()
+	run := crawl(t, sink, Options{}, src)
+	wb.mu.Lock()
+	again := len(wb.fetched) - first
+	wb.mu.Unlock()
+	if again != 0 || run.Stored+run.Unchanged+run.Updated != 0 {
+		t.Errorf("second run fetched %d archived pages again (run %+v), want none: both are stored", again, run)
 	}
 }
