@@ -237,3 +237,30 @@ func TestAutoHistogramPicksBucketBySpan(t *testing.T) {
 		t.Errorf("only an undated match: %q %v %v", bucket, buckets, err)
 	}
 }
+
+func TestEnglishStemming(t *testing.T) {
+	docs := []model.Document{
+		{ID: 1, URL: "https://a.example/1", Source: "a", Kind: model.KindNews, Lang: "en",
+			Title: "Treasury sanctioned officials", Text: "Officials were sanctioned for restricting freedoms."},
+		{ID: 2, URL: "https://a.example/2", Source: "a", Kind: model.KindNews, Lang: "en",
+			Title: "New sanctions", Text: "The restrictions apply to extraditions."},
+		{ID: 3, URL: "https://a.example/3", Source: "a", Kind: model.KindNews, Lang: "en",
+			Title: "Sanctuary cities", Text: "A report on sanctuary policy."},
+	}
+	ix, _ := openTest(t, docs)
+	for _, tc := range []struct {
+		q    string
+		want []int64
+	}{
+		{"sanction", []int64{1, 2}},    // sanctioned, sanctions
+		{"sanctioning", []int64{1, 2}}, // another form of the same stem
+		{"restriction", []int64{1, 2}}, // restricting, restrictions
+		{"extradition", []int64{2}},
+		{`"sanctioned officials"`, []int64{1}}, // phrases match stems in order
+		{"sanctuary", []int64{3}},              // a different word stays apart
+	} {
+		if got := sorted(ids(doSearch(t, ix, Request{Query: tc.q}))); !slices.Equal(got, tc.want) {
+			t.Errorf("%s found %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
