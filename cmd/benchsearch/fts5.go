@@ -35,16 +35,19 @@ type ftsEngine struct {
 }
 
 const ftsSchema = `
+-- The short columns come first: facets read them for every match, and
+-- SQLite reads a row from its start, following overflow pages only as far
+-- as the last column asked for; text at the end keeps them off the path.
 CREATE TABLE IF NOT EXISTS docs (
 	id        INTEGER PRIMARY KEY,
-	url       TEXT NOT NULL,
-	title     TEXT NOT NULL,
-	text      TEXT NOT NULL,
 	source    TEXT NOT NULL,
 	kind      TEXT NOT NULL,
 	lang      TEXT NOT NULL,
 	published INTEGER, -- unix seconds; NULL when only the crawl time is known
-	year      INTEGER
+	year      INTEGER,
+	url       TEXT NOT NULL,
+	title     TEXT NOT NULL,
+	text      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS docs_published ON docs(published);
 CREATE TABLE IF NOT EXISTS tags (
@@ -80,7 +83,7 @@ func (e *ftsEngine) put(ctx context.Context, docs []model.Document) error {
 		return fmt.Errorf("begin FTS5 batch: %w", err)
 	}
 	defer tx.Rollback()
-	insDoc, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO docs(id, url, title, text, source, kind, lang, published, year) VALUES (?,?,?,?,?,?,?,?,?)`)
+	insDoc, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO docs(id, source, kind, lang, published, year, url, title, text) VALUES (?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
 		return fmt.Errorf("prepare document insert: %w", err)
 	}
@@ -102,7 +105,7 @@ func (e *ftsEngine) put(ctx context.Context, docs []model.Document) error {
 		if d.HasReliableDate() {
 			pub, year = d.Published.Unix(), d.Published.UTC().Year()
 		}
-		if _, err := insDoc.ExecContext(ctx, d.ID, d.URL, d.Title, d.Text, d.Source, string(d.Kind), d.Lang, pub, year); err != nil {
+		if _, err := insDoc.ExecContext(ctx, d.ID, d.Source, string(d.Kind), d.Lang, pub, year, d.URL, d.Title, d.Text); err != nil {
 			return fmt.Errorf("insert document %d: %w", d.ID, err)
 		}
 		for _, t := range d.Tags {
@@ -168,18 +171,23 @@ func (e *ftsEngine) search(ctx context.Context, q benchQuery) (int, error) {
 	}
 	from := fmt.Sprintf(" FROM %s JOIN docs d ON d.id = %s.rowid WHERE %s", table, table, strings.Join(where, " AND "))
 
-	// The page of hits.
+	// The page of hits: rank first, then snippets for the 20 shown only
+	// (with snippet() in the ranking query SQLite would cut one for every
+	// match before sorting). The second MATCH is a rowid seek.
+	order := fmt.Sprintf("bm25(%s, 2.0, 1.0)", table)
+	if q.ByDate {
+		order = "coalesce(-d.published, 9e18)" // undated last, as Bleve sorts them
+	}
+	page := max(q.Page, 1)
+	top := "WITH top AS (SELECT d.id AS id, " + order + " AS k" + from +
+		fmt.Sprintf(" ORDER BY k, d.id LIMIT 20 OFFSET %d) ", (page-1)*20)
 	snip := fmt.Sprintf("snippet(%s, 1, '<mark>', '</mark>', '…', 24)", table)
 	if q.Zh {
 		snip = "d.text" // contentless: cut in Go below
 	}
-	order := fmt.Sprintf("bm25(%s, 2.0, 1.0), d.id", table)
-	if q.ByDate {
-		order = "d.published DESC, d.id"
-	}
-	page := max(q.Page, 1)
-	rows, err := e.db.QueryContext(ctx, "SELECT d.id, d.url, d.title, d.source, d.kind, d.lang, d.published, "+snip+
-		from+" ORDER BY "+order+fmt.Sprintf(" LIMIT 20 OFFSET %d", (page-1)*20), args...)
+	rows, err := e.db.QueryContext(ctx, top+"SELECT d.id, d.url, d.title, d.source, d.kind, d.lang, d.published, "+snip+
+		" FROM top JOIN "+table+" ON "+table+".rowid = top.id JOIN docs d ON d.id = top.id WHERE "+table+" MATCH ? ORDER BY top.k, top.id",
+		append(args, q.Match)...)
 	if err != nil {
 		return 0, fmt.Errorf("FTS5 search %q: %w", q.Match, err)
 	}
