@@ -329,3 +329,30 @@ func TestAuditLogRecordsWhoWhatWhen(t *testing.T) {
 		t.Errorf("updated_at after re-clustering %s, want %s", got, at)
 	}
 }
+
+func TestMergeAndSplitAreInBothEventsHistories(t *testing.T) {
+	ctx := context.Background()
+	f := newCurationFixture(t)
+	a, b := f.byKey(t, "us/visa/2020-07-01"), f.byKey(t, "uk/extradition/2020-07-02")
+	if _, err := f.db.Curate(ctx, f.editor, Edit{Action: ActionMerge, EventID: a.ID, IntoID: b.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		key   string
+		docs  int
+		title string
+	}{{a.Key, 2, "Clustered title A"}, {b.Key, 3, "Clustered title B"}} {
+		log, err := f.db.Audit(ctx, AuditFilter{EventKey: tc.key})
+		if err != nil || len(log) != 1 || log[0].Action != ActionMerge {
+			t.Fatalf("history of %s: %+v %v", tc.key, log, err)
+		}
+		var after struct {
+			Title     string
+			Documents []int64
+		}
+		_ = json.Unmarshal([]byte(log[0].After), &after)
+		if after.Title != tc.title || len(after.Documents) != tc.docs {
+			t.Errorf("history of %s records %+v after the merge", tc.key, after)
+		}
+	}
+}

@@ -37,6 +37,9 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		sess := s.lookupSession(r)
 		if sess != nil {
 			r = r.WithContext(withSession(r.Context(), sess))
+			// Pages for a signed-in editor carry their CSRF token and
+			// controls: no cache may keep them for anyone else.
+			w.Header().Set("Cache-Control", "private, no-store")
 		}
 		if safeMethod(r.Method) {
 			next.ServeHTTP(w, r)

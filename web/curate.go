@@ -23,6 +23,7 @@ import (
 type curationView struct {
 	CSRF      string
 	User      string
+	Admin     bool // may read the audit log
 	DateKinds []string
 	History   []auditView
 }
@@ -39,7 +40,7 @@ func (s *Server) curationFor(r *http.Request, ev *model.Event) *curationView {
 	if sess == nil || !sess.User.CanCurate() || s.curator == nil {
 		return nil
 	}
-	v := &curationView{CSRF: sess.CSRF, User: sess.User.Name, DateKinds: store.DateKinds}
+	v := &curationView{CSRF: sess.CSRF, User: sess.User.Name, Admin: sess.User.IsAdmin(), DateKinds: store.DateKinds}
 	entries, err := s.curator.Audit(r.Context(), store.AuditFilter{EventKey: ev.Key, Limit: 50})
 	if err != nil {
 		s.log.Error("read event history", "event", ev.Key, "err", err)

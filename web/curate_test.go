@@ -304,9 +304,12 @@ func TestSignInSetsASafeCookie(t *testing.T) {
 			}
 			// The cookie signs the browser in: the event page shows the
 			// editor's controls.
-			page := hc.do("GET", "/events/"+strconv.FormatInt(hc.a.ID, 10), nil, sc).Body.String()
-			if !strings.Contains(page, "Curate this event") {
+			pageRec := hc.do("GET", "/events/"+strconv.FormatInt(hc.a.ID, 10), nil, sc)
+			if !strings.Contains(pageRec.Body.String(), "Curate this event") {
 				t.Error("signed-in editor sees no curation controls")
+			}
+			if cc := pageRec.Header().Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+				t.Errorf("an editor's page may be cached (Cache-Control %q)", cc)
 			}
 		})
 	}
@@ -510,4 +513,3 @@ func TestBadEditsAre400WithTheReason(t *testing.T) {
 		}
 	}
 }
-
