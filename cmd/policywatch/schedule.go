@@ -158,8 +158,8 @@ func sourceNames(srcs []model.Source) string {
 // `serve`, each run through (*app).crawl (so the data directory's crawl
 // lock keeps it apart from a manual `policywatch crawl`). The returned
 // wait blocks until the scheduler has stopped after ctx ended; call it
-// before closing the app.
-func (a *app) startSchedule(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy) (wait func(), err error) {
+// before closing the app. opts are gocron's (tests pass a fake clock).
+func (a *app) startSchedule(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy, opts ...gocron.SchedulerOption) (wait func(), err error) {
 	crawl := func(ctx context.Context, sources []model.Source) error {
 		sub := *t
 		sub.Sources = sources
@@ -170,7 +170,7 @@ func (a *app) startSchedule(ctx context.Context, t *topic.Topic, tax *tagging.Ta
 		}
 		return err
 	}
-	s, err := newScheduler(t.Sources, crawl, a.logger)
+	s, err := newScheduler(t.Sources, crawl, a.logger, opts...)
 	if err != nil {
 		return nil, err
 	}

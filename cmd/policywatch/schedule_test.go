@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +17,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"policywatch/model"
+	"policywatch/topic"
 )
 
 // crawlLog is a fake crawl that records which sources each crawl got and
@@ -165,5 +170,88 @@ func TestSchedulerRejectsBadSchedule(t *testing.T) {
 		func(context.Context, []model.Source) error { return nil }, slog.New(slog.DiscardHandler))
 	if err == nil {
 		t.Fatal("a schedule gocron cannot read was accepted")
+	}
+}
+
+// TestServeScheduleCrawlsDueSourcesIntoStore runs the schedule of `serve`
+// on a real data directory: when the hourly group comes due, only its
+// sources are crawled, through (*app).crawl, and the run is recorded.
+func TestServeScheduleCrawlsDueSourcesIntoStore(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/feed.xml":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>Hong Kong sanctions</title><link>http://%s/news/sanctions</link><pubDate>Tue, 14 Jul 2020 17:00:00 -0400</pubDate></item>
+</channel></rss>`, r.Host)
+		case "/news/sanctions":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, `<!DOCTYPE html><html lang="en"><head><title>Hong Kong sanctions</title></head><body><article><h1>Hong Kong sanctions</h1>`+
+				strings.Repeat(`<p>The government announced sanctions on officials over the national security law in Hong Kong, and said partners were consulted.</p>`, 6)+
+				`</article></body></html>`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer site.Close()
+	cfg := fmt.Sprintf(`topic:
+  name: Schedule test
+  query: '"hong kong"'
+crawler:
+  user_agent: "policywatch-test/1 (+mailto:t@example.org)"
+  delay: 0s
+sources:
+  - name: hourly-feed
+    kind: feed
+    doc_kind: official
+    url: %[1]s/feed.xml
+  - name: daily-seed
+    kind: seed
+    doc_kind: official
+    url: %[1]s/listing/
+    schedule: "@daily"
+`, site.URL)
+	tp, err := topic.Parse([]byte(cfg), "schedule-test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tax, err := defaultTaxonomy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a, err := openApp(ctx, t.TempDir(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 3, 1, 10, 59, 0, 0, time.UTC))
+	wait, err := a.startSchedule(ctx, tp, tax, gocron.WithClock(clock), gocron.WithLocation(time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := clock.BlockUntilContext(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Minute) // 11:00: the hourly group is due, the daily one is not
+	var runs []model.CrawlRun
+	waitFor(t, "the scheduled crawl to finish", func() bool {
+		runs, err = a.db.Runs(ctx, 10)
+		return err == nil && len(runs) == 1 && !runs[0].FinishedAt.IsZero()
+	})
+	if got := strings.Join(runs[0].Sources, ","); got != "hourly-feed" {
+		t.Errorf("scheduled run crawled %q, want only the due hourly-feed", got)
+	}
+	if runs[0].Stored != 1 {
+		t.Errorf("scheduled run stored %d documents (errors %v), want 1", runs[0].Stored, runs[0].Errors)
+	}
+	cancel()
+	done := make(chan struct{})
+	go func() { wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the schedule did not stop after its context ended")
 	}
 }
