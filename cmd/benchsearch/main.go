@@ -25,6 +25,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -46,7 +47,7 @@ type engine interface {
 
 func openEngine(name, dir string) (engine, error) {
 	switch name {
-	case "bleve", "bleve-par2":
+	case "bleve", "bleve-par2", "bleve-gogc200":
 		return openBleve(dir)
 	case "fts5":
 		return openFTS(dir)
@@ -181,6 +182,10 @@ func childIndex(ctx context.Context, o options, stdout io.Writer) error {
 		return err
 	}
 	defer stopProfile()
+	if o.engine == "bleve-gogc200" {
+		// Fewer collections for more memory: a setting for bulk reindexing.
+		debug.SetGCPercent(200)
+	}
 	mem := startMemPeak(100 * time.Millisecond)
 
 	// The generator runs one batch ahead, so indexing rarely waits for it;
