@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"policywatch/model"
+)
+
+// TestFrontierResume walks the store's part of a crash and resume: URLs
+// queued, some acknowledged, the process gone; the next crawl finds the
+// run, its counts so far and exactly the URLs not done.
+func TestFrontierResume(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	if run, err := db.PendingRun(ctx); err != nil || run != nil {
+		t.Fatalf("empty store: PendingRun = %v, %v; want nothing to resume", run, err)
+	}
+	run, err := db.StartRun(ctx, []string{"feed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := time.Date(2020, 7, 1, 10, 0, 0, 0, time.FixedZone("", 8*3600))
+	items := []FrontierItem{
+		{Key: "http://e.com/feed", URL: "http://e.com/feed", Source: "feed", Kind: "discover"},
+		{Key: "http://e.com/a", URL: "http://e.com/a/", Source: "feed", Kind: "doc", Title: "A", Published: pub, DateSource: model.DateFromFeed},
+		{Key: "http://e.com/b", URL: "http://e.com/b/", Source: "feed", Kind: "doc", Depth: 2, Listing: true, DocNumber: "2020-1"},
+	}
+	if err := db.Enqueue(ctx, run.ID, items...); err != nil {
+		t.Fatal(err)
+	}
+	// Queued again (a resumed discovery page): kept once, state unchanged.
+	if err := db.Enqueue(ctx, run.ID, items[0]); err != nil {
+		t.Fatal(err)
+	}
+	counts := model.CrawlRun{Fetched: 2, Stored: 1}
+	for _, k := range []string{"http://e.com/feed", "http://e.com/a"} {
+		if err := db.Ack(ctx, run.ID, k, counts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.RecordError(ctx, run.ID, model.CrawlError{URL: "http://e.com/c/", Source: "feed", Reason: "HTTP 500 (3 attempts)"}); err != nil {
+		t.Fatal(err)
+	}
+
+	pending, err := db.PendingRun(ctx)
+	if err != nil || pending == nil {
+		t.Fatalf("PendingRun = %v, %v; want run %d", pending, err, run.ID)
+	}
+	if pending.ID != run.ID || pending.Fetched != 2 || pending.Stored != 1 || len(pending.Errors) != 1 || !pending.FinishedAt.IsZero() {
+		t.Errorf("pending run %+v: want run %d with fetched 2, stored 1, one error, not finished", pending, run.ID)
+	}
+	got, err := db.LoadFrontier(ctx, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d frontier items, want 3", len(got))
+	}
+	done := map[string]bool{}
+	for _, it := range got {
+		done[it.Key] = it.Done
+	}
+	if !done["http://e.com/feed"] || !done["http://e.com/a"] || done["http://e.com/b"] {
+		t.Errorf("done %v, want feed and a done, b pending", done)
+	}
+	if a := got[1]; a.Title != "A" || !a.Published.Equal(pub) || a.DateSource != model.DateFromFeed || a.URL != "http://e.com/a/" {
+		t.Errorf("item a came back as %+v", a)
+	}
+	if b := got[2]; b.Depth != 2 || !b.Listing || b.DocNumber != "2020-1" {
+		t.Errorf("item b came back as %+v", b)
+	}
+
+	// Once everything is done there is nothing to resume.
+	if err := db.Ack(ctx, run.ID, "http://e.com/b", counts); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := db.PendingRun(ctx); err != nil || r != nil {
+		t.Errorf("all done: PendingRun = %v, %v; want nothing", r, err)
+	}
+
+	// A newer run supersedes an older one's leftovers.
+	if err := db.Enqueue(ctx, run.ID, FrontierItem{Key: "http://e.com/d", URL: "http://e.com/d/", Source: "feed", Kind: "doc"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.StartRun(ctx, []string{"feed"}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := db.PendingRun(ctx); err != nil || r != nil {
+		t.Errorf("older run's leftovers: PendingRun = %v, %v; want nothing", r, err)
+	}
+	if left, _ := db.LoadFrontier(ctx, run.ID); len(left) != 0 {
+		t.Errorf("%d stale frontier items kept", len(left))
+	}
+}
+
+func TestValidators(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	if e, lm, err := db.Validators(ctx, "http://e.com/a/"); err != nil || e != "" || lm != "" {
+		t.Fatalf("unknown URL: %q %q %v", e, lm, err)
+	}
+	for _, v := range [][2]string{{`"v1"`, "Wed, 01 Jul 2020 10:00:00 GMT"}, {`W/"v2"`, ""}} {
+		if err := db.SetValidators(ctx, "http://e.com/a/", v[0], v[1]); err != nil {
+			t.Fatal(err)
+		}
+		e, lm, err := db.Validators(ctx, "http://e.com/a/")
+		if err != nil || e != v[0] || lm != v[1] {
+			t.Errorf("validators %q %q %v, want %q %q", e, lm, err, v[0], v[1])
+		}
+	}
+}
