@@ -26,6 +26,7 @@ type searchParams struct {
 	Actors     []string
 	Sources    []string
 	Kinds      []string
+	Langs      []string // language codes; "zh" also selects zh-Hant and zh-Hans
 	From, To   time.Time
 	FromRaw    string
 	ToRaw      string
@@ -40,6 +41,7 @@ func parseSearch(v url.Values) (searchParams, error) {
 		Actors:     values(v, "actor"),
 		Sources:    values(v, "source"),
 		Kinds:      values(v, "kind"),
+		Langs:      values(v, "lang"),
 		Sort:       strings.TrimSpace(v.Get("sort")),
 		Page:       1,
 	}
@@ -84,6 +86,7 @@ func (p searchParams) request() index.Request {
 		Actors:     p.Actors,
 		Sources:    p.Sources,
 		Kinds:      p.Kinds,
+		Langs:      p.Langs,
 		From:       p.From,
 		To:         p.To,
 		Sort:       p.sortOrder(),

@@ -53,6 +53,7 @@ type releaseFilters struct {
 	Actors     []string `json:"actors"`
 	Sources    []string `json:"sources"`
 	Kinds      []string `json:"kinds"`
+	Langs      []string `json:"langs"`
 	From       string   `json:"from"`
 	To         string   `json:"to"`
 }
@@ -112,7 +113,7 @@ func (s *Server) buildRelease(ctx context.Context, v url.Values, base string) (*
 		Format: releaseFormat, Query: p.Query, Params: q.Encode(),
 		Filters: releaseFilters{
 			Categories: nonNil(p.Categories), Actors: nonNil(p.Actors), Sources: nonNil(p.Sources), Kinds: nonNil(p.Kinds),
-			From: p.FromRaw, To: p.ToRaw,
+			Langs: nonNil(p.Langs), From: p.FromRaw, To: p.ToRaw,
 		},
 		Documents: []releaseDocument{},
 	}

@@ -82,6 +82,7 @@ var facetOrder = []struct{ name, label, param string }{
 	{"actor", "Actor", "actor"},
 	{"source", "Source", "source"},
 	{"kind", "Kind", "kind"},
+	{"lang", "Language", "lang"},
 	{"year", "Year", ""},
 }
 
@@ -184,6 +185,7 @@ func (s *Server) activeFilters(v url.Values, p searchParams) []activeFilter {
 	add("Actor", "actor", p.Actors)
 	add("Source", "source", p.Sources)
 	add("Kind", "kind", p.Kinds)
+	add("Language", "lang", p.Langs)
 	if p.FromRaw != "" {
 		add("From", "from", []string{p.FromRaw})
 	}

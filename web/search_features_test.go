@@ -664,3 +664,42 @@ func TestReleasePostNeedsSession(t *testing.T) {
 		}
 	}
 }
+
+func TestFacetsFollowFiltersInTheAPI(t *testing.T) {
+	hs := newSearchHarness(t)
+	type facets struct {
+		Total  int                        `json:"total"`
+		Facets map[string][]apiFacetCount `json:"facets"`
+	}
+	count := func(f facets, name, term string) int {
+		for _, c := range f.Facets[name] {
+			if c.Term == term {
+				return c.Count
+			}
+		}
+		return 0
+	}
+	load := func(target string) facets {
+		var f facets
+		if err := json.Unmarshal([]byte(hs.get(t, target, 200)), &f); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	all := load("/api/search?q=NSL")
+	if all.Total != 4 || count(all, "kind", "official") != 3 || count(all, "kind", "news") != 1 || count(all, "lang", "zh-hant") != 1 {
+		t.Errorf("NSL facets = %+v", all)
+	}
+	zh := load("/api/search?q=NSL&lang=zh")
+	if zh.Total != 1 || count(zh, "lang", "en") != 0 || count(zh, "lang", "zh-hant") != 1 || count(zh, "kind", "news") != 0 || count(zh, "source", "hkgov-zh") != 1 {
+		t.Errorf("NSL in Chinese: facets = %+v", zh)
+	}
+	news := load("/api/search?q=NSL&kind=news")
+	if news.Total != 1 || count(news, "source", "harbourpost") != 1 || count(news, "source", "us-state") != 0 || count(news, "year", "2020") != 1 {
+		t.Errorf("NSL news: facets = %+v", news)
+	}
+	page := hs.get(t, "/?q=NSL", 200)
+	if !strings.Contains(page, "<h3>Language</h3>") || !strings.Contains(page, "lang=zh-hant") {
+		t.Error("search page has no language facet")
+	}
+}
