@@ -180,40 +180,63 @@ func (db *DB) coverageRuns(ctx context.Context, c *Coverage) error {
 	}
 	c.LastCapture = parseTime(last.String)
 
-	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.started_at, r.finished_at,
-		EXISTS (SELECT 1 FROM captures cp JOIN documents d ON d.id = cp.document_id
-			WHERE d.source = ? AND julianday(cp.fetched_at) BETWEEN julianday(r.started_at) AND julianday(r.finished_at))
-		FROM crawl_runs r
+	// The source's finished runs, newest first. A run "succeeded" for the
+	// source when it captured one of its documents: usually the run that
+	// holds the newest capture, found by time without touching captures
+	// again; when that capture belongs to a run still going, older runs
+	// are checked one by one.
+	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.started_at, r.finished_at FROM crawl_runs r
 		WHERE r.finished_at != '' AND EXISTS (SELECT 1 FROM json_each(r.sources) WHERE json_each.value = ?)
-		ORDER BY r.id DESC LIMIT 200`, name, name)
+		ORDER BY r.id DESC LIMIT 200`, name)
 	if err != nil {
 		return fmt.Errorf("coverage of %s: runs: %w", name, err)
 	}
-	var runIDs []int64
+	var runs []RunRef
 	for rows.Next() {
 		var ref RunRef
 		var started, finished string
-		var captured bool
-		if err := rows.Scan(&ref.ID, &started, &finished, &captured); err != nil {
+		if err := rows.Scan(&ref.ID, &started, &finished); err != nil {
 			rows.Close()
 			return fmt.Errorf("coverage of %s: runs: %w", name, err)
 		}
 		ref.StartedAt, ref.FinishedAt = parseTime(started), parseTime(finished)
-		if c.LastRun == nil {
-			r := ref
-			c.LastRun = &r
-		}
-		if captured && c.LastSuccess == nil {
-			r := ref
-			c.LastSuccess = &r
-		}
-		if len(runIDs) < coverageRuns {
-			runIDs = append(runIDs, ref.ID)
-		}
+		runs = append(runs, ref)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("coverage of %s: runs: %w", name, err)
+	}
+	if len(runs) > 0 {
+		r := runs[0]
+		c.LastRun = &r
+	}
+	if !c.LastCapture.IsZero() {
+		for i, ref := range runs {
+			if !c.LastCapture.Before(ref.StartedAt) && !c.LastCapture.After(ref.FinishedAt) {
+				r := ref
+				c.LastSuccess = &r
+				break
+			}
+			if i >= 20 {
+				break
+			}
+			var captured bool
+			if err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM documents d
+				JOIN captures cp ON cp.document_id = d.id WHERE d.source = ?
+				AND julianday(cp.fetched_at) BETWEEN julianday(?) AND julianday(?))`,
+				name, formatTime(ref.StartedAt), formatTime(ref.FinishedAt)).Scan(&captured); err != nil {
+				return fmt.Errorf("coverage of %s: captures of run %d: %w", name, ref.ID, err)
+			}
+			if captured {
+				r := ref
+				c.LastSuccess = &r
+				break
+			}
+		}
+	}
+	var runIDs []int64
+	for _, ref := range runs[:min(len(runs), coverageRuns)] {
+		runIDs = append(runIDs, ref.ID)
 	}
 	c.FailureRuns = len(runIDs)
 	if len(runIDs) == 0 {

@@ -105,6 +105,25 @@ func TestSourceCoverage(t *testing.T) {
 		t.Errorf("robots = %+v, want run %d with no refusals", c.Robots, run2.ID)
 	}
 
+	// A run still going has captured a newer document: the last
+	// successful crawl stays the newest finished one that captured.
+	now = now.Add(time.Hour)
+	if _, err := db.StartRun(ctx, []string{"state"}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Minute)
+	doc, capt := testDoc("https://state.example/new", "new text")
+	if _, err := db.SaveCapture(ctx, doc, capt); err != nil {
+		t.Fatal(err)
+	}
+	if c, err = db.SourceCoverage(ctx, "state"); err != nil {
+		t.Fatal(err)
+	}
+	if c.LastSuccess == nil || c.LastSuccess.ID != run1.ID || c.LastRun.ID != run2.ID || !c.LastCapture.Equal(now) {
+		t.Errorf("with a run in progress: last success %+v, last run %+v, last capture %v; want runs %d and %d, capture %v",
+			c.LastSuccess, c.LastRun, c.LastCapture, run1.ID, run2.ID, now)
+	}
+
 	if _, err := db.SourceCoverage(ctx, "nowhere"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown source: err = %v, want ErrNotFound", err)
 	}
