@@ -16,6 +16,9 @@ package main
 // proto-1pass    the index as built by index.Put, searched in one pass: no
 //                dateEdges (year facet over the years the index holds,
 //                found once at open) and no separate undated count
+//
+// All proto-* engines are searched the proto-1pass way, so their query
+// rows compare with proto-1pass (not with bleve, which is index.Search).
 
 import (
 	"context"
@@ -99,6 +102,7 @@ func openProto(variant, dir string) (*protoEngine, error) {
 		shards = 2
 	}
 	cfg := map[string]any{"bolt_timeout": "2s"}
+	existing := true
 	if variant == "proto-unsafe" {
 		cfg["unsafe_batch"] = true
 	}
@@ -109,6 +113,7 @@ func openProto(variant, dir string) (*protoEngine, error) {
 		if _, statErr := os.Stat(filepath.Join(sd, "index_meta.json")); statErr == nil {
 			bi, err = bleve.OpenUsing(sd, cfg)
 		} else {
+			existing = false
 			var m *mapping.IndexMappingImpl
 			if m, err = policywatchMapping(); err != nil {
 				return nil, err
@@ -131,6 +136,12 @@ func openProto(variant, dir string) (*protoEngine, error) {
 		e.shards = append(e.shards, bi)
 	}
 	e.alias = bleve.NewIndexAlias(e.shards...)
+	if existing { // the query phase: searched like proto-1pass
+		if err := e.findYears(); err != nil {
+			e.close()
+			return nil, err
+		}
+	}
 	return e, nil
 }
 
