@@ -6,12 +6,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"policywatch/crawler"
 )
 
 // TestCrawlExitStatusWhenASourceFailsEntirely: a source whose own URL
@@ -88,5 +92,36 @@ sources:
 				t.Errorf("crawl error %v, want %q", err, tc.wantFailed)
 			}
 		})
+	}
+}
+
+// TestProgressLine: on a terminal the line shows fetched, queued, rate,
+// errors and the busiest sources; in a log it is one line with the same.
+func TestProgressLine(t *testing.T) {
+	var term bytes.Buffer
+	p := &progressReporter{w: &term, tty: true, began: time.Now().Add(-2 * time.Second), perSource: map[string]int{}}
+	for i, src := range []string{"state", "state", "treasury", "state", "hk-gov"} {
+		p.report(crawler.Progress{Source: src, Fetched: 10 * (i + 1), Queued: 40 - i, Stored: i, Failed: 1})
+		p.drawn = time.Time{} // draw every event, not every 200ms
+	}
+	lines := strings.Split(term.String(), "\r\033[K")
+	last := lines[len(lines)-1]
+	for _, want := range []string{"fetched 50", "queued 36", "/s", "errors 1", "state 3, hk-gov 1, treasury 1"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("terminal line %q lacks %q", last, want)
+		}
+	}
+	if strings.Contains(last, "\n") {
+		t.Errorf("terminal line %q has a newline; it should redraw in place", last)
+	}
+
+	var logBuf bytes.Buffer
+	p.logger = slog.New(slog.NewTextHandler(&logBuf, nil))
+	p.tty = false
+	p.logLine()
+	for _, want := range []string{"crawl progress", "fetched=50", "queued=36", "errors=1", `per_source="state 3, hk-gov 1, treasury 1"`} {
+		if !strings.Contains(logBuf.String(), want) {
+			t.Errorf("log line %q lacks %q", logBuf.String(), want)
+		}
 	}
 }
