@@ -438,11 +438,11 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		for _, eng := range o.engines {
 			dir := filepath.Join(work, fmt.Sprintf("%s-%d", eng, n))
 			r := result{N: n, Engine: eng, Index: &indexResult{}, Query: &queryResult{}}
-			if eng == "proto-1pass" {
+			if strings.HasPrefix(eng, "proto-1pass") {
 				// Query-only: searches the index the bleve engine built.
 				dir = filepath.Join(work, fmt.Sprintf("bleve-%d", n))
 				if !slices.Contains(dirs, dir) {
-					return errors.New("proto-1pass needs the bleve engine before it in -engines")
+					return fmt.Errorf("%s needs the bleve engine before it in -engines", eng)
 				}
 			} else {
 				if err := os.RemoveAll(dir); err != nil {

@@ -16,6 +16,8 @@ package main
 // proto-1pass    the index as built by index.Put, searched in one pass: no
 //                dateEdges (year facet over the years the index holds,
 //                found once at open) and no separate undated count
+// proto-1pass-nobonus  the same without the official-source bonus, which
+//                evaluates the query a second time inside the main pass
 //
 // All proto-* engines are searched the proto-1pass way, so their query
 // rows compare with proto-1pass (not with bleve, which is index.Search).
@@ -83,7 +85,7 @@ func policywatchMapping() (*mapping.IndexMappingImpl, error) {
 
 func openProto(variant, dir string) (*protoEngine, error) {
 	e := &protoEngine{variant: variant}
-	if variant == "proto-1pass" {
+	if strings.HasPrefix(variant, "proto-1pass") {
 		// Query side only: the index is the one the bleve engine built.
 		bi, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": "2s"})
 		if err != nil {
@@ -173,7 +175,7 @@ func protoDoc(d *model.Document) map[string]any {
 const protoBatch = 500 // as index.Put
 
 func (e *protoEngine) put(ctx context.Context, docs []model.Document) error {
-	if e.variant == "proto-1pass" {
+	if strings.HasPrefix(e.variant, "proto-1pass") {
 		return errors.New("proto-1pass is query-only: index with the bleve engine")
 	}
 	// Each shard gets its share of every batch, filled concurrently.
@@ -261,7 +263,7 @@ func (e *protoEngine) search(ctx context.Context, q benchQuery) (int, error) {
 	official.SetBoost(0)
 	qq := bq.NewBooleanQuery([]bq.Query{base}, []bq.Query{bq.NewConjunctionQuery([]bq.Query{protoTranslate(n, 0.5), official})}, nil)
 	var top bq.Query = qq
-	if q.ByDate {
+	if q.ByDate || e.variant == "proto-1pass-nobonus" {
 		top = base
 	}
 	page := max(q.Page, 1)
