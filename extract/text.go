@@ -81,6 +81,10 @@ var boilerLine = regexp.MustCompile(`(?i)^(?:` +
 	`share (?:this|on|via)\b.*|share|tweet|email|print|copy link|facebook|twitter|linkedin|whatsapp|pinterest|reddit|` +
 	`(?:sign up|subscribe)(?: now| today)?(?: to| for)? (?:our|the)? ?(?:free )?(?:daily |weekly )?(?:newsletter|email|updates).*|` +
 	`thanks? (?:you )?for (?:signing up|subscribing).*|there was an error processing your subscription.*|sorry!?|` +
+	`subscribe to (?:the|our) .{0,60}newsletters?\.?|(?:\S+ ){0,3}newsletters?|.{0,80}delivered (?:right )?(?:to|in) your inbox.*|` +
+	`.{0,60}log ?in to (?:post|leave|add) a comment.*|comments? (?:are|is) closed\.?|.{0,40}share it with a friend!?|` +
+	`\(?(?:additional )?reporting by .{0,200}(?:editing|edited) by .*|.{0,200} contributed (?:reporting )?to this (?:report|story|article)\.?|` +
+	`follow .{0,60} on (?:instagram|facebook|twitter|youtube|linkedin).*|.{0,80}follow (?:him|her|them|us) (?:on twitter|@).*|` +
 	`keep an eye on your inbox.*|an error has occurred.*|` +
 	`continue reading(?: below| the main story)?|don'?t miss|see more:.*|related:.*|click here to .*|` +
 	`(?:read|see|watch|leia|lesen sie|lire|leggi)(?: also| more| too| também| auch| aussi| anche)\b.*|` +
@@ -105,7 +109,8 @@ var (
 // what follows them near the end of the body is dropped.
 var sectionEnd = regexp.MustCompile(`(?i)^(?:` +
 	`(?:you (?:may|might) also (?:like|enjoy)|related(?: articles| stories| posts| news| content| coverage| topics| links)?|` +
-	`more (?:from|on|in|stories|news|like this)\b.*|most (?:read|popular|viewed)|recommended(?: for you| stories| articles)?|` +
+	`more (?:from|on|in|stories|news|like this|great)\b.*|most (?:read|popular|viewed)|recommended(?: for you| stories| articles)?|` +
+	`explore further|further reading|read next|what to read next|something to consider|` +
 	`tags?|topics|keywords|trending(?: now)?|popular(?: now| stories)?|latest(?: news| stories)?|` +
 	`leia (?:também|mais)|lesen sie auch|mehr zum thema|lire aussi|à lire aussi|leggi anche|te puede interesar|` +
 	`comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|share this(?: article| story| post)?)` +
