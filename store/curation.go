@@ -119,51 +119,57 @@ func (db *DB) Curate(ctx context.Context, u *User, e Edit) (*model.Event, error)
 	if err != nil {
 		return nil, fmt.Errorf("curate %s: %w", e.Action, err)
 	}
+	// Merge and split change a second event (the one merged into, the
+	// one split off); its history records that too.
+	var otherBefore []byte
+	if ev != nil && resultKey != ev.Key {
+		other, err := txEventByKey(ctx, tx, resultKey)
+		if err == nil {
+			otherBefore = snapshot(other)
+		} else if !errors.Is(err, ErrNotFound) {
+			return nil, fmt.Errorf("curate %s: %w", e.Action, err)
+		}
+	}
 	if err := applyOverrides(ctx, tx); err != nil {
 		return nil, fmt.Errorf("curate %s: %w", e.Action, err)
 	}
-	var id int64
-	if err := tx.QueryRowContext(ctx, `SELECT id FROM events WHERE key = ?`, resultKey).Scan(&id); err != nil {
-		return nil, fmt.Errorf("curate %s: event %s after the change: %w", e.Action, resultKey, err)
+	type change struct {
+		key           string
+		before, after []byte
 	}
-	after, err := txEvent(ctx, tx, id)
+	var changes []change
+	if ev != nil {
+		after, err := txEvent(ctx, tx, ev.ID)
+		if err != nil {
+			return nil, fmt.Errorf("curate %s: %w", e.Action, err)
+		}
+		changes = append(changes, change{ev.Key, before, snapshot(after)})
+	}
+	result, err := txEventByKey(ctx, tx, resultKey)
 	if err != nil {
 		return nil, fmt.Errorf("curate %s: %w", e.Action, err)
 	}
-	// Curation changes what readers see: feeds of changed events must
-	// notice it.
-	if _, err := tx.ExecContext(ctx, `UPDATE events SET updated_at = ? WHERE key IN (?, ?)`,
-		formatTime(now), resultKey, keyOf(ev)); err != nil {
-		return nil, fmt.Errorf("curate %s: %w", e.Action, err)
+	if ev == nil || resultKey != ev.Key {
+		changes = append(changes, change{resultKey, otherBefore, snapshot(result)})
 	}
-	auditKey := resultKey
-	if ev != nil {
-		auditKey = ev.Key
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, user_name, action, event_key, before, after)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, formatTime(now), u.ID, u.Name, e.Action, auditKey, string(before),
-		string(snapshot(after))); err != nil {
-		return nil, fmt.Errorf("curate %s: audit: %w", e.Action, err)
-	}
-	if e.Action == ActionSplit {
-		// The new event's history starts with where it came from.
+	ts := formatTime(now)
+	for _, c := range changes {
+		// Curation changes what readers see: feeds of changed events
+		// must notice it.
+		if _, err := tx.ExecContext(ctx, `UPDATE events SET updated_at = ? WHERE key = ?`, ts, c.key); err != nil {
+			return nil, fmt.Errorf("curate %s: %w", e.Action, err)
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, user_name, action, event_key, before, after)
-			VALUES (?, ?, ?, ?, ?, '', ?)`, formatTime(now), u.ID, u.Name, e.Action, resultKey,
-			string(snapshot(after))); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, ts, u.ID, u.Name, e.Action, c.key, string(c.before),
+			string(c.after)); err != nil {
 			return nil, fmt.Errorf("curate %s: audit: %w", e.Action, err)
 		}
 	}
+	id := result.ID
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("curate %s: %w", e.Action, err)
 	}
 	return db.Event(ctx, id)
-}
-
-func keyOf(ev *model.Event) string {
-	if ev == nil {
-		return ""
-	}
-	return ev.Key
 }
 
 // writeOverrides records what the edit asks for and returns the key of
@@ -539,11 +545,17 @@ func applyOverride(ctx context.Context, tx *sql.Tx, id int64, key, field, value 
 			return err
 		}
 		var intoID int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM events WHERE key = ?`, into).Scan(&intoID)
+		// Inside ReplaceEvents an event clustering no longer found is
+		// still here, marked stale, until it is dropped: it does not count.
+		err := tx.QueryRowContext(ctx, `SELECT id FROM events WHERE key = ? AND (stale = 0 OR confirmed = 1)`,
+			into).Scan(&intoID)
 		if errors.Is(err, sql.ErrNoRows) {
-			// The other event is gone for now; keep this one visible
-			// rather than lose its documents from the timeline.
-			return nil
+			// The other event is gone for now; show this one (unless an
+			// editor hid it) rather than lose its documents from the
+			// timeline. The merge applies again if the other comes back.
+			_, err := tx.ExecContext(ctx, `UPDATE events SET hidden = coalesce((SELECT value = 'true'
+				FROM event_overrides WHERE event_key = ? AND field = 'hidden'), 0) WHERE id = ?`, key, id)
+			return err
 		}
 		if err != nil {
 			return err
@@ -560,6 +572,18 @@ func applyOverride(ctx context.Context, tx *sql.Tx, id int64, key, field, value 
 		return err
 	}
 	return fmt.Errorf("unknown override field %q", field)
+}
+
+func txEventByKey(ctx context.Context, tx *sql.Tx, key string) (*model.Event, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM events WHERE key = ?`, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("event %s: %w", key, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("event %s: %w", key, err)
+	}
+	return txEvent(ctx, tx, id)
 }
 
 // txEvent reads an event inside a transaction, so it sees the

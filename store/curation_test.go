@@ -356,3 +356,29 @@ func TestMergeAndSplitAreInBothEventsHistories(t *testing.T) {
 		}
 	}
 }
+
+func TestMergedEventReturnsWhenTheOtherIsGone(t *testing.T) {
+	ctx := context.Background()
+	f := newCurationFixture(t)
+	a, b := f.byKey(t, "us/visa/2020-07-01"), f.byKey(t, "uk/extradition/2020-07-02")
+	if _, err := f.db.Curate(ctx, f.editor, Edit{Action: ActionMerge, EventID: a.ID, IntoID: b.ID}); err != nil {
+		t.Fatal(err)
+	}
+	// Clustering no longer finds B: A must not vanish with it.
+	if err := f.db.ReplaceEvents(ctx, f.events()[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if f.byKey(t, b.Key) != nil {
+		t.Fatal("stale unconfirmed B was kept")
+	}
+	if got := f.byKey(t, a.Key); got == nil || got.Hidden {
+		t.Errorf("A after B went away: %+v, want it visible", got)
+	}
+	// B comes back: the merge applies again.
+	if err := f.db.ReplaceEvents(ctx, f.events()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.byKey(t, a.Key); !got.Hidden || len(f.byKey(t, b.Key).Documents) != 3 {
+		t.Errorf("merge not re-applied when B returned: A hidden=%v, B docs %v", got.Hidden, docIDs(f.byKey(t, b.Key)))
+	}
+}
