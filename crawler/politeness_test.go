@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -117,5 +118,28 @@ func TestMaxPerHostCapsDocumentsPerHost(t *testing.T) {
 	}
 	if run.Stored != 5 {
 		t.Errorf("stored %d, want 3 + 2", run.Stored)
+	}
+}
+
+func TestConnectionRefusedIsRetriedThenRecorded(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	sink := newMemSink()
+	start := time.Now()
+	run := crawl(t, sink, Options{RetryBase: 20 * time.Millisecond},
+		model.Source{Name: "down", Kind: model.SourceFeed, URL: "http://" + addr + "/feed.xml", DocKind: model.KindNews})
+	if got := sink.reasons()["/feed.xml"]; got != "connection failed (3 attempts)" {
+		t.Errorf("recorded %q, want %q", got, "connection failed (3 attempts)")
+	}
+	// Backoff of 20ms then 40ms (plus jitter) between the attempts.
+	if took := time.Since(start); took < 60*time.Millisecond {
+		t.Errorf("three attempts in %s: no backoff between them", took)
+	}
+	if run.Failed != 1 {
+		t.Errorf("failed %d, want 1", run.Failed)
 	}
 }
