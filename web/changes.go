@@ -103,13 +103,22 @@ func onlyChanged(parts []store.DiffPart) []store.DiffPart {
 			out = append(out, p)
 			continue
 		}
+		// Keep the run's own edges: "effect</ins>, and" must not become
+		// "effect</ins> , and".
+		lead, trail := "", ""
+		if strings.TrimLeft(p.Text, " \n\t") != p.Text {
+			lead = " "
+		}
+		if strings.TrimRight(p.Text, " \n\t") != p.Text {
+			trail = " "
+		}
 		var text string
 		if i > 0 {
-			text += " " + strings.Join(words[:context], " ")
+			text += lead + strings.Join(words[:context], " ")
 		}
 		text += " … "
 		if i < len(parts)-1 {
-			text += strings.Join(words[len(words)-context:], " ") + " "
+			text += strings.Join(words[len(words)-context:], " ") + trail
 		}
 		out = append(out, store.DiffPart{Op: store.DiffEqual, Text: text})
 	}

@@ -154,3 +154,23 @@ func TestChangesAtomFeed(t *testing.T) {
 		}
 	}
 }
+
+func TestOnlyChangedKeepsEdges(t *testing.T) {
+	long := strings.Repeat("word ", 40)
+	parts := []store.DiffPart{
+		{Op: store.DiffEqual, Text: long + "treaty "},
+		{Op: store.DiffDelete, Text: "immediately"},
+		{Op: store.DiffInsert, Text: "at once"},
+		{Op: store.DiffEqual, Text: ", and " + long + "(Overseas"},
+		{Op: store.DiffInsert, Text: "). More."},
+	}
+	got := string(diffHTML(onlyChanged(parts)))
+	for _, want := range []string{"treaty <del>", "</ins>, and word", "(Overseas<ins>"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("shortened diff %q lacks %q", got, want)
+		}
+	}
+	if strings.Count(got, "word") >= 80 {
+		t.Errorf("unchanged runs not shortened: %q", got)
+	}
+}
