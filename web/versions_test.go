@@ -125,9 +125,11 @@ func TestChangesAtomFeed(t *testing.T) {
 		}
 		var feed struct {
 			Entries []struct {
-				ID      string `xml:"id"`
-				Title   string `xml:"title"`
-				Links   []struct{ Href string `xml:"href,attr"` } `xml:"link"`
+				ID    string `xml:"id"`
+				Title string `xml:"title"`
+				Links []struct {
+					Href string `xml:"href,attr"`
+				} `xml:"link"`
 				Content struct {
 					Type string `xml:"type,attr"`
 					Body string `xml:",chardata"`
