@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -176,21 +178,30 @@ func archiveBase(r *http.Request) string {
 	return scheme + "://" + host
 }
 
-// eachArchived runs the search in the URL and calls fn with every match as
-// archived. A bad parameter or query is returned before anything is
-// written, so it can still become a 400.
-func (s *Server) eachArchived(r *http.Request, fn func(archived) error) error {
+// streamArchived runs the search in the URL and hands every match, as
+// archived, to fn, newest first. The query and the size of the result set
+// are checked before anything is written, so a bad query or too large a
+// set is still a clean 400; begin then writes the headers, and the body
+// streams, so memory stays flat however large the export. An error after
+// the body started can only be logged: the response is cut short.
+func (s *Server) streamArchived(w http.ResponseWriter, r *http.Request, begin func(), fn func(archived) error) {
 	p, err := parseSearch(r.URL.Query())
 	if err != nil {
-		return err
+		s.failJSON(w, r, err)
+		return
 	}
-	req := p.request()
-	// Validate first: the body has not started yet.
-	req.Page, req.PerPage = 1, 1
-	if _, err := s.index.Search(r.Context(), req); err != nil {
-		return err
+	check := p.request()
+	check.Page, check.PerPage = 1, 1
+	res, err := s.index.Search(r.Context(), check)
+	if err == nil && res.Total > maxExport {
+		err = errTooMany
 	}
-	return s.eachHit(r.Context(), p.request(), func(h index.Hit) error {
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	begin()
+	err = s.eachHit(r.Context(), p.request(), func(h index.Hit) error {
 		a, err := s.loadArchived(r.Context(), h.ID)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil // deleted since it was indexed
@@ -200,17 +211,10 @@ func (s *Server) eachArchived(r *http.Request, fn func(archived) error) error {
 		}
 		return fn(a)
 	})
-}
-
-// collectArchived gathers the whole result set before answering, so an
-// error midway is still a clean status rather than a truncated file.
-func (s *Server) collectArchived(r *http.Request) ([]archived, error) {
-	var out []archived
-	err := s.eachArchived(r, func(a archived) error {
-		out = append(out, a)
-		return nil
-	})
-	return out, err
+	if err != nil {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "export cut short",
+			slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
 }
 
 func attachment(w http.ResponseWriter, contentType, name string) {
@@ -219,33 +223,25 @@ func attachment(w http.ResponseWriter, contentType, name string) {
 }
 
 func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request) {
-	docs, err := s.collectArchived(r)
-	if err != nil {
-		s.failJSON(w, r, err)
-		return
-	}
-	attachment(w, "text/csv; charset=utf-8", "policywatch-search.csv")
 	cw := csv.NewWriter(w)
-	_ = cw.Write(exportColumns)
 	base := archiveBase(r)
-	for _, a := range docs {
-		_ = cw.Write(a.export(base).row())
-	}
+	s.streamArchived(w, r, func() {
+		attachment(w, "text/csv; charset=utf-8", "policywatch-search.csv")
+		_ = cw.Write(exportColumns)
+	}, func(a archived) error {
+		return cw.Write(a.export(base).row())
+	})
 	cw.Flush()
 }
 
 func (s *Server) exportJSONL(w http.ResponseWriter, r *http.Request) {
-	docs, err := s.collectArchived(r)
-	if err != nil {
-		s.failJSON(w, r, err)
-		return
-	}
-	attachment(w, "application/jsonl; charset=utf-8", "policywatch-search.jsonl")
 	enc := json.NewEncoder(w) // one object per line: no indent
 	base := archiveBase(r)
-	for _, a := range docs {
-		_ = enc.Encode(a.export(base))
-	}
+	s.streamArchived(w, r, func() {
+		attachment(w, "application/jsonl; charset=utf-8", "policywatch-search.jsonl")
+	}, func(a archived) error {
+		return enc.Encode(a.export(base))
+	})
 }
 
 // Citation formats.
@@ -257,12 +253,38 @@ const (
 
 func (s *Server) exportCitations(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		docs, err := s.collectArchived(r)
-		if err != nil {
-			s.failJSON(w, r, err)
-			return
+		base, now := archiveBase(r), s.now()
+		n, begun := 0, false
+		s.streamArchived(w, r, func() {
+			begun = true
+			citationHeaders(w, format, "policywatch-search")
+			if format == citeCSL {
+				_, _ = io.WriteString(w, "[")
+			}
+		}, func(a archived) error {
+			var err error
+			switch format {
+			case citeBibTeX:
+				_, err = io.WriteString(w, bibtex(newCitation(a, base, now)))
+			case citeRIS:
+				_, err = io.WriteString(w, ris(newCitation(a, base, now)))
+			default:
+				b, merr := json.MarshalIndent(csl(newCitation(a, base, now)), "  ", "  ")
+				if merr != nil {
+					return merr
+				}
+				sep := "\n  "
+				if n > 0 {
+					sep = ",\n  "
+				}
+				_, err = io.WriteString(w, sep+string(b))
+			}
+			n++
+			return err
+		})
+		if format == citeCSL && begun {
+			_, _ = io.WriteString(w, "\n]\n")
 		}
-		s.writeCitations(w, r, format, docs, "policywatch-search")
 	}
 }
 
@@ -282,17 +304,28 @@ func (s *Server) documentCitation(format string) http.HandlerFunc {
 	}
 }
 
-func (s *Server) writeCitations(w http.ResponseWriter, r *http.Request, format string, docs []archived, name string) {
-	base := archiveBase(r)
-	now := s.now()
+func citationHeaders(w http.ResponseWriter, format, name string) {
 	switch format {
 	case citeBibTeX:
 		attachment(w, "application/x-bibtex; charset=utf-8", name+".bib")
+	case citeRIS:
+		attachment(w, "application/x-research-info-systems; charset=utf-8", name+".ris")
+	default:
+		w.Header().Set("Content-Type", "application/vnd.citationstyles.csl+json; charset=utf-8")
+		w.Header().Set("Content-Disposition", `inline; filename="`+name+`.json"`)
+	}
+}
+
+func (s *Server) writeCitations(w http.ResponseWriter, r *http.Request, format string, docs []archived, name string) {
+	base := archiveBase(r)
+	now := s.now()
+	citationHeaders(w, format, name)
+	switch format {
+	case citeBibTeX:
 		for _, a := range docs {
 			fmt.Fprint(w, bibtex(newCitation(a, base, now)))
 		}
 	case citeRIS:
-		attachment(w, "application/x-research-info-systems; charset=utf-8", name+".ris")
 		for _, a := range docs {
 			fmt.Fprint(w, ris(newCitation(a, base, now)))
 		}
@@ -301,8 +334,6 @@ func (s *Server) writeCitations(w http.ResponseWriter, r *http.Request, format s
 		for _, a := range docs {
 			items = append(items, csl(newCitation(a, base, now)))
 		}
-		w.Header().Set("Content-Type", "application/vnd.citationstyles.csl+json; charset=utf-8")
-		w.Header().Set("Content-Disposition", `inline; filename="`+name+`.json"`)
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(items)

@@ -563,6 +563,12 @@ func TestCitationsParseBack(t *testing.T) {
 		!strings.Contains(items[0].Title, hostile) || items[0].Author[0].Literal != "Office of the Spokesperson" {
 		t.Errorf("CSL export: %v %+v", err, items)
 	}
+	if err := json.Unmarshal([]byte(hs.get(t, "/export/search.csl.json?q=nothingmatchesthis", 200)), &items); err != nil || len(items) != 0 {
+		t.Errorf("empty CSL export: %v, %d items", err, len(items))
+	}
+	if err := json.Unmarshal([]byte(hs.get(t, "/export/search.csl.json?q=sanctions", 200)), &items); err != nil || len(items) != 3 {
+		t.Errorf("CSL export of three: %v, %d items", err, len(items))
+	}
 	hs.get(t, "/documents/999999/cite.bib", 404)
 }
 
