@@ -159,3 +159,53 @@ func (db *DB) Withdrawals(ctx context.Context, docID int64) ([]Withdrawal, error
 	}
 	return out, rows.Err()
 }
+
+// VerifyVersions checks that the versions and captures agree: every
+// version is backed by a capture with its content hash, a document's
+// version number is its newest version, and every capture belongs to a
+// version. A crash can never leave them apart (each capture is saved in
+// one transaction with its version), so a report means the file was
+// edited or damaged. It returns how many documents were checked.
+func (db *DB) VerifyVersions(ctx context.Context, report func(Mismatch)) (int, error) {
+	checks := []struct {
+		q      string
+		reason string
+	}{
+		{`SELECT v.document_id, d.url, 'version ' || v.version FROM document_versions v JOIN documents d ON d.id = v.document_id
+			WHERE NOT EXISTS (SELECT 1 FROM captures c WHERE c.document_id = v.document_id AND c.version = v.version
+				AND c.content_hash = v.content_hash)`,
+			"has no capture with its content hash"},
+		{`SELECT d.id, d.url, 'version ' || d.version FROM documents d
+			WHERE d.version <> coalesce((SELECT max(version) FROM document_versions v WHERE v.document_id = d.id), 0)
+			   OR d.content_hash <> coalesce((SELECT content_hash FROM document_versions v WHERE v.document_id = d.id
+			      AND v.version = d.version), '')`,
+			"is not the document's newest stored version"},
+		{`SELECT c.document_id, c.request_url, 'capture ' || c.id FROM captures c
+			WHERE NOT EXISTS (SELECT 1 FROM document_versions v WHERE v.document_id = c.document_id AND v.version = c.version)`,
+			"belongs to no stored version"},
+	}
+	for _, ch := range checks {
+		rows, err := db.read.QueryContext(ctx, ch.q)
+		if err != nil {
+			return 0, fmt.Errorf("verify versions: %w", err)
+		}
+		for rows.Next() {
+			var (
+				m    Mismatch
+				what string
+			)
+			if err := rows.Scan(&m.DocumentID, &m.URL, &what); err != nil {
+				rows.Close()
+				return 0, fmt.Errorf("verify versions: %w", err)
+			}
+			m.Reason = what + " " + ch.reason
+			report(m)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return 0, fmt.Errorf("verify versions: %w", err)
+		}
+	}
+	return db.CountDocuments(ctx)
+}

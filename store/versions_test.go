@@ -130,3 +130,42 @@ func TestDiffWords(t *testing.T) {
 		}
 	}
 }
+
+func TestVerifyVersions(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name   string
+		damage string
+		want   string
+	}{
+		{"intact", "", ""},
+		{"a version's capture deleted", `DELETE FROM captures WHERE version = 2`, "has no capture"},
+		{"document points past its versions", `UPDATE documents SET version = 3 WHERE url = 'https://a.example/1'`, "newest stored version"},
+		{"a version deleted", `DELETE FROM document_versions WHERE version = 1`, "belongs to no stored version"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			db := openTestDB(t)
+			for _, text := range []string{"first", "first", "second"} {
+				d, cp := testDoc("https://a.example/1", text)
+				if _, err := db.SaveCapture(ctx, d, cp); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if c.damage != "" {
+				if _, err := db.write.ExecContext(ctx, c.damage); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var got []string
+			n, err := db.VerifyVersions(ctx, func(m Mismatch) { got = append(got, m.Reason) })
+			if err != nil || n != 1 {
+				t.Fatalf("VerifyVersions: %d, %v", n, err)
+			}
+			joined := strings.Join(got, "; ")
+			if (c.want == "") != (len(got) == 0) || !strings.Contains(joined, c.want) {
+				t.Errorf("reports %q, want one containing %q", joined, c.want)
+			}
+		})
+	}
+}

@@ -153,8 +153,21 @@ func cmdVerify(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "%d captures checked, %d mismatches\n", n, bad)
+	// store/versions.go: each version backed by its capture, and so on.
+	inconsistent := 0
+	docs, err := db.VerifyVersions(ctx, func(m store.Mismatch) {
+		inconsistent++
+		fmt.Fprintf(stdout, "INCONSISTENT document %d (%s): %s\n", m.DocumentID, m.URL, m.Reason)
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d documents' versions checked, %d inconsistencies\n", docs, inconsistent)
 	if bad > 0 {
 		return fmt.Errorf("%d captures do not match their recorded SHA-256", bad)
+	}
+	if inconsistent > 0 {
+		return fmt.Errorf("%d inconsistencies between versions and captures", inconsistent)
 	}
 	return nil
 }
