@@ -228,3 +228,60 @@ func TestConditionalGetOnRecrawl(t *testing.T) {
 		t.Errorf("%d captures, want 1: a 304 stores nothing", len(caps))
 	}
 }
+
+// TestResumeFetchesOnlyWhatWasLeft: a run whose stored frontier has the
+// sitemap and one page done goes on with the page left, fetches nothing
+// twice, and closes out URLs of a source no longer configured.
+func TestResumeFetchesOnlyWhatWasLeft(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, t.TempDir()+"/pw.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	site := newSite(t)
+	site.add("/sitemap.xml", "application/xml", `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>`+site.url("/a/")+`</loc></url><url><loc>`+site.url("/b/")+`</loc></url></urlset>`)
+	site.add("/a/", htmlType, article("A", "2020-07-01T10:00:00Z", prose("page a", 5)))
+	site.add("/b/", htmlType, article("B", "2020-07-02T10:00:00Z", prose("page b", 5)))
+	src := model.Source{Name: "s", Kind: model.SourceSitemap, URL: site.url("/sitemap.xml"), DocKind: model.KindNews}
+
+	run, err := db.StartRun(ctx, []string{"s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(p string) string { return visitKey(site.url(p)) }
+	if err := db.Enqueue(ctx, run.ID,
+		store.FrontierItem{Key: key("/sitemap.xml"), URL: site.url("/sitemap.xml"), Source: "s", Kind: "discover"},
+		store.FrontierItem{Key: key("/a/"), URL: site.url("/a/"), Source: "s", Kind: "doc"},
+		store.FrontierItem{Key: key("/b/"), URL: site.url("/b/"), Source: "s", Kind: "doc", Title: "B from the sitemap"},
+		store.FrontierItem{Key: key("/c/"), URL: site.url("/c/"), Source: "removed", Kind: "doc"},
+	); err != nil {
+		t.Fatal(err)
+	}
+	done := model.CrawlRun{Fetched: 2, Stored: 1}
+	for _, p := range []string{"/sitemap.xml", "/a/"} {
+		if err := db.Ack(ctx, run.ID, key(p), done); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resumed, err := db.PendingRun(ctx, []string{"s"})
+	if err != nil || resumed == nil {
+		t.Fatalf("PendingRun = %v, %v", resumed, err)
+	}
+	if err := New(db, Options{Relevant: aboutHK}).Run(ctx, resumed, []model.Source{src}); err != nil {
+		t.Fatal(err)
+	}
+	var fetched []string
+	for _, h := range site.pageHits() {
+		fetched = append(fetched, h.uri)
+	}
+	if len(fetched) != 1 || fetched[0] != "/b/" {
+		t.Errorf("fetched %v, want only /b/", fetched)
+	}
+	if resumed.Fetched != 3 || resumed.Stored != 2 {
+		t.Errorf("resumed run counts fetched %d stored %d, want 3 and 2 (counting on from 2 and 1)", resumed.Fetched, resumed.Stored)
+	}
+	if r, err := db.PendingRun(ctx, []string{"s"}); err != nil || r != nil {
+		t.Errorf("after the resumed run: PendingRun = %v, %v; want nothing left", r, err)
+	}
+}

@@ -80,12 +80,16 @@ func (r *runner) resume(ctx context.Context, sources map[string]*source) (int, e
 		return 0, err
 	}
 	var pending []*job
+	var orphans []string
 	r.mu.Lock()
 	for _, it := range items {
 		r.seen[it.Key] = true
 		src := sources[it.Source]
 		kind, ok := jobKindNamed(it.Kind)
 		if src == nil || !ok {
+			if !it.Done {
+				orphans = append(orphans, it.Key)
+			}
 			continue // the source left the config since
 		}
 		isDoc := kind == jobDoc || (kind == jobPage && !it.Listing)
@@ -99,7 +103,15 @@ func (r *runner) resume(ctx context.Context, sources map[string]*source) (int, e
 		pending = append(pending, &job{kind: kind, src: src, url: it.URL, depth: it.Depth, listing: it.Listing,
 			hint: hint{title: it.Title, published: it.Published, dateSource: it.DateSource, docNumber: it.DocNumber}})
 	}
+	counts := r.runCounters
 	r.mu.Unlock()
+	// Nobody will fetch these: mark them done, or the run would stay
+	// "unfinished" for ever.
+	for _, k := range orphans {
+		if err := r.store.Ack(ctx, r.run.ID, k, counts); err != nil {
+			return 0, err
+		}
+	}
 	for _, j := range pending {
 		r.fr.add(j)
 	}

@@ -104,12 +104,14 @@ func (db *DB) LoadFrontier(ctx context.Context, runID int64) ([]FrontierItem, er
 	return out, rows.Err()
 }
 
-// PendingRun returns the newest crawl run when it left URLs undone (it
-// was killed or interrupted), ready to be resumed: its counts and errors
-// so far, FinishedAt cleared. It returns nil when there is nothing to
-// resume. Only the newest run is resumed: once a later run has started,
-// an older run's leftovers are stale, and they are dropped here.
-func (db *DB) PendingRun(ctx context.Context) (*model.CrawlRun, error) {
+// PendingRun returns the newest crawl run when it crawled the same
+// sources (in any order) and left URLs undone (it was killed or
+// interrupted), ready to be resumed: its counts and errors so far,
+// FinishedAt cleared. It returns nil when there is nothing to resume.
+// Only the newest run is resumed: once a later run has started, an older
+// run's leftovers are stale, and they are dropped here. A scheduled crawl
+// of other sources does not pick up a run that is not its own.
+func (db *DB) PendingRun(ctx context.Context, sources []string) (*model.CrawlRun, error) {
 	var id int64
 	err := db.read.QueryRowContext(ctx, `SELECT id FROM crawl_runs ORDER BY id DESC LIMIT 1`).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -132,6 +134,9 @@ func (db *DB) PendingRun(ctx context.Context) (*model.CrawlRun, error) {
 	r, err := db.Run(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if !sameSet(r.Sources, sources) {
+		return nil, nil
 	}
 	r.FinishedAt = time.Time{}
 	return r, nil
@@ -160,4 +165,21 @@ func (db *DB) SetValidators(ctx context.Context, url, etag, lastModified string)
 		return fmt.Errorf("keep validators of %s: %w", url, err)
 	}
 	return nil
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	in := map[string]int{}
+	for _, x := range a {
+		in[x]++
+	}
+	for _, x := range b {
+		if in[x] == 0 {
+			return false
+		}
+		in[x]--
+	}
+	return true
 }

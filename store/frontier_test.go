@@ -14,7 +14,7 @@ import (
 func TestFrontierResume(t *testing.T) {
 	ctx := context.Background()
 	db := openTestDB(t)
-	if run, err := db.PendingRun(ctx); err != nil || run != nil {
+	if run, err := db.PendingRun(ctx, []string{"feed"}); err != nil || run != nil {
 		t.Fatalf("empty store: PendingRun = %v, %v; want nothing to resume", run, err)
 	}
 	run, err := db.StartRun(ctx, []string{"feed"})
@@ -44,7 +44,10 @@ func TestFrontierResume(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	pending, err := db.PendingRun(ctx)
+	if r, err := db.PendingRun(ctx, []string{"feed", "sitemap"}); err != nil || r != nil {
+		t.Errorf("a crawl of other sources: PendingRun = %v, %v; want nothing to resume", r, err)
+	}
+	pending, err := db.PendingRun(ctx, []string{"feed"})
 	if err != nil || pending == nil {
 		t.Fatalf("PendingRun = %v, %v; want run %d", pending, err, run.ID)
 	}
@@ -76,7 +79,7 @@ func TestFrontierResume(t *testing.T) {
 	if err := db.Ack(ctx, run.ID, "http://e.com/b", counts); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := db.PendingRun(ctx); err != nil || r != nil {
+	if r, err := db.PendingRun(ctx, []string{"feed"}); err != nil || r != nil {
 		t.Errorf("all done: PendingRun = %v, %v; want nothing", r, err)
 	}
 
@@ -87,7 +90,7 @@ func TestFrontierResume(t *testing.T) {
 	if _, err := db.StartRun(ctx, []string{"feed"}); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := db.PendingRun(ctx); err != nil || r != nil {
+	if r, err := db.PendingRun(ctx, []string{"feed"}); err != nil || r != nil {
 		t.Errorf("older run's leftovers: PendingRun = %v, %v; want nothing", r, err)
 	}
 	if left, _ := db.LoadFrontier(ctx, run.ID); len(left) != 0 {

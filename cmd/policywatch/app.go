@@ -120,7 +120,7 @@ func (a *app) crawl(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy, 
 	}
 	// A crawl killed mid-way left its frontier in the store: finish that
 	// run first rather than start over.
-	run, err := a.db.PendingRun(ctx)
+	run, err := a.db.PendingRun(ctx, names)
 	if err != nil {
 		return nil, err
 	}
