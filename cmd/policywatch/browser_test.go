@@ -296,12 +296,18 @@ func curate(t *testing.T, b *browser, d *demoRun, base, eventURL string) {
 		chromedp.SendKeys(chromedp.ID("login-name"), name),
 		chromedp.SendKeys(chromedp.ID("login-password"), password),
 		chromedp.Submit(chromedp.CSS("form.login")),
-		chromedp.WaitNotPresent(chromedp.ID("login-password")),
+		// Signing in leads to the timeline; waiting for it (not for the form
+		// to go) lets the POST and its redirect finish before we move on.
+		chromedp.WaitVisible(chromedp.CSS(".lanes")),
 	)
 	b.do(t, "open the event signed in",
 		chromedp.Navigate(eventURL),
-		chromedp.WaitVisible(chromedp.ID("evidence-heading")),
+		chromedp.WaitReady(chromedp.CSS("main h1")),
 	)
+	if eval[int](t, b, `document.querySelectorAll("#evidence-heading").length`) == 0 {
+		text := eval[string](t, b, `document.querySelector("main").innerText`)
+		t.Fatalf("the event page signed in shows no evidence:\n%.600s", text)
+	}
 	if eval[int](t, b, `document.querySelectorAll("form input[name=title]").length`) == 0 {
 		t.Log("the event page has no retitle form in this build: curation not exercised")
 		return
