@@ -14,6 +14,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"policywatch/query"
@@ -93,7 +94,11 @@ func bucketSteps(bucket string) (step, trunc func(time.Time) time.Time, err erro
 	return step, trunc, nil
 }
 
-func (ix *Index) histogram(ctx context.Context, q bq.Query, first, last time.Time, bucket, text string) ([]Bucket, error) {
+// histogramFacet names the histogram's facet in a search request.
+const histogramFacet = "_histogram"
+
+// makeBuckets lays out the periods from first's to last's, inclusive.
+func makeBuckets(first, last time.Time, bucket string) ([]Bucket, error) {
 	step, trunc, err := bucketSteps(bucket)
 	if err != nil {
 		return nil, err
@@ -106,23 +111,41 @@ func (ix *Index) histogram(ctx context.Context, q bq.Query, first, last time.Tim
 		}
 		buckets = append(buckets, Bucket{Start: t, End: step(t)})
 	}
+	return buckets, nil
+}
+
+// bucketFacet asks Bleve to count dates in each bucket, named by index.
+func bucketFacet(buckets []Bucket) *bleve.FacetRequest {
 	fr := bleve.NewFacetRequest(fPublished, len(buckets))
 	for i, b := range buckets {
 		fr.AddDateTimeRange(strconv.Itoa(i), b.Start, b.End)
 	}
+	return fr
+}
+
+func fillBuckets(buckets []Bucket, f *search.FacetResult) {
+	if f == nil {
+		return
+	}
+	for _, dr := range f.DateRanges {
+		if i, err := strconv.Atoi(dr.Name); err == nil && i >= 0 && i < len(buckets) {
+			buckets[i].Count = dr.Count
+		}
+	}
+}
+
+func (ix *Index) histogram(ctx context.Context, q bq.Query, first, last time.Time, bucket, text string) ([]Bucket, error) {
+	buckets, err := makeBuckets(first, last, bucket)
+	if err != nil {
+		return nil, err
+	}
 	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	req.AddFacet("histogram", fr)
+	req.AddFacet(histogramFacet, bucketFacet(buckets))
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("histogram %q: %w", text, err)
 	}
-	if f := res.Facets["histogram"]; f != nil {
-		for _, dr := range f.DateRanges {
-			if i, err := strconv.Atoi(dr.Name); err == nil && i >= 0 && i < len(buckets) {
-				buckets[i].Count = dr.Count
-			}
-		}
-	}
+	fillBuckets(buckets, res.Facets[histogramFacet])
 	return buckets, nil
 }
 

@@ -53,6 +53,9 @@ type Request struct {
 	// IDs, when not empty, restricts the search to these documents (a
 	// release's frozen set, the documents a crawl changed).
 	IDs []int64
+	// Histogram asks for Result.Histogram as well: matches per day, month
+	// or year (chosen by BucketFor), counted in the same pass as the page.
+	Histogram bool
 }
 
 // Result is one page of hits with the total and the facets of all matches.
@@ -67,6 +70,11 @@ type Result struct {
 	// the year facet, the histogram or any date filter. It is computed
 	// only when the search has no date filter (with one, they are out).
 	Undated uint64
+	// Bucket and Histogram are set when Request.Histogram was: the
+	// matches with a reliable date per Bucket ("day", "month", "year"),
+	// oldest first, empty periods included. Empty without dated matches.
+	Bucket    string
+	Histogram []Bucket
 }
 
 // Hit is one matching document.
@@ -130,16 +138,26 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	for _, f := range facetFields {
 		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, termFacetSize))
 	}
-	years, err := ix.yearRange(ctx, base) // the same matches, cheaper to run
+	first, last, err := ix.dateEdges(ctx, base) // the same matches, cheaper to run
 	if err != nil {
 		return nil, err
 	}
-	if len(years) > 0 {
+	if years := yearsBetween(first, last); len(years) > 0 {
 		fr := bleve.NewFacetRequest(fPublished, len(years))
 		for _, y := range years {
 			fr.AddDateTimeRange(strconv.Itoa(y), yearStart(y), yearStart(y+1))
 		}
 		req.AddFacet("year", fr)
+	}
+	var hist []Bucket
+	var bucket string
+	if r.Histogram && !first.IsZero() {
+		// Counted in the same pass as the hits and the other facets.
+		bucket = BucketFor(first, last)
+		if hist, err = makeBuckets(first, last, bucket); err != nil {
+			return nil, err
+		}
+		req.AddFacet(histogramFacet, bucketFacet(hist))
 	}
 
 	res, err := ix.bi.SearchInContext(ctx, req)
@@ -151,6 +169,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		out.Hits = append(out.Hits, toHit(h))
 	}
 	for name, fr := range res.Facets {
+		if name == histogramFacet {
+			fillBuckets(hist, fr)
+			out.Bucket, out.Histogram = bucket, hist
+			continue
+		}
 		out.Facets[name] = facetCounts(name, fr)
 	}
 	if r.From.IsZero() && r.To.IsZero() && !hasDate(n) {
@@ -181,19 +204,18 @@ func preferOfficial(q, scaled bq.Query) bq.Query {
 
 func yearStart(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
 
-// yearRange returns the years from the oldest to the newest match, for
-// the year facet: Bleve counts dates only in ranges asked for.
-func (ix *Index) yearRange(ctx context.Context, q bq.Query) ([]int, error) {
-	first, last, err := ix.dateEdges(ctx, q)
-	if err != nil || first.IsZero() {
-		return nil, err
+// yearsBetween returns the years from first to last, for the year facet:
+// Bleve counts dates only in ranges asked for. None when first is zero.
+func yearsBetween(first, last time.Time) []int {
+	if first.IsZero() {
+		return nil
 	}
 	var years []int
 	// A stray date centuries off should not make a thousand buckets.
 	for y := max(first.Year(), last.Year()-200); y <= last.Year(); y++ {
 		years = append(years, y)
 	}
-	return years, nil
+	return years
 }
 
 func facetCounts(name string, fr *search.FacetResult) []FacetCount {

@@ -264,3 +264,27 @@ func TestEnglishStemming(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchHistogramMatchesAutoHistogram(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	ctx := context.Background()
+	for _, r := range []Request{{}, {Query: "visa"}, {Query: "extradition", Kinds: []string{"news"}}, {Query: "asylum"}} {
+		wantBucket, want, err := ix.AutoHistogram(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Histogram = true
+		res := doSearch(t, ix, r)
+		if res.Bucket != wantBucket || !slices.EqualFunc(res.Histogram, want, func(a, b Bucket) bool {
+			return a.Start.Equal(b.Start) && a.End.Equal(b.End) && a.Count == b.Count
+		}) {
+			t.Errorf("%+v: Search histogram %s %v, AutoHistogram %s %v", r, res.Bucket, res.Histogram, wantBucket, want)
+		}
+		if _, leaked := res.Facets[histogramFacet]; leaked {
+			t.Errorf("%+v: the histogram shows up as a facet", r)
+		}
+	}
+	if res := doSearch(t, ix, Request{Query: "visa"}); res.Histogram != nil {
+		t.Error("histogram computed without being asked for")
+	}
+}
