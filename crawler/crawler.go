@@ -65,6 +65,11 @@ type Progress struct {
 	Skipped   int
 	Failed    int
 	Queued    int // URLs waiting in the frontier
+
+	Reason string // why the URL failed or was skipped
+	// SourceFailed: every start URL of Source failed (its feed, sitemap,
+	// seed or API query), so nothing of it was crawled in this run.
+	SourceFailed bool
 }
 
 // maxCrawlDelay caps a robots.txt Crawl-delay so one site cannot stall a
@@ -128,6 +133,9 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 		seen:      map[string]bool{},
 		hostDocs:  map[string]int{},
 		calendars: map[string]int{},
+		roots:     map[string]bool{},
+		rootCount: map[string]int{},
+		rootFails: map[string]int{},
 		// A resumed run goes on counting from where it was.
 		runCounters: model.CrawlRun{Fetched: run.Fetched, Stored: run.Stored, Updated: run.Updated,
 			Unchanged: run.Unchanged, Skipped: run.Skipped, Failed: run.Failed},
@@ -143,16 +151,19 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 		if err != nil {
 			// One broken source should not keep the others from being
 			// crawled; the run's log says what is wrong with it.
+			r.addRoot(sources[i].Name, sources[i].URL)
 			r.fail(ctx, &source{Source: sources[i]}, sources[i].URL, err.Error())
 			continue
 		}
 		kind := jobKindFor(s.Kind)
 		if kind < 0 {
+			r.addRoot(s.Name, s.URL)
 			r.fail(ctx, s, s.URL, fmt.Sprintf("unknown source kind %q", s.Kind))
 			continue
 		}
 		compiled[s.Name] = s
 		for _, u := range r.startURLs(s) {
+			r.addRoot(s.Name, u)
 			roots = append(roots, &job{kind: kind, src: s, url: u, listing: kind == jobPage})
 		}
 	}

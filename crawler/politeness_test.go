@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -141,5 +142,31 @@ func TestConnectionRefusedIsRetriedThenRecorded(t *testing.T) {
 	}
 	if run.Failed != 1 {
 		t.Errorf("failed %d, want 1", run.Failed)
+	}
+}
+
+// TestSourceFailedEntirely: Progress says so when every start URL of a
+// source failed, and not for a source of which only documents failed.
+func TestSourceFailedEntirely(t *testing.T) {
+	site := newSite(t)
+	site.add("/feed", "application/rss+xml", `<rss version="2.0"><channel><title>x</title>
+<item><title>a</title><link>`+site.url("/a/")+`</link></item><item><title>b</title><link>`+site.url("/gone/")+`</link></item></channel></rss>`)
+	site.add("/a/", htmlType, article("A", "2020-07-01T10:00:00Z", prose("page a", 5)))
+	var mu sync.Mutex
+	failed := map[string]string{}
+	sink := newMemSink()
+	crawl(t, sink, Options{Progress: func(p Progress) {
+		if p.SourceFailed {
+			mu.Lock()
+			failed[p.Source] = p.Reason
+			mu.Unlock()
+		}
+	}},
+		model.Source{Name: "good", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindNews},
+		model.Source{Name: "missing", Kind: model.SourceFeed, URL: site.url("/no-feed"), DocKind: model.KindNews},
+		model.Source{Name: "odd", Kind: "gopher", URL: site.url("/x")})
+	want := map[string]string{"missing": "HTTP 404", "odd": `unknown source kind "gopher"`}
+	if len(failed) != len(want) || failed["missing"] != want["missing"] || failed["odd"] != want["odd"] {
+		t.Errorf("sources failed entirely: %v, want %v (a failed document does not fail its source)", failed, want)
 	}
 }

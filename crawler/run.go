@@ -121,6 +121,9 @@ type runner struct {
 	docs        int             // document jobs queued (MaxPages)
 	hostDocs    map[string]int  // document jobs queued per host (MaxPerHost)
 	calendars   map[string]int  // followed pages per calendar (calendarKey)
+	roots       map[string]bool // rootKey of each source's start URLs
+	rootCount   map[string]int  // start URLs per source
+	rootFails   map[string]int  // failed start URLs per source
 	capLogged   bool
 	perSource   map[string]int // discovery pages queued per source (listing/API)
 	runCounters model.CrawlRun // guarded copy of the counts, copied to run at each change
@@ -442,7 +445,17 @@ func (r *runner) count(f func(*model.CrawlRun)) model.CrawlRun {
 func (r *runner) fail(ctx context.Context, src *source, u, reason string) {
 	counts := r.count(func(c *model.CrawlRun) { c.Failed++ })
 	r.record(ctx, src, u, reason)
-	r.progress(src, u, "failed", counts)
+	r.mu.Lock()
+	whole := false
+	if r.roots[rootKey(src.Name, u)] {
+		r.rootFails[src.Name]++
+		whole = r.rootFails[src.Name] == r.rootCount[src.Name]
+	}
+	r.mu.Unlock()
+	r.report(src, u, "failed", reason, whole, counts)
+	if whole {
+		r.log().Error("crawler: source failed entirely", slog.String("source", src.Name), slog.String("reason", reason))
+	}
 	r.log().Warn("crawler: failed", slog.String("source", src.Name), slog.String("url", u), slog.String("reason", reason))
 }
 
@@ -453,7 +466,7 @@ func (r *runner) skip(ctx context.Context, j *job, reason string, record bool) {
 	if record {
 		r.record(ctx, j.src, j.url, reason)
 	}
-	r.progress(j.src, j.url, "skipped", counts)
+	r.report(j.src, j.url, "skipped", reason, false, counts)
 	r.log().Debug("crawler: skipped", slog.String("source", j.src.Name), slog.String("url", j.url), slog.String("reason", reason))
 }
 
@@ -471,15 +484,33 @@ func (r *runner) record(ctx context.Context, src *source, u, reason string) {
 }
 
 func (r *runner) progress(src *source, u, outcome string, c model.CrawlRun) {
+	r.report(src, u, outcome, "", false, c)
+}
+
+func (r *runner) report(src *source, u, outcome, reason string, sourceFailed bool, c model.CrawlRun) {
 	if r.c.opts.Progress == nil {
 		return
 	}
 	r.c.opts.Progress(Progress{
-		Source: src.Name, URL: u, Outcome: outcome,
+		Source: src.Name, URL: u, Outcome: outcome, Reason: reason, SourceFailed: sourceFailed,
 		Fetched: c.Fetched, Stored: c.Stored, Updated: c.Updated,
 		Unchanged: c.Unchanged, Skipped: c.Skipped, Failed: c.Failed, Queued: r.fr.pending(),
 	})
 }
+
+// addRoot records u as one of the start URLs of the named source.
+func (r *runner) addRoot(name, u string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := rootKey(name, u)
+	if r.roots[k] {
+		return
+	}
+	r.roots[k] = true
+	r.rootCount[name]++
+}
+
+func rootKey(source, u string) string { return source + "\x00" + visitKey(u) }
 
 // hostOf returns the host[:port] of a URL, or "".
 func hostOf(u string) string {

@@ -56,7 +56,7 @@ func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog
 		return crawlErr
 	}
 	if run != nil {
-		if failed := failedSources(t, run); len(failed) > 0 {
+		if failed := mergeFailed(prog.sourcesFailed(), failedSources(t, run)); len(failed) > 0 {
 			return fmt.Errorf("%d of %d sources failed entirely: %s", len(failed), len(t.Sources), strings.Join(failed, "; "))
 		}
 	}
@@ -87,6 +87,21 @@ func failedSources(t *topic.Topic, run *model.CrawlRun) []string {
 		}
 		seen[e.Source] = true
 		out = append(out, fmt.Sprintf("%s (%s)", e.Source, e.Reason))
+	}
+	return out
+}
+
+// mergeFailed joins two lists of "name (reason)" without repeating a
+// source.
+func mergeFailed(a, b []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range append(a, b...) {
+		name, _, _ := strings.Cut(f, " (")
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, f)
+		}
 	}
 	return out
 }
@@ -162,6 +177,7 @@ type progressReporter struct {
 	mu        sync.Mutex
 	last      crawler.Progress
 	perSource map[string]int
+	failed    []string // "source (reason)" of sources that failed entirely
 	drawn     time.Time
 }
 
@@ -177,12 +193,22 @@ func newProgressReporter(f *os.File, logger *slog.Logger) *progressReporter {
 
 func (p *progressReporter) elapsed() time.Duration { return time.Since(p.began) }
 
+// sourcesFailed lists the sources the crawler reported failed entirely.
+func (p *progressReporter) sourcesFailed() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.failed...)
+}
+
 // report is the crawler's Progress callback (called from its workers).
 func (p *progressReporter) report(pr crawler.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.last = pr
 	p.perSource[pr.Source]++
+	if pr.SourceFailed {
+		p.failed = append(p.failed, fmt.Sprintf("%s (%s)", pr.Source, pr.Reason))
+	}
 	if p.tty && time.Since(p.drawn) >= 200*time.Millisecond {
 		p.draw()
 	}
