@@ -331,6 +331,57 @@ wait:
 		}
 	})
 
+	t.Run("syndicated copies: one hit, also published by", func(t *testing.T) {
+		truth, err := demoweb.Truth()
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups := map[string]map[int64]int{} // group → document → copies
+		for _, pt := range truth {
+			if pt.Syndication == "" || !pt.Topic {
+				continue
+			}
+			d, ok := changeOf(t, a.db, web, demoweb.StateChange{Site: pt.Site, Path: pt.Path})
+			if !ok {
+				continue
+			}
+			if groups[pt.Syndication] == nil {
+				groups[pt.Syndication] = map[int64]int{}
+			}
+			groups[pt.Syndication][d.ID]++
+		}
+		if len(groups) == 0 {
+			t.Fatal("the demo web has no syndicated stories stored")
+		}
+		s, err := a.newWeb(tax)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := s.Handler()
+		checked := 0
+		for g, docs := range groups {
+			if len(docs) != 1 {
+				t.Errorf("syndicated story %s is %d documents, want 1 (so one search hit)", g, len(docs))
+				continue
+			}
+			for id, copies := range docs {
+				if copies < 2 {
+					continue // only one copy was on topic or crawled
+				}
+				checked++
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("GET", fmt.Sprintf("/documents/%d", id), nil))
+				if !strings.Contains(rec.Body.String(), "Also published by") {
+					t.Errorf("document %d of story %s (%d copies) does not say where else it was published", id, g, copies)
+				}
+			}
+		}
+		if checked == 0 {
+			t.Error("no syndicated story was stored from more than one copy")
+		}
+		t.Logf("%d syndicated stories, %d with copies checked", len(groups), checked)
+	})
+
 	t.Run("backup taken during the crawl restores", func(t *testing.T) {
 		for _, b := range backups {
 			restored := filepath.Join(b, "restored")
