@@ -31,6 +31,8 @@ type Index struct {
 	bi       bleve.Index
 	mapping  mapping.IndexMapping
 	glossary atomic.Pointer[glossary] // set by SetGlossary; nil: no expansion
+	// recreated: Open made this index empty (see Recreated).
+	recreated bool
 }
 
 // Open opens the index in dir, creating it when dir is missing or empty.
@@ -38,30 +40,52 @@ type Index struct {
 // waiting forever for the lock.
 func Open(dir string) (*Index, error) {
 	cfg := map[string]any{"bolt_timeout": "2s"}
-	var (
-		bi  bleve.Index
-		err error
-	)
 	if _, statErr := os.Stat(filepath.Join(dir, "index_meta.json")); statErr == nil {
-		bi, err = bleve.OpenUsing(dir, cfg)
+		bi, err := bleve.OpenUsing(dir, cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open index %s: %w", dir, err)
 		}
-	} else {
-		if err := removeIfEmpty(dir); err != nil {
-			return nil, fmt.Errorf("create index %s: %w", dir, err)
+		v, err := bi.GetInternal([]byte(mappingVersionKey))
+		if err == nil && string(v) == mappingVersion {
+			return &Index{bi: bi, mapping: bi.Mapping()}, nil
 		}
-		m, err := newMapping()
-		if err != nil {
-			return nil, err
-		}
-		bi, err = bleve.NewUsing(dir, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, cfg)
-		if err != nil {
-			return nil, fmt.Errorf("create index %s: %w", dir, err)
+		// Built by an older policywatch with another mapping: fields it
+		// lacks would silently stay empty. The index is derived data, so
+		// start it again and let the caller refill it (Recreated).
+		bi.Close()
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, fmt.Errorf("replace outdated index %s: %w", dir, err)
 		}
 	}
-	return &Index{bi: bi, mapping: bi.Mapping()}, nil
+	if err := removeIfEmpty(dir); err != nil {
+		return nil, fmt.Errorf("create index %s: %w", dir, err)
+	}
+	m, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	bi, err := bleve.NewUsing(dir, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("create index %s: %w", dir, err)
+	}
+	if err := bi.SetInternal([]byte(mappingVersionKey), []byte(mappingVersion)); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("create index %s: %w", dir, err)
+	}
+	return &Index{bi: bi, mapping: bi.Mapping(), recreated: true}, nil
 }
+
+// mappingVersion changes whenever newMapping does, so Open can tell an
+// index built with another mapping.
+const (
+	mappingVersionKey = "policywatch_mapping_version"
+	mappingVersion    = "2" // 2: date_source stored for every document
+)
+
+// Recreated reports whether Open created the index empty (it was missing,
+// or built with an older mapping): the caller should index every document
+// of the store again.
+func (ix *Index) Recreated() bool { return ix.recreated }
 
 // removeIfEmpty removes dir when it exists and is empty (a fresh temp dir,
 // say), because Bleve creates an index only where nothing exists.

@@ -288,3 +288,38 @@ func TestSearchHistogramMatchesAutoHistogram(t *testing.T) {
 		t.Error("histogram computed without being asked for")
 	}
 }
+
+func TestOpenReplacesAnIndexWithAnOlderMapping(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ix.Recreated() {
+		t.Error("a new index does not say it was created")
+	}
+	if err := ix.Put(context.Background(), testDocs()...); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	ix, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); ix.Recreated() || n != 7 {
+		t.Errorf("reopening the current format: recreated %v, %d documents", ix.Recreated(), n)
+	}
+	// Pretend an older policywatch built it.
+	if err := ix.bi.SetInternal([]byte(mappingVersionKey), []byte("1")); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	ix, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if n, _ := ix.Count(); !ix.Recreated() || n != 0 {
+		t.Errorf("an outdated index was kept: recreated %v, %d documents", ix.Recreated(), n)
+	}
+}

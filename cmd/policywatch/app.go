@@ -56,7 +56,12 @@ func openApp(ctx context.Context, dir string, logger *slog.Logger) (*app, error)
 		db.Close()
 		return nil, fmt.Errorf("open index in %s: %w", dir, err)
 	}
-	return &app{dir: dir, db: db, ix: ix, logger: logger}, nil
+	a := &app{dir: dir, db: db, ix: ix, logger: logger}
+	if err := a.fillRecreatedIndex(ctx); err != nil { // search.go
+		a.Close()
+		return nil, err
+	}
+	return a, nil
 }
 
 func (a *app) Close() error {

@@ -294,3 +294,40 @@ func truncate(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }
+
+// fillRecreatedIndex indexes every stored document when the index was
+// just created empty: a new data directory (nothing to do), a deleted
+// index directory, or one an older policywatch built with another mapping.
+func (a *app) fillRecreatedIndex(ctx context.Context) error {
+	if !a.ix.Recreated() {
+		return nil
+	}
+	var batch []model.Document
+	n := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		n += len(batch)
+		err := a.ix.Put(ctx, batch...)
+		batch = batch[:0]
+		return err
+	}
+	err := a.db.EachDocument(ctx, func(d *model.Document) error {
+		batch = append(batch, *d)
+		if len(batch) >= 500 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return fmt.Errorf("rebuild the search index: %w", err)
+	}
+	if n > 0 {
+		a.logger.Info("search index rebuilt from the store", "documents", n)
+	}
+	return nil
+}

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -205,5 +207,17 @@ func TestSavedSearchWebhookGetsOnlyNewMatches(t *testing.T) {
 	got = recv.take()
 	if len(got) != 1 || len(got[0].Matches) != 1 || got[0].Matches[0].ID != retryID {
 		t.Fatalf("after a failed delivery, the next one = %+v", got)
+	}
+}
+
+func TestDeletedIndexIsRebuiltOnOpen(t *testing.T) {
+	a, dir := searchApp(t)
+	a.Close()
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runSearch(t, dir, "visa*")
+	if err != nil || !strings.Contains(out, "2 matching documents") {
+		t.Errorf("after deleting the index: %v\n%s", err, out)
 	}
 }
