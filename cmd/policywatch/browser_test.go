@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/mmcdole/gofeed"
 
 	"policywatch/model"
 	"policywatch/store"
@@ -319,6 +320,20 @@ func curate(t *testing.T, b *browser, d *demoRun, base, eventURL string) {
 		chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "`+title+`")]`)),
 	)
 	t.Logf("signed in as %s and retitled %s", name, eventURL)
+
+	// Subscribers see the change: the event comes first in the Atom feed,
+	// under its new title.
+	feed, err := gofeed.NewParser().ParseURL(base + "/feeds/events.atom")
+	if err != nil {
+		t.Fatalf("read the events feed: %v", err)
+	}
+	if len(feed.Items) == 0 || !strings.Contains(feed.Items[0].Title, title) || feed.Items[0].Link != eventURL {
+		first := "none"
+		if len(feed.Items) > 0 {
+			first = feed.Items[0].Title + " " + feed.Items[0].Link
+		}
+		t.Errorf("after the retitle the feed's first entry is %s, want %q at %s", first, title, eventURL)
+	}
 }
 
 // saveScreenshot keeps the timeline's picture in the test's directory and,
