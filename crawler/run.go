@@ -453,10 +453,10 @@ func (r *runner) fail(ctx context.Context, src *source, u, reason string) {
 	}
 	r.mu.Unlock()
 	r.report(src, u, "failed", reason, whole, counts)
+	r.log().Warn("crawler: failed", slog.String("source", src.Name), slog.String("url", u), slog.String("reason", reason))
 	if whole {
 		r.log().Error("crawler: source failed entirely", slog.String("source", src.Name), slog.String("reason", reason))
 	}
-	r.log().Warn("crawler: failed", slog.String("source", src.Name), slog.String("url", u), slog.String("reason", reason))
 }
 
 // skip counts a skipped URL; record says whether the reason belongs in

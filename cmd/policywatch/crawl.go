@@ -40,6 +40,11 @@ func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	}
 	defer a.Close()
 	prog := newProgressReporter(os.Stderr, logger)
+	if prog.tty {
+		// Log lines go through the reporter so they do not land in the
+		// middle of the progress line.
+		a.logger = slog.New(slog.NewTextHandler(prog, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
 	stop := prog.start()
 	run, crawlErr := a.crawl(ctx, t, tax, prog.report)
 	stop()
@@ -192,6 +197,19 @@ func newProgressReporter(f *os.File, logger *slog.Logger) *progressReporter {
 }
 
 func (p *progressReporter) elapsed() time.Duration { return time.Since(p.began) }
+
+// Write writes a log line above the progress line: the line is cleared,
+// the log written, the line drawn again.
+func (p *progressReporter) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprint(p.w, "\r\033[K")
+	n, err := p.w.Write(b)
+	if !p.drawn.IsZero() {
+		p.draw()
+	}
+	return n, err
+}
 
 // sourcesFailed lists the sources the crawler reported failed entirely.
 func (p *progressReporter) sourcesFailed() []string {
