@@ -322,6 +322,7 @@ func TestTimelinePageViews(t *testing.T) {
 		{"/timeline?date=effective", 200, []string{"1 event,", "3 events have no effective date", "announced 2020-07-14", `href="/timeline.csv?date=effective"`}, nil},
 		{"/timeline?category=sanctions&actor=united_states", 200, []string{`<option value="united_states" selected>United States</option>`,
 			`href="/feeds/events.atom?actor=united_states&amp;category=sanctions"`, "Clear filters"}, []string{"UK suspends"}},
+		{"/timeline?zoom=day&from=1000-01-01&to=9999-12-31", 200, []string{`class="at-0"><a href="/timeline?from=1000-01-01&amp;to=1000-12-31&amp;zoom=month" title="Zoom into 1000">1000</a>`, `class="marker at-11 `}, nil},
 		{"/timeline?zoom=week", 400, []string{"zoom"}, nil},
 		{"/timeline?date=gazetted", 400, []string{"date"}, nil},
 		{"/timeline?kind=blog", 400, []string{"kind"}, nil},

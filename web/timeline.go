@@ -301,11 +301,12 @@ func markers(evs []placedEvent, start, end time.Time) ([]marker, int) {
 
 // position is t's place in [start, end) as a whole percentage.
 func position(t, start, end time.Time) int {
-	span := end.Sub(start)
+	// Seconds, not time.Duration, which saturates past 292 years.
+	span := end.Unix() - start.Unix()
 	if span <= 0 {
 		return 0
 	}
-	p := int(100 * float64(t.Sub(start)) / float64(span))
+	p := int(100 * float64(t.Unix()-start.Unix()) / float64(span))
 	return min(max(p, 0), 100)
 }
 
@@ -365,6 +366,10 @@ func ceilTo(t time.Time, zoom string) time.Time {
 	return f.AddDate(0, 0, 1)
 }
 
+// spanDays counts the days from start to end without time.Duration,
+// which saturates past 292 years.
+func spanDays(start, end time.Time) int64 { return (end.Unix() - start.Unix()) / 86400 }
+
 // maxTicks keeps the axis readable: long spans label every n-th unit
 // (a month of days is labelled in full).
 const maxTicks = 31
@@ -372,6 +377,14 @@ const maxTicks = 31
 // axisTicks labels the window by year, month or day; each label zooms
 // into its period.
 func axisTicks(p timelineParams, start, end time.Time) []tick {
+	// A window of centuries by day would list a million units before
+	// thinning them: coarsen the unit first.
+	switch days := spanDays(start, end); {
+	case days > 366*maxTicks*4:
+		p.Zoom = zoomYear
+	case days > 31*maxTicks*4 && p.Zoom == zoomDay:
+		p.Zoom = zoomMonth
+	}
 	var units []time.Time
 	for t := ceilTo(start.AddDate(0, 0, -1), p.Zoom); t.Before(end); t = ceilTo(t, p.Zoom) {
 		units = append(units, t)
@@ -445,7 +458,7 @@ func (p timelineParams) shift(start, end time.Time) (prev, next string) {
 	if p.FromRaw == "" || p.ToRaw == "" {
 		return "", ""
 	}
-	move := func(t time.Time, n int) time.Time { return t.AddDate(0, 0, n*int(end.Sub(start).Hours()/24)) }
+	move := func(t time.Time, n int) time.Time { return t.AddDate(0, 0, n*int(spanDays(start, end))) }
 	if start.Day() == 1 && end.Day() == 1 {
 		months := (end.Year()-start.Year())*12 + int(end.Month()-start.Month())
 		move = func(t time.Time, n int) time.Time { return t.AddDate(0, n*months, 0) }
