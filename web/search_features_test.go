@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -83,7 +84,7 @@ func newSearchHarness(t *testing.T) *searchHarness {
 		hs.index(t, doc.ID)
 	}
 	ix.SetGlossary([][]string{{"國安法", "NSL", "national security law"}})
-	srv, err := New(Config{Store: db, Index: ix, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	srv, err := New(Config{Store: db, Index: ix, Accounts: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
@@ -707,5 +708,53 @@ func TestFacetsFollowFiltersInTheAPI(t *testing.T) {
 	page := hs.get(t, "/?q=NSL", 200)
 	if !strings.Contains(page, "<h3>Language</h3>") || !strings.Contains(page, "lang=zh-hant") {
 		t.Error("search page has no language facet")
+	}
+}
+
+func TestFreezeFromTheSearchPageWhenSignedIn(t *testing.T) {
+	hs := newSearchHarness(t)
+	ctx := context.Background()
+	u, err := hs.db.AddUser(ctx, "researcher", "editor", "correct horse battery staple")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := hs.db.CreateSession(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookie := &http.Cookie{Name: sessionCookie, Value: sess.Token}
+	req := httptest.NewRequest(http.MethodGet, "/?q=sanctions&kind=official&page=1", nil)
+	req.AddCookie(cookie)
+	rec := httptest.NewRecorder()
+	hs.h.ServeHTTP(rec, req)
+	page := rec.Body.String()
+	form := regexp.MustCompile(`(?s)<form method="post" action="/releases" class="freeze">(.*?)</form>`).FindStringSubmatch(page)
+	if form == nil {
+		t.Fatalf("signed in, the search page has no freeze form:\n%s", page)
+	}
+	// Post exactly the hidden fields the page carries.
+	fields := url.Values{}
+	for _, m := range regexp.MustCompile(`name="([^"]+)" value="([^"]*)"`).FindAllStringSubmatch(form[1], -1) {
+		fields.Add(m[1], html.UnescapeString(m[2]))
+	}
+	if fields.Get("csrf") != sess.CSRF || fields.Get("q") != "sanctions" || fields.Get("kind") != "official" || fields.Has("page") {
+		t.Errorf("freeze form fields = %v", fields)
+	}
+	post := httptest.NewRequest(http.MethodPost, "/releases", strings.NewReader(fields.Encode()))
+	post.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	post.AddCookie(cookie)
+	rec = httptest.NewRecorder()
+	hs.h.ServeHTTP(rec, post)
+	loc := rec.Header().Get("Location")
+	if rec.Code != http.StatusSeeOther || !regexp.MustCompile(`^/releases/[0-9a-f]{16}$`).MatchString(loc) {
+		t.Fatalf("freeze: %d to %q\n%s", rec.Code, loc, rec.Body)
+	}
+	body := hs.get(t, loc, 200)
+	if !strings.Contains(body, "Treasury sanctions Hong Kong officials") || strings.Contains(body, "Commentary on sanctions") {
+		t.Errorf("release page lists the wrong set:\n%s", body)
+	}
+	var m releaseManifest
+	if err := json.Unmarshal([]byte(hs.get(t, "/api"+loc, 200)), &m); err != nil || strings.Contains(m.Params, "csrf") {
+		t.Errorf("manifest: %v, params %q", err, m.Params)
 	}
 }
