@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"time"
 
 	"policywatch/index"
@@ -338,8 +340,9 @@ func releaseFormHidden(v url.Values) []activeFilter {
 	for _, k := range []string{"page", "sort"} {
 		c.Del(k)
 	}
-	for k, vals := range c {
-		for _, x := range vals {
+	// In a fixed order, so the page renders the same every time.
+	for _, k := range slices.Sorted(maps.Keys(c)) {
+		for _, x := range c[k] {
 			out = append(out, activeFilter{Param: k, Value: x})
 		}
 	}
