@@ -346,6 +346,8 @@ func (s *Server) writeCitations(w http.ResponseWriter, r *http.Request, format s
 type citation struct {
 	Key         string
 	News        bool
+	Dataset     bool   // a frozen result set rather than one document
+	Note        string // replaces the archive statement when set
 	Title       string
 	Author      string // a byline: a person or office
 	Publisher   string // the site or source that published it
@@ -386,6 +388,9 @@ func newCitation(a archived, base string, now time.Time) citation {
 
 // note is the archive statement every format carries in words.
 func (c citation) note() string {
+	if c.Note != "" {
+		return c.Note
+	}
 	n := "Archived by policywatch, captured " + c.Captured.Format(time.DateOnly)
 	if c.Version > 0 {
 		n += ", version " + strconv.Itoa(c.Version)
@@ -419,7 +424,11 @@ func bibtex(c citation) string {
 			fmt.Fprintf(&b, "  %s = {%s},\n", name, val)
 		}
 	}
-	fmt.Fprintf(&b, "@online{%s,\n", c.Key)
+	entry := "online"
+	if c.Dataset {
+		entry = "dataset"
+	}
+	fmt.Fprintf(&b, "@%s{%s,\n", entry, c.Key)
 	field("title", "{"+texEscape(c.Title)+"}") // keep the title's capitals
 	if c.Author != "" {
 		field("author", "{"+texEscape(c.Author)+"}")
@@ -462,7 +471,10 @@ func ris(c citation) string {
 		}
 	}
 	typ := "ELEC"
-	if c.News {
+	switch {
+	case c.Dataset:
+		typ = "DATA"
+	case c.News:
 		typ = "NEWS"
 	}
 	tag("TY", typ)
@@ -521,7 +533,10 @@ func csl(c citation) cslItem {
 		Accessed: newCSLDate(c.Captured), URL: c.URL, Archive: "policywatch",
 		ArchiveLocation: cmpOr(c.CaptureLink, c.Permalink), Language: c.Lang, Number: c.DocNumber, Note: c.note(),
 	}
-	if c.News {
+	switch {
+	case c.Dataset:
+		it.Type = "dataset"
+	case c.News:
 		it.Type = "article-newspaper"
 	}
 	if c.Author != "" {

@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"policywatch/index"
@@ -347,4 +349,44 @@ func releaseFormHidden(v url.Values) []activeFilter {
 		}
 	}
 	return out
+}
+
+// releaseCitation cites a release as a dataset: the permalink, the day it
+// was frozen, and what it holds.
+func releaseCitation(m *releaseManifest) citation {
+	created, _ := time.Parse(time.RFC3339, m.Created)
+	title := "policywatch release " + m.ID
+	if m.Query != "" {
+		title += ": " + m.Query
+	}
+	note := fmt.Sprintf("Search frozen by policywatch: %d documents (%d official, %d news), query %q, parameters %q, index %s; manifest %s",
+		m.Counts.Documents, m.Counts.Official, m.Counts.News, m.Query, m.Params, m.IndexVersion,
+		strings.TrimSuffix(m.Permalink, "/releases/"+m.ID)+"/api/releases/"+m.ID)
+	return citation{
+		Key: "policywatch-release-" + m.ID, Dataset: true, Title: title, Publisher: "policywatch",
+		URL: m.Permalink, Permalink: m.Permalink, Published: created, Captured: created, Note: note,
+	}
+}
+
+// releaseCite is GET /releases/{id}/cite.bib|.ris|.json.
+func (s *Server) releaseCite(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, m, err := s.loadRelease(r)
+		if err != nil {
+			s.releaseFail(w, r, err, true)
+			return
+		}
+		c := releaseCitation(m)
+		citationHeaders(w, format, c.Key)
+		switch format {
+		case citeBibTeX:
+			_, _ = io.WriteString(w, bibtex(c))
+		case citeRIS:
+			_, _ = io.WriteString(w, ris(c))
+		default:
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			_ = enc.Encode([]cslItem{csl(c)})
+		}
+	}
 }

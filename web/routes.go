@@ -39,6 +39,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /documents/{id}/cite.json", s.documentCitation(citeCSL))
 	mux.HandleFunc("POST /releases", s.createRelease)
 	mux.HandleFunc("GET /releases/{id}", s.releasePage)
+	mux.HandleFunc("GET /releases/{id}/cite.bib", s.releaseCite(citeBibTeX))
+	mux.HandleFunc("GET /releases/{id}/cite.ris", s.releaseCite(citeRIS))
+	mux.HandleFunc("GET /releases/{id}/cite.json", s.releaseCite(citeCSL))
 	mux.Handle("GET /static/", s.static)
 
 	// Sign-in and curation (auth.go, curate.go). Every request but GET,
@@ -59,6 +62,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /events/{id}/attach", s.curate("attach"))
 	mux.HandleFunc("POST /events/{id}/detach", s.curate("detach"))
 	mux.HandleFunc("GET /admin/audit", s.auditPage)
+	mux.HandleFunc("GET /admin/users", s.usersPage)
+	mux.HandleFunc("POST /admin/users", s.addUser)
 
 	// JSON API.
 	mux.HandleFunc("GET /api/search", s.apiSearch)

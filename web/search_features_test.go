@@ -652,6 +652,20 @@ func TestReleasesReturnTheFrozenSet(t *testing.T) {
 	if !strings.Contains(hs.get(t, "/api/releases", 200), m.ID) {
 		t.Error("release list lacks the release")
 	}
+	// The release cites itself as a dataset.
+	bib, err := parseBibTeX(hs.get(t, "/releases/"+m.ID+"/cite.bib", 200))
+	if err != nil || len(bib) != 1 || bib[0].Type != "dataset" || bib[0].Fields["url"] != m.Permalink ||
+		!strings.Contains(bib[0].Fields["note"], "1 documents") {
+		t.Errorf("release BibTeX: %v %+v", err, bib)
+	}
+	recs, err := parseRIS(hs.get(t, "/releases/"+m.ID+"/cite.ris", 200))
+	if err != nil || len(recs) != 1 || recs[0]["TY"][0] != "DATA" || recs[0]["UR"][0] != m.Permalink {
+		t.Errorf("release RIS: %v %v", err, recs)
+	}
+	var items []cslItem
+	if err := json.Unmarshal([]byte(hs.get(t, "/releases/"+m.ID+"/cite.json", 200)), &items); err != nil || len(items) != 1 || items[0].Type != "dataset" {
+		t.Errorf("release CSL: %v %+v", err, items)
+	}
 	hs.get(t, "/api/releases/0123456789abcdef", 404)
 	hs.get(t, "/releases/not-an-id", 404)
 	if rec := post(url.Values{"q": {"(broken"}}); rec.Code != http.StatusBadRequest {
