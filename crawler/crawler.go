@@ -133,6 +133,7 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 		seen:      map[string]bool{},
 		hostDocs:  map[string]int{},
 		calendars: map[string]int{},
+		variants:  map[string]int{},
 		roots:     map[string]bool{},
 		rootCount: map[string]int{},
 		rootFails: map[string]int{},

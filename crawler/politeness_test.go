@@ -1,9 +1,12 @@
 package crawler
 
 import (
+	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -168,5 +171,66 @@ func TestSourceFailedEntirely(t *testing.T) {
 	want := map[string]string{"missing": "HTTP 404", "odd": `unknown source kind "gopher"`}
 	if len(failed) != len(want) || failed["missing"] != want["missing"] || failed["odd"] != want["odd"] {
 		t.Errorf("sources failed entirely: %v, want %v (a failed document does not fail its source)", failed, want)
+	}
+}
+
+// TestFacetTrapIsBounded: a faceted search whose every page links to more
+// filter combinations is followed for maxQueryVariants pages at most,
+// while documents numbered by a single id parameter are all fetched.
+func TestFacetTrapIsBounded(t *testing.T) {
+	var mu sync.Mutex
+	facets, docs := 0, 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", htmlType)
+		switch r.URL.Path {
+		case "/search":
+			mu.Lock()
+			facets++
+			mu.Unlock()
+			q := r.URL.Query()
+			var b strings.Builder
+			b.WriteString("<html><body><h1>Results</h1>")
+			for _, k := range []string{"country", "year", "type", "sort"} {
+				for v := range 4 {
+					q2 := url.Values{}
+					for kk, vv := range q {
+						q2[kk] = vv
+					}
+					q2.Set(k, strconv.Itoa(v))
+					if len(q2) < 2 {
+						q2.Set("lang", "en")
+					}
+					fmt.Fprintf(&b, `<a href="/search?%s">%s %d</a> `, q2.Encode(), k, v)
+				}
+			}
+			b.WriteString("</body></html>")
+			fmt.Fprint(w, b.String())
+		case "/press.asp":
+			mu.Lock()
+			docs++
+			mu.Unlock()
+			fmt.Fprint(w, article("Release "+r.URL.Query().Get("id"), "2020-07-01T10:00:00Z", prose("release "+r.URL.Query().Get("id"), 5)))
+		default:
+			var b strings.Builder
+			b.WriteString(`<html><body><a href="/search?q=hk&lang=en">search</a>`)
+			for i := range 120 {
+				fmt.Fprintf(&b, `<a href="/press.asp?id=%d">release %d</a>`, i, i)
+			}
+			b.WriteString("</body></html>")
+			fmt.Fprint(w, b.String())
+		}
+	}))
+	defer srv.Close()
+	sink := newMemSink()
+	crawl(t, sink, Options{Parallelism: 4},
+		model.Source{Name: "s", Kind: model.SourceSeed, URL: srv.URL + "/", DocKind: model.KindNews, Depth: 6})
+	if facets > maxQueryVariants {
+		t.Errorf("%d facet pages fetched, want at most %d", facets, maxQueryVariants)
+	}
+	if facets < 10 {
+		t.Errorf("%d facet pages fetched: the search itself should be followed a while", facets)
+	}
+	if docs != 120 {
+		t.Errorf("%d of 120 id-numbered releases fetched", docs)
 	}
 }

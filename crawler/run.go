@@ -121,6 +121,7 @@ type runner struct {
 	docs        int             // document jobs queued (MaxPages)
 	hostDocs    map[string]int  // document jobs queued per host (MaxPerHost)
 	calendars   map[string]int  // followed pages per calendar (calendarKey)
+	variants    map[string]int  // followed multi-parameter query variants per path (queryVariantKey)
 	roots       map[string]bool // rootKey of each source's start URLs
 	rootCount   map[string]int  // start URLs per source
 	rootFails   map[string]int  // failed start URLs per source
@@ -177,6 +178,14 @@ func (r *runner) enqueue(j *job) bool {
 				return false
 			}
 			r.calendars[k]++
+		}
+		if k := queryVariantKey(u); k != "" {
+			if r.variants[k] >= maxQueryVariants {
+				r.mu.Unlock()
+				r.log().Debug("crawler: skip query variant", slog.String("url", j.url), slog.Int("max", maxQueryVariants))
+				return false
+			}
+			r.variants[k]++
 		}
 	}
 	switch {

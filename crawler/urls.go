@@ -17,6 +17,22 @@ const (
 	maxSegmentRepeat = 2 // the same path segment more than twice: /a/b/a/b/a/
 )
 
+// maxQueryVariants is how many URLs differing only in a query of two or
+// more parameters a run follows on one path: faceted search and sort
+// orders multiply into more combinations than there are documents. A
+// single parameter (press.asp?id=123) is how some sites number their
+// documents, so it is not limited.
+const maxQueryVariants = 100
+
+// queryVariantKey returns host+path for a URL whose query has two or more
+// parameters, or "".
+func queryVariantKey(u *url.URL) string {
+	if u.RawQuery == "" || len(u.Query()) < 2 {
+		return ""
+	}
+	return strings.ToLower(u.Host) + u.EscapedPath()
+}
+
 // maxCalendarPages is how many pages of one calendar a run follows: two
 // years of months. Calendars link to the next period without end.
 const maxCalendarPages = 24
