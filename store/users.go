@@ -28,6 +28,12 @@ var ErrBadCredentials = errors.New("wrong name or password")
 // ErrExists is returned when a user name is already taken.
 var ErrExists = errors.New("already exists")
 
+// UserError is a user name, role or password AddUser refuses; its
+// message says what to change.
+type UserError struct{ Msg string }
+
+func (e *UserError) Error() string { return e.Msg }
+
 // MinPasswordLen is the shortest password AddUser accepts. bcrypt reads at
 // most 72 bytes, so longer ones are refused rather than silently cut.
 const (
@@ -58,11 +64,11 @@ var bcryptCost = bcrypt.DefaultCost
 // '_' or '@', so names are safe in logs and URLs.
 func ValidUserName(name string) error {
 	if name == "" || len(name) > 64 {
-		return fmt.Errorf("user name must be 1 to 64 characters")
+		return &UserError{"user name must be 1 to 64 characters"}
 	}
 	for _, r := range name {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(".-_@", r) {
-			return fmt.Errorf("user name %q: only letters, digits, '.', '-', '_' and '@' are allowed", name)
+			return &UserError{fmt.Sprintf("user name %q: only letters, digits, '.', '-', '_' and '@' are allowed", name)}
 		}
 	}
 	return nil
@@ -74,13 +80,13 @@ func (db *DB) AddUser(ctx context.Context, name, role, password string) (*User, 
 		return nil, fmt.Errorf("add user: %w", err)
 	}
 	if role != RoleEditor && role != RoleAdmin {
-		return nil, fmt.Errorf("add user %s: role must be %q or %q, not %q", name, RoleEditor, RoleAdmin, role)
+		return nil, fmt.Errorf("add user %s: %w", name, &UserError{fmt.Sprintf("role must be %q or %q, not %q", RoleEditor, RoleAdmin, role)})
 	}
 	if len(password) < MinPasswordLen {
-		return nil, fmt.Errorf("add user %s: password must be at least %d characters", name, MinPasswordLen)
+		return nil, fmt.Errorf("add user %s: %w", name, &UserError{fmt.Sprintf("password must be at least %d characters", MinPasswordLen)})
 	}
 	if len(password) > maxPasswordLen {
-		return nil, fmt.Errorf("add user %s: password must be at most %d bytes", name, maxPasswordLen)
+		return nil, fmt.Errorf("add user %s: %w", name, &UserError{fmt.Sprintf("password must be at most %d bytes", maxPasswordLen)})
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
 	if err != nil {

@@ -241,3 +241,70 @@ func (s *Server) requireSignIn(w http.ResponseWriter, r *http.Request, admin boo
 	}
 	return sess
 }
+
+// userAdmin is what the users page needs beyond signing in. *store.DB
+// has it; an Accounts without it has no users page.
+type userAdmin interface {
+	Users(ctx context.Context) ([]store.User, error)
+	AddUser(ctx context.Context, name, role, password string) (*store.User, error)
+}
+
+// usersView is what templates/curate_users.html renders.
+type usersView struct {
+	CSRF    string
+	Users   []store.User
+	Roles   []string
+	Added   string
+	Problem string
+}
+
+// usersPage lists accounts and offers the form to add one (admins only);
+// `policywatch user add` does the same from the command line.
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
+	s.showUsers(w, r, http.StatusOK, usersView{Added: r.URL.Query().Get("added")})
+}
+
+func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, view usersView) {
+	ua, ok := s.accounts.(userAdmin)
+	if !ok {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	sess := s.requireSignIn(w, r, true)
+	if sess == nil {
+		return
+	}
+	users, err := ua.Users(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	view.CSRF, view.Users, view.Roles = sess.CSRF, users, []string{store.RoleEditor, store.RoleAdmin}
+	s.render(w, r, status, "curate_users", page{Title: "Users", Data: view})
+}
+
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
+	ua, ok := s.accounts.(userAdmin)
+	if !ok {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	sess := sessionFrom(r)
+	if sess == nil || !sess.User.IsAdmin() {
+		s.forbidden(w, r, "Only admins can add users.")
+		return
+	}
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	u, err := ua.AddUser(r.Context(), name, r.PostFormValue("role"), r.PostFormValue("password"))
+	var ue *store.UserError
+	if errors.As(err, &ue) || errors.Is(err, store.ErrExists) {
+		s.showUsers(w, r, http.StatusBadRequest, usersView{Problem: err.Error()})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.log.Info("user added", "by", sess.User.Name, "user", u.Name, "role", u.Role)
+	http.Redirect(w, r, "/admin/users?added="+url.QueryEscape(u.Name), http.StatusSeeOther)
+}

@@ -513,3 +513,44 @@ func TestBadEditsAre400WithTheReason(t *testing.T) {
 		}
 	}
 }
+
+func TestAdminsManageUsers(t *testing.T) {
+	hc := newCurationHarness(t)
+	ed, edCSRF := hc.session(t, "ed")
+	root, rootCSRF := hc.session(t, "root")
+	if rec := hc.do("GET", "/admin/users", nil); rec.Code != http.StatusSeeOther {
+		t.Errorf("reader GET /admin/users: %d, want a redirect to sign in", rec.Code)
+	}
+	if rec := hc.do("GET", "/admin/users", nil, ed); rec.Code != http.StatusForbidden {
+		t.Errorf("editor GET /admin/users: %d, want 403", rec.Code)
+	}
+	add := func(cookie *http.Cookie, csrf, name, role, password string) *httptest.ResponseRecorder {
+		return hc.do("POST", "/admin/users", url.Values{"csrf": {csrf}, "name": {name}, "role": {role}, "password": {password}}, cookie)
+	}
+	if rec := add(ed, edCSRF, "mallory", "admin", "a long enough password"); rec.Code != http.StatusForbidden {
+		t.Errorf("editor adding an admin: %d, want 403", rec.Code)
+	}
+	for _, tc := range []struct{ name, role, password, want string }{
+		{"carol", "editor", "short", "at least 10"},
+		{"carol", "owner", "a long enough password", "role must be"},
+		{"ed", "editor", "a long enough password", "already exists"},
+		{"no spaces", "editor", "a long enough password", "only letters"},
+	} {
+		rec := add(root, rootCSRF, tc.name, tc.role, tc.password)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), tc.want) {
+			t.Errorf("add %q/%q: %d, want 400 saying %q", tc.name, tc.role, rec.Code, tc.want)
+		}
+	}
+	rec := add(root, rootCSRF, "carol", "editor", "a long enough password")
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("admin adds carol: %d\n%s", rec.Code, rec.Body)
+	}
+	page := hc.do("GET", rec.Header().Get("Location"), nil, root).Body.String()
+	if !strings.Contains(page, "Added carol.") || !strings.Contains(page, "<td>carol</td><td>editor</td>") ||
+		strings.Contains(page, "mallory") {
+		t.Errorf("users page after adding carol:\n%.3000s", page)
+	}
+	if _, err := hc.db.Authenticate(context.Background(), "carol", "a long enough password"); err != nil {
+		t.Errorf("carol cannot sign in: %v", err)
+	}
+}

@@ -62,6 +62,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /events/{id}/attach", s.curate("attach"))
 	mux.HandleFunc("POST /events/{id}/detach", s.curate("detach"))
 	mux.HandleFunc("GET /admin/audit", s.auditPage)
+	mux.HandleFunc("GET /admin/users", s.usersPage)
+	mux.HandleFunc("POST /admin/users", s.addUser)
 
 	// JSON API.
 	mux.HandleFunc("GET /api/search", s.apiSearch)

@@ -26,7 +26,7 @@ var staticFS embed.FS
 
 // pages are the templates rendered inside the shared layout. Listing them
 // here means a missing file fails New, not the first request.
-var pages = []string{"search", "document", "timeline", "event", "runs", "error", "timeline_matrix", "version", "diff", "changes", "login", "curate_new", "curate_audit", "help", "release", "coverage", "coverage_source"}
+var pages = []string{"search", "document", "timeline", "event", "runs", "error", "timeline_matrix", "version", "diff", "changes", "login", "curate_new", "curate_audit", "curate_users", "help", "release", "coverage", "coverage_source"}
 
 // Server holds the parsed templates and the dependencies of the handlers.
 type Server struct {
