@@ -669,3 +669,18 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	}
 	return out, rows.Err()
 }
+
+// MergedInto returns the event an editor merged the event with this key
+// into, or ErrNotFound when it was not merged (or that event is gone).
+func (db *DB) MergedInto(ctx context.Context, key string) (*model.Event, error) {
+	var id int64
+	err := db.read.QueryRowContext(ctx, `SELECT e.id FROM event_overrides o JOIN events e ON e.key = o.value ->> '$'
+		WHERE o.event_key = ? AND o.field = 'merged_into'`, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("event %s merged into: %w", key, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("event %s merged into: %w", key, err)
+	}
+	return db.Event(ctx, id)
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,6 +50,29 @@ func (s *Server) curationFor(r *http.Request, ev *model.Event) *curationView {
 		v.History = append(v.History, auditView{AuditEntry: e, Changes: describeChange(e.Before, e.After)})
 	}
 	return v
+}
+
+// merger is the optional part of a Curator that says where a merged
+// event went; *store.DB has it.
+type merger interface {
+	MergedInto(ctx context.Context, key string) (*model.Event, error)
+}
+
+// mergedInto is the event a hidden event was merged into, for a link on
+// its page; nil when it was not merged.
+func (s *Server) mergedInto(r *http.Request, ev *model.Event) *model.Event {
+	m, ok := s.curator.(merger)
+	if !ok || !ev.Hidden {
+		return nil
+	}
+	into, err := m.MergedInto(r.Context(), ev.Key)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			s.log.Error("read merge", "event", ev.Key, "err", err)
+		}
+		return nil
+	}
+	return into
 }
 
 // curate handles POST /events/{id}/ACTION for one action.

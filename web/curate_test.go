@@ -440,6 +440,12 @@ func TestEditorCuratesOverHTTP(t *testing.T) {
 				if !strings.Contains(page, "<h1>Clustered B</h1>") || !strings.Contains(page, "Document 2") {
 					t.Error("after a merge the page should be B's, with A's documents")
 				}
+				// A reader who follows A's permalink is sent on to B.
+				aPage := hc.do("GET", a(hc), nil).Body.String()
+				if !strings.Contains(aPage, `merged this event into
+    <a href="/events/`+strconv.FormatInt(hc.b.ID, 10)+`">Clustered B</a>`) {
+					t.Errorf("merged event's page does not link to B:\n%.1500s", aPage)
+				}
 			}},
 		{"split", func(hc *curationHarness) string { return a(hc) + "/split" },
 			func(hc *curationHarness) url.Values {

@@ -16,6 +16,8 @@ type eventView struct {
 	Official, News []model.EventDocument
 	// Curation is the editors' panel (curate.go); nil for readers.
 	Curation *curationView
+	// MergedInto is the event editors merged this one into, if any.
+	MergedInto *model.Event
 }
 
 type eventDateView struct {
@@ -50,6 +52,7 @@ func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
 		view.Dates = append(view.Dates, eventDateView{EventDate: d, DocTitle: titles[d.DocumentID]})
 	}
 	view.Curation = s.curationFor(r, ev)
+	view.MergedInto = s.mergedInto(r, ev)
 	s.render(w, r, http.StatusOK, "event", page{Title: ev.Title, Nav: "timeline", Data: view})
 }
 
