@@ -29,9 +29,11 @@ import (
 
 	"policywatch/crawler"
 	"policywatch/demoweb"
+	"policywatch/index"
 	"policywatch/model"
 	"policywatch/store"
 	"policywatch/topic"
+	"policywatch/warc"
 )
 
 // TestArchiveChild is the crawl process TestArchiveTwoStates kills with
@@ -468,6 +470,24 @@ wait:
 			t.Errorf("other reader found %d bodies, the store has %d captures; equal: false", len(read), len(want))
 		}
 
+		// A search's result set: the amended State Department page, both versions.
+		part := filepath.Join(root, "removed.warc")
+		if out := runCLI(t, "export", "warc", "--data", dirA, "--query", `removed:"hong kong"`, part); !strings.Contains(out, ": 2 captures of 1 documents") {
+			t.Errorf("export of a search: %s", out)
+		}
+		var partURLs []string
+		pf, err := os.Open(part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := warc.Read(pf, func(c warc.Capture) error { partURLs = append(partURLs, c.FinalURL); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		pf.Close()
+		if len(partURLs) != 2 || partURLs[0] != partURLs[1] || !strings.Contains(partURLs[0], "defense-exports") {
+			t.Errorf("search export holds %v, want the amended page twice", partURLs)
+		}
+
 		fresh := filepath.Join(root, "imported")
 		out := runCLI(t, "import", "warc", "--data", fresh, "--config", cfg, file)
 		t.Logf("import: %s", strings.TrimSpace(out))
@@ -611,6 +631,23 @@ func killedCrawl(t *testing.T, dir, cfg string) {
 				t.Fatalf("the killed run is recorded as finished at %s", finished)
 			}
 			return
+		}
+	}
+}
+
+// searchIDs returns every document matching q, page by page.
+func searchIDs(ctx context.Context, ix *index.Index, q string) ([]int64, error) {
+	var ids []int64
+	for page := 1; ; page++ {
+		res, err := ix.Search(ctx, index.Request{Query: q, Sort: "date", Page: page, PerPage: 100})
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", q, err)
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if len(res.Hits) == 0 || uint64(len(ids)) >= res.Total {
+			return ids, nil
 		}
 	}
 }

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"policywatch/crawler"
-	"policywatch/index"
 	"policywatch/model"
 	"policywatch/query"
 	"policywatch/store"
@@ -54,26 +53,23 @@ func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 		return usageError{"export warc takes one output FILE"}
 	}
 	file := fs.Arg(0)
-	// The store alone unless a search picks the documents: an export
-	// then runs beside a crawl or serve that holds the index.
+	// The store alone, and the query evaluated over it as the crawler's
+	// relevance filter is: the index belongs to a running serve or crawl,
+	// and an export must work beside them.
+	node, err := query.Parse(*q)
+	if err != nil {
+		return fmt.Errorf("export warc --query: %w", err)
+	}
 	db, err := store.Open(ctx, filepath.Join(*dataDir, "policywatch.db"))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	var ids []int64
-	if *q != "" {
-		ix, err := index.Open(filepath.Join(*dataDir, "index"))
-		if err != nil {
-			return fmt.Errorf("open index in %s: %w", *dataDir, err)
+	if err := db.EachDocument(ctx, func(d *model.Document) error {
+		if query.Match(node, exportFields(d)) {
+			ids = append(ids, d.ID)
 		}
-		ids, err = searchIDs(ctx, ix, *q)
-		ix.Close()
-		if err != nil {
-			return err
-		}
-	} else if err := db.EachDocument(ctx, func(d *model.Document) error {
-		ids = append(ids, d.ID)
 		return nil
 	}); err != nil {
 		return err
@@ -153,21 +149,15 @@ func exportWARC(ctx context.Context, db *store.DB, w *warc.Writer, name string, 
 	return n, nil
 }
 
-// searchIDs returns every document matching q, page by page.
-func searchIDs(ctx context.Context, ix *index.Index, q string) ([]int64, error) {
-	var ids []int64
-	for page := 1; ; page++ {
-		res, err := ix.Search(ctx, index.Request{Query: q, Sort: "date", Page: page, PerPage: 100})
-		if err != nil {
-			return nil, fmt.Errorf("search %q: %w", q, err)
-		}
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		if len(res.Hits) == 0 || uint64(len(ids)) >= res.Total {
-			return ids, nil
-		}
-	}
+// exportFields is what --query sees of a document: the relevance fields
+// plus tags and the words amendments added and removed.
+func exportFields(d *model.Document) query.Fields {
+	f := documentFields(d)
+	f["categories"] = strings.Join(d.Categories(), ",")
+	f["actors"] = strings.Join(d.Actors(), ",")
+	f[query.FieldAdded] = d.Added
+	f[query.FieldRemoved] = d.Removed
+	return f
 }
 
 // cmdImportWARC brings captures from a WARC file (ours, or Heritrix,
