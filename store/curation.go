@@ -84,6 +84,7 @@ type AuditEntry struct {
 	UserName string
 	Action   string
 	EventKey string
+	EventID  int64  // the event's id now; 0 when it is gone
 	Before   string // JSON of the event before the change; "" for add
 	After    string // JSON of the event after it
 }
@@ -642,13 +643,14 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	q := `SELECT id, at, user_name, action, event_key, before, after FROM audit_log`
+	q := `SELECT a.id, a.at, a.user_name, a.action, a.event_key, coalesce(e.id, 0), a.before, a.after
+		FROM audit_log a LEFT JOIN events e ON e.key = a.event_key`
 	var args []any
 	if f.EventKey != "" {
-		q += ` WHERE event_key = ?`
+		q += ` WHERE a.event_key = ?`
 		args = append(args, f.EventKey)
 	}
-	q += ` ORDER BY id DESC LIMIT ?`
+	q += ` ORDER BY a.id DESC LIMIT ?`
 	args = append(args, f.Limit)
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -661,7 +663,7 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 			a  AuditEntry
 			at string
 		)
-		if err := rows.Scan(&a.ID, &at, &a.UserName, &a.Action, &a.EventKey, &a.Before, &a.After); err != nil {
+		if err := rows.Scan(&a.ID, &at, &a.UserName, &a.Action, &a.EventKey, &a.EventID, &a.Before, &a.After); err != nil {
 			return nil, fmt.Errorf("read audit log: %w", err)
 		}
 		a.At = parseTime(at)

@@ -488,7 +488,8 @@ func TestEditorCuratesOverHTTP(t *testing.T) {
 				t.Errorf("audit log %+v, want the edit by ed", log)
 			}
 			admin, _ := hc.session(t, "root")
-			if body := hc.do("GET", "/admin/audit", nil, admin).Body.String(); !strings.Contains(body, "<td>ed</td>") {
+			if body := hc.do("GET", "/admin/audit", nil, admin).Body.String(); !strings.Contains(body, "<td>ed</td>") ||
+				!strings.Contains(body, `<a href="/events/`+strconv.FormatInt(log[0].EventID, 10)+`"><code>`+log[0].EventKey+`</code></a>`) {
 				t.Errorf("admin audit page lacks the edit:\n%.2000s", body)
 			}
 		})
