@@ -27,9 +27,11 @@ echo "nproc: $(nproc)   load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "go:    $(go version)"
 echo "wget:  $(wget --version | head -1)"
 
-echo "== policywatch crawler (go test -bench BenchmarkCrawlLocalSite -benchtime $BENCHTIME)"
-go test ./crawler -run '^$' -bench BenchmarkCrawlLocalSite -benchtime "$BENCHTIME" | tee "$WORK/bench.txt"
-PW_RATE=$(awk '/BenchmarkCrawlLocalSite/ { for (i = 1; i < NF; i++) if ($(i+1) == "pages/s") print $i }' "$WORK/bench.txt")
+echo "== policywatch crawler (go test -bench 'BenchmarkCrawlLocalSite' -benchtime $BENCHTIME)"
+go test ./crawler -run '^$' -bench 'BenchmarkCrawlLocalSite' -benchtime "$BENCHTIME" | tee "$WORK/bench.txt"
+rate() { awk -v name="$1" '$1 ~ "^"name"(-[0-9]+)?$" { for (i = 1; i < NF; i++) if ($(i+1) == "pages/s") print $i }' "$WORK/bench.txt"; }
+PW_RATE=$(rate BenchmarkCrawlLocalSite)
+PW_STORE_RATE=$(rate BenchmarkCrawlLocalSiteIntoStore)
 
 echo "== wget --recursive"
 go build -o "$WORK/benchsite" ./crawler/internal/benchsite/serve
@@ -49,5 +51,6 @@ WGET_RATE=$(echo "$WGET_PAGES $START $END" | awk '{ printf "%.1f", $1 / ($3 - $2
 echo "wget fetched $WGET_PAGES pages in $(echo "$START $END" | awk '{ printf "%.2f", $2 - $1 }')s"
 
 echo "== result (pages per second)"
-printf "policywatch crawl (fetch + extract + save, 4 workers): %s\n" "$PW_RATE"
-printf "wget --recursive (fetch + write files, 1 connection):   %s\n" "$WGET_RATE"
+printf "policywatch crawl, into memory (fetch + extract, 4 workers):        %s\n" "$PW_RATE"
+printf "policywatch crawl, into the SQLite store (+ frontier, captures):     %s\n" "$PW_STORE_RATE"
+printf "wget --recursive (fetch + write files, 1 connection):               %s\n" "$WGET_RATE"
