@@ -16,6 +16,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /documents/{id}/diff", s.diffPage)
 	mux.HandleFunc("GET /changes", s.changesPage) // changes.go
 	mux.HandleFunc("GET /feeds/changes.atom", s.changesFeed)
+	mux.HandleFunc("GET /api/documents/{id}/versions", s.apiVersions) // archive_api.go
+	mux.HandleFunc("GET /api/changes", s.apiChanges)
 	mux.HandleFunc("GET /timeline", s.timelinePage)
 	mux.HandleFunc("GET /events/{id}", s.eventPage)
 	mux.HandleFunc("GET /timeline/matrix", s.matrixPage)

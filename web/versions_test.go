@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"io"
 	"log/slog"
@@ -174,5 +175,61 @@ func TestOnlyChangedKeepsEdges(t *testing.T) {
 	}
 	if strings.Count(got, "word") >= 80 {
 		t.Errorf("unchanged runs not shortened: %q", got)
+	}
+}
+
+func TestArchiveAPI(t *testing.T) {
+	h, amended, withdrawn := archiveFixture(t)
+	get := func(target string, v any) int {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
+		if v != nil && rec.Code == 200 {
+			if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil {
+				t.Fatalf("GET %s: %v", target, err)
+			}
+		}
+		return rec.Code
+	}
+	var vs struct {
+		Versions []struct {
+			Number    int    `json:"number"`
+			Permalink string `json:"permalink"`
+			Capture   string `json:"capture"`
+		} `json:"versions"`
+	}
+	if code := get("/api/documents/"+itoa(amended.ID)+"/versions", &vs); code != 200 || len(vs.Versions) != 2 ||
+		vs.Versions[1].Permalink != "/documents/"+itoa(amended.ID)+"/versions/2" || vs.Versions[0].Capture == "" {
+		t.Errorf("versions: %d %+v", code, vs)
+	}
+	if code := get("/api/documents/999/versions", nil); code != 404 {
+		t.Errorf("versions of a missing document: %d", code)
+	}
+	var ch struct {
+		Changes []struct {
+			Kind       string   `json:"kind"`
+			DocumentID int64    `json:"document_id"`
+			Removed    []string `json:"removed"`
+			Added      []string `json:"added"`
+			Status     int      `json:"status"`
+		} `json:"changes"`
+	}
+	if code := get("/api/changes", &ch); code != 200 || len(ch.Changes) != 2 {
+		t.Fatalf("changes: %d %+v", code, ch)
+	}
+	for _, c := range ch.Changes {
+		switch c.Kind {
+		case "amended":
+			if c.DocumentID != amended.ID || len(c.Removed) == 0 || !strings.Contains(strings.Join(c.Removed, " "), "Hong Kong") || len(c.Added) == 0 {
+				t.Errorf("amended change %+v", c)
+			}
+		case "withdrawn":
+			if c.DocumentID != withdrawn.ID || c.Status != 410 {
+				t.Errorf("withdrawn change %+v", c)
+			}
+		}
+	}
+	if code := get("/api/changes?change=bogus", nil); code != 400 {
+		t.Errorf("bad filter: %d", code)
 	}
 }
