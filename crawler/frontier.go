@@ -164,7 +164,13 @@ func (f *frontier) retryLater(hq *hostQueue, j *job, wait time.Duration) {
 	if until := time.Now().Add(wait); until.After(hq.pause) {
 		hq.pause = until
 	}
-	hq.jobs = append(hq.jobs, j)
+	if j.kind == jobRobots {
+		// robots.txt stays first: nothing else of the host goes out
+		// before its rules are known.
+		hq.jobs = append([]*job{j}, hq.jobs...)
+	} else {
+		hq.jobs = append(hq.jobs, j)
+	}
 	f.queued++
 }
 

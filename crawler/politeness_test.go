@@ -234,3 +234,73 @@ func TestFacetTrapIsBounded(t *testing.T) {
 		t.Errorf("%d of 120 id-numbered releases fetched", docs)
 	}
 }
+
+// TestRobotsTxtHiccupIsRetried: a robots.txt that answers 503 once is
+// asked again before the host is judged, and its rules then apply; one
+// that keeps answering 503 refuses the host for the run.
+func TestRobotsTxtHiccupIsRetried(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		failures  int // 503s before robots.txt answers
+		wantStore int
+	}{
+		{"one 503", 1, 1},
+		{"always 503", 100, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var robotsAt []time.Time
+			var paths []string
+			var srv *httptest.Server
+			srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				paths = append(paths, r.URL.Path)
+				if r.URL.Path == "/robots.txt" {
+					robotsAt = append(robotsAt, time.Now())
+					n := len(robotsAt)
+					mu.Unlock()
+					if n <= tc.failures {
+						http.Error(w, "busy", http.StatusServiceUnavailable)
+						return
+					}
+					fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n")
+					return
+				}
+				mu.Unlock()
+				switch r.URL.Path {
+				case "/feed":
+					w.Header().Set("Content-Type", "application/rss+xml")
+					fmt.Fprintf(w, `<rss version="2.0"><channel><title>x</title><item><title>a</title><link>%s/news/a/</link></item><item><title>p</title><link>%s/private/p/</link></item></channel></rss>`, srv.URL, srv.URL)
+				case "/news/a/", "/private/p/":
+					w.Header().Set("Content-Type", htmlType)
+					fmt.Fprint(w, article("A "+r.URL.Path, "2020-07-01T10:00:00Z", prose("page "+r.URL.Path, 5)))
+				default:
+					http.NotFound(w, r)
+				}
+			}))
+			defer srv.Close()
+			sink := newMemSink()
+			run := crawl(t, sink, Options{RetryBase: 20 * time.Millisecond},
+				model.Source{Name: "s", Kind: model.SourceFeed, URL: srv.URL + "/feed", DocKind: model.KindNews})
+			mu.Lock()
+			defer mu.Unlock()
+			if paths[0] != "/robots.txt" {
+				t.Errorf("first request %s, want robots.txt", paths[0])
+			}
+			for i, p := range paths {
+				if p != "/robots.txt" && i < min(tc.failures, 3) {
+					t.Errorf("%s requested before robots.txt was settled (%v)", p, paths)
+				}
+				if strings.HasPrefix(p, "/private/") {
+					t.Errorf("fetched %s, which robots.txt disallows", p)
+				}
+			}
+			if want := min(tc.failures+1, 3); len(robotsAt) != want {
+				t.Errorf("robots.txt requested %d times, want %d", len(robotsAt), want)
+			}
+			if run.Stored != tc.wantStore {
+				t.Errorf("stored %d, want %d (errors %v)", run.Stored, tc.wantStore, run.Errors)
+			}
+		})
+	}
+}

@@ -62,14 +62,17 @@ func (c *robotsCache) RoundTrip(req *http.Request) (*http.Response, error) {
 		// A redirect is cached too: the client follows its Location.
 		e.status, e.header, e.body = resp.StatusCode, resp.Header.Clone(), body
 	})
-	if e.err != nil {
-		// A failed fetch is not cached: the next reader tries again.
+	if e.err != nil || e.status == http.StatusTooManyRequests || e.status >= 500 {
+		// A failed fetch is not kept: the next reader (a retry) asks
+		// the server again.
 		c.mu.Lock()
 		if c.entries[key] == e {
 			delete(c.entries, key)
 		}
 		c.mu.Unlock()
-		return nil, e.err
+		if e.err != nil {
+			return nil, e.err
+		}
 	}
 	return &http.Response{
 		Status:        fmt.Sprintf("%d %s", e.status, http.StatusText(e.status)),

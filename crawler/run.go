@@ -290,8 +290,7 @@ func (r *runner) safeProcess(ctx context.Context, j *job, hq *hostQueue) (finish
 // finished (see safeProcess).
 func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) bool {
 	if j.kind == jobRobots {
-		r.robots(ctx, j, hq)
-		return true
+		return r.robots(ctx, j, hq)
 	}
 	u, _ := url.Parse(j.url)
 	p := u.EscapedPath()
@@ -408,32 +407,57 @@ func errReason(err error) string {
 // robots fetches and applies a host's robots.txt. A missing robots.txt
 // (4xx) or an unreachable one allows everything; a 5xx refuses the host
 // for this run, as the robots.txt convention asks.
-func (r *runner) robots(ctx context.Context, j *job, hq *hostQueue) {
+//
+// A robots.txt that times out or answers 429 or 5xx is tried again like
+// any page (MaxAttempts, backoff, Retry-After) before that verdict: one
+// hiccup should not cost a whole site's crawl. It reports false while a
+// retry is queued.
+func (r *runner) robots(ctx context.Context, j *job, hq *hostQueue) bool {
 	res, err := r.fetch.getRobots(ctx, j.url)
 	if ctx.Err() != nil {
 		r.fr.setRobots(hq, nil, "")
-		return
+		return true
+	}
+	var fe *fetchError
+	if err != nil {
+		errors.As(err, &fe)
+	} else if res != nil && res.status >= 400 {
+		fe = statusError(res)
+	}
+	if fe != nil && fe.retry && j.attempt+1 < r.c.opts.MaxAttempts {
+		wait := backoff(r.c.opts.RetryBase, j.attempt)
+		if fe.hasRetryAfter {
+			wait = fe.retryAfter
+		}
+		if wait <= r.c.opts.RetryMaxWait {
+			j.attempt++
+			r.log().Info("crawler: will retry robots.txt", slog.String("url", j.url), slog.String("reason", fe.reason),
+				slog.Int("attempt", j.attempt), slog.Duration("wait", wait))
+			r.fr.retryLater(hq, j, wait)
+			return false
+		}
 	}
 	if err != nil || res == nil {
 		r.log().Info("crawler: robots.txt unavailable, crawling without it", slog.String("url", j.url), slog.String("err", errReason(err)))
 		r.fr.setRobots(hq, nil, "")
-		return
+		return true
 	}
-	if res.status >= 500 {
+	if res.status >= 500 || res.status == http.StatusTooManyRequests {
 		r.fr.setRobots(hq, nil, fmt.Sprintf("robots.txt answered HTTP %d", res.status))
-		return
+		return true
 	}
 	data, err := robotstxt.FromStatusAndBytes(res.status, res.body)
 	if err != nil {
 		r.log().Info("crawler: unparsable robots.txt, crawling without it", slog.String("url", j.url), slog.String("err", err.Error()))
 		r.fr.setRobots(hq, nil, "")
-		return
+		return true
 	}
 	g := data.FindGroup(r.c.opts.UserAgent)
 	r.fr.setRobots(hq, g, "")
 	if d := r.fr.hostDelay(hq); d > r.c.opts.Delay {
 		r.log().Debug("crawler: host delay from robots.txt", slog.String("host", j.host), slog.Duration("delay", d))
 	}
+	return true
 }
 
 // count applies f to the run's counts and copies them to run.
