@@ -651,3 +651,65 @@ func searchIDs(ctx context.Context, ix *index.Index, q string) ([]int64, error) 
 		}
 	}
 }
+
+// TestImportForeignWARC imports a file another crawler wrote: no
+// policywatch fields, a chunked gzipped body, a redirect and an off-topic
+// page, and checks what is archived under which source.
+func TestImportForeignWARC(t *testing.T) {
+	page := func(title, text string) string {
+		return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>` + title + `</title>
+<meta property="article:published_time" content="2021-03-12T09:00:00Z"></head><body><main><article><h1>` + title + `</h1>
+<p>` + text + `</p><p>` + text + `</p></article></main></body></html>`
+	}
+	onTopic := page("Statement on Hong Kong's national security law",
+		"The national security law imposed on Hong Kong undermines its autonomy, and the government announces sanctions on officials responsible for it.")
+	offTopic := page("Spring flower show opens", "The annual flower show opens this weekend with tulips and daffodils from across the region.")
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(onTopic))
+	zw.Close()
+	chunked := fmt.Sprintf("%x\r\n%s\r\n0\r\n\r\n", gz.Len(), gz.Bytes())
+	record := func(uri, date, block string) string {
+		return "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + uri + "\r\nWARC-Date: " + date +
+			"\r\nWARC-Record-ID: <urn:uuid:" + fmt.Sprintf("%08x", len(uri)+len(block)) + "-0000-4000-8000-000000000000>\r\n" +
+			"Content-Type: application/http; msgtype=response\r\nContent-Length: " + fmt.Sprint(len(block)) + "\r\n\r\n" + block + "\r\n\r\n"
+	}
+	file := filepath.Join(t.TempDir(), "heritrix.warc")
+	data := record("https://www.gov.example/news/statement", "2021-03-12T10:00:00Z",
+		"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n"+chunked) +
+		record("https://www.gov.example/old", "2021-03-12T10:00:01Z",
+			"HTTP/1.1 301 Moved Permanently\r\nLocation: /news/statement\r\nContent-Length: 0\r\n\r\n") +
+		record("https://www.gov.example/news/flowers", "2021-03-12T10:00:02Z",
+			"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "+fmt.Sprint(len(offTopic))+"\r\n\r\n"+offTopic)
+	if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "data")
+	out := runCLI(t, "import", "warc", "--data", dir, file)
+	if !strings.Contains(out, "3 responses: stored 1,") || !strings.Contains(out, "skipped 2") {
+		t.Errorf("import: %s", out)
+	}
+	a := openTestApp(t, dir)
+	defer a.Close()
+	d, err := a.db.DocumentByURL(context.Background(), "https://www.gov.example/news/statement")
+	if err != nil {
+		t.Fatal(err)
+	}
+	caps, err := a.db.Captures(context.Background(), d.ID)
+	if err != nil || len(caps) != 1 {
+		t.Fatalf("captures %v %v", caps, err)
+	}
+	full, err := a.db.Capture(context.Background(), caps[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Source != "warc-import" || string(full.Body) != onTopic || !full.FetchedAt.Equal(time.Date(2021, 3, 12, 10, 0, 0, 0, time.UTC)) {
+		t.Errorf("stored %s from %s, fetched %v, body decoded %v", d.URL, d.Source, full.FetchedAt, string(full.Body) == onTopic)
+	}
+	if len(d.Tags) == 0 {
+		t.Error("imported page was not tagged")
+	}
+	if n, err := a.ix.Count(); err != nil || n != 1 {
+		t.Errorf("index holds %d documents (%v), want the one imported", n, err)
+	}
+}
