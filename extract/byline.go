@@ -11,7 +11,7 @@ var (
 	andWords = regexp.MustCompile(`\s+(?:and|&|et|und|y|e|en|och|og|i)\s+`)
 	// notByline starts texts that sit in byline slots but name no one.
 	notByline      = regexp.MustCompile(`(?i)^(?:last )?(?:updated|published|posted|modified|reviewed|share|follow|read|min read|listen)\b`)
-	bylineClass    = regexp.MustCompile(`byline|author(?:[^i]|$)|writtenby|p-author|dateline|contributor`)
+	bylineClass    = regexp.MustCompile(`byline|author(?:[^i]|$)|writtenby|p-author|contributor|speaker`)
 	bylineNegClass = regexp.MustCompile(`comment|avatar|related|bio|about|footer|widget|share|social|image|photo|img|pic|-box|hidden|label`)
 	// bylinePrefix is a leading "By", "Written by", "Posted by", "Von", "Par"...
 	bylinePrefix = regexp.MustCompile(`(?i)^\s*(?:(?:written|posted|reported|story|text|words|published|article)\s+)?(?:by|von|par|por|door|di|av)\s*[:\-]?\s+`)

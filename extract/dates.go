@@ -49,6 +49,9 @@ func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) 
 		if len(cands) > 0 {
 			return cands[0].t, cands[0].src
 		}
+		if dl, ok := p.datelineDate(); ok {
+			return dl, model.DateFromText
+		}
 		if urlOK {
 			return urlDate, model.DateFromURL
 		}
@@ -83,6 +86,14 @@ func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) 
 	hsrc := model.DateFromText
 	switch {
 	case urlOK && sameDay(hday, urlDate):
+		// The day may come from the URL alone; a date the page writes
+		// in its dateline is better evidence (URLs are often made in
+		// another time zone, or before publication).
+		// Only a nearby day counts: a dateline far from the URL's day
+		// is more likely a comment's or an update's.
+		if dl, ok := p.datelineDate(); ok && !sameDay(dl, hday) && len(cands) == 0 && absDays(dl, hday) <= 3 {
+			return dl, model.DateFromText
+		}
 		hsrc = model.DateFromURL
 	case p.hasMetaDay(hday):
 		hsrc = model.DateFromMeta
@@ -316,4 +327,66 @@ func dateFromURL(u string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t, plausible(t)
+}
+
+var (
+	monthNames   = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`
+	dayMonthYear = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+` + monthNames + `,?\s+((?:19|20)\d{2})\b`)
+	monthDayYear = regexp.MustCompile(`(?i)\b` + monthNames + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b`)
+	isoInText    = regexp.MustCompile(`\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b`)
+)
+
+// datelineDate reads the first English or ISO date written in a dateline
+// element ("Published 21 July 2020", "July 21, 2020 at 9:00").
+func (p *page) datelineDate() (time.Time, bool) {
+	for _, s := range p.datelines {
+		if t, ok := textDate(s); ok {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func textDate(s string) (time.Time, bool) {
+	var y, d int
+	var mon string
+	if m := dayMonthYear.FindStringSubmatch(s); m != nil {
+		d, _ = strconv.Atoi(m[1])
+		mon, y = m[2], atoi(m[3])
+	} else if m := monthDayYear.FindStringSubmatch(s); m != nil {
+		mon, d, y = m[1], atoi(m[2]), atoi(m[3])
+	} else if m := isoInText.FindStringSubmatch(s); m != nil {
+		return parseDate(m[0])
+	} else {
+		return time.Time{}, false
+	}
+	mo := monthNumber(mon)
+	if mo == 0 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d {
+		return time.Time{}, false
+	}
+	return t, plausible(t)
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
+
+func monthNumber(s string) int {
+	s = strings.ToLower(s)
+	for i, m := range []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} {
+		if strings.HasPrefix(s, m) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func absDays(a, b time.Time) int {
+	d := a.Sub(b).Hours() / 24
+	if d < 0 {
+		d = -d
+	}
+	return int(d + 0.5)
 }

@@ -136,7 +136,7 @@ func Extract(page []byte, pageURL string) (*Result, error) {
 
 	// Dates first: htmldate's result is handed to trafilatura so it does
 	// not run the date search a second time.
-	hd := runHTMLDate(doc, base)
+	hd := runHTMLDate(doc)
 	res.Published, res.PublishedSource = pg.published(hd, base)
 	res.Modified = pg.modified()
 	if !res.Modified.IsZero() && !res.Published.IsZero() && res.Modified.Before(res.Published) {
@@ -194,13 +194,13 @@ func Extract(page []byte, pageURL string) (*Result, error) {
 	return res, nil
 }
 
-func runHTMLDate(doc *html.Node, base *url.URL) htmldate.Result {
+func runHTMLDate(doc *html.Node) htmldate.Result {
 	// Only the day is used: asking for the time of day changes which
 	// candidate htmldate settles on, for the worse on its own test set.
+	// The URL is not handed over: htmldate trusts a URL date early, but
+	// a date the page writes (a dateline in local time) is the better
+	// evidence; URL dates are our last resort.
 	opts := htmldate.Options{UseOriginalDate: true}
-	if base != nil {
-		opts.URL = base.String()
-	}
 	r, err := htmldate.FromDocument(doc, opts)
 	if err != nil {
 		return htmldate.Result{}

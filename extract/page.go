@@ -3,6 +3,7 @@ package extract
 import (
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -24,6 +25,7 @@ type page struct {
 	authors   []string        // texts of byline-like elements, in page order
 	authorRel []string        // texts of rel=author / itemprop=author elements
 	anchors   map[string]bool // squashed texts of links, to spot link lists in the body
+	datelines []string        // short texts of elements marked as dates ("Published 21 July 2020")
 	// strippedSite is the part of the title removed as the site's name,
 	// a better site name than the host when the page states none.
 	strippedSite string
@@ -129,6 +131,7 @@ func collect(doc *html.Node) *page {
 			}
 			if !inHead && n.DataAtom != atom.Html && n.DataAtom != atom.Body {
 				p.noteByline(n)
+				p.noteDateline(n)
 			}
 		}
 		if descend {
@@ -155,6 +158,27 @@ func (p *page) addMeta(key, content string, property bool) {
 	vals[n] = content
 	p.meta[key] = vals
 	p.propCount[key] = n + 1
+}
+
+// datelineClass marks elements that show the page's date.
+var datelineClass = regexp.MustCompile(`(?i)date|posted|published|timestamp|byline|article-meta|entry-meta|post-meta`)
+
+// maxDatelines bounds the dateline texts remembered per page.
+const maxDatelines = 20
+
+// noteDateline records the text of elements whose class or id says they
+// show a date.
+func (p *page) noteDateline(n *html.Node) {
+	if len(p.datelines) >= maxDatelines {
+		return
+	}
+	cls := attr(n, "class") + " " + attr(n, "id")
+	if cls == " " || !datelineClass.MatchString(cls) || bylineNegClass.MatchString(strings.ToLower(cls)) {
+		return
+	}
+	if t := normSpace(textOf(n)); t != "" && len(t) < 120 {
+		p.datelines = append(p.datelines, t)
+	}
 }
 
 // noteByline records elements that by their markup carry an author name.

@@ -151,6 +151,10 @@ func cleanText(n *html.Node, p *page) string {
 				// The standfirst right under the headline; when the
 				// description is the first paragraph it is kept.
 				continue
+			case wordCount(l) <= 4 && p.anchors[k]:
+				// A section label above the headline ("Media releases")
+				// that is also a navigation link.
+				continue
 			case isBylineLine(l) || isDateLine(l) || urlLine.MatchString(l) || strings.Count(l, "»") >= 2 || strings.Count(l, " > ") >= 2:
 				continue
 			}
