@@ -40,6 +40,10 @@ type Crawler struct {
 	Timeout     time.Duration
 	MaxBody     int64
 	MaxPages    int
+	MaxPerHost  int
+	// Retries of timeouts, connection errors, 429 and 5xx.
+	MaxAttempts  int
+	RetryMaxWait time.Duration
 }
 
 // Error is a config error at a place in a file.
@@ -85,6 +89,9 @@ type rawTopic struct {
 		Timeout     string `yaml:"timeout"`
 		MaxBody     string `yaml:"max_body"`
 		MaxPages    int    `yaml:"max_pages"`
+		MaxPerHost  int    `yaml:"max_per_host"`
+		MaxAttempts int    `yaml:"max_attempts"`
+		RetryMax    string `yaml:"retry_max_wait"`
 	} `yaml:"crawler"`
 	Sources []rawSource `yaml:"sources"`
 }
@@ -140,7 +147,21 @@ func Parse(data []byte, file string) (*Topic, error) {
 
 	c := raw.Crawler
 	t.Crawler = Crawler{UserAgent: c.UserAgent, Parallelism: c.Parallelism, MaxPages: c.MaxPages,
+		MaxPerHost: c.MaxPerHost, MaxAttempts: c.MaxAttempts,
 		Delay: time.Second, Timeout: 30 * time.Second, MaxBody: 10 << 20}
+	for _, n := range []struct {
+		field string
+		v     int
+	}{{"max_pages", c.MaxPages}, {"max_per_host", c.MaxPerHost}, {"max_attempts", c.MaxAttempts}} {
+		if n.v < 0 {
+			return nil, at(fmt.Sprintf("%d is negative", n.v), "crawler", n.field)
+		}
+	}
+	if c.RetryMax != "" {
+		if t.Crawler.RetryMaxWait, err = time.ParseDuration(c.RetryMax); err != nil || t.Crawler.RetryMaxWait <= 0 {
+			return nil, at(fmt.Sprintf("invalid duration %q (e.g. 60s)", c.RetryMax), "crawler", "retry_max_wait")
+		}
+	}
 	if t.Crawler.UserAgent == "" {
 		return nil, at("is required: name the crawler and give a contact address, e.g. \"policywatch/0.1 (+mailto:you@example.org)\"", "crawler", "user_agent")
 	}

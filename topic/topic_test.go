@@ -79,6 +79,14 @@ func TestParseErrorsNameFileLineAndField(t *testing.T) {
 			return strings.Replace(s, `  user_agent: "test/1 (+mailto:t@example.org)"`+"\n", "", 1)
 		},
 			4, "crawler.user_agent", "is required"},
+		{"negative cap", func(s string) string {
+			return strings.Replace(s, "max_body: 2MB", "max_body: 2MB\n  max_per_host: -1", 1)
+		},
+			8, "crawler.max_per_host", "negative"},
+		{"bad retry wait", func(s string) string {
+			return strings.Replace(s, "max_body: 2MB", "max_body: 2MB\n  retry_max_wait: forever", 1)
+		},
+			8, "crawler.retry_max_wait", "invalid duration"},
 		{"bad delay", func(s string) string { return strings.Replace(s, "delay: 100ms", "delay: soon", 1) },
 			6, "crawler.delay", "invalid duration"},
 		{"misspelt field", func(s string) string { return strings.Replace(s, "depth: 2", "dept: 2", 1) },

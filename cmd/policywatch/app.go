@@ -136,16 +136,19 @@ func (a *app) crawl(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy, 
 	}
 	tagger := tagging.New(tax)
 	c := crawler.New(a.db, crawler.Options{
-		UserAgent:   t.Crawler.UserAgent,
-		Delay:       t.Crawler.Delay,
-		Parallelism: t.Crawler.Parallelism,
-		Timeout:     t.Crawler.Timeout,
-		MaxBody:     t.Crawler.MaxBody,
-		MaxPages:    t.Crawler.MaxPages,
-		Relevant:    func(d *model.Document) bool { return query.Match(t.Relevant, documentFields(d)) },
-		Tag:         func(d *model.Document) { d.Tags = tagger.Tag(d) },
-		Logger:      a.logger,
-		Progress:    progress,
+		UserAgent:    t.Crawler.UserAgent,
+		Delay:        t.Crawler.Delay,
+		Parallelism:  t.Crawler.Parallelism,
+		Timeout:      t.Crawler.Timeout,
+		MaxBody:      t.Crawler.MaxBody,
+		MaxPages:     t.Crawler.MaxPages,
+		MaxPerHost:   t.Crawler.MaxPerHost,
+		MaxAttempts:  t.Crawler.MaxAttempts,
+		RetryMaxWait: t.Crawler.RetryMaxWait,
+		Relevant:     func(d *model.Document) bool { return query.Match(t.Relevant, documentFields(d)) },
+		Tag:          func(d *model.Document) { d.Tags = tagger.Tag(d) },
+		Logger:       a.logger,
+		Progress:     progress,
 	})
 	crawlErr := c.Run(ctx, run, t.Sources)
 	// Record what was done even when the run was interrupted: the store
