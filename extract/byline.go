@@ -16,7 +16,7 @@ var (
 	// bylinePrefix is a leading "By", "Written by", "Posted by", "Von", "Par"...
 	bylinePrefix = regexp.MustCompile(`(?i)^\s*(?:(?:written|posted|reported|story|text|words|published|article)\s+)?(?:by|von|par|por|door|di|av)\s*[:\-]?\s+`)
 	// jobTitle ends a name: "Jane Doe, Senior Correspondent".
-	jobTitle = regexp.MustCompile(`(?i)\b(?:staff|senior|chief|correspondent|editor|reporter|writer|contributor|columnist|analyst|producer|journalist|bureau|director|professor|fellow|officer|secretary|minister|spokesperson|press office|news desk)\b`)
+	jobTitle = regexp.MustCompile(`(?i)\b(?:staff|senior|chief|correspondent|editor|reporter|writer|contributor|columnist|analyst|producer|journalist|bureau chief|director|professor|fellow|officer|secretary|minister|spokesperson|press office|news desk)\b`)
 	// bylineDate finds a date or time appended to a byline.
 	bylineDate = regexp.MustCompile(`(?i)(?:\b(?:updated|published|posted|on)\b\s*:?\s*)?(?:\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:\b\d{1,2}(?:st|nd|rd|th)?\s+)?\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}.*$|\b\d{4}-\d{2}-\d{2}.*$|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}.*$|\b\d{1,2}:\d{2}.*$`)
 )

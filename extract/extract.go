@@ -189,7 +189,7 @@ func Extract(page []byte, pageURL string) (*Result, error) {
 		}
 	}
 	if res.DocNumber == "" {
-		res.DocNumber = pg.docNumber(res.Text)
+		res.DocNumber = pg.docNumber(base, res.Text)
 	}
 	return res, nil
 }

@@ -13,19 +13,20 @@ import (
 // page holds what one walk over the parsed document found: the raw
 // material the metadata rules choose from.
 type page struct {
-	lang      string
-	titleTag  string
-	meta      map[string][]string // lower-cased name/property/itemprop -> contents, in page order
-	propCount map[string]int      // how many leading meta values came from property=
-	links     map[string]string   // rel -> href (first)
-	ld        []map[string]any    // JSON-LD objects, @graph flattened
-	h1        []string
-	headings  []string // h1 and h2 texts
-	times     []timeElem
-	authors   []string        // texts of byline-like elements, in page order
-	authorRel []string        // texts of rel=author / itemprop=author elements
-	anchors   map[string]bool // squashed texts of links, to spot link lists in the body
-	datelines []string        // short texts of elements marked as dates ("Published 21 July 2020")
+	lang       string
+	titleTag   string
+	meta       map[string][]string // lower-cased name/property/itemprop -> contents, in page order
+	propCount  map[string]int      // how many leading meta values came from property=
+	links      map[string]string   // rel -> href (first)
+	ld         []map[string]any    // JSON-LD objects, @graph flattened
+	h1         []string
+	headings   []string // h1 and h2 texts
+	times      []timeElem
+	authors    []string        // texts of byline-like elements, in page order
+	authorRel  []string        // texts of rel=author / itemprop=author elements
+	anchors    map[string]bool // squashed texts of links, to spot link lists in the body
+	datelines  []string        // short texts of elements marked as dates ("Published 21 July 2020")
+	docNumbers []string        // texts of elements marked as document numbers
 	// strippedSite is the part of the title removed as the site's name,
 	// a better site name than the host when the page states none.
 	strippedSite string
@@ -132,6 +133,7 @@ func collect(doc *html.Node) *page {
 			if !inHead && n.DataAtom != atom.Html && n.DataAtom != atom.Body {
 				p.noteByline(n)
 				p.noteDateline(n)
+				p.noteDocNumber(n)
 			}
 		}
 		if descend {
@@ -178,6 +180,36 @@ func (p *page) noteDateline(n *html.Node) {
 	}
 	if t := normSpace(textOf(n)); t != "" && len(t) < 120 {
 		p.datelines = append(p.datelines, t)
+	}
+}
+
+// docNumberClass marks elements that show a document or release number.
+var docNumberClass = regexp.MustCompile(`(?i)doc-?num|document-?number|release-?number|doc-?type|reference-?number`)
+
+// noteDocNumber records the text of elements marked as document numbers,
+// and of <dd> elements following a "Document Number" <dt>.
+func (p *page) noteDocNumber(n *html.Node) {
+	if len(p.docNumbers) >= maxDatelines {
+		return
+	}
+	cls := attr(n, "class") + " " + attr(n, "id")
+	if docNumberClass.MatchString(cls) {
+		if t := normSpace(textOf(n)); t != "" && len(t) < 80 {
+			p.docNumbers = append(p.docNumbers, t)
+		}
+		return
+	}
+	if n.DataAtom == atom.Dt && strings.Contains(strings.ToLower(textOf(n)), "number") {
+		for dd := n.NextSibling; dd != nil; dd = dd.NextSibling {
+			if dd.Type == html.ElementNode {
+				if dd.DataAtom == atom.Dd {
+					if t := normSpace(textOf(dd)); t != "" && len(t) < 80 {
+						p.docNumbers = append(p.docNumbers, t)
+					}
+				}
+				break
+			}
+		}
 	}
 }
 

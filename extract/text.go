@@ -98,6 +98,7 @@ var boilerLine = regexp.MustCompile(`(?i)^(?:` +
 	`)$`)
 
 var (
+	endMark       = regexp.MustCompile(`(?i)^(?:-*\s*ends?\s*-*(?:\s*/.*)?|#{3}|nnnn|完)$`)
 	socialWords   = regexp.MustCompile(`(?i)\b(?:facebook|twitter|whatsapp|pinterest|pint|linkedin|e-?mail|share|tweet|print|reddit|telegram)\b`)
 	urlLine       = regexp.MustCompile(`^\s*https?://\S+\s*$`)
 	copyrightLine = regexp.MustCompile(`(?i)^(?:copyright|©).{0,160}$|all rights reserved\.?$`)
@@ -190,6 +191,14 @@ func cleanText(n *html.Node, p *page) string {
 		seen += len(l)
 	}
 	out = dropLinkRuns(out, p)
+	// Press releases close with an end mark ("Ends", "-ENDS-", "###",
+	// "NNNN", 完); the issue time and tools after it are not the text.
+	for i := len(out) / 2; i < len(out); i++ {
+		if i > 0 && endMark.MatchString(strings.TrimSpace(out[i])) {
+			out = out[:i]
+			break
+		}
+	}
 	// Drop trailing link texts (lists of other stories).
 	for len(out) > 1 && p.anchors[squash(out[len(out)-1])] && wordCount(out[len(out)-1]) <= 20 {
 		out = out[:len(out)-1]
