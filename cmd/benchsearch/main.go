@@ -462,6 +462,10 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 				return err
 			}
 			results = append(results, r)
+			progress(r)
+			if err := saveJSON(o.out, results); err != nil {
+				return err
+			}
 			if eng != "bleve" || !o.page {
 				continue
 			}
@@ -472,6 +476,10 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 					return err
 				}
 				results = append(results, p)
+				progress(p)
+				if err := saveJSON(o.out, results); err != nil {
+					return err
+				}
 			}
 		}
 		if !o.keep && o.work == "" {
@@ -481,14 +489,27 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		}
 	}
 	report(stdout, results, time.Since(started))
-	if o.out != "" {
-		data, err := json.MarshalIndent(results, "", "  ")
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(o.out, data, 0o644); err != nil {
-			return fmt.Errorf("write %s: %w", o.out, err)
-		}
+	return nil
+}
+
+// progress prints a phase's headline figures as soon as it ends, so a
+// long run that is interrupted still leaves them.
+func progress(r result) {
+	fmt.Fprintf(os.Stderr, "  = %s at %d: %.0f docs/s, %s on disk; p50 %.1f ms, p95 %.1f ms, p99 %.1f ms; serving VmHWM %s\n",
+		r.Engine, r.N, r.Index.DocsPerSec, mib(uint64(r.Index.Bytes)), r.Query.P50, r.Query.P95, r.Query.P99, mib(r.Query.VmHWM))
+}
+
+// saveJSON rewrites the results file after every phase, for the same reason.
+func saveJSON(path string, results []result) error {
+	if path == "" {
+		return nil
+	}
+	data, err := json.MarshalIndent(results, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
