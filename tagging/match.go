@@ -128,6 +128,9 @@ type segment struct {
 	start, end int
 	para       int
 	lead       bool // in the opening paragraph
+	// background: the sentence recalls what happened well before the
+	// document was published (see isBackground).
+	background bool
 }
 
 // sentences splits text into sentences by paragraph ("\n") and sentence

@@ -120,6 +120,9 @@ func prepare(doc *model.Document) (title, text field) {
 		title.segs = []segment{{start: 0, end: len(doc.Title)}}
 	}
 	text = field{name: FieldText, text: doc.Text, lower: strings.ToLower(doc.Text), segs: sentences(doc.Text)}
+	for i, s := range text.segs {
+		text.segs[i].background = isBackground(doc.Text[s.start:s.end], doc.Published)
+	}
 	return title, text
 }
 
@@ -191,6 +194,9 @@ func (t *Tagger) category(cc *compiledCategory, fields ...*field) (model.Tag, bo
 				seg := segmentAt(f.segs, s.start)
 				if c.OpeningOnly && f.name == FieldText && !f.segs[seg].lead {
 					continue
+				}
+				if f.segs[seg].background {
+					continue // recalls an earlier measure in passing
 				}
 				hs = append(hs, hit{
 					m:      model.Match{Phrase: p.text, Field: f.name, Offset: s.start, Rule: rule},
