@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -198,6 +199,35 @@ func TestTimelineAgainstEventsCSV(t *testing.T) {
 				break
 			}
 		}
+	}
+	// Each covered row is one event, not several on neighbouring days: no
+	// more events of its actor and category near its date than rows.
+	var split []string
+	for _, r := range rows {
+		if !covered[r] {
+			continue
+		}
+		rd, _ := time.Parse("2006-01-02", r.date)
+		nRows, nEvents := 0, 0
+		var titles []string
+		for _, o := range rows {
+			od, _ := time.Parse("2006-01-02", o.date)
+			if o.actor == r.actor && o.category == r.category && absDur(od.Sub(rd)) <= DefaultGap {
+				nRows++
+			}
+		}
+		for _, e := range events {
+			if e.Actors[0] == r.actor && e.Category == r.category && absDur(e.Date.Sub(rd)) <= DefaultGap {
+				nEvents++
+				titles = append(titles, e.Date.Format("2006-01-02")+" "+e.Title)
+			}
+		}
+		if nEvents > nRows {
+			split = append(split, fmt.Sprintf("%s/%s/%s: %d events for %d rows: %q", r.actor, r.category, r.date, nEvents, nRows, titles))
+		}
+	}
+	for _, s := range split {
+		t.Errorf("split: %s", s)
 	}
 	// Events the truth does not know: clusters of misread pages.
 	var spurious []string

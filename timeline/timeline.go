@@ -27,6 +27,12 @@ type Options struct {
 	Gap time.Duration
 	// Now stamps Event.UpdatedAt; default time.Now.
 	Now func() time.Time
+	// MinSimilarity: two documents of one actor and category within Gap
+	// describe different measures when the cosine similarity of their
+	// titles and opening paragraphs (TF-IDF) is below it, and a document
+	// joins the measure it resembles most. Default DefaultMinSimilarity;
+	// negative turns the text test off (time alone decides).
+	MinSimilarity float64
 }
 
 // Confidence of an event date, by where it came from.
@@ -50,6 +56,8 @@ type item struct {
 	passage  string
 	official bool
 	eff      *effective
+	vec      vector // TF-IDF of the title and opening paragraph
+	script   string // "han" or "latin": vectors compare within one script
 }
 
 type effective struct {
@@ -71,10 +79,19 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.MinSimilarity == 0 {
+		opts.MinSimilarity = DefaultMinSimilarity
+	}
 	groups := map[string][]*item{}
 	var order []string
+	openings := map[*model.Document]string{}
+	// Every document, clustered or not, tells which words are common.
+	texts := make([]string, 0, len(docs))
 	for i := range docs {
 		d := &docs[i]
+		sents := sentences(d.Text)
+		opening := openingText(d, sents)
+		texts = append(texts, opening)
 		if !d.HasReliableDate() {
 			continue
 		}
@@ -82,7 +99,7 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 		if len(actors) == 0 {
 			continue
 		}
-		sents := sentences(d.Text)
+		openings[d] = opening
 		for _, tag := range d.Tags {
 			if tag.Type != model.TagCategory {
 				continue
@@ -95,11 +112,23 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 			groups[k] = append(groups[k], it)
 		}
 	}
+	c := newCorpus(texts)
+	vecs := map[*model.Document]vector{}
+	for d, t := range openings {
+		vecs[d] = c.vector(t)
+	}
 	now := opts.Now()
 	var events []model.Event
 	keys := map[string]int{}
 	for _, k := range order {
-		for _, cluster := range chain(groups[k], opts.Gap) {
+		var clusters [][]*item
+		for _, ch := range chain(groups[k], opts.Gap) {
+			for _, it := range ch {
+				it.vec, it.script = vecs[it.doc], script(openings[it.doc])
+			}
+			clusters = append(clusters, separate(ch, opts.Gap, opts.MinSimilarity)...)
+		}
+		for _, cluster := range clusters {
 			if len(cluster) == 1 && !cluster[0].official && cluster[0].conf <= confNewsPub {
 				// One news page that never says when anything happened is
 				// commentary or analysis, not the report of an event.
