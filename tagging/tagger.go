@@ -150,6 +150,7 @@ func (t *Tagger) Tag(doc *model.Document) []model.Tag {
 	}
 	sort.SliceStable(cats, func(i, j int) bool { return cats[i].Score > cats[j].Score })
 	acts = t.actorTags(doc, &title, &text)
+	t.attribute(cats, acts, &title, &text)
 	return append(cats, acts...)
 }
 

@@ -61,6 +61,11 @@ type Category struct {
 	// "statement on the arrest of ..." is about the reaction, not about
 	// the arrest it reacts to.
 	SoleIfTitle []string
+	// Issuers: the actors who take this kind of measure (Hong Kong's
+	// police and courts prosecute; a foreign ministry does not). A page
+	// by another actor that reports such a measure is evidence for an
+	// issuer's event, not a measure of its own. Empty: any actor.
+	Issuers []string
 }
 
 // Actor is a government or organization that takes measures.
@@ -354,6 +359,11 @@ func (p *parser) taxonomy(n *yaml.Node) (*Taxonomy, error) {
 		}
 	}
 	for i, c := range t.categories {
+		for j, a := range c.Issuers {
+			if t.Actor(a) == nil {
+				return nil, p.errf(cn.Content[i], fmt.Sprintf("categories[%d].issuers[%d]", i, j), "unknown actor %q", a)
+			}
+		}
 		if c.Lane != "" && laneNodes[c.Lane] == nil {
 			return nil, p.errf(cn.Content[i], fmt.Sprintf("categories[%d].lane", i), "unknown lane %q", c.Lane)
 		}
@@ -385,7 +395,7 @@ func (p *parser) id(f map[string]*yaml.Node, n *yaml.Node, field string) (string
 
 func (p *parser) category(n *yaml.Node, field string) (Category, error) {
 	var c Category
-	f, err := p.fields(n, field, "id", "label", "lane", "rules", "title_weight", "min_score", "sole_if_title", "opening_only")
+	f, err := p.fields(n, field, "id", "label", "lane", "rules", "title_weight", "min_score", "sole_if_title", "opening_only", "issuers")
 	if err != nil {
 		return c, err
 	}
@@ -421,6 +431,11 @@ func (p *parser) category(n *yaml.Node, field string) (Category, error) {
 	}
 	if v, ok := f["sole_if_title"]; ok {
 		if c.SoleIfTitle, err = p.strs(v, field+".sole_if_title"); err != nil {
+			return c, err
+		}
+	}
+	if v, ok := f["issuers"]; ok {
+		if c.Issuers, err = p.strs(v, field+".issuers"); err != nil {
 			return c, err
 		}
 	}

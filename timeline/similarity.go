@@ -158,7 +158,8 @@ const DefaultMinSimilarity = 0.12
 // separate splits one time chain of an actor's documents of a category
 // into measures. Official documents come first: each joins the most
 // similar measure within gap of it when that similarity reaches
-// minSim, and otherwise starts a measure of its own. News then joins the
+// minSim, and otherwise starts a measure of its own. News (and official
+// pages reporting another actor's measure) then joins the
 // measure it resembles most: coverage phrases things its own way, so a
 // report resembling none well enough still joins the most similar
 // measure an official document makes, or the only measure in its window;
@@ -173,12 +174,12 @@ func separate(items []*item, gap time.Duration, minSim float64) [][]*item {
 	}
 	order := make([]*item, 0, len(items))
 	for _, it := range items {
-		if it.official {
+		if it.primary() {
 			order = append(order, it)
 		}
 	}
 	for _, it := range items {
-		if !it.official {
+		if !it.primary() {
 			order = append(order, it)
 		}
 	}
@@ -189,7 +190,7 @@ func separate(items []*item, gap time.Duration, minSim float64) [][]*item {
 		for ci, cl := range out {
 			near, sim, comparable, official := false, 0.0, false, false
 			for _, m := range cl {
-				official = official || m.official
+				official = official || m.primary()
 				if absDuration(it.date.Sub(m.date)) <= gap {
 					near = true
 				}
@@ -221,9 +222,9 @@ func separate(items []*item, gap time.Duration, minSim float64) [][]*item {
 		case best >= 0 && bestSim >= minSim:
 		case blind >= 0:
 			best = blind
-		case !it.official && bestOfficial >= 0:
+		case !it.primary() && bestOfficial >= 0:
 			best = bestOfficial
-		case best >= 0 && !it.official && inWindow == 1:
+		case best >= 0 && !it.primary() && inWindow == 1:
 		default:
 			best = -1
 		}

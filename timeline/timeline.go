@@ -55,9 +55,13 @@ type item struct {
 	conf     float64
 	passage  string
 	official bool
-	eff      *effective
-	vec      vector // TF-IDF of the title and opening paragraph
-	script   string // "han" or "latin": vectors compare within one script
+	// own: the measure is the document's issuer's. An official page
+	// reporting another actor's measure (a foreign ministry on Hong Kong's
+	// arrests) is evidence for that actor's event, dated by its text.
+	own    bool
+	eff    *effective
+	vec    vector // TF-IDF of the title and opening paragraph
+	script string // "han" or "latin": vectors compare within one script
 }
 
 type effective struct {
@@ -154,8 +158,11 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 	return events
 }
 
-func newItem(d *model.Document, tag model.Tag, actor string, sents []span) *item {
-	it := &item{doc: d, category: tag.Value, actor: actor, official: d.Kind == model.KindOfficial}
+func newItem(d *model.Document, tag model.Tag, issuer string, sents []span) *item {
+	it := &item{doc: d, category: tag.Value, actor: issuer, official: d.Kind == model.KindOfficial, own: true}
+	if a := measureActor(tag); a != "" && a != issuer {
+		it.actor, it.own = a, false
+	}
 	// The passage is the sentence holding the category's first match in
 	// the text; a title-only match points at the opening sentence.
 	pi := -1
@@ -172,7 +179,7 @@ func newItem(d *model.Document, tag model.Tag, actor string, sents []span) *item
 		it.passage = strings.TrimSpace(d.Text[sents[pi].start:sents[pi].end])
 	}
 	pub := day(d.Published)
-	if it.official {
+	if it.primary() {
 		it.date, it.conf = pub, confOfficial
 		if d.DateSource == model.DateFromText || d.DateSource == model.DateFromURL {
 			it.conf = confOfficialText
@@ -232,6 +239,23 @@ func newItem(d *model.Document, tag model.Tag, actor string, sents []span) *item
 	return it
 }
 
+// primary: the issuer's own official statement of its measure.
+func (it *item) primary() bool { return it.official && it.own }
+
+// ruleActorPrefix starts the Rule of a category tag's match naming the
+// actor whose measure the document reports when it is not the document's
+// issuer (the tagger's convention; see tagging.MeasureActor).
+const ruleActorPrefix = "actor:"
+
+func measureActor(tag model.Tag) string {
+	for _, m := range tag.Matches {
+		if id, ok := strings.CutPrefix(m.Rule, ruleActorPrefix); ok {
+			return id
+		}
+	}
+	return ""
+}
+
 // chain sorts items by event date and cuts them where two neighbours are
 // more than gap apart.
 func chain(items []*item, gap time.Duration) [][]*item {
@@ -257,9 +281,13 @@ func chain(items []*item, gap time.Duration) [][]*item {
 }
 
 func build(items []*item, now time.Time) model.Event {
-	// Official evidence first, each group by event date then publication.
+	// The issuer's own official documents first, then other official
+	// documents, then news; each group by event date then publication.
 	sort.SliceStable(items, func(i, j int) bool {
 		a, b := items[i], items[j]
+		if a.primary() != b.primary() {
+			return a.primary()
+		}
 		if a.official != b.official {
 			return a.official
 		}
@@ -268,9 +296,9 @@ func build(items []*item, now time.Time) model.Event {
 		}
 		return a.doc.Published.Before(b.doc.Published)
 	})
-	if !items[0].official {
-		// News only: a report that names the day outranks one dated only
-		// by its publication.
+	if !items[0].primary() {
+		// No statement of the issuer's own: a report that names the day
+		// outranks one dated only by its publication.
 		sort.SliceStable(items, func(i, j int) bool {
 			ri, rj := items[i].conf > confNewsPub, items[j].conf > confNewsPub
 			return ri && !rj
@@ -281,15 +309,30 @@ func build(items []*item, now time.Time) model.Event {
 		Category:  first.category,
 		Actors:    []string{first.actor},
 		Date:      first.date,
-		NewsOnly:  !first.official,
+		NewsOnly:  true,
 		UpdatedAt: now,
 	}
-	if first.official {
-		ev.Title = first.doc.Title
-	} else {
-		ev.Title = commonTitle(items)
+	var news []*item
+	for _, it := range items {
+		if it.official {
+			ev.NewsOnly = false
+		} else {
+			news = append(news, it)
+		}
 	}
-	ev.Actors = append(ev.Actors, coIssuers(first.doc, first.actor)...)
+	switch {
+	case first.primary():
+		ev.Title = first.doc.Title
+	case len(news) > 0:
+		// Headlines say what happened; another government's statement on
+		// it is titled for its own reaction.
+		ev.Title = commonTitle(news)
+	default:
+		ev.Title = first.doc.Title
+	}
+	if first.own {
+		ev.Actors = append(ev.Actors, coIssuers(first.doc, first.actor)...)
+	}
 	ev.Key = fmt.Sprintf("%s/%s/%s", first.actor, first.category, first.date.Format("2006-01-02"))
 	ev.Dates = append(ev.Dates, model.EventDate{
 		Kind: model.DateAnnounced, Date: first.date, DocumentID: first.doc.ID,
@@ -322,7 +365,7 @@ func build(items []*item, now time.Time) model.Event {
 			Kind:       it.doc.Kind,
 			Published:  it.doc.Published,
 			Passage:    it.passage,
-			Primary:    i == 0 && it.official,
+			Primary:    i == 0 && it.primary(),
 		})
 	}
 	return ev
