@@ -7,15 +7,18 @@
 #   SIZES=10000 WRK_SECONDS=10 scripts/bench-search.sh   # a quick try
 #
 # Environment: SIZES (default 100000), WORK (default a new temp dir, kept:
-# it holds the indexes), WRK_SECONDS (30), WRK_CONNS (16), WRK_THREADS (2),
-# PORT (18080). Needs wrk (Debian: apt-get install -y wrk).
+# it holds the indexes), WRK_SECONDS (30), WRK_CONNS (8), WRK_THREADS (2),
+# WRK_TIMEOUT (10s: slower answers count as errors),
+# PORT (18080), SKIP_ENGINES (set: only the web part, on WORK's index).
+# Needs wrk (Debian: apt-get install -y wrk).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SIZES=${SIZES:-100000}
 WORK=${WORK:-$(mktemp -d /tmp/bench-search.XXXXXX)}
 WRK_SECONDS=${WRK_SECONDS:-30}
-WRK_CONNS=${WRK_CONNS:-16}
+WRK_CONNS=${WRK_CONNS:-8}
+WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
 WRK_THREADS=${WRK_THREADS:-2}
 PORT=${PORT:-18080}
 mkdir -p "$WORK"
@@ -35,8 +38,12 @@ echo "go:    $(go version)"
 go build -o "$WORK/benchsearch" ./cmd/benchsearch
 go build -o "$WORK/policywatch" ./cmd/policywatch
 
-echo "== engines (sizes $SIZES)"
-"$WORK/benchsearch" -sizes "$SIZES" -work "$WORK" -keep -json "$WORK/results.json" | tee "$WORK/engines.md"
+if [ -n "${SKIP_ENGINES:-}" ]; then
+	echo "== engines skipped (SKIP_ENGINES): serving the index already in $WORK"
+else
+	echo "== engines (sizes $SIZES)"
+	"$WORK/benchsearch" -sizes "$SIZES" -work "$WORK" -keep -json "$WORK/results.json" | tee "$WORK/engines.md"
+fi
 
 # The web part serves the first size's Bleve index, which the benchmark
 # built with index.Open, exactly as `policywatch serve` opens it.
@@ -82,8 +89,8 @@ end
 EOF
 
 echo "== web search page at $N documents (wrk, ${WRK_THREADS} threads, ${WRK_CONNS} connections, ${WRK_SECONDS}s)"
-wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d5s -s "$WORK/paths.lua" "http://127.0.0.1:$PORT" >/dev/null # warm-up
-wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${WRK_SECONDS}s" --latency -s "$WORK/paths.lua" "http://127.0.0.1:$PORT" | tee "$WORK/wrk.txt"
+wrk -t"$WRK_THREADS" -c"$WRK_CONNS" --timeout "$WRK_TIMEOUT" -d5s -s "$WORK/paths.lua" "http://127.0.0.1:$PORT" >/dev/null # warm-up
+wrk -t"$WRK_THREADS" -c"$WRK_CONNS" --timeout "$WRK_TIMEOUT" -d"${WRK_SECONDS}s" --latency -s "$WORK/paths.lua" "http://127.0.0.1:$PORT" | tee "$WORK/wrk.txt"
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
 echo "server peak RSS (VmHWM): $((RSS_KB / 1024)) MiB"
 
