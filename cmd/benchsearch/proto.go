@@ -18,6 +18,8 @@ package main
 //                found once at open) and no separate undated count
 // proto-1pass-nobonus  the same without the official-source bonus, which
 //                evaluates the query a second time inside the main pass
+// proto-1pass-lazyloc  proto-1pass without term locations in the main pass;
+//                a second, small search fetches them for the 20 shown hits
 //
 // All proto-* engines are searched the proto-1pass way, so their query
 // rows compare with proto-1pass (not with bleve, which is index.Search).
@@ -269,7 +271,8 @@ func (e *protoEngine) search(ctx context.Context, q benchQuery) (int, error) {
 	page := max(q.Page, 1)
 	req := bleve.NewSearchRequestOptions(top, 20, (page-1)*20, false)
 	req.Fields = []string{"title", "text", "url", "source", "kind", "lang", "published", "date_source", "categories", "actors"}
-	req.IncludeLocations = true
+	lazy := e.variant == "proto-1pass-lazyloc"
+	req.IncludeLocations = !lazy
 	if q.ByDate {
 		req.SortBy([]string{"-published", "_id"})
 	} else {
@@ -291,6 +294,19 @@ func (e *protoEngine) search(ctx context.Context, q benchQuery) (int, error) {
 	}
 	// The undated count comes free: matches minus those in a year bucket.
 	_ = res.Facets["year"]
+	if lazy && len(res.Hits) > 0 {
+		// Term locations for the shown hits only: the same query limited
+		// to their IDs, no facets, no stored fields.
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		loc := bleve.NewSearchRequestOptions(bq.NewConjunctionQuery([]bq.Query{base, bq.NewDocIDQuery(ids)}), len(ids), 0, false)
+		loc.IncludeLocations = true
+		if _, err := e.alias.SearchInContext(ctx, loc); err != nil {
+			return 0, fmt.Errorf("%s locations %q: %w", e.variant, q.Query, err)
+		}
+	}
 	return int(res.Total), nil
 }
 
