@@ -83,6 +83,7 @@ type options struct {
 	showSample bool
 	page       bool
 	cpuprofile string
+	reuse      bool
 }
 
 func main() {
@@ -96,6 +97,7 @@ func main() {
 	fs.Uint64Var(&o.seed, "seed", 1, "corpus and query-mix seed")
 	fs.StringVar(&o.work, "work", "", "directory for the indexes (default: a new temporary directory)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the indexes (WORK/bleve-N is a policywatch index directory)")
+	fs.BoolVar(&o.reuse, "reuse", false, "query the indexes already in -work instead of building them (no indexing figures)")
 	fs.IntVar(&o.batch, "batch", 1000, "documents per Put call / FTS5 transaction")
 	fs.IntVar(&o.perClass, "queries", 40, "measured queries per class (6 classes)")
 	fs.IntVar(&o.warmup, "warmup", 60, "warm-up queries before measuring")
@@ -444,6 +446,9 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 				if !slices.Contains(dirs, dir) {
 					return fmt.Errorf("%s needs the bleve engine before it in -engines", eng)
 				}
+			} else if _, err := os.Stat(dir); o.reuse && err == nil {
+				dirs = append(dirs, dir)
+				fmt.Fprintf(os.Stderr, "%s: reusing %s\n", eng, dir)
 			} else {
 				if err := os.RemoveAll(dir); err != nil {
 					return err
