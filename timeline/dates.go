@@ -134,6 +134,15 @@ var (
 	backgroundRE = regexp.MustCompile(`(?i)\b(since|effect|effective|force|until|from|before|after|by|next|last|through|between|and)\s+(on\s+|of\s+)?(the\s+)?$`)
 	// Present and future only: "took effect on June 30" recalls the past.
 	effectiveRE = regexp.MustCompile(`(?i)\b(?:effective|takes? effect|(?:will|would|shall) take effect|comes? into force|(?:will|would|shall) come into force|enters? into force|(?:will|would|shall) enter into force)\s+(?:from\s+|on\s+|as\s+of\s+)?`)
+	// "with immediate effect", "suspend ... immediately and indefinitely".
+	immediateRE = regexp.MustCompile(`(?i)\bwith immediate effect\b|\b(?:suspend|terminat|end|halt|revok|withdr[ae]w|extend)\w*\b[^.;]{0,60}?\bimmediately\b`)
+	// Past tense: in a report of the day itself, "came into force on
+	// Tuesday" says when; anything older is background.
+	pastEffectiveRE = regexp.MustCompile(`(?i)\b(?:came into force|took effect|entered into force)\s+(?:on\s+)?`)
+	// "at 11pm tonight", "at midnight on June 30": the hour says nothing.
+	clockRE = regexp.MustCompile(`(?i)^(?:at\s+(?:midnight|noon|[\d:.]+\s*(?:a\.?m\.?|p\.?m\.?)?)(?:\s+local\s+time)?\s*,?\s*(?:on\s+)?)`)
+	// "on the date of publication": a gazette notice's own day.
+	onPublicationRE = regexp.MustCompile(`(?i)^(?:on\s+)?(?:upon\s+)?(?:the\s+)?(?:date|day)\s+of\s+(?:its\s+)?publication`)
 	// A sentence whose instrument takes effect: "the ordinance would take effect".
 	instrumentEffectRE = regexp.MustCompile(`(?i)\b(law|ordinance|rule|rules|order|regulations?|measures?|act|bill|amendments?|restrictions|suspension)\b[^.;]{0,40}$`)
 )
@@ -249,18 +258,25 @@ func resolveEventDate(s string, pub time.Time) (time.Time, float64, bool) {
 
 // findEffective reads "effective July 14" / "takes effect on 14 July" /
 // "would take effect on Saturday, March 23" / "effective immediately" from
-// a sentence. A weekday alone looks forward from publication.
+// a sentence, and "with immediate effect", "effective on the date of
+// publication", "takes effect at 11pm tonight". A weekday alone looks
+// forward from publication. In a report of the day, "came into force on
+// Tuesday" counts too.
 func findEffective(s string, pub time.Time) (time.Time, bool) {
 	for _, loc := range effectiveRE.FindAllStringIndex(s, -1) {
 		rest := s[loc[1]:]
-		if strings.HasPrefix(strings.ToLower(rest), "immediately") {
+		if strings.HasPrefix(strings.ToLower(rest), "immediately") || onPublicationRE.MatchString(rest) {
 			return pub, true
 		}
+		rest = strings.TrimPrefix(rest, clockRE.FindString(rest))
 		ms := mentions(rest, pub)
 		if len(ms) == 0 || ms[0].start > 0 {
 			continue
 		}
 		m := ms[0]
+		if m.relative && relDayRE.MatchString(rest[:min(len(rest), 16)]) && !weekdayRE.MatchString(rest[:min(len(rest), 10)]) {
+			return m.date, true // "tonight", "today"
+		}
 		if m.relative {
 			// "Saturday, March 23": the calendar date that follows wins.
 			if len(ms) > 1 && !ms[1].relative && ms[1].start < 15 {
@@ -278,6 +294,21 @@ func findEffective(s string, pub time.Time) (time.Time, bool) {
 			d = d.AddDate(1, 0, 0)
 		}
 		return d, true
+	}
+	if immediateRE.MatchString(s) {
+		return pub, true
+	}
+	for _, loc := range pastEffectiveRE.FindAllStringIndex(s, -1) {
+		rest := s[loc[1]:]
+		rest = strings.TrimPrefix(rest, clockRE.FindString(rest))
+		ms := mentions(rest, pub)
+		if len(ms) == 0 || ms[0].start > 0 {
+			continue
+		}
+		// Weekdays and "last night" resolve backwards from publication.
+		if d := ms[0].date; !d.After(pub) && pub.Sub(d) <= 3*24*time.Hour {
+			return d, true
+		}
 	}
 	return time.Time{}, false
 }

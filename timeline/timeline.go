@@ -350,7 +350,7 @@ func build(items []*item, now time.Time) model.Event {
 			break
 		}
 	}
-	ev.Instrument = instrument(first.doc.Title, first.passage)
+	ev.Instrument = eventInstrument(first, items)
 	seen := map[*model.Document]bool{}
 	for i, it := range items {
 		if seen[it.doc] {
@@ -437,22 +437,64 @@ func commonTitle(items []*item) string {
 }
 
 // Instruments an event may rest on: numbered orders and laws, the export
-// rules, and "the ... Act/Ordinance" by name.
+// rules, and by name "the ... Act/Ordinance/Bill", "under the ... Law",
+// "the ... Business Advisory".
 var (
 	instrumentRE = regexp.MustCompile(`Executive Order \d{4,6}|Public Law \d+-\d+|Export Administration Regulations`)
-	namedActRE   = regexp.MustCompile(`\b[Tt]he ((?:[A-Z][A-Za-z'’]+ ){1,6}(?:Act|Ordinance))\b`)
+	namedActRE   = regexp.MustCompile(`(?:\b[Tt]he |\b(?:[Pp]ass|[Ss]ign|[Ee]nact|[Aa]dopt)(?:es|s|ed)? )((?:[A-Z][A-Za-z'’-]+ ){1,6}(?:Act|Ordinance|Bill|Business Advisory))\b`)
+	// A law invoked as the legal basis: "in accordance with the
+	// Anti-Foreign Sanctions Law". Laws merely mentioned are not.
+	// A law by its formal title: "Law of the People's Republic of China on
+	// Safeguarding National Security in the Hong Kong Special
+	// Administrative Region" (capitalised words, joined by in/the/of).
+	formalLawRE = regexp.MustCompile(`\bLaw of the (?:(?:[A-Z][A-Za-z'’-]*|of)\s+){1,6}on(?:\s+(?:[A-Z][A-Za-z'’-]*|in|the|of|for))*\s+[A-Z][A-Za-z'’-]*`)
+	namedLawRE = regexp.MustCompile(`\b(?:[Ii]n accordance with|[Pp]ursuant to)\s+(?:the|its)\s+((?:[A-Z][A-Za-z'’-]+ ){1,6}Law)\b`)
 )
 
-// instrument names the act, order or rule an event rests on, where the
-// primary title or passage names one.
-func instrument(texts ...string) string {
-	for _, s := range texts {
-		if m := instrumentRE.FindString(s); m != "" {
+// eventInstrument names the act, order or rule an event rests on: a
+// numbered instrument the primary passage names, or else another
+// document's passage (the gazetted order behind an announcement); then an
+// instrument named in the primary passage or title; then one named in
+// another passage.
+func eventInstrument(first *item, items []*item) string {
+	if m := instrument(first.passage, false); m != "" {
+		return m
+	}
+	for _, it := range items {
+		if m := instrument(it.passage, false); m != "" && it != first {
 			return m
 		}
-		if m := namedActRE.FindStringSubmatch(s); m != nil {
-			return m[1]
+	}
+	for _, s := range []string{first.passage, first.doc.Title} {
+		if m := instrument(s, true); m != "" {
+			return m
 		}
+	}
+	for _, it := range items {
+		if m := instrument(it.passage, true); m != "" && it != first {
+			return m
+		}
+	}
+	return ""
+}
+
+// instrument finds a numbered instrument in s, or with named also one
+// named ("the Hong Kong Autonomy Act").
+func instrument(s string, named bool) string {
+	if m := instrumentRE.FindString(s); m != "" {
+		return m
+	}
+	if !named {
+		return ""
+	}
+	if m := namedActRE.FindStringSubmatch(s); m != nil {
+		return m[1]
+	}
+	if m := formalLawRE.FindString(s); m != "" {
+		return m
+	}
+	if m := namedLawRE.FindStringSubmatch(s); m != nil {
+		return m[1]
 	}
 	return ""
 }

@@ -301,15 +301,32 @@ func TestEventActors(t *testing.T) {
 }
 
 func TestInstrument(t *testing.T) {
-	tests := []struct{ title, passage, want string }{
-		{"Commerce Suspends Export Administration Regulations Provisions", "", "Export Administration Regulations"},
-		{"Treasury Sanctions Officials", "OFAC designated them under Executive Order 13936 today.", "Executive Order 13936"},
-		{"The President's Actions on Normalization and the Hong Kong Autonomy Act", "", "Hong Kong Autonomy Act"},
-		{"Canada suspends extradition treaty", "Canada acted today.", ""},
+	tests := []struct {
+		title, passage string
+		others         []string // other documents' passages, in evidence order
+		want           string
+	}{
+		{"Commerce Suspends Export Administration Regulations Provisions", "", nil, "Export Administration Regulations"},
+		{"Treasury Sanctions Officials", "OFAC designated them under Executive Order 13936 today.", nil, "Executive Order 13936"},
+		{"The President's Actions on Normalization and the Hong Kong Autonomy Act", "", nil, "Hong Kong Autonomy Act"},
+		{"Canada suspends extradition treaty", "Canada acted today.", nil, ""},
+		// The gazetted order another document cites beats a title naming another act.
+		{"The President's Actions on Normalization and the Hong Kong Autonomy Act", "The order ends preferential treatment.",
+			[]string{"Executive Order 13936 of July 14 ends preferential treatment."}, "Executive Order 13936"},
+		{"LegCo passes bill", "The Legislative Council passed the Safeguarding National Security Bill today.", nil, "Safeguarding National Security Bill"},
+		{"Countermeasures", "In accordance with the Anti-Foreign Sanctions Law of the People's Republic of China, China decided to act.", nil, "Anti-Foreign Sanctions Law"},
+		{"Government gazettes the law", "The Law of the People's Republic of China on Safeguarding National Security in the Hong Kong Special Administrative Region was promulgated by publication in the Gazette.",
+			nil, "Law of the People's Republic of China on Safeguarding National Security in the Hong Kong Special Administrative Region"},
+		{"Risks for businesses", "The departments issued the Hong Kong Business Advisory today.", nil, "Hong Kong Business Advisory"},
 	}
 	for _, tt := range tests {
-		if got := instrument(tt.title, tt.passage); got != tt.want {
-			t.Errorf("instrument(%q, %q) = %q, want %q", tt.title, tt.passage, got, tt.want)
+		first := &item{doc: &model.Document{Title: tt.title}, passage: tt.passage}
+		items := []*item{first}
+		for _, p := range tt.others {
+			items = append(items, &item{doc: &model.Document{Title: "other"}, passage: p})
+		}
+		if got := eventInstrument(first, items); got != tt.want {
+			t.Errorf("instrument(%q, %q, %q) = %q, want %q", tt.title, tt.passage, tt.others, got, tt.want)
 		}
 	}
 }
