@@ -448,7 +448,7 @@ var (
 	// Safeguarding National Security in the Hong Kong Special
 	// Administrative Region" (capitalised words, joined by in/the/of).
 	formalLawRE = regexp.MustCompile(`\bLaw of the (?:(?:[A-Z][A-Za-z'’-]*|of)\s+){1,6}on(?:\s+(?:[A-Z][A-Za-z'’-]*|in|the|of|for))*\s+[A-Z][A-Za-z'’-]*`)
-	namedLawRE = regexp.MustCompile(`\b(?:[Ii]n accordance with|[Pp]ursuant to)\s+(?:the|its)\s+((?:[A-Z][A-Za-z'’-]+ ){1,6}Law)\b`)
+	namedLawRE  = regexp.MustCompile(`\b(?:[Ii]n accordance with|[Pp]ursuant to)\s+(?:the|its)\s+((?:[A-Z][A-Za-z'’-]+ ){1,6}Law)\b`)
 )
 
 // eventInstrument names the act, order or rule an event rests on: a
