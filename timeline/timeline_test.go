@@ -341,6 +341,13 @@ func TestFindEffective(t *testing.T) {
 		{"The law took effect on June 30.", ""},
 		{"The measures will come into force from 1 April.", "2024-04-01"},
 		{"Nothing takes effect here.", ""},
+		{"Canada will suspend its extradition treaty, with immediate effect.", "2024-03-19"},
+		{"The UK will suspend its treaty immediately and indefinitely.", "2024-03-19"},
+		{"This rule is effective on the date of publication.", "2024-03-19"},
+		{"The law takes effect at 11pm tonight.", "2024-03-19"},
+		{"The law came into force on Monday, hours after the vote.", "2024-03-18"}, // the report of the day
+		{"The law came into force on 1 July 2020.", ""},                            // years ago: background
+		{"Officials said they would respond immediately.", ""},                     // no measure ends
 	}
 	for _, tt := range tests {
 		got, ok := findEffective(tt.sentence, tue)
