@@ -63,7 +63,7 @@ func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) 
 	// it, with its time and offset.
 	for _, c := range cands {
 		if sameDay(c.t, hday) {
-			return c.t, c.src
+			return localWriting(c, cands)
 		}
 	}
 	if len(cands) > 0 {
@@ -389,4 +389,20 @@ func absDays(a, b time.Time) int {
 		d = -d
 	}
 	return int(d + 0.5)
+}
+
+// localWriting returns the writing of c's instant in local time when the
+// page states the same instant both in UTC and with a local offset: the
+// local day is the publication day readers saw ("2020-12-25T01:59+02:00"
+// rather than "2020-12-24T23:59Z").
+func localWriting(c dateCand, cands []dateCand) (time.Time, string) {
+	if _, off := c.t.Zone(); off != 0 || c.t.Hour() == 0 && c.t.Minute() == 0 {
+		return c.t, c.src
+	}
+	for _, o := range cands {
+		if _, off := o.t.Zone(); off != 0 && o.t.Sub(c.t).Abs() < 2*time.Minute {
+			return o.t, o.src
+		}
+	}
+	return c.t, c.src
 }

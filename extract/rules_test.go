@@ -99,3 +99,21 @@ func TestPublishedPrefersOriginal(t *testing.T) {
 		t.Errorf("published = %v, want %v", r.Published, want)
 	}
 }
+
+func TestPublishedPrefersLocalWriting(t *testing.T) {
+	// The same instant stated in UTC and in local time: the local day is
+	// the one readers saw.
+	page := []byte(`<html><head>
+<meta property="article:published_time" content="2020-12-24T23:59:50Z">
+<script type="application/ld+json">{"@type":"NewsArticle","headline":"Story","datePublished":"2020-12-25T01:59:50+02:00"}</script>
+</head><body><article><h1>Story</h1>
+<p>The council met on Friday to discuss the ordinance and its consequences for the city and its residents.</p>
+</article></body></html>`)
+	r, err := Extract(page, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := FormatDate(r.Published); got != "2020-12-25T01:59:50+02:00" {
+		t.Errorf("published = %s, want the local writing 2020-12-25T01:59:50+02:00", got)
+	}
+}
