@@ -84,6 +84,7 @@ type options struct {
 	page       bool
 	cpuprofile string
 	reuse      bool
+	clients    int
 }
 
 func main() {
@@ -97,6 +98,7 @@ func main() {
 	fs.Uint64Var(&o.seed, "seed", 1, "corpus and query-mix seed")
 	fs.StringVar(&o.work, "work", "", "directory for the indexes (default: a new temporary directory)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the indexes (WORK/bleve-N is a policywatch index directory)")
+	fs.IntVar(&o.clients, "clients", 8, "concurrent clients for the in-process search page throughput (web-page)")
 	fs.BoolVar(&o.reuse, "reuse", false, "query the indexes already in -work instead of building them (no indexing figures)")
 	fs.IntVar(&o.batch, "batch", 1000, "documents per Put call / FTS5 transaction")
 	fs.IntVar(&o.perClass, "queries", 40, "measured queries per class (6 classes)")
@@ -168,6 +170,8 @@ type queryResult struct {
 	SysPeak     uint64             `json:"sys_peak"`
 	VmHWM       uint64             `json:"vm_hwm"`
 	Errors      map[string]string  `json:"errors,omitempty"`
+	Clients     int                `json:"clients,omitempty"`
+	QPS         float64            `json:"qps,omitempty"` // with Clients concurrent clients
 }
 
 func childIndex(ctx context.Context, o options, stdout io.Writer) error {
@@ -329,6 +333,12 @@ func childQuery(ctx context.Context, o options, stdout io.Writer) error {
 		res.Totals = append(res.Totals, total)
 		res.Classes = append(res.Classes, q.Class)
 	}
+	if o.engine == "web-page" && o.clients > 1 {
+		// Throughput with concurrent clients, as wrk loads the server, but
+		// in-process: no sockets, and the profile shows where time goes.
+		res.Clients = o.clients
+		res.QPS = throughput(ctx, e, qs, o.clients, 15*time.Second)
+	}
 	mem.finish()
 	res.Queries = len(qs)
 	res.P50, res.P95, res.P99 = pct(all, 50), pct(all, 95), pct(all, 99)
@@ -339,6 +349,35 @@ func childQuery(ctx context.Context, o options, stdout io.Writer) error {
 	}
 	res.HeapSysPeak, res.SysPeak, res.VmHWM = mem.HeapSys, mem.Sys, mem.VmHWM
 	return json.NewEncoder(stdout).Encode(res)
+}
+
+// throughput runs the mix round-robin from clients goroutines for d and
+// returns queries per second.
+func throughput(ctx context.Context, e engine, qs []benchQuery, clients int, d time.Duration) float64 {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		count int
+		wg    sync.WaitGroup
+	)
+	start := time.Now()
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := c; ctx.Err() == nil; i += clients {
+				if _, err := e.search(ctx, qs[i%len(qs)]); err != nil {
+					continue
+				}
+				mu.Lock()
+				count++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(count) / time.Since(start).Seconds()
 }
 
 // startProfile starts a CPU profile of this phase when asked for one.
@@ -522,7 +561,8 @@ func saveJSON(path string, results []result) error {
 func child(ctx context.Context, self string, o options, phase, eng string, n int, dir string, into any) error {
 	cmd := exec.CommandContext(ctx, self, "-child", phase, "-engine", eng, "-n", strconv.Itoa(n), "-dir", dir,
 		"-seed", strconv.FormatUint(o.seed, 10), "-batch", strconv.Itoa(o.batch),
-		"-queries", strconv.Itoa(o.perClass), "-warmup", strconv.Itoa(o.warmup), "-cpuprofile", o.cpuprofile)
+		"-queries", strconv.Itoa(o.perClass), "-warmup", strconv.Itoa(o.warmup), "-cpuprofile", o.cpuprofile,
+		"-clients", strconv.Itoa(o.clients))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {

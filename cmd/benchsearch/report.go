@@ -41,6 +41,11 @@ func report(w io.Writer, rs []result, took time.Duration) {
 		fmt.Fprintf(w, "| %d | %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f s | %s | %s | %d |\n",
 			r.N, r.Engine, q.P50, q.P95, q.P99, q.Max, q.OpenSecs, mib(q.VmHWM), mib(q.HeapSysPeak), len(q.Errors))
 	}
+	for _, r := range rs {
+		if r.Query.QPS > 0 {
+			fmt.Fprintf(w, "\nSearch page in-process at %d documents with %d concurrent clients: %.1f pages/s (target for the served page over loopback: ≥ 300 req/s).\n", r.N, r.Query.Clients, r.Query.QPS)
+		}
+	}
 	fmt.Fprintf(w, "\n### p50 / p95 by query class (ms)\n\n")
 	fmt.Fprint(w, "| docs | engine |")
 	for _, c := range classes {
