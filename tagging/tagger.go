@@ -112,6 +112,9 @@ type field struct {
 	text  string
 	lower string    // for the phrases' quick pre-check
 	segs  []segment // sentences; the title is one segment
+	// claimed: segments holding a measure category's evidence, which
+	// categories that yield to measures skip.
+	claimed map[int]bool
 }
 
 func prepare(doc *model.Document) (title, text field) {
@@ -130,27 +133,58 @@ func prepare(doc *model.Document) (title, text field) {
 // its actor tags (the likely issuer first). It does not modify doc.
 func (t *Tagger) Tag(doc *model.Document) []model.Tag {
 	title, text := prepare(doc)
-	var cats, acts, sole []model.Tag
-	for i := range t.cats {
-		cc := &t.cats[i]
-		tag, ok := t.category(cc, &title, &text)
-		if !ok {
-			continue
+	var cats []model.Tag
+	var sole []string
+	acts := t.actorTags(doc, &title, &text)
+	// Measures first: the sentences announcing the issuer's own measures
+	// are then closed to the categories that yield to them. (A reaction
+	// to another actor's measure still counts: "the arrest today of 53
+	// activists is an outrage".)
+	claimed := map[int]bool{}
+	for pass := 0; pass < 2; pass++ {
+		if pass == 1 {
+			text.claimed = claimed
 		}
-		cats = append(cats, tag)
-		for j := range cc.sole {
-			if len(cc.sole[j].findLower(title.text, title.lower)) > 0 {
-				sole = append(sole, tag)
-				break
+		first := len(cats)
+		for i := range t.cats {
+			cc := &t.cats[i]
+			if cc.cat.YieldsToMeasures != (pass == 1) {
+				continue
+			}
+			tag, ok := t.category(cc, &title, &text)
+			if !ok {
+				continue
+			}
+			cats = append(cats, tag)
+			for j := range cc.sole {
+				if len(cc.sole[j].findLower(title.text, title.lower)) > 0 {
+					sole = append(sole, cats[len(cats)-1].Value)
+					break
+				}
+			}
+		}
+		t.attribute(cats[first:], acts, &title, &text)
+		for _, tag := range cats[first:] {
+			if pass == 1 || MeasureActor(tag) != "" {
+				continue
+			}
+			for _, m := range tag.Matches {
+				if m.Field == FieldText && m.Rule != "" && !strings.HasPrefix(m.Rule, RuleActorPrefix) {
+					claimed[segmentAt(text.segs, m.Offset)] = true
+				}
 			}
 		}
 	}
 	if len(sole) > 0 {
-		cats = sole
+		kept := cats[:0]
+		for _, tag := range cats {
+			if contains(sole, tag.Value) {
+				kept = append(kept, tag)
+			}
+		}
+		cats = kept
 	}
 	sort.SliceStable(cats, func(i, j int) bool { return cats[i].Score > cats[j].Score })
-	acts = t.actorTags(doc, &title, &text)
-	t.attribute(cats, acts, &title, &text)
 	return append(cats, acts...)
 }
 
@@ -198,6 +232,9 @@ func (t *Tagger) category(cc *compiledCategory, fields ...*field) (model.Tag, bo
 				}
 				if f.segs[seg].background {
 					continue // recalls an earlier measure in passing
+				}
+				if c.YieldsToMeasures && f.claimed[seg] {
+					continue // the sentence announces a measure
 				}
 				hs = append(hs, hit{
 					m:      model.Match{Phrase: p.text, Field: f.name, Offset: s.start, Rule: rule},

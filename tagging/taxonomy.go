@@ -56,6 +56,11 @@ type Category struct {
 	// categories that reports mention in passing further down (nearly
 	// every report quotes reactions).
 	OpeningOnly bool
+	// YieldsToMeasures: a sentence that also holds another category's
+	// evidence does not count for this one. "The Council adopted
+	// conclusions expressing grave concern ... and agreed restrictions on
+	// exports" announces a measure; the concern is its reason.
+	YieldsToMeasures bool
 	// SoleIfTitle: when the category is given and one of these phrases is
 	// in the title, it is the document's only category. A page titled
 	// "statement on the arrest of ..." is about the reaction, not about
@@ -395,7 +400,7 @@ func (p *parser) id(f map[string]*yaml.Node, n *yaml.Node, field string) (string
 
 func (p *parser) category(n *yaml.Node, field string) (Category, error) {
 	var c Category
-	f, err := p.fields(n, field, "id", "label", "lane", "rules", "title_weight", "min_score", "sole_if_title", "opening_only", "issuers")
+	f, err := p.fields(n, field, "id", "label", "lane", "rules", "title_weight", "min_score", "sole_if_title", "opening_only", "issuers", "yields_to_measures")
 	if err != nil {
 		return c, err
 	}
@@ -427,6 +432,11 @@ func (p *parser) category(n *yaml.Node, field string) (Category, error) {
 	if v, ok := f["opening_only"]; ok {
 		if v.Kind != yaml.ScalarNode || v.Decode(&c.OpeningOnly) != nil {
 			return c, p.errf(v, field+".opening_only", "expected true or false, got %q", v.Value)
+		}
+	}
+	if v, ok := f["yields_to_measures"]; ok {
+		if v.Kind != yaml.ScalarNode || v.Decode(&c.YieldsToMeasures) != nil {
+			return c, p.errf(v, field+".yields_to_measures", "expected true or false, got %q", v.Value)
 		}
 	}
 	if v, ok := f["sole_if_title"]; ok {

@@ -84,6 +84,7 @@ func TestParseTaxonomyErrors(t *testing.T) {
 		{"empty phrase", "categories:\n  - id: a\n    rules:\n      any: [x, \"=*\"]\n", 4, "categories[0].rules.any[1]"},
 		{"bad number", "categories:\n  - id: a\n    min_score: lots\n    rules: {any: [x]}\n", 3, "categories[0].min_score"},
 		{"no categories", "actors: []\n", 1, "categories"},
+		{"yields not a boolean", "categories:\n  - id: a\n    yields_to_measures: sometimes\n    rules: {any: [x]}\n", 3, "categories[0].yields_to_measures"},
 		{"unknown issuer", "categories:\n  - id: a\n    issuers: [b, zz]\n    rules: {any: [x]}\nactors:\n  - id: b\n    aliases: [B]\n", 2, "categories[0].issuers[1]"},
 	}
 	for _, tt := range tests {
