@@ -152,6 +152,8 @@ type indexResult struct {
 	HeapSysPeak uint64  `json:"heap_sys_peak"`
 	SysPeak     uint64  `json:"sys_peak"`
 	VmHWM       uint64  `json:"vm_hwm"`
+	RssAnonPeak uint64  `json:"rss_anon_peak"`
+	RssFilePeak uint64  `json:"rss_file_peak"`
 }
 
 // queryResult is what a query phase reports.
@@ -169,6 +171,8 @@ type queryResult struct {
 	HeapSysPeak uint64             `json:"heap_sys_peak"`
 	SysPeak     uint64             `json:"sys_peak"`
 	VmHWM       uint64             `json:"vm_hwm"`
+	RssAnonPeak uint64             `json:"rss_anon_peak"`
+	RssFilePeak uint64             `json:"rss_file_peak"`
 	Errors      map[string]string  `json:"errors,omitempty"`
 	Clients     int                `json:"clients,omitempty"`
 	QPS         float64            `json:"qps,omitempty"` // with Clients concurrent clients
@@ -284,6 +288,7 @@ func childIndex(ctx context.Context, o options, stdout io.Writer) error {
 	res.GenSeconds = genTime.Seconds()
 	res.DocsPerSec = float64(o.n) / (res.Seconds + res.FinishSecs)
 	res.HeapSysPeak, res.SysPeak, res.VmHWM = mem.HeapSys, mem.Sys, mem.VmHWM
+	res.RssAnonPeak, res.RssFilePeak = mem.RssAnon, mem.RssFile
 	if res.Bytes, err = dirSize(o.dir); err != nil {
 		return err
 	}
@@ -348,6 +353,7 @@ func childQuery(ctx context.Context, o options, stdout io.Writer) error {
 		res.ClassP50[c] = pct(v, 50)
 	}
 	res.HeapSysPeak, res.SysPeak, res.VmHWM = mem.HeapSys, mem.Sys, mem.VmHWM
+	res.RssAnonPeak, res.RssFilePeak = mem.RssAnon, mem.RssFile
 	return json.NewEncoder(stdout).Encode(res)
 }
 

@@ -17,6 +17,10 @@ import (
 type memPeak struct {
 	HeapSys, Sys, HeapInuse uint64 // high-water marks, bytes
 	VmHWM                   uint64 // bytes, from /proc/self/status at the end
+	// Sampled high-water marks of the resident set's two parts: anonymous
+	// memory (heaps: Go's and SQLite's) must fit a budget; file pages
+	// (Bleve's mmapped segments) are cache the kernel can drop.
+	RssAnon, RssFile uint64
 
 	mu   sync.Mutex
 	stop chan struct{}
@@ -45,8 +49,11 @@ func startMemPeak(every time.Duration) *memPeak {
 func (m *memPeak) sample() {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	anon, file := procStatus("RssAnon"), procStatus("RssFile")
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.RssAnon = max(m.RssAnon, anon)
+	m.RssFile = max(m.RssFile, file)
 	// HeapSys and Sys count address space the runtime has returned to the
 	// OS as well; subtracting HeapReleased gives what is really held.
 	m.HeapSys = max(m.HeapSys, ms.HeapSys-ms.HeapReleased)

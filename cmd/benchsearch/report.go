@@ -22,24 +22,24 @@ func mib(b uint64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
 // into docs/BENCH-SEARCH.md as they are.
 func report(w io.Writer, rs []result, took time.Duration) {
 	fmt.Fprintf(w, "\n## Indexing\n\n")
-	fmt.Fprintln(w, "| docs | engine | docs/s | index time | generator time | size on disk | size / text | peak RSS (VmHWM) | Go heap peak (HeapSys) | Go Sys peak |")
-	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| docs | engine | docs/s | index time | generator time | size on disk | size / text | peak RSS (VmHWM) | anon / file RSS peaks | Go heap peak (HeapSys) | Go Sys peak |")
+	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rs {
 		if r.Engine == "bleve-page" || r.Engine == "web-page" || strings.HasPrefix(r.Engine, "proto-1pass") {
 			continue // the bleve index, queried differently
 		}
 		x := r.Index
-		fmt.Fprintf(w, "| %d | %s | %.0f | %.1f s + %.1f s finish | %.1f s | %s | %.2f× | %s | %s | %s |\n",
+		fmt.Fprintf(w, "| %d | %s | %.0f | %.1f s + %.1f s finish | %.1f s | %s | %.2f× | %s | %s / %s | %s | %s |\n",
 			r.N, r.Engine, x.DocsPerSec, x.Seconds, x.FinishSecs, x.GenSeconds, mib(uint64(x.Bytes)),
-			float64(x.Bytes)/float64(max(x.TextBytes, 1)), mib(x.VmHWM), mib(x.HeapSysPeak), mib(x.SysPeak))
+			float64(x.Bytes)/float64(max(x.TextBytes, 1)), mib(x.VmHWM), mib(x.RssAnonPeak), mib(x.RssFilePeak), mib(x.HeapSysPeak), mib(x.SysPeak))
 	}
 	fmt.Fprintf(w, "\n## Queries (%d measured after warm-up; every query with facets and 20 highlighted hits)\n\n", firstQueries(rs))
-	fmt.Fprintln(w, "| docs | engine | p50 | p95 | p99 | max | open | peak RSS serving (VmHWM) | Go heap peak | errors |")
-	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| docs | engine | p50 | p95 | p99 | max | open | peak RSS serving (VmHWM) | anon / file RSS peaks | Go heap peak | errors |")
+	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rs {
 		q := r.Query
-		fmt.Fprintf(w, "| %d | %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f s | %s | %s | %d |\n",
-			r.N, r.Engine, q.P50, q.P95, q.P99, q.Max, q.OpenSecs, mib(q.VmHWM), mib(q.HeapSysPeak), len(q.Errors))
+		fmt.Fprintf(w, "| %d | %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f s | %s | %s / %s | %s | %d |\n",
+			r.N, r.Engine, q.P50, q.P95, q.P99, q.Max, q.OpenSecs, mib(q.VmHWM), mib(q.RssAnonPeak), mib(q.RssFilePeak), mib(q.HeapSysPeak), len(q.Errors))
 	}
 	for _, r := range rs {
 		if r.Query.QPS > 0 {
