@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"policywatch/internal/corpus"
 	"policywatch/model"
@@ -93,6 +94,37 @@ func TestEnginesAgreeOnTheMix(t *testing.T) {
 	for _, c := range classes {
 		if found[c] == 0 {
 			t.Errorf("class %s found nothing in %d documents: the mix does not exercise it", c, n)
+		}
+	}
+}
+
+func TestVerdictSaysPassOrMissWithTheMargin(t *testing.T) {
+	tests := []struct {
+		got, want float64
+		atLeast   bool
+		out       string
+	}{
+		{2500, 2000, true, "PASS by 25%"},
+		{1500, 2000, true, "MISS by 25%"},
+		{24, 30, false, "PASS by 20%"},
+		{45, 30, false, "MISS by 50%"},
+	}
+	for _, tt := range tests {
+		var b strings.Builder
+		verdict(&b, result{N: 100000, Engine: "bleve"}, "target", tt.got, tt.want, tt.atLeast, "x")
+		if !strings.Contains(b.String(), tt.out) {
+			t.Errorf("verdict(%v vs %v, atLeast=%v) = %q, want it to say %q", tt.got, tt.want, tt.atLeast, b.String(), tt.out)
+		}
+	}
+}
+
+func TestSearchURLCarriesTheFilters(t *testing.T) {
+	q := benchQuery{Query: `"export controls"`, Category: "sanction", Kind: "official",
+		From: time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2020, 12, 31, 23, 59, 59, 0, time.UTC), ByDate: true, Page: 3}
+	got := searchURL(q)
+	for _, want := range []string{"q=%22export+controls%22", "category=sanction", "kind=official", "from=2020-07-01", "to=2020-12-31", "sort=date", "page=3"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("searchURL = %q, lacks %q", got, want)
 		}
 	}
 }
