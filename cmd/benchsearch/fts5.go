@@ -174,7 +174,9 @@ func (e *ftsEngine) search(ctx context.Context, q benchQuery) (int, error) {
 	// The page of hits: rank first, then snippets for the 20 shown only
 	// (with snippet() in the ranking query SQLite would cut one for every
 	// match before sorting). The second MATCH is a rowid seek.
-	order := fmt.Sprintf("bm25(%s, 2.0, 1.0)", table)
+	// bm25 is negative, lower is better; official documents score 1.5×
+	// news matching as well, like our index's official bonus.
+	order := fmt.Sprintf("bm25(%s, 2.0, 1.0) * (CASE d.kind WHEN 'official' THEN 1.5 ELSE 1.0 END)", table)
 	if q.ByDate {
 		order = "coalesce(-d.published, 9e18)" // undated last, as Bleve sorts them
 	}
