@@ -246,10 +246,9 @@ func TestDemoTagsMatchGroundTruth(t *testing.T) {
 		p := ratio(n.tp, n.tp+n.fp)
 		r := ratio(n.tp, n.tp+n.fn)
 		t.Logf("category %-17s precision %.2f recall %.2f (tp %d fp %d fn %d)", c, p, r, n.tp, n.fp, n.fn)
-		// Floors below the tagging issue's targets (0.90/0.85): this test
-		// guards the end-to-end path; tagging's own test tunes the rules.
-		if p < 0.75 || r < 0.70 {
-			t.Errorf("category %s: precision %.2f recall %.2f below the floor 0.75/0.70", c, p, r)
+		// The tagging issue's targets, after real fetching and extraction.
+		if p < 0.90 || r < 0.85 {
+			t.Errorf("category %s: precision %.2f recall %.2f below the targets 0.90/0.85", c, p, r)
 		}
 	}
 }
