@@ -83,6 +83,12 @@ func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) 
 			return st.t, st.src
 		}
 	}
+	if len(cands) == 0 && hday.Month() == time.January && hday.Day() == 1 {
+		// Most likely a copyright year: a dated dateline is better.
+		if dl, ok := p.datelineDate(); ok {
+			return dl, model.DateFromText
+		}
+	}
 	hsrc := model.DateFromText
 	switch {
 	case urlOK && sameDay(hday, urlDate):

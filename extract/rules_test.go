@@ -117,3 +117,18 @@ func TestPublishedPrefersLocalWriting(t *testing.T) {
 		t.Errorf("published = %s, want the local writing 2020-12-25T01:59:50+02:00", got)
 	}
 }
+
+func TestPublishedDatelineOverCopyrightYear(t *testing.T) {
+	page := []byte(`<html><head><title>Recipe</title></head><body><article><h1>Pineapple cake</h1>
+<div class="recipe-date">Created June 13, 2019</div>
+<p>Heat the oven, butter the tin and lay the pineapple rings in a single layer before pouring the batter over them.</p>
+<p>Bake until a skewer comes out clean, then turn the cake out while it is still warm so the topping does not stick.</p>
+</article><footer>© 2004 Example Kitchens</footer></body></html>`)
+	r, err := Extract(page, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := FormatDate(r.Published); got != "2019-06-13" {
+		t.Errorf("published = %q, want the dateline's 2019-06-13", got)
+	}
+}
