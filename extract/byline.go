@@ -12,7 +12,12 @@ var (
 	// notByline starts texts that sit in byline slots but name no one.
 	notByline      = regexp.MustCompile(`(?i)^(?:last )?(?:updated|published|posted|modified|reviewed|share|follow|read|min read|listen)\b`)
 	bylineClass    = regexp.MustCompile(`byline|author(?:[^i]|$)|writtenby|p-author|contributor|speaker`)
-	bylineNegClass = regexp.MustCompile(`comment|avatar|related|bio|about|footer|widget|share|social|image|photo|img|pic|-box|hidden|label`)
+	bylineNegClass = regexp.MustCompile(`comment|avatar|related|bio|about|footer|widget|share|social|image|photo|img|pic|-box|hidden|label|follow`)
+	// otherCredit starts a second credit after the author's name
+	// ("Written by A Edited by B"): editors and photographers are not authors.
+	otherCredit = regexp.MustCompile(`(?i)\s(?:edited|photos?|photographs?|pictures|images|illustrations?|graphics|video|additional reporting|translated|fact[- ]checked|reviewed)\s+by\b.*$`)
+	// inlineURL is a web or mail address written next to a name.
+	inlineURL = regexp.MustCompile(`(?i)\(?\s*(?:https?://|mailto:|www\.)[^\s)]*\s*\)?|\(?\s*[\w.+-]+@[\w-]+\.[\w.-]+\s*\)?`)
 	// bylinePrefix is a leading "By", "Written by", "Posted by", "Von", "Par"...
 	bylinePrefix = regexp.MustCompile(`(?i)^\s*(?:(?:written|posted|reported|story|text|words|published|article)\s+)?(?:by|von|par|por|door|di|av)\s*[:\-]?\s+`)
 	// jobTitle ends a name: "Jane Doe, Senior Correspondent".
@@ -49,6 +54,11 @@ func (p *page) byline(fromTraf string) string {
 		if s := joinNames(names); s != "" {
 			return s
 		}
+	}
+	// Microdata authors belong to the page's article item; rel=author
+	// links also sit in teasers for other stories, so they come second.
+	if s := joinNames(dedup(p.authorProp)); s != "" {
+		return s
 	}
 	if s := joinNames(dedup(p.authorRel)); s != "" {
 		return s
@@ -121,6 +131,8 @@ func cleanByline(s string) string {
 		return ""
 	}
 	s = bylinePrefix.ReplaceAllString(s, "")
+	s = otherCredit.ReplaceAllString(s, "")
+	s = normSpace(inlineURL.ReplaceAllString(s, " "))
 	if notByline.MatchString(s) {
 		return ""
 	}

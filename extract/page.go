@@ -23,7 +23,8 @@ type page struct {
 	headings   []string // h1 and h2 texts
 	times      []timeElem
 	authors    []string        // texts of byline-like elements, in page order
-	authorRel  []string        // texts of rel=author / itemprop=author elements
+	authorProp []string        // texts of itemprop=author/creator elements (microdata of the article item)
+	authorRel  []string        // texts of rel=author elements
 	anchors    map[string]bool // squashed texts of links, to spot link lists in the body
 	datelines  []string        // short texts of elements marked as dates ("Published 21 July 2020")
 	docNumbers []string        // texts of elements marked as document numbers
@@ -50,17 +51,20 @@ func collect(doc *html.Node) *page {
 	ldBytes := 0
 	// Iterative walk with an explicit stack: pages can be deep.
 	type frame struct {
-		n                 *html.Node
-		inArticle, inHead bool
+		n                            *html.Node
+		inArticle, inHead, inComment bool
 	}
-	stack := []frame{{doc, false, false}}
+	stack := []frame{{doc, false, false, false}}
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		n := f.n
-		inArticle, inHead := f.inArticle, f.inHead
+		inArticle, inHead, inComment := f.inArticle, f.inHead, f.inComment
 		descend := true
 		if n.Type == html.ElementNode {
+			if !inComment && n.DataAtom != atom.Body && n.DataAtom != atom.Html && isCommentBlock(n) {
+				inComment = true
+			}
 			switch n.DataAtom {
 			case atom.Html:
 				p.lang = attr(n, "lang")
@@ -119,6 +123,9 @@ func collect(doc *html.Node) *page {
 					p.headings = append(p.headings, t)
 				}
 			case atom.Time:
+				if inComment {
+					break // a reader's comment, not the article
+				}
 				te := timeElem{datetime: strings.TrimSpace(attr(n, "datetime")), text: normSpace(textOf(n)), inArticle: inArticle}
 				te.pubdate = hasAttr(n, "pubdate")
 				ip := strings.ToLower(attr(n, "itemprop") + " " + attr(n, "class"))
@@ -130,7 +137,7 @@ func collect(doc *html.Node) *page {
 				}
 				p.times = append(p.times, te)
 			}
-			if !inHead && n.DataAtom != atom.Html && n.DataAtom != atom.Body {
+			if !inHead && !inComment && n.DataAtom != atom.Html && n.DataAtom != atom.Body {
 				p.noteByline(n)
 				p.noteDateline(n)
 				p.noteDocNumber(n)
@@ -138,11 +145,31 @@ func collect(doc *html.Node) *page {
 		}
 		if descend {
 			for c := n.LastChild; c != nil; c = c.PrevSibling {
-				stack = append(stack, frame{c, inArticle, inHead})
+				stack = append(stack, frame{c, inArticle, inHead, inComment})
 			}
 		}
 	}
 	return p
+}
+
+// commentToken is a class or id naming a readers' comments block.
+var commentToken = regexp.MustCompile(`(?i)^(?:comments?(?:[-_](?:list|area|section|container|wrapper|thread|body|content|item))?|commentlist|disqus_thread|respond)$`)
+
+// teaserToken is a class or id naming a block of links to other stories.
+var teaserToken = regexp.MustCompile(`(?i)^(?:related|more|recommended|trending|popular|most-read|sidebar)(?:[-_](?:stories|articles|posts|content|news|links|items|list|reads))?$|^(?:related|more|recommended)[-_]?(?:stories|articles|posts|content|news|links|reads)$`)
+
+// isCommentBlock reports whether n holds readers' comments or teasers for
+// other stories, whose bylines and dates are not the article's.
+func isCommentBlock(n *html.Node) bool {
+	if n.DataAtom == atom.Aside {
+		return true
+	}
+	for _, tok := range strings.Fields(attr(n, "class") + " " + attr(n, "id")) {
+		if commentToken.MatchString(tok) || teaserToken.MatchString(tok) {
+			return true
+		}
+	}
+	return false
 }
 
 // addMeta records a meta value. Values from property= attributes (Open
@@ -218,15 +245,20 @@ func (p *page) noteByline(n *html.Node) {
 	rel := strings.ToLower(attr(n, "rel"))
 	ip := strings.ToLower(attr(n, "itemprop"))
 	if rel == "author" || strings.Contains(ip, "author") || strings.Contains(ip, "creator") {
-		t := normSpace(textOf(n))
-		if strings.Contains(ip, "author") || strings.Contains(ip, "creator") {
+		t := bylineText(n)
+		isProp := strings.Contains(ip, "author") || strings.Contains(ip, "creator")
+		if isProp {
 			// itemprop=author often wraps an itemprop=name.
 			if nm := findItemprop(n, "name"); nm != "" {
 				t = nm
 			}
 		}
 		if t != "" && len(t) < 120 {
-			p.authorRel = append(p.authorRel, t)
+			if isProp {
+				p.authorProp = append(p.authorProp, t)
+			} else {
+				p.authorRel = append(p.authorRel, t)
+			}
 		}
 		return
 	}
@@ -235,11 +267,48 @@ func (p *page) noteByline(n *html.Node) {
 		return
 	}
 	if bylineClass.MatchString(cls) && !bylineNegClass.MatchString(cls) {
-		t := normSpace(textOf(n))
+		t := bylineText(n)
 		if t != "" && len([]rune(t)) < 120 {
 			p.authors = append(p.authors, t)
 		}
 	}
+}
+
+// bylineRoleClass marks parts of a byline element that are not the name:
+// the author's job title, role or bio, and the date line.
+var bylineRoleClass = regexp.MustCompile(`(?i)title|role|position|job|bio|date|time|avatar|follow|social|twitter`)
+
+// bylineText is the text of a byline element without its descendants
+// that by their markup hold a job title, a role or a date ("Ben Doe" +
+// <div class="author-title">Games Editor</div> gives "Ben Doe").
+func bylineText(n *html.Node) string {
+	var b strings.Builder
+	stack := []*html.Node{n}
+	for len(stack) > 0 && b.Len() < 1<<12 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		switch c.Type {
+		case html.TextNode:
+			b.WriteString(c.Data)
+			continue
+		case html.ElementNode:
+			if c != n {
+				if c.DataAtom == atom.Script || c.DataAtom == atom.Style || c.DataAtom == atom.Time {
+					continue
+				}
+				if bylineRoleClass.MatchString(attr(c, "class") + " " + attr(c, "itemprop")) {
+					continue
+				}
+			}
+			if c.DataAtom == atom.Br {
+				b.WriteByte(' ')
+			}
+		}
+		for k := c.LastChild; k != nil; k = k.PrevSibling {
+			stack = append(stack, k)
+		}
+	}
+	return normSpace(b.String())
 }
 
 func findItemprop(n *html.Node, prop string) string {

@@ -55,6 +55,10 @@ func TestCleanByline(t *testing.T) {
 		{"Aleš Vávra před 2 hodinami", "Aleš Vávra"},
 		{"Last Updated: January 7, 2025", ""},
 		{"https://example.com/author/jane", ""},
+		{"Written by Jane Doe Edited by John Roe", "Jane Doe"},
+		{"Jane Doe Photographs by John Roe", "Jane Doe"},
+		{"Jane Doe (https://example.com/jane/)", "Jane Doe"},
+		{"Jane Doe jane.doe@example.com", "Jane Doe"},
 	}
 	for _, tt := range tests {
 		if got := joinNames([]string{tt.in}); got != tt.want {
