@@ -218,10 +218,18 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 
 // safeNext keeps a post-sign-in redirect on this site: a path, not
 // "//evil.example" or "/\evil.example", which browsers read as hosts.
+// Browsers also delete tabs and newlines from a URL before parsing it, so
+// "/<tab>/evil.example" is a host too: any control character or
+// backslash refuses the path (requireSignIn's own paths are escaped and
+// never contain one).
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) ||
-		strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		return ""
+	}
+	for i := 0; i < len(next); i++ {
+		if c := next[i]; c < 0x20 || c == 0x7f || c == '\\' {
+			return ""
+		}
 	}
 	return next
 }

@@ -278,6 +278,11 @@ func TestSignInSetsASafeCookie(t *testing.T) {
 		{"TLS", true, "", "/timeline"},
 		{"next to another host", false, "//evil.example/", "/timeline"},
 		{"next with a backslash", false, `/\evil.example`, "/timeline"},
+		// Browsers drop tabs and newlines from a Location before reading
+		// it, so "/<tab>/evil.example" would lead to //evil.example.
+		{"next with a tab before a second slash", false, "/\t/evil.example", "/timeline"},
+		{"next with a tab before a backslash", false, "/\t\\evil.example", "/timeline"},
+		{"next with a control character", false, "/\x00/evil.example", "/timeline"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
