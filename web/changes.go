@@ -226,7 +226,10 @@ func (s *Server) changesFeed(w http.ResponseWriter, r *http.Request) {
 		ae := chAtomEntry{
 			ID:      fmt.Sprintf("%s/documents/%d#%s-%d", base, e.DocumentID, e.Kind, e.To),
 			Updated: e.At.UTC().Format(time.RFC3339),
-			Links:   []chAtomLink{{Rel: "alternate", Href: base + e.Link}, {Rel: "related", Href: e.URL}},
+			Links:   []chAtomLink{{Rel: "alternate", Href: base + e.Link}},
+		}
+		if isWebURL(e.URL) { // never a javascript: or data: link in a feed reader
+			ae.Links = append(ae.Links, chAtomLink{Rel: "related", Href: e.URL})
 		}
 		for _, c := range e.Categories {
 			ae.Categories = append(ae.Categories, chAtomCategory{Term: c})

@@ -185,11 +185,17 @@ func kindLabel(d model.EventDocument) string {
 // safeHref keeps only web links: a crawled URL is ours to store but a
 // javascript: one must not become a live link in someone's timeline.
 func safeHref(u string) string {
-	l := strings.ToLower(strings.TrimSpace(u))
-	if strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") {
+	if isWebURL(u) {
 		return u
 	}
 	return "#"
+}
+
+// isWebURL reports whether a crawled address is http(s) and so safe to
+// hand a browser or feed reader as a link; javascript: and data: are not.
+func isWebURL(u string) bool {
+	l := strings.ToLower(strings.TrimSpace(u))
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
 }
 
 func firstNonEmpty(ss ...string) string {

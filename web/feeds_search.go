@@ -150,11 +150,12 @@ func (s *Server) searchFeedEntry(r *http.Request, base string, h index.Hit) (sea
 		ID:      permalink,
 		Title:   title,
 		Updated: updated.UTC().Format(time.RFC3339),
-		Links: []searchFeedLink{
-			{Rel: "alternate", Type: "text/html", Href: permalink},
-			{Rel: "related", Href: h.URL},
-		},
+		Links:   []searchFeedLink{{Rel: "alternate", Type: "text/html", Href: permalink}},
 		Content: searchFeedContent{Type: "html", Body: string(h.Snippet)},
+	}
+	// The original page, unless its address would run in a feed reader.
+	if isWebURL(h.URL) {
+		e.Links = append(e.Links, searchFeedLink{Rel: "related", Href: h.URL})
 	}
 	if !h.Published.IsZero() {
 		e.Published = h.Published.UTC().Format(time.RFC3339)
