@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/xml"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -149,46 +148,6 @@ func (s *Server) changesPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "changes", page{Title: "Changes to official pages", Nav: "changes", Data: view})
 }
 
-// Atom (RFC 4287) elements, only those the feed writes.
-type chAtomFeed struct {
-	XMLName xml.Name      `xml:"http://www.w3.org/2005/Atom feed"`
-	ID      string        `xml:"id"`
-	Title   string        `xml:"title"`
-	Updated string        `xml:"updated"`
-	Links   []chAtomLink  `xml:"link"`
-	Author  chAtomAuthor  `xml:"author"`
-	Entries []chAtomEntry `xml:"entry"`
-}
-
-type chAtomLink struct {
-	Rel  string `xml:"rel,attr,omitempty"`
-	Href string `xml:"href,attr"`
-	Type string `xml:"type,attr,omitempty"`
-}
-
-type chAtomAuthor struct {
-	Name string `xml:"name"`
-}
-
-type chAtomCategory struct {
-	Term string `xml:"term,attr"`
-}
-
-type chAtomText struct {
-	Type string `xml:"type,attr"`
-	Body string `xml:",chardata"`
-}
-
-type chAtomEntry struct {
-	ID         string           `xml:"id"`
-	Title      string           `xml:"title"`
-	Updated    string           `xml:"updated"`
-	Links      []chAtomLink     `xml:"link"`
-	Categories []chAtomCategory `xml:"category"`
-	Summary    string           `xml:"summary"`
-	Content    chAtomText       `xml:"content"`
-}
-
 // changesFeed serves the changes as Atom, with the same filters as the
 // page; each entry's content is the word diff (HTML, escaped in the XML).
 func (s *Server) changesFeed(w http.ResponseWriter, r *http.Request) {
@@ -207,53 +166,44 @@ func (s *Server) changesFeed(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	base := "http://" + r.Host
-	if r.TLS != nil {
-		base = "https://" + r.Host
-	}
+	base := archiveBase(r)
 	self := base + r.URL.RequestURI()
-	feed := chAtomFeed{
+	feed := atomFeed{
 		ID:     self,
 		Title:  "policywatch: amended and withdrawn pages",
-		Links:  []chAtomLink{{Rel: "self", Href: self, Type: "application/atom+xml"}, {Rel: "alternate", Href: base + "/changes" + querySuffix(r.URL.RawQuery)}},
-		Author: chAtomAuthor{Name: "policywatch"},
+		Links:  []atomLink{{Rel: "self", Href: self, Type: "application/atom+xml"}, {Rel: "alternate", Href: base + "/changes" + querySuffix(r.URL.RawQuery)}},
+		Author: atomPerson{Name: "policywatch"},
 	}
 	updated := time.Unix(0, 0).UTC()
 	for _, e := range entries {
 		if e.At.After(updated) {
 			updated = e.At
 		}
-		ae := chAtomEntry{
+		ae := atomEntry{
 			ID:      fmt.Sprintf("%s/documents/%d#%s-%d", base, e.DocumentID, e.Kind, e.To),
 			Updated: e.At.UTC().Format(time.RFC3339),
-			Links:   []chAtomLink{{Rel: "alternate", Href: base + e.Link}},
+			Links:   []atomLink{{Rel: "alternate", Href: base + e.Link}},
 		}
 		if isWebURL(e.URL) { // never a javascript: or data: link in a feed reader
-			ae.Links = append(ae.Links, chAtomLink{Rel: "related", Href: e.URL})
+			ae.Links = append(ae.Links, atomLink{Rel: "related", Href: e.URL})
 		}
 		for _, c := range e.Categories {
-			ae.Categories = append(ae.Categories, chAtomCategory{Term: c})
+			ae.Category = append(ae.Category, atomCategory{Term: c})
 		}
 		switch e.Kind {
 		case store.ChangeAmended:
 			ae.Title = "Amended: " + e.Title
 			ae.Summary = fmt.Sprintf("%s changed %s from version %d to %d.", e.Source, e.URL, e.From, e.To)
-			ae.Content = chAtomText{Type: "html", Body: string(e.Diff)}
+			ae.Content = atomContent{Type: "html", Body: string(e.Diff)}
 		default:
 			ae.Title = "Withdrawn: " + e.Title
 			ae.Summary = fmt.Sprintf("%s answered HTTP %d; the archive keeps version %d.", e.URL, e.Status, e.To)
-			ae.Content = chAtomText{Type: "text", Body: ae.Summary}
+			ae.Content = atomContent{Type: "text", Body: ae.Summary}
 		}
 		feed.Entries = append(feed.Entries, ae)
 	}
 	feed.Updated = updated.UTC().Format(time.RFC3339)
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	_, _ = w.Write([]byte(xml.Header))
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(feed); err != nil {
-		s.log.Warn("write changes feed", "err", err)
-	}
+	s.writeAtom(w, r, feed)
 }
 
 func querySuffix(raw string) string {

@@ -31,16 +31,6 @@ func (s *Server) exportEvents(w http.ResponseWriter, r *http.Request) (timelineP
 	return p, evs, true
 }
 
-// baseURL is the scheme and host the request came in on, for the
-// absolute links that exports and feeds need.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 // exportTitle names a view by its filters.
 func (s *Server) exportTitle(p timelineParams) string {
 	var parts []string
@@ -116,7 +106,7 @@ func (s *Server) timelineJSON(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	base := baseURL(r)
+	base := archiveBase(r)
 	out := tljsFile{
 		Title: tljsSlide{Text: tljsText{
 			Headline: s.exportTitle(p),
@@ -216,7 +206,7 @@ func (s *Server) timelineCSV(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	base := baseURL(r)
+	base := archiveBase(r)
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
 	_ = cw.Write(csvHeader)
@@ -261,7 +251,7 @@ func (s *Server) timelineICS(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	base := baseURL(r)
+	base := archiveBase(r)
 	host := r.Host
 	if i := strings.LastIndexByte(host, ':'); i > 0 {
 		host = host[:i]

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/xml"
 	"net/http"
 	"sort"
 	"time"
@@ -10,46 +8,6 @@ import (
 
 // maxFeedEntries bounds a feed: subscribers want what changed lately.
 const maxFeedEntries = 100
-
-type atomFeed struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	ID      string      `xml:"id"`
-	Title   string      `xml:"title"`
-	Updated string      `xml:"updated"`
-	Author  atomPerson  `xml:"author"`
-	Links   []atomLink  `xml:"link"`
-	Entries []atomEntry `xml:"entry"`
-}
-
-type atomPerson struct {
-	Name string `xml:"name"`
-}
-
-type atomLink struct {
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-	Href string `xml:"href,attr"`
-}
-
-type atomEntry struct {
-	ID        string         `xml:"id"`
-	Title     string         `xml:"title"`
-	Updated   string         `xml:"updated"`
-	Published string         `xml:"published,omitempty"`
-	Links     []atomLink     `xml:"link"`
-	Category  []atomCategory `xml:"category"`
-	Content   atomContent    `xml:"content"`
-}
-
-type atomCategory struct {
-	Term  string `xml:"term,attr"`
-	Label string `xml:"label,attr,omitempty"`
-}
-
-type atomContent struct {
-	Type string `xml:"type,attr"`
-	Body string `xml:",chardata"`
-}
 
 // eventsFeed is an Atom feed of the events of a filtered view, most
 // recently changed first. An entry's updated time is the event's: when
@@ -68,7 +26,7 @@ func (s *Server) eventsFeed(w http.ResponseWriter, r *http.Request) {
 	if len(evs) > maxFeedEntries {
 		evs = evs[:maxFeedEntries]
 	}
-	base := baseURL(r)
+	base := archiveBase(r)
 	self := base + "/feeds/events.atom" + feedQuery(p)
 	feed := atomFeed{
 		ID:     self,
@@ -103,14 +61,5 @@ func (s *Server) eventsFeed(w http.ResponseWriter, r *http.Request) {
 		newest = s.now()
 	}
 	feed.Updated = newest.UTC().Format(time.RFC3339)
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(feed); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	_, _ = buf.WriteTo(w)
+	s.writeAtom(w, r, feed)
 }

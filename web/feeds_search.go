@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"encoding/xml"
 	"net/http"
 	"net/url"
 	"time"
@@ -14,52 +12,6 @@ import (
 
 // searchFeedEntries is how many of the newest matches a search feed holds.
 const searchFeedEntries = 50
-
-// The search feed's Atom elements. They are declared here, apart from the
-// timeline feed's, so each feed's shape can change on its own.
-type searchFeed struct {
-	XMLName  xml.Name          `xml:"http://www.w3.org/2005/Atom feed"`
-	ID       string            `xml:"id"`
-	Title    string            `xml:"title"`
-	Subtitle string            `xml:"subtitle,omitempty"`
-	Updated  string            `xml:"updated"`
-	Author   searchFeedPerson  `xml:"author"`
-	Links    []searchFeedLink  `xml:"link"`
-	Entries  []searchFeedEntry `xml:"entry"`
-}
-
-type searchFeedPerson struct {
-	Name string `xml:"name"`
-}
-
-type searchFeedLink struct {
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-	Href string `xml:"href,attr"`
-}
-
-type searchFeedEntry struct {
-	ID        string               `xml:"id"`
-	Title     string               `xml:"title"`
-	Updated   string               `xml:"updated"`
-	Published string               `xml:"published,omitempty"`
-	Links     []searchFeedLink     `xml:"link"`
-	Category  []searchFeedCategory `xml:"category"`
-	Summary   string               `xml:"summary,omitempty"`
-	Content   searchFeedContent    `xml:"content"`
-}
-
-type searchFeedCategory struct {
-	Term  string `xml:"term,attr"`
-	Label string `xml:"label,attr,omitempty"`
-}
-
-// searchFeedContent is HTML carried as escaped text (type="html"): the
-// snippet's <mark> reaches the reader as markup, crawled text as text.
-type searchFeedContent struct {
-	Type string `xml:"type,attr"`
-	Body string `xml:",chardata"`
-}
 
 // searchFeed is GET /feeds/search.atom?q=...: the newest matches of any
 // search, so a journalist can subscribe to it in a feed reader. Entries
@@ -93,16 +45,16 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) {
 	if p.Query != "" {
 		title = "policywatch: " + p.Query
 	}
-	feed := searchFeed{
+	feed := atomFeed{
 		ID:       self,
 		Title:    title,
 		Subtitle: "The newest documents matching this search in the policywatch archive.",
-		Author:   searchFeedPerson{Name: "policywatch"},
-		Links: []searchFeedLink{
+		Author:   atomPerson{Name: "policywatch"},
+		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: self},
 			{Rel: "alternate", Type: "text/html", Href: base + "/" + query},
 		},
-		Entries: []searchFeedEntry{},
+		Entries: []atomEntry{},
 	}
 	var newest time.Time
 	for _, h := range res.Hits {
@@ -116,19 +68,10 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) {
 		newest = s.now()
 	}
 	feed.Updated = newest.UTC().Format(time.RFC3339)
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(feed); err != nil {
-		s.failJSON(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	_, _ = buf.WriteTo(w)
+	s.writeAtom(w, r, feed)
 }
 
-func (s *Server) searchFeedEntry(r *http.Request, base string, h index.Hit) (searchFeedEntry, time.Time) {
+func (s *Server) searchFeedEntry(r *http.Request, base string, h index.Hit) (atomEntry, time.Time) {
 	permalink := base + "/documents/" + itoa(h.ID)
 	updated := h.Published
 	// The store knows when we last changed the document; the index does
@@ -146,22 +89,22 @@ func (s *Server) searchFeedEntry(r *http.Request, base string, h index.Hit) (sea
 	if title == "" {
 		title = h.URL
 	}
-	e := searchFeedEntry{
+	e := atomEntry{
 		ID:      permalink,
 		Title:   title,
 		Updated: updated.UTC().Format(time.RFC3339),
-		Links:   []searchFeedLink{{Rel: "alternate", Type: "text/html", Href: permalink}},
-		Content: searchFeedContent{Type: "html", Body: string(h.Snippet)},
+		Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: permalink}},
+		Content: atomContent{Type: "html", Body: string(h.Snippet)},
 	}
 	// The original page, unless its address would run in a feed reader.
 	if isWebURL(h.URL) {
-		e.Links = append(e.Links, searchFeedLink{Rel: "related", Href: h.URL})
+		e.Links = append(e.Links, atomLink{Rel: "related", Href: h.URL})
 	}
 	if !h.Published.IsZero() {
 		e.Published = h.Published.UTC().Format(time.RFC3339)
 	}
 	for _, c := range h.Categories {
-		e.Category = append(e.Category, searchFeedCategory{Term: c, Label: s.label(c)})
+		e.Category = append(e.Category, atomCategory{Term: c, Label: s.label(c)})
 	}
 	e.Summary = h.Source + " · " + h.Kind + " · " + datedLabel(h)
 	return e, updated
