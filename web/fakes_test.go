@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"html/template"
+	"path/filepath"
 	"slices"
 	"strings"
+	"testing"
 
 	"policywatch/index"
 	"policywatch/model"
@@ -134,4 +136,23 @@ var errBoom = errors.New("disk on fire: /var/lib/secret/path")
 func mark(before, hit, after string) template.HTML {
 	e := template.HTMLEscapeString
 	return template.HTML(e(before) + "<mark>" + e(hit) + "</mark>" + e(after))
+}
+
+// openArchive opens a real SQLite store and Bleve index in a temporary
+// directory, closed when the test ends; tests that need the real packages
+// (rather than the fakes above) start here.
+func openArchive(t *testing.T) (*store.DB, *index.Index) {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := store.Open(context.Background(), filepath.Join(dir, "pw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ix, err := index.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return db, ix
 }

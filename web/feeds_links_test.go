@@ -5,14 +5,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"policywatch/index"
 	"policywatch/model"
-	"policywatch/store"
 )
 
 // unsafeURLs are document addresses a hostile feed or sitemap could hand
@@ -51,17 +49,7 @@ func TestChangesFeedNeverLinksUnsafeSchemes(t *testing.T) {
 		t.Skip("opens SQLite and Bleve")
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "pw.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ix, err := index.Open(filepath.Join(dir, "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	db, ix := openArchive(t)
 	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 	for _, u := range unsafeURLs {
 		for _, text := range []string{"first text of " + u, "second text of " + u} {

@@ -6,14 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"policywatch/index"
 	"policywatch/model"
-	"policywatch/store"
 )
 
 // TestWithRealStoreAndIndex runs the server over a SQLite store and a
@@ -25,17 +22,7 @@ func TestWithRealStoreAndIndex(t *testing.T) {
 		t.Skip("opens SQLite and Bleve")
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "pw.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ix, err := index.Open(filepath.Join(dir, "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	db, ix := openArchive(t)
 
 	fetched := time.Date(2020, 7, 2, 10, 0, 0, 0, time.UTC)
 	page := `<html><body><h1>Visa restrictions</h1><p>The Department imposes visa restrictions.</p>` +

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -46,17 +45,7 @@ func newSearchHarness(t *testing.T) *searchHarness {
 		t.Skip("opens SQLite and Bleve")
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "pw.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ix, err := index.Open(filepath.Join(dir, "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	db, ix := openArchive(t)
 	hs := &searchHarness{db: db, ix: ix, ids: map[string]int64{}}
 	fetched := time.Date(2024, 5, 5, 8, 0, 0, 0, time.UTC)
 	type src struct {

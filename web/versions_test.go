@@ -8,12 +8,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"policywatch/index"
 	"policywatch/model"
 	"policywatch/store"
 )
@@ -24,17 +22,7 @@ import (
 func archiveFixture(t *testing.T) (http.Handler, *model.Document, *model.Document) {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "pw.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ix, err := index.Open(filepath.Join(dir, "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	db, ix := openArchive(t)
 	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 	save := func(url, source, text string) *model.Document {
 		t.Helper()
