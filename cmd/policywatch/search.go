@@ -14,6 +14,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"policywatch/index"
@@ -285,7 +286,18 @@ func printSavedSearches(ctx context.Context, db *store.DB, w io.Writer) error {
 	return tw.Flush()
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine fits crawled text on one table row. Control characters go:
+// printed raw, an ESC or CSI from a hostile title would be a command to
+// the user's terminal (clear the screen, disguise a link).
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && !unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
 
 func truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {

@@ -221,3 +221,23 @@ func TestDeletedIndexIsRebuiltOnOpen(t *testing.T) {
 		t.Errorf("after deleting the index: %v\n%s", err, out)
 	}
 }
+
+// A crawled title is printed to the user's terminal: escape sequences in
+// it (clear the screen, retitle the window, disguise a link) must arrive
+// as nothing, not as commands to the terminal.
+func TestSearchTableDropsTerminalControls(t *testing.T) {
+	a, dir := searchApp(t)
+	addDoc(t, a, "https://hostile.example/esc", "\x1b]8;;https://evil.example\x07Official\x1b]8;;\x07 notice\x1b[2J\u009b31m zzterm",
+		"zzterm text", model.DateFromMeta, "2020-07-01")
+	a.Close()
+	out, err := runSearch(t, dir, "zzterm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(out, "\x1b\x07\u009b") {
+		t.Errorf("table passes terminal controls through: %q", out)
+	}
+	if !strings.Contains(out, "zzterm") || !strings.Contains(out, "Official") {
+		t.Errorf("table lost the title's text:\n%s", out)
+	}
+}
