@@ -124,18 +124,23 @@ func onlyChanged(parts []store.DiffPart) []store.DiffPart {
 	return out
 }
 
-func (s *Server) changesPage(w http.ResponseWriter, r *http.Request) {
+// loadChanges is what the changes page and its feed share: the filters in
+// the URL and the entries they select.
+func (s *Server) loadChanges(r *http.Request) ([]changeEntry, store.ChangeFilter, string, error) {
 	a, ok := s.archive()
 	if !ok {
-		s.fail(w, r, errNotFound)
-		return
+		return nil, store.ChangeFilter{}, "", errNotFound
 	}
 	f, kind, err := changesFilter(r.URL.Query())
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, f, kind, err
 	}
 	entries, err := s.changeEntries(r.Context(), a, f)
+	return entries, f, kind, err
+}
+
+func (s *Server) changesPage(w http.ResponseWriter, r *http.Request) {
+	entries, f, kind, err := s.loadChanges(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -151,17 +156,7 @@ func (s *Server) changesPage(w http.ResponseWriter, r *http.Request) {
 // changesFeed serves the changes as Atom, with the same filters as the
 // page; each entry's content is the word diff (HTML, escaped in the XML).
 func (s *Server) changesFeed(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.archive()
-	if !ok {
-		s.fail(w, r, errNotFound)
-		return
-	}
-	f, _, err := changesFilter(r.URL.Query())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	entries, err := s.changeEntries(r.Context(), a, f)
+	entries, _, _, err := s.loadChanges(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
