@@ -21,20 +21,12 @@ type apiVersion struct {
 }
 
 func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.archive()
-	if !ok {
-		s.failJSON(w, r, errNotFound)
-		return
-	}
-	id, err := pathID(r, "id")
+	a, doc, err := s.archivedDocument(r)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
 	}
-	if _, err := s.store.Document(r.Context(), id); err != nil {
-		s.failJSON(w, r, err)
-		return
-	}
+	id := doc.ID
 	vs, err := a.Versions(r.Context(), id)
 	if err != nil {
 		s.failJSON(w, r, err)

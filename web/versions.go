@@ -28,6 +28,25 @@ func (s *Server) archive() (ArchiveStore, bool) {
 	return a, ok
 }
 
+// archivedDocument is the start of every per-document archive handler:
+// the archive, and the document the path's {id} names (errNotFound when
+// the store keeps no versions).
+func (s *Server) archivedDocument(r *http.Request) (ArchiveStore, *model.Document, error) {
+	a, ok := s.archive()
+	if !ok {
+		return nil, nil, errNotFound
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, nil, err
+	}
+	doc, err := s.store.Document(r.Context(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, doc, nil
+}
+
 // archiveView is the document page's archive section: every version with
 // its capture times, withdrawals, and the other places the same text was
 // published (syndicated copies stored as aliases).
@@ -71,12 +90,7 @@ type versionView struct {
 }
 
 func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.archive()
-	if !ok {
-		s.fail(w, r, errNotFound)
-		return
-	}
-	id, err := pathID(r, "id")
+	a, doc, err := s.archivedDocument(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -86,12 +100,7 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNotFound)
 		return
 	}
-	doc, err := s.store.Document(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v, err := a.Version(r.Context(), id, n)
+	v, err := a.Version(r.Context(), doc.ID, n)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -115,21 +124,12 @@ type diffView struct {
 }
 
 func (s *Server) diffPage(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.archive()
-	if !ok {
-		s.fail(w, r, errNotFound)
-		return
-	}
-	id, err := pathID(r, "id")
+	a, doc, err := s.archivedDocument(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	doc, err := s.store.Document(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := doc.ID
 	q := r.URL.Query()
 	from, err := versionParam(q.Get("from"), "from", max(doc.Version-1, 1))
 	if err != nil {
