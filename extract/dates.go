@@ -3,6 +3,7 @@ package extract
 import (
 	"net/url"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -59,6 +60,35 @@ func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) 
 	}
 	h := hd.DateTime
 	hday := time.Date(h.Year(), h.Month(), h.Day(), 0, 0, 0, 0, time.UTC)
+	if len(cands) > 0 {
+		written := p.writtenDays()
+		st := cands[0]
+		sday := time.Date(st.t.Year(), st.t.Month(), st.t.Day(), 0, 0, 0, 0, time.UTC)
+		switch {
+		case !sameDay(sday, hday) && (written[sday] && !written[hday] || p.firstArticleDay() == sday):
+			// The page's most trusted stated date and a date it shows
+			// readers agree on another day than htmldate: two
+			// statements by the page beat a page-wide guess.
+			return localWriting(st, cands)
+		case sameDay(sday, hday) && !written[hday] && len(written) > 0:
+			// A UTC time stamp whose day no dateline shows, while a
+			// dateline shows a day the instant falls on in some zone:
+			// that is the local day (22:00Z is the next day in Berlin).
+			if _, off := st.t.Zone(); off == 0 && (st.t.Hour() != 0 || st.t.Minute() != 0) {
+				if d, ok := oneReachable(written, st.t); ok {
+					return d, model.DateFromText
+				}
+			}
+		}
+	}
+	if m := p.modified(); len(cands) == 0 && !m.IsZero() && sameDay(m, hday) {
+		// htmldate landed on the stated update day and the page states
+		// no publication date in its metadata: an earlier date written
+		// in its dateline or a <time> element is the publication.
+		if w, ok := p.writtenDate(); ok && w.Before(hday) {
+			return w, model.DateFromText
+		}
+	}
 	// Some publication date the page states names htmldate's day: take
 	// it, with its time and offset.
 	for _, c := range cands {
@@ -84,9 +114,15 @@ func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) 
 		}
 	}
 	if len(cands) == 0 && hday.Month() == time.January && hday.Day() == 1 {
-		// Most likely a copyright year: a dated dateline is better.
+		// Most likely a copyright year: a dated dateline is better,
+		// even an update's.
 		if dl, ok := p.datelineDate(); ok {
 			return dl, model.DateFromText
+		}
+		for _, s := range p.datelines {
+			if t, ok := textDate(s); ok {
+				return t, model.DateFromText
+			}
 		}
 	}
 	hsrc := model.DateFromText
@@ -335,43 +371,195 @@ func dateFromURL(u string) (time.Time, bool) {
 	return t, plausible(t)
 }
 
+// monthByName maps month names and abbreviations as news pages write them
+// in English, German, French, Spanish and Italian to month numbers.
+var monthByName = func() map[string]int {
+	names := [12][]string{
+		{"january", "jan", "januar", "jänner", "jän", "janvier", "janv", "enero", "ene", "gennaio", "gen"},
+		{"february", "feb", "februar", "feber", "février", "fevrier", "févr", "fevr", "febrero", "febbraio", "febr"},
+		{"march", "mar", "märz", "maerz", "mrz", "mär", "mars", "marzo"},
+		{"april", "apr", "avril", "avr", "abril", "abr", "aprile"},
+		{"may", "mai", "mayo", "maggio", "mag"},
+		{"june", "jun", "juni", "juin", "junio", "giugno", "giu"},
+		{"july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug"},
+		{"august", "aug", "août", "aout", "agosto", "ago"},
+		{"september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre", "set"},
+		{"october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott"},
+		{"november", "nov", "novembre", "noviembre"},
+		{"december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre"},
+	}
+	m := map[string]int{}
+	for i, ns := range names {
+		for _, n := range ns {
+			m[n] = i + 1
+		}
+	}
+	return m
+}()
+
+// monthAlt is a regexp alternation of the month names, longest first so
+// that "juillet" is not read as "juil".
+var monthAlt = func() string {
+	var ns []string
+	for n := range monthByName {
+		ns = append(ns, regexp.QuoteMeta(n))
+	}
+	sort.Slice(ns, func(i, j int) bool {
+		if len(ns[i]) != len(ns[j]) {
+			return len(ns[i]) > len(ns[j])
+		}
+		return ns[i] < ns[j]
+	})
+	return "(" + strings.Join(ns, "|") + ")"
+}()
+
 var (
-	monthNames   = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`
-	dayMonthYear = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+` + monthNames + `,?\s+((?:19|20)\d{2})\b`)
-	monthDayYear = regexp.MustCompile(`(?i)\b` + monthNames + `\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b`)
+	// dayMonthYear: "21 July 2020", "12. März 2019", "1er janvier 2020",
+	// "5 de mayo de 2020".
+	dayMonthYear = regexp.MustCompile(`(?i)(?:^|[^\pL\d])(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s*(?:de\s+)?` + monthAlt + `\.?,?\s+(?:de\s+)?((?:19|20)\d{2})\b`)
+	// monthDayYear: "July 21, 2020", "Jan. 2 2020".
+	monthDayYear = regexp.MustCompile(`(?i)(?:^|[^\pL\d])` + monthAlt + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b`)
 	isoInText    = regexp.MustCompile(`\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b`)
+	// dottedDate: "19.10.2019", day first, as written across continental
+	// Europe (no locale writes month.day.year with dots).
+	dottedDate = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})\b`)
 )
 
-// datelineDate reads the first English or ISO date written in a dateline
-// element ("Published 21 July 2020", "July 21, 2020 at 9:00").
+// datelineDate reads the first date written in a dateline element
+// ("Published 21 July 2020", "July 21, 2020 at 9:00", "19. Oktober 2019",
+// "29.04.2020, 12:01 Uhr").
 func (p *page) datelineDate() (time.Time, bool) {
 	for _, s := range p.datelines {
-		if t, ok := textDate(s); ok {
+		if t, ok := textDate(beforeUpdate(s)); ok {
 			return t, true
 		}
 	}
 	return time.Time{}, false
 }
 
+// updateLabel marks a dateline that gives an update, not the publication.
+var updateLabel = regexp.MustCompile(`(?i)updated|aktualisiert|ge(?:ä|ae)ndert|editiert|bearbeitet|mis à jour|modifié|actualizado|modificado|aggiornato|revised`)
+
+// beforeUpdate cuts a dateline at its update label: "May 1, 2020 /
+// Updated 8 hours ago" keeps its first date, "Updated May 6, 2019" has none.
+func beforeUpdate(s string) string {
+	if loc := updateLabel.FindStringIndex(s); loc != nil {
+		return s[:loc[0]]
+	}
+	return s
+}
+
+// writtenDays is the set of calendar days the page shows readers in its
+// datelines and <time> elements, leaving out those labelled as updates.
+func (p *page) writtenDays() map[time.Time]bool {
+	days := map[time.Time]bool{}
+	for _, s := range p.datelines {
+		if t, ok := textDate(beforeUpdate(s)); ok {
+			days[t] = true
+		}
+	}
+	for _, te := range p.times {
+		if te.modified || beforeUpdate(te.text) != te.text {
+			continue
+		}
+		if t, ok := parseDate(te.datetime); ok {
+			days[time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)] = true
+		} else if t, ok := textDate(te.text); ok {
+			days[t] = true
+		}
+	}
+	return days
+}
+
+// firstArticleDay is the first day written in a dateline or <time>
+// element inside the page's <article> or <main> (zero if none): the
+// article's own date line, not the masthead's "today" or teasers below.
+func (p *page) firstArticleDay() time.Time {
+	for i, s := range p.datelines {
+		if p.dlArticle[i] {
+			if t, ok := textDate(beforeUpdate(s)); ok {
+				return t
+			}
+		}
+	}
+	for _, te := range p.times {
+		if !te.inArticle || te.modified {
+			continue
+		}
+		if t, ok := parseDate(te.datetime); ok {
+			return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+		}
+		if t, ok := textDate(te.text); ok {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// oneReachable returns the only written day that instant t falls on in
+// some time zone, if exactly one does.
+func oneReachable(days map[time.Time]bool, t time.Time) (time.Time, bool) {
+	var found time.Time
+	n := 0
+	for d := range days {
+		if reachableDay(t, d) {
+			found = d
+			n++
+		}
+	}
+	return found, n == 1
+}
+
+// writtenDate is the first date the page writes for readers: in a
+// dateline, else in a <time> element (article ones first).
+func (p *page) writtenDate() (time.Time, bool) {
+	if t, ok := p.datelineDate(); ok {
+		return t, true
+	}
+	for _, inArticle := range []bool{true, false} {
+		for _, te := range p.times {
+			if te.inArticle != inArticle {
+				continue
+			}
+			if t, ok := parseDate(te.datetime); ok {
+				return t, true
+			}
+			if t, ok := textDate(te.text); ok {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// textDate reads the earliest-written date in s.
 func textDate(s string) (time.Time, bool) {
-	var y, d int
-	var mon string
-	if m := dayMonthYear.FindStringSubmatch(s); m != nil {
-		d, _ = strconv.Atoi(m[1])
-		mon, y = m[2], atoi(m[3])
-	} else if m := monthDayYear.FindStringSubmatch(s); m != nil {
-		mon, d, y = m[1], atoi(m[2]), atoi(m[3])
-	} else if m := isoInText.FindStringSubmatch(s); m != nil {
-		return parseDate(m[0])
-	} else {
+	type hit struct {
+		pos, y, mo, d int
+	}
+	var best *hit
+	consider := func(h hit) {
+		if best == nil || h.pos < best.pos {
+			best = &h
+		}
+	}
+	if m := dayMonthYear.FindStringSubmatchIndex(s); m != nil {
+		consider(hit{m[2], atoi(s[m[6]:m[7]]), monthNumber(s[m[4]:m[5]]), atoi(s[m[2]:m[3]])})
+	}
+	if m := monthDayYear.FindStringSubmatchIndex(s); m != nil {
+		consider(hit{m[2], atoi(s[m[6]:m[7]]), monthNumber(s[m[2]:m[3]]), atoi(s[m[4]:m[5]])})
+	}
+	if m := isoInText.FindStringSubmatchIndex(s); m != nil {
+		consider(hit{m[2], atoi(s[m[2]:m[3]]), atoi(s[m[4]:m[5]]), atoi(s[m[6]:m[7]])})
+	}
+	if m := dottedDate.FindStringSubmatchIndex(s); m != nil {
+		consider(hit{m[2], atoi(s[m[6]:m[7]]), atoi(s[m[4]:m[5]]), atoi(s[m[2]:m[3]])})
+	}
+	if best == nil || best.mo < 1 || best.mo > 12 {
 		return time.Time{}, false
 	}
-	mo := monthNumber(mon)
-	if mo == 0 {
-		return time.Time{}, false
-	}
-	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d {
+	t := time.Date(best.y, time.Month(best.mo), best.d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != best.d {
 		return time.Time{}, false
 	}
 	return t, plausible(t)
@@ -380,13 +568,7 @@ func textDate(s string) (time.Time, bool) {
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 func monthNumber(s string) int {
-	s = strings.ToLower(s)
-	for i, m := range []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"} {
-		if strings.HasPrefix(s, m) {
-			return i + 1
-		}
-	}
-	return 0
+	return monthByName[strings.TrimSuffix(strings.ToLower(s), ".")]
 }
 
 func absDays(a, b time.Time) int {

@@ -27,6 +27,7 @@ type page struct {
 	authorRel  []string        // texts of rel=author elements
 	anchors    map[string]bool // squashed texts of links, to spot link lists in the body
 	datelines  []string        // short texts of elements marked as dates ("Published 21 July 2020")
+	dlArticle  []bool          // datelines[i] sits inside <article> or <main>
 	docNumbers []string        // texts of elements marked as document numbers
 	// strippedSite is the part of the title removed as the site's name,
 	// a better site name than the host when the page states none.
@@ -139,7 +140,7 @@ func collect(doc *html.Node) *page {
 			}
 			if !inHead && !inComment && n.DataAtom != atom.Html && n.DataAtom != atom.Body {
 				p.noteByline(n)
-				p.noteDateline(n)
+				p.noteDateline(n, inArticle)
 				p.noteDocNumber(n)
 			}
 		}
@@ -192,21 +193,25 @@ func (p *page) addMeta(key, content string, property bool) {
 // datelineClass marks elements that show the page's date.
 var datelineClass = regexp.MustCompile(`(?i)date|posted|published|timestamp|byline|article-meta|entry-meta|post-meta`)
 
+// updateClass marks elements that show an update date, not the publication.
+var updateClass = regexp.MustCompile(`(?i)updated|modified`)
+
 // maxDatelines bounds the dateline texts remembered per page.
 const maxDatelines = 20
 
 // noteDateline records the text of elements whose class or id says they
 // show a date.
-func (p *page) noteDateline(n *html.Node) {
+func (p *page) noteDateline(n *html.Node, inArticle bool) {
 	if len(p.datelines) >= maxDatelines {
 		return
 	}
 	cls := attr(n, "class") + " " + attr(n, "id")
-	if cls == " " || !datelineClass.MatchString(cls) || bylineNegClass.MatchString(strings.ToLower(cls)) {
+	if cls == " " || !datelineClass.MatchString(cls) || bylineNegClass.MatchString(strings.ToLower(cls)) || updateClass.MatchString(cls) {
 		return
 	}
 	if t := normSpace(textOf(n)); t != "" && len(t) < 120 {
 		p.datelines = append(p.datelines, t)
+		p.dlArticle = append(p.dlArticle, inArticle)
 	}
 }
 
