@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -149,13 +150,13 @@ func postJSON(ctx context.Context, client *http.Client, target string, v any) er
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("webhook %s: %w", redactURL(target), err)
+		return fmt.Errorf("webhook %s: %w", redactURL(target), withoutURL(err))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "policywatch-alerts")
 	res, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("webhook %s: %w", redactURL(target), err)
+		return fmt.Errorf("webhook %s: %w", redactURL(target), withoutURL(err))
 	}
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
@@ -163,6 +164,17 @@ func postJSON(ctx context.Context, client *http.Client, target string, v any) er
 		return fmt.Errorf("webhook %s: status %s", redactURL(target), res.Status)
 	}
 	return nil
+}
+
+// withoutURL drops the *url.Error wrapper net/http puts round request
+// errors: its message quotes the whole URL, secret and all, which would
+// undo redactURL.
+func withoutURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 // redactURL keeps a webhook's secret path and query out of logs.
