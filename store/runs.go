@@ -65,11 +65,17 @@ func (db *DB) Runs(ctx context.Context, limit int) ([]model.CrawlRun, error) {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, fmt.Errorf("list crawl runs: %w", err)
 		}
 		ids = append(ids, id)
 	}
+	// An error that ended the iteration early would otherwise pass as a
+	// shorter list.
+	err = rows.Err()
 	rows.Close()
+	if err != nil {
+		return nil, fmt.Errorf("list crawl runs: %w", err)
+	}
 	out := make([]model.CrawlRun, 0, len(ids))
 	for _, id := range ids {
 		r, err := db.Run(ctx, id)
@@ -97,7 +103,9 @@ func (db *DB) Run(ctx context.Context, id int64) (*model.CrawlRun, error) {
 		return nil, fmt.Errorf("crawl run %d: %w", id, err)
 	}
 	r.StartedAt, r.FinishedAt = parseTime(started), parseTime(finished)
-	_ = json.Unmarshal([]byte(sources), &r.Sources)
+	if err := json.Unmarshal([]byte(sources), &r.Sources); err != nil {
+		return nil, fmt.Errorf("crawl run %d sources: %w", id, err)
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT url, source, reason, at FROM crawl_errors WHERE run_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("crawl run %d errors: %w", id, err)
@@ -109,12 +117,15 @@ func (db *DB) Run(ctx context.Context, id int64) (*model.CrawlRun, error) {
 			at string
 		)
 		if err := rows.Scan(&e.URL, &e.Source, &e.Reason, &at); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("crawl run %d errors: %w", id, err)
 		}
 		e.At = parseTime(at)
 		r.Errors = append(r.Errors, e)
 	}
-	return &r, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("crawl run %d errors: %w", id, err)
+	}
+	return &r, nil
 }
 
 // SyncSources records the configured sources.
