@@ -235,6 +235,11 @@ func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request) {
 		return cw.Write(a.export(base).row())
 	})
 	cw.Flush()
+	if err := cw.Error(); err != nil {
+		// The body has started: the client sees a cut-short file.
+		s.log.LogAttrs(r.Context(), slog.LevelWarn, "export cut short",
+			slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
 }
 
 func (s *Server) exportJSONL(w http.ResponseWriter, r *http.Request) {
