@@ -64,6 +64,13 @@ func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) 
 		written := p.writtenDays()
 		st := cands[0]
 		sday := time.Date(st.t.Year(), st.t.Month(), st.t.Day(), 0, 0, 0, 0, time.UTC)
+		if st.generic {
+			// A bare "date" meta tag against the day the article's own
+			// dateline shows: the dateline is what readers were told.
+			if d := p.firstArticleDay(); !d.IsZero() && !sameDay(d, sday) {
+				return d, model.DateFromText
+			}
+		}
 		switch {
 		case !sameDay(sday, hday) && (written[sday] && !written[hday] || p.firstArticleDay() == sday):
 			// The page's most trusted stated date and a date it shows
@@ -158,7 +165,13 @@ func reachableDay(t, d time.Time) bool {
 type dateCand struct {
 	t   time.Time
 	src string
+	// generic marks a bare "date" meta tag: many CMSs fill it with the
+	// record's last change, not the publication.
+	generic bool
 }
+
+// genericDateKeys are meta names that say "a date" without saying which.
+var genericDateKeys = map[string]bool{"date": true, "dc.date": true, "dcterms.date": true}
 
 // structuredCandidates lists the publication dates the page states in
 // its metadata, most trusted first.
@@ -178,7 +191,7 @@ func (p *page) structuredCandidates() []dateCand {
 	for _, o := range arts {
 		for _, k := range []string{"datePublished", "dateCreated", "uploadDate", "startDate"} {
 			if t, ok := parseDate(ldString(o[k])); ok {
-				out = append(out, dateCand{t, model.DateFromJSONLD})
+				out = append(out, dateCand{t: t, src: model.DateFromJSONLD})
 				break
 			}
 		}
@@ -186,17 +199,19 @@ func (p *page) structuredCandidates() []dateCand {
 	for _, k := range publishedMetaKeys {
 		for _, v := range p.meta[k] {
 			if t, ok := parseDate(v); ok {
-				out = append(out, dateCand{t, model.DateFromMeta})
+				out = append(out, dateCand{t, model.DateFromMeta, genericDateKeys[k]})
 			}
 		}
 	}
 	for _, te := range p.times {
 		if te.pubdate {
 			if t, ok := parseDate(firstNonEmpty(te.datetime, te.text)); ok {
-				out = append(out, dateCand{t, model.DateFromTime})
+				out = append(out, dateCand{t: t, src: model.DateFromTime})
 			}
 		}
 	}
+	// A bare "date" meta tag is the weakest statement: after the others.
+	sort.SliceStable(out, func(a, b int) bool { return !out[a].generic && out[b].generic })
 	return out
 }
 
