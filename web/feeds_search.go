@@ -33,13 +33,7 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := archiveBase(r)
-	q := cloneValues(v)
-	q.Del("page")
-	q.Del("sort")
-	query := ""
-	if len(q) > 0 {
-		query = "?" + q.Encode()
-	}
+	query := exportQuery(v) // a feed, like an export, is every match, newest first
 	self := base + "/feeds/search.atom" + query
 	title := "policywatch: all documents"
 	if p.Query != "" {
@@ -121,13 +115,7 @@ func datedLabel(h index.Hit) string {
 
 // searchFeedURL is the feed of the search in v, for the page's link.
 func searchFeedURL(v url.Values) string {
-	q := cloneValues(v)
-	q.Del("page")
-	q.Del("sort")
-	if len(q) == 0 {
-		return "/feeds/search.atom"
-	}
-	return "/feeds/search.atom?" + q.Encode()
+	return "/feeds/search.atom" + exportQuery(v)
 }
 
 // SavedSearchStore lists saved searches; *store.DB satisfies it.

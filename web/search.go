@@ -322,8 +322,8 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// exportQuery is the search in v as a query string for export links,
-// without paging and order (exports hold every match, newest first).
+// exportQuery is the search in v as a query string for export and feed
+// links, without paging and order (both hold every match, newest first).
 func exportQuery(v url.Values) string {
 	c := cloneValues(v)
 	c.Del("page")
