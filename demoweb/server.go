@@ -22,6 +22,9 @@ type Web struct {
 	sites  map[string]*siteServer
 	stop   func() bool // detaches the context watcher
 	closed sync.Once
+	// serving counts the sites' Serve goroutines; Close waits for them so
+	// none outlives the Web that started it.
+	serving sync.WaitGroup
 
 	mu   sync.Mutex
 	hits map[string]int // "site path" → requests, to check crawler politeness
@@ -86,7 +89,9 @@ func startFS(ctx context.Context, fsys fs.FS) (*Web, error) {
 		}
 		w.order = append(w.order, spec.ID)
 		w.sites[spec.ID] = s
+		w.serving.Add(1)
 		go func() {
+			defer w.serving.Done()
 			// Serve returns ErrServerClosed on Close; nothing else to report.
 			_ = s.srv.Serve(ln)
 		}()
@@ -130,6 +135,7 @@ func (w *Web) Close() error {
 				errs = append(errs, fmt.Errorf("close site %s: %w", id, err))
 			}
 		}
+		w.serving.Wait()
 	})
 	return errors.Join(errs...)
 }
