@@ -132,6 +132,18 @@ func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) 
 			}
 		}
 	}
+	if len(cands) == 0 {
+		// No stated date in the metadata, but a dateline that says in
+		// words it is the publication ("Published: ...", "Veröffentlicht
+		// am ..."): the page's own statement beats a page-wide guess.
+		for _, s := range p.datelines {
+			if m := pubLabel.FindStringIndex(s); m != nil {
+				if t, ok := textDate(beforeUpdate(s[m[1]:])); ok && !sameDay(t, hday) {
+					return t, model.DateFromText
+				}
+			}
+		}
+	}
 	hsrc := model.DateFromText
 	switch {
 	case urlOK && sameDay(hday, urlDate):
@@ -454,6 +466,9 @@ func (p *page) datelineDate() (time.Time, bool) {
 
 // updateLabel marks a dateline that gives an update, not the publication.
 var updateLabel = regexp.MustCompile(`(?i)updated|aktualisiert|ge(?:ä|ae)ndert|editiert|bearbeitet|mis à jour|modifié|actualizado|modificado|aggiornato|revised`)
+
+// pubLabel introduces a publication date in a dateline.
+var pubLabel = regexp.MustCompile(`(?i)\b(?:published|posted|written|first published|ver(?:ö|oe)ffentlicht|erstellt|erschienen|publié|publicado|pubblicato)\b\s*(?:on|am|le|el|il)?\s*:?`)
 
 // beforeUpdate cuts a dateline at its update label: "May 1, 2020 /
 // Updated 8 hours ago" keeps its first date, "Updated May 6, 2019" has none.
