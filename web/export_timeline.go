@@ -108,8 +108,10 @@ func (s *Server) timelineJSON(w http.ResponseWriter, r *http.Request) {
 	}
 	base := archiveBase(r)
 	out := tljsFile{
+		// TimelineJS renders headlines as HTML, like text: both are
+		// escaped here (a filter from the URL, a crawled event title).
 		Title: tljsSlide{Text: tljsText{
-			Headline: s.exportTitle(p),
+			Headline: html.EscapeString(s.exportTitle(p)),
 			Text:     "<p>Events placed by their " + html.EscapeString(p.DateKind) + " date, with the documents that evidence them.</p>",
 		}},
 		Events: []tljsEvent{},
@@ -117,7 +119,7 @@ func (s *Server) timelineJSON(w http.ResponseWriter, r *http.Request) {
 	for _, e := range evs {
 		out.Events = append(out.Events, tljsEvent{
 			StartDate: tljsDate{Year: strconv.Itoa(e.At.Year()), Month: strconv.Itoa(int(e.At.Month())), Day: strconv.Itoa(e.At.Day())},
-			Text:      tljsText{Headline: e.Title, Text: s.eventHTML(base, e)},
+			Text:      tljsText{Headline: html.EscapeString(e.Title), Text: s.eventHTML(base, e)},
 			Group:     s.laneLabel(e.Category),
 			UniqueID:  "event-" + itoa(e.ID),
 		})
