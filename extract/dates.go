@@ -136,6 +136,12 @@ func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) 
 		// No stated date in the metadata, but a dateline that says in
 		// words it is the publication ("Published: ...", "Veröffentlicht
 		// am ..."): the page's own statement beats a page-wide guess.
+		// The same for a date written right next to the headline.
+		for _, s := range p.nearHeadline {
+			if t, ok := textDate(beforeUpdate(s)); ok && !sameDay(t, hday) {
+				return t, model.DateFromText
+			}
+		}
 		for _, s := range p.datelines {
 			if m := pubLabel.FindStringIndex(s); m != nil {
 				if t, ok := textDate(beforeUpdate(s[m[1]:])); ok && !sameDay(t, hday) {

@@ -28,7 +28,10 @@ type page struct {
 	anchors    map[string]bool // squashed texts of links, to spot link lists in the body
 	datelines  []string        // short texts of elements marked as dates ("Published 21 July 2020")
 	dlArticle  []bool          // datelines[i] sits inside <article> or <main>
-	docNumbers []string        // texts of elements marked as document numbers
+	// nearHeadline holds the short texts of the elements right before and
+	// after the first <h1>: where article headers put the date line.
+	nearHeadline []string
+	docNumbers   []string // texts of elements marked as document numbers
 	// strippedSite is the part of the title removed as the site's name,
 	// a better site name than the host when the page states none.
 	strippedSite string
@@ -119,6 +122,9 @@ func collect(doc *html.Node) *page {
 				t := normSpace(textOf(n))
 				if t != "" {
 					if n.DataAtom == atom.H1 {
+						if len(p.h1) == 0 && !inComment {
+							p.nearHeadline = siblingTexts(n)
+						}
 						p.h1 = append(p.h1, t)
 					}
 					p.headings = append(p.headings, t)
@@ -151,6 +157,31 @@ func collect(doc *html.Node) *page {
 		}
 	}
 	return p
+}
+
+// siblingTexts returns the texts of the element siblings right before and
+// after n, when short enough to be a date line.
+func siblingTexts(n *html.Node) []string {
+	var out []string
+	add := func(s *html.Node) {
+		if s == nil {
+			return
+		}
+		if t := normSpace(textOf(s)); t != "" && len(t) < 120 {
+			out = append(out, t)
+		}
+	}
+	prev := n.PrevSibling
+	for prev != nil && prev.Type != html.ElementNode {
+		prev = prev.PrevSibling
+	}
+	next := n.NextSibling
+	for next != nil && next.Type != html.ElementNode {
+		next = next.NextSibling
+	}
+	add(prev)
+	add(next)
+	return out
 }
 
 // commentToken is a class or id naming a readers' comments block.
