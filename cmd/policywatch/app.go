@@ -177,30 +177,17 @@ func documentFields(d *model.Document) query.Fields {
 // events from every document. Both are derived data, so a failure here
 // loses nothing: `policywatch reindex` repeats it.
 func (a *app) refresh(ctx context.Context, since time.Time) error {
-	var (
-		batch []model.Document
-		docs  []model.Document
-	)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		err := a.ix.Put(ctx, batch...)
-		batch = batch[:0]
-		return err
-	}
+	var docs []model.Document
+	bi := batchIndexer{ix: a.ix}
 	err := a.db.EachDocument(ctx, func(d *model.Document) error {
 		docs = append(docs, *d)
 		if since.IsZero() || !d.UpdatedAt.Before(since) {
-			batch = append(batch, *d)
-			if len(batch) >= 500 {
-				return flush()
-			}
+			return bi.add(ctx, *d)
 		}
 		return nil
 	})
 	if err == nil {
-		err = flush()
+		err = bi.flush(ctx)
 	}
 	if err != nil {
 		return fmt.Errorf("index documents: %w", err)
@@ -229,4 +216,34 @@ func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
 	a.ix.SetGlossary(tax.Glossary()) // query terms expand to the topic's equivalents
 	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Logger: a.logger,
 		Accounts: a.db, Curator: a.db})
+}
+
+// indexBatch is how many documents go to the index in one Put: large
+// enough to amortise Bleve's batch cost, small enough to bound memory.
+const indexBatch = 500
+
+// batchIndexer collects documents and puts them into the index a batch
+// at a time; flush sends the rest.
+type batchIndexer struct {
+	ix    *index.Index
+	batch []model.Document
+	n     int // documents put so far
+}
+
+func (b *batchIndexer) add(ctx context.Context, d model.Document) error {
+	b.batch = append(b.batch, d)
+	if len(b.batch) >= indexBatch {
+		return b.flush(ctx)
+	}
+	return nil
+}
+
+func (b *batchIndexer) flush(ctx context.Context) error {
+	if len(b.batch) == 0 {
+		return nil
+	}
+	b.n += len(b.batch)
+	err := b.ix.Put(ctx, b.batch...)
+	b.batch = b.batch[:0]
+	return err
 }

@@ -314,32 +314,16 @@ func (a *app) fillRecreatedIndex(ctx context.Context) error {
 	if !a.ix.Recreated() {
 		return nil
 	}
-	var batch []model.Document
-	n := 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		n += len(batch)
-		err := a.ix.Put(ctx, batch...)
-		batch = batch[:0]
-		return err
-	}
-	err := a.db.EachDocument(ctx, func(d *model.Document) error {
-		batch = append(batch, *d)
-		if len(batch) >= 500 {
-			return flush()
-		}
-		return nil
-	})
+	bi := batchIndexer{ix: a.ix}
+	err := a.db.EachDocument(ctx, func(d *model.Document) error { return bi.add(ctx, *d) })
 	if err == nil {
-		err = flush()
+		err = bi.flush(ctx)
 	}
 	if err != nil {
 		return fmt.Errorf("rebuild the search index: %w", err)
 	}
-	if n > 0 {
-		a.logger.Info("search index rebuilt from the store", "documents", n)
+	if bi.n > 0 {
+		a.logger.Info("search index rebuilt from the store", "documents", bi.n)
 	}
 	return nil
 }
