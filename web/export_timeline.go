@@ -155,7 +155,7 @@ func (s *Server) eventHTML(base string, e placedEvent) string {
 			b.WriteString(html.EscapeString(kindLabel(d)))
 			b.WriteString(`: <a href="`)
 			b.WriteString(html.EscapeString(safeHref(d.URL)))
-			b.WriteString(`">`)
+			b.WriteString(`" rel="noopener noreferrer nofollow">`) // leaves our site, as on our pages
 			b.WriteString(html.EscapeString(firstNonEmpty(d.Title, d.URL)))
 			b.WriteString("</a></li>")
 		}

@@ -49,3 +49,28 @@ func TestTimelineJSONHeadlinesAreEscapedHTML(t *testing.T) {
 		}
 	}
 }
+
+// Links to crawled pages in the events feed and TimelineJS text leave our
+// site: like the pages' own, they carry rel="noopener noreferrer nofollow".
+func TestExportedOutboundLinksCarryRel(t *testing.T) {
+	_, ix := fixtures()
+	h := newTestServer(t, timelineFixtures(), ix, nil)
+	for _, target := range []string{"/timeline.json", "/feeds/events.atom"} {
+		_, body := get(t, h, target)
+		body = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\"`, `"`, "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&quot;", `"`).Replace(body)
+		n := 0
+		for _, link := range strings.Split(body, `<a href="`)[1:] {
+			if !strings.HasPrefix(link, "https://") {
+				continue // our own permalinks
+			}
+			n++
+			end := strings.IndexByte(link, '>')
+			if end < 0 || !strings.Contains(link[:end], `rel="noopener noreferrer nofollow"`) {
+				t.Errorf("%s: outbound link without rel: %.120s", target, link)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no outbound link found to check", target)
+		}
+	}
+}
