@@ -486,10 +486,10 @@ func beforeUpdate(s string) string {
 }
 
 // writtenDays is the set of calendar days the page shows readers in its
-// datelines and <time> elements, leaving out those labelled as updates.
+// datelines, next to its headline and in <time> elements, leaving out those labelled as updates.
 func (p *page) writtenDays() map[time.Time]bool {
 	days := map[time.Time]bool{}
-	for _, s := range p.datelines {
+	for _, s := range append(p.datelines[:len(p.datelines):len(p.datelines)], p.nearHeadline...) {
 		if t, ok := textDate(beforeUpdate(s)); ok {
 			days[t] = true
 		}
