@@ -19,7 +19,7 @@ import (
 )
 
 // cmdReindex rebuilds the derived index and events from the store.
-func cmdReindex(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+func cmdReindex(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
 	if err := fs.Parse(args); err != nil {
@@ -29,7 +29,7 @@ func cmdReindex(ctx context.Context, args []string, stdout io.Writer, logger *sl
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	if err := a.refresh(ctx, time.Time{}); err != nil {
 		return err
 	}

@@ -68,6 +68,15 @@ func (a *app) Close() error {
 	return errors.Join(a.ix.Close(), a.db.Close())
 }
 
+// closeApp closes a for a command that wrote to it, reporting a failure
+// to close (the last index and database writes are flushed then) as the
+// command's error unless it already failed.
+func closeApp(a *app, err *error) {
+	if cerr := a.Close(); cerr != nil && *err == nil {
+		*err = fmt.Errorf("close data directory %s: %w", a.dir, cerr)
+	}
+}
+
 // loadTopic reads a topic config, or the shipped one when path is empty.
 func loadTopic(path string) (*topic.Topic, error) {
 	if path == "" {

@@ -18,7 +18,7 @@ import (
 	"policywatch/topic"
 )
 
-func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("crawl", flag.ContinueOnError)
 	config := fs.String("config", "", "topic config (default: the shipped topic)")
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
@@ -38,7 +38,7 @@ func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	prog := newProgressReporter(os.Stderr, logger)
 	if prog.tty {
 		// Log lines go through the reporter so they do not land in the

@@ -15,7 +15,7 @@ import (
 
 // cmdDemo is the embedded default: it starts the shipped demo web on
 // loopback, crawls it with the real crawler, and serves the result.
-func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	dataDir := fs.String("data", "", "data directory (default: a new temporary directory)")
 	addr := fs.String("addr", "127.0.0.1:8080", "address the UI listens on")
@@ -50,7 +50,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	run, err := a.crawl(ctx, t, tax, nil)
 	if err != nil {
 		return fmt.Errorf("crawl demo web: %w", err)

@@ -63,7 +63,7 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-func cmdSearch(ctx context.Context, args []string, stdout io.Writer) error {
+func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
@@ -107,7 +107,6 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	default:
 		return usageError{fmt.Sprintf("search: --sort %q is not relevance or date", *sort)}
 	}
-	var err error
 	if req.From, err = cliDate(*from, false); err != nil {
 		return err
 	}
@@ -122,7 +121,7 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	if err := a.useGlossary(*config); err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 	"policywatch/tagging"
 )
 
-func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
@@ -41,7 +41,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	if scheduled {
 		sctx, cancel := context.WithCancel(ctx)
 		wait, err := a.startSchedule(sctx, t, tax)

@@ -163,7 +163,7 @@ func exportFields(d *model.Document) query.Fields {
 // cmdImportWARC brings captures from a WARC file (ours, or Heritrix,
 // Browsertrix, ArchiveBox, wget output) into the store through the same
 // extraction, relevance test and tagging as a crawl, then indexes them.
-func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("import warc", flag.ContinueOnError)
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
 	config := fs.String("config", "", "topic config whose sources and relevance query apply (default: the shipped topic)")
@@ -192,7 +192,7 @@ func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger 
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeApp(a, &err)
 	im := newImporter(a, t, tax, *source, *all)
 	st, err := warc.Read(f, func(c warc.Capture) error { return im.add(ctx, c) })
 	if err != nil {
