@@ -37,7 +37,9 @@ var modifiedMetaKeys = []string{
 // day wins (on its evaluation pages it was right about three times as often
 // in such conflicts), except when it is the page's stated update day (the
 // original publication comes first) or a bare January 1 (usually a year
-// read from a copyright line).
+// read from a copyright line), and except when the dates the page writes
+// for readers (datelines, the lines around the headline, <time>) side
+// with a stated date or, with no stated date, say "Published" themselves.
 func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) {
 	cands := p.structuredCandidates()
 	urlDate, urlOK := time.Time{}, false
