@@ -222,7 +222,7 @@ func (s *Server) timelineCSV(w http.ResponseWriter, r *http.Request) {
 		_ = cw.Write([]string{
 			itoa(e.ID), formatDate(e.At), p.DateKind, formatDate(e.Date), formatDate(eff),
 			s.laneLabel(e.Category), e.Category, strings.Join(e.Actors, ";"),
-			csvSafe(e.Title), csvSafe(e.Instrument), csvSafe(e.Target), strconv.FormatBool(e.NewsOnly),
+			CSVSafe(e.Title), CSVSafe(e.Instrument), CSVSafe(e.Target), strconv.FormatBool(e.NewsOnly),
 			strconv.Itoa(e.Official), strconv.Itoa(e.News), primary, base + "/events/" + itoa(e.ID),
 		})
 	}
@@ -236,9 +236,9 @@ func (s *Server) timelineCSV(w http.ResponseWriter, r *http.Request) {
 	_, _ = buf.WriteTo(w)
 }
 
-// csvSafe stops a crawled title from running as a formula when the CSV
+// CSVSafe stops a crawled title from running as a formula when the CSV
 // is opened in a spreadsheet.
-func csvSafe(s string) string {
+func CSVSafe(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}

@@ -21,6 +21,7 @@ import (
 	"policywatch/model"
 	"policywatch/query"
 	"policywatch/store"
+	"policywatch/web"
 )
 
 // searchHit is one result as `policywatch search --json` prints it.
@@ -183,7 +184,7 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 		for _, h := range hits {
 			sh := toSearchHit(h)
 			_ = w.Write([]string{strconv.FormatInt(sh.ID, 10), sh.Published, sh.DateSource, strconv.FormatBool(sh.DateReliable),
-				sh.Kind, sh.Source, sh.Lang, sh.Title, sh.URL, strings.Join(sh.Categories, ";"), strings.Join(sh.Actors, ";")})
+				sh.Kind, sh.Source, sh.Lang, web.CSVSafe(sh.Title), web.CSVSafe(sh.URL), strings.Join(sh.Categories, ";"), strings.Join(sh.Actors, ";")})
 		}
 		w.Flush()
 		return w.Error()

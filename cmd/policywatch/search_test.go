@@ -241,3 +241,23 @@ func TestSearchTableDropsTerminalControls(t *testing.T) {
 		t.Errorf("table lost the title's text:\n%s", out)
 	}
 }
+
+func TestSearchCSVNeutralisesFormulas(t *testing.T) {
+	a, dir := searchApp(t)
+	addDoc(t, a, "https://hostile.example/formula", `=HYPERLINK("https://evil.example","zzformula")`,
+		"zzformula text", model.DateFromMeta, "2020-07-01")
+	a.Close()
+	out, err := runSearch(t, dir, "--csv", "zzformula")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("CSV rows %d (%v):\n%s", len(rows), err, out)
+	}
+	for _, cell := range rows[1] {
+		if strings.HasPrefix(cell, "=") {
+			t.Errorf("cell %q would run as a spreadsheet formula", cell)
+		}
+	}
+}
