@@ -497,7 +497,7 @@ func (p *page) writtenDays() map[time.Time]bool {
 		}
 	}
 	for _, te := range p.times {
-		if te.modified || beforeUpdate(te.text) != te.text {
+		if te.modified && !te.pubdate || beforeUpdate(te.text) != te.text {
 			continue
 		}
 		if t, ok := parseDate(te.datetime); ok {
@@ -521,7 +521,7 @@ func (p *page) firstArticleDay() time.Time {
 		}
 	}
 	for _, te := range p.times {
-		if !te.inArticle || te.modified {
+		if !te.inArticle || te.modified && !te.pubdate {
 			continue
 		}
 		if t, ok := parseDate(te.datetime); ok {

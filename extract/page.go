@@ -224,8 +224,12 @@ func (p *page) addMeta(key, content string, property bool) {
 // datelineClass marks elements that show the page's date.
 var datelineClass = regexp.MustCompile(`(?i)date|posted|published|timestamp|byline|article-meta|entry-meta|post-meta`)
 
-// updateClass marks elements that show an update date, not the publication.
-var updateClass = regexp.MustCompile(`(?i)updated|modified`)
+// updateClass marks elements that show an update date, not the publication
+// (unless also marked published, as WordPress does when both are the same).
+var (
+	updateClass    = regexp.MustCompile(`(?i)updated|modified`)
+	publishedClass = regexp.MustCompile(`(?i)published|pubdate`)
+)
 
 // maxDatelines bounds the dateline texts remembered per page.
 const maxDatelines = 20
@@ -237,7 +241,7 @@ func (p *page) noteDateline(n *html.Node, inArticle bool) {
 		return
 	}
 	cls := attr(n, "class") + " " + attr(n, "id")
-	if cls == " " || !datelineClass.MatchString(cls) || bylineNegClass.MatchString(strings.ToLower(cls)) || updateClass.MatchString(cls) {
+	if cls == " " || !datelineClass.MatchString(cls) || bylineNegClass.MatchString(strings.ToLower(cls)) || updateClass.MatchString(cls) && !publishedClass.MatchString(cls) {
 		return
 	}
 	if t := normSpace(textOf(n)); t != "" && len(t) < 120 {
