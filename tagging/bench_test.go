@@ -7,7 +7,7 @@ import (
 
 // BenchmarkTagDemo: tagging runs once per stored document version.
 func BenchmarkTagDemo(b *testing.B) {
-	pages := loadDemoPages(b, filepath.Join("..", "demoweb", "sites"))
+	pages := loadDemoPages(b)
 	if len(pages) == 0 {
 		b.Skip("no demo pages")
 	}

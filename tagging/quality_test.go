@@ -1,18 +1,14 @@
 package tagging
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
-	"gopkg.in/yaml.v3"
-
+	"policywatch/demoweb"
 	"policywatch/model"
 )
 
@@ -20,89 +16,22 @@ import (
 type demoPage struct {
 	Site, File string
 	Doc        model.Document
-	Truth      struct {
-		Topic      bool     `json:"topic"`
-		Categories []string `json:"categories"`
-		Actors     []string `json:"actors"`
-		EventDate  string   `json:"event_date"`
-	}
+	Truth      demoweb.PageTruth
 }
 
-// loadDemoPages reads the demo web's pages and sidecars straight from
-// disk; the demo web itself is another package's business.
-func loadDemoPages(t testing.TB, root string) []demoPage {
+// loadDemoPages reads the demo web's pages as documents, the way a crawl
+// stores them, with their ground-truth sidecars.
+func loadDemoPages(t testing.TB) []demoPage {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(root, "*", "pages", "*.md"))
-	var out []demoPage
-	for _, f := range files {
-		truth, err := os.ReadFile(strings.TrimSuffix(f, ".md") + ".truth.json")
-		if err != nil {
-			continue // a page still being written
-		}
-		var p demoPage
-		if err := json.Unmarshal(truth, &p.Truth); err != nil {
-			t.Errorf("%s: %v", f, err)
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var fm struct {
-			Title     string `yaml:"title"`
-			Published string `yaml:"published"`
-			Lang      string `yaml:"lang"`
-		}
-		body := data
-		if bytes.HasPrefix(data, []byte("---\n")) {
-			if end := bytes.Index(data[4:], []byte("\n---\n")); end >= 0 {
-				if err := yaml.Unmarshal(data[4:4+end], &fm); err != nil {
-					t.Errorf("%s: front matter: %v", f, err)
-					continue
-				}
-				body = data[4+end+5:]
-			}
-		}
-		p.Site = filepath.Base(filepath.Dir(filepath.Dir(f)))
-		p.File = filepath.Join(p.Site, filepath.Base(f))
-		p.Doc = model.Document{
-			Title:  fm.Title,
-			Text:   plainText(string(body)),
-			Lang:   fm.Lang,
-			Source: p.Site,
-			Site:   publisherNames[p.Site],
-		}
-		if ts, err := time.Parse(time.RFC3339, fm.Published); err == nil {
-			p.Doc.Published, p.Doc.DateSource = ts, model.DateFromMeta
-		}
-		out = append(out, p)
+	docs, err := demoweb.Documents()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]demoPage, len(docs))
+	for i, d := range docs {
+		out[i] = demoPage{Site: d.Truth.Site, File: d.Truth.Site + d.Truth.Path, Doc: d.Doc, Truth: d.Truth}
 	}
 	return out
-}
-
-// plainText turns the markdown-ish body into extracted-text form:
-// paragraphs separated by one "\n", subheading markers dropped.
-func plainText(md string) string {
-	var paras []string
-	for _, p := range strings.Split(md, "\n\n") {
-		p = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(p), "## "))
-		if p != "" {
-			paras = append(paras, strings.Join(strings.Fields(p), " "))
-		}
-	}
-	return strings.Join(paras, "\n")
-}
-
-// publisherNames is what each demo site calls itself (its og:site_name),
-// which the extractor stores as Document.Site.
-var publisherNames = map[string]string{
-	"state": "U.S. Department of State", "treasury": "U.S. Department of the Treasury",
-	"commerce": "Bureau of Industry and Security", "fedreg": "Federal Register",
-	"hkgov": "Government Press Releases", "govuk": "GOV.UK", "canada": "Global Affairs Canada",
-	"australia": "Minister for Foreign Affairs", "eu": "Council of the European Union",
-	"japan":       "Ministry of Foreign Affairs of Japan",
-	"mfa-china":   "Ministry of Foreign Affairs of the People's Republic of China",
-	"harbourpost": "The Harbour Post", "globalledger": "Global Ledger", "metrodaily": "Metro Daily",
 }
 
 type prf struct{ tp, fp, fn int }
@@ -125,7 +54,7 @@ func (c prf) recall() float64 {
 // ground truth. The floors are the topic issue's targets: precision 0.90
 // and recall 0.85 for every category.
 func TestTaggingQuality(t *testing.T) {
-	pages := loadDemoPages(t, filepath.Join("..", "demoweb", "sites"))
+	pages := loadDemoPages(t)
 	if len(pages) == 0 {
 		t.Skip("no demo web pages on disk")
 	}

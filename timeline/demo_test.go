@@ -1,113 +1,37 @@
 package timeline
 
 import (
-	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
+	"policywatch/demoweb"
 	"policywatch/model"
 	"policywatch/tagging"
 )
 
-// officialSites are the demo web's government sites; the rest is news.
-var officialSites = map[string]bool{
-	"state": true, "treasury": true, "commerce": true, "fedreg": true, "hkgov": true, "govuk": true,
-	"canada": true, "australia": true, "eu": true, "japan": true, "mfa-china": true,
-}
-
-// publisherNames is what each demo site calls itself (its og:site_name),
-// which the extractor stores as Document.Site.
-var publisherNames = map[string]string{
-	"state": "U.S. Department of State", "treasury": "U.S. Department of the Treasury",
-	"commerce": "Bureau of Industry and Security", "fedreg": "Federal Register",
-	"hkgov": "Government Press Releases", "govuk": "GOV.UK", "canada": "Global Affairs Canada",
-	"australia": "Minister for Foreign Affairs", "eu": "Council of the European Union",
-	"japan":       "Ministry of Foreign Affairs of Japan",
-	"mfa-china":   "Ministry of Foreign Affairs of the People's Republic of China",
-	"harbourpost": "The Harbour Post", "globalledger": "Global Ledger", "metrodaily": "Metro Daily",
-}
-
-type demoTruth struct {
-	Topic      bool     `json:"topic"`
-	Categories []string `json:"categories"`
-	Actors     []string `json:"actors"`
-	EventDate  string   `json:"event_date"`
-}
-
-// loadDemoDocs reads the demo web's on-topic pages from disk as documents,
-// the way the crawler would store them, with their ground truth.
-func loadDemoDocs(t *testing.T, root string) ([]model.Document, []demoTruth) {
+// loadDemoDocs returns the demo web's on-topic pages as documents, the
+// way a crawl stores them, with their ground truth.
+func loadDemoDocs(t *testing.T) ([]model.Document, []demoweb.PageTruth) {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(root, "*", "pages", "*.md"))
-	var docs []model.Document
-	var truths []demoTruth
-	for _, f := range files {
-		raw, err := os.ReadFile(strings.TrimSuffix(f, ".md") + ".truth.json")
-		if err != nil {
-			continue // still being written
-		}
-		var tr demoTruth
-		if err := json.Unmarshal(raw, &tr); err != nil {
-			t.Errorf("%s: %v", f, err)
+	pages, err := demoweb.Documents()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		docs   []model.Document
+		truths []demoweb.PageTruth
+	)
+	for _, p := range pages {
+		if !p.Truth.Topic {
 			continue
 		}
-		if !tr.Topic {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var fm struct {
-			Path, Title, Published, Lang string
-			DateMarkup                   string `yaml:"date_markup"`
-		}
-		body := data
-		if bytes.HasPrefix(data, []byte("---\n")) {
-			if end := bytes.Index(data[4:], []byte("\n---\n")); end >= 0 {
-				if err := yaml.Unmarshal(data[4:4+end], &fm); err != nil {
-					t.Errorf("%s: %v", f, err)
-					continue
-				}
-				body = data[4+end+5:]
-			}
-		}
-		pub, err := time.Parse(time.RFC3339, fm.Published)
-		if err != nil {
-			t.Errorf("%s: published: %v", f, err)
-			continue
-		}
-		site := filepath.Base(filepath.Dir(filepath.Dir(f)))
-		kind := model.KindNews
-		if officialSites[site] {
-			kind = model.KindOfficial
-		}
-		src := model.DateFromMeta
-		if fm.DateMarkup == "text" {
-			src = model.DateFromText
-		}
-		var paras []string
-		for _, p := range strings.Split(string(body), "\n\n") {
-			p = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(p), "## "))
-			if p != "" {
-				paras = append(paras, strings.Join(strings.Fields(p), " "))
-			}
-		}
-		docs = append(docs, model.Document{
-			ID: int64(len(docs) + 1), URL: site + fm.Path, Source: site, Site: publisherNames[site], Kind: kind,
-			Title: fm.Title, Text: strings.Join(paras, "\n"), Lang: fm.Lang,
-			Published: pub, DateSource: src,
-		})
-		truths = append(truths, tr)
+		docs = append(docs, p.Doc)
+		truths = append(truths, p.Truth)
 	}
 	return docs, truths
 }
@@ -139,7 +63,7 @@ func loadEventsCSV(t *testing.T, path string) []eventRow {
 // the events with the topic's list of real events. Only rows some demo
 // page reports can be found; recall is measured over those.
 func TestTimelineAgainstEventsCSV(t *testing.T) {
-	docs, truths := loadDemoDocs(t, filepath.Join("..", "demoweb", "sites"))
+	docs, truths := loadDemoDocs(t)
 	if len(docs) == 0 {
 		t.Skip("no demo web pages on disk")
 	}
