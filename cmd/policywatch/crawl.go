@@ -123,7 +123,13 @@ func printRunSummaryTook(w io.Writer, r *model.CrawlRun, took time.Duration) {
 	fmt.Fprintln(w)
 	byReason := map[string]int{}
 	for _, e := range r.Errors {
-		fmt.Fprintf(w, "  failed %s: %s\n", e.URL, e.Reason)
+		// robots.txt refusals are recorded for the coverage report but are
+		// the site's wish, not a failure of the run.
+		verb := "failed"
+		if strings.HasPrefix(e.Reason, "robots.txt") {
+			verb = "not fetched"
+		}
+		fmt.Fprintf(w, "  %s %s: %s\n", verb, e.URL, e.Reason)
 		byReason[reasonClass(e.Reason)]++
 	}
 	if len(byReason) > 1 {
@@ -132,7 +138,7 @@ func printRunSummaryTook(w io.Writer, r *model.CrawlRun, took time.Duration) {
 			reasons = append(reasons, k)
 		}
 		sort.Slice(reasons, func(i, j int) bool { return byReason[reasons[i]] > byReason[reasons[j]] })
-		fmt.Fprint(w, "  failures by reason:")
+		fmt.Fprint(w, "  by reason:")
 		for _, k := range reasons {
 			fmt.Fprintf(w, " %s %d;", k, byReason[k])
 		}
