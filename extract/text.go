@@ -138,7 +138,7 @@ func cleanText(n *html.Node, p *page) string {
 	heads, descs := p.headlineKeys()
 	out := make([]string, 0, len(lines))
 	leading, afterHead := true, false
-	for _, l := range lines {
+	for i, l := range lines {
 		k := squash(l)
 		if k == "" {
 			continue
@@ -155,6 +155,10 @@ func cleanText(n *html.Node, p *page) string {
 			case wordCount(l) <= 4 && p.anchors[k]:
 				// A section label above the headline ("Media releases")
 				// that is also a navigation link.
+				continue
+			case !afterHead && isKicker(l) && nextIsHeadline(lines[i+1:], heads):
+				// A kicker or section label written right above the
+				// headline ("Press releases and statements", "Analysis").
 				continue
 			case isBylineLine(l) || isDateLine(l) || urlLine.MatchString(l) || strings.Count(l, "»") >= 2 || strings.Count(l, " > ") >= 2:
 				continue
@@ -204,6 +208,23 @@ func cleanText(n *html.Node, p *page) string {
 		out = out[:len(out)-1]
 	}
 	return strings.Join(out, "\n")
+}
+
+// isKicker reports whether l reads as a label rather than a sentence:
+// a few words without closing punctuation.
+func isKicker(l string) bool {
+	t := strings.TrimSpace(l)
+	return wordCount(t) <= 6 && !strings.ContainsAny(t[len(t)-1:], ".!?。")
+}
+
+// nextIsHeadline reports whether the next non-empty line is the headline.
+func nextIsHeadline(rest []string, heads map[string]bool) bool {
+	for _, l := range rest {
+		if k := squash(l); k != "" {
+			return heads[k]
+		}
+	}
+	return false
 }
 
 // headlineKeys returns the squashed forms of the texts a body may repeat
