@@ -2,11 +2,7 @@ package index
 
 import (
 	"context"
-	"fmt"
 	"time"
-
-	"github.com/blevesearch/bleve/v2"
-	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"policywatch/query"
 )
@@ -25,21 +21,6 @@ func hasDate(n query.Node) bool {
 		}
 	}
 	return false
-}
-
-// undated counts the matches of q that have no reliable publication date:
-// all matches minus those with any date in the published field (which
-// holds reliable dates only).
-func (ix *Index) undated(ctx context.Context, q bq.Query, total uint64) (uint64, error) {
-	req := bleve.NewSearchRequestOptions(bq.NewConjunctionQuery([]bq.Query{q, dateQuery(time.Time{}, time.Time{}, true)}), 0, 0, false)
-	res, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil {
-		return 0, fmt.Errorf("count undated matches: %w", err)
-	}
-	if res.Total > total {
-		return 0, nil
-	}
-	return total - res.Total, nil
 }
 
 // BucketFor picks the histogram bucket for matches spread from first to

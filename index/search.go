@@ -177,8 +177,17 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		out.Facets[name] = facetCounts(name, fr)
 	}
 	if r.From.IsZero() && r.To.IsZero() && !hasDate(n) {
-		if out.Undated, err = ix.undated(ctx, base, res.Total); err != nil {
-			return nil, err
+		// Every dated match falls in one of the year ranges (they span the
+		// matches' oldest to newest date), so the undated ones are the rest:
+		// no extra search needed.
+		var dated uint64
+		if fr := res.Facets["year"]; fr != nil {
+			for _, dr := range fr.DateRanges {
+				dated += uint64(dr.Count)
+			}
+		}
+		if dated <= res.Total {
+			out.Undated = res.Total - dated
 		}
 	}
 	return out, nil
