@@ -175,6 +175,19 @@ func (ix *Index) dateEdges(ctx context.Context, q bq.Query) (first, last time.Ti
 	return first, last, nil
 }
 
+// indexSpan returns the oldest and newest publication dates in the whole
+// index, cached until the next Put or Delete.
+func (ix *Index) indexSpan(ctx context.Context) (first, last time.Time, err error) {
+	if sp := ix.span.Load(); sp != nil {
+		return sp.first, sp.last, nil
+	}
+	if first, last, err = ix.dateEdges(ctx, bq.NewMatchAllQuery()); err != nil {
+		return first, last, err
+	}
+	ix.span.Store(&dateSpan{first, last})
+	return first, last, nil
+}
+
 // Similarity tuning: how many of a document's terms make up the query,
 // and how many of them another document must share.
 const (

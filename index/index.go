@@ -33,7 +33,13 @@ type Index struct {
 	glossary atomic.Pointer[glossary] // set by SetGlossary; nil: no expansion
 	// recreated: Open made this index empty (see Recreated).
 	recreated bool
+	// span caches the oldest and newest publication dates in the whole
+	// index, so a search without a chart needs no extra searches to lay
+	// out its year facet; Put and Delete drop it.
+	span atomic.Pointer[dateSpan]
 }
+
+type dateSpan struct{ first, last time.Time }
 
 // Open opens the index in dir, creating it when dir is missing or empty.
 // A second Open of the same directory fails after two seconds instead of
@@ -142,6 +148,7 @@ func (ix *Index) Put(ctx context.Context, docs ...model.Document) error {
 		if err := ix.bi.Batch(b); err != nil {
 			return fmt.Errorf("index batch of %d documents: %w", b.Size(), err)
 		}
+		ix.span.Store(nil)
 	}
 	return nil
 }
@@ -159,6 +166,7 @@ func (ix *Index) Delete(ctx context.Context, ids ...int64) error {
 		if err := ix.bi.Batch(b); err != nil {
 			return fmt.Errorf("delete batch of %d documents: %w", b.Size(), err)
 		}
+		ix.span.Store(nil)
 	}
 	return nil
 }

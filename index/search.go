@@ -138,7 +138,15 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	for _, f := range facetFields {
 		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, termFacetSize))
 	}
-	first, last, err := ix.dateEdges(ctx, base) // the same matches, cheaper to run
+	// The year facet needs years that hold every dated match: the whole
+	// index's span, cached, does; only the chart needs the matches' own
+	// span (two extra searches), to size its bars.
+	var first, last time.Time
+	if r.Histogram {
+		first, last, err = ix.dateEdges(ctx, base)
+	} else {
+		first, last, err = ix.indexSpan(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}

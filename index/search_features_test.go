@@ -323,3 +323,35 @@ func TestOpenReplacesAnIndexWithAnOlderMapping(t *testing.T) {
 		t.Errorf("an outdated index was kept: recreated %v, %d documents", ix.Recreated(), n)
 	}
 }
+
+func TestYearFacetFollowsNewDocuments(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	doc := func(id int64, published string) model.Document {
+		return model.Document{ID: id, URL: fmt.Sprintf("https://a.example/%d", id), Source: "a", Kind: model.KindNews,
+			Lang: "en", Title: "Sanctions report", Text: "A report on sanctions.", Published: day(published),
+			DateSource: model.DateFromMeta}
+	}
+	ix, _ := openTest(t, []model.Document{doc(1, "2020-07-14"), doc(2, "2021-01-15")})
+	years := func() map[string]int {
+		out := map[string]int{}
+		for _, f := range doSearch(t, ix, Request{Query: "sanctions"}).Facets["year"] {
+			out[f.Term] = f.Count
+		}
+		return out
+	}
+	if got := years(); len(got) != 2 || got["2020"] != 1 || got["2021"] != 1 {
+		t.Fatalf("year facet = %v", got)
+	}
+	// A document from a year outside the span seen so far must show up in
+	// the next search's year facet.
+	if err := ix.Put(context.Background(), doc(3, "2025-03-31")); err != nil {
+		t.Fatal(err)
+	}
+	if got := years(); got["2025"] != 1 || len(got) != 3 {
+		t.Errorf("year facet after a 2025 document = %v, want 2020, 2021 and 2025", got)
+	}
+	// Years between with no match are not listed.
+	if got := years(); got["2023"] != 0 {
+		t.Errorf("empty year listed: %v", got)
+	}
+}
