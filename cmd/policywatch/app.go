@@ -107,14 +107,25 @@ func loadTaxonomy(t *topic.Topic) (*tagging.Taxonomy, error) {
 	return tagging.LoadTaxonomy(path)
 }
 
+// loadTopicAndTaxonomy reads a topic config (the shipped one when path is
+// empty) and the taxonomy it names.
+func loadTopicAndTaxonomy(path string) (*topic.Topic, *tagging.Taxonomy, error) {
+	t, err := loadTopic(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	tax, err := loadTaxonomy(t)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, tax, nil
+}
+
 // defaultTaxonomy is the shipped one, for commands that run without a
 // topic config (serve, reindex).
 func defaultTaxonomy() (*tagging.Taxonomy, error) {
-	t, err := loadTopic("")
-	if err != nil {
-		return nil, err
-	}
-	return loadTaxonomy(t)
+	_, tax, err := loadTopicAndTaxonomy("")
+	return tax, err
 }
 
 // crawl runs the topic's sources once, then brings the index and the

@@ -26,11 +26,7 @@ func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	t, err := loadTopic(*config)
-	if err != nil {
-		return err
-	}
-	tax, err := loadTaxonomy(t)
+	t, tax, err := loadTopicAndTaxonomy(*config)
 	if err != nil {
 		return err
 	}

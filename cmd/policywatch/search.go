@@ -211,11 +211,7 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 // useGlossary makes the index expand query terms with the topic's
 // glossary (the shipped topic's when config is empty).
 func (a *app) useGlossary(config string) error {
-	t, err := loadTopic(config)
-	if err != nil {
-		return err
-	}
-	tax, err := loadTaxonomy(t)
+	_, tax, err := loadTopicAndTaxonomy(config)
 	if err != nil {
 		return err
 	}

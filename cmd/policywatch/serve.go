@@ -29,11 +29,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 			scheduled = *schedule
 		}
 	})
-	t, err := loadTopic(*config)
-	if err != nil {
-		return err
-	}
-	tax, err := loadTaxonomy(t)
+	t, tax, err := loadTopicAndTaxonomy(*config)
 	if err != nil {
 		return err
 	}

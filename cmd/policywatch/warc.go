@@ -175,11 +175,7 @@ func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger 
 	if fs.NArg() != 1 {
 		return usageError{"import warc takes one WARC FILE"}
 	}
-	t, err := loadTopic(*config)
-	if err != nil {
-		return err
-	}
-	tax, err := loadTaxonomy(t)
+	t, tax, err := loadTopicAndTaxonomy(*config)
 	if err != nil {
 		return err
 	}
