@@ -149,16 +149,11 @@ func eval[T any](t *testing.T, b *browser, js string) T {
 func TestBrowserTimeline(t *testing.T) {
 	d := crawlDemo(t)
 	b := newBrowser(t)
+	ts := d.serveUI(t)
 	tax, err := defaultTaxonomy()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := d.app.newWeb(tax)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
 
 	// The timeline: one lane per category of the taxonomy, events listed.
 	b.do(t, "load the timeline",
@@ -438,12 +433,7 @@ func TestBrowserArchivedPagesAreInert(t *testing.T) {
 		if err != nil || !bytes.Contains(bytes.ToLower(full.Body), []byte("<script")) {
 			continue
 		}
-		srv, err := d.app.newWeb(tax)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts := httptest.NewServer(srv.Handler())
-		defer ts.Close()
+		ts := d.serveUI(t)
 		if err := chromedp.Do(b.ctx, chromedp.Navigate(fmt.Sprintf("%s/documents/%d/captures/%d", ts.URL, doc.ID, caps[0].ID)),
 			chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
 			t.Fatal(err)

@@ -400,8 +400,9 @@ func hostOf(u string) string {
 	return p.Host
 }
 
-func TestDemoWebUI(t *testing.T) {
-	d := crawlDemo(t)
+// serveUI serves the demo crawl's UI over httptest until the test ends.
+func (d *demoRun) serveUI(t *testing.T) *httptest.Server {
+	t.Helper()
 	tax, err := defaultTaxonomy()
 	if err != nil {
 		t.Fatal(err)
@@ -411,7 +412,13 @@ func TestDemoWebUI(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func TestDemoWebUI(t *testing.T) {
+	d := crawlDemo(t)
+	ts := d.serveUI(t)
 
 	get := func(path string) (int, string, http.Header) {
 		t.Helper()
