@@ -50,7 +50,7 @@ func benchCrawl(b *testing.B, newSink func(*testing.B) (Sink, *model.CrawlRun)) 
 		sink, run := newSink(b)
 		b.StartTimer()
 		start := time.Now()
-		if err := New(sink, Options{Parallelism: 4, Timeout: 10 * time.Second}).Run(context.Background(), run, []model.Source{src}); err != nil {
+		if err := New(sink, Options{Parallelism: 4, Timeout: 10 * time.Second, AllowPrivate: true}).Run(context.Background(), run, []model.Source{src}); err != nil {
 			b.Fatal(err)
 		}
 		elapsed += time.Since(start)

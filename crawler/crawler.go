@@ -51,6 +51,14 @@ type Options struct {
 	Now      func() time.Time           // default time.Now
 	Logger   *slog.Logger               // default discards
 	Progress func(Progress)             // optional: called after each document, from worker goroutines
+
+	// AllowPrivate lets the crawler connect to loopback, private,
+	// link-local, unspecified and multicast addresses. Off, such
+	// fetches fail with a BlockedAddressError (netguard.go): pages and
+	// redirects from the web must not reach the crawling machine's own
+	// network. The loopback demo and tests turn it on.
+	AllowPrivate bool
+	addrPolicy   addrPolicy // tests only: replaces the public-address check
 }
 
 // Progress is a snapshot of a run's counts, reported after each document.

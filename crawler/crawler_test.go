@@ -532,7 +532,7 @@ func TestRunStopsPromptlyWhenCancelled(t *testing.T) {
 	defer cancel()
 	run := &model.CrawlRun{}
 	start := time.Now()
-	err := New(newMemSink(), Options{Delay: 5 * time.Second, Relevant: aboutHK}).Run(ctx, run, []model.Source{{Name: "s", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindNews}})
+	err := New(newMemSink(), Options{Delay: 5 * time.Second, Relevant: aboutHK, AllowPrivate: true}).Run(ctx, run, []model.Source{{Name: "s", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindNews}})
 	if err == nil {
 		t.Errorf("Run returned nil after cancellation")
 	}

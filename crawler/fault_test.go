@@ -25,7 +25,7 @@ func TestFaultInjection(t *testing.T) {
 	)
 	opts := Options{
 		UserAgent: "policywatch-test/1.0", Delay: delay, Parallelism: 2, Timeout: timeout,
-		MaxAttempts: 3, RetryBase: base, RetryMaxWait: 3 * time.Second, Relevant: aboutHK,
+		MaxAttempts: 3, RetryBase: base, RetryMaxWait: 3 * time.Second, Relevant: aboutHK, AllowPrivate: true,
 	}
 	sink := newMemSink()
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
@@ -201,7 +201,7 @@ func TestConditionalGetOnRecrawl(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := New(db, Options{Relevant: aboutHK, Timeout: 5 * time.Second}).Run(ctx, run, []model.Source{src}); err != nil {
+		if err := New(db, Options{Relevant: aboutHK, Timeout: 5 * time.Second, AllowPrivate: true}).Run(ctx, run, []model.Source{src}); err != nil {
 			t.Fatal(err)
 		}
 		runs = append(runs, run)
@@ -268,7 +268,7 @@ func TestResumeFetchesOnlyWhatWasLeft(t *testing.T) {
 	if err != nil || resumed == nil {
 		t.Fatalf("PendingRun = %v, %v", resumed, err)
 	}
-	if err := New(db, Options{Relevant: aboutHK}).Run(ctx, resumed, []model.Source{src}); err != nil {
+	if err := New(db, Options{Relevant: aboutHK, AllowPrivate: true}).Run(ctx, resumed, []model.Source{src}); err != nil {
 		t.Fatal(err)
 	}
 	var fetched []string

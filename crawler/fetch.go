@@ -126,7 +126,7 @@ func newFetcher(ctx context.Context, opts Options, redirect func(target *url.URL
 	// we accept, so a body over the cap is detectable.
 	c.MaxBodySize = int(opts.MaxBody + 1)
 	c.SetRequestTimeout(opts.Timeout)
-	c.WithTransport(newRobotsCache(http.DefaultTransport.(*http.Transport).Clone()))
+	c.WithTransport(newRobotsCache(newCrawlTransport(opts.AllowPrivate, opts.addrPolicy)))
 
 	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
 		if err := redirectLoop(req.URL, via); err != nil {
@@ -234,6 +234,9 @@ func (f *fetcher) do(ctx context.Context, col *colly.Collector, u, accept string
 	}
 	if err == nil {
 		err = res.err
+	}
+	if be := (*BlockedAddressError)(nil); errors.As(err, &be) {
+		return nil, &fetchError{reason: blockedReason(u, err, be)} // netguard.go; never retried
 	}
 	if err != nil && res.status < 400 {
 		return nil, f.classify(err)

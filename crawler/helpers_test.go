@@ -250,6 +250,8 @@ func crawl(t *testing.T, sink Sink, opts Options, sources ...model.Source) *mode
 	if opts.Relevant == nil {
 		opts.Relevant = aboutHK
 	}
+	// Test sites listen on 127.0.0.1, which real crawls refuse.
+	opts.AllowPrivate = true
 	if opts.Timeout == 0 {
 		opts.Timeout = 5 * time.Second
 	}

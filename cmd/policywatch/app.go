@@ -30,6 +30,11 @@ type app struct {
 	db     *store.DB
 	ix     *index.Index
 	logger *slog.Logger
+
+	// allowPrivate lets crawls reach loopback and private addresses:
+	// the demo web and tests listen on 127.0.0.1; real crawls refuse
+	// them unless --allow-private says otherwise.
+	allowPrivate bool
 }
 
 // defaultDataDir follows the XDG convention; Go has no os.UserDataDir.
@@ -169,6 +174,7 @@ func (a *app) crawl(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy, 
 		Tag:          func(d *model.Document) { d.Tags = tagger.Tag(d) },
 		Logger:       a.logger,
 		Progress:     progress,
+		AllowPrivate: a.allowPrivate,
 	})
 	crawlErr := c.Run(ctx, run, t.Sources)
 	// Record what was done even when the run was interrupted: the store

@@ -173,6 +173,7 @@ func openTestApp(t *testing.T, dir string) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.allowPrivate = true // the demo web listens on 127.0.0.1
 	return a
 }
 
@@ -531,7 +532,7 @@ wait:
 			t.Errorf("verify after SIGKILL: %s", out)
 		}
 		integrity(t, filepath.Join(dirK, "policywatch.db"))
-		runCLI(t, "crawl", "--data", dirK, "--config", cfg)
+		runCLI(t, "crawl", "--allow-private", "--data", dirK, "--config", cfg)
 		k := openTestApp(t, dirK)
 		defer k.Close()
 		checkSecondState(t, k.db, web, changes)
@@ -599,7 +600,7 @@ func killedCrawl(t *testing.T, dir, cfg string) {
 	}
 	before := count()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestArchiveChild$")
-	cmd.Env = append(os.Environ(), "POLICYWATCH_ARCHIVE_CHILD="+strings.Join([]string{"crawl", "--data", dir, "--config", cfg}, "\x1f"))
+	cmd.Env = append(os.Environ(), "POLICYWATCH_ARCHIVE_CHILD="+strings.Join([]string{"crawl", "--allow-private", "--data", dir, "--config", cfg}, "\x1f"))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {

@@ -23,6 +23,7 @@ func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	config := fs.String("config", "", "topic config (default: the shipped topic)")
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
 	asJSON := fs.Bool("json", false, "print the run summary as JSON")
+	allowPrivate := fs.Bool("allow-private", false, "let the crawler fetch loopback, private and link-local addresses (refused by default, so pages and redirects cannot reach this machine's network)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -35,6 +36,7 @@ func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog
 		return err
 	}
 	defer closeApp(a, &err)
+	a.allowPrivate = *allowPrivate
 	prog := newProgressReporter(os.Stderr, logger)
 	if prog.tty {
 		// Log lines go through the reporter so they do not land in the

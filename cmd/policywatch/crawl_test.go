@@ -69,7 +69,7 @@ sources:
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
-			err := run(context.Background(), []string{"crawl", "--json", "--config", cfg, "--data", filepath.Join(dir, "data")}, &out, io.Discard)
+			err := run(context.Background(), []string{"crawl", "--json", "--allow-private", "--config", cfg, "--data", filepath.Join(dir, "data")}, &out, io.Discard)
 			var summary runJSON
 			if jerr := json.Unmarshal(out.Bytes(), &summary); jerr != nil {
 				t.Fatalf("summary %q: %v", out.String(), jerr)

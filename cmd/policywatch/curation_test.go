@@ -48,6 +48,7 @@ func TestEditsSurviveRecrawlAndRecluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
+	a.allowPrivate = true // the demo web listens on 127.0.0.1
 	if _, err := a.crawl(ctx, tp, tax, nil); err != nil {
 		t.Fatalf("first crawl: %v", err)
 	}

@@ -78,6 +78,7 @@ func crawlDemo(t *testing.T) *demoRun {
 			demoErr = err
 			return
 		}
+		a.allowPrivate = true // the demo web listens on 127.0.0.1
 		run, err := a.crawl(ctx, tp, tax, nil)
 		if err != nil {
 			demoErr = err

@@ -167,7 +167,7 @@ sources:
 	dbPath := filepath.Join(data, "policywatch.db")
 
 	// First run: killed once a third of the documents are in.
-	first := exec.Command(bin, "crawl", "--config", config, "--data", data)
+	first := exec.Command(bin, "crawl", "--allow-private", "--config", config, "--data", data)
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ sources:
 	// Second run: resumes.
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	second := exec.CommandContext(ctx, bin, "crawl", "--json", "--config", config, "--data", data)
+	second := exec.CommandContext(ctx, bin, "crawl", "--json", "--allow-private", "--config", config, "--data", data)
 	var stderr strings.Builder
 	second.Stderr = &stderr
 	out, err := second.Output()

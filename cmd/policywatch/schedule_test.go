@@ -226,6 +226,7 @@ sources:
 		t.Fatal(err)
 	}
 	defer a.Close()
+	a.allowPrivate = true // the test site listens on 127.0.0.1
 	clock := clockwork.NewFakeClockAt(time.Date(2026, 3, 1, 10, 59, 0, 0, time.UTC))
 	wait, err := a.startSchedule(ctx, tp, tax, gocron.WithClock(clock), gocron.WithLocation(time.UTC))
 	if err != nil {

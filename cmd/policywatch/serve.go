@@ -20,6 +20,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	config := fs.String("config", "", "topic config whose sources are crawled on schedule (default: the shipped topic)")
 	schedule := fs.Bool("schedule", false, "crawl each source on its schedule while serving (default: on when --config is given)")
+	allowPrivate := fs.Bool("allow-private", false, "let scheduled crawls fetch loopback, private and link-local addresses")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -38,6 +39,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 		return err
 	}
 	defer closeApp(a, &err)
+	a.allowPrivate = *allowPrivate
 	if scheduled {
 		sctx, cancel := context.WithCancel(ctx)
 		wait, err := a.startSchedule(sctx, t, tax)
