@@ -191,9 +191,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	s.limiter.succeed(account)
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cookieSecure(r),
 	})
-	clearLoginCSRF(w, r)
+	s.clearLoginCSRF(w, r)
 	s.log.Info("signed in", "user", u.Name)
 	next := view.Next
 	if next == "" {
@@ -212,7 +212,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cookieSecure(r)})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
@@ -315,4 +315,22 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("user added", "by", sess.User.Name, "user", u.Name, "role", u.Role)
 	http.Redirect(w, r, "/admin/users?added="+url.QueryEscape(u.Name), http.StatusSeeOther)
+}
+
+// cookieSecure says whether the session and CSRF cookies set in answer to
+// r are marked Secure (sent back over HTTPS only): when r came over TLS,
+// when the operator says the site is HTTPS-only (Config.SecureCookies),
+// or when a trusted proxy says the browser used HTTPS. An untrusted
+// X-Forwarded-Proto is ignored: anyone can send one.
+func (s *Server) cookieSecure(r *http.Request) bool {
+	if r.TLS != nil || s.secureCookies {
+		return true
+	}
+	if !s.trustProxy {
+		return false
+	}
+	// A chain of proxies appends its own values: the first one is what
+	// the browser spoke to the outermost proxy.
+	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	return strings.EqualFold(strings.TrimSpace(proto), "https")
 }

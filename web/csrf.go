@@ -88,13 +88,13 @@ func (s *Server) loginCSRF(w http.ResponseWriter, r *http.Request) string {
 	}
 	token := base64.RawURLEncoding.EncodeToString(b)
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: token, Path: loginPath, MaxAge: 3600,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.cookieSecure(r)})
 	return token
 }
 
-func clearLoginCSRF(w http.ResponseWriter, r *http.Request) {
+func (s *Server) clearLoginCSRF(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: loginCSRFCookie, Value: "", Path: loginPath, MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.cookieSecure(r)})
 }
 
 // forbidden answers 403: as JSON for API clients, as a page otherwise.

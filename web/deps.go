@@ -63,6 +63,15 @@ type Config struct {
 	Accounts Accounts
 	Curator  Curator
 
+	// Behind a TLS-terminating proxy every request reaches us as plain
+	// HTTP, so the session and CSRF cookies would not be marked Secure.
+	// SecureCookies marks them Secure always; TrustProxy marks them
+	// Secure when the proxy says the browser used HTTPS
+	// (X-Forwarded-Proto: https). Set TrustProxy only when a proxy that
+	// sets that header is the sole way in.
+	SecureCookies bool
+	TrustProxy    bool
+
 	Logger *slog.Logger     // nil: discard
 	Now    func() time.Time // nil: time.Now
 }

@@ -43,6 +43,8 @@ type Server struct {
 	curator  Curator
 	limiter  *loginLimiter
 
+	secureCookies, trustProxy bool // Config.SecureCookies, Config.TrustProxy (auth.go)
+
 	bare   *template.Template // capture view: standalone, no app stylesheet under its CSP
 	static http.Handler
 }
@@ -72,6 +74,7 @@ func New(cfg Config) (*Server, error) {
 		s.now = time.Now
 	}
 	s.accounts, s.curator, s.limiter = cfg.Accounts, cfg.Curator, newLoginLimiter(s.now)
+	s.secureCookies, s.trustProxy = cfg.SecureCookies, cfg.TrustProxy
 	if err := s.parseTemplates(templateFS); err != nil {
 		return nil, err
 	}

@@ -35,6 +35,9 @@ type app struct {
 	// the demo web and tests listen on 127.0.0.1; real crawls refuse
 	// them unless --allow-private says otherwise.
 	allowPrivate bool
+	// secureCookies, trustProxy: serve --secure-cookies, --trust-proxy
+	// (web.Config.SecureCookies, TrustProxy).
+	secureCookies, trustProxy bool
 }
 
 // defaultDataDir follows the XDG convention; Go has no os.UserDataDir.
@@ -241,7 +244,7 @@ func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
 	}
 	a.ix.SetGlossary(tax.Glossary()) // query terms expand to the topic's equivalents
 	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Logger: a.logger,
-		Accounts: a.db, Curator: a.db})
+		Accounts: a.db, Curator: a.db, SecureCookies: a.secureCookies, TrustProxy: a.trustProxy})
 }
 
 // indexBatch is how many documents go to the index in one Put: large

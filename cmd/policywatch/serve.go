@@ -21,6 +21,8 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	config := fs.String("config", "", "topic config whose sources are crawled on schedule (default: the shipped topic)")
 	schedule := fs.Bool("schedule", false, "crawl each source on its schedule while serving (default: on when --config is given)")
 	allowPrivate := fs.Bool("allow-private", false, "let scheduled crawls fetch loopback, private and link-local addresses")
+	secureCookies := fs.Bool("secure-cookies", false, "mark session and CSRF cookies Secure on every response (the site is served over HTTPS by a TLS-terminating proxy)")
+	trustProxy := fs.Bool("trust-proxy", false, "mark cookies Secure when the proxy in front sends X-Forwarded-Proto: https (only when that proxy is the sole way in)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -40,6 +42,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	}
 	defer closeApp(a, &err)
 	a.allowPrivate = *allowPrivate
+	a.secureCookies, a.trustProxy = *secureCookies, *trustProxy
 	if scheduled {
 		sctx, cancel := context.WithCancel(ctx)
 		wait, err := a.startSchedule(sctx, t, tax)
