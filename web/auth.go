@@ -334,3 +334,20 @@ func (s *Server) cookieSecure(r *http.Request) bool {
 	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
 	return strings.EqualFold(strings.TrimSpace(proto), "https")
 }
+
+// requireEditorAPI is requireSignIn for JSON routes: a script gets 401
+// (no or expired session) or 403 (an account that may not curate) with
+// a JSON error, not a redirect to the HTML sign-in form.
+func (s *Server) requireEditorAPI(w http.ResponseWriter, r *http.Request, what string) *store.Session {
+	sess := sessionFrom(r)
+	if sess == nil {
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "Sign in as an editor (POST /login) to " + what + "."})
+		return nil
+	}
+	if !sess.User.CanCurate() {
+		s.forbidden(w, r, "Your account may not "+what+".")
+		return nil
+	}
+	return sess
+}

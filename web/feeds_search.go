@@ -126,7 +126,15 @@ type SavedSearchStore interface {
 // apiSavedSearches is GET /api/saved-searches: each saved search with its
 // feed. Webhook addresses are not shown (they often carry a secret token);
 // only whether there is one.
+//
+// Saved searches are the editors' working list (their names say what the
+// newsroom is watching), so listing them needs a signed-in editor or
+// admin, like curation. Each one's feed is an ordinary search feed
+// (/feeds/search.atom?...), public, so subscribers need no account.
 func (s *Server) apiSavedSearches(w http.ResponseWriter, r *http.Request) {
+	if s.requireEditorAPI(w, r, "list saved searches") == nil {
+		return
+	}
 	type item struct {
 		ID         int64  `json:"id"`
 		Name       string `json:"name"`
