@@ -44,10 +44,19 @@ func (e *BlockedAddressError) Error() string {
 // internet, and often an ISP's or a cloud's internal network.
 var sharedSpace = netip.MustParsePrefix("100.64.0.0/10")
 
+// nat64 is the well-known NAT64 prefix (RFC 6052): 64:ff9b::a.b.c.d
+// reaches a.b.c.d through the network's translator.
+var nat64 = netip.MustParsePrefix("64:ff9b::/96")
+
 // nonPublic names the kind of address a is when the crawler should not
 // connect to it by default, or returns "" for a public address.
 func nonPublic(a netip.Addr) string {
 	a = a.Unmap() // ::ffff:127.0.0.1 is 127.0.0.1
+	if b := a.As16(); a.Is6() && (nat64.Contains(a) || [12]byte(b[:12]) == [12]byte{}) && !a.IsUnspecified() && !a.IsLoopback() {
+		// An IPv4 address inside IPv6 (NAT64, or the deprecated
+		// IPv4-compatible ::a.b.c.d) is judged by that IPv4 address.
+		a = netip.AddrFrom4([4]byte(b[12:]))
+	}
 	switch {
 	case !a.IsValid():
 		return "invalid"

@@ -24,6 +24,9 @@ func TestNonPublicAddresses(t *testing.T) {
 		{"127.8.9.10", "loopback"},
 		{"::1", "loopback"},
 		{"::ffff:127.0.0.1", "loopback"},
+		{"::127.0.0.1", "loopback"},          // IPv4-compatible
+		{"64:ff9b::a9fe:a9fe", "link-local"}, // NAT64 of 169.254.169.254
+		{"64:ff9b::808:808", ""},             // NAT64 of 8.8.8.8
 		{"10.1.2.3", "private"},
 		{"172.16.0.1", "private"},
 		{"192.168.1.1", "private"},
