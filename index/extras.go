@@ -14,7 +14,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"policywatch/query"
@@ -48,33 +47,50 @@ func (ix *Index) Histogram(ctx context.Context, r Request, bucket string) ([]Buc
 	if _, _, err := bucketSteps(bucket); err != nil {
 		return nil, err
 	}
-	n, err := query.Parse(r.Query)
+	sum, err := ix.summaryOf(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	q := ix.filtered(ix.translate(n, 1), r)
-	first, last, err := ix.dateEdges(ctx, q)
-	if err != nil || first.IsZero() {
-		return nil, err
-	}
-	return ix.histogram(ctx, q, first, last, bucket, r.Query)
+	return sum.histogram(bucket)
 }
 
 // AutoHistogram is Histogram with the bucket chosen by BucketFor from the
-// span of the matches' dates, which it finds once for both.
+// span of the matches' dates.
 func (ix *Index) AutoHistogram(ctx context.Context, r Request) (string, []Bucket, error) {
-	n, err := query.Parse(r.Query)
+	sum, err := ix.summaryOf(ctx, r)
 	if err != nil {
 		return "", nil, err
 	}
-	q := ix.filtered(ix.translate(n, 1), r)
-	first, last, err := ix.dateEdges(ctx, q)
-	if err != nil || first.IsZero() {
-		return "", nil, err
+	first, last := sum.span()
+	if first.IsZero() {
+		return "", nil, nil
 	}
 	bucket := BucketFor(first, last)
-	buckets, err := ix.histogram(ctx, q, first, last, bucket, r.Query)
+	buckets, err := sum.histogram(bucket)
 	return bucket, buckets, err
+}
+
+// summaryOf counts the matches of r, or takes the count from the cache.
+func (ix *Index) summaryOf(ctx context.Context, r Request) (*summary, error) {
+	n, err := query.Parse(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	summaries := ix.summaries.Load()
+	key := ix.summaryKey(r)
+	if sum, ok := summaries.get(key); ok {
+		return sum, nil
+	}
+	req := bleve.NewSearchRequestOptions(ix.filtered(ix.translate(n, 1), r), 0, 0, false)
+	req.Score = "none"
+	req.AddFacet(facetKeysFacet, bleve.NewFacetRequest(fFacetKeys, maxFacetKeys))
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("count matches of %q: %w", r.Query, err)
+	}
+	sum := summarize(res.Total, res.Facets[facetKeysFacet])
+	summaries.put(key, sum)
+	return sum, nil
 }
 
 func bucketSteps(bucket string) (step, trunc func(time.Time) time.Time, err error) {
@@ -92,61 +108,6 @@ func bucketSteps(bucket string) (step, trunc func(time.Time) time.Time, err erro
 		return nil, nil, fmt.Errorf("histogram: unknown bucket %q (want day, month or year)", bucket)
 	}
 	return step, trunc, nil
-}
-
-// histogramFacet names the histogram's facet in a search request.
-const histogramFacet = "_histogram"
-
-// makeBuckets lays out the periods from first's to last's, inclusive.
-func makeBuckets(first, last time.Time, bucket string) ([]Bucket, error) {
-	step, trunc, err := bucketSteps(bucket)
-	if err != nil {
-		return nil, err
-	}
-	var buckets []Bucket
-	for t := trunc(first.UTC()); !t.After(last); t = step(t) {
-		if len(buckets) == maxBuckets {
-			return nil, fmt.Errorf("histogram: more than %d %s buckets from %s to %s; use a coarser bucket or a date filter",
-				maxBuckets, bucket, first.Format(time.DateOnly), last.Format(time.DateOnly))
-		}
-		buckets = append(buckets, Bucket{Start: t, End: step(t)})
-	}
-	return buckets, nil
-}
-
-// bucketFacet asks Bleve to count dates in each bucket, named by index.
-func bucketFacet(buckets []Bucket) *bleve.FacetRequest {
-	fr := bleve.NewFacetRequest(fPublished, len(buckets))
-	for i, b := range buckets {
-		fr.AddDateTimeRange(strconv.Itoa(i), b.Start, b.End)
-	}
-	return fr
-}
-
-func fillBuckets(buckets []Bucket, f *search.FacetResult) {
-	if f == nil {
-		return
-	}
-	for _, dr := range f.DateRanges {
-		if i, err := strconv.Atoi(dr.Name); err == nil && i >= 0 && i < len(buckets) {
-			buckets[i].Count = dr.Count
-		}
-	}
-}
-
-func (ix *Index) histogram(ctx context.Context, q bq.Query, first, last time.Time, bucket, text string) ([]Bucket, error) {
-	buckets, err := makeBuckets(first, last, bucket)
-	if err != nil {
-		return nil, err
-	}
-	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	req.AddFacet(histogramFacet, bucketFacet(buckets))
-	res, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("histogram %q: %w", text, err)
-	}
-	fillBuckets(buckets, res.Facets[histogramFacet])
-	return buckets, nil
 }
 
 // dateEdges returns the oldest and newest publication date among the
@@ -172,19 +133,6 @@ func (ix *Index) dateEdges(ctx context.Context, q bq.Query) (first, last time.Ti
 	if last, err = edge("-" + fPublished); err != nil {
 		return time.Time{}, time.Time{}, err
 	}
-	return first, last, nil
-}
-
-// indexSpan returns the oldest and newest publication dates in the whole
-// index, cached until the next Put or Delete.
-func (ix *Index) indexSpan(ctx context.Context) (first, last time.Time, err error) {
-	if sp := ix.span.Load(); sp != nil {
-		return sp.first, sp.last, nil
-	}
-	if first, last, err = ix.dateEdges(ctx, bq.NewMatchAllQuery()); err != nil {
-		return first, last, err
-	}
-	ix.span.Store(&dateSpan{first, last})
 	return first, last, nil
 }
 
@@ -311,4 +259,21 @@ func (ix *Index) topTerms(ctx context.Context, fields []textField, s string) ([]
 func isNumber(s string) bool {
 	_, err := strconv.ParseFloat(s, 64)
 	return err == nil
+}
+
+// makeBuckets lays out the periods from first's to last's, inclusive.
+func makeBuckets(first, last time.Time, bucket string) ([]Bucket, error) {
+	step, trunc, err := bucketSteps(bucket)
+	if err != nil {
+		return nil, err
+	}
+	var buckets []Bucket
+	for t := trunc(first.UTC()); !t.After(last); t = step(t) {
+		if len(buckets) == maxBuckets {
+			return nil, fmt.Errorf("histogram: more than %d %s buckets from %s to %s; use a coarser bucket or a date filter",
+				maxBuckets, bucket, first.Format(time.DateOnly), last.Format(time.DateOnly))
+		}
+		buckets = append(buckets, Bucket{Start: t, End: step(t)})
+	}
+	return buckets, nil
 }

@@ -31,6 +31,7 @@ func (ix *Index) SetGlossary(groups [][]string) {
 		}
 	}
 	ix.glossary.Store(&g)
+	ix.changed() // the same query now finds more: cached answers are stale
 }
 
 // equivalents returns the terms a query word or phrase stands for, itself

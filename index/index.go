@@ -33,13 +33,12 @@ type Index struct {
 	glossary atomic.Pointer[glossary] // set by SetGlossary; nil: no expansion
 	// recreated: Open made this index empty (see Recreated).
 	recreated bool
-	// span caches the oldest and newest publication dates in the whole
-	// index, so a search without a chart needs no extra searches to lay
-	// out its year facet; Put and Delete drop it.
-	span atomic.Pointer[dateSpan]
+	// generation advances with every write; the caches key on it
+	// (cache.go).
+	generation atomic.Uint64
+	summaries  atomic.Pointer[lru[*summary]]
+	results    atomic.Pointer[lru[*Result]]
 }
-
-type dateSpan struct{ first, last time.Time }
 
 // Open opens the index in dir, creating it when dir is missing or empty.
 // A second Open of the same directory fails after two seconds instead of
@@ -53,7 +52,9 @@ func Open(dir string) (*Index, error) {
 		}
 		v, err := bi.GetInternal([]byte(mappingVersionKey))
 		if err == nil && string(v) == mappingVersion {
-			return &Index{bi: bi, mapping: bi.Mapping()}, nil
+			ix := &Index{bi: bi, mapping: bi.Mapping()}
+			ix.SetCacheSize(defaultCacheEntries)
+			return ix, nil
 		}
 		// Built by an older policywatch with another mapping: fields it
 		// lacks would silently stay empty. The index is derived data, so
@@ -78,14 +79,17 @@ func Open(dir string) (*Index, error) {
 		bi.Close()
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
-	return &Index{bi: bi, mapping: bi.Mapping(), recreated: true}, nil
+	ix := &Index{bi: bi, mapping: bi.Mapping(), recreated: true}
+	ix.SetCacheSize(defaultCacheEntries)
+	return ix, nil
 }
 
 // mappingVersion changes whenever newMapping does, so Open can tell an
 // index built with another mapping.
 const (
 	mappingVersionKey = "policywatch_mapping_version"
-	mappingVersion    = "2" // 2: date_source stored for every document
+	// 2: date_source stored for every document; 3: facet_keys.
+	mappingVersion = "3"
 )
 
 // Recreated reports whether Open created the index empty (it was missing,
@@ -148,7 +152,7 @@ func (ix *Index) Put(ctx context.Context, docs ...model.Document) error {
 		if err := ix.bi.Batch(b); err != nil {
 			return fmt.Errorf("index batch of %d documents: %w", b.Size(), err)
 		}
-		ix.span.Store(nil)
+		ix.changed()
 	}
 	return nil
 }
@@ -166,7 +170,7 @@ func (ix *Index) Delete(ctx context.Context, ids ...int64) error {
 		if err := ix.bi.Batch(b); err != nil {
 			return fmt.Errorf("delete batch of %d documents: %w", b.Size(), err)
 		}
-		ix.span.Store(nil)
+		ix.changed()
 	}
 	return nil
 }
@@ -204,10 +208,12 @@ func indexDoc(d *model.Document) map[string]any {
 	addChangeFields(m, d) // changes.go
 	// A crawl time is not a publication date: such documents are left out
 	// of date filters and facets rather than placed on the wrong day.
-	if !d.Published.IsZero() && d.DateSource != model.DateFromCrawl &&
-		!d.Published.Before(bq.MinRFC3339CompatibleTime) && !d.Published.After(bq.MaxRFC3339CompatibleTime) {
+	dated := !d.Published.IsZero() && d.DateSource != model.DateFromCrawl &&
+		!d.Published.Before(bq.MinRFC3339CompatibleTime) && !d.Published.After(bq.MaxRFC3339CompatibleTime)
+	if dated {
 		m[fPublished] = d.Published.UTC().Format(time.RFC3339)
 	}
+	m[fFacetKeys] = facetKeys(d, dated)
 	return m
 }
 

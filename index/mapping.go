@@ -36,6 +36,10 @@ const (
 	fActors     = "actors"
 	fPublished  = "published"
 	fDateSource = "date_source"
+	// fFacetKeys holds every value the search page counts, prefixed by
+	// its facet (see facetkeys.go), so one doc-value lookup per match
+	// counts them all in a single terms facet.
+	fFacetKeys = "facet_keys"
 )
 
 // Analyzer and char filter names. The zh analyzer is Bleve's cjk chain
@@ -107,11 +111,13 @@ func newMapping() (mapping.IndexMapping, error) {
 		fm.DocValues = false
 		return fm
 	}
+	// Keyword fields are searched (filters) and stored (shown on hits);
+	// their counts come from facet_keys, so they need no doc values.
 	kw := func(analyzer string) *mapping.FieldMapping {
 		fm := bleve.NewKeywordFieldMapping()
 		fm.Analyzer = analyzer
 		fm.Store = true
-		fm.DocValues = true
+		fm.DocValues = false
 		fm.IncludeTermVectors = false
 		fm.IncludeInAll = false
 		return fm
@@ -129,6 +135,14 @@ func newMapping() (mapping.IndexMapping, error) {
 	for _, f := range []string{fSource, fKind, fLang, fCategories, fActors, fDateSource} {
 		doc.AddFieldMappingsAt(f, kw(keywordLowered))
 	}
+	keys := bleve.NewKeywordFieldMapping()
+	keys.Analyzer = keyword.Name // facetKeys lowercases what needs it
+	keys.Store = false
+	keys.DocValues = true
+	keys.IncludeTermVectors = false
+	keys.IncludeInAll = false
+	doc.AddFieldMappingsAt(fFacetKeys, keys)
+	// Doc values for sorting by date.
 	pub := bleve.NewDateTimeFieldMapping()
 	pub.Store = true
 	pub.DocValues = true

@@ -95,167 +95,183 @@ type FacetCount struct {
 	Count int
 }
 
-// facetFields maps facet names to index fields.
-var facetFields = []struct{ name, field string }{
-	{"category", fCategories},
-	{"actor", fActors},
-	{"source", fSource},
-	{"kind", fKind},
-	{"lang", fLang},
-}
-
 const termFacetSize = 100
+
+// rescoreWindow is how many of the best matches the official-source bonus
+// reorders (see officialBonus). Beyond it, matches keep the order of their
+// own scores (ties by ID), so every page of a search is cut from one fixed order and
+// deep paging neither repeats nor skips a hit.
+const rescoreWindow = 200
 
 // Search runs r. A query that does not parse returns its *query.SyntaxError
 // unwrapped, so callers can show the position.
+//
+// A search is one pass over the matches that ranks them and, unless the
+// same query and filters were counted since the index last changed,
+// counts their facets from facet_keys; then a second, small search over
+// just the shown hits loads their stored fields and the term positions
+// for the snippets, which would be costly to collect for every match.
 func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	n, err := query.Parse(r.Query)
 	if err != nil {
 		return nil, err
 	}
-	base := ix.filtered(ix.translate(n, 1), r)
-	q := base
 	sortByDate := r.Sort == SortDate || (r.Sort == "" && n.IsAll())
-	if !sortByDate && !n.IsAll() {
-		q = preferOfficial(base, ix.translate(n, officialBonus))
-	}
-
 	perPage := r.PerPage
 	if perPage <= 0 {
 		perPage = DefaultPerPage
 	}
 	perPage = min(perPage, MaxPerPage)
 	page := max(r.Page, 1)
+	sortKey := SortRelevance
+	if sortByDate {
+		sortKey = SortDate
+	}
 
-	req := bleve.NewSearchRequestOptions(q, perPage, (page-1)*perPage, false)
-	req.Fields = hitFields
-	req.IncludeLocations = true // snippets are built from term locations
+	results := ix.results.Load()
+	rkey := ix.resultKey(r, sortKey, page, perPage)
+	if res, ok := results.get(rkey); ok {
+		return res.clone(), nil
+	}
+	summaries := ix.summaries.Load()
+	skey := ix.summaryKey(r)
+	sum, counted := summaries.get(skey)
+
+	offset := (page - 1) * perPage
+	rescore := !sortByDate && !n.IsAll()
+	from, size := offset, perPage
+	if rescore {
+		from, size = 0, max(rescoreWindow, offset+perPage)
+	}
+	req := bleve.NewSearchRequestOptions(ix.filtered(ix.translate(n, 1), r), size, from, false)
+	// Ties are broken by ID, not by the index's internal order, which a
+	// background segment merge may change between two pages.
 	if sortByDate {
 		req.SortBy([]string{"-" + fPublished, "_id"})
+		req.Score = "none"
 	} else {
 		req.SortBy([]string{"-_score", "_id"})
 	}
-	for _, f := range facetFields {
-		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, termFacetSize))
+	if rescore {
+		req.Fields = []string{fKind}
 	}
-	// The year facet needs years that hold every dated match: the whole
-	// index's span, cached, does; only the chart needs the matches' own
-	// span (two extra searches), to size its bars.
-	var first, last time.Time
-	if r.Histogram {
-		first, last, err = ix.dateEdges(ctx, base)
-	} else {
-		first, last, err = ix.indexSpan(ctx)
+	if !counted {
+		req.AddFacet(facetKeysFacet, bleve.NewFacetRequest(fFacetKeys, maxFacetKeys))
 	}
-	if err != nil {
-		return nil, err
-	}
-	if years := yearsBetween(first, last); len(years) > 0 {
-		fr := bleve.NewFacetRequest(fPublished, len(years))
-		for _, y := range years {
-			fr.AddDateTimeRange(strconv.Itoa(y), yearStart(y), yearStart(y+1))
-		}
-		req.AddFacet("year", fr)
-	}
-	var hist []Bucket
-	var bucket string
-	if r.Histogram && !first.IsZero() {
-		// Counted in the same pass as the hits and the other facets.
-		bucket = BucketFor(first, last)
-		if hist, err = makeBuckets(first, last, bucket); err != nil {
-			return nil, err
-		}
-		req.AddFacet(histogramFacet, bucketFacet(hist))
-	}
-
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
 	}
-	out := &Result{Total: res.Total, Facets: map[string][]FacetCount{}}
-	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, toHit(h))
+	if !counted {
+		sum = summarize(res.Total, res.Facets[facetKeysFacet])
+		summaries.put(skey, sum)
 	}
-	for name, fr := range res.Facets {
-		if name == histogramFacet {
-			fillBuckets(hist, fr)
-			out.Bucket, out.Histogram = bucket, hist
-			continue
-		}
-		out.Facets[name] = facetCounts(name, fr)
+
+	ranked := res.Hits
+	if rescore {
+		ranked = preferOfficial(ranked)
+		ranked = ranked[min(offset, len(ranked)):min(offset+perPage, len(ranked))]
 	}
+	hits, err := ix.loadHits(ctx, n, ranked)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", r.Query, err)
+	}
+
+	out := &Result{Total: res.Total, Hits: hits, Facets: sum.cloneFacets()}
 	if r.From.IsZero() && r.To.IsZero() && !hasDate(n) {
-		// Every dated match falls in one of the year ranges (they span the
-		// matches' oldest to newest date), so the undated ones are the rest:
-		// no extra search needed.
-		var dated uint64
-		if fr := res.Facets["year"]; fr != nil {
-			for _, dr := range fr.DateRanges {
-				dated += uint64(dr.Count)
+		out.Undated = sum.undated
+	}
+	if r.Histogram {
+		if first, last := sum.span(); !first.IsZero() {
+			out.Bucket = BucketFor(first, last)
+			if out.Histogram, err = sum.histogram(out.Bucket); err != nil {
+				return nil, err
 			}
 		}
-		if dated <= res.Total {
-			out.Undated = res.Total - dated
-		}
 	}
-	return out, nil
+	results.put(rkey, out)
+	return out.clone(), nil
 }
+
+// facetKeysFacet names the facet_keys facet in a search request.
+const facetKeysFacet = "keys"
 
 // officialBonus is how much more an official document scores than news
 // coverage matching the query as well: a policy tracker shows the primary
 // source before the articles that repeat it.
 const officialBonus = 0.5
 
-// preferOfficial adds to q's score, for official documents only, the score
-// of scaled (the query with its boosts multiplied by officialBonus), so an
-// official document scores 1+officialBonus times what a news document
-// matching the same way does. The kind term itself adds nothing (boost
-// 0): only relevance is scaled, so a passing mention stays low.
-func preferOfficial(q, scaled bq.Query) bq.Query {
-	official := bq.NewTermQuery(string(model.KindOfficial))
-	official.SetField(fKind)
-	official.SetBoost(0)
-	bonus := bq.NewConjunctionQuery([]bq.Query{scaled, official})
-	return bq.NewBooleanQuery([]bq.Query{q}, []bq.Query{bonus}, nil)
+// preferOfficial multiplies the scores of the official documents among the
+// best rescoreWindow matches by 1+officialBonus and reorders that window;
+// ties keep their order (by ID). Only relevance is scaled, so a passing
+// mention in an official text stays low. Doing it here rather than in the
+// query costs nothing per match; the query-time form scored every match
+// twice.
+func preferOfficial(hits search.DocumentMatchCollection) search.DocumentMatchCollection {
+	window := hits[:min(rescoreWindow, len(hits))]
+	for _, h := range window {
+		if strings.EqualFold(storedString(h.Fields[fKind]), string(model.KindOfficial)) {
+			h.Score *= 1 + officialBonus
+		}
+	}
+	slices.SortStableFunc(window, func(a, b *search.DocumentMatch) int { return cmp.Compare(b.Score, a.Score) })
+	return hits
+}
+
+// loadHits turns ranked matches into Hits: their stored fields and, for a
+// query with words, the positions of those words for the snippets, read by
+// a search restricted to these documents. Scores and order are ranked's.
+func (ix *Index) loadHits(ctx context.Context, n query.Node, ranked search.DocumentMatchCollection) ([]Hit, error) {
+	if len(ranked) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(ranked))
+	for i, h := range ranked {
+		ids[i] = h.ID
+	}
+	var q bq.Query = bq.NewDocIDQuery(ids)
+	if !n.IsAll() {
+		q = bq.NewConjunctionQuery([]bq.Query{q, ix.translate(n, 1)})
+	}
+	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+	req.Fields = hitFields
+	req.IncludeLocations = !n.IsAll()
+	req.Score = "none"
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("load hits: %w", err)
+	}
+	byID := make(map[string]*search.DocumentMatch, len(res.Hits))
+	for _, h := range res.Hits {
+		byID[h.ID] = h
+	}
+	hits := make([]Hit, 0, len(ranked))
+	for _, r := range ranked {
+		h, ok := byID[r.ID]
+		if !ok {
+			continue // deleted between the two searches
+		}
+		hit := toHit(h)
+		hit.Score = r.Score
+		hits = append(hits, hit)
+	}
+	return hits, nil
+}
+
+// clone copies r deeply enough that a caller may change what it got
+// without changing the cached result.
+func (r *Result) clone() *Result {
+	c := *r
+	c.Hits = slices.Clone(r.Hits)
+	c.Histogram = slices.Clone(r.Histogram)
+	c.Facets = make(map[string][]FacetCount, len(r.Facets))
+	for k, v := range r.Facets {
+		c.Facets[k] = slices.Clone(v)
+	}
+	return &c
 }
 
 func yearStart(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
-
-// yearsBetween returns the years from first to last, for the year facet:
-// Bleve counts dates only in ranges asked for. None when first is zero.
-func yearsBetween(first, last time.Time) []int {
-	if first.IsZero() {
-		return nil
-	}
-	var years []int
-	// A stray date centuries off should not make a thousand buckets.
-	for y := max(first.Year(), last.Year()-200); y <= last.Year(); y++ {
-		years = append(years, y)
-	}
-	return years
-}
-
-func facetCounts(name string, fr *search.FacetResult) []FacetCount {
-	var out []FacetCount
-	if name == "year" {
-		for _, dr := range fr.DateRanges {
-			if dr.Count > 0 {
-				out = append(out, FacetCount{Term: dr.Name, Count: dr.Count})
-			}
-		}
-		slices.SortFunc(out, func(a, b FacetCount) int { return strings.Compare(a.Term, b.Term) })
-		return out
-	}
-	if fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			out = append(out, FacetCount{Term: t.Term, Count: t.Count})
-		}
-	}
-	slices.SortStableFunc(out, func(a, b FacetCount) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Term, b.Term))
-	})
-	return out
-}
 
 func toHit(h *search.DocumentMatch) Hit {
 	id, _ := strconv.ParseInt(h.ID, 10, 64)

@@ -60,31 +60,32 @@ func openEngine(name, dir string) (engine, error) {
 	case "web-page":
 		return openWeb(dir)
 	}
-	if isProto(name) {
-		return openProto(name, dir)
-	}
 	return nil, fmt.Errorf("unknown engine %q (use bleve, fts5 or bleve-page)", name)
 }
 
 type options struct {
-	sizes      []int
-	engines    []string
-	seed       uint64
-	work       string
-	keep       bool
-	batch      int
-	perClass   int
-	warmup     int
-	out        string
-	child      string
-	engine     string
-	n          int
-	dir        string
-	showSample bool
-	page       bool
-	cpuprofile string
-	reuse      bool
-	clients    int
+	sizes    []int
+	engines  []string
+	seed     uint64
+	work     string
+	keep     bool
+	batch    int
+	perClass int
+	warmup   int
+	// At sizes of at least largeFrom, largeQueries and largeWarmup replace
+	// perClass and warmup: a 1M query phase at the full mix takes most of
+	// an hour for FTS5 on two cores.
+	largeFrom, largeQueries, largeWarmup int
+	out                                  string
+	child                                string
+	engine                               string
+	n                                    int
+	dir                                  string
+	showSample                           bool
+	page                                 bool
+	cpuprofile                           string
+	reuse                                bool
+	clients                              int
 }
 
 func main() {
@@ -103,6 +104,9 @@ func main() {
 	fs.IntVar(&o.batch, "batch", 1000, "documents per Put call / FTS5 transaction")
 	fs.IntVar(&o.perClass, "queries", 40, "measured queries per class (6 classes)")
 	fs.IntVar(&o.warmup, "warmup", 60, "warm-up queries before measuring")
+	fs.IntVar(&o.largeFrom, "large-from", 500000, "corpus size from which -large-queries and -large-warmup apply")
+	fs.IntVar(&o.largeQueries, "large-queries", 12, "measured queries per class at large sizes")
+	fs.IntVar(&o.largeWarmup, "large-warmup", 18, "warm-up queries at large sizes")
 	fs.StringVar(&o.out, "json", "", "also write the results as JSON to this file")
 	fs.BoolVar(&o.showSample, "sample", false, "print two generated documents and exit")
 	// Internal: one phase in a child process.
@@ -485,13 +489,7 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		for _, eng := range o.engines {
 			dir := filepath.Join(work, fmt.Sprintf("%s-%d", eng, n))
 			r := result{N: n, Engine: eng, Index: &indexResult{}, Query: &queryResult{}}
-			if strings.HasPrefix(eng, "proto-1pass") {
-				// Query-only: searches the index the bleve engine built.
-				dir = filepath.Join(work, fmt.Sprintf("bleve-%d", n))
-				if !slices.Contains(dirs, dir) {
-					return fmt.Errorf("%s needs the bleve engine before it in -engines", eng)
-				}
-			} else if _, err := os.Stat(dir); o.reuse && err == nil {
+			if _, err := os.Stat(dir); o.reuse && err == nil {
 				dirs = append(dirs, dir)
 				fmt.Fprintf(os.Stderr, "%s: reusing %s\n", eng, dir)
 			} else {
@@ -565,9 +563,13 @@ func saveJSON(path string, results []result) error {
 }
 
 func child(ctx context.Context, self string, o options, phase, eng string, n int, dir string, into any) error {
+	perClass, warmup := o.perClass, o.warmup
+	if n >= o.largeFrom {
+		perClass, warmup = o.largeQueries, o.largeWarmup
+	}
 	cmd := exec.CommandContext(ctx, self, "-child", phase, "-engine", eng, "-n", strconv.Itoa(n), "-dir", dir,
 		"-seed", strconv.FormatUint(o.seed, 10), "-batch", strconv.Itoa(o.batch),
-		"-queries", strconv.Itoa(o.perClass), "-warmup", strconv.Itoa(o.warmup), "-cpuprofile", o.cpuprofile,
+		"-queries", strconv.Itoa(perClass), "-warmup", strconv.Itoa(warmup), "-cpuprofile", o.cpuprofile,
 		"-clients", strconv.Itoa(o.clients))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()

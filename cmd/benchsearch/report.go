@@ -25,7 +25,7 @@ func report(w io.Writer, rs []result, took time.Duration) {
 	fmt.Fprintln(w, "| docs | engine | docs/s | index time | generator time | size on disk | size / text | peak RSS (VmHWM) | anon / file RSS peaks | Go heap peak (HeapSys) | Go Sys peak |")
 	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rs {
-		if r.Engine == "bleve-page" || r.Engine == "web-page" || strings.HasPrefix(r.Engine, "proto-1pass") {
+		if r.Engine == "bleve-page" || r.Engine == "web-page" {
 			continue // the bleve index, queried differently
 		}
 		x := r.Index
@@ -33,7 +33,7 @@ func report(w io.Writer, rs []result, took time.Duration) {
 			r.N, r.Engine, x.DocsPerSec, x.Seconds, x.FinishSecs, x.GenSeconds, mib(uint64(x.Bytes)),
 			float64(x.Bytes)/float64(max(x.TextBytes, 1)), mib(x.VmHWM), mib(x.RssAnonPeak), mib(x.RssFilePeak), mib(x.HeapSysPeak), mib(x.SysPeak))
 	}
-	fmt.Fprintf(w, "\n## Queries (%d measured after warm-up; every query with facets and 20 highlighted hits)\n\n", firstQueries(rs))
+	fmt.Fprintf(w, "\n## Queries (%s measured after warm-up; every query with facets and 20 highlighted hits)\n\n", queriesPerSize(rs))
 	fmt.Fprintln(w, "| docs | engine | p50 | p95 | p99 | max | open | peak RSS serving (VmHWM) | anon / file RSS peaks | Go heap peak | errors |")
 	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rs {
@@ -69,7 +69,7 @@ func report(w io.Writer, rs []result, took time.Duration) {
 	fmt.Fprintln(w, "| docs | engine | target | measured | verdict |")
 	fmt.Fprintln(w, "|---:|---|---|---:|---|")
 	for _, r := range rs {
-		if r.Engine != "bleve-page" && r.Engine != "web-page" && !strings.HasPrefix(r.Engine, "proto-1pass") {
+		if r.Engine != "bleve-page" && r.Engine != "web-page" {
 			verdict(w, r, "indexing ≥ 2,000 docs/s", r.Index.DocsPerSec, targetDocsPerSec, true, "docs/s")
 		}
 		switch {
@@ -85,11 +85,19 @@ func report(w io.Writer, rs []result, took time.Duration) {
 	fmt.Fprintf(w, "\nThe web target (≥ 300 req/s at 100k under wrk) is measured by scripts/bench-search.sh.\nTotal run time %s.\n", took.Round(time.Second))
 }
 
-func firstQueries(rs []result) int {
-	if len(rs) == 0 {
-		return 0
+// queriesPerSize says how many queries were measured at each corpus size
+// (fewer at large sizes, see -large-queries).
+func queriesPerSize(rs []result) string {
+	var parts []string
+	seen := map[int]bool{}
+	for _, r := range rs {
+		if r.Query == nil || seen[r.N] {
+			continue
+		}
+		seen[r.N] = true
+		parts = append(parts, fmt.Sprintf("%d at %d documents", r.Query.Queries, r.N))
 	}
-	return rs[0].Query.Queries
+	return strings.Join(parts, ", ")
 }
 
 func verdict(w io.Writer, r result, what string, got, want float64, atLeast bool, unit string) {
