@@ -22,6 +22,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	schedule := fs.Bool("schedule", false, "crawl each source on its schedule while serving (default: on when --config is given)")
 	allowPrivate := fs.Bool("allow-private", false, "let scheduled crawls fetch loopback, private and link-local addresses")
 	secureCookies := fs.Bool("secure-cookies", false, "mark session and CSRF cookies Secure on every response (the site is served over HTTPS by a TLS-terminating proxy)")
+	searchCache := fs.Int("search-cache", 512, "searches (and their facet counts) kept in memory until the next crawl changes the index; 0 turns the cache off")
 	trustProxy := fs.Bool("trust-proxy", false, "mark cookies Secure when the proxy in front sends X-Forwarded-Proto: https (only when that proxy is the sole way in)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
@@ -43,6 +44,10 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	defer closeApp(a, &err)
 	a.allowPrivate = *allowPrivate
 	a.secureCookies, a.trustProxy = *secureCookies, *trustProxy
+	if *searchCache < 0 {
+		return usageError{fmt.Sprintf("--search-cache %d: want 0 (off) or more", *searchCache)}
+	}
+	a.ix.SetCacheSize(*searchCache)
 	if scheduled {
 		sctx, cancel := context.WithCancel(ctx)
 		wait, err := a.startSchedule(sctx, t, tax)
