@@ -161,7 +161,7 @@ func (s *Server) changesFeed(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	base := archiveBase(r)
+	base := s.archiveBase(r)
 	self := base + r.URL.RequestURI()
 	feed := atomFeed{
 		ID:     self,

@@ -168,13 +168,17 @@ func rfc3339(t time.Time) string {
 }
 
 // archiveBase is the scheme and host this request reached us at, for
-// the absolute links feeds and citations need.
-func archiveBase(r *http.Request) string {
+// the absolute links feeds and citations need. Behind a trusted proxy
+// (Config.TrustProxy) that is what the proxy says the reader used.
+func (s *Server) archiveBase(r *http.Request) string {
 	scheme := "http"
-	if r.TLS != nil {
+	if s.cookieSecure(r) { // TLS here, an HTTPS-only site, or a trusted proxy's word
 		scheme = "https"
 	}
 	host := r.Host
+	if fwd, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Host"), ","); s.trustProxy && strings.TrimSpace(fwd) != "" {
+		host = strings.TrimSpace(fwd)
+	}
 	if host == "" {
 		host = "localhost"
 	}
@@ -227,7 +231,7 @@ func attachment(w http.ResponseWriter, contentType, name string) {
 
 func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request) {
 	cw := csv.NewWriter(w)
-	base := archiveBase(r)
+	base := s.archiveBase(r)
 	s.streamArchived(w, r, func() {
 		attachment(w, "text/csv; charset=utf-8", "policywatch-search.csv")
 		_ = cw.Write(exportColumns)
@@ -244,7 +248,7 @@ func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) exportJSONL(w http.ResponseWriter, r *http.Request) {
 	enc := json.NewEncoder(w) // one object per line: no indent
-	base := archiveBase(r)
+	base := s.archiveBase(r)
 	s.streamArchived(w, r, func() {
 		attachment(w, "application/jsonl; charset=utf-8", "policywatch-search.jsonl")
 	}, func(a archived) error {
@@ -261,7 +265,7 @@ const (
 
 func (s *Server) exportCitations(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		base, now := archiveBase(r), s.now()
+		base, now := s.archiveBase(r), s.now()
 		n, begun := 0, false
 		s.streamArchived(w, r, func() {
 			begun = true
@@ -325,7 +329,7 @@ func citationHeaders(w http.ResponseWriter, format, name string) {
 }
 
 func (s *Server) writeCitations(w http.ResponseWriter, r *http.Request, format string, docs []archived, name string) {
-	base := archiveBase(r)
+	base := s.archiveBase(r)
 	now := s.now()
 	citationHeaders(w, format, name)
 	switch format {

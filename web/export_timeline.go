@@ -106,7 +106,7 @@ func (s *Server) timelineJSON(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	base := archiveBase(r)
+	base := s.archiveBase(r)
 	out := tljsFile{
 		// TimelineJS renders headlines as HTML, like text: both are
 		// escaped here (a filter from the URL, a crawled event title).
@@ -208,7 +208,7 @@ func (s *Server) timelineCSV(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	base := archiveBase(r)
+	base := s.archiveBase(r)
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
 	_ = cw.Write(csvHeader)
@@ -253,7 +253,7 @@ func (s *Server) timelineICS(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	base := archiveBase(r)
+	base := s.archiveBase(r)
 	host := r.Host
 	if i := strings.LastIndexByte(host, ':'); i > 0 {
 		host = host[:i]

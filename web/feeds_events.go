@@ -26,7 +26,7 @@ func (s *Server) eventsFeed(w http.ResponseWriter, r *http.Request) {
 	if len(evs) > maxFeedEntries {
 		evs = evs[:maxFeedEntries]
 	}
-	base := archiveBase(r)
+	base := s.archiveBase(r)
 	self := base + "/feeds/events.atom" + feedQuery(p)
 	feed := atomFeed{
 		ID:     self,

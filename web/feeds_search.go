@@ -32,7 +32,7 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, err)
 		return
 	}
-	base := archiveBase(r)
+	base := s.archiveBase(r)
 	query := exportQuery(v) // a feed, like an export, is every match, newest first
 	self := base + "/feeds/search.atom" + query
 	title := "policywatch: all documents"

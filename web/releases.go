@@ -188,7 +188,7 @@ func (s *Server) freeze(r *http.Request, v url.Values) (*store.Release, bool, er
 	if !ok {
 		return nil, false, errNoReleases
 	}
-	m, err := s.buildRelease(r.Context(), v, archiveBase(r))
+	m, err := s.buildRelease(r.Context(), v, s.archiveBase(r))
 	if err != nil {
 		return nil, false, err
 	}
