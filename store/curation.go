@@ -647,8 +647,7 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 		FROM audit_log a LEFT JOIN events e ON e.key = a.event_key`
 	var args []any
 	if f.EventKey != "" {
-		q += ` WHERE a.event_key = ?`
-		args = append(args, f.EventKey)
+		q, args = auditByKey(f.EventKey)
 	}
 	q += ` ORDER BY a.id DESC LIMIT ?`
 	args = append(args, f.Limit)

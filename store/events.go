@@ -24,7 +24,8 @@ type EventFilter struct {
 // ReplaceEvents stores the result of a clustering pass. Events are matched
 // by key, so an event keeps its id (and permalink) when clustering finds it
 // again; events that clustering no longer finds are removed unless an
-// editor confirmed them.
+// editor confirmed them. A curated event whose key changed keeps its
+// curation under the new key (see rekeyCurated).
 func (db *DB) ReplaceEvents(ctx context.Context, events []model.Event) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -32,6 +33,12 @@ func (db *DB) ReplaceEvents(ctx context.Context, events []model.Event) error {
 	}
 	defer tx.Rollback()
 	curated, err := snapshotCurated(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("replace events: %w", err)
+	}
+	// Curated events whose key the clustering changed take the new key
+	// first (rekey.go), so the overrides below find them.
+	moves, err := rekeyCurated(ctx, tx, events, curated)
 	if err != nil {
 		return fmt.Errorf("replace events: %w", err)
 	}
@@ -47,6 +54,9 @@ func (db *DB) ReplaceEvents(ctx context.Context, events []model.Event) error {
 	// Editors' overrides (curation.go) apply to the new clustering before
 	// stale events go, so manual events are never dropped.
 	if err := reapplyCuration(ctx, tx, curated); err != nil {
+		return fmt.Errorf("replace events: %w", err)
+	}
+	if err := auditRekeys(ctx, tx, moves, now); err != nil {
 		return fmt.Errorf("replace events: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM events WHERE stale = 1 AND confirmed = 0`); err != nil {
