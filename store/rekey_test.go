@@ -103,14 +103,10 @@ func TestCurationFollowsChangedKey(t *testing.T) {
 		oldB = "us/visa/2020-07-01"
 		newA = "us/visa/2020-06-28" // a re-crawl found an earlier document
 	)
-	type edit struct {
-		key string
-		e   Edit
-	}
 	tests := []struct {
 		name   string
 		before func(d []int64) []model.Event
-		edits  []edit
+		edits  func(f *rekeyFixture) []Edit
 		after  func(d []int64) []model.Event
 		check  func(t *testing.T, f *rekeyFixture)
 	}{
@@ -119,7 +115,10 @@ func TestCurationFollowsChangedKey(t *testing.T) {
 			before: func(d []int64) []model.Event {
 				return []model.Event{clustered(oldA, "Clustered A", d[1], d[2]), clustered(oldB, "Clustered B", d[3])}
 			},
-			edits: []edit{{oldA, Edit{Action: ActionRetitle, Title: "Editor's A"}}, {oldA, Edit{Action: ActionConfirm}}},
+			edits: func(f *rekeyFixture) []Edit {
+				return []Edit{{Action: ActionRetitle, EventID: f.ids[oldA], Title: "Editor's A"},
+					{Action: ActionConfirm, EventID: f.ids[oldA]}}
+			},
 			after: func(d []int64) []model.Event {
 				return []model.Event{clustered(newA, "Clustered A", d[0], d[1], d[2]), clustered(oldB, "Clustered B", d[3])}
 			},
@@ -149,7 +148,9 @@ func TestCurationFollowsChangedKey(t *testing.T) {
 			before: func(d []int64) []model.Event {
 				return []model.Event{clustered(oldA, "Clustered A", d[1], d[2]), clustered(oldB, "Clustered B", d[3])}
 			},
-			edits: []edit{{oldA, Edit{Action: ActionHide}}},
+			edits: func(f *rekeyFixture) []Edit {
+				return []Edit{{Action: ActionHide, EventID: f.ids[oldA]}}
+			},
 			after: func(d []int64) []model.Event {
 				return []model.Event{clustered(newA, "Clustered A", d[0], d[1], d[2]), clustered(oldB, "Clustered B", d[3])}
 			},
@@ -172,8 +173,11 @@ func TestCurationFollowsChangedKey(t *testing.T) {
 				return []model.Event{clustered(oldA, "Clustered A", d[1], d[2]),
 					clustered(oldB, "Clustered B", d[3], d[4], d[5])}
 			},
-			edits: []edit{{oldA, Edit{Action: ActionRetitle, Title: "Editor's A"}},
-				{oldB, Edit{Action: ActionRetitle, Title: "Editor's B"}}, {oldB, Edit{Action: ActionConfirm}}},
+			edits: func(f *rekeyFixture) []Edit {
+				return []Edit{{Action: ActionRetitle, EventID: f.ids[oldA], Title: "Editor's A"},
+					{Action: ActionRetitle, EventID: f.ids[oldB], Title: "Editor's B"},
+					{Action: ActionConfirm, EventID: f.ids[oldB]}}
+			},
 			after: func(d []int64) []model.Event {
 				// A keeps half its documents: enough. B keeps one of
 				// three: a different event.
@@ -198,8 +202,12 @@ func TestCurationFollowsChangedKey(t *testing.T) {
 			before: func(d []int64) []model.Event {
 				return []model.Event{clustered(oldA, "Clustered A", d[1], d[2]), clustered(oldB, "Clustered B", d[3])}
 			},
-			edits: []edit{{oldA, Edit{Action: ActionRetitle, Title: "Editor's A"}}, {oldA, Edit{Action: ActionConfirm}},
-				{oldB, Edit{Action: ActionRetitle, Title: "Editor's B"}}, {oldB, Edit{Action: ActionConfirm}}},
+			edits: func(f *rekeyFixture) []Edit {
+				return []Edit{{Action: ActionRetitle, EventID: f.ids[oldA], Title: "Editor's A"},
+					{Action: ActionConfirm, EventID: f.ids[oldA]},
+					{Action: ActionRetitle, EventID: f.ids[oldB], Title: "Editor's B"},
+					{Action: ActionConfirm, EventID: f.ids[oldB]}}
+			},
 			after: func(d []int64) []model.Event {
 				// Clustering now sees one event in both.
 				return []model.Event{clustered(newA, "Clustered AB", d[0], d[1], d[2], d[3])}
@@ -225,7 +233,10 @@ func TestCurationFollowsChangedKey(t *testing.T) {
 			before: func(d []int64) []model.Event {
 				return []model.Event{clustered(newA, "Clustered N", d[0]), clustered(oldA, "Clustered A", d[1], d[2])}
 			},
-			edits: []edit{{oldA, Edit{Action: ActionRetitle, Title: "Editor's A"}}, {oldA, Edit{Action: ActionConfirm}}},
+			edits: func(f *rekeyFixture) []Edit {
+				return []Edit{{Action: ActionRetitle, EventID: f.ids[oldA], Title: "Editor's A"},
+					{Action: ActionConfirm, EventID: f.ids[oldA]}}
+			},
 			after: func(d []int64) []model.Event {
 				return []model.Event{clustered(newA, "Clustered N", d[0], d[1], d[2])}
 			},
@@ -241,8 +252,11 @@ func TestCurationFollowsChangedKey(t *testing.T) {
 			before: func(d []int64) []model.Event {
 				return []model.Event{clustered(newA, "Clustered N", d[0]), clustered(oldA, "Clustered A", d[1], d[2])}
 			},
-			edits: []edit{{newA, Edit{Action: ActionRetitle, Title: "Editor's N"}},
-				{oldA, Edit{Action: ActionRetitle, Title: "Editor's A"}}, {oldA, Edit{Action: ActionConfirm}}},
+			edits: func(f *rekeyFixture) []Edit {
+				return []Edit{{Action: ActionRetitle, EventID: f.ids[newA], Title: "Editor's N"},
+					{Action: ActionRetitle, EventID: f.ids[oldA], Title: "Editor's A"},
+					{Action: ActionConfirm, EventID: f.ids[oldA]}}
+			},
 			after: func(d []int64) []model.Event {
 				return []model.Event{clustered(newA, "Clustered N", d[0], d[1], d[2])}
 			},
@@ -252,6 +266,49 @@ func TestCurationFollowsChangedKey(t *testing.T) {
 				}
 				if e := f.key(t, oldA); e == nil || e.Title != "Editor's A" || !e.Confirmed {
 					t.Errorf("%s: %+v, want it kept as it was", oldA, e)
+				}
+			},
+		},
+		{
+			name: "a detached document stays out",
+			before: func(d []int64) []model.Event {
+				return []model.Event{clustered(oldA, "Clustered A", d[1], d[2], d[3])}
+			},
+			edits: func(f *rekeyFixture) []Edit {
+				return []Edit{{Action: ActionDetach, EventID: f.ids[oldA], DocumentIDs: []int64{f.d[3]}}}
+			},
+			after: func(d []int64) []model.Event {
+				return []model.Event{clustered(newA, "Clustered A", d[0], d[1], d[2], d[3])}
+			},
+			check: func(t *testing.T, f *rekeyFixture) {
+				evs := f.all(t)
+				if len(evs) != 1 || evs[0].Key != newA {
+					t.Fatalf("events %+v, want %s alone", evs, newA)
+				}
+				if got, want := docIDs(&evs[0]), []int64{f.d[0], f.d[1], f.d[2]}; !slices.Equal(got, want) {
+					t.Errorf("documents %v, want %v (the editor detached %d)", got, want, f.d[3])
+				}
+			},
+		},
+		{
+			name: "a merge follows the new key of the event merged into",
+			before: func(d []int64) []model.Event {
+				return []model.Event{clustered(oldA, "Clustered A", d[1], d[2]), clustered(oldB, "Clustered B", d[3])}
+			},
+			edits: func(f *rekeyFixture) []Edit {
+				return []Edit{{Action: ActionMerge, EventID: f.ids[oldA], IntoID: f.ids[oldB]}}
+			},
+			after: func(d []int64) []model.Event {
+				return []model.Event{clustered(oldA, "Clustered A", d[1], d[2]),
+					clustered("us/visa/2020-06-30", "Clustered B", d[3], d[4])}
+			},
+			check: func(t *testing.T, f *rekeyFixture) {
+				if a := f.key(t, oldA); a == nil || !a.Hidden {
+					t.Errorf("%s: %+v, want it still merged away", oldA, a)
+				}
+				b := f.key(t, "us/visa/2020-06-30")
+				if got, want := docIDs(b), []int64{f.d[1], f.d[2], f.d[3], f.d[4]}; !slices.Equal(got, want) {
+					t.Errorf("documents of the event merged into %v, want %v", got, want)
 				}
 			},
 		},
@@ -265,10 +322,9 @@ func TestCurationFollowsChangedKey(t *testing.T) {
 			for _, e := range f.all(t) {
 				f.ids[e.Key] = e.ID
 			}
-			for _, ed := range tc.edits {
-				ed.e.EventID = f.ids[ed.key]
-				if _, err := f.db.Curate(ctx, f.editor, ed.e); err != nil {
-					t.Fatalf("%s %s: %v", ed.e.Action, ed.key, err)
+			for _, e := range tc.edits(f) {
+				if _, err := f.db.Curate(ctx, f.editor, e); err != nil {
+					t.Fatalf("%s event %d: %v", e.Action, e.EventID, err)
 				}
 			}
 			// Twice: the second clustering finds the keys already moved.
@@ -279,5 +335,57 @@ func TestCurationFollowsChangedKey(t *testing.T) {
 				t.Run(fmt.Sprintf("clustering %d", i+1), func(t *testing.T) { tc.check(t, f) })
 			}
 		})
+	}
+}
+
+func TestAuditHistoryFollowsRekeys(t *testing.T) {
+	ctx := context.Background()
+	const (
+		oldA  = "us/visa/2020-06-29"
+		newA  = "us/visa/2020-06-28"
+		other = "us/visa/2020-07-03"
+	)
+	f := newRekeyFixture(t)
+	if err := f.db.ReplaceEvents(ctx, []model.Event{clustered(oldA, "Clustered A", f.d[1], f.d[2])}); err != nil {
+		t.Fatal(err)
+	}
+	a := f.key(t, oldA)
+	if _, err := f.db.Curate(ctx, f.editor, Edit{Action: ActionRetitle, EventID: a.ID, Title: "Editor's A"}); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name    string
+		events  []model.Event
+		history map[string][]string // by key, newest first
+	}{
+		{"an earlier document moves the event", []model.Event{clustered(newA, "Clustered A", f.d[0], f.d[1], f.d[2])},
+			map[string][]string{newA: {ActionRekey, ActionRetitle}, oldA: nil}},
+		{"another event takes the old key", []model.Event{clustered(newA, "Clustered A", f.d[0], f.d[1], f.d[2]),
+			clustered(oldA, "Clustered other", f.d[5])},
+			map[string][]string{newA: {ActionRekey, ActionRetitle}, oldA: nil}},
+		{"the event moves back to its first key", []model.Event{clustered(oldA, "Clustered A", f.d[1], f.d[2]),
+			clustered(other, "Clustered other", f.d[5])},
+			map[string][]string{oldA: {ActionRekey, ActionRekey, ActionRetitle}, newA: nil, other: nil}},
+	}
+	for _, s := range steps {
+		if err := f.db.ReplaceEvents(ctx, s.events); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		for key, want := range s.history {
+			log, err := f.db.Audit(ctx, AuditFilter{EventKey: key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range log {
+				got = append(got, e.Action)
+				if e.EventID != a.ID {
+					t.Errorf("%s: entry %s of %s names event %d, want %d", s.name, e.Action, key, e.EventID, a.ID)
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: history of %s %v, want %v", s.name, key, got, want)
+			}
+		}
 	}
 }
