@@ -63,13 +63,17 @@ type rekeyMove struct {
 // longer produces to the new events that carry on their documents. It
 // runs inside ReplaceEvents before the new clustering is written.
 func rekeyCurated(ctx context.Context, tx *sql.Tx, events []model.Event, snap curatedSnapshot) ([]rekeyMove, error) {
-	newDocs := make(map[string][]int64, len(events))
+	// Document to new events, and each new event's size, so a match
+	// costs the old event's documents, not the whole clustering.
+	newSize := make(map[string]int, len(events))
+	inNew := map[int64][]string{}
 	for _, e := range events {
-		ids := make([]int64, 0, len(e.Documents))
+		newSize[e.Key] = len(e.Documents)
 		for _, d := range e.Documents {
-			ids = append(ids, d.DocumentID)
+			if ks := inNew[d.DocumentID]; len(ks) == 0 || ks[len(ks)-1] != e.Key { // listed twice
+				inNew[d.DocumentID] = append(ks, e.Key)
+			}
 		}
-		newDocs[e.Key] = ids
 	}
 	curated, err := curatedKeys(ctx, tx)
 	if err != nil {
@@ -82,27 +86,26 @@ func rekeyCurated(ctx context.Context, tx *sql.Tx, events []model.Event, snap cu
 	}
 	var cands []candidate
 	for key, id := range curated {
-		if _, still := newDocs[key]; still || id == 0 || strings.HasPrefix(key, ManualKeyPrefix) {
+		if _, still := newSize[key]; still || id == 0 || strings.HasPrefix(key, ManualKeyPrefix) {
 			continue
 		}
 		old, err := rekeyDocuments(ctx, tx, key, id)
 		if err != nil {
 			return nil, err
 		}
-		best := candidate{oldKey: key, oldID: id, total: len(old)}
-		bestSize := 0
-		for nk, docs := range newDocs {
-			n := 0
-			for _, d := range docs {
-				if _, ok := old[d]; ok {
-					n++
-				}
+		shared := map[string]int{}
+		for d := range old {
+			for _, nk := range inNew[d] {
+				shared[nk]++
 			}
+		}
+		best := candidate{oldKey: key, oldID: id, total: len(old)}
+		for nk, n := range shared {
 			// Ties go to the smaller event, the closer fit, then to the
 			// first key, so the same input always gives the same answer.
-			if n > best.shared || (n == best.shared && n > 0 && (len(docs) < bestSize ||
-				len(docs) == bestSize && nk < best.newKey)) {
-				best.newKey, best.shared, bestSize = nk, n, len(docs)
+			if n > best.shared || n == best.shared && (newSize[nk] < newSize[best.newKey] ||
+				newSize[nk] == newSize[best.newKey] && nk < best.newKey) {
+				best.newKey, best.shared = nk, n
 			}
 		}
 		if best.shared == 0 || 2*best.shared < best.total {
