@@ -81,14 +81,11 @@ func (ix *Index) summaryOf(ctx context.Context, r Request) (*summary, error) {
 	if sum, ok := summaries.get(key); ok {
 		return sum, nil
 	}
-	req := bleve.NewSearchRequestOptions(ix.filtered(ix.translate(n, 1), r), 0, 0, false)
-	req.Score = "none"
-	req.AddFacet(facetKeysFacet, bleve.NewFacetRequest(fFacetKeys, maxFacetKeys))
-	res, err := ix.bi.SearchInContext(ctx, req)
+	pass, err := ix.rankOrFallback(ctx, ix.filtered(ix.translate(n, 1), r), 0, 0, []string{"-_score"}, "none", true)
 	if err != nil {
 		return nil, fmt.Errorf("count matches of %q: %w", r.Query, err)
 	}
-	sum := summarize(res.Total, res.Facets[facetKeysFacet])
+	sum := summarize(pass.total, pass.counts)
 	summaries.put(key, sum)
 	return sum, nil
 }

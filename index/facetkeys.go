@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2/search"
-
 	"policywatch/model"
 )
 
@@ -86,22 +84,20 @@ type dayCount struct {
 	count int
 }
 
-// summarize reads a facet_keys facet result.
-func summarize(total uint64, fr *search.FacetResult) *summary {
+// summarize reads the counts of facet keys.
+func summarize(total uint64, counts map[string]int) *summary {
 	s := &summary{total: total, facets: map[string][]FacetCount{}}
-	if fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			if day, ok := strings.CutPrefix(t.Term, keyDay); ok {
-				if d, err := time.Parse(time.DateOnly, day); err == nil {
-					s.days = append(s.days, dayCount{d, t.Count})
-				}
-				continue
+	for key, n := range counts {
+		if day, ok := strings.CutPrefix(key, keyDay); ok {
+			if d, err := time.Parse(time.DateOnly, day); err == nil {
+				s.days = append(s.days, dayCount{d, n})
 			}
-			for _, f := range facetPrefixes {
-				if v, ok := strings.CutPrefix(t.Term, f.prefix); ok {
-					s.facets[f.name] = append(s.facets[f.name], FacetCount{Term: v, Count: t.Count})
-					break
-				}
+			continue
+		}
+		for _, f := range facetPrefixes {
+			if v, ok := strings.CutPrefix(key, f.prefix); ok {
+				s.facets[f.name] = append(s.facets[f.name], FacetCount{Term: v, Count: n})
+				break
 			}
 		}
 	}

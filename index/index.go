@@ -37,6 +37,7 @@ type Index struct {
 	// (cache.go).
 	generation atomic.Uint64
 	summaries  atomic.Pointer[lru[*summary]]
+	keys       *keyTable // facet keys per segment (facetcount.go)
 	results    atomic.Pointer[lru[*Result]]
 }
 
@@ -52,7 +53,7 @@ func Open(dir string) (*Index, error) {
 		}
 		v, err := bi.GetInternal([]byte(mappingVersionKey))
 		if err == nil && string(v) == mappingVersion {
-			ix := &Index{bi: bi, mapping: bi.Mapping()}
+			ix := &Index{bi: bi, mapping: bi.Mapping(), keys: newKeyTable()}
 			ix.SetCacheSize(defaultCacheEntries)
 			return ix, nil
 		}
@@ -79,7 +80,7 @@ func Open(dir string) (*Index, error) {
 		bi.Close()
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
-	ix := &Index{bi: bi, mapping: bi.Mapping(), recreated: true}
+	ix := &Index{bi: bi, mapping: bi.Mapping(), recreated: true, keys: newKeyTable()}
 	ix.SetCacheSize(defaultCacheEntries)
 	return ix, nil
 }

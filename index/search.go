@@ -3,6 +3,7 @@ package index
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"regexp"
@@ -143,41 +144,32 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if rescore {
 		from, size = 0, max(rescoreWindow, offset+perPage)
 	}
-	req := bleve.NewSearchRequestOptions(ix.filtered(ix.translate(n, 1), r), size, from, false)
 	// Ties are broken by ID, not by the index's internal order, which a
 	// background segment merge may change between two pages.
+	sortBy, score := []string{"-_score", "_id"}, ""
 	if sortByDate {
-		req.SortBy([]string{"-" + fPublished, "_id"})
-		req.Score = "none"
-	} else {
-		req.SortBy([]string{"-_score", "_id"})
+		sortBy, score = []string{"-" + fPublished, "_id"}, "none"
 	}
-	if rescore {
-		req.Fields = []string{fKind}
-	}
-	if !counted {
-		req.AddFacet(facetKeysFacet, bleve.NewFacetRequest(fFacetKeys, maxFacetKeys))
-	}
-	res, err := ix.bi.SearchInContext(ctx, req)
+	pass, err := ix.rankOrFallback(ctx, ix.filtered(ix.translate(n, 1), r), size, from, sortBy, score, !counted)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
 	}
 	if !counted {
-		sum = summarize(res.Total, res.Facets[facetKeysFacet])
+		sum = summarize(pass.total, pass.counts)
 		summaries.put(skey, sum)
 	}
 
-	ranked := res.Hits
+	shown := pass.hits
 	if rescore {
-		ranked = preferOfficial(ranked)
-		ranked = ranked[min(offset, len(ranked)):min(offset+perPage, len(ranked))]
+		shown = preferOfficial(shown, pass.official)
+		shown = shown[min(offset, len(shown)):min(offset+perPage, len(shown))]
 	}
-	hits, err := ix.loadHits(ctx, n, ranked)
+	hits, err := ix.loadHits(ctx, n, shown)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
 	}
 
-	out := &Result{Total: res.Total, Hits: hits, Facets: sum.cloneFacets()}
+	out := &Result{Total: pass.total, Hits: hits, Facets: sum.cloneFacets()}
 	if r.From.IsZero() && r.To.IsZero() && !hasDate(n) {
 		out.Undated = sum.undated
 	}
@@ -207,15 +199,50 @@ const officialBonus = 0.5
 // mention in an official text stays low. Doing it here rather than in the
 // query costs nothing per match; the query-time form scored every match
 // twice.
-func preferOfficial(hits search.DocumentMatchCollection) search.DocumentMatchCollection {
+func preferOfficial(hits search.DocumentMatchCollection, official func(*search.DocumentMatch) bool) search.DocumentMatchCollection {
 	window := hits[:min(rescoreWindow, len(hits))]
 	for _, h := range window {
-		if strings.EqualFold(storedString(h.Fields[fKind]), string(model.KindOfficial)) {
+		if official(h) {
 			h.Score *= 1 + officialBonus
 		}
 	}
 	slices.SortStableFunc(window, func(a, b *search.DocumentMatch) int { return cmp.Compare(b.Score, a.Score) })
 	return hits
+}
+
+// rankOrFallback is rank, or the same pass through Bleve's own search
+// with a terms facet over facet_keys when the index is not one rank can
+// read (see facetcount.go).
+func (ix *Index) rankOrFallback(ctx context.Context, q bq.Query, size, from int, sortBy []string, score string, count bool) (*ranked, error) {
+	out, err := ix.rank(ctx, q, size, from, sortBy, score, count)
+	if !errors.Is(err, errNoSnapshot) {
+		return out, err
+	}
+	return ix.rankWithBleve(ctx, q, size, from, sortBy, score, count)
+}
+
+func (ix *Index) rankWithBleve(ctx context.Context, q bq.Query, size, from int, sortBy []string, score string, count bool) (*ranked, error) {
+	req := bleve.NewSearchRequestOptions(q, size, from, false)
+	req.SortBy(sortBy)
+	req.Score = score
+	req.Fields = []string{fKind}
+	if count {
+		req.AddFacet(facetKeysFacet, bleve.NewFacetRequest(fFacetKeys, maxFacetKeys))
+	}
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := &ranked{hits: res.Hits, total: res.Total, official: func(d *search.DocumentMatch) bool {
+		return strings.EqualFold(storedString(d.Fields[fKind]), string(model.KindOfficial))
+	}}
+	if fr := res.Facets[facetKeysFacet]; count && fr != nil && fr.Terms != nil {
+		out.counts = map[string]int{}
+		for _, t := range fr.Terms.Terms() {
+			out.counts[t.Term] = t.Count
+		}
+	}
+	return out, nil
 }
 
 // loadHits turns ranked matches into Hits: their stored fields and, for a
