@@ -25,8 +25,8 @@ func report(w io.Writer, rs []result, took time.Duration) {
 	fmt.Fprintln(w, "| docs | engine | docs/s | index time | generator time | size on disk | size / text | peak RSS (VmHWM) | anon / file RSS peaks | Go heap peak (HeapSys) | Go Sys peak |")
 	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rs {
-		if r.Engine == "bleve-page" || r.Engine == "web-page" {
-			continue // the bleve index, queried differently
+		if r.Engine == "bleve-page" || r.Engine == "web-page" || r.Index.Docs == 0 {
+			continue // the bleve index queried differently, or an index reused (-reuse), not built
 		}
 		x := r.Index
 		fmt.Fprintf(w, "| %d | %s | %.0f | %.1f s + %.1f s finish | %.1f s | %s | %.2f× | %s | %s / %s | %s | %s |\n",
@@ -69,7 +69,7 @@ func report(w io.Writer, rs []result, took time.Duration) {
 	fmt.Fprintln(w, "| docs | engine | target | measured | verdict |")
 	fmt.Fprintln(w, "|---:|---|---|---:|---|")
 	for _, r := range rs {
-		if r.Engine != "bleve-page" && r.Engine != "web-page" {
+		if r.Engine != "bleve-page" && r.Engine != "web-page" && r.Index.Docs > 0 {
 			verdict(w, r, "indexing ≥ 2,000 docs/s", r.Index.DocsPerSec, targetDocsPerSec, true, "docs/s")
 		}
 		switch {
