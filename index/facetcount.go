@@ -225,6 +225,32 @@ func (s *countingSearcher) Advance(ctx *search.SearchContext, id bleveindex.Inde
 	return d, err
 }
 
+// warmKeys reads, in the background, the facet keys of segments the key
+// table has not seen, so the first search after Open (at a million
+// documents, about six seconds of reading here) or after a crawl's
+// writes does not pay for it. Segments a later merge makes are read by
+// the first search that meets them. Close waits for it.
+func (ix *Index) warmKeys() {
+	ix.warming.Add(1)
+	go func() {
+		defer ix.warming.Done()
+		adv, err := ix.bi.Advanced()
+		if err != nil {
+			return
+		}
+		rd, err := adv.Reader()
+		if err != nil {
+			return
+		}
+		defer rd.Close()
+		if snap, ok := rd.(*scorch.IndexSnapshot); ok {
+			// An error here is met again, and reported, by the search
+			// that needs the segment.
+			_, _ = ix.keys.view(snap)
+		}
+	}()
+}
+
 // ranked is what the ranking pass returns: the collected hits, the total
 // and, when counted, the facet keys' counts by name.
 type ranked struct {

@@ -124,3 +124,27 @@ func TestSearchWhileWriting(t *testing.T) {
 		t.Errorf("after the writes: %d matches, want %d", res.Total, 200+20*50)
 	}
 }
+
+// Reopening an archive reads the segments' facet keys in the background,
+// so the first reader's search does not wait for them.
+func TestOpenReadsFacetKeysAhead(t *testing.T) {
+	ix, dir := openTest(t, pagingDocs(300))
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	again.warming.Wait()
+	again.keys.mu.Lock()
+	read := len(again.keys.segs)
+	again.keys.mu.Unlock()
+	if read == 0 {
+		t.Fatal("no segment's facet keys were read at Open")
+	}
+	if res := doSearch(t, again, Request{Query: "sanctions"}); res.Total != 300 || len(res.Facets["kind"]) != 2 {
+		t.Errorf("after reopening: %d matches, kind facet %v", res.Total, res.Facets["kind"])
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -38,6 +39,9 @@ type Index struct {
 	generation atomic.Uint64
 	summaries  atomic.Pointer[lru[*summary]]
 	keys       *keyTable // facet keys per segment (facetcount.go)
+	warming    sync.WaitGroup
+	closeOnce  sync.Once
+	closeErr   error
 	results    atomic.Pointer[lru[*Result]]
 }
 
@@ -55,6 +59,7 @@ func Open(dir string) (*Index, error) {
 		if err == nil && string(v) == mappingVersion {
 			ix := &Index{bi: bi, mapping: bi.Mapping(), keys: newKeyTable()}
 			ix.SetCacheSize(defaultCacheEntries)
+			ix.warmKeys()
 			return ix, nil
 		}
 		// Built by an older policywatch with another mapping: fields it
@@ -114,12 +119,16 @@ func removeIfEmpty(dir string) error {
 	return os.Remove(dir)
 }
 
-// Close closes the index.
+// Close closes the index, after any background reading of facet keys.
+// A second Close does nothing (Bleve would panic).
 func (ix *Index) Close() error {
-	if err := ix.bi.Close(); err != nil {
-		return fmt.Errorf("close index: %w", err)
-	}
-	return nil
+	ix.closeOnce.Do(func() {
+		ix.warming.Wait() // a reader must not outlive the index
+		if err := ix.bi.Close(); err != nil {
+			ix.closeErr = fmt.Errorf("close index: %w", err)
+		}
+	})
+	return ix.closeErr
 }
 
 // Count returns the number of documents in the index.
@@ -155,6 +164,7 @@ func (ix *Index) Put(ctx context.Context, docs ...model.Document) error {
 		}
 		ix.changed()
 	}
+	ix.warmKeys()
 	return nil
 }
 
