@@ -69,12 +69,10 @@ func (kt *keyTable) view(snap *scorch.IndexSnapshot) (*snapshotKeys, error) {
 	segs := snap.Segments()
 	v := &snapshotKeys{offsets: make([]uint64, len(segs)), segs: make([]*segmentKeys, len(segs))}
 	var running uint64
-	live := make(map[segment.Segment]bool, len(segs))
 	for i, ss := range segs {
 		seg := ss.Segment()
 		v.offsets[i] = running
 		running += seg.Count() // the raw count, deleted documents included, as scorch numbers them
-		live[seg] = true
 		sk, ok := kt.segs[seg]
 		if !ok {
 			var err error
@@ -88,6 +86,10 @@ func (kt *keyTable) view(snap *scorch.IndexSnapshot) (*snapshotKeys, error) {
 	// Merged-away segments are dropped once the table holds many more
 	// than the index has; a search still on an old snapshot re-reads them.
 	if len(kt.segs) > 2*len(segs)+8 {
+		live := make(map[segment.Segment]bool, len(segs))
+		for _, ss := range segs {
+			live[ss.Segment()] = true
+		}
 		for seg := range kt.segs {
 			if !live[seg] {
 				delete(kt.segs, seg)
