@@ -1,7 +1,6 @@
 package index
 
 import (
-	"context"
 	"time"
 
 	"policywatch/query"
@@ -35,14 +34,4 @@ func BucketFor(first, last time.Time) string {
 		return BucketMonth
 	}
 	return BucketYear
-}
-
-// DateRange returns the oldest and newest reliable publication dates among
-// the matches of r (zero times when no match has one).
-func (ix *Index) DateRange(ctx context.Context, r Request) (first, last time.Time, err error) {
-	n, err := query.Parse(r.Query)
-	if err != nil {
-		return time.Time{}, time.Time{}, err
-	}
-	return ix.dateEdges(ctx, ix.filtered(ix.translate(n, 1), r))
 }

@@ -107,32 +107,6 @@ func bucketSteps(bucket string) (step, trunc func(time.Time) time.Time, err erro
 	return step, trunc, nil
 }
 
-// dateEdges returns the oldest and newest publication date among the
-// matches of q (zero when none has a date).
-func (ix *Index) dateEdges(ctx context.Context, q bq.Query) (first, last time.Time, err error) {
-	edge := func(sort string) (time.Time, error) {
-		req := bleve.NewSearchRequestOptions(q, 1, 0, false)
-		req.Fields = []string{fPublished}
-		req.SortBy([]string{sort}) // documents without a date sort last either way
-		res, err := ix.bi.SearchInContext(ctx, req)
-		if err != nil {
-			return time.Time{}, fmt.Errorf("find date range: %w", err)
-		}
-		if len(res.Hits) == 0 {
-			return time.Time{}, nil
-		}
-		t, _ := parseStoredTime(res.Hits[0].Fields[fPublished])
-		return t, nil
-	}
-	if first, err = edge(fPublished); err != nil || first.IsZero() {
-		return time.Time{}, time.Time{}, err
-	}
-	if last, err = edge("-" + fPublished); err != nil {
-		return time.Time{}, time.Time{}, err
-	}
-	return first, last, nil
-}
-
 // Similarity tuning: how many of a document's terms make up the query,
 // and how many of them another document must share.
 const (
