@@ -186,6 +186,11 @@ type Event struct {
 	Key        string // stable across re-clustering: actor/category/date
 	Title      string
 	Category   string
+	// Categories holds every category of the announcement, Category
+	// first: one executive order that ends preferential treatment and
+	// authorises sanctions is one event, not one per category. Empty
+	// means just Category.
+	Categories []string
 	Actors     []string // issuer first
 	Target     string
 	Instrument string
