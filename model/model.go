@@ -182,10 +182,10 @@ type EventDate struct {
 // Event is one measure or action by one actor, with the documents that
 // evidence it.
 type Event struct {
-	ID         int64
-	Key        string // stable across re-clustering: actor/category/date
-	Title      string
-	Category   string
+	ID       int64
+	Key      string // stable across re-clustering: actor/category/date
+	Title    string
+	Category string
 	// Categories holds every category of the announcement, Category
 	// first: one executive order that ends preferential treatment and
 	// authorises sanctions is one event, not one per category. Empty
