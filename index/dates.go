@@ -7,7 +7,7 @@ import (
 )
 
 // hitFields are the stored fields a Hit is built from.
-var hitFields = []string{fTitle, fText, fURL, fSource, fKind, fLang, fPublished, fDateSource, fCategories, fActors}
+var hitFields = []string{fTitle, fURL, fSource, fKind, fLang, fPublished, fDateSource, fCategories, fActors}
 
 // hasDate reports whether a query filters on the publication date itself.
 func hasDate(n query.Node) bool {

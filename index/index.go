@@ -43,6 +43,7 @@ type Index struct {
 	closeOnce  sync.Once
 	closeErr   error
 	results    atomic.Pointer[lru[*Result]]
+	texts      atomic.Pointer[textSource] // SetTextSource; nil: no snippets
 }
 
 // Open opens the index in dir, creating it when dir is missing or empty.
@@ -94,8 +95,9 @@ func Open(dir string) (*Index, error) {
 // index built with another mapping.
 const (
 	mappingVersionKey = "policywatch_mapping_version"
-	// 2: date_source stored for every document; 3: facet_keys.
-	mappingVersion = "3"
+	// 2: date_source stored for every document; 3: facet_keys; 4: text
+	// not stored, positions without offsets.
+	mappingVersion = "4"
 )
 
 // Recreated reports whether Open created the index empty (it was missing,
@@ -192,7 +194,6 @@ func (ix *Index) Delete(ctx context.Context, ids ...int64) error {
 func indexDoc(d *model.Document) map[string]any {
 	m := map[string]any{
 		fTitle:  d.Title,
-		fText:   d.Text,
 		fURL:    d.URL,
 		fSource: d.Source,
 		fKind:   string(d.Kind),

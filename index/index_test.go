@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -77,17 +78,57 @@ func testDocs() []model.Document {
 	}
 }
 
-func openTest(t *testing.T, docs []model.Document) (*Index, string) {
+// memTexts is a TextSource over documents kept in memory, as the store
+// keeps them.
+type memTexts struct {
+	mu    sync.Mutex
+	texts map[int64]string
+}
+
+func (m *memTexts) DocumentTexts(_ context.Context, ids []int64) (map[int64]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[int64]string{}
+	for _, id := range ids {
+		if t, ok := m.texts[id]; ok {
+			out[id] = t
+		}
+	}
+	return out, nil
+}
+
+// putTest puts docs into ix and their text into its memTexts.
+func putTest(t *testing.T, ix *Index, docs ...model.Document) {
 	t.Helper()
-	dir := t.TempDir()
+	if m, ok := ix.texts.Load().TextSource.(*memTexts); ok {
+		m.mu.Lock()
+		for _, d := range docs {
+			m.texts[d.ID] = d.Text
+		}
+		m.mu.Unlock()
+	}
+	if err := ix.Put(context.Background(), docs...); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+}
+
+// openTestAt opens the index in dir with a memTexts text source.
+func openTestAt(t *testing.T, dir string) *Index {
+	t.Helper()
 	ix, err := Open(dir)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	if err := ix.Put(context.Background(), docs...); err != nil {
-		t.Fatalf("Put: %v", err)
-	}
+	ix.SetTextSource(&memTexts{texts: map[int64]string{}})
+	return ix
+}
+
+func openTest(t *testing.T, docs []model.Document) (*Index, string) {
+	t.Helper()
+	dir := t.TempDir()
+	ix := openTestAt(t, dir)
+	putTest(t, ix, docs...)
 	return ix, dir
 }
 

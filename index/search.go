@@ -15,7 +15,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
@@ -245,9 +244,10 @@ func (ix *Index) rankWithBleve(ctx context.Context, q bq.Query, size, from int, 
 	return out, nil
 }
 
-// loadHits turns ranked matches into Hits: their stored fields and, for a
-// query with words, the positions of those words for the snippets, read by
-// a search restricted to these documents. Scores and order are ranked's.
+// loadHits turns ranked matches into Hits: their stored fields, read by a
+// search for just these documents, and snippets cut from their text
+// (TextSource) around what n matched in it. Scores and order are
+// ranked's.
 func (ix *Index) loadHits(ctx context.Context, n query.Node, ranked search.DocumentMatchCollection) ([]Hit, error) {
 	if len(ranked) == 0 {
 		return nil, nil
@@ -256,13 +256,8 @@ func (ix *Index) loadHits(ctx context.Context, n query.Node, ranked search.Docum
 	for i, h := range ranked {
 		ids[i] = h.ID
 	}
-	var q bq.Query = bq.NewDocIDQuery(ids)
-	if !n.IsAll() {
-		q = bq.NewConjunctionQuery([]bq.Query{q, ix.translate(n, 1)})
-	}
-	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+	req := bleve.NewSearchRequestOptions(bq.NewDocIDQuery(ids), len(ids), 0, false)
 	req.Fields = hitFields
-	req.IncludeLocations = !n.IsAll()
 	req.Score = "none"
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -282,7 +277,29 @@ func (ix *Index) loadHits(ctx context.Context, n query.Node, ranked search.Docum
 		hit.Score = r.Score
 		hits = append(hits, hit)
 	}
+	if err := ix.addSnippets(ctx, hits, ix.newHighlighter(n)); err != nil {
+		return nil, err
+	}
 	return hits, nil
+}
+
+// addSnippets sets each hit's snippet from its text in the text source,
+// marking what hl finds (nil: nothing, the start of the text).
+func (ix *Index) addSnippets(ctx context.Context, hits []Hit, hl *highlighter) error {
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	texts, err := ix.textsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range hits {
+		if text, ok := texts[hits[i].ID]; ok {
+			hits[i].Snippet = snippet(text, hl.spans(text, hits[i].Lang))
+		}
+	}
+	return nil
 }
 
 // clone copies r deeply enough that a caller may change what it got
@@ -315,15 +332,6 @@ func toHit(h *search.DocumentMatch) Hit {
 		Score:      h.Score,
 	}
 	hit.Published, _ = parseStoredTime(h.Fields[fPublished])
-	var spans []span
-	for _, f := range []string{fTextEn, fTextZh} {
-		for _, locs := range h.Locations[f] {
-			for _, l := range locs {
-				spans = append(spans, span{int(l.Start), int(l.End)})
-			}
-		}
-	}
-	hit.Snippet = snippet(storedString(h.Fields[fText]), spans)
 	return hit
 }
 
@@ -439,7 +447,7 @@ type textField struct {
 }
 
 var (
-	enFields = []textField{{fTitleEn, en.AnalyzerName, 2}, {fTextEn, en.AnalyzerName, 1}}
+	enFields = []textField{{fTitleEn, enAnalyzer, 2}, {fTextEn, enAnalyzer, 1}}
 	zhFields = []textField{{fTitleZh, zhAnalyzer, 2}, {fTextZh, zhAnalyzer, 1}}
 )
 
@@ -561,7 +569,7 @@ func (ix *Index) textQuery(n query.Node, boost float64) bq.Query {
 	han := hasHan(n.Value)
 	if han {
 		fields = zhFields
-	} else if n.Op != query.OpPrefix && len(ix.analyze(en.AnalyzerName, n.Value)) == 0 {
+	} else if n.Op != query.OpPrefix && len(ix.analyze(enAnalyzer, n.Value)) == 0 {
 		return bq.NewMatchAllQuery()
 	}
 	if cf, ok := changeQueryFields(n, han); ok { // changes.go: added:, removed:
@@ -579,21 +587,19 @@ func (ix *Index) textQuery(n query.Node, boost float64) bq.Query {
 		case han && utf8.RuneCountInString(strings.TrimSpace(n.Value)) == 1:
 			q = singleHanQuery(f, strings.TrimSpace(n.Value), boost)
 		default:
-			toks := ix.analyze(f.analyzer, n.Value)
+			toks := ix.mapping.AnalyzerNamed(f.analyzer).Analyze([]byte(n.Value))
 			switch len(toks) {
 			case 0:
 				continue
 			case 1:
-				tq := bq.NewTermQuery(toks[0])
+				tq := bq.NewTermQuery(string(toks[0].Term))
 				tq.SetField(f.name)
 				tq.SetBoost(f.boost * boost)
 				q = tq
 			default:
-				mq := bq.NewMatchPhraseQuery(n.Value)
-				mq.SetField(f.name)
-				mq.Analyzer = f.analyzer
-				mq.SetBoost(f.boost * boost)
-				q = mq
+				// Bleve's match-phrase query, answered by our own searcher
+				// (phrase.go).
+				q = &phraseQuery{slots: phraseSlots(toks), field: f.name, boost: f.boost * boost}
 			}
 		}
 		qs = append(qs, q)
@@ -621,7 +627,7 @@ func (ix *Index) analyze(analyzer, s string) []string {
 func (ix *Index) prefixQuery(f textField, p string, boost float64) bq.Query {
 	p = strings.ToLower(p)
 	prefixes := []string{p}
-	if f.analyzer == en.AnalyzerName {
+	if f.analyzer == enAnalyzer {
 		if toks := ix.analyze(f.analyzer, p); len(toks) == 1 && toks[0] != p && toks[0] != "" {
 			prefixes = append(prefixes, toks[0])
 		}

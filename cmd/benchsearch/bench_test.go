@@ -56,7 +56,7 @@ func TestEnginesAgreeOnTheMix(t *testing.T) {
 	const n = 400
 	open := map[string]engine{}
 	for _, name := range []string{"bleve", "fts5"} {
-		e, err := openEngine(name, t.TempDir())
+		e, err := openEngine(name, t.TempDir(), 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,20 +45,22 @@ type engine interface {
 	close() error
 }
 
-func openEngine(name, dir string) (engine, error) {
+// openEngine opens engine name's index in dir; n is the corpus size,
+// which names the archive the Bleve engines cut snippets from (0: none).
+func openEngine(name, dir string, n int) (engine, error) {
 	switch name {
 	case "bleve", "bleve-par2", "bleve-gogc200":
-		return openBleve(dir)
+		return openBleve(dir, n)
 	case "fts5":
 		return openFTS(dir)
 	case "bleve-page":
-		e, err := openBleve(dir)
+		e, err := openBleve(dir, n)
 		if err != nil {
 			return nil, err
 		}
 		return blevePage{e}, nil
 	case "web-page":
-		return openWeb(dir)
+		return openWeb(dir, n)
 	}
 	return nil, fmt.Errorf("unknown engine %q (use bleve, fts5 or bleve-page)", name)
 }
@@ -187,7 +189,7 @@ func childIndex(ctx context.Context, o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	e, err := openEngine(o.engine, o.dir)
+	e, err := openEngine(o.engine, o.dir, 0)
 	if err != nil {
 		return err
 	}
@@ -313,7 +315,7 @@ func childQuery(ctx context.Context, o options, stdout io.Writer) error {
 	defer stopProfile()
 	mem := startMemPeak(50 * time.Millisecond)
 	t := time.Now()
-	e, err := openEngine(o.engine, o.dir)
+	e, err := openEngine(o.engine, o.dir, o.n)
 	if err != nil {
 		return err
 	}
@@ -482,6 +484,10 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
+	g, err := corpus.New(o.seed)
+	if err != nil {
+		return err
+	}
 	started := time.Now()
 	var results []result
 	for _, n := range o.sizes {
@@ -505,6 +511,16 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 					return err
 				}
 				fmt.Fprintf(os.Stderr, "%s: %.0f docs/s; querying\n", eng, r.Index.DocsPerSec)
+			}
+			if strings.HasPrefix(eng, "bleve") {
+				// The archive the snippets come from (archive.go), written once
+				// per size and outside every timed phase.
+				fmt.Fprintf(os.Stderr, "%s: writing the archive of %d documents for the snippets\n", eng, n)
+				t := time.Now()
+				if err := buildArchive(ctx, g, archiveDir(work, n), n); err != nil {
+					return err
+				}
+				fmt.Fprintf(os.Stderr, "%s: archive ready in %.0f s\n", eng, time.Since(t).Seconds())
 			}
 			if err := child(ctx, self, o, "query", eng, n, dir, r.Query); err != nil {
 				return err

@@ -64,6 +64,7 @@ func openApp(ctx context.Context, dir string, logger *slog.Logger) (*app, error)
 		db.Close()
 		return nil, fmt.Errorf("open index in %s: %w", dir, err)
 	}
+	ix.SetTextSource(db) // the index keeps no text; snippets are cut from the store's
 	a := &app{dir: dir, db: db, ix: ix, logger: logger}
 	if err := a.fillRecreatedIndex(ctx); err != nil { // search.go
 		a.Close()
