@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/searcher"
@@ -38,7 +39,31 @@ func (q *phraseQuery) Boost() float64     { return q.boost }
 func (q *phraseQuery) SetField(f string)  { q.field = f }
 func (q *phraseQuery) Field() string      { return q.field }
 
-func (q *phraseQuery) Searcher(ctx context.Context, rd bleveindex.IndexReader, _ mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+func (q *phraseQuery) Searcher(ctx context.Context, rd bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	if snap, ok := rd.(*scorch.IndexSnapshot); ok && !options.Explain && !options.IncludeTermVectors && q.simple() {
+		return newSegmentPhraseSearcher(ctx, snap, q, options)
+	}
+	return q.composedSearcher(ctx, rd, options)
+}
+
+// simple reports whether every slot holds at most one term and there are
+// few enough for Bleve to order them the way segmentPhraseSearcher
+// assumes (an insertion sort, which keeps ties in place).
+func (q *phraseQuery) simple() bool {
+	n := 0
+	for _, s := range q.slots {
+		if len(s) > 1 {
+			return false
+		}
+		n += len(s)
+	}
+	return n > 0 && n <= 12
+}
+
+// composedSearcher is the phrase searcher built from Bleve's searchers:
+// for readers that are not scorch snapshots, and for the rare phrase with
+// several terms at one position.
+func (q *phraseQuery) composedSearcher(ctx context.Context, rd bleveindex.IndexReader, options search.SearcherOptions) (search.Searcher, error) {
 	// The candidates and their scores: what Bleve's phrase searcher builds,
 	// except that it asks for term vectors.
 	opts := options
