@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
 	bq "github.com/blevesearch/bleve/v2/search/query"
@@ -46,7 +48,14 @@ type segmentKeys struct {
 	starts []uint32
 	keys   []uint32
 	ids    []string // each document's external ID, for the tie-break (docIDSort)
+	// published is each document's publication time in Unix nanoseconds,
+	// noDate without one, for sorting by date (publishedSort).
+	published []int64
 }
+
+// noDate marks a document without a publication date in
+// segmentKeys.published (Bleve cannot store a date that far back).
+const noDate = math.MinInt64
 
 func newKeyTable() *keyTable {
 	return &keyTable{ids: map[string]uint32{}, segs: map[segment.Segment]*segmentKeys{}}
@@ -107,13 +116,23 @@ func (kt *keyTable) read(seg segment.Segment) (*segmentKeys, error) {
 		return nil, fmt.Errorf("read facet keys: segment %T has no doc values", seg)
 	}
 	n := seg.Count()
-	sk := &segmentKeys{starts: make([]uint32, n+1), ids: make([]string, n)}
-	fields := []string{fFacetKeys}
+	sk := &segmentKeys{starts: make([]uint32, n+1), ids: make([]string, n), published: make([]int64, n)}
+	fields := []string{fFacetKeys, fPublished}
 	var state segment.DocVisitState
 	var err error
 	for doc := range n {
 		sk.starts[doc] = uint32(len(sk.keys))
-		state, err = dv.VisitDocValues(doc, fields, func(_ string, term []byte) {
+		sk.published[doc] = noDate
+		state, err = dv.VisitDocValues(doc, fields, func(field string, term []byte) {
+			if field == fPublished {
+				// The date's full-precision term, as Bleve's sort picks it.
+				if valid, shift := numeric.ValidPrefixCodedTermBytes(term); valid && shift == 0 {
+					if t, err := numeric.PrefixCoded(term).Int64(); err == nil {
+						sk.published[doc] = t
+					}
+				}
+				return
+			}
 			id, ok := kt.ids[string(term)]
 			if !ok {
 				id = uint32(len(kt.names))
@@ -194,6 +213,43 @@ func (s *docIDSort) RequiresScoring() bool       { return false }
 func (s *docIDSort) RequiresFields() []string    { return nil }
 func (s *docIDSort) Reverse()                    { s.desc = !s.desc }
 func (s *docIDSort) Copy() search.SearchSort     { c := *s; return &c }
+
+// publishedSort orders by publication date as Bleve's sort on the
+// published field does (the value is the date's prefix-coded term; a
+// document without a date sorts last either way), but reads the date from
+// the key table instead of decoding the segment's doc values for every
+// match: that was a tenth of the time of searches sorted by date.
+type publishedSort struct {
+	keys *snapshotKeys
+	seg  int
+	desc bool
+	buf  []byte
+}
+
+func (s *publishedSort) UpdateVisitor(string, []byte) {}
+
+func (s *publishedSort) Value(d *search.DocumentMatch) string {
+	sk, local, seg, ok := s.keys.locate(d.IndexInternalID.Value(), s.seg)
+	s.seg = seg
+	if !ok || sk.published[local] == noDate {
+		if s.desc {
+			return search.LowTerm
+		}
+		return search.HighTerm
+	}
+	s.buf = numeric.MustNewPrefixCodedInt64Prealloc(sk.published[local], 0, s.buf)
+	return string(s.buf)
+}
+
+func (s *publishedSort) DecodeValue(v string) string {
+	return (&search.SortField{Field: fPublished}).DecodeValue(v)
+}
+func (s *publishedSort) Descending() bool         { return s.desc }
+func (s *publishedSort) RequiresDocID() bool      { return false }
+func (s *publishedSort) RequiresScoring() bool    { return false }
+func (s *publishedSort) RequiresFields() []string { return nil }
+func (s *publishedSort) Reverse()                 { s.desc = !s.desc }
+func (s *publishedSort) Copy() search.SearchSort  { c := *s; c.buf = nil; return &c }
 
 // countingSearcher counts the facet keys of every match it hands on.
 type countingSearcher struct {
@@ -303,6 +359,9 @@ func (ix *Index) rank(ctx context.Context, q bq.Query, size, from int, sortBy []
 	order := search.ParseSortOrderStrings(sortBy)
 	if last := len(sortBy) - 1; last >= 0 && (sortBy[last] == "_id" || sortBy[last] == "-_id") {
 		order[last] = &docIDSort{keys: keys, desc: sortBy[last] == "-_id"}
+	}
+	if len(sortBy) > 0 && (sortBy[0] == fPublished || sortBy[0] == "-"+fPublished) {
+		order[0] = &publishedSort{keys: keys, desc: sortBy[0] == "-"+fPublished}
 	}
 	coll := collector.NewTopNCollector(size, from, order)
 	if err := coll.Collect(ctx, s, rd); err != nil {
