@@ -139,12 +139,133 @@ func (h *highlighter) spans(text, lang string) []span {
 	var out []span
 	zhLang := strings.HasPrefix(strings.ToLower(lang), "zh")
 	if !zhLang && len(h.en) > 0 {
-		out = appendMatches(out, h.ix.mapping.AnalyzerNamed(en.AnalyzerName).Analyze([]byte(text)), h.en)
+		out = h.find(out, text, strings.ToLower(text), en.AnalyzerName, h.en)
 	}
 	if (zhLang || hasHan(text)) && len(h.zh) > 0 {
-		out = appendMatches(out, h.ix.mapping.AnalyzerNamed(zhTextAnalyzer).Analyze([]byte(text)), h.zh)
+		out = h.find(out, text, strings.ToLower(query.FoldHan(text)), zhTextAnalyzer, h.zh)
 	}
 	return out
+}
+
+// Analyzing a whole text to highlight it was a fifth of a search's time.
+// A match can only be where the text contains the start of its first term
+// (a probe), so only windows around probes are analyzed: the most common
+// words still mean most of the text, a rarer word a few hundred bytes.
+const (
+	windowBefore = 120 // bytes of context analyzed before a probe
+	windowAfter  = 480 // and after it: room for a long phrase
+	maxWindows   = 6   // the snippet shows one window; six is plenty to choose from
+)
+
+// find adds the matches of leaves in text, analyzed with analyzer, to
+// out. folded is text lower-cased (and, for Chinese, folded to
+// Simplified) for finding probes; when folding changed the byte length,
+// the whole text is analyzed.
+func (h *highlighter) find(out []span, text, folded, analyzer string, leaves []leaf) []span {
+	a := h.ix.mapping.AnalyzerNamed(analyzer)
+	if len(folded) != len(text) {
+		return appendMatches(out, a.Analyze([]byte(text)), leaves)
+	}
+	var windows []span
+	for _, p := range probes(leaves) {
+		for from := 0; from < len(folded); {
+			i := strings.Index(folded[from:], p)
+			if i < 0 {
+				break
+			}
+			o := from + i
+			windows = append(windows, span{o - windowBefore, o + len(p) + windowAfter})
+			from = o + len(p)
+		}
+	}
+	if len(windows) == 0 {
+		return out
+	}
+	slices.SortFunc(windows, func(a, b span) int { return a.start - b.start })
+	merged := windows[:1]
+	for _, w := range windows[1:] {
+		if last := &merged[len(merged)-1]; w.start <= last.end {
+			last.end = max(last.end, w.end)
+		} else if len(merged) < maxWindows {
+			merged = append(merged, w)
+		}
+	}
+	for _, w := range merged {
+		start, end := wordStart(text, max(w.start, 0)), wordEnd(text, min(w.end, len(text)))
+		toks := a.Analyze([]byte(text[start:end]))
+		for _, t := range toks {
+			t.Start += start
+			t.End += start
+		}
+		out = appendMatches(out, toks, leaves)
+	}
+	return out
+}
+
+// probes are strings that every text a leaf matches contains, lower-cased
+// and folded: a Chinese character or term as it is; for an English
+// term, its stem less the last two letters, since the Porter stemmer
+// rewrites at most that much of a word's own letters (policy → polici,
+// sensibility → sensible → sens).
+func probes(leaves []leaf) []string {
+	var out []string
+	add := func(p string) {
+		if p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	for _, l := range leaves {
+		switch {
+		case l.hanChar != "":
+			add(l.hanChar)
+		case len(l.prefixes) > 0:
+			for _, p := range l.prefixes {
+				add(stemProbe(p))
+			}
+		case len(l.slots) > 0:
+			for _, t := range l.slots[0] {
+				if hasHan(t) {
+					add(t)
+				} else {
+					add(stemProbe(t))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func stemProbe(t string) string {
+	r := []rune(t)
+	if len(r) > 3 {
+		r = r[:len(r)-2]
+	} else if len(r) > 1 {
+		r = r[:1]
+	}
+	return string(r)
+}
+
+// wordStart moves i back to the start of the word it is in (or to a
+// character boundary, for text without spaces).
+func wordStart(text string, i int) int {
+	if sp := strings.LastIndexAny(text[:i], " \n\t"); sp >= 0 && i-sp < 64 {
+		return sp + 1
+	}
+	for i > 0 && !utf8.RuneStart(text[i]) {
+		i--
+	}
+	return i
+}
+
+// wordEnd moves i forward to the end of the word it is in.
+func wordEnd(text string, i int) int {
+	if sp := strings.IndexAny(text[i:], " \n\t"); sp >= 0 && sp < 64 {
+		return i + sp
+	}
+	for i < len(text) && !utf8.RuneStart(text[i]) {
+		i++
+	}
+	return i
 }
 
 // appendMatches adds the spans of every token that a leaf matches in
