@@ -1,19 +1,15 @@
 package index
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/collector"
-	bq "github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -172,6 +168,16 @@ func (v *snapshotKeys) locate(docNum uint64, seg int) (sk *segmentKeys, local ui
 	return sk, local, seg, local < uint64(len(sk.ids))
 }
 
+// docs is the number of document numbers in the snapshot, deleted ones
+// included.
+func (v *snapshotKeys) docs() uint64 {
+	if len(v.offsets) == 0 {
+		return 0
+	}
+	last := len(v.offsets) - 1
+	return v.offsets[last] + uint64(len(v.segs[last].ids))
+}
+
 // keysOf returns the key ids of the document with global number docNum
 // (see locate for seg).
 func (v *snapshotKeys) keysOf(docNum uint64, seg int) ([]uint32, int) {
@@ -307,79 +313,4 @@ func (ix *Index) warmKeys() {
 			_, _ = ix.keys.view(snap)
 		}
 	}()
-}
-
-// ranked is what the ranking pass returns: the collected hits, the total
-// and, when counted, the facet keys' counts by name.
-type ranked struct {
-	hits   search.DocumentMatchCollection
-	total  uint64
-	counts map[string]int // nil when not counted
-	// official reports whether a hit is an official document, from its
-	// facet keys (no stored fields read).
-	official func(*search.DocumentMatch) bool
-}
-
-// rank runs q once: the top size hits after skipping from, in sort
-// order, and, when count is set, every match's facet keys counted.
-// score is Bleve's scoring option ("" or "none").
-func (ix *Index) rank(ctx context.Context, q bq.Query, size, from int, sortBy []string, score string, count bool) (*ranked, error) {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("open index: %w", err)
-	}
-	rd, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("open index reader: %w", err)
-	}
-	defer rd.Close()
-	snap, ok := rd.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, errNoSnapshot
-	}
-	keys, err := ix.keys.view(snap)
-	if err != nil {
-		return nil, err
-	}
-	// What bleve's SearchInContext tells its searchers: the index's
-	// scoring model (the mapping's, BM25).
-	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey,
-		search.GetScoringModelCallbackFn(func() string { return bleveindex.BM25Scoring }))
-	searcher, err := q.Searcher(ctx, rd, ix.mapping, search.SearcherOptions{Score: score})
-	if err != nil {
-		return nil, err
-	}
-	defer searcher.Close()
-	cs := &countingSearcher{Searcher: searcher, keys: keys}
-	var s search.Searcher = searcher
-	if count {
-		cs.counts = make([]int, len(keys.names))
-		s = cs
-	}
-	order := search.ParseSortOrderStrings(sortBy)
-	if last := len(sortBy) - 1; last >= 0 && (sortBy[last] == "_id" || sortBy[last] == "-_id") {
-		order[last] = &docIDSort{keys: keys, desc: sortBy[last] == "-_id"}
-	}
-	if len(sortBy) > 0 && (sortBy[0] == fPublished || sortBy[0] == "-"+fPublished) {
-		order[0] = &publishedSort{keys: keys, desc: sortBy[0] == "-"+fPublished}
-	}
-	coll := collector.NewTopNCollector(size, from, order)
-	if err := coll.Collect(ctx, s, rd); err != nil {
-		return nil, err
-	}
-	out := &ranked{hits: coll.Results(), total: coll.Total()}
-	if count {
-		out.counts = make(map[string]int)
-		for id, n := range cs.counts {
-			if n > 0 {
-				out.counts[keys.names[id]] = n
-			}
-		}
-	}
-	officialKey := keyKind + "official"
-	out.official = func(d *search.DocumentMatch) bool {
-		ks, _ := keys.keysOf(d.IndexInternalID.Value(), 0)
-		return slices.ContainsFunc(ks, func(k uint32) bool { return keys.names[k] == officialKey })
-	}
-	return out, nil
 }

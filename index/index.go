@@ -44,6 +44,12 @@ type Index struct {
 	closeErr   error
 	results    atomic.Pointer[lru[*Result]]
 	texts      atomic.Pointer[textSource] // SetTextSource; nil: no snippets
+	// searching counts the ranking passes running, so a search is split
+	// over idle cores only (rank.go).
+	searching atomic.Int64
+	// Tests set these to split small searches (rank.go): the smallest
+	// estimate worth splitting, and at least this many parts.
+	splitFrom, splitParts int
 }
 
 // Open opens the index in dir, creating it when dir is missing or empty.
