@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,8 +24,7 @@ import (
 	"policywatch/model"
 )
 
-// batchSize bounds one Bleve batch: larger batches cost memory without
-// indexing faster.
+// batchSize bounds one Bleve batch of deletions.
 const batchSize = 500
 
 // Index is an open Bleve index. It is safe for concurrent use.
@@ -150,19 +150,35 @@ func (ix *Index) Count() (uint64, error) {
 
 func docID(id int64) string { return strconv.FormatInt(id, 10) }
 
-// Put adds or replaces documents, by ID, in batches.
+// Put adds or replaces documents, by ID, in batches. When docs holds
+// several batches, up to putWorkers of them are analyzed and built into
+// segments at once (Bleve analyzes a batch on all cores but builds its
+// segment on one, so a second batch keeps the other core busy); the last
+// batch goes in after all the others, so whatever a caller adds to the end
+// of a Put is applied after everything before it.
 func (ix *Index) Put(ctx context.Context, docs ...model.Document) error {
-	for start := 0; start < len(docs); start += batchSize {
+	for i := range docs {
+		if docs[i].ID == 0 {
+			return fmt.Errorf("index document %q: no ID", docs[i].URL)
+		}
+	}
+	// Batches running side by side must not hold the same ID: the later
+	// copy is the one sequential batches would have left.
+	docs = lastPerID(docs)
+	var batches [][]model.Document
+	for start := 0; start < len(docs); start += putBatch {
+		batches = append(batches, docs[start:min(start+putBatch, len(docs))])
+	}
+	if len(batches) == 0 {
+		return nil
+	}
+	put := func(batch []model.Document) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("index documents: %w", err)
 		}
-		end := min(start+batchSize, len(docs))
 		b := ix.bi.NewBatch()
-		for i := range docs[start:end] {
-			d := &docs[start+i]
-			if d.ID == 0 {
-				return fmt.Errorf("index document %q: no ID", d.URL)
-			}
+		for i := range batch {
+			d := &batch[i]
 			if err := b.Index(docID(d.ID), indexDoc(d)); err != nil {
 				return fmt.Errorf("index document %d: %w", d.ID, err)
 			}
@@ -171,9 +187,96 @@ func (ix *Index) Put(ctx context.Context, docs ...model.Document) error {
 			return fmt.Errorf("index batch of %d documents: %w", b.Size(), err)
 		}
 		ix.changed()
+		return nil
+	}
+	last := batches[len(batches)-1]
+	if err := forEachParallel(batches[:len(batches)-1], min(putWorkers, runtime.GOMAXPROCS(0)), put); err != nil {
+		return err
+	}
+	if err := put(last); err != nil {
+		return err
 	}
 	ix.warmKeys()
 	return nil
+}
+
+// putBatch is the number of documents in one Bleve batch (one new
+// segment), and putWorkers how many batches of one Put are built at once.
+// Measured on 10k documents of the benchmark corpus, Puts of 8,000: 500
+// documents a batch one at a time took 14.5 s of CPU, 2,000 two at a time
+// 10.9 s and half the wall time (bigger segments: fewer dictionaries to
+// build and fewer merges); 4,000 gained nothing more. The price is
+// memory: each batch in flight holds the analysis of all its documents.
+const (
+	putBatch   = 2000
+	putWorkers = 2
+)
+
+// forEachParallel calls fn for every batch, at most workers at a time,
+// and returns the first error.
+func forEachParallel(batches [][]model.Document, workers int, fn func([]model.Document) error) error {
+	if workers <= 1 || len(batches) <= 1 {
+		for _, b := range batches {
+			if err := fn(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	work := make(chan []model.Document)
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				if err := fn(b); err != nil {
+					errs <- err
+					for range work {
+					}
+					return
+				}
+			}
+		}()
+	}
+	var err error
+feed:
+	for _, b := range batches {
+		select {
+		case work <- b:
+		case err = <-errs:
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	if err == nil {
+		select {
+		case err = <-errs:
+		default:
+		}
+	}
+	return err
+}
+
+// lastPerID drops every document that a later one with the same ID
+// replaces, keeping the order of the rest.
+func lastPerID(docs []model.Document) []model.Document {
+	last := make(map[int64]int, len(docs))
+	for i := range docs {
+		last[docs[i].ID] = i
+	}
+	if len(last) == len(docs) {
+		return docs
+	}
+	out := make([]model.Document, 0, len(last))
+	for i := range docs {
+		if last[docs[i].ID] == i {
+			out = append(out, docs[i])
+		}
+	}
+	return out
 }
 
 // Delete removes documents by ID; unknown IDs are ignored.

@@ -648,3 +648,31 @@ func TestRelevancePrefersOfficialSources(t *testing.T) {
 		t.Errorf("date sort found %d", res.Total)
 	}
 }
+
+// A Put of several batches builds them side by side; a document given
+// twice must still end up as its later copy, and every other one indexed.
+func TestLargePutKeepsTheLaterCopy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes 4,500 documents")
+	}
+	ix, _ := openTest(t, nil)
+	var docs []model.Document
+	for i := 1; i <= 4500; i++ {
+		docs = append(docs, model.Document{ID: int64(i), URL: fmt.Sprintf("https://x.example/%d", i), Source: "x",
+			Kind: model.KindNews, Lang: "en", Title: "Statement", Text: "visa restrictions"})
+	}
+	docs[6].Text = "an early draft about extradition"
+	later := docs[6]
+	later.Text = "the final text about sanctions"
+	docs = append(docs[:4300], append([]model.Document{later}, docs[4300:]...)...)
+	putTest(t, ix, docs...)
+	if n, err := ix.Count(); err != nil || n != 4500 {
+		t.Fatalf("%d documents indexed (%v), want 4500", n, err)
+	}
+	if res := doSearch(t, ix, Request{Query: "sanctions"}); res.Total != 1 || res.Hits[0].ID != 7 {
+		t.Errorf("sanctions: %d matches %v, want document 7 only", res.Total, ids(res))
+	}
+	if res := doSearch(t, ix, Request{Query: "extradition"}); res.Total != 0 {
+		t.Errorf("the replaced copy is still found: %v", ids(res))
+	}
+}

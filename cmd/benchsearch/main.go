@@ -103,7 +103,7 @@ func main() {
 	fs.BoolVar(&o.keep, "keep", false, "keep the indexes (WORK/bleve-N is a policywatch index directory)")
 	fs.IntVar(&o.clients, "clients", 8, "concurrent clients for the in-process search page throughput (web-page)")
 	fs.BoolVar(&o.reuse, "reuse", false, "query the indexes already in -work instead of building them (no indexing figures)")
-	fs.IntVar(&o.batch, "batch", 1000, "documents per Put call / FTS5 transaction")
+	fs.IntVar(&o.batch, "batch", 4000, "documents per Put call / FTS5 transaction")
 	fs.IntVar(&o.perClass, "queries", 40, "measured queries per class (6 classes)")
 	fs.IntVar(&o.warmup, "warmup", 60, "warm-up queries before measuring")
 	fs.IntVar(&o.largeFrom, "large-from", 500000, "corpus size from which -large-queries and -large-warmup apply")
