@@ -149,12 +149,15 @@ func (h *highlighter) spans(text, lang string) []span {
 
 // Analyzing a whole text to highlight it was a fifth of a search's time.
 // A match can only be where the text contains the start of its first term
-// (a probe), so only windows around probes are analyzed: the most common
-// words still mean most of the text, a rarer word a few hundred bytes.
+// (a probe), so only windows around probes are analyzed, in text order,
+// until two of them held a match: the snippet shows one window of the
+// text, and its first matching passages are what a reader looks for.
 const (
-	windowBefore = 120 // bytes of context analyzed before a probe
-	windowAfter  = 480 // and after it: room for a long phrase
-	maxWindows   = 6   // the snippet shows one window; six is plenty to choose from
+	windowBefore   = 120  // bytes of context analyzed before a probe
+	windowAfter    = 480  // and after it: room for a long phrase
+	maxWindow      = 1600 // bytes a window grows to by merging with the next
+	enoughWindows  = 2    // windows with a match to stop at
+	maxProbeWindow = 64   // windows looked at, with or without a match
 )
 
 // find adds the matches of leaves in text, analyzed with analyzer, to
@@ -184,20 +187,34 @@ func (h *highlighter) find(out []span, text, folded, analyzer string, leaves []l
 	slices.SortFunc(windows, func(a, b span) int { return a.start - b.start })
 	merged := windows[:1]
 	for _, w := range windows[1:] {
-		if last := &merged[len(merged)-1]; w.start <= last.end {
+		if last := &merged[len(merged)-1]; w.start <= last.end && w.end-last.start <= maxWindow {
 			last.end = max(last.end, w.end)
-		} else if len(merged) < maxWindows {
+		} else if w.start < last.end {
+			// Overlapping but too long to merge: go on where the last ends.
+			merged = append(merged, span{last.end, w.end})
+		} else {
 			merged = append(merged, w)
 		}
 	}
-	for _, w := range merged {
-		start, end := wordStart(text, max(w.start, 0)), wordEnd(text, min(w.end, len(text)))
+	found := 0
+	for i, w := range merged {
+		if found >= enoughWindows || i >= maxProbeWindow {
+			break
+		}
+		start, end := wordStart(text, min(max(w.start, 0), len(text))), wordEnd(text, min(w.end, len(text)))
+		if start >= end {
+			continue
+		}
 		toks := a.Analyze([]byte(text[start:end]))
 		for _, t := range toks {
 			t.Start += start
 			t.End += start
 		}
+		before := len(out)
 		out = appendMatches(out, toks, leaves)
+		if len(out) > before {
+			found++
+		}
 	}
 	return out
 }
@@ -251,7 +268,7 @@ func wordStart(text string, i int) int {
 	if sp := strings.LastIndexAny(text[:i], " \n\t"); sp >= 0 && i-sp < 64 {
 		return sp + 1
 	}
-	for i > 0 && !utf8.RuneStart(text[i]) {
+	for i > 0 && i < len(text) && !utf8.RuneStart(text[i]) {
 		i--
 	}
 	return i

@@ -78,3 +78,39 @@ func TestHighlightWindowsFindWhatTheWholeTextHas(t *testing.T) {
 		}
 	}
 }
+
+// Whatever the text and the query, highlighting stays within the text.
+func FuzzHighlight(f *testing.F) {
+	f.Add("sanctions", "Visa sanctions, more sanctions; sanctions again.", "en")
+	f.Add(`"national security law"`, strings.Repeat("the national security law ", 200)+"national", "en")
+	f.Add("國家安全", "香港國家安全法實施，國家安全與法治。", "zh-Hant")
+	f.Add("港", "港", "zh")
+	f.Add("香港 國家安全", strings.Repeat("香港特別行政區政府今日刊憲公布國家安全法", 40), "zh-Hant")
+	f.Add("sanct*", strings.Repeat("x ", 700)+"sanctioned", "en")
+	ix, _ := openTest(f, nil)
+	f.Fuzz(func(t *testing.T, q, text, lang string) {
+		n, err := query.Parse(q)
+		if err != nil {
+			return
+		}
+		for _, s := range ix.newHighlighter(n).spans(text, lang) {
+			if s.start < 0 || s.end > len(text) || s.start > s.end {
+				t.Fatalf("span %v outside the text of %d bytes", s, len(text))
+			}
+		}
+		_ = snippet(text, nil)
+	})
+}
+
+func TestWordBoundsStayInTheText(t *testing.T) {
+	for _, text := range []string{"", "港", "香港國家安全法實施", "a b", strings.Repeat("香港", 100)} {
+		for i := 0; i <= len(text); i++ {
+			if s := wordStart(text, i); s < 0 || s > i {
+				t.Errorf("wordStart(%q, %d) = %d", text, i, s)
+			}
+			if e := wordEnd(text, i); e < i || e > len(text) {
+				t.Errorf("wordEnd(%q, %d) = %d", text, i, e)
+			}
+		}
+	}
+}

@@ -98,7 +98,7 @@ func (m *memTexts) DocumentTexts(_ context.Context, ids []int64) (map[int64]stri
 }
 
 // putTest puts docs into ix and their text into its memTexts.
-func putTest(t *testing.T, ix *Index, docs ...model.Document) {
+func putTest(t testing.TB, ix *Index, docs ...model.Document) {
 	t.Helper()
 	if m, ok := ix.texts.Load().TextSource.(*memTexts); ok {
 		m.mu.Lock()
@@ -113,7 +113,7 @@ func putTest(t *testing.T, ix *Index, docs ...model.Document) {
 }
 
 // openTestAt opens the index in dir with a memTexts text source.
-func openTestAt(t *testing.T, dir string) *Index {
+func openTestAt(t testing.TB, dir string) *Index {
 	t.Helper()
 	ix, err := Open(dir)
 	if err != nil {
@@ -124,7 +124,7 @@ func openTestAt(t *testing.T, dir string) *Index {
 	return ix
 }
 
-func openTest(t *testing.T, docs []model.Document) (*Index, string) {
+func openTest(t testing.TB, docs []model.Document) (*Index, string) {
 	t.Helper()
 	dir := t.TempDir()
 	ix := openTestAt(t, dir)
