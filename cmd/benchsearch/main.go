@@ -88,6 +88,9 @@ type options struct {
 	cpuprofile                           string
 	reuse                                bool
 	clients                              int
+	// memLimit, when set, runs the query phase of Bleve at sizes of at
+	// least largeFrom once more within that many bytes (memlimit.go).
+	memLimit int64
 }
 
 func main() {
@@ -101,6 +104,7 @@ func main() {
 	fs.Uint64Var(&o.seed, "seed", 1, "corpus and query-mix seed")
 	fs.StringVar(&o.work, "work", "", "directory for the indexes (default: a new temporary directory)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the indexes (WORK/bleve-N is a policywatch index directory)")
+	memLimit := fs.String("mem-limit", "1GiB", "at sizes from -large-from, query Bleve once more within this much memory (a memory cgroup; 0: don't)")
 	fs.IntVar(&o.clients, "clients", 8, "concurrent clients for the in-process search page throughput (web-page)")
 	fs.BoolVar(&o.reuse, "reuse", false, "query the indexes already in -work instead of building them (no indexing figures)")
 	fs.IntVar(&o.batch, "batch", 4000, "documents per Put call / FTS5 transaction")
@@ -126,10 +130,14 @@ func main() {
 		o.sizes = append(o.sizes, n)
 	}
 	o.engines = strings.Split(*engines, ",")
+	var err error
+	if o.memLimit, err = parseBytes(*memLimit); err != nil {
+		fmt.Fprintf(os.Stderr, "benchsearch: -mem-limit: %v\n", err)
+		os.Exit(2)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	var err error
 	switch o.child {
 	case "":
 		err = run(ctx, o, os.Stdout)
@@ -182,6 +190,12 @@ type queryResult struct {
 	Errors      map[string]string  `json:"errors,omitempty"`
 	Clients     int                `json:"clients,omitempty"`
 	QPS         float64            `json:"qps,omitempty"` // with Clients concurrent clients
+	// For a phase run within a memory limit (memlimit.go): the limit, how
+	// it was enforced, the cgroup's peak use and the kernel's kills.
+	MemLimit   int64  `json:"mem_limit,omitempty"`
+	Enforced   string `json:"enforced,omitempty"`
+	CgroupPeak uint64 `json:"cgroup_peak,omitempty"`
+	OOMKills   uint64 `json:"oom_kills,omitempty"`
 }
 
 func childIndex(ctx context.Context, o options, stdout io.Writer) error {
@@ -546,6 +560,17 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 				}
 			}
 		}
+		if o.memLimit > 0 && n >= o.largeFrom && slices.Contains(o.engines, "bleve") {
+			r, err := limitedQuery(ctx, self, o, "bleve", n, filepath.Join(work, fmt.Sprintf("bleve-%d", n)))
+			if err != nil {
+				return err
+			}
+			results = append(results, r)
+			progress(r)
+			if err := saveJSON(o.out, results); err != nil {
+				return err
+			}
+		}
 		if !o.keep && o.work == "" {
 			for _, d := range dirs {
 				os.RemoveAll(d)
@@ -579,14 +604,25 @@ func saveJSON(path string, results []result) error {
 }
 
 func child(ctx context.Context, self string, o options, phase, eng string, n int, dir string, into any) error {
+	return runChild(ctx, self, o, phase, eng, n, dir, into, nil, nil)
+}
+
+// runChild runs one phase in a child process; cg, when set, is the memory
+// cgroup it runs in, and env is added to its environment.
+func runChild(ctx context.Context, self string, o options, phase, eng string, n int, dir string, into any, cg *memCgroup, env []string) error {
 	perClass, warmup := o.perClass, o.warmup
 	if n >= o.largeFrom {
 		perClass, warmup = o.largeQueries, o.largeWarmup
 	}
-	cmd := exec.CommandContext(ctx, self, "-child", phase, "-engine", eng, "-n", strconv.Itoa(n), "-dir", dir,
+	name, args := self, []string{"-child", phase, "-engine", eng, "-n", strconv.Itoa(n), "-dir", dir,
 		"-seed", strconv.FormatUint(o.seed, 10), "-batch", strconv.Itoa(o.batch),
 		"-queries", strconv.Itoa(perClass), "-warmup", strconv.Itoa(warmup), "-cpuprofile", o.cpuprofile,
-		"-clients", strconv.Itoa(o.clients))
+		"-clients", strconv.Itoa(o.clients)}
+	if cg != nil {
+		name, args = cg.command(name, args...)
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -596,4 +632,44 @@ func child(ctx context.Context, self string, o options, phase, eng string, n int
 		return fmt.Errorf("%s phase of %s at %d documents: read result: %w", phase, eng, n, err)
 	}
 	return nil
+}
+
+// limitedQuery runs the query phase of eng at n documents again within
+// o.memLimit bytes (memlimit.go) and reports it as engine "ENG@LIMIT".
+func limitedQuery(ctx context.Context, self string, o options, eng string, n int, dir string) (result, error) {
+	r := result{N: n, Engine: eng + "@" + limitName(o.memLimit), Index: &indexResult{}, Query: &queryResult{MemLimit: o.memLimit}}
+	if err := evictFiles(dir, archiveDir(filepath.Dir(dir), n)); err != nil {
+		return r, err
+	}
+	cg, err := newMemCgroup(o.memLimit)
+	var env []string
+	if err != nil {
+		r.Query.Enforced = "not enforced (" + err.Error() + "); GOMEMLIMIT only"
+		env = []string{"GOMEMLIMIT=" + strconv.FormatInt(o.memLimit, 10)}
+	} else if cg.v2 {
+		r.Query.Enforced = "cgroup v2 memory.max"
+	} else {
+		r.Query.Enforced = "cgroup v1 memory.limit_in_bytes"
+	}
+	fmt.Fprintf(os.Stderr, "%s: querying within %s (%s)\n", eng, limitName(o.memLimit), r.Query.Enforced)
+	runErr := runChild(ctx, self, o, "query", eng, n, dir, r.Query, cg, env)
+	if cg != nil {
+		r.Query.CgroupPeak, r.Query.OOMKills = cg.usage()
+		if err := cg.remove(); err != nil && runErr == nil {
+			runErr = err
+		}
+	}
+	if runErr != nil && r.Query.OOMKills > 0 {
+		// Killed for the limit: a result to report, not a failed run.
+		r.Query.Errors = map[string]string{"phase": fmt.Sprintf("killed by the kernel for the memory limit (%v)", runErr)}
+		return r, nil
+	}
+	return r, runErr
+}
+
+func limitName(b int64) string {
+	if b%(1<<30) == 0 {
+		return fmt.Sprintf("%dGiB", b>>30)
+	}
+	return fmt.Sprintf("%dMiB", b>>20)
 }
