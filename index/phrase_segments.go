@@ -40,6 +40,11 @@ type segmentPhraseSearcher struct {
 	at     []int
 	next   uint64 // the first document number not yet looked at
 	done   bool
+	// ctx is the search's context: a phrase whose candidates seldom
+	// match can scan long between two matches, so it checks for a
+	// deadline itself rather than leave that to the collector.
+	ctx    context.Context
+	polled int
 }
 
 func newSegmentPhraseSearcher(ctx context.Context, snap *scorch.IndexSnapshot, q *phraseQuery, options search.SearcherOptions) (search.Searcher, error) {
@@ -54,7 +59,7 @@ func newSegmentPhraseSearcher(ctx context.Context, snap *scorch.IndexSnapshot, q
 	if err != nil {
 		return nil, err
 	}
-	s := &segmentPhraseSearcher{score: options.Score != "none", conj: scorer.NewConjunctionQueryScorer(options)}
+	s := &segmentPhraseSearcher{ctx: ctx, score: options.Score != "none", conj: scorer.NewConjunctionQueryScorer(options)}
 	for slot, terms := range q.slots {
 		if len(terms) == 0 {
 			continue
@@ -300,6 +305,11 @@ func (s *segmentPhraseSearcher) from(ctx *search.SearchContext, from uint64) (*s
 		}
 		from = doc + 1
 		s.next = from
+		if s.polled++; s.polled%1024 == 0 {
+			if err := s.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		if s.matches() {
 			return s.match(ctx, doc), nil
 		}

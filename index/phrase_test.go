@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -104,3 +105,25 @@ func TestPhraseMatchesBlevesPhraseQuery(t *testing.T) {
 		}
 	}
 }
+
+// A phrase that is checked in many documents and found in none must
+// still stop when the search's deadline passes.
+func TestPhraseSearchStopsAtTheDeadline(t *testing.T) {
+	ix, _ := openTest(t, nil)
+	var docs []model.Document
+	for i := 1; i <= 3000; i++ {
+		docs = append(docs, model.Document{ID: int64(i), URL: fmt.Sprintf("https://x.example/%d", i), Source: "x",
+			Kind: model.KindNews, Lang: "en", Title: "t", Text: "law security national, national security and law"})
+	}
+	putTest(t, ix, docs...)
+	if _, err := ix.Search(expiredOnAsking{context.Background()}, Request{Query: `"national security law"`}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("search after the deadline: %v, want context.DeadlineExceeded", err)
+	}
+}
+
+// expiredOnAsking is a context whose Done channel never closes but whose
+// Err says the deadline passed: only code that asks Err notices it.
+type expiredOnAsking struct{ context.Context }
+
+func (expiredOnAsking) Done() <-chan struct{} { return nil }
+func (expiredOnAsking) Err() error            { return context.DeadlineExceeded }
