@@ -160,7 +160,7 @@ func cleanText(n *html.Node, p *page) string {
 				// A kicker or section label written right above the
 				// headline ("Press releases and statements", "Analysis").
 				continue
-			case isBylineLine(l) || isDateLine(l) || urlLine.MatchString(l) || strings.Count(l, "»") >= 2 || strings.Count(l, " > ") >= 2:
+			case isBylineLine(l) || isDateLine(l) || urlLine.MatchString(l) || isBreadcrumb(l):
 				continue
 			}
 			leading = false
@@ -208,6 +208,31 @@ func cleanText(n *html.Node, p *page) string {
 		out = out[:len(out)-1]
 	}
 	return strings.Join(out, "\n")
+}
+
+// crumbSeparator joins the steps of a breadcrumb trail ("Home » World »
+// Europe", "Home > News", "Start › Politik").
+var crumbSeparator = regexp.MustCompile(`\s*[»›]\s*|\s>\s`)
+
+// isBreadcrumb reports whether l is a breadcrumb trail: three or more
+// steps joined by separators, all but the last (often the headline)
+// a few words. Guillemets are also quotation marks (« … » in French and
+// Spanish, » … « in German): a line that opens a quotation with « is a
+// sentence, and so is one whose steps read as clauses.
+func isBreadcrumb(l string) bool {
+	if strings.ContainsRune(l, '«') {
+		return false
+	}
+	steps := crumbSeparator.Split(l, -1)
+	if len(steps) < 3 {
+		return false
+	}
+	for i, s := range steps {
+		if n := wordCount(s); n > 4 && i < len(steps)-1 || n > 25 {
+			return false
+		}
+	}
+	return true
 }
 
 // isKicker reports whether l reads as a label rather than a sentence:

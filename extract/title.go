@@ -7,7 +7,9 @@ import (
 )
 
 // titleSeparators split a document title into headline and site name.
-var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " « ", " / ", " \\ ", " > ", " ~ "}
+// " » " only when the title has no « : guillemets are also quotation
+// marks ("La ministre prévient : « Pas question »").
+var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " / ", " \\ ", " > ", " ~ "}
 
 // title picks the headline. Publisher metadata (JSON-LD headline, Open
 // Graph, Twitter cards) is preferred over <title>, which usually carries
@@ -60,7 +62,7 @@ func (p *page) title(fromTraf, site string) string {
 // part is the headline.
 func (p *page) stripSiteName(t, site string, fromTag bool) string {
 	for _, sep := range titleSeparators {
-		if !strings.Contains(t, sep) {
+		if !strings.Contains(t, sep) || sep == " » " && strings.Contains(t, "«") {
 			continue
 		}
 		parts := strings.Split(t, sep)
