@@ -70,3 +70,34 @@ func TestGuillemetsAreQuotesNotBreadcrumbs(t *testing.T) {
 	r = extractPage(t, de, "")
 	wantText(t, r, []string{"»Wir werden dieses Gesetz nicht hinnehmen«"}, nil)
 }
+
+// newsBody is the rest of an English news article.
+const newsBody = `<p>The measure passed by 61 votes to 38 after a debate that ran past midnight, with three members of the governing coalition voting against their own leadership.</p>
+<p>Under the bill, landlords will have to give tenants six months' notice before any increase and may raise rents only once in a twelve-month period, whatever the length of the lease.</p>
+<p>Opposition members said the cap would discourage new building and promised to repeal it if they win the election due next spring, while tenant groups called it overdue.</p>`
+
+// A CMS that copies the first paragraph into og:description does not make
+// that paragraph a standfirst: it is the lead, and stays. A standfirst
+// proper (a subheading under the headline) that repeats the description
+// is still dropped.
+func TestLeadCopiedIntoDescriptionIsKept(t *testing.T) {
+	lead := "The state assembly on Thursday approved a cap on annual rent increases, the first such limit in the region for more than forty years."
+	page := `<!doctype html><html lang="en"><head><title>Assembly approves rent cap</title>
+<meta property="og:description" content="` + lead + `">
+<meta name="description" content="` + lead + `">
+</head><body><article><h1>Assembly approves rent cap</h1>
+<div class="story-body"><p>` + lead + `</p>
+` + newsBody + `</div></article></body></html>`
+	r := extractPage(t, page, "")
+	wantText(t, r, []string{lead}, nil)
+
+	dek := "Tenants win a limit on yearly increases after a long night of debate."
+	page = `<!doctype html><html lang="en"><head><title>Assembly approves rent cap</title>
+<meta property="og:description" content="` + dek + `">
+</head><body><article><header><h1>Assembly approves rent cap</h1>
+<h2 class="subtitle">` + dek + `</h2></header>
+<div class="story-body"><p>` + lead + `</p>
+` + newsBody + `</div></article></body></html>`
+	r = extractPage(t, page, "")
+	wantText(t, r, []string{lead}, []string{dek})
+}

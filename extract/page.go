@@ -32,6 +32,11 @@ type page struct {
 	// after the first <h1>: where article headers put the date line.
 	nearHeadline []string
 	docNumbers   []string // texts of elements marked as document numbers
+	// standfirsts holds the squashed texts of elements that by their
+	// markup are a standfirst, not a paragraph of the body: subheadings
+	// (h2-h6), paragraphs in a <header>, and elements whose class or
+	// itemprop says subtitle, dek, summary or description.
+	standfirsts map[string]bool
 	// strippedSite is the part of the title removed as the site's name,
 	// a better site name than the host when the page states none.
 	strippedSite string
@@ -51,19 +56,19 @@ type timeElem struct {
 const maxLD = 1 << 20
 
 func collect(doc *html.Node) *page {
-	p := &page{meta: map[string][]string{}, propCount: map[string]int{}, links: map[string]string{}, anchors: map[string]bool{}}
+	p := &page{meta: map[string][]string{}, propCount: map[string]int{}, links: map[string]string{}, anchors: map[string]bool{}, standfirsts: map[string]bool{}}
 	ldBytes := 0
 	// Iterative walk with an explicit stack: pages can be deep.
 	type frame struct {
-		n                            *html.Node
-		inArticle, inHead, inComment bool
+		n                                      *html.Node
+		inArticle, inHead, inComment, inHeader bool
 	}
-	stack := []frame{{doc, false, false, false}}
+	stack := []frame{{n: doc}}
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		n := f.n
-		inArticle, inHead, inComment := f.inArticle, f.inHead, f.inComment
+		inArticle, inHead, inComment, inHeader := f.inArticle, f.inHead, f.inComment, f.inHeader
 		descend := true
 		if n.Type == html.ElementNode {
 			if !inComment && n.DataAtom != atom.Body && n.DataAtom != atom.Html && isCommentBlock(n) {
@@ -144,7 +149,11 @@ func collect(doc *html.Node) *page {
 				}
 				p.times = append(p.times, te)
 			}
+			if n.DataAtom == atom.Header {
+				inHeader = true
+			}
 			if !inHead && !inComment && n.DataAtom != atom.Html && n.DataAtom != atom.Body {
+				p.noteStandfirst(n, inHeader)
 				p.noteByline(n)
 				p.noteDateline(n, inArticle)
 				p.noteDocNumber(n)
@@ -152,7 +161,7 @@ func collect(doc *html.Node) *page {
 		}
 		if descend {
 			for c := n.LastChild; c != nil; c = c.PrevSibling {
-				stack = append(stack, frame{c, inArticle, inHead, inComment})
+				stack = append(stack, frame{c, inArticle, inHead, inComment, inHeader})
 			}
 		}
 	}
@@ -219,6 +228,67 @@ func (p *page) addMeta(key, content string, property bool) {
 	vals[n] = content
 	p.meta[key] = vals
 	p.propCount[key] = n + 1
+}
+
+// standfirstClass marks elements that hold a standfirst: the summary set
+// under a headline, apart from the body's paragraphs.
+var standfirstClass = regexp.MustCompile(`(?i)standfirst|sub-?head|subtitle|dek\b|deck|summary|strap|description`)
+
+// maxStandfirsts bounds the standfirst texts remembered per page.
+const maxStandfirsts = 100
+
+// noteStandfirst records the text of n when its markup makes it a
+// standfirst rather than a body paragraph.
+func (p *page) noteStandfirst(n *html.Node, inHeader bool) {
+	if len(p.standfirsts) >= maxStandfirsts {
+		return
+	}
+	switch {
+	case n.DataAtom == atom.H2 || n.DataAtom == atom.H3 || n.DataAtom == atom.H4 || n.DataAtom == atom.H5 || n.DataAtom == atom.H6:
+	case inHeader && n.DataAtom == atom.P:
+	case standfirstClass.MatchString(attr(n, "class") + " " + attr(n, "itemprop")):
+	default:
+		return
+	}
+	if t, ok := shortText(n, 2000); ok {
+		if k := squash(t); k != "" {
+			p.standfirsts[k] = true
+		}
+	}
+}
+
+// shortText returns the text of n when it is shorter than max bytes and
+// has fewer than max nodes; it stops reading as soon as it is not, so
+// that asking of many elements costs little.
+func shortText(n *html.Node, max int) (string, bool) {
+	var b strings.Builder
+	stack := []*html.Node{n}
+	for nodes := 0; len(stack) > 0; nodes++ {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if nodes > max {
+			return "", false // a large tree of (nearly) empty elements
+		}
+		switch c.Type {
+		case html.TextNode:
+			if b.Len()+len(c.Data) >= max {
+				return "", false
+			}
+			b.WriteString(c.Data)
+			continue
+		case html.ElementNode:
+			if c != n && (c.DataAtom == atom.Script || c.DataAtom == atom.Style) {
+				continue
+			}
+			if c.DataAtom == atom.Br {
+				b.WriteByte(' ')
+			}
+		}
+		for k := c.LastChild; k != nil; k = k.PrevSibling {
+			stack = append(stack, k)
+		}
+	}
+	return b.String(), true
 }
 
 // datelineClass marks elements that show the page's date.

@@ -148,9 +148,10 @@ func cleanText(n *html.Node, p *page) string {
 			case heads[k]:
 				afterHead = true
 				continue
-			case afterHead && descs[k]:
-				// The standfirst right under the headline; when the
-				// description is the first paragraph it is kept.
+			case afterHead && descs[k] && p.standfirsts[k]:
+				// The standfirst right under the headline, repeated as
+				// the description. A body paragraph equal to the
+				// description is the lead, which CMSs copy there: kept.
 				continue
 			case wordCount(l) <= 4 && p.anchors[k]:
 				// A section label above the headline ("Media releases")
