@@ -101,3 +101,41 @@ func TestLeadCopiedIntoDescriptionIsKept(t *testing.T) {
 	r = extractPage(t, page, "")
 	wantText(t, r, []string{lead}, []string{dek})
 }
+
+// A heading that a table of contents links to is a section heading of the
+// article, not a link to other content: sections under such headings are
+// text. The contents list itself is still left out.
+func TestHeadingsInTableOfContentsKeepTheirSections(t *testing.T) {
+	page := `<!doctype html><html lang="en"><head><title>What the new visa route means for families</title></head><body>
+<article><h1>What the new visa route means for families</h1>
+<p>The route opens at the end of January and lets holders of the overseas passport and their close family move for five years, after which they can apply to settle permanently and later for citizenship.</p>
+<p>Officials expect between one and three hundred thousand people to apply in the first five years, although estimates made by independent researchers vary widely and depend on how the situation develops over the coming months.</p>
+<p>Applicants must show that they can support themselves for six months, pay a health surcharge and prove that they have somewhere to live, and the fee for a five-year visa is several hundred pounds per person.</p>
+<p>Lawyers advising families said the most common questions were about children born after 1997, elderly parents and whether time spent on the route would count towards settlement, which the guidance confirms it does.</p>
+<p>Campaigners welcomed the scheme but asked for the same terms for young adults whose parents hold the passport, since they are not eligible on their own and would otherwise have to stay behind.</p>
+<p>The guidance also explains how to prove a relationship, which documents are accepted when records are held abroad, and what happens when an applicant's passport expires while the application is pending.</p>
+<nav class="toc"><ul>
+<li><a href="#who">Who can apply</a></li>
+<li><a href="#cost">How much it costs</a></li>
+<li><a href="#work">Can holders work</a></li>
+<li><a href="#next">What happens next</a></li>
+</ul></nav>
+<h2 id="who">Who can apply</h2>
+<p>Passport holders, their spouses and their children under eighteen.</p>
+<h2 id="cost">How much it costs</h2>
+<p>The fee is lower for the shorter visa, but the surcharge applies to both.</p>
+<h2 id="work">Can holders work</h2>
+<p>Yes, in any job, and they can study without a separate visa.</p>
+<h2 id="next">What happens next</h2>
+<p>After five years they may apply to settle, and a year later to naturalise.</p>
+</article></body></html>`
+	r := extractPage(t, page, "")
+	wantText(t, r, []string{
+		"Who can apply\nPassport holders, their spouses",
+		"How much it costs\nThe fee is lower",
+		"What happens next\nAfter five years",
+	}, nil)
+	if strings.Count(r.Text, "Who can apply") != 1 {
+		t.Errorf("contents list kept in the text:\n%s", r.Text)
+	}
+}

@@ -26,6 +26,10 @@ type page struct {
 	authorProp []string        // texts of itemprop=author/creator elements (microdata of the article item)
 	authorRel  []string        // texts of rel=author elements
 	anchors    map[string]bool // squashed texts of links, to spot link lists in the body
+	// sectionHeads holds the squashed texts of subheadings (h2-h6) that
+	// are not links themselves: a table of contents links to them, but
+	// they head the article's own sections.
+	sectionHeads map[string]bool
 	datelines  []string        // short texts of elements marked as dates ("Published 21 July 2020")
 	dlArticle  []bool          // datelines[i] sits inside <article> or <main>
 	// nearHeadline holds the short texts of the elements right before and
@@ -56,19 +60,19 @@ type timeElem struct {
 const maxLD = 1 << 20
 
 func collect(doc *html.Node) *page {
-	p := &page{meta: map[string][]string{}, propCount: map[string]int{}, links: map[string]string{}, anchors: map[string]bool{}, standfirsts: map[string]bool{}}
+	p := &page{meta: map[string][]string{}, propCount: map[string]int{}, links: map[string]string{}, anchors: map[string]bool{}, standfirsts: map[string]bool{}, sectionHeads: map[string]bool{}}
 	ldBytes := 0
 	// Iterative walk with an explicit stack: pages can be deep.
 	type frame struct {
-		n                                      *html.Node
-		inArticle, inHead, inComment, inHeader bool
+		n                                              *html.Node
+		inArticle, inHead, inComment, inHeader, inLink bool
 	}
 	stack := []frame{{n: doc}}
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		n := f.n
-		inArticle, inHead, inComment, inHeader := f.inArticle, f.inHead, f.inComment, f.inHeader
+		inArticle, inHead, inComment, inHeader, inLink := f.inArticle, f.inHead, f.inComment, f.inHeader, f.inLink
 		descend := true
 		if n.Type == html.ElementNode {
 			if !inComment && n.DataAtom != atom.Body && n.DataAtom != atom.Html && isCommentBlock(n) {
@@ -116,6 +120,7 @@ func collect(doc *html.Node) *page {
 			case atom.Style, atom.Noscript, atom.Template:
 				descend = false
 			case atom.A:
+				inLink = true
 				if len(p.anchors) < maxAnchors {
 					if k := squash(textOf(n)); len(k) > 0 && len(k) < 400 {
 						p.anchors[k] = true
@@ -154,6 +159,9 @@ func collect(doc *html.Node) *page {
 			}
 			if !inHead && !inComment && n.DataAtom != atom.Html && n.DataAtom != atom.Body {
 				p.noteStandfirst(n, inHeader)
+				if !inLink {
+					p.noteSectionHead(n)
+				}
 				p.noteByline(n)
 				p.noteDateline(n, inArticle)
 				p.noteDocNumber(n)
@@ -161,7 +169,7 @@ func collect(doc *html.Node) *page {
 		}
 		if descend {
 			for c := n.LastChild; c != nil; c = c.PrevSibling {
-				stack = append(stack, frame{c, inArticle, inHead, inComment, inHeader})
+				stack = append(stack, frame{c, inArticle, inHead, inComment, inHeader, inLink})
 			}
 		}
 	}
@@ -253,6 +261,30 @@ func (p *page) noteStandfirst(n *html.Node, inHeader bool) {
 	if t, ok := shortText(n, 2000); ok {
 		if k := squash(t); k != "" {
 			p.standfirsts[k] = true
+		}
+	}
+}
+
+// noteSectionHead records the text of a subheading that holds no link.
+func (p *page) noteSectionHead(n *html.Node) {
+	switch n.DataAtom {
+	case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+	default:
+		return
+	}
+	if len(p.sectionHeads) >= maxAnchors {
+		return
+	}
+	hasLink := false
+	walkElems(n, func(c *html.Node) bool {
+		if c.DataAtom == atom.A {
+			hasLink = true
+		}
+		return !hasLink
+	})
+	if t, ok := shortText(n, 400); ok && !hasLink {
+		if k := squash(t); k != "" {
+			p.sectionHeads[k] = true
 		}
 	}
 }

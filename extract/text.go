@@ -153,7 +153,7 @@ func cleanText(n *html.Node, p *page) string {
 				// the description. A body paragraph equal to the
 				// description is the lead, which CMSs copy there: kept.
 				continue
-			case wordCount(l) <= 4 && p.anchors[k]:
+			case wordCount(l) <= 4 && p.isLinkLine(lines, i):
 				// A section label above the headline ("Media releases")
 				// that is also a navigation link.
 				continue
@@ -205,7 +205,7 @@ func cleanText(n *html.Node, p *page) string {
 		}
 	}
 	// Drop trailing link texts (lists of other stories).
-	for len(out) > 1 && p.anchors[squash(out[len(out)-1])] && wordCount(out[len(out)-1]) <= 20 {
+	for len(out) > 1 && p.isLinkLine(out, len(out)-1) && wordCount(out[len(out)-1]) <= 20 {
 		out = out[:len(out)-1]
 	}
 	return strings.Join(out, "\n")
@@ -307,6 +307,25 @@ func isDateLine(l string) bool {
 	return wordCount(l) <= 14 && dateLine.MatchString(l)
 }
 
+// isLinkLine reports whether lines[i] is the text of a link to other
+// content. A subheading of the page that is not a link itself, followed
+// by a line that is not a link either, heads a section of the article even
+// when a table of contents links to it.
+func (p *page) isLinkLine(lines []string, i int) bool {
+	k := squash(lines[i])
+	if !p.anchors[k] {
+		return false
+	}
+	if p.sectionHeads[k] {
+		for _, next := range lines[i+1:] {
+			if nk := squash(next); nk != "" {
+				return p.anchors[nk]
+			}
+		}
+	}
+	return true
+}
+
 // dropLinkRuns removes runs of lines that are mostly link texts: teaser
 // lists of other stories ("headline" link, one-line teaser, next link...)
 // that the content extractor kept. A run needs three link lines, and at
@@ -314,7 +333,7 @@ func isDateLine(l string) bool {
 func dropLinkRuns(lines []string, p *page) []string {
 	isLink := make([]bool, len(lines))
 	for i, l := range lines {
-		isLink[i] = p.anchors[squash(l)] && wordCount(l) <= 25
+		isLink[i] = p.isLinkLine(lines, i) && wordCount(l) <= 25
 	}
 	drop := make([]bool, len(lines))
 	total := 0
