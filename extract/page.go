@@ -30,8 +30,8 @@ type page struct {
 	// are not links themselves: a table of contents links to them, but
 	// they head the article's own sections.
 	sectionHeads map[string]bool
-	datelines  []string        // short texts of elements marked as dates ("Published 21 July 2020")
-	dlArticle  []bool          // datelines[i] sits inside <article> or <main>
+	datelines    []string // short texts of elements marked as dates ("Published 21 July 2020")
+	dlArticle    []bool   // datelines[i] sits inside <article> or <main>
 	// nearHeadline holds the short texts of the elements right before and
 	// after the first <h1>: where article headers put the date line.
 	nearHeadline []string
