@@ -92,7 +92,8 @@ func joinNames(names []string) string {
 	var out []string
 	seen := map[string]bool{}
 	for _, n := range names {
-		for i, part := range splitAuthors(n) {
+		// Entities first: each ends in ";", which also separates names.
+		for i, part := range splitAuthors(html2text(n)) {
 			if i > 0 && jobTitle.MatchString(part) {
 				continue // "Jane Doe, Diplomatic Correspondent"
 			}

@@ -139,3 +139,30 @@ func TestHeadingsInTableOfContentsKeepTheirSections(t *testing.T) {
 		t.Errorf("contents list kept in the text:\n%s", r.Text)
 	}
 }
+
+// Soft hyphens are invisible break points, not part of words; entities in
+// metadata are decoded whatever their name, and before author lists are
+// split at ";" (which ends every entity).
+func TestSoftHyphensAndEntities(t *testing.T) {
+	page := `<!doctype html><html lang="es"><head>
+<title>Caf&eacute;s del centro protestan por la nueva tasa</title>
+<meta property="og:title" content="Caf&amp;eacute;s del centro protestan por la nueva tasa">
+<script type="application/ld+json">{"@type":"NewsArticle","headline":"Caf&eacute;s del centro protestan por la nueva tasa",
+"author":[{"@type":"Person","name":"Redacci&oacute;n"},{"@type":"Person","name":"Luc&iacute;a Ib&aacute;&ntilde;ez; Jos&eacute; Ruiz"}]}</script>
+</head><body><article><h1>Cafés del centro protestan por la nueva tasa</h1>
+<p>Los propietarios de los caf&eacute;s del casco hist&oacute;rico entregaron ayer en el Ayunta&shy;miento m&aacute;s de dos mil firmas contra la tasa por ocupaci&oacute;n de la v&iacute;a p&uacute;blica.</p>
+<p>La concejala de Hacienda defendi&oacute; la medida y record&oacute; que la recauda&shy;ci&oacute;n se destinar&aacute; a la limpieza de las calles peatonales del centro durante todo el a&ntilde;o.</p>
+<p>Los hosteleros anunciaron que cerrar&aacute;n sus terrazas durante una hora el pr&oacute;ximo viernes como protesta y no descartan recurrir la ordenanza ante los tribunales.</p>
+</article></body></html>`
+	r := extractPage(t, page, "")
+	if r.Title != "Cafés del centro protestan por la nueva tasa" {
+		t.Errorf("title = %q", r.Title)
+	}
+	if r.Byline != "Redacción, Lucía Ibáñez, José Ruiz" {
+		t.Errorf("byline = %q, want \"Redacción, Lucía Ibáñez, José Ruiz\"", r.Byline)
+	}
+	if strings.ContainsRune(r.Text, '\u00ad') {
+		t.Errorf("text keeps soft hyphens: %q", r.Text)
+	}
+	wantText(t, r, []string{"Ayuntamiento", "recaudación"}, nil)
+}

@@ -648,11 +648,11 @@ func (p *page) language(detected string) string {
 }
 
 func (p *page) siteName(fromTraf string, base *url.URL) string {
-	if s := p.metaFirst("og:site_name", "application-name", "apple-mobile-web-app-title"); s != "" {
+	if s := normSpace(html2text(p.metaFirst("og:site_name", "application-name", "apple-mobile-web-app-title"))); s != "" {
 		return s
 	}
 	for _, o := range p.ldArticles() {
-		if s := ldString(o["publisher"]); s != "" {
+		if s := normSpace(html2text(ldString(o["publisher"]))); s != "" {
 			return s
 		}
 	}
@@ -736,6 +736,11 @@ func walkElems(n *html.Node, fn func(*html.Node) bool) {
 	}
 }
 
+// normSpace collapses white space and drops soft hyphens (U+00AD), which
+// only mark where a browser may break a word and are not part of it.
 func normSpace(s string) string {
+	if strings.ContainsRune(s, '\u00ad') {
+		s = strings.ReplaceAll(s, "\u00ad", "")
+	}
 	return strings.Join(strings.Fields(s), " ")
 }

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
+
+	"golang.org/x/net/html"
 )
 
 // titleSeparators split a document title into headline and site name.
@@ -142,14 +144,20 @@ func sameText(a, b string) bool {
 
 func wordCount(s string) int { return len(strings.Fields(s)) }
 
-// html2text decodes the few entities that survive in attribute values
-// double-escaped (&amp;#39;) and drops stray tags.
+// html2text decodes the entities that survive in attribute values and
+// JSON-LD strings, double-escaped ones included (&amp;eacute;), by the
+// full HTML table, and drops stray tags.
 func html2text(s string) string {
 	if !strings.ContainsAny(s, "&<") {
 		return s
 	}
-	r := strings.NewReplacer("&amp;", "&", "&#39;", "'", "&#039;", "'", "&quot;", `"`, "&lt;", "<", "&gt;", ">", "&nbsp;", " ", "&#8217;", "’", "&#8216;", "‘", "&#8220;", "“", "&#8221;", "”", "&#8211;", "–", "&#8212;", "—")
-	s = r.Replace(s)
+	for i := 0; i < 2 && strings.Contains(s, "&"); i++ {
+		u := html.UnescapeString(s)
+		if u == s {
+			break
+		}
+		s = u
+	}
 	var b strings.Builder
 	in := false
 	for _, c := range s {
