@@ -166,3 +166,34 @@ func TestSoftHyphensAndEntities(t *testing.T) {
 	}
 	wantText(t, r, []string{"Ayuntamiento", "recaudación"}, nil)
 }
+
+// The page's own headline decides what is title: a short trailing part
+// that the <h1> also has is part of the headline, and a site name written
+// before a colon is not.
+func TestTitleSegmentsCheckedAgainstHeadline(t *testing.T) {
+	body := `<p>The ferry operator will run two fewer crossings a day from November, citing crew shortages and the cost of fuel, and says the change will be reviewed in the spring.</p>
+<p>Commuters who rely on the early boat said they had not been consulted, and the harbour board asked the operator to publish the figures behind its decision.</p>
+<p>The council's transport committee will discuss the timetable at its next meeting, where residents may put questions to the operator's managing director.</p>`
+	page := `<!doctype html><html lang="en"><head><title>Winter ferry timetable - Part two</title></head><body>
+<article><h1>Winter ferry timetable - Part two</h1>` + body + `</article></body></html>`
+	if r := extractPage(t, page, ""); r.Title != "Winter ferry timetable - Part two" {
+		t.Errorf("title = %q, want the whole headline the <h1> shows", r.Title)
+	}
+	for _, head := range []string{
+		`<meta property="og:site_name" content="Harbour Gazette">`,
+		`<link rel="canonical" href="https://www.harbourgazette.com/news/ferry-timetable">`,
+	} {
+		page = `<!doctype html><html lang="en"><head><title>Harbour Gazette: Operator cuts two winter ferry crossings</title>` + head + `</head><body>
+<article><h1>Operator cuts two winter ferry crossings</h1>` + body + `</article></body></html>`
+		if r := extractPage(t, page, ""); r.Title != "Operator cuts two winter ferry crossings" {
+			t.Errorf("with %s: title = %q, want it without the site name", head, r.Title)
+		}
+	}
+	// Only the site's whole name: a place that begins it is a headline's.
+	page = `<!doctype html><html lang="en"><head><title>Harbour: Operator cuts two winter ferry crossings</title>
+<meta property="og:site_name" content="Harbour Gazette"></head><body>
+<article><h1>Harbour: Operator cuts two winter ferry crossings</h1>` + body + `</article></body></html>`
+	if r := extractPage(t, page, ""); r.Title != "Harbour: Operator cuts two winter ferry crossings" {
+		t.Errorf("title = %q, want the headline with its label", r.Title)
+	}
+}

@@ -63,6 +63,21 @@ func (p *page) title(fromTraf, site string) string {
 // the page's site name or host, or when the page's own headings show which
 // part is the headline.
 func (p *page) stripSiteName(t, site string, fromTag bool) string {
+	// "Site Name: Headline": a colon joins a site name the way a
+	// separator does, but also joins a headline's own parts ("Brexit:
+	// what happens next"), so only a known site name is taken off.
+	if i := strings.Index(t, ": "); i > 0 && p.namesSite(t[:i], site) && wordCount(t[i+2:]) >= 3 {
+		p.strippedSite = strings.TrimSpace(t[:i])
+		return p.stripSiteName(strings.TrimSpace(t[i+2:]), site, fromTag)
+	}
+	// The page's own headline shows the whole title: no part of it is a
+	// site name unless it names the site.
+	whole := false
+	for _, h := range p.h1 {
+		if sameText(h, t) {
+			whole = true
+		}
+	}
 	for _, sep := range titleSeparators {
 		if !strings.Contains(t, sep) || sep == " » " && strings.Contains(t, "«") {
 			continue
@@ -77,6 +92,8 @@ func (p *page) stripSiteName(t, site string, fromTag bool) string {
 			return p.stripSiteName(strings.TrimSpace(rest), site, fromTag)
 		case squash(first) == squash(site) && wordCount(head) >= 3:
 			return p.stripSiteName(strings.TrimSpace(head), site, fromTag)
+		case whole:
+			continue
 		}
 		// The page's heading equals one side: that side is the headline.
 		for _, h := range p.headings {
@@ -95,9 +112,20 @@ func (p *page) stripSiteName(t, site string, fromTag bool) string {
 	return t
 }
 
-// isSiteName reports whether s names the site: equal to its site name,
-// or to its host name without "www." and the top-level domain.
+// isSiteName reports whether s names the site: equal to its site name
+// or the start of it ("BBC" for "BBC News"), or to its host name without
+// "www." and the top-level domain.
 func (p *page) isSiteName(s, site string) bool {
+	return p.siteMatch(s, site, true)
+}
+
+// namesSite is isSiteName without the partial matches: s is exactly the
+// site's name or host.
+func (p *page) namesSite(s, site string) bool {
+	return p.siteMatch(s, site, false)
+}
+
+func (p *page) siteMatch(s, site string, partial bool) bool {
 	k := squash(s)
 	if k == "" {
 		return false
@@ -107,7 +135,7 @@ func (p *page) isSiteName(s, site string) bool {
 		if c == "" {
 			continue
 		}
-		if c == k || (len(k) >= 4 && strings.HasPrefix(c, k)) || (len(c) >= 4 && strings.HasPrefix(k, c)) {
+		if c == k || partial && ((len(k) >= 4 && strings.HasPrefix(c, k)) || (len(c) >= 4 && strings.HasPrefix(k, c))) {
 			return true
 		}
 	}
