@@ -28,20 +28,41 @@ var (
 
 // byline finds the author names: JSON-LD author, then author meta tags,
 // then marked-up byline elements. The result has no "By", no dates and no
-// job titles; several authors are joined with ", ".
+// job titles; several authors are joined with ", ". A login name
+// ("jane.doe") gives way to a later source that writes a name.
 func (p *page) byline(fromTraf string) string {
+	login := ""
+	for _, s := range p.bylineCandidates() {
+		if !isLoginName(s) {
+			return s
+		}
+		if login == "" {
+			login = s
+		}
+	}
+	if login != "" {
+		return login
+	}
+	return cleanByline(fromTraf)
+}
+
+// bylineCandidates lists the cleaned bylines each source gives, most
+// trusted first.
+func (p *page) bylineCandidates() []string {
+	var out []string
+	add := func(s string) {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
 	for _, o := range p.ldArticles() {
 		if names := ldAuthors(o["author"]); len(names) > 0 {
-			if s := joinNames(names); s != "" {
-				return s
-			}
+			add(joinNames(names))
 		}
 	}
 	keys := []string{"dc.creator", "dc:creator", "dcterms.creator", "author", "article:author", "parsely-author", "sailthru.author", "byl", "cxenseparse:author"}
 	if v := p.metaFirst(keys...); v != "" && !strings.HasPrefix(v, "http") {
-		if s := joinNames([]string{v}); s != "" {
-			return s
-		}
+		add(joinNames([]string{v}))
 	}
 	for _, k := range keys {
 		var names []string
@@ -51,24 +72,31 @@ func (p *page) byline(fromTraf string) string {
 			}
 			names = append(names, v)
 		}
-		if s := joinNames(names); s != "" {
-			return s
-		}
+		add(joinNames(names))
 	}
 	// Microdata authors belong to the page's article item; rel=author
 	// links also sit in teasers for other stories, so they come second.
-	if s := joinNames(dedup(p.authorProp)); s != "" {
-		return s
-	}
-	if s := joinNames(dedup(p.authorRel)); s != "" {
-		return s
-	}
+	add(joinNames(dedup(p.authorProp)))
+	add(joinNames(dedup(p.authorRel)))
 	for _, a := range p.authors {
-		if s := joinNames([]string{a}); s != "" {
-			return s
+		add(joinNames([]string{a}))
+	}
+	return out
+}
+
+// isLoginName reports whether s reads as an account name rather than a
+// person's: one lower-case ASCII token, often with dots, digits or
+// underscores ("christian.stadtfeld", "jdoe2").
+func isLoginName(s string) bool {
+	if s == "" || strings.ContainsAny(s, " ,") {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return false
 		}
 	}
-	return cleanByline(fromTraf)
+	return true
 }
 
 func ldAuthors(v any) []string {

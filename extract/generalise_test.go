@@ -197,3 +197,23 @@ func TestTitleSegmentsCheckedAgainstHeadline(t *testing.T) {
 		t.Errorf("title = %q, want the headline with its label", r.Title)
 	}
 }
+
+// A JSON-LD author that is a login name is the CMS account, not the name
+// readers see: the visible byline wins. With no other byline the login is
+// still better than nothing.
+func TestLoginNameLosesToVisibleByline(t *testing.T) {
+	body := `<p>The water authority has lifted the boil notice for the eastern districts after three days of clean samples, but asks residents to run their taps for two minutes first.</p>
+<p>Engineers traced the contamination to a damaged valve at the pumping station, which has been replaced, and the authority says it will review how quickly it warned households.</p>
+<p>Schools in the area reopened on Wednesday, and the authority will publish the test results for each district on its website every day this week.</p>`
+	ld := `<script type="application/ld+json">{"@type":"NewsArticle","headline":"Boil notice lifted","author":{"@type":"Person","name":"martina.kovac"}}</script>`
+	page := `<!doctype html><html lang="en"><head><title>Boil notice lifted</title>` + ld + `</head><body>
+<article><h1>Boil notice lifted</h1><p class="byline">By Martina Kovač</p>` + body + `</article></body></html>`
+	if r := extractPage(t, page, ""); r.Byline != "Martina Kovač" {
+		t.Errorf("byline = %q, want the visible \"Martina Kovač\"", r.Byline)
+	}
+	page = `<!doctype html><html lang="en"><head><title>Boil notice lifted</title>` + ld + `</head><body>
+<article><h1>Boil notice lifted</h1>` + body + `</article></body></html>`
+	if r := extractPage(t, page, ""); r.Byline != "martina.kovac" {
+		t.Errorf("byline = %q, want the login when nothing else names the author", r.Byline)
+	}
+}
