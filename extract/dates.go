@@ -48,6 +48,22 @@ func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) 
 			break
 		}
 	}
+	if urlOK && len(cands) > 0 {
+		// A re-save: the stated date is later than the day in the
+		// page's address, the page shows readers the address's day and
+		// nowhere the stated one. The address and the page agree on the
+		// original publication.
+		st := cands[0].t
+		sday := time.Date(st.Year(), st.Month(), st.Day(), 0, 0, 0, 0, time.UTC)
+		if written := p.writtenDays(); sday.After(urlDate) && written[urlDate] && !written[sday] {
+			for _, c := range cands {
+				if sameDay(c.t, urlDate) {
+					return localWriting(c, cands)
+				}
+			}
+			return urlDate, model.DateFromURL
+		}
+	}
 	if hd.IsZero() || !plausible(hd.DateTime) {
 		if len(cands) > 0 {
 			return cands[0].t, cands[0].src

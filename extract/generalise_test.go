@@ -217,3 +217,34 @@ func TestLoginNameLosesToVisibleByline(t *testing.T) {
 		t.Errorf("byline = %q, want the login when nothing else names the author", r.Byline)
 	}
 }
+
+// A page re-saved years later may carry the re-save as datePublished; when
+// the date in its address is the day the page shows readers, the
+// address's day is the publication.
+func TestURLDateBeatsResaveDatePublished(t *testing.T) {
+	body := `<p>The ferry operator will run two fewer crossings a day from November, citing crew shortages and the cost of fuel, and says the change will be reviewed in the spring.</p>
+<p>Commuters who rely on the early boat said they had not been consulted, and the harbour board asked the operator to publish the figures behind its decision.</p>
+<p>The council's transport committee will discuss the timetable at its next meeting, where residents may put questions to the operator's managing director.</p>`
+	const addr = "https://www.harbourgazette.com/2019/03/12/operator-cuts-ferry-crossings/"
+	ld := `<script type="application/ld+json">{"@type":"NewsArticle","headline":"Operator cuts two winter ferry crossings","datePublished":"2022-06-01T10:15:00+00:00","dateModified":"2022-06-01T10:15:00+00:00"}</script>`
+	for _, where := range []struct{ name, head, pageURL string }{
+		{"canonical link", `<link rel="canonical" href="` + addr + `">`, ""},
+		{"og:url", `<meta property="og:url" content="` + addr + `">`, ""},
+		{"fetched address", ``, addr},
+	} {
+		for _, shown := range []string{`<p class="article-date">12 March 2019</p>`, `<time>March 12, 2019</time>`} {
+			page := `<!doctype html><html lang="en"><head><title>Operator cuts two winter ferry crossings</title>` + where.head + ld + `</head><body>
+<article><h1>Operator cuts two winter ferry crossings</h1>` + shown + body + `</article></body></html>`
+			r := extractPage(t, page, where.pageURL)
+			if got := FormatDate(r.Published); !strings.HasPrefix(got, "2019-03-12") {
+				t.Errorf("%s, %s: published = %q (%s), want the address's 2019-03-12", where.name, shown, got, r.PublishedSource)
+			}
+		}
+	}
+	// Without a day shown to readers, the stated date stands.
+	page := `<!doctype html><html lang="en"><head><title>Operator cuts two winter ferry crossings</title>` + ld + `</head><body>
+<article><h1>Operator cuts two winter ferry crossings</h1>` + body + `</article></body></html>`
+	if got := FormatDate(extractPage(t, page, addr).Published); !strings.HasPrefix(got, "2022-06-01") {
+		t.Errorf("published = %q, want the stated 2022-06-01", got)
+	}
+}
