@@ -188,7 +188,7 @@ func cleanByline(s string) string {
 	}
 	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' })
 	s = strings.TrimSpace(s)
-	if s == "" || len([]rune(s)) > 80 || wordCount(s) > 8 {
+	if s == "" || len([]rune(s)) > 80 || len(strings.Fields(s)) > 8 {
 		return ""
 	}
 	if strings.Contains(strings.ToLower(s), "http") || strings.Contains(s, "@") && !strings.Contains(s, " ") {

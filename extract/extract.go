@@ -101,6 +101,12 @@ const (
 	maxDepth = 200
 )
 
+// cjkMinExtracted is the least text, in characters, that trafilatura
+// must find in a Chinese, Japanese or Korean page before it falls back
+// to the whole page: its default of 250 scaled by the three to four
+// Latin characters a CJK character stands for.
+const cjkMinExtracted = 70
+
 // ErrNotHTML is returned for input that does not look like a web page.
 var ErrNotHTML = errors.New("input is not HTML")
 
@@ -148,6 +154,15 @@ func Extract(page []byte, pageURL string) (*Result, error) {
 		EnableFallback:   true,
 		ExcludeComments:  true,
 		HtmlDateOverride: &htmldate.Result{},
+	}
+	if pg.cjk() {
+		// trafilatura replaces an extraction shorter than 250
+		// characters with a dump of the whole page. That is a few
+		// sentences in English but a whole press release in Chinese,
+		// Japanese or Korean, where a character carries about a word.
+		cfg := trafilatura.DefaultConfig()
+		cfg.MinExtractedSize = cjkMinExtracted
+		opts.Config = cfg
 	}
 	var meta trafilatura.Metadata
 	prof := profileFor(base)

@@ -248,3 +248,43 @@ func TestURLDateBeatsResaveDatePublished(t *testing.T) {
 		t.Errorf("published = %q, want the stated 2022-06-01", got)
 	}
 }
+
+// A government press release in Chinese is often two or three sentences:
+// it must come out with its text, or the crawler drops it as empty.
+func TestShortChinesePressRelease(t *testing.T) {
+	pages := map[string]string{
+		"traditional": `<!doctype html><html lang="zh-HK"><head><meta charset="utf-8"><title>運輸署公布中秋節特別交通安排</title></head><body>
+<div id="header"><a href="/">首頁</a> <a href="/news">新聞公報</a> <a href="/contact">聯絡我們</a></div>
+<div id="content"><h1>運輸署公布中秋節特別交通安排</h1>
+<p>運輸署今日表示，為配合中秋節晚上的賞月活動，多條巴士路線將加密班次，部分渡輪航線亦會延長服務至凌晨。</p>
+<p>署方呼籲市民盡量使用公共交通工具前往各個賞月地點，並留意電台及電視台廣播的最新交通消息。</p>
+<p>2024年9月16日（星期一）</p></div>
+<div id="footer">重要告示 | 私隱政策 | 2024 ©</div></body></html>`,
+		"simplified": `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>市交通局发布国庆假期出行提示</title></head><body>
+<div class="nav"><a href="/">首页</a> <a href="/xwfb">新闻发布</a></div>
+<div class="article"><h1>市交通局发布国庆假期出行提示</h1>
+<p>市交通局今天提醒，国庆假期前两天高速公路车流量预计明显增加，请驾驶人提前规划路线。</p>
+<p>地铁各线路将延长运营时间，部分站点增设临时进出口。</p></div>
+<div class="footer">版权所有</div></body></html>`,
+		"article with a time stamp": `<!doctype html><html lang="zh-HK"><head><meta charset="utf-8"><title>運輸署公布中秋節特別交通安排</title></head><body>
+<div id="header"><a href="/">首頁</a> <a href="/news">新聞公報</a> <a href="/contact">聯絡我們</a></div>
+<article><h1>運輸署公布中秋節特別交通安排</h1>
+<p>運輸署今日表示，為配合中秋節晚上的賞月活動，多條巴士路線將加密班次，部分渡輪航線亦會延長服務至凌晨。</p>
+<p>署方呼籲市民盡量使用公共交通工具前往各個賞月地點，並留意電台及電視台廣播的最新交通消息。</p>
+<p>2024年9月16日（星期一）<br>香港時間16:30</p></article>
+<div id="footer">重要告示 | 私隱政策 | 2024 ©</div></body></html>`,
+	}
+	want := map[string][]string{
+		"traditional":               {"多條巴士路線將加密班次", "留意電台及電視台廣播的最新交通消息"},
+		"simplified":                {"请驾驶人提前规划路线", "部分站点增设临时进出口"},
+		"article with a time stamp": {"多條巴士路線將加密班次", "留意電台及電視台廣播的最新交通消息"},
+	}
+	for name, page := range pages {
+		for _, pageURL := range []string{"", "https://www.example.gov.mo/news/2024/09/16/release.html"} {
+			r := extractPage(t, page, pageURL)
+			// Neither the navigation nor the headline repeated in a dump
+			// of the whole page.
+			wantText(t, r, want[name], []string{"首頁", "首页", "版权所有", "私隱政策", "交通安排", "出行提示"})
+		}
+	}
+}

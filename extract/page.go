@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -626,6 +627,32 @@ func (p *page) canonical(pageURL string) string {
 		return u.String()
 	}
 	return pageURL
+}
+
+// cjk reports whether the page is written in Chinese, Japanese or
+// Korean: its declared language says so, or its title or headline is
+// mostly in those scripts.
+func (p *page) cjk() bool {
+	switch l := strings.ToLower(p.lang); {
+	case strings.HasPrefix(l, "zh"), strings.HasPrefix(l, "ja"), strings.HasPrefix(l, "ko"):
+		return true
+	case l != "" && !strings.HasPrefix(l, "und"):
+		return false
+	}
+	head := p.titleTag
+	if len(p.h1) > 0 {
+		head = p.h1[0]
+	}
+	cjk, other := 0, 0
+	for _, r := range head {
+		switch {
+		case r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
+			cjk++
+		case unicode.IsLetter(r):
+			other++
+		}
+	}
+	return cjk > 0 && cjk*3 >= other
 }
 
 func (p *page) language(detected string) string {

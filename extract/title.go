@@ -170,7 +170,27 @@ func sameText(a, b string) bool {
 	return a != "" && a == b
 }
 
-func wordCount(s string) int { return len(strings.Fields(s)) }
+// wordCount counts words: space-separated tokens, and in Han, kana and
+// Hangul text, which does not separate words with spaces, one word per
+// two characters (about the length of a word there), so that a Chinese
+// paragraph is not taken for a one-word label.
+func wordCount(s string) int {
+	n, cjk := 0, 0
+	for _, tok := range strings.Fields(s) {
+		other := false
+		for _, r := range tok {
+			if r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+				cjk++
+			} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				other = true
+			}
+		}
+		if other {
+			n++
+		}
+	}
+	return n + (cjk+1)/2
+}
 
 // html2text decodes the entities that survive in attribute values and
 // JSON-LD strings, double-escaped ones included (&amp;eacute;), by the
