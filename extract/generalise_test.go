@@ -288,3 +288,39 @@ func TestShortChinesePressRelease(t *testing.T) {
 		}
 	}
 }
+
+// A paragraph between two links is text, not a teaser's blurb: review
+// round-ups quote a paragraph and cite its source after it. A list of
+// teasers (headline links with one-line blurbs) still goes.
+func TestParagraphsBetweenSourceLinksKept(t *testing.T) {
+	p := &page{anchors: map[string]bool{}, sectionHeads: map[string]bool{}}
+	for _, a := range []string{"[The Ledger]", "[Screen Weekly]", "[Pocket Tech]", "Council votes on bridge", "Schools reopen early", "Rail strike called off"} {
+		p.anchors[squash(a)] = true
+	}
+	intro := []string{
+		"The tablet went on sale this morning, and the first reviews are in. Most praise the screen and the battery, while almost all of them question the price of the keyboard cover.",
+		"It comes in two sizes and three colours, with the larger model gaining a second camera and a faster charger, and both run the same software as last year's model with a few additions.",
+		"The company says the new chip is forty percent faster than its predecessor and uses less power, claims that reviewers mostly confirmed in their benchmarks, although the gains were smaller in games.",
+		"Storage starts at 128 gigabytes, double last year's base model, and the price of the entry model is unchanged, while the top configuration with a mobile data connection costs almost twice as much.",
+		"Several reviewers tested the tablet as a replacement for a laptop for a week, writing, editing photos and joining video calls, and their verdicts depend mostly on how much they type every day.",
+	}
+	quotes := []string{
+		"The screen is the best we have seen on a tablet at this price, bright enough to read in direct sunlight and sharp enough that text looks printed, and the speakers are loud for a device this thin.",
+		"[The Ledger]",
+		"Battery life was the surprise of our testing: two full working days of documents, email and video calls before it asked for a charger, which is more than any laptop we reviewed this year managed.",
+		"[Screen Weekly]",
+		"The keyboard cover is the weak point, costing a third of the tablet's price while flexing under the lightest typing, and without it the tablet is a very good screen rather than a computer.",
+		"[Pocket Tech]",
+	}
+	got := strings.Join(dropLinkRuns(append(append([]string(nil), intro...), quotes...), p), "\n")
+	for _, want := range []string{"two full working days", "The keyboard cover is the weak point"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lost %q:\n%s", want, got)
+		}
+	}
+	teasers := []string{"Council votes on bridge", "The vote is due on Monday.", "Schools reopen early", "Pupils return a week ahead of plan.", "Rail strike called off", "Talks will resume next month."}
+	got = strings.Join(dropLinkRuns(append(append([]string(nil), intro...), teasers...), p), "\n")
+	if strings.Contains(got, "Schools reopen early") {
+		t.Errorf("teaser list kept:\n%s", got)
+	}
+}

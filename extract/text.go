@@ -331,6 +331,7 @@ func (p *page) isLinkLine(lines []string, i int) bool {
 // that the content extractor kept. A run needs three link lines, and at
 // least half of its lines must be links.
 func dropLinkRuns(lines []string, p *page) []string {
+	const maxTeaserWords = 30
 	isLink := make([]bool, len(lines))
 	for i, l := range lines {
 		isLink[i] = p.isLinkLine(lines, i) && wordCount(l) <= 25
@@ -348,6 +349,9 @@ func dropLinkRuns(lines []string, p *page) []string {
 		// Extend the run while links keep coming at least every other line.
 		j, links, last := i, 0, i
 		for j < len(lines) && j-last <= 2 {
+			if !isLink[j] && wordCount(lines[j]) > maxTeaserWords {
+				break // a paragraph, not a teaser's blurb
+			}
 			if isLink[j] {
 				links++
 				last = j

@@ -12,8 +12,9 @@ import (
 // Measures score.py does not compute, read from the same per-page files:
 //
 //   - lead kept: the share of extraction pages whose whole reference lead
-//     paragraph (the first line of the reference body) appears, word for
-//     word and in order, in the extracted text. It is the snippet-style
+//     paragraph (the first line of the reference body that is a sentence
+//     or eight words long) appears, word for word and in order, in the
+//     extracted text. It is the snippet-style
 //     recall that matters most to a reader: a lost first paragraph costs
 //     little F1 on a long page but loses what the article is about.
 //   - title and byline "by our conventions": the same-words comparison
@@ -65,15 +66,21 @@ func containsRun(big, small []string) bool {
 	return false
 }
 
-// leadParagraph is the first non-empty line of a reference body.
+// leadParagraph is the first line of a reference body that reads as a
+// paragraph: eight words or more, or a sentence (it ends with . ! ? or
+// their CJK forms, perhaps before a closing quote). Shorter lines at the
+// top of some references are labels, bylines or video captions
+// ("Staff Reports"), not the lead.
 func leadParagraph(body string) string {
 	for _, l := range strings.Split(body, "\n") {
-		if len(words(l)) > 0 {
+		if n := len(words(l)); n >= 8 || n > 0 && sentenceEnd.MatchString(l) {
 			return l
 		}
 	}
 	return ""
 }
+
+var sentenceEnd = regexp.MustCompile(`[.!?。！？][\s"'”’»」)]*$`)
 
 // leadKept reports whether the whole lead paragraph is in text.
 func leadKept(lead, text string) bool {
