@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -177,7 +178,7 @@ func Extract(page []byte, pageURL string) (*Result, error) {
 		// Too big for the content extractor in bounded time: take the
 		// article (or main, or body) element's text as it stands.
 		res.Text = cleanText(mainElement(doc), pg)
-	} else if tr, err := trafilatura.ExtractDocument(doc, opts); err == nil && tr != nil {
+	} else if tr, err := trafilatura.ExtractDocument(withoutComments(doc), opts); err == nil && tr != nil {
 		meta = tr.Metadata
 		res.Text = cleanText(tr.ContentNode, pg)
 	}
@@ -207,6 +208,52 @@ func Extract(page []byte, pageURL string) (*Result, error) {
 		res.DocNumber = pg.docNumber(base, res.Text)
 	}
 	return res, nil
+}
+
+// commentsSection is a class or id naming a whole readers' comments
+// section (not one comment, and not a "comment" label that opinion
+// pieces carry).
+var commentsSection = regexp.MustCompile(`(?i)^(?:comments|comments?[-_](?:list|area|section|container|wrapper|thread)|commentlist|disqus_thread|comment-respond)$`)
+
+// withoutComments removes readers' comments sections from doc before the
+// content extractor sees it: on a page with a short article and a long
+// discussion, the extractor takes a comment for the article. A section
+// that holds the page's headline is not a comments section, whatever its
+// name.
+func withoutComments(doc *html.Node) *html.Node {
+	var drop []*html.Node
+	walkElems(doc, func(n *html.Node) bool {
+		if n.DataAtom == atom.Body || n.DataAtom == atom.Html || n.DataAtom == atom.Article || n.DataAtom == atom.Main {
+			return true
+		}
+		for _, tok := range strings.Fields(attr(n, "id") + " " + attr(n, "class")) {
+			if commentsSection.MatchString(tok) {
+				if !holdsHeadline(n) {
+					drop = append(drop, n)
+				}
+				return false
+			}
+		}
+		return true
+	})
+	for _, n := range drop {
+		if n.Parent != nil {
+			n.Parent.RemoveChild(n)
+		}
+	}
+	return doc
+}
+
+// holdsHeadline reports whether n contains an <h1> or an <article>.
+func holdsHeadline(n *html.Node) bool {
+	found := false
+	walkElems(n, func(c *html.Node) bool {
+		if c.DataAtom == atom.H1 || c.DataAtom == atom.Article && c != n {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func runHTMLDate(doc *html.Node) htmldate.Result {

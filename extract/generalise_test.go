@@ -324,3 +324,22 @@ func TestParagraphsBetweenSourceLinksKept(t *testing.T) {
 		t.Errorf("teaser list kept:\n%s", got)
 	}
 }
+
+// Readers' comments are never the article, however much longer than it
+// they are: an open-thread post of one paragraph under a long discussion.
+func TestShortPostAboveLongDiscussion(t *testing.T) {
+	comment := func(name, text string) string {
+		return `<li class="comment"><div class="comment-body"><div class="comment-author">` + name + `</div><div class="comment-content"><p>` + text + `</p><p>` + text + `</p></div></div></li>`
+	}
+	page := `<!doctype html><html lang="en"><head><title>Open thread: autumn</title></head><body>
+<div class="site"><article class="post"><h1>Open thread: autumn</h1>
+<div class="entry-content"><p>Once a season we open a thread for questions about our research, our grants or anything else on your mind; we read every comment and try to answer within a week, and you can also write to us privately.</p></div></article>
+<div id="comments" class="comments-area"><h2>14 comments</h2><ol class="comment-list">` +
+		comment("Ada", "I have been wondering how you decide when to stop funding a programme that is doing well but no longer needs the money as much as newer ones, and whether you publish the reasoning behind those decisions anywhere.") +
+		comment("Ben", "Thanks for the detailed answer last time. A follow-up: how do you weigh evidence from a single large trial against several small ones that point the other way, and has that ever changed a recommendation?") +
+		comment("Cleo", "Could you say more about how you estimate costs in places where prices change quickly, since a figure from two years ago may be far off by the time a grant is made and spent?") +
+		comment("Dev", "I would love to see a post on the mistakes you think you made in the past five years, and what you changed in your process afterwards, even if the answer is that nothing needed changing.") +
+		`</ol></div></div></body></html>`
+	r := extractPage(t, page, "")
+	wantText(t, r, []string{"Once a season we open a thread"}, []string{"Could you say more"})
+}
