@@ -343,3 +343,42 @@ func TestShortPostAboveLongDiscussion(t *testing.T) {
 	r := extractPage(t, page, "")
 	wantText(t, r, []string{"Once a season we open a thread"}, []string{"Could you say more"})
 }
+
+// Lines at the top that only look like a byline or a date line are the
+// lead: "Par ailleurs", "Por su parte" and "By Friday" start sentences, and
+// a sentence may name its day.
+func TestShortLeadsThatStartLikeBylinesOrDates(t *testing.T) {
+	for _, tc := range []struct{ lang, title, lead, body string }{
+		{"en", "River rises two metres", "By Friday, the river had risen two metres above its usual level.", newsBody},
+		{"en", "Library to close", "On March 3, the council voted to close the library.", newsBody},
+		{"fr", "Démission au ministère", "Par ailleurs, la ministre a démissionné mardi soir.", fillerFR},
+		{"es", "El alcalde pide calma", "Por su parte, el alcalde pidió calma a los vecinos.", `<p>La tormenta dejó sin luz a más de diez mil hogares durante la noche del martes, y los servicios de emergencia atendieron casi trescientas llamadas por caídas de árboles y ramas.</p>
+<p>Las clases se suspendieron en los colegios de la zona norte, donde varias carreteras seguían cortadas por el agua a primera hora de la mañana del miércoles.</p>
+<p>El ayuntamiento abrirá un centro de atención para los vecinos afectados y estudiará ayudas para reparar los daños en viviendas y comercios del casco antiguo.</p>`},
+	} {
+		page := `<!doctype html><html lang="` + tc.lang + `"><head><title>` + tc.title + `</title></head><body>
+<article><h1>` + tc.title + `</h1><p>` + tc.lead + `</p>` + tc.body + `</article></body></html>`
+		r := extractPage(t, page, "")
+		wantText(t, r, []string{tc.lead}, nil)
+	}
+	// Real byline and date lines still go.
+	page := `<!doctype html><html lang="en"><head><title>River rises two metres</title></head><body>
+<article><h1>River rises two metres</h1><p>By Jane Doe and Tom Roe | Reuters</p><p>Updated March 3, 2024 10:45 GMT</p>
+<p>By Friday, the river had risen two metres above its usual level.</p>` + newsBody + `</article></body></html>`
+	wantText(t, extractPage(t, page, ""), []string{"By Friday, the river"}, []string{"Jane Doe", "10:45"})
+}
+
+// A subheading late in an article that begins like a "more from" or
+// "related" heading ("More on the budget") heads more of the article
+// when long paragraphs follow it; only a list of short lines is cut.
+func TestLateSubheadingThatLooksLikeSectionEnd(t *testing.T) {
+	page := `<!doctype html><html lang="en"><head><title>Rent cap passes</title></head><body>
+<article><h1>Rent cap passes</h1>
+<p>The state assembly on Thursday approved a cap on annual rent increases, the first such limit in the region for more than forty years.</p>` + newsBody + `
+<h2>More on the budget</h2>
+<p>The cap comes a week after the assembly passed a budget that sets aside money for the housing inspectors who will enforce it, and for a register of rented homes that landlords will have to join.</p>
+<p>Inspectors will be able to fine landlords who raise rents above the cap, and tenants may reclaim what they overpaid for up to three years, with free advice offered by the council.</p>
+<h2>Related</h2><p><a href="/a">Landlords plan court challenge</a></p><p><a href="/b">What the cap means for you</a></p><p><a href="/c">Assembly debate in pictures</a></p>
+</article></body></html>`
+	wantText(t, extractPage(t, page, ""), []string{"register of rented homes", "reclaim what they overpaid"}, []string{"Landlords plan court challenge"})
+}

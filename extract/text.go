@@ -3,6 +3,8 @@ package extract
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -110,12 +112,20 @@ var (
 // what follows them near the end of the body is dropped.
 var sectionEnd = regexp.MustCompile(`(?i)^(?:` +
 	`(?:you (?:may|might) also (?:like|enjoy)|related(?: articles| stories| posts| news| content| coverage| topics| links)?|` +
-	`more (?:from|on|in|stories|news|like this|great)\b.*|most (?:read|popular|viewed)|recommended(?: for you| stories| articles)?|` +
+	`more (?:stories|news|like this|great)\b.*|most (?:read|popular|viewed)|recommended(?: for you| stories| articles)?|` +
 	`explore further|further reading|read next|what to read next|something to consider|` +
 	`tags?|topics|keywords|trending(?: now)?|popular(?: now| stories)?|latest(?: news| stories)?|` +
-	`leia (?:também|mais)|lesen sie auch|mehr zum thema|lire aussi|à lire aussi|leggi anche|te puede interesar|` +
-	`comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|share this(?: article| story| post)?)` +
+	`leia (?:também|mais)|lesen sie auch|mehr zum thema|lire aussi|à lire aussi|leggi anche|te puede interesar)` +
 	`)\W*$`)
+
+// moreOn matches "More from ...", "More on ...", "More in ...": the
+// heading of a list of other stories, or of the article's last section
+// ("More on the budget"); only the first is cut (see listFollows).
+var moreOn = regexp.MustCompile(`(?i)^more (?:from|on|in)\b.*$`)
+
+// commentsStart matches headings that open the readers' comments or the
+// sharing tools: what follows is never the article.
+var commentsStart = regexp.MustCompile(`(?i)^(?:comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|share this(?: article| story| post)?)\W*$`)
 
 // dateLine matches a short line that is only a date or time stamp,
 // in any of the common shapes ("Updated at 1:23 p.m.", "05/10/2018 - ...").
@@ -189,7 +199,7 @@ func cleanText(n *html.Node, p *page) string {
 	}
 	seen := 0
 	for i, l := range out {
-		if seen > total/2 && sectionEnd.MatchString(strings.TrimSpace(l)) {
+		if t := strings.TrimSpace(l); seen > total/2 && (commentsStart.MatchString(t) || sectionEnd.MatchString(t) || moreOn.MatchString(t) && p.listFollows(out, i+1)) {
 			out = out[:i]
 			break
 		}
@@ -234,6 +244,36 @@ func isBreadcrumb(l string) bool {
 		}
 	}
 	return true
+}
+
+// listFollows reports whether the lines from i on read as a list of other
+// content rather than more of the article: mostly links or short lines,
+// none of them a long paragraph. A late subheading such as "More on the
+// budget" is followed by paragraphs.
+func (p *page) listFollows(lines []string, i int) bool {
+	n, listy := 0, 0
+	for ; i < len(lines) && n < 8; i++ {
+		wc := wordCount(lines[i])
+		if wc == 0 {
+			continue
+		}
+		n++
+		if wc > 40 {
+			return false
+		}
+		if wc <= 15 || p.isLinkLine(lines, i) {
+			listy++
+		}
+	}
+	return listy*2 >= n
+}
+
+// isSentence reports whether l reads as a sentence rather than a label,
+// byline or time stamp: six words or more ending with a full stop,
+// question or exclamation mark.
+func isSentence(l string) bool {
+	t := strings.TrimRight(strings.TrimSpace(l), `"'”’»)`)
+	return wordCount(t) >= 6 && t != "" && strings.ContainsAny(t[len(t)-1:], ".!?。！？")
 }
 
 // isKicker reports whether l reads as a label rather than a sentence:
@@ -299,12 +339,48 @@ func (p *page) headlineKeys() (heads, descs map[string]bool) {
 
 var bylineStart = regexp.MustCompile(`(?i)^(?:by|written by|posted by|von|par|por|door|di)\s+\S`)
 
+// isBylineLine reports whether l is a byline ("By Jane Doe and Tom Roe |
+// Reuters", "Par Sébastien Farcis"): "By" or its translation followed by
+// names. "Par ailleurs", "Por su parte" and "By Friday, the river had
+// risen" start sentences.
 func isBylineLine(l string) bool {
-	return wordCount(l) <= 12 && bylineStart.MatchString(l)
+	loc := bylineStart.FindStringIndex(l)
+	if loc == nil || wordCount(l) > 12 || isSentence(l) {
+		return false
+	}
+	rest := otherCredit.ReplaceAllString(strings.TrimSpace(l[loc[1]-1:]), "")
+	if i := bylineNameEnd.FindStringIndex(rest); i != nil {
+		rest = rest[:i[0]]
+	}
+	names := strings.Fields(rest)
+	if len(names) == 0 || len(names) > 8 {
+		return false
+	}
+	for _, w := range names {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) && !nameParticle[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
 }
 
+// bylineNameEnd is where the names of a byline end: a separator, a
+// comma before a job title or place, a date or time.
+var bylineNameEnd = regexp.MustCompile(`[|•·,;(@\d]|\s[-–—]\s`)
+
+// nameParticle lists the lower-case words that occur in bylines between
+// names: connectives and the particles of family names.
+var nameParticle = map[string]bool{
+	"and": true, "&": true, "und": true, "et": true, "y": true, "e": true, "en": true, "og": true, "och": true, "i": true,
+	"de": true, "da": true, "di": true, "del": true, "della": true, "der": true, "den": true, "van": true, "von": true,
+	"la": true, "le": true, "du": true, "dos": true, "das": true, "do": true, "bin": true, "al": true, "ter": true, "ten": true, "zu": true,
+}
+
+// isDateLine reports whether l is a date or time stamp ("Updated March 3,
+// 2024 10:45 GMT"), not a sentence that names a day.
 func isDateLine(l string) bool {
-	return wordCount(l) <= 14 && dateLine.MatchString(l)
+	return wordCount(l) <= 14 && dateLine.MatchString(l) && !isSentence(l)
 }
 
 // isLinkLine reports whether lines[i] is the text of a link to other
