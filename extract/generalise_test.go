@@ -382,3 +382,17 @@ func TestLateSubheadingThatLooksLikeSectionEnd(t *testing.T) {
 </article></body></html>`
 	wantText(t, extractPage(t, page, ""), []string{"register of rented homes", "reclaim what they overpaid"}, []string{"Landlords plan court challenge"})
 }
+
+// Sentences that begin like furniture are text: "Get the budget approved"
+// is not an app prompt, "Published in 1998, ..." not a time stamp.
+func TestSentencesThatStartLikeFurniture(t *testing.T) {
+	page := `<!doctype html><html lang="en"><head><title>Rent cap passes</title></head><body>
+<article><h1>Rent cap passes</h1>
+<p>The state assembly on Thursday approved a cap on annual rent increases, the first such limit in the region for more than forty years.</p>` + newsBody + `
+<p>Published in 1998, the last housing survey found rents had doubled.</p>
+<p>Get the budget approved first, the treasurer told the assembly.</p>
+<p>Tenant groups said they would monitor how landlords respond in the first year and publish their findings before the next election, whatever the government decides to do.</p>
+<p>Updated 3 hours ago</p>
+</article></body></html>`
+	wantText(t, extractPage(t, page, ""), []string{"Published in 1998, the last housing survey", "Get the budget approved first"}, []string{"3 hours ago"})
+}

@@ -90,7 +90,7 @@ var boilerLine = regexp.MustCompile(`(?i)^(?:` +
 	`keep an eye on your inbox.*|an error has occurred.*|` +
 	`continue reading(?: below| the main story)?|don'?t miss|see more:.*|related:.*|click here to .*|` +
 	`(?:read|see|watch|leia|lesen sie|lire|leggi)(?: also| more| too| também| auch| aussi| anche)\b.*|` +
-	`(?:get|download) (?:the|our) .{0,30}app.*|` +
+	`(?:get|download) (?:the|our) .{0,30}\bapps?\b.*|` +
 	`advertisement|sponsored|anzeige|publicidade|publicité|pubblicità|ad|skip (?:to|ad).*|` +
 	`(?:photo|image|picture|credit|source|foto|bild)s?: .{0,80}|` +
 	`(?:we use|this (?:site|website) uses) cookies.*|accept (?:all )?cookies|cookie (?:settings|policy|preferences)|` +
@@ -182,7 +182,7 @@ func cleanText(n *html.Node, p *page) string {
 		if counts[k] > 2 && wordCount(l) <= 6 && (p.anchors[k] || socialWords.MatchString(l)) {
 			continue // "Share Tweet Email" after every paragraph
 		}
-		if stampLine.MatchString(l) && wordCount(l) <= 12 {
+		if stampLine.MatchString(l) && wordCount(l) <= 12 && (!isSentence(l) || dateLine.MatchString(l)) {
 			continue
 		}
 		out = append(out, l)
