@@ -178,7 +178,7 @@ func Extract(page []byte, pageURL string) (*Result, error) {
 		// Too big for the content extractor in bounded time: take the
 		// article (or main, or body) element's text as it stands.
 		res.Text = cleanText(mainElement(doc), pg)
-	} else if tr, err := trafilatura.ExtractDocument(withoutComments(doc), opts); err == nil && tr != nil {
+	} else if tr, err := trafilatura.ExtractDocument(prepare(doc), opts); err == nil && tr != nil {
 		meta = tr.Metadata
 		res.Text = cleanText(tr.ContentNode, pg)
 	}
@@ -241,6 +241,14 @@ func withoutComments(doc *html.Node) *html.Node {
 			n.Parent.RemoveChild(n)
 		}
 	}
+	return doc
+}
+
+// prepare readies doc for the content extractor: readers' comments out,
+// loose text into paragraphs.
+func prepare(doc *html.Node) *html.Node {
+	withoutComments(doc)
+	wrapLooseText(doc)
 	return doc
 }
 

@@ -396,3 +396,33 @@ func TestSentencesThatStartLikeFurniture(t *testing.T) {
 </article></body></html>`
 	wantText(t, extractPage(t, page, ""), []string{"Published in 1998, the last housing survey", "Get the budget approved first"}, []string{"3 hours ago"})
 }
+
+// Text written straight into a container, paragraphs separated by line
+// breaks, is the article: the content extractor cut its first run (the
+// lead) at the first inline element and repeated the rest.
+func TestLooseTextInContainerKeepsLead(t *testing.T) {
+	page := `<!doctype html><html lang="en"><head><title>Maker plans smaller laptop with new keyboard</title></head><body>
+<div class="sidebar"><div><a href="/a">Review: the big one</a></div><div><a href="/b">Five tips for batteries</a></div></div>
+<div class="article"><h1 class="title">Maker plans smaller laptop with new keyboard</h1>
+<div class="byline">Monday by <a href="/author/kim">Kim Lee</a></div>
+<div class="content">Following its large laptop, the maker plans a smaller model with the new keyboard in the first half of next year, according to industry sources cited by the trade paper <em><a href="https://example.com/">Component Weekly</a></em>. A preview of the report went to subscribers.<br><br><img src="/k.jpg" alt=""><br><br>The report says the screen will stay the same size, although the source has been wrong about screens before, and names two suppliers for the keyboard parts.<br><br>The large model has a redesigned keyboard with more travel and a physical escape key, which reviewers have welcomed after years of complaints about the old design failing.<br><br>Analysts expect the smaller model to sell in larger numbers, since it is the one most often bought by students and by companies for their staff.</div>
+</div></body></html>`
+	r := extractPage(t, page, "")
+	wantText(t, r, []string{"Following its large laptop, the maker plans a smaller model with the new keyboard in the first half of next year, according to industry sources cited by the trade paper Component Weekly. A preview of the report went to subscribers."}, []string{"Five tips for batteries"})
+	if n := strings.Count(r.Text, "Analysts expect"); n != 1 {
+		t.Errorf("last paragraph appears %d times:\n%s", n, r.Text)
+	}
+}
+
+// Labels written above the headline (a category, a site section) are not
+// the article, however many there are.
+func TestLabelsAboveHeadline(t *testing.T) {
+	page := `<!doctype html><html lang="pt"><head><title>Ambulância é arrombada durante atendimento</title></head><body>
+<div class="post"><p>Categorias</p><p>Saúde</p><h1>Ambulância é arrombada durante atendimento</h1>
+<p>05/10/2018 - Publicado por: Ana Souza - Categoria: Saúde</p>
+<p>Dois veículos do serviço de atendimento domiciliar foram arrombados na tarde de quinta-feira enquanto a equipe atendia um paciente no bairro Centro.</p>
+<p>Segundo a secretaria, foram levados equipamentos de verificação de pressão e uma bolsa com medicamentos, e o caso foi registrado na delegacia da cidade.</p>
+<p>A prefeitura informou que vai reforçar a orientação às equipes para que os veículos fiquem sempre trancados durante os atendimentos nas residências.</p>
+</div></body></html>`
+	wantText(t, extractPage(t, page, ""), []string{"Dois veículos do serviço"}, []string{"Categorias", "Publicado por"})
+}

@@ -167,9 +167,10 @@ func cleanText(n *html.Node, p *page) string {
 				// A section label above the headline ("Media releases")
 				// that is also a navigation link.
 				continue
-			case !afterHead && isKicker(l) && nextIsHeadline(lines[i+1:], heads):
-				// A kicker or section label written right above the
-				// headline ("Press releases and statements", "Analysis").
+			case !afterHead && isKicker(l) && headlineAhead(lines[i+1:], heads):
+				// Kickers and section labels written above the headline
+				// ("Press releases and statements", "Analysis"): the
+				// article starts after its headline.
 				continue
 			case isBylineLine(l) || isDateLine(l) || urlLine.MatchString(l) || isBreadcrumb(l):
 				continue
@@ -283,11 +284,20 @@ func isKicker(l string) bool {
 	return wordCount(t) <= 6 && !strings.ContainsAny(t[len(t)-1:], ".!?。")
 }
 
-// nextIsHeadline reports whether the next non-empty line is the headline.
-func nextIsHeadline(rest []string, heads map[string]bool) bool {
+// headlineAhead reports whether the headline follows within the next
+// few lines, and only labels (no sentences) come before it.
+func headlineAhead(rest []string, heads map[string]bool) bool {
+	seen := 0
 	for _, l := range rest {
-		if k := squash(l); k != "" {
-			return heads[k]
+		k := squash(l)
+		if k == "" {
+			continue
+		}
+		if heads[k] {
+			return true
+		}
+		if seen++; seen >= 4 || !isKicker(l) {
+			return false
 		}
 	}
 	return false
