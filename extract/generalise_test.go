@@ -426,3 +426,28 @@ func TestLabelsAboveHeadline(t *testing.T) {
 </div></body></html>`
 	wantText(t, extractPage(t, page, ""), []string{"Dois veículos do serviço"}, []string{"Categorias", "Publicado por"})
 }
+
+// Web addresses written out in an article are its sources, not links to
+// other stories, even when they come one after each short paragraph.
+func TestWrittenOutSourcesKept(t *testing.T) {
+	p := &page{anchors: map[string]bool{}, sectionHeads: map[string]bool{}}
+	urls := []string{"https://assembly.example.org/bills/2024/118", "https://tenants.example.net/briefing-rent-cap", "https://stats.example.gov/rents/annual"}
+	for _, u := range urls {
+		p.anchors[squash(u)] = true
+	}
+	lines := []string{
+		"The state assembly on Thursday approved a cap on annual rent increases, the first such limit in the region for more than forty years, after a debate that ran past midnight.",
+		"Under the bill, landlords will have to give tenants six months' notice before any increase and may raise rents only once in a twelve-month period, whatever the length of the lease.",
+		"Opposition members said the cap would discourage new building and promised to repeal it if they win the election due next spring, while tenant groups called it overdue and too modest.",
+		"The tenants' union said it would publish a guide for renters before the cap takes effect, and the assembly will review the cap after three years in force with an independent report.",
+		"The bill as passed is on the assembly's site.", urls[0],
+		"The tenants' union published its own briefing.", urls[1],
+		"Rents by district are published by the statistics office.", urls[2],
+	}
+	got := strings.Join(dropLinkRuns(lines, p), "\n")
+	for _, u := range urls {
+		if !strings.Contains(got, u) {
+			t.Errorf("lost %q:\n%s", u, got)
+		}
+	}
+}

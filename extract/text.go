@@ -396,10 +396,11 @@ func isDateLine(l string) bool {
 // isLinkLine reports whether lines[i] is the text of a link to other
 // content. A subheading of the page that is not a link itself, followed
 // by a line that is not a link either, heads a section of the article even
-// when a table of contents links to it.
+// when a table of contents links to it; and a web address written out is
+// part of the text (a list of sources), not a teaser's headline.
 func (p *page) isLinkLine(lines []string, i int) bool {
 	k := squash(lines[i])
-	if !p.anchors[k] {
+	if !p.anchors[k] || urlLine.MatchString(lines[i]) {
 		return false
 	}
 	if p.sectionHeads[k] {
