@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/markusmobius/go-htmldate"
 
@@ -584,6 +585,28 @@ func (p *page) writtenDate() (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// leadDate reads a date written at the very start of an article's first
+// paragraph (past up to two labels such as "News release"), the way
+// datelines open news releases and wire stories.
+func leadDate(text string) (time.Time, bool) {
+	var line string
+	for i, l := range strings.SplitN(strings.TrimSpace(text), "\n", 4) {
+		if wordCount(l) > 6 || i == 2 {
+			line = l
+			break
+		}
+	}
+	const head = 40
+	if len(line) > head {
+		cut := head
+		for cut < len(line) && !utf8.RuneStart(line[cut]) {
+			cut++
+		}
+		line = line[:cut]
+	}
+	return textDate(line)
 }
 
 // textDate reads the earliest-written date in s.

@@ -207,6 +207,15 @@ func Extract(page []byte, pageURL string) (*Result, error) {
 	if res.DocNumber == "" {
 		res.DocNumber = pg.docNumber(base, res.Text)
 	}
+	if res.PublishedSource == "" || res.PublishedSource == model.DateFromText {
+		// A dateline that opens the article ("November 12, 2020 —
+		// Ottawa — ...") when the page states no date: it beats a
+		// page-wide guess that only found the month (htmldate then
+		// gives the 1st).
+		if d, ok := leadDate(res.Text); ok && (res.Published.IsZero() || res.Published.Day() == 1 && d.Year() == res.Published.Year() && d.Month() == res.Published.Month()) {
+			res.Published, res.PublishedSource = d, model.DateFromText
+		}
+	}
 	return res, nil
 }
 

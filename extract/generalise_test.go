@@ -451,3 +451,22 @@ func TestWrittenOutSourcesKept(t *testing.T) {
 		}
 	}
 }
+
+// A news release that states no date but opens with a dateline
+// ("November 12, 2020—Ottawa—") is published that day, not on the 1st
+// of the month its address names (/news/2020/11/).
+func TestDatelineOpeningTheRelease(t *testing.T) {
+	page := `<!doctype html><html lang="en"><head><title>Minister announces new pathway for graduates</title>
+<link rel="canonical" href="https://www.example.gc.ca/en/immigration/news/2020/11/minister-announces-new-pathway.html"></head><body>
+<main><h1>Minister announces new pathway for graduates</h1>
+<p>News release</p>
+<p>November 12, 2020—Ottawa—Graduates of colleges and universities abroad will be able to apply for an open work permit valid for up to three years, the Minister of Immigration announced today.</p>
+<p>The measure applies to graduates from the past five years and to their spouses and children, who will be able to study and work on the same terms as residents while the permit is valid.</p>
+<p>Applications open early next year, and the department expects to process most of them within two months of receiving a complete file with the required documents.</p>
+<p>Associated links</p><ul><li>Open work permits for graduates</li></ul>
+</main></body></html>`
+	r := extractPage(t, page, "")
+	if got := FormatDate(r.Published); got != "2020-11-12" {
+		t.Errorf("published = %q (%s), want the dateline's 2020-11-12", got, r.PublishedSource)
+	}
+}
