@@ -39,13 +39,20 @@ type apiHit struct {
 	Actors       []string `json:"actors"`
 }
 
+// apiTerm is a category or actor: the id queries store and the label
+// people read.
+type apiTerm struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+}
+
 type apiFacetCount struct {
 	Term  string `json:"term"`
 	Count int    `json:"count"`
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
-	p, err := parseSearch(r.URL.Query())
+	p, err := s.parseSearch(r.URL.Query())
 	if err != nil {
 		s.failJSON(w, r, err)
 		return

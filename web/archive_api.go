@@ -68,7 +68,7 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, errNotFound)
 		return
 	}
-	f, _, err := changesFilter(r.URL.Query())
+	f, _, err := s.changesFilter(r.URL.Query())
 	if err != nil {
 		s.failJSON(w, r, err)
 		return

@@ -18,7 +18,7 @@ import (
 
 // exportEvents parses the filters and loads the events of a view.
 func (s *Server) exportEvents(w http.ResponseWriter, r *http.Request) (timelineParams, []placedEvent, bool) {
-	p, err := parseTimeline(r.URL.Query())
+	p, err := s.parseTimeline(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return p, nil, false

@@ -52,7 +52,7 @@ type matrixCell struct {
 }
 
 func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) {
-	p, err := parseTimeline(r.URL.Query())
+	p, err := s.parseTimeline(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -25,6 +25,7 @@ type searchView struct {
 	Facets      []facetGroup
 	Pager       pager
 	SyntaxError *syntaxErrorView
+	Unknown     *unknownValueView // a category or actor nobody defined
 	Problem     string // a bad parameter, in words
 	Undated     uint64 // matches without a reliable publication date
 	Histogram   *histogramView
@@ -87,7 +88,7 @@ var facetOrder = []struct{ name, label, param string }{
 
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	p, err := parseSearch(v)
+	p, err := s.parseSearch(v)
 	view := searchView{Params: p, Sort: p.sortOrder()}
 	if len(p.Kinds) > 0 {
 		view.Kind = p.Kinds[0]
@@ -95,12 +96,20 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	view.Active = s.activeFilters(v, p)
 	if err != nil {
 		var pe *paramError
-		if errors.As(err, &pe) {
+		var ve *vocabError
+		var se *query.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			view.SyntaxError = newSyntaxErrorView(p.Query, se)
+		case errors.As(err, &ve):
+			view.Unknown = s.newUnknownValueView(p.Query, ve)
+		case errors.As(err, &pe):
 			view.Problem = pe.Error()
-			s.render(w, r, http.StatusBadRequest, "search", page{Title: "Search", Nav: "search", Data: view})
+		default:
+			s.fail(w, r, err)
 			return
 		}
-		s.fail(w, r, err)
+		s.render(w, r, http.StatusBadRequest, "search", page{Title: "Search", Nav: "search", Data: view})
 		return
 	}
 	req := p.request()
@@ -152,6 +161,27 @@ func newSyntaxErrorView(q string, se *query.SyntaxError) *syntaxErrorView {
 		Caret:   strings.Repeat(" ", displayWidth(shown[:pos])) + "^",
 		Column:  utf8.RuneCountInString(q[:pos]) + 1,
 	}
+}
+
+// unknownValueView explains a category or actor the taxonomy does not
+// have, pointing at it in the query when it was written there, and lists
+// the values that exist.
+type unknownValueView struct {
+	Field, Value string
+	Param        string           // "q" or the URL parameter
+	Query        *syntaxErrorView // the query with a caret, when the value was in it
+	Valid        []option
+}
+
+func (s *Server) newUnknownValueView(q string, ve *vocabError) *unknownValueView {
+	uv := &unknownValueView{Field: ve.Field, Value: ve.Value, Param: ve.Param}
+	if ve.Param == "q" && ve.Pos >= 0 {
+		uv.Query = newSyntaxErrorView(q, &query.SyntaxError{Pos: ve.Pos, Msg: "unknown " + ve.Field})
+	}
+	for _, t := range ve.Valid {
+		uv.Valid = append(uv.Valid, option{Value: t.ID, Label: t.Label})
+	}
+	return uv
 }
 
 // displayWidth counts the monospace columns s takes: CJK characters are

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"policywatch/model"
+	"policywatch/query"
 )
 
 //go:embed templates/*.html
@@ -34,6 +35,7 @@ type Server struct {
 	index  Searcher
 	lanes  []Lane
 	labels map[string]string
+	vocab  *query.Vocabulary
 	log    *slog.Logger
 	now    func() time.Time
 	pages  map[string]*template.Template
@@ -64,6 +66,7 @@ func New(cfg Config) (*Server, error) {
 		index:  cfg.Index,
 		lanes:  cfg.Lanes,
 		labels: cfg.Labels,
+		vocab:  cfg.Vocabulary,
 		log:    cfg.Logger,
 		now:    cfg.Now,
 	}

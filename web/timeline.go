@@ -115,7 +115,7 @@ func (s *Server) timelineEvents(ctx context.Context, p timelineParams) (shown []
 // loadEvents is the API's view of the timeline: the filtered events in
 // the order the page shows them.
 func (s *Server) loadEvents(r *http.Request) (timelineParams, []model.Event, error) {
-	p, err := parseTimeline(r.URL.Query())
+	p, err := s.parseTimeline(r.URL.Query())
 	if err != nil {
 		return p, nil, err
 	}
@@ -131,7 +131,7 @@ func (s *Server) loadEvents(r *http.Request) (timelineParams, []model.Event, err
 }
 
 func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) {
-	p, err := parseTimeline(r.URL.Query())
+	p, err := s.parseTimeline(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -21,6 +21,7 @@ import (
 	"policywatch/model"
 	"policywatch/query"
 	"policywatch/store"
+	"policywatch/tagging"
 	"policywatch/web"
 )
 
@@ -123,8 +124,20 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 		return err
 	}
 	defer closeApp(a, &err)
-	if err := a.useGlossary(*config); err != nil {
+	tax, err := a.useGlossary(*config)
+	if err != nil {
 		return err
+	}
+	// Categories and actors may be named as the UI shows them.
+	vocab := vocabulary(tax)
+	if req.Categories, err = resolveFlags(vocab, "category", query.FieldCategory, req.Categories); err != nil {
+		return err
+	}
+	if req.Actors, err = resolveFlags(vocab, "actor", query.FieldActor, req.Actors); err != nil {
+		return err
+	}
+	if req.Query, err = vocab.Canonical(q); err != nil {
+		return queryError(q, err)
 	}
 	switch {
 	case *listSaved:
@@ -210,17 +223,23 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 
 // useGlossary makes the index expand query terms with the topic's
 // glossary (the shipped topic's when config is empty).
-func (a *app) useGlossary(config string) error {
+func (a *app) useGlossary(config string) (*tagging.Taxonomy, error) {
 	_, tax, err := loadTopicAndTaxonomy(config)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	a.ix.SetGlossary(tax.Glossary())
-	return nil
+	return tax, nil
 }
 
 // queryError shows a syntax error under the query, caret at the spot.
 func queryError(q string, err error) error {
+	var ue *query.UnknownValueError
+	if errors.As(err, &ue) {
+		pos := min(max(ue.Pos, 0), len(q))
+		return fmt.Errorf("query: there is no %s %q (character %d)\n  %s\n  %s^\nvalid %s values (id or label, any case): %s",
+			ue.Field, ue.Value, utf8.RuneCountInString(q[:pos])+1, q, strings.Repeat(" ", utf8.RuneCountInString(q[:pos])), ue.Field, ue.ValidList())
+	}
 	var se *query.SyntaxError
 	if !errors.As(err, &se) {
 		return fmt.Errorf("search %q: %w", q, err)
