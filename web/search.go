@@ -26,8 +26,8 @@ type searchView struct {
 	Pager       pager
 	SyntaxError *syntaxErrorView
 	Unknown     *unknownValueView // a category or actor nobody defined
-	Problem     string // a bad parameter, in words
-	Undated     uint64 // matches without a reliable publication date
+	Problem     string            // a bad parameter, in words
+	Undated     uint64            // matches without a reliable publication date
 	Histogram   *histogramView
 	FeedURL     string         // Atom feed of this search
 	ExportQuery string         // this search's parameters, for export links
