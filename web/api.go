@@ -199,13 +199,15 @@ type apiTimeline struct {
 }
 
 type apiEvent struct {
-	ID        int64              `json:"id"`
-	Date      string             `json:"date"`
-	Title     string             `json:"title"`
-	Category  string             `json:"category"`
-	Actors    []string           `json:"actors"`
-	NewsOnly  bool               `json:"news_only"`
-	Documents []apiEventDocument `json:"documents"`
+	ID       int64  `json:"id"`
+	Date     string `json:"date"`
+	Title    string `json:"title"`
+	Category string `json:"category"`
+	// Categories is every category of the announcement, Category first.
+	Categories []string           `json:"categories"`
+	Actors     []string           `json:"actors"`
+	NewsOnly   bool               `json:"news_only"`
+	Documents  []apiEventDocument `json:"documents"`
 }
 
 type apiEventDocument struct {
@@ -228,7 +230,7 @@ func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) {
 	for _, e := range evs {
 		ae := apiEvent{
 			ID: e.ID, Date: formatDate(e.Date), Title: e.Title, Category: e.Category,
-			Actors: nonNil(e.Actors), NewsOnly: e.NewsOnly, Documents: []apiEventDocument{},
+			Categories: nonNil(eventCategories(e)), Actors: nonNil(e.Actors), NewsOnly: e.NewsOnly, Documents: []apiEventDocument{},
 		}
 		for _, d := range evidenceOrder(e.Documents) {
 			ae.Documents = append(ae.Documents, apiEventDocument{

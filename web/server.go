@@ -95,6 +95,7 @@ func (s *Server) parseTemplates(fsys fs.FS) error {
 	funcs := template.FuncMap{
 		"date":       formatDate,
 		"datetime":   formatDateTime,
+		"dayMonth":   func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 		"join":       strings.Join,
 		"dateSource": dateSourceLabel,
 		"pct":        func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
