@@ -130,6 +130,11 @@ func TestTimelineOneEventPerAnnouncement(t *testing.T) {
 	if len(tl.Events) != 1 || tl.Events[0].ID != 200 || strings.Join(tl.Events[0].Categories, ",") != "visa_restrictions,export_controls" {
 		t.Errorf("API: %+v", tl.Events)
 	}
+	// TimelineJS's slide and the calendar name both categories.
+	_, js = get(t, h, "/timeline.json?category=export_controls")
+	if !strings.Contains(js, "visa restrictions, export controls") {
+		t.Errorf("TimelineJS export does not name both categories: %.400s", js)
+	}
 	// The matrix fills both cells of the actor.
 	_, body = get(t, h, "/timeline/matrix")
 	if n := strings.Count(body, `href="/events/200"`); n != 2 {
