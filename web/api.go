@@ -18,6 +18,9 @@ type apiSearchResult struct {
 	Undated uint64                     `json:"undated"`
 	Page    int                        `json:"page"`
 	Pages   int                        `json:"pages"`
+	PerPage int                        `json:"per_page"`
+	Next    *string                    `json:"next"` // the next page's URL; null on the last
+	Prev    *string                    `json:"prev"`
 	Hits    []apiHit                   `json:"hits"`
 	Facets  map[string][]apiFacetCount `json:"facets"`
 }
@@ -57,16 +60,33 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, err)
 		return
 	}
-	res, err := s.index.Search(r.Context(), p.request())
+	pr, err := readPage(r, perPage, index.MaxPerPage)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
 	}
+	// Deep pages cost the index every hit before them: the same bound as
+	// the page's, in hits.
+	if (pr.Page-1)*pr.PerPage >= maxPage*perPage {
+		s.failJSON(w, r, badParam("page", "page %d of %d is past the %d hits we serve; narrow the search", pr.Page, pr.PerPage, maxPage*perPage))
+		return
+	}
+	req := p.request()
+	req.Page, req.PerPage = pr.Page, pr.PerPage
+	res, err := s.index.Search(r.Context(), req)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	pg := paging(r, pr, int(min(res.Total, uint64(maxPage*perPage))))
 	out := apiSearchResult{
 		Total:   res.Total,
 		Undated: res.Undated,
-		Page:    p.Page,
-		Pages:   int((res.Total + perPage - 1) / perPage),
+		Page:    pr.Page,
+		Pages:   pg.Pages,
+		PerPage: pr.PerPage,
+		Next:    pg.Next,
+		Prev:    pg.Prev,
 		Hits:    []apiHit{},
 		Facets:  map[string][]apiFacetCount{},
 	}
@@ -196,6 +216,7 @@ func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
 
 type apiTimeline struct {
 	Events []apiEvent `json:"events"`
+	apiPaging
 }
 
 type apiEvent struct {
@@ -218,6 +239,8 @@ type apiEventDocument struct {
 	Kind      string `json:"kind"`
 	Published string `json:"published"`
 	Primary   bool   `json:"primary"`
+	Passage   string `json:"passage,omitempty"`  // the sentence that supports the event
+	Document  string `json:"document,omitempty"` // the document's API URL
 }
 
 func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) {
@@ -226,8 +249,13 @@ func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, err)
 		return
 	}
-	out := apiTimeline{Events: []apiEvent{}}
-	for _, e := range evs {
+	pr, err := readPage(r, listPerPage, listMaxPerPage)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	out := apiTimeline{Events: []apiEvent{}, apiPaging: paging(r, pr, len(evs))}
+	for _, e := range pageOf(evs, pr) {
 		ae := apiEvent{
 			ID: e.ID, Date: formatDate(e.Date), Title: e.Title, Category: e.Category,
 			Categories: nonNil(eventCategories(e)), Actors: nonNil(e.Actors), NewsOnly: e.NewsOnly, Documents: []apiEventDocument{},

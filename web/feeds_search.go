@@ -145,9 +145,15 @@ func (s *Server) apiSavedSearches(w http.ResponseWriter, r *http.Request) {
 		Created    string `json:"created"`
 		CheckedAt  string `json:"checked_at"`
 	}
+	pr, err := readPage(r, listPerPage, listMaxPerPage)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
 	out := struct {
 		SavedSearches []item `json:"saved_searches"`
-	}{SavedSearches: []item{}}
+		apiPaging
+	}{SavedSearches: []item{}, apiPaging: paging(r, pr, 0)}
 	ss, ok := s.store.(SavedSearchStore)
 	if ok {
 		list, err := ss.SavedSearches(r.Context())
@@ -155,7 +161,8 @@ func (s *Server) apiSavedSearches(w http.ResponseWriter, r *http.Request) {
 			s.failJSON(w, r, err)
 			return
 		}
-		for _, x := range list {
+		out.apiPaging = paging(r, pr, len(list))
+		for _, x := range pageOf(list, pr) {
 			v, _ := url.ParseQuery(x.Params)
 			out.SavedSearches = append(out.SavedSearches, item{
 				ID: x.ID, Name: x.Name, Params: x.Params, Feed: searchFeedURL(v), Search: "/?" + x.Params,

@@ -78,6 +78,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/saved-searches", s.apiSavedSearches)
 	mux.HandleFunc("GET /api/openapi.json", s.openAPI)
 	mux.HandleFunc("GET /api/sources/{name}/coverage", s.apiSourceCoverage)
+	mux.HandleFunc("GET /api/sources", s.apiSources) // api_pages.go
+	mux.HandleFunc("GET /api/sources/{name}", s.apiSourceOne)
+	mux.HandleFunc("GET /api/events/{id}", s.apiEvent)
+	mux.HandleFunc("GET /api/runs", s.apiRuns)
+	mux.HandleFunc("GET /api/runs/{id}", s.apiRunOne)
 	mux.HandleFunc("GET /healthz", s.healthz)
 
 	// Anything else: our own 404 page rather than the mux's plain text.
