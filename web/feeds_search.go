@@ -33,7 +33,7 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := s.archiveBase(r)
-	query := exportQuery(v) // a feed, like an export, is every match, newest first
+	query := searchFeedQuery(v)
 	self := base + "/feeds/search.atom" + query
 	title := "policywatch: all documents"
 	if p.Query != "" {
@@ -113,9 +113,17 @@ func datedLabel(h index.Hit) string {
 	return "published " + formatDate(h.Published) + " (from " + dateSourceLabel(h.DateSource) + ")"
 }
 
+// searchFeedQuery is the search in v as a feed takes it: without paging and
+// order, since a feed is always the newest matches first.
+func searchFeedQuery(v url.Values) string {
+	c := cloneValues(v)
+	c.Del("sort")
+	return exportQuery(c)
+}
+
 // searchFeedURL is the feed of the search in v, for the page's link.
 func searchFeedURL(v url.Values) string {
-	return "/feeds/search.atom" + exportQuery(v)
+	return "/feeds/search.atom" + searchFeedQuery(v)
 }
 
 // SavedSearchStore lists saved searches; *store.DB satisfies it.

@@ -353,11 +353,11 @@ func contains(list []string, s string) bool {
 }
 
 // exportQuery is the search in v as a query string for export and feed
-// links, without paging and order (both hold every match, newest first).
+// links, without paging: an export holds every match, in the page's order
+// (a feed is always newest first).
 func exportQuery(v url.Values) string {
 	c := cloneValues(v)
 	c.Del("page")
-	c.Del("sort")
 	if len(c) == 0 {
 		return ""
 	}

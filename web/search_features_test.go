@@ -765,3 +765,55 @@ func TestFreezeFromTheSearchPageWhenSignedIn(t *testing.T) {
 		t.Errorf("manifest: %v, params %q", err, m.Params)
 	}
 }
+
+// TestExportsFollowThePageOrder: an export lists the matches in the order
+// the search page shows them, relevance or date.
+func TestExportsFollowThePageOrder(t *testing.T) {
+	hs := newSearchHarness(t)
+	ids := func(body string) []int64 {
+		var out []int64
+		for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
+			var r struct {
+				ID int64 `json:"id"`
+			}
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Fatalf("%v: %s", err, line)
+			}
+			out = append(out, r.ID)
+		}
+		return out
+	}
+	orders := map[string][]int64{}
+	for _, sort := range []string{"", "&sort=relevance", "&sort=date"} {
+		var page struct {
+			Hits []struct {
+				ID int64 `json:"id"`
+			} `json:"hits"`
+		}
+		q := "?q=" + url.QueryEscape("sanctions OR visa OR 國安法") + sort
+		if err := json.Unmarshal([]byte(hs.get(t, "/api/search"+q+"&per_page=100", 200)), &page); err != nil {
+			t.Fatal(err)
+		}
+		var want []int64
+		for _, h := range page.Hits {
+			want = append(want, h.ID)
+		}
+		got := ids(hs.get(t, "/export/search.jsonl"+q, 200))
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("sort %q: export lists %v, the page %v", sort, got, want)
+		}
+		orders[sort] = want
+		// The page's export links carry the order.
+		m := regexp.MustCompile(`href="/export/search\.csv([^"]*)"`).FindStringSubmatch(hs.get(t, "/"+q, 200))
+		if m == nil {
+			t.Fatalf("sort %q: no CSV export link", sort)
+		}
+		lv, _ := url.ParseQuery(strings.TrimPrefix(html.UnescapeString(m[1]), "?"))
+		if lv.Get("sort") != strings.TrimPrefix(sort, "&sort=") || lv.Get("q") == "" {
+			t.Errorf("sort %q: the page's export link is %s", sort, m[1])
+		}
+	}
+	if fmt.Sprint(orders["&sort=relevance"]) == fmt.Sprint(orders["&sort=date"]) {
+		t.Fatalf("relevance and date give one order (%v): the test cannot tell them apart", orders["&sort=date"])
+	}
+}
