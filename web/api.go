@@ -40,6 +40,9 @@ type apiHit struct {
 	Snippet      string   `json:"snippet"` // escaped text with <mark> around matches
 	Categories   []string `json:"categories"`
 	Actors       []string `json:"actors"`
+	// Withdrawn is true when the page no longer answers (404/410); the
+	// archive keeps its last version.
+	Withdrawn bool `json:"withdrawn"`
 }
 
 // apiTerm is a category or actor: the id queries store and the label
@@ -90,8 +93,15 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		Hits:    []apiHit{},
 		Facets:  map[string][]apiFacetCount{},
 	}
+	gone, err := s.withdrawnHits(r.Context(), res.Hits)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
 	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, toAPIHit(h))
+		ah := toAPIHit(h)
+		_, ah.Withdrawn = gone[h.ID]
+		out.Hits = append(out.Hits, ah)
 	}
 	// The three facets clients always get, even when empty; any others
 	// the index computed come along too.

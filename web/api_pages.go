@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
+	"policywatch/index"
 	"policywatch/model"
 	"policywatch/store"
 )
@@ -223,4 +225,35 @@ func (s *Server) apiRunOne(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.toAPIRun(*run))
+}
+
+// withdrawnStore tells which documents' pages went away; *store.DB
+// satisfies it.
+type withdrawnStore interface {
+	WithdrawnAmong(ctx context.Context, ids []int64) (map[int64]time.Time, error)
+}
+
+var _ withdrawnStore = (*store.DB)(nil)
+
+// withdrawnHits marks the hits whose page was withdrawn: the id maps to
+// "withdrawn" or "withdrawn 2020-07-09". A store that cannot tell marks
+// none.
+func (s *Server) withdrawnHits(ctx context.Context, hits []index.Hit) (map[int64]string, error) {
+	ws, ok := s.store.(withdrawnStore)
+	if !ok || len(hits) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	got, err := ws.WithdrawnAmong(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(got))
+	for id, at := range got {
+		out[id] = strings.TrimSpace("withdrawn " + formatDate(at))
+	}
+	return out, nil
 }

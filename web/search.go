@@ -22,6 +22,7 @@ type searchView struct {
 	Active      []activeFilter
 	Total       uint64
 	Hits        []index.Hit
+	Withdrawn   map[int64]string // hits whose page went away: "withdrawn 2020-07-09"
 	Facets      []facetGroup
 	Pager       pager
 	SyntaxError *syntaxErrorView
@@ -127,6 +128,10 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	}
 	view.Total = res.Total
 	view.Hits = res.Hits
+	if view.Withdrawn, err = s.withdrawnHits(r.Context(), res.Hits); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	view.Undated = res.Undated
 	view.Facets = s.facetGroups(v, p, res.Facets)
 	view.Pager = newPager(v, p.Page, res.Total)

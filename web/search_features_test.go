@@ -817,3 +817,30 @@ func TestExportsFollowThePageOrder(t *testing.T) {
 		t.Fatalf("relevance and date give one order (%v): the test cannot tell them apart", orders["&sort=date"])
 	}
 }
+
+// TestWithdrawnHitsAreMarked: a hit whose page went away says so, on the
+// page and in the API; the others do not.
+func TestWithdrawnHitsAreMarked(t *testing.T) {
+	hs := newSearchHarness(t)
+	if _, _, err := hs.db.MarkWithdrawn(context.Background(), "https://us-treasury.example/treasury", 410, time.Date(2021, 3, 4, 5, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	body := hs.get(t, "/?q=sanctions", 200)
+	if n := strings.Count(body, `class="withdrawn-mark"`); n != 1 || !strings.Contains(body, ">withdrawn 2021-03-04</span>") {
+		t.Errorf("%d withdrawn marks on the page, want 1 dated 2021-03-04", n)
+	}
+	var res struct {
+		Hits []struct {
+			ID        int64 `json:"id"`
+			Withdrawn bool  `json:"withdrawn"`
+		} `json:"hits"`
+	}
+	if err := json.Unmarshal([]byte(hs.get(t, "/api/search?q=sanctions", 200)), &res); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if h.Withdrawn != (h.ID == hs.ids["/treasury"]) {
+			t.Errorf("hit %d: withdrawn %v", h.ID, h.Withdrawn)
+		}
+	}
+}
