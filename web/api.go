@@ -115,6 +115,16 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Facets[name] = list
 	}
+	// lang counts each language tag as stored (en, en-gb); lang_group
+	// counts as the lang filter selects, so lang=en returns lang_group's
+	// "en" (en-gb and the other variants included).
+	if _, ok := res.Facets["lang"]; ok {
+		grouped := []apiFacetCount{}
+		for _, g := range groupLangs(res.Facets["lang"]) {
+			grouped = append(grouped, apiFacetCount{Term: g.Term, Count: g.Count})
+		}
+		out.Facets["lang_group"] = grouped
+	}
 	writeJSON(w, http.StatusOK, out)
 }
 

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -48,11 +50,12 @@ type facetGroup struct {
 }
 
 type facetItem struct {
-	Term   string
-	Shown  string // Term as people read it
-	Count  int
-	URL    string // adds the filter, or removes it when Active
-	Active bool
+	Term     string
+	Shown    string // Term as people read it
+	Count    int
+	URL      string // adds the filter, or removes it when Active
+	Active   bool
+	Variants []facetItem // a language's regional variants (en-gb under en)
 }
 
 type pager struct {
@@ -245,6 +248,11 @@ func (s *Server) facetGroups(v url.Values, p searchParams, facets map[string][]i
 			continue
 		}
 		g := facetGroup{Name: f.name, Label: f.label}
+		if f.name == "lang" {
+			g.Items = langItems(v, counts)
+			out = append(out, g)
+			continue
+		}
 		for _, c := range counts {
 			it := facetItem{Term: c.Term, Count: c.Count, Shown: s.shown(f.name, c.Term)}
 			if f.param == "" { // year: a date range
@@ -266,6 +274,70 @@ func (s *Server) facetGroups(v url.Values, p searchParams, facets map[string][]i
 			g.Items = append(g.Items, it)
 		}
 		out = append(out, g)
+	}
+	return out
+}
+
+// langItems counts languages the way the lang filter selects them: lang=en
+// finds en, en-gb, en-au..., so "en" counts them all, with its regional
+// variants listed inside. A variant's link replaces its base language's
+// filter, which would otherwise still select every variant.
+func langItems(v url.Values, counts []index.FacetCount) []facetItem {
+	var out []facetItem
+	for _, g := range groupLangs(counts) {
+		base := facetItem{Term: g.Term, Shown: g.Term, Count: g.Count, Active: contains(v["lang"], g.Term)}
+		if base.Active {
+			base.URL = withoutValue(v, "lang", g.Term)
+		} else {
+			base.URL = withAddedValue(v, "lang", g.Term)
+		}
+		for _, c := range g.Variants {
+			it := facetItem{Term: c.Term, Shown: c.Term, Count: c.Count, Active: contains(v["lang"], c.Term)}
+			switch {
+			case it.Active:
+				it.URL = withoutValue(v, "lang", c.Term)
+			case base.Active:
+				c := cloneValues(v)
+				c["lang"] = slices.DeleteFunc(c["lang"], func(x string) bool { return strings.TrimSpace(x) == g.Term })
+				it.URL = withAddedValue(c, "lang", it.Term)
+			default:
+				it.URL = withAddedValue(v, "lang", c.Term)
+			}
+			base.Variants = append(base.Variants, it)
+		}
+		out = append(out, base)
+	}
+	return out
+}
+
+// langGroup is a base language's count with its variants' counts.
+type langGroup struct {
+	index.FacetCount
+	Variants []index.FacetCount // regional variants, not the bare base
+}
+
+// groupLangs folds "en-gb", "en-au" into "en" (whose count becomes the
+// total the lang=en filter returns), most documents first.
+func groupLangs(counts []index.FacetCount) []langGroup {
+	var out []langGroup
+	at := map[string]int{}
+	for _, c := range counts {
+		term := strings.ToLower(c.Term)
+		base, _, _ := strings.Cut(term, "-")
+		i, ok := at[base]
+		if !ok {
+			i = len(out)
+			at[base] = i
+			out = append(out, langGroup{FacetCount: index.FacetCount{Term: base}})
+		}
+		out[i].Count += c.Count
+		if term != base {
+			out[i].Variants = append(out[i].Variants, index.FacetCount{Term: term, Count: c.Count})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
+	for _, g := range out {
+		sort.SliceStable(g.Variants, func(i, j int) bool { return g.Variants[i].Count > g.Variants[j].Count })
 	}
 	return out
 }

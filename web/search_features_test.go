@@ -844,3 +844,57 @@ func TestWithdrawnHitsAreMarked(t *testing.T) {
 		}
 	}
 }
+
+// TestLanguageFacetEqualsTheFilter: the language facet counts a base
+// language with its variants, as the lang filter selects them, and lists
+// the variants inside.
+func TestLanguageFacetEqualsTheFilter(t *testing.T) {
+	hs := newSearchHarness(t)
+	ctx := context.Background()
+	for i, lang := range []string{"en-GB", "en-AU", "en-GB"} {
+		u := fmt.Sprintf("https://gov-uk.example/%d", i)
+		d := &model.Document{URL: u, Source: "gov-uk", Kind: model.KindOfficial, Title: "Sanctions notice " + lang,
+			Text: "Sanctions on officials.", Lang: lang, Published: day("2020-07-20"), DateSource: model.DateFromMeta,
+			FetchedAt: day("2024-05-05"), ContentHash: "lang" + u}
+		if _, err := hs.db.SaveCapture(ctx, d, &model.Capture{FetchedAt: d.FetchedAt, RequestURL: u, FinalURL: u, Status: 200,
+			Body: []byte("x"), BodySHA256: fmt.Sprintf("%064d", i), ContentHash: d.ContentHash}); err != nil {
+			t.Fatal(err)
+		}
+		hs.index(t, d.ID)
+	}
+	total := func(target string) int {
+		var r struct {
+			Total  int                        `json:"total"`
+			Facets map[string][]apiFacetCount `json:"facets"`
+		}
+		if err := json.Unmarshal([]byte(hs.get(t, target, 200)), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r.Total
+	}
+	body := hs.get(t, "/?q=sanctions", 200)
+	facet := regexp.MustCompile(`<a href="([^"]*lang=en[^"]*)"[^>]*>en</a> <span class="count">(\d+)</span>`).FindStringSubmatch(body)
+	if facet == nil {
+		t.Fatalf("no grouped en facet on the page")
+	}
+	target := "/api/search?" + strings.TrimPrefix(html.UnescapeString(facet[1]), "/?")
+	if n := total(target); strconv.Itoa(n) != facet[2] {
+		t.Errorf("the facet says en %s, its filter returns %d", facet[2], n)
+	}
+	variant := regexp.MustCompile(`<ul class="variants"><li><a href="([^"]+)">en-gb</a> <span class="count">(\d+)</span>`).FindStringSubmatch(body)
+	if variant == nil || variant[2] != "2" {
+		t.Fatalf("en-gb 2 not listed inside en: %v", variant)
+	}
+	if n := total("/api/search?" + strings.TrimPrefix(html.UnescapeString(variant[1]), "/?")); n != 2 {
+		t.Errorf("the en-gb facet's filter returns %d, want 2", n)
+	}
+	// Chosen, a variant replaces its base (which would still select all).
+	body = hs.get(t, "/?q=sanctions&lang=en", 200)
+	variant = regexp.MustCompile(`<a href="([^"]+)">en-au</a>`).FindStringSubmatch(body)
+	if variant == nil {
+		t.Fatal("en-au not listed under an active en")
+	}
+	if v, _ := url.ParseQuery(strings.TrimPrefix(html.UnescapeString(variant[1]), "/?")); strings.Join(v["lang"], ",") != "en-au" {
+		t.Errorf("en-au under an active en links to lang=%v", v["lang"])
+	}
+}
