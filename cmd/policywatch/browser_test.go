@@ -533,3 +533,43 @@ func TestBrowserArchivedPagesAreInert(t *testing.T) {
 	}
 	t.Error("no demo capture carries a <script> to check")
 }
+
+// TestBrowserSearchLayout: on a desktop the facets sit beside the
+// results; on a 390 px phone the results come first and the facets open
+// behind a button.
+func TestBrowserSearchLayout(t *testing.T) {
+	d := crawlDemo(t)
+	b := newBrowser(t)
+	ts := d.serveUI(t)
+	target := ts.URL + "/?q=sanctions&category=Sanctions"
+
+	b.do(t, "desktop search", chromedp.EmulateViewport(1280, 1000), chromedp.Navigate(target), chromedp.WaitVisible(chromedp.CSS("ol.hits")))
+	if !eval[bool](t, b, `(() => { const f = document.querySelector("aside.facets").getBoundingClientRect(), h = document.querySelector("li.hit").getBoundingClientRect(); return f.width > 100 && f.left > h.right - 1 && f.top < 600 })()`) {
+		t.Error("desktop: the facets are not beside the results")
+	}
+
+	b.do(t, "phone search", chromedp.EmulateViewport(390, 800), chromedp.Navigate(target), chromedp.WaitVisible(chromedp.CSS("ol.hits")))
+	top := eval[float64](t, b, `document.querySelector("li.hit").getBoundingClientRect().top + window.scrollY`)
+	if top > 650 {
+		t.Errorf("phone: the first result starts %.0f px down, want the results first", top)
+	}
+	if eval[bool](t, b, `document.querySelector("aside.facets").getBoundingClientRect().height > 0`) {
+		t.Error("phone: the facets show before anyone asked for them")
+	}
+	if over := eval[bool](t, b, `document.documentElement.scrollWidth > document.documentElement.clientWidth + 1`); over {
+		t.Error("phone: the search page scrolls sideways")
+	}
+	b.do(t, "open the facets", chromedp.Click(chromedp.CSS(`.refine-open a`)), chromedp.WaitVisible(chromedp.CSS(`aside.facets`)))
+	b.do(t, "choose a facet",
+		chromedp.Click(chromedp.Search(`//aside[@id="refine"]//section[h3="Kind"]//a[text()="official"]`)),
+		chromedp.WaitVisible(chromedp.CSS("ol.hits")),
+	)
+	loc, _ := chromedp.Run(b.ctx, chromedp.Location())
+	if !strings.Contains(loc, "kind=official") {
+		t.Errorf("phone: the facet led to %s", loc)
+	}
+	if eval[bool](t, b, `document.querySelector("aside.facets").getBoundingClientRect().height > 0`) {
+		t.Error("phone: the facets stay open over the new results")
+	}
+	b.do(t, "desktop again", chromedp.EmulateViewport(1280, 1000))
+}
