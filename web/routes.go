@@ -66,6 +66,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/audit", s.auditPage)
 	mux.HandleFunc("GET /admin/users", s.usersPage)
 	mux.HandleFunc("POST /admin/users", s.addUser)
+	mux.HandleFunc("GET /saved-searches", s.savedSearchesPage) // saved_searches.go
+	mux.HandleFunc("POST /saved-searches", s.createSavedSearch)
+	mux.HandleFunc("POST /saved-searches/{id}/delete", s.deleteSavedSearch)
 
 	// JSON API.
 	mux.HandleFunc("GET /api/search", s.apiSearch)
