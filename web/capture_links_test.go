@@ -83,3 +83,18 @@ func TestArchivedCaptureLinks(t *testing.T) {
 		t.Errorf("a page older than every copy does not open the earliest:\n%s", body)
 	}
 }
+
+// TestDocumentPageListsItsEvents: a document page names the events it is
+// evidence for, with the passage, and says when it is the primary source.
+func TestDocumentPageListsItsEvents(t *testing.T) {
+	hs := newVocabularyHarness(t)
+	body := hs.get(t, "/documents/"+itoa(hs.ids["/treasury"]), 200)
+	for _, want := range []string{`<h2 id="events-heading">On the timeline</h2>`, ">Treasury sanctions officials</a>", "Sanctions", "primary source"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("document page lacks %s", want)
+		}
+	}
+	if body := hs.get(t, "/documents/"+itoa(hs.ids["/visa"]), 200); strings.Contains(body, "events-heading") {
+		t.Error("a document that evidences no event lists events")
+	}
+}
