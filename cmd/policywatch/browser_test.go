@@ -203,11 +203,15 @@ func TestBrowserTimeline(t *testing.T) {
 		chromedp.Click(chromedp.Search(`//nav[@aria-label="Zoom"]//a[text()="Months"]`)),
 		chromedp.WaitVisible(chromedp.Search(`//nav[@aria-label="Zoom"]//a[@aria-current and text()="Months"]`)),
 	)
+	// A tall window, so the picture shows most lanes, not just the form.
+	b.do(t, "tall window", chromedp.EmulateViewport(1280, 1800))
 	shot, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
 	saveScreenshot(t, shot)
+	checkAxis(t, b, "months")
+	b.do(t, "desktop window", chromedp.EmulateViewport(1280, 1000))
 
 	// Filter by category with the form: the URL carries the filter and
 	// only the extradition lane keeps events.
@@ -382,6 +386,9 @@ func curate(t *testing.T, b *browser, d *demoRun, base, eventURL string) {
 		// to go) lets the POST and its redirect finish before we move on.
 		chromedp.WaitVisible(chromedp.CSS(".lanes")),
 	)
+	if who := eval[string](t, b, `(document.querySelector("header.site nav.account .who") || {textContent: ""}).textContent`); !strings.Contains(who, name) {
+		t.Errorf("signed in, the header says %q, want the editor's name", who)
+	}
 	b.do(t, "open the event signed in",
 		chromedp.Navigate(eventURL),
 		chromedp.WaitReady(chromedp.CSS("main h1")),
