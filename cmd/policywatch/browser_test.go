@@ -171,7 +171,7 @@ func TestBrowserTimeline(t *testing.T) {
 			ID int64 `json:"id"`
 		} `json:"events"`
 	}
-	getJSON(t, ts.URL+"/api/timeline", &api)
+	getJSON(t, ts.URL+"/api/timeline?per_page=500", &api)
 	events := eval[int](t, b, `document.querySelectorAll("section.lane li.event").length`)
 	if events == 0 || events != len(api.Events) {
 		t.Fatalf("the timeline lists %d events, the API %d", events, len(api.Events))
