@@ -17,12 +17,15 @@ import (
 // loopback, crawls it with the real crawler, and serves the result.
 func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	dataDir := fs.String("data", "", "data directory (default: a new temporary directory)")
-	addr := fs.String("addr", "127.0.0.1:8080", "address the UI listens on")
+	dataDir := fs.String("data", "", "`DIR` to keep the archive in (default: a new temporary directory)")
+	addr := fs.String("addr", "127.0.0.1:8080", "`ADDR` (host:port) the UI listens on; port 0 picks a free one")
 	once := fs.Bool("once", false, "exit after the crawl and indexing")
-	demoState := fs.Int("demo-state", 1, "2: after the first crawl, switch the demo web to its second state (two pages amended, one withdrawn, one new) and crawl again")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	demoState := fs.Int("demo-state", 1, "`STATE` of the demo web: 2 switches it after the first crawl to its second state (two pages amended, one withdrawn, one new) and crawls again, so /changes has something to show")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	if *dataDir == "" {
 		dir, err := os.MkdirTemp("", "policywatch-demo-")
@@ -30,6 +33,8 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.
 			return err
 		}
 		*dataDir = dir
+	} else if err := noteNewArchive(*dataDir, logger); err != nil {
+		return err
 	}
 	web, err := demoweb.Start(ctx)
 	if err != nil {
