@@ -13,11 +13,13 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -480,6 +482,103 @@ func firstDifference(a, b string) string {
 		}
 	}
 	return a[min(len(a), len(b)):]
+}
+
+// TestDemoChecksItsPortBeforeCrawling: a taken address is reported at
+// once, before anything is crawled or created.
+func TestDemoChecksItsPortBeforeCrawling(t *testing.T) {
+	c := newCLI(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	data := filepath.Join(t.TempDir(), "demo")
+	for _, args := range [][]string{{"demo", "--addr", addr, "--data", data}, {"demo", "--addr", addr}} {
+		r := c.run(args...)
+		if r.code != 1 || !strings.Contains(r.stderr, "listen on "+addr) {
+			t.Errorf("%v with the port taken: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+		if strings.Contains(r.stdout, "crawl run") || strings.Contains(r.stdout, "demo web:") {
+			t.Errorf("%v started the demo before finding its port taken:\n%s", args, r.stdout)
+		}
+	}
+	if exists(data) {
+		t.Error("demo created its data directory before finding its port taken")
+	}
+	if left := demoTempDirs(t, c); len(left) > 0 {
+		t.Errorf("demo left %v behind", left)
+	}
+}
+
+// demoTempDirs lists the demo's temporary directories in the sandbox's
+// TMPDIR.
+func demoTempDirs(t *testing.T, c *cli) []string {
+	t.Helper()
+	var tmp string
+	for _, e := range c.env {
+		if v, ok := strings.CutPrefix(e, "TMPDIR="); ok {
+			tmp = v
+		}
+	}
+	m, err := filepath.Glob(filepath.Join(tmp, "policywatch-demo-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestDemoRemovesItsTemporaryDirectory: the demo's archive goes when the
+// demo ends (Ctrl-C while serving, or --once), unless --data keeps it.
+func TestDemoRemovesItsTemporaryDirectory(t *testing.T) {
+	c := newCLI(t)
+	cmd := exec.Command(c.bin, "demo", "--addr", "127.0.0.1:0")
+	cmd.Env = c.env
+	stdout := &lockedBuffer{}
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	serving := regexp.MustCompile(`policywatch is serving (\S+) at `)
+	var dir string
+	for deadline := time.Now().Add(90 * time.Second); dir == ""; time.Sleep(50 * time.Millisecond) {
+		if m := serving.FindStringSubmatch(stdout.String()); m != nil {
+			dir = m[1]
+		} else if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("demo did not start serving:\n%s\n%s", stdout.String(), stderr.String())
+		}
+	}
+	if !exists(filepath.Join(dir, storeFile)) || !slices.Contains(demoTempDirs(t, c), dir) {
+		t.Fatalf("demo serves %s, not an archive in a temporary directory", dir)
+	}
+	if !strings.Contains(stdout.String(), "temporary: removed on exit") {
+		t.Errorf("demo does not say its data directory is temporary:\n%s", stdout.String())
+	}
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("demo after Ctrl-C: %v\n%s", err, stderr.String())
+	}
+	if exists(dir) {
+		t.Errorf("demo left its temporary directory %s behind", dir)
+	}
+
+	c.ok("demo", "--once")
+	if left := demoTempDirs(t, c); len(left) > 0 {
+		t.Errorf("demo --once left %v behind", left)
+	}
+
+	kept := filepath.Join(t.TempDir(), "kept")
+	r := c.ok("demo", "--once", "--data", kept)
+	if !exists(filepath.Join(kept, storeFile)) || !strings.Contains(r.stderr, "creating one") {
+		t.Errorf("demo --once --data: archive kept %v, stderr %q", exists(filepath.Join(kept, storeFile)), r.stderr)
+	}
+	if r := c.ok("runs", "--data", kept); !strings.Contains(r.stdout, "run 1") {
+		t.Errorf("runs on the kept demo archive: %q", r.stdout)
+	}
 }
 
 // TestConfigErrorsOnTheCommandLine: a config with several mistakes gets

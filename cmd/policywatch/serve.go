@@ -75,13 +75,20 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 
 // serve answers HTTP until ctx is cancelled, then shuts down gracefully.
 func (a *app) serve(ctx context.Context, addr string, tax *tagging.Taxonomy, stdout io.Writer) error {
-	srv, err := a.newWeb(tax)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	return a.serveOn(ctx, ln, tax, stdout)
+}
+
+// serveOn is serve on a listener already taken (demo takes its port before
+// crawling); it closes ln.
+func (a *app) serveOn(ctx context.Context, ln net.Listener, tax *tagging.Taxonomy, stdout io.Writer) error {
+	srv, err := a.newWeb(tax)
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	hs := newHTTPServer(srv.Handler())
 	fmt.Fprintf(stdout, "policywatch is serving %s at http://%s/\n", a.dir, ln.Addr())
