@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"policywatch/internal/suggest"
 )
 
 // Term is one value a keyword field takes: the id the archive stores and
@@ -90,7 +92,23 @@ type UnknownValueError struct {
 }
 
 func (e *UnknownValueError) Error() string {
+	if s := e.Suggestion(); s != "" {
+		return fmt.Sprintf("unknown %s %q (did you mean %s?); valid: %s", e.Field, e.Value, s, e.ValidList())
+	}
 	return fmt.Sprintf("unknown %s %q; valid: %s", e.Field, e.Value, e.ValidList())
+}
+
+// Suggestion is the valid id or label nearest to a mistyped value
+// ("sanctons" -> "Sanctions"), or "" when none is a likely typo.
+func (e *UnknownValueError) Suggestion() string {
+	var names []string
+	for _, t := range e.Valid {
+		names = append(names, t.ID)
+		if t.Label != "" {
+			names = append(names, t.Label)
+		}
+	}
+	return suggest.Nearest(strings.TrimSuffix(e.Value, "*"), names)
 }
 
 // ValidList is the valid values as "id (Label)" joined by commas.

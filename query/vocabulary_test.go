@@ -102,3 +102,15 @@ func TestVocabularyResolve(t *testing.T) {
 		t.Errorf("nil vocabulary: %q %v", got, err)
 	}
 }
+
+func TestVocabularySuggestsTheNearest(t *testing.T) {
+	v := testVocabulary()
+	_, err := v.Canonical("category:sanctons")
+	var ue *UnknownValueError
+	if !errors.As(err, &ue) || ue.Suggestion() != "Sanctions" || !strings.Contains(ue.Error(), "did you mean Sanctions?") {
+		t.Errorf("sanctons: %v", err)
+	}
+	if _, err := v.Canonical("category:immigration"); !errors.As(err, &ue) || ue.Suggestion() != "" {
+		t.Errorf("immigration suggests %q", ue.Suggestion())
+	}
+}

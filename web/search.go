@@ -178,11 +178,12 @@ type unknownValueView struct {
 	Field, Value string
 	Param        string           // "q" or the URL parameter
 	Query        *syntaxErrorView // the query with a caret, when the value was in it
+	Suggest      string           // the nearest valid name, when it looks like a typo
 	Valid        []option
 }
 
 func (s *Server) newUnknownValueView(q string, ve *vocabError) *unknownValueView {
-	uv := &unknownValueView{Field: ve.Field, Value: ve.Value, Param: ve.Param}
+	uv := &unknownValueView{Field: ve.Field, Value: ve.Value, Param: ve.Param, Suggest: ve.Suggestion()}
 	if ve.Param == "q" && ve.Pos >= 0 {
 		uv.Query = newSyntaxErrorView(q, &query.SyntaxError{Pos: ve.Pos, Msg: "unknown " + ve.Field})
 	}
