@@ -269,7 +269,7 @@ func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, err)
 		return
 	}
-	pr, err := readPage(r, listPerPage, listMaxPerPage)
+	pr, err := readPage(r, timelinePerPage, timelinePerPage)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return

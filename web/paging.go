@@ -14,6 +14,11 @@ const (
 	listPerPage    = 100  // default page size of the API's lists
 	listMaxPerPage = 500  // the most a client may ask for
 	listCap        = 5000 // lists read from the store hold at most this many rows
+
+	// A topic's timeline is read whole by its clients (TimelineJS, a
+	// newsroom's scripts, our scorers), and is hundreds of events, not
+	// millions: one page holds it unless a client asks for less.
+	timelinePerPage = 2000
 )
 
 // apiPaging is where a page sits in its list; every list response
