@@ -77,9 +77,9 @@ const newsBody = `<p>The measure passed by 61 votes to 38 after a debate that ra
 <p>Opposition members said the cap would discourage new building and promised to repeal it if they win the election due next spring, while tenant groups called it overdue.</p>`
 
 // A CMS that copies the first paragraph into og:description does not make
-// that paragraph a standfirst: it is the lead, and stays. A standfirst
-// proper (a subheading under the headline) that repeats the description
-// is still dropped.
+// that paragraph a duplicate: it is the lead, and stays. A standfirst
+// under the headline that repeats the description is the publisher's text
+// too, and stays, once.
 func TestLeadCopiedIntoDescriptionIsKept(t *testing.T) {
 	lead := "The state assembly on Thursday approved a cap on annual rent increases, the first such limit in the region for more than forty years."
 	page := `<!doctype html><html lang="en"><head><title>Assembly approves rent cap</title>
@@ -99,7 +99,10 @@ func TestLeadCopiedIntoDescriptionIsKept(t *testing.T) {
 <div class="story-body"><p>` + lead + `</p>
 ` + newsBody + `</div></article></body></html>`
 	r = extractPage(t, page, "")
-	wantText(t, r, []string{lead}, []string{dek})
+	wantText(t, r, []string{dek + "\n" + lead}, nil)
+	if n := strings.Count(r.Text, dek); n != 1 {
+		t.Errorf("standfirst appears %d times:\n%s", n, r.Text)
+	}
 }
 
 // A heading that a table of contents links to is a section heading of the

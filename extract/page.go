@@ -37,11 +37,6 @@ type page struct {
 	// after the first <h1>: where article headers put the date line.
 	nearHeadline []string
 	docNumbers   []string // texts of elements marked as document numbers
-	// standfirsts holds the squashed texts of elements that by their
-	// markup are a standfirst, not a paragraph of the body: subheadings
-	// (h2-h6), paragraphs in a <header>, and elements whose class or
-	// itemprop says subtitle, dek, summary or description.
-	standfirsts map[string]bool
 	// strippedSite is the part of the title removed as the site's name,
 	// a better site name than the host when the page states none.
 	strippedSite string
@@ -61,19 +56,19 @@ type timeElem struct {
 const maxLD = 1 << 20
 
 func collect(doc *html.Node) *page {
-	p := &page{meta: map[string][]string{}, propCount: map[string]int{}, links: map[string]string{}, anchors: map[string]bool{}, standfirsts: map[string]bool{}, sectionHeads: map[string]bool{}}
+	p := &page{meta: map[string][]string{}, propCount: map[string]int{}, links: map[string]string{}, anchors: map[string]bool{}, sectionHeads: map[string]bool{}}
 	ldBytes := 0
 	// Iterative walk with an explicit stack: pages can be deep.
 	type frame struct {
-		n                                              *html.Node
-		inArticle, inHead, inComment, inHeader, inLink bool
+		n                                    *html.Node
+		inArticle, inHead, inComment, inLink bool
 	}
 	stack := []frame{{n: doc}}
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		n := f.n
-		inArticle, inHead, inComment, inHeader, inLink := f.inArticle, f.inHead, f.inComment, f.inHeader, f.inLink
+		inArticle, inHead, inComment, inLink := f.inArticle, f.inHead, f.inComment, f.inLink
 		descend := true
 		if n.Type == html.ElementNode {
 			if !inComment && n.DataAtom != atom.Body && n.DataAtom != atom.Html && isCommentBlock(n) {
@@ -155,11 +150,7 @@ func collect(doc *html.Node) *page {
 				}
 				p.times = append(p.times, te)
 			}
-			if n.DataAtom == atom.Header {
-				inHeader = true
-			}
 			if !inHead && !inComment && n.DataAtom != atom.Html && n.DataAtom != atom.Body {
-				p.noteStandfirst(n, inHeader)
 				if !inLink {
 					p.noteSectionHead(n)
 				}
@@ -170,7 +161,7 @@ func collect(doc *html.Node) *page {
 		}
 		if descend {
 			for c := n.LastChild; c != nil; c = c.PrevSibling {
-				stack = append(stack, frame{c, inArticle, inHead, inComment, inHeader, inLink})
+				stack = append(stack, frame{c, inArticle, inHead, inComment, inLink})
 			}
 		}
 	}
@@ -237,33 +228,6 @@ func (p *page) addMeta(key, content string, property bool) {
 	vals[n] = content
 	p.meta[key] = vals
 	p.propCount[key] = n + 1
-}
-
-// standfirstClass marks elements that hold a standfirst: the summary set
-// under a headline, apart from the body's paragraphs.
-var standfirstClass = regexp.MustCompile(`(?i)standfirst|sub-?head|subtitle|dek\b|deck|summary|strap|description`)
-
-// maxStandfirsts bounds the standfirst texts remembered per page.
-const maxStandfirsts = 100
-
-// noteStandfirst records the text of n when its markup makes it a
-// standfirst rather than a body paragraph.
-func (p *page) noteStandfirst(n *html.Node, inHeader bool) {
-	if len(p.standfirsts) >= maxStandfirsts {
-		return
-	}
-	switch {
-	case n.DataAtom == atom.H2 || n.DataAtom == atom.H3 || n.DataAtom == atom.H4 || n.DataAtom == atom.H5 || n.DataAtom == atom.H6:
-	case inHeader && n.DataAtom == atom.P:
-	case standfirstClass.MatchString(attr(n, "class") + " " + attr(n, "itemprop")):
-	default:
-		return
-	}
-	if t, ok := shortText(n, 2000); ok {
-		if k := squash(t); k != "" {
-			p.standfirsts[k] = true
-		}
-	}
 }
 
 // noteSectionHead records the text of a subheading that holds no link.

@@ -133,7 +133,7 @@ var dateLine = regexp.MustCompile(`(?i)(?:\b\d{1,2}[:h]\d{2}\b|\b\d{1,2}[./-]\d{
 	`\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2}\.? (?:de )?(?:jan|feb|fév|mär|mar|apr|avr|mai|may|jun|juin|jul|juil|aug|aoû|ago|sep|set|okt|oct|out|nov|dez|déc|dic|dec)[a-zé]*\.?\b)`)
 
 // cleanText renders the extracted content and drops boilerplate: the
-// headline and standfirst repeated at the top, byline and date lines,
+// headline repeated at the top, kickers above it, byline and date lines,
 // share and sign-up prompts, repeated furniture lines, and lists of
 // links to other content after a "Related"-style heading.
 func cleanText(n *html.Node, p *page) string {
@@ -145,7 +145,7 @@ func cleanText(n *html.Node, p *page) string {
 	for _, l := range lines {
 		counts[squash(l)]++
 	}
-	heads, descs := p.headlineKeys()
+	heads := p.headlineKeys()
 	out := make([]string, 0, len(lines))
 	leading, afterHead := true, false
 	for i, l := range lines {
@@ -157,11 +157,6 @@ func cleanText(n *html.Node, p *page) string {
 			switch {
 			case heads[k]:
 				afterHead = true
-				continue
-			case afterHead && descs[k] && p.standfirsts[k]:
-				// The standfirst right under the headline, repeated as
-				// the description. A body paragraph equal to the
-				// description is the lead, which CMSs copy there: kept.
 				continue
 			case wordCount(l) <= 4 && p.isLinkLine(lines, i):
 				// A section label above the headline ("Media releases")
@@ -304,18 +299,14 @@ func headlineAhead(rest []string, heads map[string]bool) bool {
 }
 
 // headlineKeys returns the squashed forms of the texts a body may repeat
-// at its top: headline candidates and the standfirst (description).
-func (p *page) headlineKeys() (heads, descs map[string]bool) {
+// at its top as the headline. The description is not among them: CMSs copy
+// the lead into it, and a standfirst that repeats it is the publisher's
+// text too.
+func (p *page) headlineKeys() map[string]bool {
 	keys := map[string]bool{}
-	descs = map[string]bool{}
 	add := func(s string) {
 		if k := squash(html2text(s)); len(k) > 3 {
 			keys[k] = true
-		}
-	}
-	addDesc := func(s string) {
-		if k := squash(html2text(s)); len(k) > 3 {
-			descs[k] = true
 		}
 	}
 	for _, h := range p.h1 {
@@ -334,17 +325,10 @@ func (p *page) headlineKeys() (heads, descs map[string]bool) {
 			add(v)
 		}
 	}
-	for _, k := range []string{"og:description", "description", "twitter:description"} {
-		for _, v := range p.meta[k] {
-			addDesc(v)
-		}
-	}
 	for _, o := range p.ldArticles() {
 		add(ldString(o["headline"]))
-		addDesc(ldString(o["description"]))
-		addDesc(ldString(o["alternativeHeadline"]))
 	}
-	return keys, descs
+	return keys
 }
 
 var bylineStart = regexp.MustCompile(`(?i)^(?:by|written by|posted by|von|par|por|door|di)\s+\S`)
