@@ -257,6 +257,7 @@ func withoutComments(doc *html.Node) *html.Node {
 // loose text into paragraphs.
 func prepare(doc *html.Node) *html.Node {
 	withoutComments(doc)
+	liftEmbeddedPosts(doc)
 	wrapLooseText(doc)
 	return doc
 }

@@ -473,3 +473,19 @@ func TestDatelineOpeningTheRelease(t *testing.T) {
 		t.Errorf("published = %q (%s), want the dateline's 2020-11-12", got, r.PublishedSource)
 	}
 }
+
+// A social-media post the article quotes, embedded with the platform's
+// widget code, is part of the story.
+func TestEmbeddedPostKept(t *testing.T) {
+	page := `<!doctype html><html lang="en"><head><title>Club confirms new head coach</title></head><body>
+<article><h1>Club confirms new head coach</h1>
+<p>The club confirmed on Wednesday that its former assistant will take over as head coach until the end of the season, a day after the previous coach left by mutual consent.</p>
+<p>The new coach, who led the reserve side to two titles, will take charge of his first match on Saturday, when the team travels to the league leaders.</p>
+<div class="article-widget article-tweet"><div class="article-tweet__inner">
+<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Thank you for everything, coach. You taught me more than football and I will never forget it. Good luck, my friend. <a href="https://t.example/abc">pic.example.com/abc</a></p>— Sam Player (@samplayer) <a href="https://social.example.com/samplayer/status/1">November 19, 2024</a></blockquote>
+<script async src="https://platform.example.com/widgets.js"></script></div></div>
+<p>The club said it would begin the search for a permanent appointment in the summer and that the new coach would be considered for the role.</p>
+<p>Supporters' groups welcomed the decision, saying the players needed stability after a difficult run of five defeats in seven matches.</p>
+</article></body></html>`
+	wantText(t, extractPage(t, page, ""), []string{"You taught me more than football", "Sam Player (@samplayer)"}, nil)
+}

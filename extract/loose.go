@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -106,4 +107,76 @@ func wrapRuns(n *html.Node) {
 		c = next
 	}
 	flush()
+}
+
+// embeddedPost matches the class of a social-media post embedded in an
+// article by its publisher's widget code.
+var embeddedPost = regexp.MustCompile(`(?i)^(?:twitter-tweet|instagram-media|tiktok-embed|bluesky-embed)$`)
+
+// liftEmbeddedPosts turns social-media posts an article quotes
+// (<blockquote class="twitter-tweet">) into plain quotations standing
+// where their widget wrappers stood: the wrappers' names ("widget",
+// "embed", "social") and the posts' links (handle, date, picture) made
+// the content extractor drop them, but what the post says is part of the
+// story.
+func liftEmbeddedPosts(doc *html.Node) {
+	var posts []*html.Node
+	walkElems(doc, func(n *html.Node) bool {
+		if n.DataAtom != atom.Blockquote {
+			return true
+		}
+		for _, tok := range strings.Fields(attr(n, "class")) {
+			if embeddedPost.MatchString(tok) {
+				posts = append(posts, n)
+				return false
+			}
+		}
+		return true
+	})
+	for _, n := range posts {
+		n.Attr = nil
+		// Unlink: keep the text of the post's links.
+		var links []*html.Node
+		walkElems(n, func(c *html.Node) bool {
+			if c.DataAtom == atom.A {
+				links = append(links, c)
+				return false
+			}
+			return true
+		})
+		for _, a := range links {
+			for c := a.FirstChild; c != nil; {
+				next := c.NextSibling
+				a.RemoveChild(c)
+				a.Parent.InsertBefore(c, a)
+				c = next
+			}
+			a.Parent.RemoveChild(a)
+		}
+		// Replace the wrappers that hold nothing but this post (and
+		// scripts) with the post itself.
+		top := n
+		for up := n.Parent; up != nil && up.DataAtom != atom.Body && up.DataAtom != atom.Article && up.DataAtom != atom.Main && onlyHolds(up, top); up = up.Parent {
+			top = up
+		}
+		if top != n {
+			n.Parent.RemoveChild(n)
+			top.Parent.InsertBefore(n, top)
+			top.Parent.RemoveChild(top)
+		}
+	}
+}
+
+// onlyHolds reports whether every child of n other than c is white space,
+// a script or a comment.
+func onlyHolds(n, c *html.Node) bool {
+	for k := n.FirstChild; k != nil; k = k.NextSibling {
+		switch {
+		case k == c, k.Type == html.CommentNode, k.Type == html.TextNode && strings.TrimSpace(k.Data) == "",
+			k.Type == html.ElementNode && (k.DataAtom == atom.Script || k.DataAtom == atom.Noscript):
+		default:
+			return false
+		}
+	}
+	return true
 }
