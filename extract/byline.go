@@ -32,13 +32,17 @@ var (
 // ("jane.doe") gives way to a later source that writes a name.
 func (p *page) byline(fromTraf string) string {
 	login := ""
-	for _, s := range p.bylineCandidates() {
+	found := p.eachBylineCandidate(func(s string) bool {
 		if !isLoginName(s) {
-			return s
+			return true
 		}
 		if login == "" {
 			login = s
 		}
+		return false
+	})
+	if found != "" {
+		return found
 	}
 	if login != "" {
 		return login
@@ -46,23 +50,22 @@ func (p *page) byline(fromTraf string) string {
 	return cleanByline(fromTraf)
 }
 
-// bylineCandidates lists the cleaned bylines each source gives, most
-// trusted first.
-func (p *page) bylineCandidates() []string {
-	var out []string
-	add := func(s string) {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
+// eachBylineCandidate calls take with the cleaned byline each source
+// gives, most trusted first, until take accepts one, which it returns.
+func (p *page) eachBylineCandidate(take func(string) bool) string {
+	try := func(s string) bool { return s != "" && take(s) }
 	for _, o := range p.ldArticles() {
 		if names := ldAuthors(o["author"]); len(names) > 0 {
-			add(joinNames(names))
+			if s := joinNames(names); try(s) {
+				return s
+			}
 		}
 	}
 	keys := []string{"dc.creator", "dc:creator", "dcterms.creator", "author", "article:author", "parsely-author", "sailthru.author", "byl", "cxenseparse:author"}
 	if v := p.metaFirst(keys...); v != "" && !strings.HasPrefix(v, "http") {
-		add(joinNames([]string{v}))
+		if s := joinNames([]string{v}); try(s) {
+			return s
+		}
 	}
 	for _, k := range keys {
 		var names []string
@@ -72,16 +75,24 @@ func (p *page) bylineCandidates() []string {
 			}
 			names = append(names, v)
 		}
-		add(joinNames(names))
+		if s := joinNames(names); try(s) {
+			return s
+		}
 	}
 	// Microdata authors belong to the page's article item; rel=author
 	// links also sit in teasers for other stories, so they come second.
-	add(joinNames(dedup(p.authorProp)))
-	add(joinNames(dedup(p.authorRel)))
-	for _, a := range p.authors {
-		add(joinNames([]string{a}))
+	if s := joinNames(dedup(p.authorProp)); try(s) {
+		return s
 	}
-	return out
+	if s := joinNames(dedup(p.authorRel)); try(s) {
+		return s
+	}
+	for _, a := range p.authors {
+		if s := joinNames([]string{a}); try(s) {
+			return s
+		}
+	}
+	return ""
 }
 
 // isLoginName reports whether s reads as an account name rather than a
