@@ -56,6 +56,8 @@ fi
 # as `policywatch serve` opens it.
 N=${SIZES%%,*}
 DATA="$WORK/data-$N"
+# The archive is a store, so serve (which refuses a data directory
+# without one) opens it as it is.
 [ -f "$DATA/policywatch.db" ] || { echo "no archive in $DATA: run without SKIP_ENGINES first" >&2; exit 1; }
 ln -sfn "$WORK/bleve-$N" "$DATA/index"
 
