@@ -102,8 +102,9 @@ func Open(dir string) (*Index, error) {
 const (
 	mappingVersionKey = "policywatch_mapping_version"
 	// 2: date_source stored for every document; 3: facet_keys; 4: text
-	// not stored, positions without offsets.
-	mappingVersion = "4"
+	// not stored, positions without offsets; 5: url and date_source
+	// stored only.
+	mappingVersion = "5"
 )
 
 // Recreated reports whether Open created the index empty (it was missing,

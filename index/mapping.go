@@ -170,9 +170,12 @@ func newMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(fTitleZh, text(zhAnalyzer))
 	doc.AddFieldMappingsAt(fTextZh, text(zhAnalyzer))
 	addChangeMappings(doc, text) // changes.go
-	doc.AddFieldMappingsAt(fTitle, stored())
-	doc.AddFieldMappingsAt(fURL, kw(keyword.Name))
-	for _, f := range []string{fSource, fKind, fLang, fCategories, fActors, fDateSource} {
+	// Shown on hits but never searched: stored only. (The URL was also
+	// indexed, a term of its own for every document.)
+	for _, f := range []string{fTitle, fURL, fDateSource} {
+		doc.AddFieldMappingsAt(f, stored())
+	}
+	for _, f := range []string{fSource, fKind, fLang, fCategories, fActors} {
 		doc.AddFieldMappingsAt(f, kw(keywordLowered))
 	}
 	keys := bleve.NewKeywordFieldMapping()
