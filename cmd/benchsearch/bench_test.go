@@ -128,3 +128,20 @@ func TestSearchURLCarriesTheFilters(t *testing.T) {
 		}
 	}
 }
+
+func TestParseBytes(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{{"1GiB", 1 << 30, true}, {"512MiB", 512 << 20, true}, {"4096", 4096, true}, {"0", 0, true},
+		{"1GB", 0, false}, {"-1GiB", 0, false}, {"", 0, false}} {
+		got, err := parseBytes(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("parseBytes(%q) = %d, %v", tt.in, got, err)
+		}
+	}
+	if n := limitName(1 << 30); n != "1GiB" {
+		t.Errorf("limitName(1 GiB) = %q", n)
+	}
+}
