@@ -111,8 +111,14 @@ load() {
 	done
 	wrk -t"$WRK_THREADS" -c"$WRK_CONNS" --timeout "$WRK_TIMEOUT" -d5s -s "$WORK/paths.lua" "http://127.0.0.1:$PORT" >/dev/null # warm-up
 	echo "load before: $(uptime)" | tee "$out"
+	CPU0=$(cpu_ticks "$SERVER")
 	wrk -t"$WRK_THREADS" -c"$WRK_CONNS" --timeout "$WRK_TIMEOUT" -d"${WRK_SECONDS}s" --latency -s "$WORK/paths.lua" "http://127.0.0.1:$PORT" | tee -a "$out"
+	CPU1=$(cpu_ticks "$SERVER")
 	echo "load after: $(uptime)" | tee -a "$out"
+	# The server's own CPU time per request: what the page costs, whatever
+	# else the machine was doing (wrk's figures depend on that).
+	awk -v t="$((CPU1 - CPU0))" -v hz="$(getconf CLK_TCK)" '/requests in/ {
+		printf "server CPU per request: %.1f ms (%.1f s for %d requests)\n", t * 1000 / hz / $1, t / hz, $1 }' "$out" | tee -a "$out"
 	RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
 	echo "server peak RSS (VmHWM): $((RSS_KB / 1024)) MiB" | tee -a "$out"
 	kill "$SERVER" && wait "$SERVER" 2>/dev/null || true
@@ -133,6 +139,10 @@ load() {
 		printf "web search page (cached, as served by default) at %d docs: %s req/s, %s non-2xx, p99 %.0f ms\n" \
 			"$N" "$RPS" "${NON2XX:-0}" "${P99:-0}" | tee -a "$out"
 	fi
+}
+# cpu_ticks PID: user + system CPU time of a process, in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 load 512 cached
