@@ -244,7 +244,10 @@ func compileSource(s model.Source) (*source, error) {
 		return nil, fmt.Errorf("source %s: %w", s.Name, err)
 	}
 	out.URL = n
-	u, _ := url.Parse(n)
+	u, err := url.Parse(n)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: normalized url %q: %w", s.Name, n, err)
+	}
 	out.host = u.Host
 	if base, ok := paginationBase(u); ok {
 		out.seedListing = base
