@@ -239,6 +239,9 @@ func (f *fetcher) do(ctx context.Context, col *colly.Collector, u, accept string
 	if be := (*BlockedAddressError)(nil); errors.As(err, &be) {
 		return nil, &fetchError{reason: blockedReason(u, err, be)} // netguard.go; never retried
 	}
+	if ue := (*UnresolvedHostError)(nil); errors.As(err, &ue) {
+		return nil, &fetchError{reason: unresolvedReason(u, ue)}
+	}
 	if err != nil && res.status < 400 {
 		return nil, f.classify(err)
 	}
