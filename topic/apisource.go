@@ -52,10 +52,13 @@ func apiFields(s *model.Source, rs rawSource, at func(msg, field string) *Error)
 			return at(fmt.Sprintf("invalid date %q (want YYYY-MM-DD)", rs.To), "to")
 		}
 	}
-	if s.Kind == model.SourceGDELT && s.From.IsZero() {
+	if s.Kind == model.SourceGDELT && rs.From == "" {
 		// The DOC API searches back to 2017; without a start it searches
 		// only its default recent window, which is rarely what a topic means.
 		return at("is required for gdelt sources (first day of the window, YYYY-MM-DD)", "from")
+	}
+	if err := checkWindow(s, rs.From != "", at); err != nil { // bounds.go
+		return err
 	}
 	if !s.From.IsZero() && !s.To.IsZero() && s.To.Before(s.From) {
 		return at(fmt.Sprintf("%s is before from %s", rs.To, rs.From), "to")

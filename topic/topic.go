@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"regexp"
 	"strconv"
@@ -184,6 +185,10 @@ func Parse(data []byte, file string) (*Topic, error) {
 		}
 	}
 
+	if err := checkCrawlerBounds(t.Crawler, at); err != nil { // bounds.go
+		return nil, err
+	}
+
 	if len(raw.Sources) == 0 {
 		return nil, at("at least one source is required", "sources")
 	}
@@ -254,10 +259,19 @@ func checkURL(raw string) error {
 	if !strings.HasPrefix(raw, "http://") && !strings.HasPrefix(raw, "https://") {
 		return fmt.Errorf("%q is not an http(s) URL", raw)
 	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		// An IPv6 address needs its brackets: http://[::1]:8080/.
+		return fmt.Errorf("%q is not a valid URL: %v", raw, errors.Unwrap(err))
+	}
+	if u.Hostname() == "" {
+		return fmt.Errorf("%q names no host", raw)
+	}
 	return nil
 }
 
 func parseSize(s string) (int64, error) {
+	orig := strings.TrimSpace(s)
 	s = strings.TrimSpace(strings.ToUpper(s))
 	mult := int64(1)
 	for _, u := range []struct {
@@ -272,6 +286,9 @@ func parseSize(s string) (int64, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("invalid size %q (e.g. 10MB)", s)
+	}
+	if n > MaxBody/mult {
+		return 0, fmt.Errorf("size %s is more than 256MB", orig)
 	}
 	return n * mult, nil
 }
