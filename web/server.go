@@ -45,6 +45,8 @@ type Server struct {
 
 	secureCookies, trustProxy bool // Config.SecureCookies, Config.TrustProxy (auth.go)
 
+	searches, exports *searchGate // searchlimit.go
+
 	bare   *template.Template // capture view: standalone, no app stylesheet under its CSP
 	static http.Handler
 }
@@ -75,6 +77,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.accounts, s.curator, s.limiter = cfg.Accounts, cfg.Curator, newLoginLimiter(s.now)
 	s.secureCookies, s.trustProxy = cfg.SecureCookies, cfg.TrustProxy
+	s.searches, s.exports = newGates(cfg.MaxSearches, cfg.SearchTimeout)
 	if err := s.parseTemplates(templateFS); err != nil {
 		return nil, err
 	}

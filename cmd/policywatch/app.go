@@ -38,6 +38,10 @@ type app struct {
 	// secureCookies, trustProxy: serve --secure-cookies, --trust-proxy
 	// (web.Config.SecureCookies, TrustProxy).
 	secureCookies, trustProxy bool
+	// maxSearches, searchTimeout: serve --max-searches, --search-timeout
+	// (web.Config.MaxSearches, SearchTimeout); zero: web's defaults.
+	maxSearches   int
+	searchTimeout time.Duration
 }
 
 // defaultDataDir follows the XDG convention; Go has no os.UserDataDir.
@@ -244,7 +248,8 @@ func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
 	}
 	a.ix.SetGlossary(tax.Glossary()) // query terms expand to the topic's equivalents
 	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Logger: a.logger,
-		Accounts: a.db, Curator: a.db, SecureCookies: a.secureCookies, TrustProxy: a.trustProxy})
+		Accounts: a.db, Curator: a.db, SecureCookies: a.secureCookies, TrustProxy: a.trustProxy,
+		MaxSearches: a.maxSearches, SearchTimeout: a.searchTimeout})
 }
 
 // indexBatch is how many documents go to the index in one Put: large

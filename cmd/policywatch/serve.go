@@ -11,7 +11,9 @@ import (
 	"net/http"
 	"time"
 
+	"policywatch/index"
 	"policywatch/tagging"
+	"policywatch/web"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
@@ -24,6 +26,10 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	secureCookies := fs.Bool("secure-cookies", false, "mark session and CSRF cookies Secure on every response (the site is served over HTTPS by a TLS-terminating proxy)")
 	searchCache := fs.Int("search-cache", 512, "searches (and their facet counts) kept in memory until the next crawl changes the index; 0 turns the cache off")
 	trustProxy := fs.Bool("trust-proxy", false, "mark cookies Secure when the proxy in front sends X-Forwarded-Proto: https (only when that proxy is the sole way in)")
+	maxSearches := fs.Int("max-searches", web.DefaultMaxSearches(), "searches run at once (a quarter of them, at least one, for exports); more wait a moment, then get 503 with Retry-After")
+	searchTimeout := fs.Duration("search-timeout", web.DefaultSearchTimeout, "longest a search request may run (exports: 30 times as long)")
+	maxTerms := fs.Int("max-query-terms", index.DefaultMaxTerms, "most words, phrases, prefixes and filters one search may have")
+	maxExpansions := fs.Int("max-prefix-terms", index.DefaultMaxExpansions, "most index terms the prefixes of one search (sanction*) may expand to")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -48,6 +54,19 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 		return usageError{fmt.Sprintf("--search-cache %d: want 0 (off) or more", *searchCache)}
 	}
 	a.ix.SetCacheSize(*searchCache)
+	for _, l := range []struct {
+		name string
+		v    int
+	}{{"max-searches", *maxSearches}, {"max-query-terms", *maxTerms}, {"max-prefix-terms", *maxExpansions}} {
+		if l.v < 1 {
+			return usageError{fmt.Sprintf("--%s %d: want 1 or more", l.name, l.v)}
+		}
+	}
+	if *searchTimeout <= 0 {
+		return usageError{fmt.Sprintf("--search-timeout %s: want a positive duration such as 10s", *searchTimeout)}
+	}
+	a.ix.SetLimits(index.Limits{MaxTerms: *maxTerms, MaxExpansions: *maxExpansions})
+	a.maxSearches, a.searchTimeout = *maxSearches, *searchTimeout
 	if scheduled {
 		sctx, cancel := context.WithCancel(ctx)
 		wait, err := a.startSchedule(sctx, t, tax)
