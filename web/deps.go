@@ -58,6 +58,9 @@ type Config struct {
 	// (the taxonomy's labels). Optional: ids are shown with - and _ as
 	// spaces when missing.
 	Labels map[string]string
+	// Actors are the taxonomy's actor ids: what an editor may name on an
+	// event (by id or label). Empty: any well-formed id.
+	Actors []string
 	// Accounts and Curator enable sign-in and curation; nil leaves the
 	// site read-only (every state-changing request is refused).
 	Accounts Accounts

@@ -93,14 +93,14 @@ var exportColumns = []string{"id", "url", "permalink", "source", "kind", "title"
 	"doc_number", "published", "date_source", "date_reliable", "modified", "fetched_at", "updated_at",
 	"version", "withdrawn", "content_hash", "capture_id", "captured_at", "capture_sha256", "categories", "actors", "text"}
 
-// row is the CSV form; crawled text goes through CSVSafe so a spreadsheet
-// shows a title like "=HYPERLINK(...)" instead of running it.
+// row is the CSV form; every cell goes through CSVRow (csv.go) so a
+// spreadsheet shows a title like "=HYPERLINK(...)" instead of running it.
 func (e exportDoc) row() []string {
-	return []string{strconv.FormatInt(e.ID, 10), CSVSafe(e.URL), e.Permalink, e.Source, e.Kind, CSVSafe(e.Title),
-		CSVSafe(e.Byline), CSVSafe(e.Site), e.Lang, CSVSafe(e.DocNumber), e.Published, e.DateSource,
+	return CSVRow(strconv.FormatInt(e.ID, 10), e.URL, e.Permalink, e.Source, e.Kind, e.Title,
+		e.Byline, e.Site, e.Lang, e.DocNumber, e.Published, e.DateSource,
 		strconv.FormatBool(e.DateReliable), e.Modified, e.FetchedAt, e.UpdatedAt,
 		strconv.Itoa(e.Version), strconv.FormatBool(e.Withdrawn), e.ContentHash, strconv.FormatInt(e.CaptureID, 10),
-		e.CapturedAt, e.CaptureSHA256, strings.Join(e.Categories, ";"), strings.Join(e.Actors, ";"), CSVSafe(e.Text)}
+		e.CapturedAt, e.CaptureSHA256, CSVList(e.Categories), CSVList(e.Actors), e.Text)
 }
 
 // archived is a document as we hold it, with the capture of its current

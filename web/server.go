@@ -33,6 +33,7 @@ type Server struct {
 	store  Store
 	index  Searcher
 	lanes  []Lane
+	actors []string // Config.Actors (curate.go)
 	labels map[string]string
 	log    *slog.Logger
 	now    func() time.Time
@@ -65,6 +66,7 @@ func New(cfg Config) (*Server, error) {
 		store:  cfg.Store,
 		index:  cfg.Index,
 		lanes:  cfg.Lanes,
+		actors: cfg.Actors,
 		labels: cfg.Labels,
 		log:    cfg.Logger,
 		now:    cfg.Now,

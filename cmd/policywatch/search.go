@@ -183,8 +183,8 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 		_ = w.Write([]string{"id", "published", "date_source", "date_reliable", "kind", "source", "lang", "title", "url", "categories", "actors"})
 		for _, h := range hits {
 			sh := toSearchHit(h)
-			_ = w.Write([]string{strconv.FormatInt(sh.ID, 10), sh.Published, sh.DateSource, strconv.FormatBool(sh.DateReliable),
-				sh.Kind, sh.Source, sh.Lang, web.CSVSafe(sh.Title), web.CSVSafe(sh.URL), strings.Join(sh.Categories, ";"), strings.Join(sh.Actors, ";")})
+			_ = w.Write(web.CSVRow(strconv.FormatInt(sh.ID, 10), sh.Published, sh.DateSource, strconv.FormatBool(sh.DateReliable),
+				sh.Kind, sh.Source, sh.Lang, sh.Title, sh.URL, web.CSVList(sh.Categories), web.CSVList(sh.Actors)))
 		}
 		w.Flush()
 		return w.Error()
