@@ -75,6 +75,12 @@ type Config struct {
 	SecureCookies bool
 	TrustProxy    bool
 
+	// BaseURL is the public address of the archive (https://host[/path]),
+	// used for the absolute links of feeds, exports, citations and
+	// releases. Empty: each request's Host (or, with TrustProxy, the
+	// proxy's X-Forwarded-Host and -Proto). See baseurl.go.
+	BaseURL string
+
 	// MaxSearches bounds the searches (search page, API, histograms,
 	// search feeds) running at once; a quarter of it, at least one, the
 	// exports and releases. A request that finds no slot within a moment

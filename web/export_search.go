@@ -167,10 +167,16 @@ func rfc3339(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// archiveBase is the scheme and host this request reached us at, for
-// the absolute links feeds and citations need. Behind a trusted proxy
-// (Config.TrustProxy) that is what the proxy says the reader used.
+// archiveBase is where readers reach the archive, for the absolute links
+// feeds, exports and citations need: Config.BaseURL when the operator set
+// one (baseurl.go); else, behind a trusted proxy (Config.TrustProxy),
+// what the proxy says the reader used; else the request's own Host, which
+// a client chooses, so a shared cache in front could keep a feed with
+// someone else's links: set a base URL on a public server.
 func (s *Server) archiveBase(r *http.Request) string {
+	if s.baseURL != "" {
+		return s.baseURL
+	}
 	scheme := "http"
 	if s.cookieSecure(r) { // TLS here, an HTTPS-only site, or a trusted proxy's word
 		scheme = "https"

@@ -245,10 +245,7 @@ func (s *Server) timelineICS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := s.archiveBase(r)
-	host := r.Host
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
-	}
+	host := linkHost(base) // baseurl.go
 	var c icsWriter
 	c.line("BEGIN:VCALENDAR")
 	c.line("VERSION:2.0")

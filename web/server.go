@@ -47,6 +47,7 @@ type Server struct {
 	secureCookies, trustProxy bool // Config.SecureCookies, Config.TrustProxy (auth.go)
 
 	searches, exports *searchGate // searchlimit.go
+	baseURL           string      // Config.BaseURL, normalised (baseurl.go)
 
 	bare   *template.Template // capture view: standalone, no app stylesheet under its CSP
 	static http.Handler
@@ -80,6 +81,13 @@ func New(cfg Config) (*Server, error) {
 	s.accounts, s.curator, s.limiter = cfg.Accounts, cfg.Curator, newLoginLimiter(s.now)
 	s.secureCookies, s.trustProxy = cfg.SecureCookies, cfg.TrustProxy
 	s.searches, s.exports = newGates(cfg.MaxSearches, cfg.SearchTimeout)
+	if cfg.BaseURL != "" {
+		b, err := ParseBaseURL(cfg.BaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("web: %w", err)
+		}
+		s.baseURL = b
+	}
 	if err := s.parseTemplates(templateFS); err != nil {
 		return nil, err
 	}

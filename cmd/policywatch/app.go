@@ -42,6 +42,8 @@ type app struct {
 	// (web.Config.MaxSearches, SearchTimeout); zero: web's defaults.
 	maxSearches   int
 	searchTimeout time.Duration
+	// baseURL: serve --base-url (web.Config.BaseURL).
+	baseURL string
 }
 
 // defaultDataDir follows the XDG convention; Go has no os.UserDataDir.
@@ -251,7 +253,7 @@ func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
 	a.ix.SetGlossary(tax.Glossary()) // query terms expand to the topic's equivalents
 	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Actors: actors, Logger: a.logger,
 		Accounts: a.db, Curator: a.db, SecureCookies: a.secureCookies, TrustProxy: a.trustProxy,
-		MaxSearches: a.maxSearches, SearchTimeout: a.searchTimeout})
+		MaxSearches: a.maxSearches, SearchTimeout: a.searchTimeout, BaseURL: a.baseURL})
 }
 
 // indexBatch is how many documents go to the index in one Put: large

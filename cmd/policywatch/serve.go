@@ -26,6 +26,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	secureCookies := fs.Bool("secure-cookies", false, "mark session and CSRF cookies Secure on every response (the site is served over HTTPS by a TLS-terminating proxy)")
 	searchCache := fs.Int("search-cache", 512, "searches (and their facet counts) kept in memory until the next crawl changes the index; 0 turns the cache off")
 	trustProxy := fs.Bool("trust-proxy", false, "mark cookies Secure when the proxy in front sends X-Forwarded-Proto: https (only when that proxy is the sole way in)")
+	baseURL := fs.String("base-url", "", "public address of the site (https://archive.example.org), used for the links in feeds, exports and citations; without it they follow each request's Host header")
 	maxSearches := fs.Int("max-searches", web.DefaultMaxSearches(), "searches run at once (a quarter of them, at least one, for exports); more wait a moment, then get 503 with Retry-After")
 	searchTimeout := fs.Duration("search-timeout", web.DefaultSearchTimeout, "longest a search request may run (exports: 30 times as long)")
 	maxTerms := fs.Int("max-query-terms", index.DefaultMaxTerms, "most words, phrases, prefixes and filters one search may have")
@@ -67,6 +68,13 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	}
 	a.ix.SetLimits(index.Limits{MaxTerms: *maxTerms, MaxExpansions: *maxExpansions})
 	a.maxSearches, a.searchTimeout = *maxSearches, *searchTimeout
+	if *baseURL != "" {
+		if a.baseURL, err = web.ParseBaseURL(*baseURL); err != nil {
+			return usageError{"--base-url: " + err.Error()}
+		}
+	} else if !a.trustProxy {
+		logger.Info("feed and citation links follow each request's Host header; on a public server set --base-url")
+	}
 	if scheduled {
 		sctx, cancel := context.WithCancel(ctx)
 		wait, err := a.startSchedule(sctx, t, tax)
