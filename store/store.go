@@ -50,7 +50,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	writeDSN := "file:" + abs + "?" + pragmas.Encode() + "&_txlock=immediate"
 	readDSN := "file:" + abs + "?" + pragmas.Encode()
 
-	db := &DB{path: abs, Now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{path: abs, Now: nowUTC}
 	if db.write, err = sql.Open("sqlite", writeDSN); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -66,6 +66,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	return db, nil
 }
+
+func nowUTC() time.Time { return time.Now().UTC() }
 
 // Path is the database file's absolute path.
 func (db *DB) Path() string { return db.path }

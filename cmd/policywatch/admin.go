@@ -71,7 +71,7 @@ func cmdRuns(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	a, err := openApp(ctx, *dataDir, slog.New(slog.DiscardHandler))
+	a, err := openReader(ctx, *dataDir, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func cmdVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	db, err := store.Open(ctx, filepath.Join(*dataDir, "policywatch.db"))
+	db, err := openStoreReader(ctx, *dataDir) // readonly.go
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := os.MkdirAll(dest, 0o755); err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, filepath.Join(*dataDir, "policywatch.db"))
+	db, err := openStoreReader(ctx, *dataDir) // readonly.go
 	if err != nil {
 		return err
 	}

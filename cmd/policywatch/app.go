@@ -38,6 +38,9 @@ type app struct {
 	// secureCookies, trustProxy: serve --secure-cookies, --trust-proxy
 	// (web.Config.SecureCookies, TrustProxy).
 	secureCookies, trustProxy bool
+	// readOnly: opened by openReader on a read-only data directory; the
+	// store and index refuse writes.
+	readOnly bool
 	// maxSearches, searchTimeout: serve --max-searches, --search-timeout
 	// (web.Config.MaxSearches, SearchTimeout); zero: web's defaults.
 	maxSearches   int
@@ -59,7 +62,13 @@ func defaultDataDir() string {
 
 func openApp(ctx context.Context, dir string, logger *slog.Logger) (*app, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		if isReadOnlyErr(err) { // readonly.go
+			return nil, readOnlyError{dir}
+		}
 		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	if dataDirReadOnly(dir) {
+		return nil, readOnlyError{dir}
 	}
 	db, err := store.Open(ctx, filepath.Join(dir, "policywatch.db"))
 	if err != nil {

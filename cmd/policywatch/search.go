@@ -118,11 +118,14 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 		return queryError(q, err)
 	}
 
-	a, err := openApp(ctx, *dataDir, slog.New(slog.DiscardHandler))
+	a, err := openReader(ctx, *dataDir, slog.New(slog.DiscardHandler)) // readonly.go
 	if err != nil {
 		return err
 	}
 	defer closeApp(a, &err)
+	if a.readOnly && (*save != "" || *deleteSaved != 0) {
+		return readOnlyError{*dataDir}
+	}
 	if err := a.useGlossary(*config); err != nil {
 		return err
 	}

@@ -36,6 +36,9 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err := os.MkdirAll(*dataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
+		if dataDirReadOnly(*dataDir) { // readonly.go
+			return nil, readOnlyError{*dataDir}
+		}
 		return store.Open(ctx, filepath.Join(*dataDir, "policywatch.db"))
 	}
 	switch sub {
@@ -46,6 +49,9 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		name := fs.Arg(0)
 		if err := store.ValidUserName(name); err != nil {
 			return usageError{err.Error()}
+		}
+		if dataDirReadOnly(*dataDir) { // before asking for a password that cannot be stored
+			return readOnlyError{*dataDir}
 		}
 		password, err := readPassword(stdin, stderr, name)
 		if err != nil {
@@ -70,7 +76,11 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stdout, "added %s %s; they can sign in at /login\n", u.Role, u.Name)
 		return nil
 	case "list":
-		db, err := openStore()
+		open := openStore
+		if dataDirReadOnly(*dataDir) {
+			open = func() (*store.DB, error) { return openStoreReader(ctx, *dataDir) } // readonly.go
+		}
+		db, err := open()
 		if err != nil {
 			return err
 		}

@@ -60,7 +60,7 @@ func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("export warc --query: %w", err)
 	}
-	db, err := store.Open(ctx, filepath.Join(*dataDir, "policywatch.db"))
+	db, err := openStoreReader(ctx, *dataDir) // readonly.go
 	if err != nil {
 		return err
 	}
