@@ -11,6 +11,7 @@ package crawler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -133,9 +134,15 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 	if run == nil {
 		run = &model.CrawlRun{}
 	}
+	// The run's own context: a failing store stops it (writeFailed).
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	resumedCounts := model.CrawlRun{Fetched: run.Fetched, Stored: run.Stored, Updated: run.Updated,
+		Unchanged: run.Unchanged, Skipped: run.Skipped, Failed: run.Failed}
 	r := &runner{
 		c:         c,
 		ctx:       ctx,
+		stop:      stop,
 		run:       run,
 		fr:        newFrontier(c.opts.Delay, c.opts.Parallelism, maxCrawlDelay),
 		seen:      map[string]bool{},
@@ -146,8 +153,10 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 		rootCount: map[string]int{},
 		rootFails: map[string]int{},
 		// A resumed run goes on counting from where it was.
-		runCounters: model.CrawlRun{Fetched: run.Fetched, Stored: run.Stored, Updated: run.Updated,
-			Unchanged: run.Unchanged, Skipped: run.Skipped, Failed: run.Failed},
+		runCounters: resumedCounts,
+		durable:     resumedCounts,
+		owed:        map[string]model.CrawlRun{},
+		owedErrs:    map[string][]model.CrawlError{},
 	}
 	if fs, ok := c.sink.(FrontierStore); ok {
 		r.store = fs
@@ -161,13 +170,13 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 			// One broken source should not keep the others from being
 			// crawled; the run's log says what is wrong with it.
 			r.addRoot(sources[i].Name, sources[i].URL)
-			r.fail(ctx, &source{Source: sources[i]}, sources[i].URL, err.Error())
+			r.failSource(ctx, &source{Source: sources[i]}, sources[i].URL, err.Error())
 			continue
 		}
 		kind := jobKindFor(s.Kind)
 		if kind < 0 {
 			r.addRoot(s.Name, s.URL)
-			r.fail(ctx, s, s.URL, fmt.Sprintf("unknown source kind %q", s.Kind))
+			r.failSource(ctx, s, s.URL, fmt.Sprintf("unknown source kind %q", s.Kind))
 			continue
 		}
 		compiled[s.Name] = s
@@ -205,14 +214,39 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 		}()
 	}
 	wg.Wait()
+	if r.persisted() {
+		// The run's counts are what the store holds: work cut short by
+		// a stop is done again, and counted, by the resumed run.
+		r.mu.Lock()
+		run.Fetched, run.Stored, run.Updated = r.durable.Fetched, r.durable.Stored, r.durable.Updated
+		run.Unchanged, run.Skipped, run.Failed = r.durable.Unchanged, r.durable.Skipped, r.durable.Failed
+		r.mu.Unlock()
+	}
 	c.log.Info("crawler: run finished",
 		slog.Int64("run", run.ID), slog.Int("fetched", run.Fetched), slog.Int("stored", run.Stored),
 		slog.Int("updated", run.Updated), slog.Int("unchanged", run.Unchanged),
 		slog.Int("skipped", run.Skipped), slog.Int("failed", run.Failed))
+	var se *storageError
+	if errors.As(context.Cause(ctx), &se) {
+		return fmt.Errorf("crawl run %d: %w", run.ID, se)
+	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("crawl run: %w", err)
 	}
 	return nil
+}
+
+// failSource records a source that cannot be crawled at all (a bad
+// pattern, an unknown kind). A resumed run met it before the crash and
+// holds the failure already, so it is not counted or logged again.
+func (r *runner) failSource(ctx context.Context, src *source, u, reason string) {
+	for _, e := range r.run.Errors {
+		if e.Source == src.Name && e.URL == u && e.Reason == reason {
+			return
+		}
+	}
+	r.fail(ctx, src, u, reason)
+	r.ackKey(ctx, visitKey(u)) // persist.go: no job will acknowledge it
 }
 
 // source is a configured source with its patterns compiled.

@@ -16,6 +16,7 @@ import (
 
 	"policywatch/extract"
 	"policywatch/model"
+	"policywatch/store"
 )
 
 // minArticleWords is how much text a page found by following links needs
@@ -202,27 +203,66 @@ func (r *runner) save(ctx context.Context, j *job, res *response, ex *extract.Re
 		ContentHash: hash,
 	}
 	j.hint.archive.apply(capture) // nil unless a Wayback copy
-	out, err := r.c.sink.SaveCapture(ctx, doc, capture)
+	out, counts, err := r.saveCapture(ctx, j, doc, capture)
 	if err != nil {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || r.writeFailed(j.url, err) { // persist.go: a full disk stops the run
 			return
 		}
 		r.fail(ctx, j.src, j.url, fmt.Sprintf("save: %v", err))
 		return
 	}
 	r.remember(ctx, j.url, res)
-	var counts model.CrawlRun
+	r.progress(j.src, doc.URL, string(out), counts)
+}
+
+// outcomeCount is the count a save's outcome adds to.
+func outcomeCount(out model.SaveOutcome) func(*model.CrawlRun) {
 	switch out {
 	case model.OutcomeStored:
-		counts = r.count(func(c *model.CrawlRun) { c.Stored++ })
+		return func(c *model.CrawlRun) { c.Stored++ }
 	case model.OutcomeUpdated:
-		counts = r.count(func(c *model.CrawlRun) { c.Updated++ })
+		return func(c *model.CrawlRun) { c.Updated++ }
 	case model.OutcomeUnchanged:
-		counts = r.count(func(c *model.CrawlRun) { c.Unchanged++ })
-	default: // duplicate: the same text is already stored under another URL
-		counts = r.count(func(c *model.CrawlRun) { c.Skipped++ })
+		return func(c *model.CrawlRun) { c.Unchanged++ }
 	}
-	r.progress(j.src, doc.URL, string(out), counts)
+	// duplicate: the same text is already stored under another URL
+	return func(c *model.CrawlRun) { c.Skipped++ }
+}
+
+// saveCapture hands the document to the sink and counts the outcome.
+// With a frontier store the save also acknowledges j, in one
+// transaction with the run's counts (persist.go), so a crash cannot
+// store the page without counting it.
+func (r *runner) saveCapture(ctx context.Context, j *job, doc *model.Document, capture *model.Capture) (model.SaveOutcome, model.CrawlRun, error) {
+	if !r.persisted() {
+		out, err := r.c.sink.SaveCapture(ctx, doc, capture)
+		if err != nil {
+			return out, model.CrawlRun{}, err
+		}
+		return out, r.count(j.url, outcomeCount(out)), nil
+	}
+	key := visitKey(j.url)
+	r.ackMu.Lock()
+	defer r.ackMu.Unlock()
+	var written model.CrawlRun
+	out, err := r.store.SaveCaptureAck(ctx, doc, capture, store.RunAck{RunID: r.run.ID, Key: key,
+		Counts: func(out model.SaveOutcome) model.CrawlRun {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			written = addCounts(r.durable, r.owed[key])
+			outcomeCount(out)(&written)
+			return written
+		}})
+	if err != nil {
+		return out, model.CrawlRun{}, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.durable = written
+	delete(r.owed, key)
+	delete(r.owedErrs, key)
+	j.acked = true
+	return out, r.countLocked(outcomeCount(out)), nil
 }
 
 // weakDate reports whether a page date from src should give way to a

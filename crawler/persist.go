@@ -18,8 +18,12 @@ type FrontierStore interface {
 	LoadFrontier(ctx context.Context, runID int64) ([]store.FrontierItem, error)
 	// Enqueue records URLs queued in a run; a URL already recorded is kept as it is.
 	Enqueue(ctx context.Context, runID int64, items ...store.FrontierItem) error
-	// Ack marks a URL done and records the run's counts so far.
-	Ack(ctx context.Context, runID int64, key string, counts model.CrawlRun) error
+	// Ack marks a URL done and records the run's counts so far and the
+	// errors the URL met, in one transaction.
+	Ack(ctx context.Context, runID int64, key string, counts model.CrawlRun, errs ...model.CrawlError) error
+	// SaveCaptureAck saves a document and acknowledges its URL in one
+	// transaction, so a crash cannot fall between the two.
+	SaveCaptureAck(ctx context.Context, doc *model.Document, c *model.Capture, ack store.RunAck) (model.SaveOutcome, error)
 }
 
 // ValidatorStore keeps the ETag and Last-Modified of each fetched page,
@@ -51,22 +55,100 @@ func (r *runner) persist(ctx context.Context, j *job) {
 		Depth: j.depth, Listing: j.listing, Title: j.hint.title, Published: j.hint.published,
 		DateSource: j.hint.dateSource, DocNumber: j.hint.docNumber,
 	}
-	if err := r.store.Enqueue(ctx, r.run.ID, it); err != nil && ctx.Err() == nil {
+	if err := r.store.Enqueue(ctx, r.run.ID, it); err != nil && ctx.Err() == nil && !r.writeFailed(j.url, err) {
 		r.log().Error("crawler: persist frontier", slog.String("url", j.url), slog.String("err", err.Error()))
 	}
 }
 
+// Run accounting with a frontier store. The counts in the store must be
+// exactly what the acknowledged URLs did, so that a run resumed after a
+// crash counts on from them without counting anything twice or missing
+// anything: each URL's count changes and errors are held (owed) until
+// its acknowledgement writes them, in the same transaction that marks it
+// done — for a saved document, the transaction that saves it. durable
+// is what the store holds; ackMu keeps two acknowledgements from
+// writing counts built from the same durable.
+
+// persisted reports whether the run keeps its frontier and counts in a
+// store (rather than in memory only).
+func (r *runner) persisted() bool { return r.store != nil && r.run.ID != 0 }
+
 // ack marks a finished job done in the frontier store.
 func (r *runner) ack(ctx context.Context, j *job) {
-	if r.store == nil || r.run.ID == 0 || j.kind == jobRobots || ctx.Err() != nil {
+	if j.kind == jobRobots || j.acked {
+		return
+	}
+	r.ackKey(ctx, visitKey(j.url))
+}
+
+// ackKey writes what the URL with this key owes and marks it done.
+func (r *runner) ackKey(ctx context.Context, key string) {
+	if !r.persisted() || ctx.Err() != nil {
+		return
+	}
+	r.ackMu.Lock()
+	defer r.ackMu.Unlock()
+	r.mu.Lock()
+	counts := addCounts(r.durable, r.owed[key])
+	errs := r.owedErrs[key]
+	r.mu.Unlock()
+	if err := r.store.Ack(ctx, r.run.ID, key, counts, errs...); err != nil {
+		if ctx.Err() == nil && !r.writeFailed(key, err) {
+			r.log().Error("crawler: acknowledge frontier url", slog.String("key", key), slog.String("err", err.Error()))
+		}
 		return
 	}
 	r.mu.Lock()
-	counts := r.runCounters
+	r.durable = counts
+	delete(r.owed, key)
+	delete(r.owedErrs, key)
 	r.mu.Unlock()
-	if err := r.store.Ack(ctx, r.run.ID, visitKey(j.url), counts); err != nil && ctx.Err() == nil {
-		r.log().Error("crawler: acknowledge frontier url", slog.String("url", j.url), slog.String("err", err.Error()))
+}
+
+// addCounts is a + b, count by count.
+func addCounts(a, b model.CrawlRun) model.CrawlRun {
+	a.Fetched += b.Fetched
+	a.Stored += b.Stored
+	a.Updated += b.Updated
+	a.Unchanged += b.Unchanged
+	a.Skipped += b.Skipped
+	a.Failed += b.Failed
+	return a
+}
+
+// storageError is why a run stopped: the store failed to write.
+type storageError struct {
+	url string
+	err error
+}
+
+func (e *storageError) Error() string {
+	return "stopped: the store cannot be written (" + e.err.Error() + "); nothing more is fetched, and the next crawl resumes this run from " + e.url
+}
+
+func (e *storageError) Unwrap() error { return e.err }
+
+// writeFailed stops the run when err is the storage failing (a full
+// disk, a read-only file system: store.WriteFailed): every page fetched
+// after would be lost, so the crawl ends at the first failed write, with
+// the reason logged and kept in the run, and the URL left queued for the
+// resumed run. It reports whether it stopped the run.
+func (r *runner) writeFailed(u string, err error) bool {
+	if !store.WriteFailed(err) {
+		return false
 	}
+	r.stopOnce.Do(func() {
+		se := &storageError{url: u, err: err}
+		r.log().Error("crawler: "+se.Error(), slog.Int64("run", r.run.ID))
+		e := model.CrawlError{URL: u, Source: "", Reason: se.Error(), At: r.c.opts.Now()}
+		r.mu.Lock()
+		r.run.Errors = append(r.run.Errors, e)
+		r.mu.Unlock()
+		// Recording it may fail too; the log and the command's error say it anyway.
+		_ = r.c.sink.RecordError(context.WithoutCancel(r.ctx), r.run.ID, e)
+		r.stop(se)
+	})
+	return true
 }
 
 // resume loads the run's stored frontier: every URL in it counts as seen,
@@ -103,14 +185,11 @@ func (r *runner) resume(ctx context.Context, sources map[string]*source) (int, e
 		pending = append(pending, &job{kind: kind, src: src, url: it.URL, depth: it.Depth, listing: it.Listing,
 			hint: hint{title: it.Title, published: it.Published, dateSource: it.DateSource, docNumber: it.DocNumber}})
 	}
-	counts := r.runCounters
 	r.mu.Unlock()
 	// Nobody will fetch these: mark them done, or the run would stay
 	// "unfinished" for ever.
 	for _, k := range orphans {
-		if err := r.store.Ack(ctx, r.run.ID, k, counts); err != nil {
-			return 0, err
-		}
+		r.ackKey(ctx, k)
 	}
 	for _, j := range pending {
 		r.fr.add(j)
@@ -149,13 +228,13 @@ func (r *runner) remember(ctx context.Context, u string, res *response) {
 	if etag == "" && lm == "" {
 		return
 	}
-	if err := vs.SetValidators(ctx, u, etag, lm); err != nil && ctx.Err() == nil {
+	if err := vs.SetValidators(ctx, u, etag, lm); err != nil && ctx.Err() == nil && !r.writeFailed(u, err) {
 		r.log().Warn("crawler: keep validators", slog.String("url", u), slog.String("err", err.Error()))
 	}
 }
 
 // notModified handles a 304: the page is as it was when last stored.
 func (r *runner) notModified(ctx context.Context, j *job) {
-	counts := r.count(func(c *model.CrawlRun) { c.Unchanged++ })
+	counts := r.count(j.url, func(c *model.CrawlRun) { c.Unchanged++ })
 	r.progress(j.src, j.url, string(model.OutcomeUnchanged), counts)
 }

@@ -96,6 +96,7 @@ type job struct {
 	attempt int    // failed attempts so far (retries)
 	listing bool   // seed or pagination page: followed for links, never a document
 	hint    hint   // metadata the discovery page gave
+	acked   bool   // done in the frontier store already (saved and acknowledged at once)
 }
 
 // hint is fallback metadata from a feed item, sitemap entry or API result.
@@ -128,6 +129,15 @@ type runner struct {
 	capLogged   bool
 	perSource   map[string]int // discovery pages queued per source (listing/API)
 	runCounters model.CrawlRun // guarded copy of the counts, copied to run at each change
+
+	// With a frontier store (persist.go): the counts the store holds, and
+	// what each URL's work changed that its acknowledgement will write.
+	durable  model.CrawlRun
+	owed     map[string]model.CrawlRun     // by visitKey
+	owedErrs map[string][]model.CrawlError // by visitKey
+	ackMu    sync.Mutex                    // held while durable counts are written
+	stop     context.CancelCauseFunc       // ends the run early (writeFailed)
+	stopOnce sync.Once
 }
 
 func (r *runner) log() *slog.Logger { return r.c.log }
@@ -310,7 +320,7 @@ func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) bool {
 		return false
 	}
 	if res != nil {
-		r.count(func(c *model.CrawlRun) { c.Fetched++ })
+		r.count(j.url, func(c *model.CrawlRun) { c.Fetched++ })
 		if res.finalURL != j.url {
 			r.markSeen(res.finalURL)
 		}
@@ -460,10 +470,23 @@ func (r *runner) robots(ctx context.Context, j *job, hq *hostQueue) bool {
 	return true
 }
 
-// count applies f to the run's counts and copies them to run.
-func (r *runner) count(f func(*model.CrawlRun)) model.CrawlRun {
+// count applies f to the run's counts and copies them to run; with a
+// frontier store, the change is also owed by URL u until its
+// acknowledgement (persist.go).
+func (r *runner) count(u string, f func(*model.CrawlRun)) model.CrawlRun {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.persisted() {
+		k := visitKey(u)
+		o := r.owed[k]
+		f(&o)
+		r.owed[k] = o
+	}
+	return r.countLocked(f)
+}
+
+// countLocked applies f to the in-memory counts only. Callers hold r.mu.
+func (r *runner) countLocked(f func(*model.CrawlRun)) model.CrawlRun {
 	f(&r.runCounters)
 	r.run.Fetched = r.runCounters.Fetched
 	r.run.Stored = r.runCounters.Stored
@@ -476,7 +499,7 @@ func (r *runner) count(f func(*model.CrawlRun)) model.CrawlRun {
 
 // fail counts a failure and records it with the sink.
 func (r *runner) fail(ctx context.Context, src *source, u, reason string) {
-	counts := r.count(func(c *model.CrawlRun) { c.Failed++ })
+	counts := r.count(u, func(c *model.CrawlRun) { c.Failed++ })
 	r.record(ctx, src, u, reason)
 	r.mu.Lock()
 	whole := false
@@ -495,7 +518,7 @@ func (r *runner) fail(ctx context.Context, src *source, u, reason string) {
 // skip counts a skipped URL; record says whether the reason belongs in
 // the run's error log (robots refusals do, off-topic pages do not).
 func (r *runner) skip(ctx context.Context, j *job, reason string, record bool) {
-	counts := r.count(func(c *model.CrawlRun) { c.Skipped++ })
+	counts := r.count(j.url, func(c *model.CrawlRun) { c.Skipped++ })
 	if record {
 		r.record(ctx, j.src, j.url, reason)
 	}
@@ -507,6 +530,14 @@ func (r *runner) record(ctx context.Context, src *source, u, reason string) {
 	e := model.CrawlError{URL: u, Source: src.Name, Reason: reason, At: r.c.opts.Now()}
 	r.mu.Lock()
 	r.run.Errors = append(r.run.Errors, e)
+	if r.persisted() {
+		// Written with the URL's acknowledgement (persist.go), so a URL
+		// done again after a crash is not logged twice.
+		k := visitKey(u)
+		r.owedErrs[k] = append(r.owedErrs[k], e)
+		r.mu.Unlock()
+		return
+	}
 	r.mu.Unlock()
 	if ctx.Err() != nil {
 		return

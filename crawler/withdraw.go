@@ -29,6 +29,9 @@ func (r *runner) markWithdrawn(ctx context.Context, j *job, res *response) {
 		return
 	}
 	if _, marked, err := w.MarkWithdrawn(ctx, j.url, res.status, r.c.opts.Now()); err != nil {
+		if r.writeFailed(j.url, err) { // persist.go: the run stops
+			return
+		}
 		r.log().Error("crawler: mark withdrawn", slog.String("url", j.url), slog.String("err", err.Error()))
 	} else if marked {
 		r.log().Info("crawler: page withdrawn", slog.String("url", j.url), slog.Int("status", res.status))

@@ -28,6 +28,12 @@ import (
 // doc.ID is set to the document the capture belongs to. When doc.Tags is
 // not nil the document's tags are replaced by them.
 func (db *DB) SaveCapture(ctx context.Context, doc *model.Document, c *model.Capture) (model.SaveOutcome, error) {
+	return db.saveCaptureThen(ctx, doc, c, nil)
+}
+
+// saveCaptureThen is SaveCapture running then, when not nil, in the same
+// transaction once the outcome is known (frontier.go: SaveCaptureAck).
+func (db *DB) saveCaptureThen(ctx context.Context, doc *model.Document, c *model.Capture, then func(*sql.Tx, model.SaveOutcome) error) (model.SaveOutcome, error) {
 	if doc.URL == "" {
 		return "", fmt.Errorf("save capture: document has no URL")
 	}
@@ -50,6 +56,11 @@ func (db *DB) SaveCapture(ctx context.Context, doc *model.Document, c *model.Cap
 	outcome, err := db.saveCapture(ctx, tx, doc, c)
 	if err != nil {
 		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+	}
+	if then != nil {
+		if err := then(tx, outcome); err != nil {
+			return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return "", fmt.Errorf("save capture %s: commit: %w", doc.URL, err)

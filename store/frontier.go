@@ -56,14 +56,27 @@ func (db *DB) Enqueue(ctx context.Context, runID int64, items ...FrontierItem) e
 	return nil
 }
 
-// Ack marks a URL of a run done and records the run's counts so far, in
-// one transaction, so a resumed run counts on from the last finished URL.
-func (db *DB) Ack(ctx context.Context, runID int64, key string, counts model.CrawlRun) error {
+// Ack marks a URL of a run done, records the run's counts so far and the
+// errors the URL met, in one transaction: a resumed run counts on from
+// the last finished URL, and a URL done again after a crash is neither
+// counted nor logged twice. A key without a frontier row (a source that
+// failed before anything was queued) records counts and errors only.
+func (db *DB) Ack(ctx context.Context, runID int64, key string, counts model.CrawlRun, errs ...model.CrawlError) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("acknowledge %s: %w", key, err)
 	}
 	defer tx.Rollback()
+	if err := db.ackTx(ctx, tx, runID, key, counts, errs); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("acknowledge %s: %w", key, err)
+	}
+	return nil
+}
+
+func (db *DB) ackTx(ctx context.Context, tx *sql.Tx, runID int64, key string, counts model.CrawlRun, errs []model.CrawlError) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE crawl_frontier SET done_at = ? WHERE run_id = ? AND key = ?`,
 		formatTime(db.Now()), runID, key); err != nil {
 		return fmt.Errorf("acknowledge %s: %w", key, err)
@@ -73,10 +86,34 @@ func (db *DB) Ack(ctx context.Context, runID int64, key string, counts model.Cra
 		counts.Skipped, counts.Failed, runID); err != nil {
 		return fmt.Errorf("acknowledge %s: run counts: %w", key, err)
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("acknowledge %s: %w", key, err)
+	for _, e := range errs {
+		if e.At.IsZero() {
+			e.At = db.Now()
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO crawl_errors (run_id, url, source, reason, at)
+			VALUES (?, ?, ?, ?, ?)`, runID, e.URL, e.Source, e.Reason, formatTime(e.At)); err != nil {
+			return fmt.Errorf("acknowledge %s: record error: %w", key, err)
+		}
 	}
 	return nil
+}
+
+// RunAck names the frontier URL a save finishes, for SaveCaptureAck.
+// Counts returns the run's counts once the save's outcome is known.
+type RunAck struct {
+	RunID  int64
+	Key    string
+	Counts func(model.SaveOutcome) model.CrawlRun
+}
+
+// SaveCaptureAck is SaveCapture and Ack in one transaction: a crawl
+// killed between the two would otherwise have stored the page without
+// counting it, and the resumed run would find it "unchanged" — one
+// stored short.
+func (db *DB) SaveCaptureAck(ctx context.Context, doc *model.Document, c *model.Capture, ack RunAck) (model.SaveOutcome, error) {
+	return db.saveCaptureThen(ctx, doc, c, func(tx *sql.Tx, out model.SaveOutcome) error {
+		return db.ackTx(ctx, tx, ack.RunID, ack.Key, ack.Counts(out), nil)
+	})
 }
 
 // LoadFrontier returns every URL a run queued, in queue order.

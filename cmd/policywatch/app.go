@@ -199,10 +199,12 @@ func (a *app) crawl(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy, 
 	// already holds every document saved so far.
 	finishCtx := context.WithoutCancel(ctx)
 	if err := a.db.FinishRun(finishCtx, run); err != nil {
-		return run, err
+		// A run stopped by a full disk cannot record itself either: say
+		// why it stopped first.
+		return run, errors.Join(crawlErr, err)
 	}
 	if err := a.refresh(finishCtx, run.StartedAt); err != nil {
-		return run, err
+		return run, errors.Join(crawlErr, err)
 	}
 	a.notifySavedSearches(finishCtx, run) // alerts.go
 	return run, crawlErr

@@ -1,0 +1,30 @@
+package store
+
+import (
+	"errors"
+	"syscall"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// WriteFailed reports whether err is the storage itself failing — the
+// disk or the database full, the file system read-only or failing —
+// rather than a problem with what was written. Nothing later will fare
+// better, so a crawl stops at the first one instead of fetching pages it
+// cannot keep (1,580 useless requests once the disk filled).
+func WriteFailed(err error) bool {
+	if err == nil {
+		return false
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff { // primary code; extended codes add high bits
+		case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN,
+			sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_PERM:
+			return true
+		}
+	}
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EROFS) ||
+		errors.Is(err, syscall.EIO)
+}
