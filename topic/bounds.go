@@ -32,36 +32,41 @@ var earliestFrom = map[string]time.Time{
 	model.SourceGovUK:   time.Date(1991, 1, 1, 0, 0, 0, 0, time.UTC), // before the web, nothing was published on it
 }
 
-// checkCrawlerBounds refuses crawl settings outside the bounds above.
-func checkCrawlerBounds(c Crawler, at func(msg string, path ...any) *Error) error {
+// checkCrawlerBounds reports each crawl setting outside the bounds
+// above. A value its own parse refused (zero here) is not reported again.
+func checkCrawlerBounds(c Crawler, at func(msg string, path ...any)) {
 	field := func(name string) []any { return []any{"crawler", name} }
-	switch {
-	case c.Parallelism > MaxParallelism:
-		return at(fmt.Sprintf("%d is more than %d, the most workers one crawl runs (politeness keeps one host to one or a few anyway)", c.Parallelism, MaxParallelism), field("parallelism")...)
-	case c.Delay > MaxDelay:
-		return at(fmt.Sprintf("%s is longer than %s", c.Delay, MaxDelay), field("delay")...)
-	case c.Timeout < MinTimeout || c.Timeout > MaxTimeout:
-		return at(fmt.Sprintf("%s is outside %s..%s", c.Timeout, MinTimeout, MaxTimeout), field("timeout")...)
-	case c.MaxBody < MinBody || c.MaxBody > MaxBody:
-		return at(fmt.Sprintf("%d bytes is outside 1KB..256MB (a crawl worker holds a few times max_body in memory)", c.MaxBody), field("max_body")...)
-	case c.MaxAttempts > MaxAttempts:
-		return at(fmt.Sprintf("%d is more than %d", c.MaxAttempts, MaxAttempts), field("max_attempts")...)
-	case c.RetryMaxWait > MaxRetryWait:
-		return at(fmt.Sprintf("%s is longer than %s", c.RetryMaxWait, MaxRetryWait), field("retry_max_wait")...)
-	case c.MaxPages > MaxPageCap:
-		return at(fmt.Sprintf("%d is more than %d", c.MaxPages, MaxPageCap), field("max_pages")...)
-	case c.MaxPerHost > MaxPageCap:
-		return at(fmt.Sprintf("%d is more than %d", c.MaxPerHost, MaxPageCap), field("max_per_host")...)
+	if c.Parallelism > MaxParallelism {
+		at(fmt.Sprintf("%d is more than %d, the most workers one crawl runs (politeness keeps one host to one or a few anyway)", c.Parallelism, MaxParallelism), field("parallelism")...)
 	}
-	return nil
+	if c.Delay > MaxDelay {
+		at(fmt.Sprintf("%s is longer than %s", c.Delay, MaxDelay), field("delay")...)
+	}
+	if c.Timeout > 0 && (c.Timeout < MinTimeout || c.Timeout > MaxTimeout) {
+		at(fmt.Sprintf("%s is outside %s..%s", c.Timeout, MinTimeout, MaxTimeout), field("timeout")...)
+	}
+	if c.MaxBody > 0 && (c.MaxBody < MinBody || c.MaxBody > MaxBody) {
+		at(fmt.Sprintf("%d bytes is outside 1KB..256MB (a crawl worker holds a few times max_body in memory)", c.MaxBody), field("max_body")...)
+	}
+	if c.MaxAttempts > MaxAttempts {
+		at(fmt.Sprintf("%d is more than %d", c.MaxAttempts, MaxAttempts), field("max_attempts")...)
+	}
+	if c.RetryMaxWait > MaxRetryWait {
+		at(fmt.Sprintf("%s is longer than %s", c.RetryMaxWait, MaxRetryWait), field("retry_max_wait")...)
+	}
+	if c.MaxPages > MaxPageCap {
+		at(fmt.Sprintf("%d is more than %d", c.MaxPages, MaxPageCap), field("max_pages")...)
+	}
+	if c.MaxPerHost > MaxPageCap {
+		at(fmt.Sprintf("%d is more than %d", c.MaxPerHost, MaxPageCap), field("max_per_host")...)
+	}
 }
 
-// checkWindow refuses a source's from date before its archive begins.
-// given says the config set one: 0001-01-01 parses to Go's zero time,
-// which would otherwise read as no date at all.
-func checkWindow(s *model.Source, given bool, at func(msg, field string) *Error) error {
-	if first, ok := earliestFrom[s.Kind]; ok && given && s.From.Before(first) {
-		return at(fmt.Sprintf("%s is before %s, where the %s archive begins", s.From.Format(time.DateOnly), first.Format(time.DateOnly), s.Kind), "from")
+// checkWindow reports a source's from date, as given in the config,
+// before its archive begins. (0001-01-01 parses to Go's zero time, so the
+// caller, who knows a date was given, decides.)
+func checkWindow(s *model.Source, at func(msg, field string)) {
+	if first, ok := earliestFrom[s.Kind]; ok && s.From.Before(first) {
+		at(fmt.Sprintf("%s is before %s, where the %s archive begins", s.From.Format(time.DateOnly), first.Format(time.DateOnly), s.Kind), "from")
 	}
-	return nil
 }

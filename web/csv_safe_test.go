@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"policywatch/model"
+	"policywatch/query"
 	"policywatch/store"
 )
 
@@ -70,8 +71,9 @@ func TestTimelineCSVIsFormulaSafe(t *testing.T) {
 func TestEditorActorsMustBeKnown(t *testing.T) {
 	hc := newCurationHarness(t)
 	s, err := New(Config{Store: hc.db, Index: &fakeIndex{}, Accounts: hc.db, Curator: hc.db, Now: hc.clock.Now,
-		Lanes:  []Lane{{ID: "ext", Label: "Extradition", Categories: []string{"extradition"}}},
-		Actors: []string{"ca", "us", "uk"}, Labels: map[string]string{"ca": "Canada", "us": "United States"},
+		Lanes: []Lane{{ID: "ext", Label: "Extradition", Categories: []string{"extradition"}}},
+		Vocabulary: query.NewVocabulary(map[string][]query.Term{query.FieldActor: {
+			{ID: "ca", Label: "Canada"}, {ID: "us", Label: "United States"}, {ID: "uk", Label: "United Kingdom"}}}),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

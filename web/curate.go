@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"policywatch/model"
+	"policywatch/query"
 	"policywatch/store"
 )
 
@@ -238,23 +239,25 @@ func (s *Server) addEvent(w http.ResponseWriter, r *http.Request) {
 	s.applyEdit(w, r, sess, e)
 }
 
-// actorIDPattern is what an actor id looks like when no taxonomy lists
-// them (Config.Actors empty).
+// actorIDPattern is what an actor id looks like when no vocabulary lists
+// them (Config.Vocabulary nil).
 var actorIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
 // formActors reads the actors an editor typed on an event (ids or
 // one-word labels, separated by commas or spaces) and checks each one
-// against the taxonomy: what is typed here reaches the timeline's actor
-// filter, its exports and its CSV, so "=HYPERLINK(...)" or a typo must
-// not become an actor.
+// against the taxonomy's vocabulary: what is typed here reaches the
+// timeline's actor filter, its exports and its CSV, so "=HYPERLINK(...)"
+// or a typo must not become an actor.
 func (s *Server) formActors(v string) ([]string, error) {
 	var out []string
 	for _, a := range strings.FieldsFunc(v, func(c rune) bool { return c == ',' || c == ' ' }) {
-		id, ok := s.actorID(a)
-		if !ok {
-			if len(s.actors) > 0 {
-				return nil, badParam("actors", "unknown actor %q (the taxonomy's actors: %s)", a, strings.Join(s.actors, ", "))
+		id := strings.ToLower(a)
+		if s.vocab.Knows(query.FieldActor) {
+			var err error
+			if id, err = s.vocab.Resolve(query.FieldActor, a); err != nil {
+				return nil, badParam("actors", "%v", err)
 			}
+		} else if !actorIDPattern.MatchString(id) {
 			return nil, badParam("actors", "%q is not an actor id (lower-case letters, digits, - and _)", a)
 		}
 		if !slices.Contains(out, id) {
@@ -262,21 +265,6 @@ func (s *Server) formActors(v string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// actorID resolves a typed actor to its id: an id or a label of the
-// taxonomy, in any case; without a taxonomy, a well-formed id.
-func (s *Server) actorID(a string) (string, bool) {
-	if len(s.actors) == 0 {
-		a = strings.ToLower(a)
-		return a, actorIDPattern.MatchString(a)
-	}
-	for _, id := range s.actors {
-		if strings.EqualFold(a, id) || strings.EqualFold(a, s.labels[id]) {
-			return id, true
-		}
-	}
-	return "", false
 }
 
 // describeChange says in words what an audit entry changed, from the

@@ -256,13 +256,11 @@ func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
 	for _, c := range tax.Categories() {
 		labels[c.ID] = c.Label
 	}
-	var actors []string
 	for _, ac := range tax.Actors() {
 		labels[ac.ID] = ac.Label
-		actors = append(actors, ac.ID)
 	}
 	a.ix.SetGlossary(tax.Glossary()) // query terms expand to the topic's equivalents
-	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Actors: actors, Logger: a.logger,
+	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Vocabulary: vocabulary(tax), Logger: a.logger,
 		Accounts: a.db, Curator: a.db, SecureCookies: a.secureCookies, TrustProxy: a.trustProxy,
 		MaxSearches: a.maxSearches, SearchTimeout: a.searchTimeout, BaseURL: a.baseURL})
 }

@@ -47,12 +47,15 @@ func isReadOnlyErr(err error) bool {
 	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
 }
 
-// openReader opens the data directory for a command that only reads: as
-// openApp does when it can be written (migrations applied, a missing
-// index rebuilt), read-only otherwise.
+// openReader opens the archive in dir for a command that only reads: as
+// openExisting does when the directory can be written (migrations
+// applied, a missing index rebuilt), read-only otherwise.
 func openReader(ctx context.Context, dir string, logger *slog.Logger) (*app, error) {
 	if !dataDirReadOnly(dir) {
-		return openApp(ctx, dir, logger)
+		return openExisting(ctx, dir, logger)
+	}
+	if err := needArchive(dir); err != nil {
+		return nil, err
 	}
 	db, err := store.OpenReadOnly(ctx, filepath.Join(dir, "policywatch.db"))
 	if err != nil {
@@ -72,6 +75,9 @@ func openReader(ctx context.Context, dir string, logger *slog.Logger) (*app, err
 // openStoreReader opens only the store of the data directory, read-only
 // when the directory is (verify, backup, export warc).
 func openStoreReader(ctx context.Context, dir string) (*store.DB, error) {
+	if err := needArchive(dir); err != nil { // datadir.go
+		return nil, err
+	}
 	path := filepath.Join(dir, "policywatch.db")
 	if dataDirReadOnly(dir) {
 		return store.OpenReadOnly(ctx, path)
