@@ -1,4 +1,4 @@
-package main
+package ingest
 
 import (
 	"strings"
@@ -6,17 +6,17 @@ import (
 )
 
 func TestSecondCrawlOnOneDataDirectoryIsRefused(t *testing.T) {
-	dir := t.TempDir()
-	first, err := lockCrawl(dir)
+	dir := Dir(t.TempDir())
+	first, err := dir.LockCrawl()
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = lockCrawl(dir)
-	if err == nil || !strings.Contains(err.Error(), "another crawl is already running") {
-		t.Fatalf("second lock: %v, want a clear refusal", err)
+	_, err = dir.LockCrawl()
+	if err == nil || !strings.Contains(err.Error(), "another crawl is already running") || !strings.Contains(err.Error(), "(crawl,") {
+		t.Fatalf("second lock: %v, want a clear refusal naming the holder", err)
 	}
 	first.Unlock()
-	again, err := lockCrawl(dir)
+	again, err := dir.LockCrawl()
 	if err != nil {
 		t.Fatalf("lock after unlock: %v", err)
 	}

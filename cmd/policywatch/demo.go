@@ -46,7 +46,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, *dataDir, logger)
+	a, err := openServer(ctx, *dataDir, logger)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,10 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, *dataDir, logger)
+	// The serving process holds the search index for as long as it runs,
+	// takes in what other processes store (a cron crawl, an import), and
+	// answers their searches on a control socket (control.go).
+	a, err := openServer(ctx, *dataDir, logger)
 	if err != nil {
 		return err
 	}
