@@ -116,6 +116,8 @@ func TestOpenAPIResponsesMatchSchemas(t *testing.T) {
 			target = strings.Replace(path, "{id}", rel.ID, 1)
 		case "{source}":
 			target = strings.Replace(path, "{name}", "us-state", 1)
+		case "{run}":
+			target = strings.Replace(path, "{id}", "1", 1)
 		default:
 			target += *op.Sample
 		}

@@ -78,6 +78,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/saved-searches", s.apiSavedSearches)
 	mux.HandleFunc("GET /api/openapi.json", s.openAPI)
 	mux.HandleFunc("GET /api/sources/{name}/coverage", s.apiSourceCoverage)
+	mux.HandleFunc("GET /api/runs", s.apiRuns) // runs.go
+	mux.HandleFunc("GET /api/runs/{id}", s.apiRun)
 	mux.HandleFunc("GET /healthz", s.healthz)
 
 	// Anything else: our own 404 page rather than the mux's plain text.

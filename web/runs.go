@@ -17,8 +17,28 @@ type runsView struct {
 
 type runView struct {
 	model.CrawlRun
-	Duration string // "" while running or when the run never finished
-	State    string
+	Duration      string // "" while running or when the run never finished
+	State         string
+	FailedSources []string
+	Groups        []urlGroup // the logged URLs by outcome, failures first
+}
+
+// urlGroup is the URLs of a run with one outcome.
+type urlGroup struct {
+	Label string // "failed", "refused by robots.txt"...
+	URLs  []model.URLOutcome
+}
+
+// runGroups are the outcomes the runs page lists URL by URL, in order.
+var runGroups = []struct {
+	outcome model.Outcome
+	label   string
+}{
+	{model.OutcomeFailed, "failed"},
+	{model.OutcomeWithdrawn, "withdrawn"},
+	{model.OutcomeRefused, "refused by robots.txt"},
+	{model.OutcomeDropped, "dropped"},
+	{model.OutcomeSkipped, "skipped (not HTML)"},
 }
 
 func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
@@ -39,7 +59,12 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	var view runsView
 	for _, run := range runs {
-		rv := runView{CrawlRun: run}
+		rv := runView{CrawlRun: run, FailedSources: run.Report().FailedSources}
+		for _, g := range runGroups {
+			if l := run.Logged(g.outcome); len(l) > 0 {
+				rv.Groups = append(rv.Groups, urlGroup{Label: g.label, URLs: l})
+			}
+		}
 		switch {
 		case !run.FinishedAt.IsZero():
 			rv.State = "finished"
@@ -53,6 +78,47 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 		view.Runs = append(view.Runs, rv)
 	}
 	s.render(w, r, http.StatusOK, "runs", page{Title: "Crawl runs", Nav: "runs", Data: view})
+}
+
+// apiRuns is GET /api/runs: the newest runs (limit, default 50, at most
+// 1000) as model.RunReport, the shape `policywatch runs --json` prints.
+func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
+	limit := runsShown
+	if raw := r.URL.Query().Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > 1000 {
+			s.failJSON(w, r, badParam("limit", "%q is not a number from 1 to 1000", raw))
+			return
+		}
+		limit = n
+	}
+	runs, err := s.store.Runs(r.Context(), limit)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	out := struct {
+		Runs []model.RunReport `json:"runs"`
+	}{Runs: make([]model.RunReport, 0, len(runs))}
+	for i := range runs {
+		out.Runs = append(out.Runs, runs[i].Report())
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// apiRun is GET /api/runs/{id}.
+func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		s.failJSON(w, r, errNotFound)
+		return
+	}
+	run, err := s.store.Run(r.Context(), id)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, run.Report())
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

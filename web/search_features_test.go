@@ -73,6 +73,24 @@ func newSearchHarness(t *testing.T) *searchHarness {
 		hs.index(t, doc.ID)
 	}
 	ix.SetGlossary([][]string{{"國安法", "NSL", "national security law"}})
+	// A finished crawl run with a URL of each logged outcome (/api/runs).
+	run, err := db.StartRun(ctx, []string{"us-state", "metrodaily"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []model.URLOutcome{
+		{URL: "https://us-state.example/gone", Source: "us-state", Outcome: model.OutcomeWithdrawn, Reason: "HTTP 410"},
+		{URL: "https://metrodaily.example/flowers", Source: "metrodaily", Outcome: model.OutcomeDropped, Reason: "off-topic"},
+		{URL: "https://metrodaily.example/feed.xml", Source: "metrodaily", Outcome: model.OutcomeFailed, Reason: "HTTP 503", SourceFailed: true},
+	} {
+		if err := db.RecordOutcome(ctx, run.ID, e); err != nil {
+			t.Fatal(err)
+		}
+		run.Add(e.Outcome)
+	}
+	if err := db.FinishRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(Config{Store: db, Index: ix, Accounts: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
