@@ -39,24 +39,7 @@ func (s *Server) eachHit(ctx context.Context, r index.Request, fn func(index.Hit
 		}
 		return fn(h)
 	}
-	if l, ok := s.index.(matchLister); ok {
-		return l.Each(ctx, r, count)
-	}
-	r.Sort, r.PerPage = index.SortDate, index.MaxPerPage
-	for r.Page = 1; ; r.Page++ {
-		res, err := s.index.Search(ctx, r)
-		if err != nil {
-			return err
-		}
-		for _, h := range res.Hits {
-			if err := count(h); err != nil {
-				return err
-			}
-		}
-		if len(res.Hits) < r.PerPage {
-			return nil
-		}
-	}
+	return s.index.Each(ctx, r, count)
 }
 
 // exportDoc is one document of an export: every stored field, the text,
