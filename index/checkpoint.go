@@ -112,3 +112,17 @@ func (ix *Index) Fingerprints(ctx context.Context, fn func(id int64, fingerprint
 		after = res.Hits[len(res.Hits)-1].DecodedSort
 	}
 }
+
+// AppliedSeqAt reads the last applied change of the index in dir without
+// writing to it (Bleve's read-only open). The caller makes sure no
+// process writes the index meanwhile: a writer holds Bleve's lock, and
+// this waits for it two seconds at most.
+func AppliedSeqAt(dir string) (int64, error) {
+	bi, err := bleve.OpenUsing(dir, map[string]any{"read_only": true, "bolt_timeout": "2s"})
+	if err != nil {
+		return 0, fmt.Errorf("open index %s read-only: %w", dir, err)
+	}
+	defer bi.Close()
+	ix := &Index{bi: bi}
+	return ix.AppliedSeq()
+}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"policywatch/index"
 )
 
 // Dir is a data directory: the store, the search index, and the locks
@@ -155,4 +158,34 @@ func (d Dir) IndexHolder() (Holder, bool) {
 		l.Unlock()
 	}
 	return Holder{}, false
+}
+
+// IndexApplied returns the last change of the store's log the search
+// index of d took in, changing nothing (taking the index with OwnIndex
+// would bring it up to date first). It waits for a holder that is not a
+// server; a server keeps the index current itself: *ServedError.
+func IndexApplied(ctx context.Context, d Dir, wait time.Duration) (applied int64, err error) {
+	deadline := time.Now().Add(wait)
+	for {
+		l, err := tryLock(d.indexLockPath(), "search index", newHolder("peek"))
+		if err == nil {
+			defer l.Unlock()
+			return index.AppliedSeqAt(d.IndexPath())
+		}
+		var le *LockedError
+		if !errors.As(err, &le) {
+			return 0, err
+		}
+		if le.Holder.Serving() {
+			return 0, &ServedError{Holder: le.Holder}
+		}
+		if time.Now().After(deadline) {
+			return 0, err
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }

@@ -104,7 +104,8 @@ func OwnIndex(ctx context.Context, dir Dir, st OwnerStore, opts OwnOptions) (*Ow
 		if le.Holder.Serving() {
 			return nil, &ServedError{Holder: le.Holder}
 		}
-		if time.Now().After(deadline) {
+		// Waiting for this very process would wait for nothing.
+		if time.Now().After(deadline) || le.Holder.PID == os.Getpid() {
 			return nil, fmt.Errorf("the search index of %s is busy: %w", dir, err)
 		}
 		if !told {
@@ -282,11 +283,17 @@ type IndexMismatch struct {
 
 // Verify applies the change log, then checks that the index holds every
 // document of the store as stored (same title and text) and nothing
-// else. It returns how many documents it compared.
+// else. Documents changed while it reads (a crawl in another process)
+// are left out: the index takes them in on its next apply. It returns
+// how many documents it compared.
 func (o *Owner) Verify(ctx context.Context, report func(IndexMismatch)) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if _, err := o.apply(ctx); err != nil {
+		return 0, err
+	}
+	applied, err := o.Index.AppliedSeq()
+	if err != nil {
 		return 0, err
 	}
 	indexed := map[int64]string{}
@@ -294,15 +301,16 @@ func (o *Owner) Verify(ctx context.Context, report func(IndexMismatch)) (int, er
 		return 0, err
 	}
 	n := 0
-	err := o.store.EachDocument(ctx, func(d *model.Document) error {
+	var found []IndexMismatch
+	err = o.store.EachDocument(ctx, func(d *model.Document) error {
 		n++
 		fp, ok := indexed[d.ID]
 		delete(indexed, d.ID)
 		switch {
 		case !ok:
-			report(IndexMismatch{d.ID, "missing from the index"})
+			found = append(found, IndexMismatch{d.ID, "missing from the index"})
 		case fp != index.Fingerprint(d.Title, d.Text):
-			report(IndexMismatch{d.ID, "out of date in the index"})
+			found = append(found, IndexMismatch{d.ID, "out of date in the index"})
 		}
 		return nil
 	})
@@ -310,9 +318,36 @@ func (o *Owner) Verify(ctx context.Context, report func(IndexMismatch)) (int, er
 		return n, fmt.Errorf("verify the search index: %w", err)
 	}
 	for id := range indexed {
-		report(IndexMismatch{id, "in the index, not in the store"})
+		found = append(found, IndexMismatch{id, "in the index, not in the store"})
+	}
+	since, err := o.changedAfter(ctx, applied)
+	if err != nil {
+		return n, err
+	}
+	for _, m := range found {
+		if !since[m.DocumentID] {
+			report(m)
+		}
 	}
 	return n, nil
+}
+
+// changedAfter returns the documents the change log names after seq.
+func (o *Owner) changedAfter(ctx context.Context, seq int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for {
+		changes, err := o.store.ChangesAfter(ctx, seq, 1000)
+		if err != nil {
+			return nil, err
+		}
+		if len(changes) == 0 {
+			return out, nil
+		}
+		for _, c := range changes {
+			out[c.DocumentID] = true
+		}
+		seq = changes[len(changes)-1].Seq
+	}
 }
 
 // Run keeps the index current while ctx lasts, for a serving process:
