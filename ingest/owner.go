@@ -380,7 +380,7 @@ func (o *Owner) Run(ctx context.Context, every, quiet time.Duration) {
 		}
 		if n > 0 {
 			lastChange = time.Now()
-			o.log.Info("index: took in changes from the store", "documents", n)
+			o.log.Debug("index: took in changes from the store", "documents", n)
 		}
 		if fin, err := o.store.LastFinishedRun(ctx); err == nil && fin > lastRun {
 			lastRun = fin

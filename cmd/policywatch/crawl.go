@@ -73,13 +73,19 @@ func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	return nil
 }
 
-func printRunSummary(w io.Writer, r *model.CrawlRun) { printRunSummaryTook(w, r, 0) }
+// printRunSummary prints a run as `policywatch runs` does: every URL
+// not archived listed with its outcome and reason.
+func printRunSummary(w io.Writer, r *model.CrawlRun) { printRun(w, r, 0, true) }
 
-// printRunSummaryTook prints a run's counts, then every URL dropped,
-// refused, withdrawn or failed with its reason (the same outcomes as
-// --json, /runs and the API), then the failures by reason. took is the
-// run's duration (0: unknown).
-func printRunSummaryTook(w io.Writer, r *model.CrawlRun, took time.Duration) {
+// printRunSummaryTook prints a run at the end of a crawl, took its
+// duration (0: unknown): the URLs that failed, were withdrawn or refused
+// listed, the pages dropped counted by reason (`policywatch runs` lists
+// them), so a cron mail stays readable.
+func printRunSummaryTook(w io.Writer, r *model.CrawlRun, took time.Duration) { printRun(w, r, took, false) }
+
+// printRun prints a run's counts (the outcomes of --json, /runs and the
+// API), then its URLs by outcome, then the failures by reason.
+func printRun(w io.Writer, r *model.CrawlRun, took time.Duration, everyDropped bool) {
 	fmt.Fprintf(w, "crawl run %d: fetched %d, stored %d, updated %d, unchanged %d, dropped %d, skipped %d, refused by robots.txt %d, withdrawn %d, failed %d",
 		r.ID, r.Fetched, r.Stored, r.Updated, r.Unchanged, r.Dropped, r.Skipped, r.Refused, r.Withdrawn, r.Failed)
 	if took > 0 {
@@ -95,32 +101,57 @@ func printRunSummaryTook(w io.Writer, r *model.CrawlRun, took time.Duration) {
 		{model.OutcomeRefused, "refused by robots.txt"},
 		{model.OutcomeDropped, "dropped"},
 	} {
+		if o.outcome == model.OutcomeDropped && !everyDropped {
+			break
+		}
 		for _, e := range r.Logged(o.outcome) {
 			fmt.Fprintf(w, "  %s %s: %s\n", o.verb, e.URL, e.Reason)
 		}
 	}
-	byReason := map[string]int{}
-	for _, e := range r.Logged(model.OutcomeFailed) {
-		byReason[reasonClass(e.Reason)]++
+	if !everyDropped {
+		printByReason(w, "dropped", r.Logged(model.OutcomeDropped), "(policywatch runs lists them)")
 	}
-	if len(byReason) > 1 {
-		reasons := make([]string, 0, len(byReason))
-		for k := range byReason {
-			reasons = append(reasons, k)
-		}
-		sort.Slice(reasons, func(i, j int) bool { return byReason[reasons[i]] > byReason[reasons[j]] })
-		fmt.Fprint(w, "  failures by reason:")
-		for _, k := range reasons {
-			fmt.Fprintf(w, " %s %d;", k, byReason[k])
-		}
-		fmt.Fprintln(w)
-	}
+	printByReason(w, "failures by reason", r.Logged(model.OutcomeFailed), "")
 }
 
-// reasonClass groups failure reasons: "HTTP 503 (3 attempts)" → "HTTP 503".
+// printByReason prints one line counting the URLs by reason class, most
+// frequent first, when there is more than one reason or a note to add.
+func printByReason(w io.Writer, label string, urls []model.URLOutcome, note string) {
+	byReason := map[string]int{}
+	for _, e := range urls {
+		byReason[reasonClass(e.Reason)]++
+	}
+	if len(byReason) == 0 || (len(byReason) == 1 && note == "") {
+		return
+	}
+	reasons := make([]string, 0, len(byReason))
+	for k := range byReason {
+		reasons = append(reasons, k)
+	}
+	sort.Slice(reasons, func(i, j int) bool {
+		if byReason[reasons[i]] != byReason[reasons[j]] {
+			return byReason[reasons[i]] > byReason[reasons[j]]
+		}
+		return reasons[i] < reasons[j]
+	})
+	fmt.Fprintf(w, "  %s:", label)
+	for _, k := range reasons {
+		fmt.Fprintf(w, " %s %d;", k, byReason[k])
+	}
+	if note != "" {
+		fmt.Fprint(w, " "+note)
+	}
+	fmt.Fprintln(w)
+}
+
+// reasonClass groups reasons: "HTTP 503 (3 attempts)" → "HTTP 503",
+// "duplicate of document 12" → "duplicate".
 func reasonClass(reason string) string {
 	if i := strings.IndexAny(reason, "(:"); i > 0 {
 		reason = reason[:i]
+	}
+	if strings.HasPrefix(reason, "duplicate of ") {
+		reason = "duplicate"
 	}
 	return strings.TrimSpace(reason)
 }

@@ -56,7 +56,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.
 	if err != nil {
 		return fmt.Errorf("crawl demo web: %w", err)
 	}
-	printRunSummary(stdout, run)
+	printRunSummaryTook(stdout, run, 0)
 	if *demoState == 2 { // the archive then shows versions, diffs and /changes
 		if err := web.SetState(2); err != nil {
 			return err
@@ -65,7 +65,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.
 		if run, err = a.crawl(ctx, t, tax, nil); err != nil {
 			return fmt.Errorf("crawl demo web again: %w", err)
 		}
-		printRunSummary(stdout, run)
+		printRunSummaryTook(stdout, run, 0)
 	}
 	fmt.Fprintf(stdout, "data directory: %s\n", *dataDir)
 	if *once {
