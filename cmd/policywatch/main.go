@@ -26,7 +26,7 @@ Usage:
   policywatch search   --list-saved | --delete-saved ID                list or delete saved searches
   policywatch reindex  [--data DIR]                                    rebuild the search index from the store
   policywatch sources  [--config FILE]                                 list and validate the configured sources
-  policywatch runs     [--data DIR] [--limit N]                        list crawl runs and their failures
+  policywatch runs     [--data DIR] [--limit N] [--json]               list crawl runs and the outcome of every URL
   policywatch verify   [--data DIR]                                    recheck every stored capture's SHA-256
   policywatch backup   [--data DIR] DIR                                consistent copy of the store, also while serving
   policywatch export warc [--data DIR] [--query Q] FILE                 write captures as WARC 1.1 (FILE.gz: gzipped per record)
@@ -38,6 +38,7 @@ Usage:
 
 --config defaults to the shipped topic (China's national security law for Hong Kong);
 --data defaults to $XDG_DATA_HOME/policywatch or ~/.local/share/policywatch.
+Every command works while serve runs on the same data directory.
 `
 
 func main() {
