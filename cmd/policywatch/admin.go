@@ -236,7 +236,7 @@ func (a *app) verifyIndex(ctx context.Context, stdout io.Writer) (int, error) {
 		return 0, nil
 	}
 	var res verifyResult
-	err := a.own(ctx, ingest.OwnOptions{Role: "verify", Wait: verifyIndexWait})
+	err := a.own(ctx, ingest.OwnOptions{Role: "verify", Wait: verifyIndexWait, Logger: stderrLogger()})
 	var se *ingest.ServedError
 	var le *ingest.LockedError
 	switch {

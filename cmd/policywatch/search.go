@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -214,7 +215,8 @@ func runQuery(ctx context.Context, dir, config string, req index.Request, all bo
 		return nil, 0, 0, err
 	}
 	defer closeApp(a, &err)
-	err = a.own(ctx, ingest.OwnOptions{Role: "search", Wait: indexWait})
+	// Waiting for another process to release the index is said on stderr.
+	err = a.own(ctx, ingest.OwnOptions{Role: "search", Wait: indexWait, Logger: stderrLogger()})
 	var se *ingest.ServedError
 	if errors.As(err, &se) {
 		c := newControlClient(se.Holder)
@@ -241,6 +243,11 @@ func runQuery(ctx context.Context, dir, config string, req index.Request, all bo
 		return nil, 0, 0, err
 	}
 	return res.Hits, res.Total, res.Undated, nil
+}
+
+// stderrLogger logs to stderr, for commands whose stdout is their answer.
+func stderrLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
 
 // useGlossary makes the index expand query terms with the topic's
