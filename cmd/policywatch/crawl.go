@@ -81,7 +81,9 @@ func printRunSummary(w io.Writer, r *model.CrawlRun) { printRun(w, r, 0, true) }
 // duration (0: unknown): the URLs that failed, were withdrawn or refused
 // listed, the pages dropped counted by reason (`policywatch runs` lists
 // them), so a cron mail stays readable.
-func printRunSummaryTook(w io.Writer, r *model.CrawlRun, took time.Duration) { printRun(w, r, took, false) }
+func printRunSummaryTook(w io.Writer, r *model.CrawlRun, took time.Duration) {
+	printRun(w, r, took, false)
+}
 
 // printRun prints a run's counts (the outcomes of --json, /runs and the
 // API), then its URLs by outcome, then the failures by reason.
