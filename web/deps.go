@@ -7,6 +7,7 @@ import (
 
 	"policywatch/index"
 	"policywatch/model"
+	"policywatch/query"
 	"policywatch/store"
 )
 
@@ -15,10 +16,12 @@ import (
 // renamed) fails to compile here rather than turning pages into 404s.
 // *store.DB satisfies it; tests use a fake.
 type Store interface {
-	ArchiveStore     // versions, diffs, changes (versions.go)
-	CoverageStore    // /sources (coverage.go)
-	SavedSearchStore // /api/saved-searches (feeds_search.go)
-	ReleaseStore     // releases (releases.go)
+	ArchiveStore      // versions, diffs, changes (versions.go)
+	CoverageStore     // /sources (coverage.go)
+	savedSearchEditor // /saved-searches, /api/saved-searches (saved_searches.go, feeds_search.go)
+	ReleaseStore      // releases (releases.go)
+	withdrawnStore    // withdrawn marks on search hits (api_pages.go)
+	archivedLinkStore // links between archived copies (capture.go)
 
 	Document(ctx context.Context, id int64) (*model.Document, error)
 	Captures(ctx context.Context, docID int64) ([]model.Capture, error)
@@ -83,6 +86,10 @@ type Config struct {
 	// (the taxonomy's labels). Optional: ids are shown with - and _ as
 	// spaces when missing.
 	Labels map[string]string
+	// Vocabulary lists the categories and actors with their labels, so
+	// queries and filters may name either and an unknown one is refused
+	// with the list of valid ones. Nil: values are not checked.
+	Vocabulary *query.Vocabulary
 	// Accounts and Curator enable sign-in and curation; nil leaves the
 	// site read-only (every state-changing request is refused).
 	Accounts Accounts

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"policywatch/index"
 	"policywatch/model"
@@ -149,6 +150,24 @@ func (f *fakeStore) SourceCoverage(ctx context.Context, name string) (*store.Cov
 }
 
 func (f *fakeStore) SavedSearches(ctx context.Context) ([]store.SavedSearch, error) {
+	return nil, f.err
+}
+
+func (f *fakeStore) SaveSearch(ctx context.Context, s *store.SavedSearch) error {
+	return errors.New("the fake store keeps no saved searches")
+}
+
+func (f *fakeStore) DeleteSavedSearch(ctx context.Context, id int64) error {
+	return store.ErrNotFound
+}
+
+// WithdrawnAmong knows of no withdrawn pages.
+func (f *fakeStore) WithdrawnAmong(ctx context.Context, ids []int64) (map[int64]time.Time, error) {
+	return nil, f.err
+}
+
+// ArchivedAt knows of no archived links: every link stays live.
+func (f *fakeStore) ArchivedAt(ctx context.Context, urls []string, at time.Time) (map[string]store.ArchivedLink, error) {
 	return nil, f.err
 }
 

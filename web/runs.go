@@ -59,7 +59,7 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	var view runsView
 	for _, run := range runs {
-		rv := runView{CrawlRun: run, FailedSources: run.Report().FailedSources}
+		rv := runView{CrawlRun: run, State: runState(run, now), FailedSources: run.Report().FailedSources}
 		for _, g := range runGroups {
 			if l := run.Logged(g.outcome); len(l) > 0 {
 				rv.Groups = append(rv.Groups, urlGroup{Label: g.label, URLs: l})
@@ -67,58 +67,25 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		switch {
 		case !run.FinishedAt.IsZero():
-			rv.State = "finished"
 			rv.Duration = run.FinishedAt.Sub(run.StartedAt).Round(time.Second).String()
-		case now.Sub(run.StartedAt) < 24*time.Hour:
+		case rv.State == "running":
 			rv.State = "running for " + now.Sub(run.StartedAt).Round(time.Second).String()
-		default:
-			// A run a day old with no finish time crashed or was killed.
-			rv.State = "did not finish"
 		}
 		view.Runs = append(view.Runs, rv)
 	}
 	s.render(w, r, http.StatusOK, "runs", page{Title: "Crawl runs", Nav: "runs", Data: view})
 }
 
-// apiRuns is GET /api/runs: the newest runs (limit, default 50, at most
-// 1000) as model.RunReport, the shape `policywatch runs --json` prints.
-func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
-	limit := runsShown
-	if raw := r.URL.Query().Get("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 || n > 1000 {
-			s.failJSON(w, r, badParam("limit", "%q is not a number from 1 to 1000", raw))
-			return
-		}
-		limit = n
+// runState is "finished", "running" or "did not finish": a run a day old
+// with no finish time crashed or was killed.
+func runState(run model.CrawlRun, now time.Time) string {
+	switch {
+	case !run.FinishedAt.IsZero():
+		return "finished"
+	case now.Sub(run.StartedAt) < 24*time.Hour:
+		return "running"
 	}
-	runs, err := s.store.Runs(r.Context(), limit)
-	if err != nil {
-		s.failJSON(w, r, err)
-		return
-	}
-	out := struct {
-		Runs []model.RunReport `json:"runs"`
-	}{Runs: make([]model.RunReport, 0, len(runs))}
-	for i := range runs {
-		out.Runs = append(out.Runs, runs[i].Report())
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-// apiRun is GET /api/runs/{id}.
-func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id < 1 {
-		s.failJSON(w, r, errNotFound)
-		return
-	}
-	run, err := s.store.Run(r.Context(), id)
-	if err != nil {
-		s.failJSON(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, run.Report())
+	return "did not finish"
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

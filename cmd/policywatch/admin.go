@@ -26,9 +26,15 @@ import (
 // and waits for the answer.
 func cmdReindex(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	dataDir := dataFlag(fs)
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if err := needArchive(*dataDir); err != nil {
+		return err
 	}
 	a, err := openStore(ctx, *dataDir, logger)
 	if err != nil {
@@ -72,9 +78,12 @@ func (a *app) reindex(ctx context.Context) (int, error) {
 
 func cmdSources(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("sources", flag.ContinueOnError)
-	config := fs.String("config", "", "topic config (default: the shipped topic)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	config := configFlag(fs, "to validate and list")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	t, err := loadTopic(*config)
 	if err != nil {
@@ -95,11 +104,17 @@ func cmdSources(ctx context.Context, args []string, stdout io.Writer) error {
 
 func cmdRuns(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	fs := flag.NewFlagSet("runs", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
-	limit := fs.Int("limit", 10, "number of runs")
-	asJSON := fs.Bool("json", false, "print the runs as JSON, every URL not archived listed with its outcome and reason")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	dataDir := dataFlag(fs)
+	limit := fs.Int("limit", 10, "the newest `N` runs")
+	asJSON := fs.Bool("json", false, "print the runs as JSON: counts, and every URL not archived with its outcome and reason")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if err := needArchive(*dataDir); err != nil {
+		return err
 	}
 	// The store only: the index may be a running server's.
 	a, err := openStore(ctx, *dataDir, slog.New(slog.DiscardHandler))
@@ -135,9 +150,9 @@ func cmdRuns(ctx context.Context, args []string, stdout io.Writer) (err error) {
 // cmdExtract runs the crawler's extractor on one file.
 func cmdExtract(_ context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
-	pageURL := fs.String("url", "", "the page's URL, when known")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	pageURL := fs.String("url", "", "the page's `URL`, when known (resolves its links, and some extraction rules depend on the site)")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError{"extract takes one HTML file"}
@@ -177,9 +192,15 @@ func cmdExtract(_ context.Context, args []string, stdout io.Writer) error {
 // (through the server when one holds the index).
 func cmdVerify(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	dataDir := dataFlag(fs)
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if err := needArchive(*dataDir); err != nil {
+		return err
 	}
 	a, err := openStore(ctx, *dataDir, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -268,12 +289,15 @@ func (a *app) verifyIndex(ctx context.Context, stdout io.Writer) (int, error) {
 // index is not copied because it is rebuilt from the store on restore.
 func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	dataDir := dataFlag(fs)
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{"backup takes the directory to write the backup to"}
+		return usageError{"backup takes one DEST directory to write the backup to"}
+	}
+	if err := needArchive(*dataDir); err != nil {
+		return err
 	}
 	dest := fs.Arg(0)
 	if err := os.MkdirAll(dest, 0o755); err != nil {

@@ -151,9 +151,9 @@ func (s *server) searchTotal(t *testing.T, q string) uint64 {
 	return res.Total
 }
 
-// cli runs one policywatch command to completion and returns its output,
+// runOK runs one policywatch command to completion and returns its output,
 // failing the test when it fails.
-func cli(t *testing.T, bin string, args ...string) string {
+func runOK(t *testing.T, bin string, args ...string) string {
 	t.Helper()
 	out, err := runBinary(bin, "", args...)
 	if err != nil {
@@ -319,7 +319,7 @@ func TestServeAndCronCrawlShareADataDirectory(t *testing.T) {
 		t.Error("the server's search does not find the crawl's Chinese pages")
 	}
 	// The CLI's search goes through the server and sees the same.
-	out := cli(t, bin, "search", "--data", data, "--json", "--limit", "1", "visa restrictions")
+	out := runOK(t, bin, "search", "--data", data, "--json", "--limit", "1", "visa restrictions")
 	var res struct {
 		Total uint64 `json:"total"`
 	}
@@ -327,10 +327,10 @@ func TestServeAndCronCrawlShareADataDirectory(t *testing.T) {
 		t.Errorf("search --json through the server: %s (%v), want the server's %d", out, err, srv.searchTotal(t, "visa restrictions"))
 	}
 	// An import beside the server: everything is in already.
-	if out := cli(t, bin, "import", "warc", "--data", data, "--config", cfg, filepath.Join(tmp, "during.warc.gz")); !strings.Contains(out, "stored 0,") {
+	if out := runOK(t, bin, "import", "warc", "--data", data, "--config", cfg, filepath.Join(tmp, "during.warc.gz")); !strings.Contains(out, "stored 0,") {
 		t.Errorf("import of pages already archived: %s", out)
 	}
-	if out := cli(t, bin, "runs", "--data", data, "--json"); !strings.Contains(out, `"run_id": 1`) {
+	if out := runOK(t, bin, "runs", "--data", data, "--json"); !strings.Contains(out, `"run_id": 1`) {
 		t.Errorf("runs --json: %.300s", out)
 	}
 }
