@@ -225,7 +225,9 @@ func TestServeAndCronCrawlShareADataDirectory(t *testing.T) {
 	bin := policywatchBinary(t)
 	tmp := t.TempDir()
 	_, cfg := demoConfig(t, tmp)
-	data := filepath.Join(tmp, "data")
+	// serve without a schedule wants an archive: an empty one, before the
+	// first crawl.
+	data := emptyArchive(t)
 	srv := startServer(t, bin, data)
 	if n := srv.searchTotal(t, ""); n != 0 {
 		t.Fatalf("a new archive's server finds %d documents", n)
@@ -359,7 +361,9 @@ func TestServerKilledBetweenStoreAndIndexCatchesUp(t *testing.T) {
 	bin := policywatchBinary(t)
 	tmp := t.TempDir()
 	_, cfg := demoConfig(t, tmp)
-	data := filepath.Join(tmp, "data")
+	// serve without a schedule wants an archive: an empty one, before the
+	// first crawl.
+	data := emptyArchive(t)
 	srv := startServer(t, bin, data)
 
 	crawl := exec.Command(bin, "crawl", "--allow-private", "--config", cfg, "--data", data)
