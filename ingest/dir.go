@@ -93,11 +93,9 @@ func tryLock(path, what string, holder Holder) (*Lock, error) {
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
-	if holder.PID != 0 {
-		data, _ := json.Marshal(holder)
-		if err := f.Truncate(0); err == nil {
-			f.WriteAt(data, 0)
-		}
+	data, _ := json.Marshal(holder)
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt(data, 0)
 	}
 	return &Lock{f: f}, nil
 }
@@ -144,21 +142,6 @@ func (d Dir) LockCrawl() (*Lock, error) {
 // indexLockPath is the lock of the search index: one process writes the
 // index at a time (Bleve allows one opener).
 func (d Dir) indexLockPath() string { return filepath.Join(string(d), "index.lock") }
-
-// IndexHolder returns who holds the search index now, and whether anyone
-// does.
-func (d Dir) IndexHolder() (Holder, bool) {
-	l, err := tryLock(d.indexLockPath(), "search index", Holder{})
-	var le *LockedError
-	if errors.As(err, &le) {
-		return le.Holder, true
-	}
-	if err == nil {
-		// Free: leave the file as a free lock says nothing.
-		l.Unlock()
-	}
-	return Holder{}, false
-}
 
 // IndexApplied returns the last change of the store's log the search
 // index of d took in, changing nothing (taking the index with OwnIndex
