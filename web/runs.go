@@ -38,7 +38,6 @@ var runGroups = []struct {
 	{model.OutcomeWithdrawn, "withdrawn"},
 	{model.OutcomeRefused, "refused by robots.txt"},
 	{model.OutcomeDropped, "dropped"},
-	{model.OutcomeSkipped, "skipped (not HTML)"},
 }
 
 func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
