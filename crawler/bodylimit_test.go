@@ -134,6 +134,6 @@ func TestGzipCodedSitemapIsRead(t *testing.T) {
 	sink := newMemSink()
 	run := crawl(t, sink, Options{}, model.Source{Name: "s", Kind: model.SourceSitemap, URL: site.url("/sitemap.xml"), DocKind: model.KindNews})
 	if run.Stored != 1 || run.Failed != 0 {
-		t.Errorf("stored %d, failed %d (%v); want the sitemap's one page stored", run.Stored, run.Failed, run.Errors)
+		t.Errorf("stored %d, failed %d (%v); want the sitemap's one page stored", run.Stored, run.Failed, run.Log)
 	}
 }

@@ -4,34 +4,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 
 	"policywatch/model"
-	"policywatch/store"
 )
-
-// FrontierStore keeps a run's frontier (queued URLs) and its seen set
-// outside the process, so a run killed mid-way can be resumed: URLs
-// acknowledged are not fetched again, URLs queued are. When the Sink
-// passed to New also implements it (as *store.DB does), Run uses it.
-type FrontierStore interface {
-	// LoadFrontier returns every URL queued in a run, done or not.
-	LoadFrontier(ctx context.Context, runID int64) ([]store.FrontierItem, error)
-	// Enqueue records URLs queued in a run; a URL already recorded is kept as it is.
-	Enqueue(ctx context.Context, runID int64, items ...store.FrontierItem) error
-	// Ack marks a URL done and records the run's counts so far and the
-	// errors the URL met, in one transaction.
-	Ack(ctx context.Context, runID int64, key string, counts model.CrawlRun, errs ...model.CrawlError) error
-	// SaveCaptureAck saves a document and acknowledges its URL in one
-	// transaction, so a crash cannot fall between the two.
-	SaveCaptureAck(ctx context.Context, doc *model.Document, c *model.Capture, ack store.RunAck) (model.SaveOutcome, error)
-}
-
-// ValidatorStore keeps the ETag and Last-Modified of each fetched page,
-// for conditional GET on the next crawl. *store.DB implements it.
-type ValidatorStore interface {
-	Validators(ctx context.Context, url string) (etag, lastModified string, err error)
-	SetValidators(ctx context.Context, url, etag, lastModified string) error
-}
 
 var jobKindNames = map[jobKind]string{jobDiscover: "discover", jobPage: "page", jobDoc: "doc"}
 
@@ -44,36 +20,37 @@ func jobKindNamed(s string) (jobKind, bool) {
 	return 0, false
 }
 
-// persist records j in the frontier store, when there is one. A failure
-// only costs the ability to resume, so it is logged, not fatal.
+// persist records j in the stored frontier (a run with an ID has one). A
+// failure only costs the ability to resume, so it is logged, not fatal.
 func (r *runner) persist(ctx context.Context, j *job) {
-	if r.store == nil || r.run.ID == 0 {
+	if r.run.ID == 0 {
 		return
 	}
-	it := store.FrontierItem{
+	it := model.FrontierItem{
 		Key: visitKey(j.url), URL: j.url, Source: j.src.Name, Kind: jobKindNames[j.kind],
 		Depth: j.depth, Listing: j.listing, Title: j.hint.title, Published: j.hint.published,
 		DateSource: j.hint.dateSource, DocNumber: j.hint.docNumber,
 	}
-	if err := r.store.Enqueue(ctx, r.run.ID, it); err != nil && ctx.Err() == nil && !r.writeFailed(j.url, err) {
+	if err := r.c.state.Enqueue(ctx, r.run.ID, it); err != nil && ctx.Err() == nil && !r.writeFailed(j.url, err) {
 		r.log().Error("crawler: persist frontier", slog.String("url", j.url), slog.String("err", err.Error()))
 	}
 }
 
-// Run accounting with a frontier store. The counts in the store must be
-// exactly what the acknowledged URLs did, so that a run resumed after a
-// crash counts on from them without counting anything twice or missing
-// anything: each URL's count changes and errors are held (owed) until
-// its acknowledgement writes them, in the same transaction that marks it
-// done — for a saved document, the transaction that saves it. durable
-// is what the store holds; ackMu keeps two acknowledgements from
-// writing counts built from the same durable.
+// Run accounting in a stored run. The counts and log in the state must
+// be exactly what the acknowledged URLs did, so that a run resumed after
+// a crash counts on from them without counting or logging anything twice
+// or missing anything. So each URL's counts and log entries are held
+// (owed) until its acknowledgement writes them, in the transaction that
+// marks it done: for a page stored as a document, the transaction that
+// stores it and appends its change log entry (file, Fetched.Ack). The
+// state adds each URL's counts to the run's, so acknowledgements from
+// several workers need no order. durable is what the state holds.
 
-// persisted reports whether the run keeps its frontier and counts in a
-// store (rather than in memory only).
-func (r *runner) persisted() bool { return r.store != nil && r.run.ID != 0 }
+// persisted reports whether the run keeps its frontier, counts and log
+// in the state (rather than in memory only).
+func (r *runner) persisted() bool { return r.run.ID != 0 }
 
-// ack marks a finished job done in the frontier store.
+// ack acknowledges a finished job, unless it was with its page.
 func (r *runner) ack(ctx context.Context, j *job) {
 	if j.kind == jobRobots || j.acked {
 		return
@@ -86,34 +63,38 @@ func (r *runner) ackKey(ctx context.Context, key string) {
 	if !r.persisted() || ctx.Err() != nil {
 		return
 	}
-	r.ackMu.Lock()
-	defer r.ackMu.Unlock()
-	r.mu.Lock()
-	counts := addCounts(r.durable, r.owed[key])
-	errs := r.owedErrs[key]
-	r.mu.Unlock()
-	if err := r.store.Ack(ctx, r.run.ID, key, counts, errs...); err != nil {
+	d := r.owing(key)
+	if err := r.c.state.Ack(ctx, d); err != nil {
 		if ctx.Err() == nil && !r.writeFailed(key, err) {
 			r.log().Error("crawler: acknowledge frontier url", slog.String("key", key), slog.String("err", err.Error()))
 		}
 		return
 	}
-	r.mu.Lock()
-	r.durable = counts
-	delete(r.owed, key)
-	delete(r.owedErrs, key)
-	r.mu.Unlock()
+	r.acked(key, d)
 }
 
-// addCounts is a + b, count by count.
-func addCounts(a, b model.CrawlRun) model.CrawlRun {
-	a.Fetched += b.Fetched
-	a.Stored += b.Stored
-	a.Updated += b.Updated
-	a.Unchanged += b.Unchanged
-	a.Skipped += b.Skipped
-	a.Failed += b.Failed
-	return a
+// owing returns the acknowledgement of the URL with this key: what it
+// owes, plus extra counts and entry (for a page being saved: what its
+// save makes of it).
+func (r *runner) owing(key string, extra ...func(*model.URLDone)) model.URLDone {
+	r.mu.Lock()
+	d := model.URLDone{RunID: r.run.ID, Key: key, Counts: r.owed[key], Log: slices.Clone(r.owedLog[key])}
+	r.mu.Unlock()
+	for _, f := range extra {
+		f(&d)
+	}
+	return d
+}
+
+// acked records that d is written: the state holds its counts and log
+// now, and the URL owes nothing.
+func (r *runner) acked(key string, d model.URLDone) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.durable.AddCounts(d.Counts)
+	r.run.Log = append(r.run.Log, d.Log...)
+	delete(r.owed, key)
+	delete(r.owedLog, key)
 }
 
 // storageError is why a run stopped: the store failed to write.
@@ -129,23 +110,18 @@ func (e *storageError) Error() string {
 func (e *storageError) Unwrap() error { return e.err }
 
 // writeFailed stops the run when err is the storage failing (a full
-// disk, a read-only file system: store.WriteFailed): every page fetched
+// disk, a read-only file system: State.WriteFailed): every page fetched
 // after would be lost, so the crawl ends at the first failed write, with
-// the reason logged and kept in the run, and the URL left queued for the
-// resumed run. It reports whether it stopped the run.
+// the reason logged and returned by Run, and the URL left queued for the
+// resumed run (which counts it then). It reports whether it stopped the
+// run.
 func (r *runner) writeFailed(u string, err error) bool {
-	if !store.WriteFailed(err) {
+	if !r.c.state.WriteFailed(err) {
 		return false
 	}
 	r.stopOnce.Do(func() {
 		se := &storageError{url: u, err: err}
 		r.log().Error("crawler: "+se.Error(), slog.Int64("run", r.run.ID))
-		e := model.CrawlError{URL: u, Source: "", Reason: se.Error(), At: r.c.opts.Now()}
-		r.mu.Lock()
-		r.run.Errors = append(r.run.Errors, e)
-		r.mu.Unlock()
-		// Recording it may fail too; the log and the command's error say it anyway.
-		_ = r.c.sink.RecordError(context.WithoutCancel(r.ctx), r.run.ID, e)
 		r.stop(se)
 	})
 	return true
@@ -154,10 +130,10 @@ func (r *runner) writeFailed(u string, err error) bool {
 // resume loads the run's stored frontier: every URL in it counts as seen,
 // and those not done are queued again. It returns how many were queued.
 func (r *runner) resume(ctx context.Context, sources map[string]*source) (int, error) {
-	if r.store == nil || r.run.ID == 0 {
+	if r.run.ID == 0 {
 		return 0, nil
 	}
-	items, err := r.store.LoadFrontier(ctx, r.run.ID)
+	items, err := r.c.state.LoadFrontier(ctx, r.run.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -200,11 +176,7 @@ func (r *runner) resume(ctx context.Context, sources map[string]*source) (int, e
 // conditional returns If-None-Match / If-Modified-Since headers for a
 // page fetched before with validators, or nil.
 func (r *runner) conditional(ctx context.Context, u string) http.Header {
-	vs, ok := r.c.sink.(ValidatorStore)
-	if !ok {
-		return nil
-	}
-	etag, lm, err := vs.Validators(ctx, u)
+	etag, lm, err := r.c.state.Validators(ctx, u)
 	if err != nil || (etag == "" && lm == "") {
 		return nil
 	}
@@ -220,15 +192,14 @@ func (r *runner) conditional(ctx context.Context, u string) http.Header {
 
 // remember keeps a saved page's validators for the next crawl.
 func (r *runner) remember(ctx context.Context, u string, res *response) {
-	vs, ok := r.c.sink.(ValidatorStore)
-	if !ok || res.header == nil {
+	if res.header == nil {
 		return
 	}
 	etag, lm := res.header.Get("ETag"), res.header.Get("Last-Modified")
 	if etag == "" && lm == "" {
 		return
 	}
-	if err := vs.SetValidators(ctx, u, etag, lm); err != nil && ctx.Err() == nil && !r.writeFailed(u, err) {
+	if err := r.c.state.SetValidators(ctx, u, etag, lm); err != nil && ctx.Err() == nil && !r.writeFailed(u, err) {
 		r.log().Warn("crawler: keep validators", slog.String("url", u), slog.String("err", err.Error()))
 	}
 }
@@ -236,5 +207,5 @@ func (r *runner) remember(ctx context.Context, u string, res *response) {
 // notModified handles a 304: the page is as it was when last stored.
 func (r *runner) notModified(ctx context.Context, j *job) {
 	counts := r.count(j.url, func(c *model.CrawlRun) { c.Unchanged++ })
-	r.progress(j.src, j.url, string(model.OutcomeUnchanged), counts)
+	r.progress(j.src, j.url, model.OutcomeUnchanged, counts)
 }

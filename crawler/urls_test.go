@@ -49,7 +49,7 @@ func TestIPv6SourceIsCrawled(t *testing.T) {
 	sink := newMemSink()
 	run := crawl(t, sink, Options{}, model.Source{Name: "v6", Kind: model.SourceSitemap, URL: site.url("/sitemap.xml"), DocKind: model.KindNews})
 	if run.Stored != 1 || run.Failed != 0 {
-		t.Fatalf("stored %d, failed %d (%v); want the page on [::1] stored", run.Stored, run.Failed, run.Errors)
+		t.Fatalf("stored %d, failed %d (%v); want the page on [::1] stored", run.Stored, run.Failed, run.Log)
 	}
 	if d := sink.doc("/a/"); d == nil || d.URL != site.url("/a/") {
 		t.Errorf("stored document %+v, want URL %s", d, site.url("/a/"))

@@ -28,3 +28,8 @@ func WriteFailed(err error) bool {
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EROFS) ||
 		errors.Is(err, syscall.EIO)
 }
+
+// WriteFailed reports whether err from one of db's writes is the storage
+// failing (the package's WriteFailed); the crawler's State asks it, so a
+// crawl stops at the first such write.
+func (db *DB) WriteFailed(err error) bool { return WriteFailed(err) }

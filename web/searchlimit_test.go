@@ -19,7 +19,8 @@ import (
 // costly search stopped by its deadline or its client does; anything
 // else at once.
 type slowIndex struct {
-	started chan struct{}
+	*fakeIndex // what the pages need besides searches
+	started    chan struct{}
 }
 
 func (x *slowIndex) Search(ctx context.Context, r index.Request) (*index.Result, error) {
@@ -89,7 +90,7 @@ func TestHostileQueryIsRefusedEverywhere(t *testing.T) {
 // at its deadline is stopped and answered 503 with the limit named, and
 // its slot serves the next search.
 func TestSlowSearchStopsAtDeadlineAndFreesItsSlot(t *testing.T) {
-	ix := &slowIndex{started: make(chan struct{}, 1)}
+	ix := &slowIndex{fakeIndex: &fakeIndex{}, started: make(chan struct{}, 1)}
 	const timeout = 200 * time.Millisecond
 	h := limitedServer(t, ix, 1, timeout)
 	start := time.Now()
@@ -115,7 +116,7 @@ func TestSlowSearchStopsAtDeadlineAndFreesItsSlot(t *testing.T) {
 // wait; when the client of the running search hangs up, its search stops
 // and the slot is free at once.
 func TestBusyServerAnswers503AndAClientThatLeavesFreesItsSlot(t *testing.T) {
-	ix := &slowIndex{started: make(chan struct{}, 1)}
+	ix := &slowIndex{fakeIndex: &fakeIndex{}, started: make(chan struct{}, 1)}
 	h := limitedServer(t, ix, 1, time.Minute)
 
 	ctx, hangUp := context.WithCancel(context.Background())

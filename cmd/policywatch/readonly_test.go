@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -38,7 +39,15 @@ func TestReadOnlyDataDirectory(t *testing.T) {
 		Body: []byte("<p>visa</p>"), ContentHash: d.ContentHash}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.refresh(ctx, time.Time{}); err != nil {
+	if _, err := a.owner.Apply(ctx); err != nil { // the change log into the index
+		t.Fatal(err)
+	}
+	// A change the index has not taken in (a crawl's, left for a server
+	// that never came): a read-only search must not try to apply it.
+	d2 := &model.Document{URL: "https://state.example/visa-2", Source: "state", Kind: model.KindOfficial, Lang: "en",
+		Title: "Visa restrictions widened", Text: "The Secretary widens the visa restrictions.", FetchedAt: now, ContentHash: "hv2"}
+	if _, err := a.db.SaveCapture(ctx, d2, &model.Capture{FetchedAt: now, RequestURL: d2.URL, FinalURL: d2.URL, Status: 200,
+		Body: []byte("<p>visa 2</p>"), ContentHash: d2.ContentHash}); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Close(); err != nil {
@@ -85,15 +94,33 @@ func TestReadOnlyDataDirectory(t *testing.T) {
 	if got, err := run("verify", "--data", data); err != nil && strings.Contains(got, "operation not permitted") {
 		t.Skipf("cannot run as an unprivileged user here: %s", got)
 	}
+	// What the read commands may not change: any file of the directory
+	// (no lock taken, no migration, no change log applied, no socket).
+	snapshot := func() string {
+		var b strings.Builder
+		filepath.WalkDir(data, func(p string, e os.DirEntry, err error) error {
+			if err == nil {
+				if info, err := e.Info(); err == nil {
+					fmt.Fprintf(&b, "%s %d %s\n", p, info.Size(), info.ModTime())
+				}
+			}
+			return nil
+		})
+		return b.String()
+	}
+	before := snapshot()
 
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"verify", "--data", data}, "1 captures checked, 0 mismatches"},
+		{[]string{"verify", "--data", data}, "2 captures checked, 0 mismatches"},
+		{[]string{"verify", "--data", data}, "documents checked against the search index, 0 differ"},
 		{[]string{"backup", "--data", data, filepath.Join(out, "backup")}, "backup written to"},
-		{[]string{"export", "warc", "--data", data, filepath.Join(out, "archive.warc.gz")}, "1 captures of 1 documents"},
+		{[]string{"export", "warc", "--data", data, filepath.Join(out, "archive.warc.gz")}, "2 captures of 2 documents"},
 		{[]string{"search", "--data", data, "visa"}, "Visa restrictions on officials"},
+		{[]string{"search", "--data", data, "visa"}, "the search index lacks the 1 newest changes"},
+		{[]string{"search", "--data", data, "--list-saved"}, "NAME"},
 		{[]string{"runs", "--data", data}, ""},
 		{[]string{"user", "list", "--data", data}, "no users yet"},
 	} {
@@ -101,6 +128,9 @@ func TestReadOnlyDataDirectory(t *testing.T) {
 		if err != nil || !strings.Contains(got, tc.want) {
 			t.Errorf("%s on a read-only data directory: %v\n%s", strings.Join(tc.args[:2], " "), err, got)
 		}
+	}
+	if after := snapshot(); after != before {
+		t.Errorf("read commands changed the read-only data directory:\n%s\nthen\n%s", before, after)
 	}
 	want := "data directory is read-only: " + data
 	for _, args := range [][]string{
