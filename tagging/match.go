@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"policywatch/prose"
 )
 
 // phrase is one compiled rule phrase.
@@ -33,7 +35,7 @@ func compilePhrase(s string) phrase {
 	p := phrase{text: s}
 	cjk := false
 	for _, r := range s {
-		if isCJK(r) {
+		if prose.IsCJK(r) {
 			cjk = true
 			break
 		}
@@ -118,11 +120,6 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
-func isCJK(r rune) bool {
-	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
-		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r)
-}
-
 // segment is one sentence of a field, with the paragraph it belongs to.
 type segment struct {
 	start, end int
@@ -133,125 +130,19 @@ type segment struct {
 	background bool
 }
 
-// sentences splits text into sentences by paragraph ("\n") and sentence
-// punctuation. Abbreviations such as "U.S." and "Mr." do not end a
-// sentence. The sentences of the opening paragraph are marked lead.
+// sentences splits text into sentences the way the timeline does
+// (prose.Sentences), so a tag's evidence sentence is a timeline passage.
 func sentences(text string) []segment {
-	out := splitParagraphs(text)
-	markLead(text, out)
-	return out
-}
-
-// markLead marks the opening paragraph: the first with a dozen words or
-// forty characters of Chinese. Datelines, bylines and "Share this" lines
-// that extraction leaves at the top are not the opening.
-func markLead(text string, segs []segment) {
-	words, cjk := map[int]int{}, map[int]int{}
-	for _, s := range segs {
-		words[s.para] += len(strings.Fields(text[s.start:s.end]))
-		for _, r := range text[s.start:s.end] {
-			if isCJK(r) {
-				cjk[s.para]++
-			}
-		}
-	}
-	lead := -1
-	for _, s := range segs {
-		if words[s.para] >= 12 || cjk[s.para] >= 40 {
-			lead = s.para
-			break
-		}
-	}
-	for i := range segs {
-		segs[i].lead = segs[i].para == lead
-	}
-}
-
-func splitParagraphs(text string) []segment {
-	var out []segment
-	para := 0
-	pstart := 0
-	for pstart <= len(text) {
-		pend := strings.IndexByte(text[pstart:], '\n')
-		if pend < 0 {
-			pend = len(text)
-		} else {
-			pend += pstart
-		}
-		if strings.TrimSpace(text[pstart:pend]) != "" {
-			for _, s := range splitSentences(text, pstart, pend) {
-				out = append(out, segment{start: s.start, end: s.end, para: para})
-			}
-			para++
-		}
-		pstart = pend + 1
+	ss := prose.Sentences(text)
+	out := make([]segment, len(ss))
+	for i, s := range ss {
+		out[i] = segment{start: s.Start, end: s.End, para: s.Para, lead: s.Lead}
 	}
 	return out
 }
 
-func splitSentences(text string, start, end int) []span {
-	var out []span
-	s := start
-	for i := start; i < end; {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		next := i + n
-		switch r {
-		case '。', '！', '？', '；':
-			out = append(out, span{s, next})
-			s = next
-		case '.', '!', '?':
-			// A sentence ends at punctuation followed by a space (or the end).
-			if next < end && text[next] != ' ' && text[next] != '"' && text[next] != '\'' {
-				break
-			}
-			if r == '.' && isAbbrev(text[s:i]) {
-				break
-			}
-			if next < end && (text[next] == '"' || text[next] == '\'') {
-				next++
-			}
-			out = append(out, span{s, next})
-			s = next
-		}
-		i = next
-	}
-	if strings.TrimSpace(text[s:end]) != "" {
-		out = append(out, span{s, end})
-	}
-	// Trim leading spaces so a passage starts at its first word.
-	for i := range out {
-		for out[i].start < out[i].end && text[out[i].start] == ' ' {
-			out[i].start++
-		}
-	}
-	return out
-}
-
-// isAbbrev reports whether the word before a period is an abbreviation
-// ("U.S", "Mr", "No", "Jan") rather than the end of a sentence.
-func isAbbrev(before string) bool {
-	w := before
-	if i := strings.LastIndexAny(before, " (\u00a0"); i >= 0 {
-		w = before[i+1:]
-	}
-	if w == "" {
-		return false
-	}
-	if strings.Contains(w, ".") {
-		return true // U.S, a.m, e.g
-	}
-	if utf8.RuneCountInString(w) == 1 && unicode.IsUpper(rune(w[0])) {
-		return true // initials
-	}
-	switch strings.ToLower(w) {
-	case "mr", "mrs", "ms", "dr", "st", "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-		"sep", "sept", "oct", "nov", "dec", "gen", "gov", "sen", "rep", "vs", "inc", "co", "jr", "art":
-		return true
-	}
-	return false
-}
-
-// segmentAt returns the index of the segment holding byte offset off.
+// segmentAt returns the index of the segment holding byte offset off
+// (the last one past the end).
 func segmentAt(segs []segment, off int) int {
 	i := sort.Search(len(segs), func(i int) bool { return segs[i].end > off })
 	if i == len(segs) {

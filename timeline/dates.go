@@ -2,133 +2,15 @@ package timeline
 
 import (
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
-)
 
-// span is one sentence of a text and the paragraph it is in.
-type span struct {
-	start, end int
-	para       int
-	lead       bool // in the opening paragraph
-}
-
-// sentences splits text (paragraphs separated by "\n") into sentences.
-// "U.S." and "Jan." do not end a sentence.
-func sentences(text string) []span {
-	var out []span
-	para, pstart := 0, 0
-	for pstart <= len(text) {
-		pend := strings.IndexByte(text[pstart:], '\n')
-		if pend < 0 {
-			pend = len(text)
-		} else {
-			pend += pstart
-		}
-		if strings.TrimSpace(text[pstart:pend]) == "" {
-			pstart = pend + 1
-			continue
-		}
-		s := pstart
-		for i := pstart; i < pend; {
-			r, n := utf8.DecodeRuneInString(text[i:])
-			next := i + n
-			end := false
-			switch r {
-			case '。', '！', '？':
-				end = true
-			case '.', '!', '?':
-				end = (next == pend || text[next] == ' ') && !(r == '.' && abbreviation(text[s:i]))
-			}
-			if end {
-				out = append(out, span{start: s, end: next, para: para})
-				s = next
-			}
-			i = next
-		}
-		if strings.TrimSpace(text[s:pend]) != "" {
-			out = append(out, span{start: s, end: pend, para: para})
-		}
-		para++
-		pstart = pend + 1
-	}
-	for i := range out {
-		for out[i].start < out[i].end && text[out[i].start] == ' ' {
-			out[i].start++
-		}
-	}
-	markLead(text, out)
-	return out
-}
-
-// markLead marks the opening paragraph: the first with a dozen words or
-// forty characters of Chinese. Datelines, bylines and other short lines
-// extraction leaves at the top are not the opening.
-func markLead(text string, ss []span) {
-	words, han := map[int]int{}, map[int]int{}
-	for _, s := range ss {
-		words[s.para] += len(strings.Fields(text[s.start:s.end]))
-		for _, r := range text[s.start:s.end] {
-			if unicode.Is(unicode.Han, r) {
-				han[s.para]++
-			}
-		}
-	}
-	lead := -1
-	for _, s := range ss {
-		if words[s.para] >= 12 || han[s.para] >= 40 {
-			lead = s.para
-			break
-		}
-	}
-	for i := range ss {
-		ss[i].lead = ss[i].para == lead
-	}
-}
-
-func abbreviation(before string) bool {
-	w := before
-	if i := strings.LastIndexAny(before, " ("); i >= 0 {
-		w = before[i+1:]
-	}
-	if w == "" {
-		return false
-	}
-	if strings.Contains(w, ".") || (len(w) == 1 && unicode.IsUpper(rune(w[0]))) {
-		return true
-	}
-	switch strings.ToLower(w) {
-	case "mr", "mrs", "ms", "dr", "st", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-		"sep", "sept", "oct", "nov", "dec", "gen", "gov", "sen", "rep", "vs", "inc", "co", "jr":
-		return true
-	}
-	return false
-}
-
-// spanAt returns the index of the sentence holding byte offset off, or -1.
-func spanAt(ss []span, off int) int {
-	i := sort.Search(len(ss), func(i int) bool { return ss[i].end > off })
-	if i == len(ss) {
-		return -1
-	}
-	return i
-}
-
-const (
-	monthNames = `(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?`
-	weekdays   = `(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
+	"policywatch/prose"
 )
 
 var (
-	// "July 3", "July 3, 2020", "3 July", "3 July 2020"
-	monthDayRE = regexp.MustCompile(`\b` + monthNames + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?`)
-	dayMonthRE = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+` + monthNames + `\b(?:,?\s+(\d{4}))?`)
-	weekdayRE  = regexp.MustCompile(`\b` + weekdays + `\b`)
-	relDayRE   = regexp.MustCompile(`(?i)\b(yesterday|today|tonight|this morning|this afternoon|this evening)\b`)
+	weekdayRE = regexp.MustCompile(`\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`)
+	relDayRE  = regexp.MustCompile(`(?i)\b(yesterday|today|tonight|this morning|this afternoon|this evening)\b`)
 	// A date after these words is background ("since June 30", "took
 	// effect on June 30"), not the day the reported act happened.
 	backgroundRE = regexp.MustCompile(`(?i)\b(since|effect|effective|force|until|from|before|after|by|next|last|through|between|and)\s+(on\s+|of\s+)?(the\s+)?$`)
@@ -147,81 +29,26 @@ var (
 	instrumentEffectRE = regexp.MustCompile(`(?i)\b(law|ordinance|rule|rules|order|regulations?|measures?|act|bill|amendments?|restrictions|suspension)\b[^.;]{0,40}$`)
 )
 
-var months = map[string]time.Month{}
-
-func init() {
-	for m := time.January; m <= time.December; m++ {
-		months[strings.ToLower(m.String())] = m
-		months[strings.ToLower(m.String()[:3])] = m
-	}
-	months["sept"] = time.September
-}
-
-// mention is a date named in a sentence.
+// mention is a day a sentence names.
 type mention struct {
 	start    int
 	date     time.Time
 	relative bool // a weekday or "yesterday", resolved against publication
 }
 
-// mentions finds the dates a sentence names, resolved against pub (the
-// publication day), in text order. Weekdays resolve to the latest such
-// day on or before pub; dates without a year take pub's year.
-func mentions(s string, pub time.Time) []mention {
+// mentions finds the days a sentence names, resolved against pub (the
+// publication time, in the publisher's zone) in direction dir, in text
+// order.
+func mentions(s string, pub time.Time, dir prose.Direction) []mention {
 	var out []mention
-	for _, m := range monthDayRE.FindAllStringSubmatchIndex(s, -1) {
-		if d, ok := calendarDate(s[m[2]:m[3]], s[m[4]:m[5]], group(s, m, 3), pub); ok {
-			out = append(out, mention{start: m[0], date: d})
+	for _, m := range prose.FindDates(s) {
+		d, ok := m.Resolve(pub, dir)
+		if !ok {
+			continue
 		}
+		out = append(out, mention{start: m.Start, date: d, relative: m.Relative || m.HasWeekday && m.Day == 0})
 	}
-	for _, m := range dayMonthRE.FindAllStringSubmatchIndex(s, -1) {
-		if d, ok := calendarDate(s[m[4]:m[5]], s[m[2]:m[3]], group(s, m, 3), pub); ok {
-			out = append(out, mention{start: m[0], date: d})
-		}
-	}
-	for _, m := range weekdayRE.FindAllStringSubmatchIndex(s, -1) {
-		want := weekdayOf(s[m[2]:m[3]])
-		back := (int(pub.Weekday()) - int(want) + 7) % 7
-		out = append(out, mention{start: m[0], date: pub.AddDate(0, 0, -back), relative: true})
-	}
-	for _, m := range relDayRE.FindAllStringSubmatchIndex(s, -1) {
-		d := pub
-		if strings.EqualFold(s[m[2]:m[3]], "yesterday") {
-			d = pub.AddDate(0, 0, -1)
-		}
-		out = append(out, mention{start: m[0], date: d, relative: true})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].start < out[j].start })
 	return out
-}
-
-func group(s string, m []int, g int) string {
-	if m[2*g] < 0 {
-		return ""
-	}
-	return s[m[2*g]:m[2*g+1]]
-}
-
-func calendarDate(month, dayStr, year string, pub time.Time) (time.Time, bool) {
-	mo, ok := months[strings.ToLower(strings.TrimSuffix(month, "."))]
-	if !ok {
-		return time.Time{}, false
-	}
-	d, err := strconv.Atoi(dayStr)
-	if err != nil || d < 1 || d > 31 {
-		return time.Time{}, false
-	}
-	y := pub.Year()
-	if year != "" {
-		if y, err = strconv.Atoi(year); err != nil {
-			return time.Time{}, false
-		}
-	}
-	t := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d {
-		return time.Time{}, false // "June 31"
-	}
-	return t, true
 }
 
 func weekdayOf(s string) time.Weekday {
@@ -241,7 +68,7 @@ const maxLookback = 31 * 24 * time.Hour
 // the first date it names that is not background ("since June 30") and
 // lies in the days before publication.
 func resolveEventDate(s string, pub time.Time) (time.Time, float64, bool) {
-	for _, m := range mentions(s, pub) {
+	for _, m := range mentions(s, pub, prose.Past) {
 		if backgroundRE.MatchString(s[:m.start]) {
 			continue
 		}
@@ -269,7 +96,7 @@ func findEffective(s string, pub time.Time) (time.Time, bool) {
 			return pub, true
 		}
 		rest = strings.TrimPrefix(rest, clockRE.FindString(rest))
-		ms := mentions(rest, pub)
+		ms := mentions(rest, pub, prose.Future)
 		if len(ms) == 0 || ms[0].start > 0 {
 			continue
 		}
@@ -301,7 +128,7 @@ func findEffective(s string, pub time.Time) (time.Time, bool) {
 	for _, loc := range pastEffectiveRE.FindAllStringIndex(s, -1) {
 		rest := s[loc[1]:]
 		rest = strings.TrimPrefix(rest, clockRE.FindString(rest))
-		ms := mentions(rest, pub)
+		ms := mentions(rest, pub, prose.Past)
 		if len(ms) == 0 || ms[0].start > 0 {
 			continue
 		}

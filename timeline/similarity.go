@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"policywatch/model"
+	"policywatch/prose"
 )
 
 // Text similarity tells apart two measures of one actor and category that
@@ -118,7 +119,7 @@ func tokens(text string) []string {
 	}
 	for _, r := range text {
 		switch {
-		case unicode.Is(unicode.Han, r):
+		case prose.IsHan(r):
 			flushWord()
 			han = append(han, r)
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
@@ -138,13 +139,13 @@ func tokens(text string) []string {
 
 // openingText is what a document is compared by: its title and its
 // opening paragraph.
-func openingText(d *model.Document, sents []span) string {
+func openingText(d *model.Document, sents []prose.Sentence) string {
 	var b strings.Builder
 	b.WriteString(d.Title)
 	for _, s := range sents {
-		if s.lead {
+		if s.Lead {
 			b.WriteByte(' ')
-			b.WriteString(d.Text[s.start:s.end])
+			b.WriteString(d.Text[s.Start:s.End])
 		}
 	}
 	return b.String()
@@ -235,25 +236,6 @@ func separate(items []*item, gap time.Duration, minSim float64) [][]*item {
 		out[best] = append(out[best], it)
 	}
 	return out
-}
-
-// script is what a text is written in for comparing words: "han" when
-// Chinese characters outnumber Latin letters, else "latin". Versions of
-// one release in two languages share no words.
-func script(text string) string {
-	han, latin := 0, 0
-	for _, r := range text {
-		switch {
-		case unicode.Is(unicode.Han, r):
-			han++
-		case unicode.IsLetter(r):
-			latin++
-		}
-	}
-	if han > latin {
-		return "han"
-	}
-	return "latin"
 }
 
 func absDuration(d time.Duration) time.Duration {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"policywatch/model"
+	"policywatch/prose"
 )
 
 // DefaultGap is how far apart two reports of the same actor and category
@@ -93,7 +94,7 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 	texts := make([]string, 0, len(docs))
 	for i := range docs {
 		d := &docs[i]
-		sents := sentences(d.Text)
+		sents := prose.Sentences(d.Text)
 		opening := openingText(d, sents)
 		texts = append(texts, opening)
 		if !d.HasReliableDate() {
@@ -128,7 +129,7 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 		var clusters [][]*item
 		for _, ch := range chain(groups[k], opts.Gap) {
 			for _, it := range ch {
-				it.vec, it.script = vecs[it.doc], script(openings[it.doc])
+				it.vec, it.script = vecs[it.doc], prose.Script(openings[it.doc])
 			}
 			clusters = append(clusters, separate(ch, opts.Gap, opts.MinSimilarity)...)
 		}
@@ -158,7 +159,7 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 	return events
 }
 
-func newItem(d *model.Document, tag model.Tag, issuer string, sents []span) *item {
+func newItem(d *model.Document, tag model.Tag, issuer string, sents []prose.Sentence) *item {
 	it := &item{doc: d, category: tag.Value, actor: issuer, official: d.Kind == model.KindOfficial, own: true}
 	if a := measureActor(tag); a != "" && a != issuer {
 		it.actor, it.own = a, false
@@ -168,7 +169,7 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []span) *ite
 	pi := -1
 	for _, m := range tag.Matches {
 		if m.Field == "text" {
-			pi = spanAt(sents, m.Offset)
+			pi = prose.SentenceAt(sents, m.Offset)
 			break
 		}
 	}
@@ -176,7 +177,7 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []span) *ite
 		pi = 0
 	}
 	if pi >= 0 {
-		it.passage = strings.TrimSpace(d.Text[sents[pi].start:sents[pi].end])
+		it.passage = strings.TrimSpace(d.Text[sents[pi].Start:sents[pi].End])
 	}
 	pub := day(d.Published)
 	if it.primary() {
@@ -192,12 +193,12 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []span) *ite
 			candidates = append(candidates, pi)
 		}
 		for i, s := range sents {
-			if s.lead && i != pi {
+			if s.Lead && i != pi {
 				candidates = append(candidates, i)
 			}
 		}
 		for _, i := range candidates {
-			if date, conf, ok := resolveEventDate(d.Text[sents[i].start:sents[i].end], pub); ok {
+			if date, conf, ok := resolveEventDate(d.Text[sents[i].Start:sents[i].End], pub); ok {
 				it.date, it.conf = date, conf
 				break
 			}
@@ -208,7 +209,7 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []span) *ite
 	about := map[int]bool{}
 	for _, m := range tag.Matches {
 		if m.Field == "text" {
-			if i := spanAt(sents, m.Offset); i >= 0 {
+			if i := prose.SentenceAt(sents, m.Offset); i >= 0 {
 				about[i] = true
 			}
 		}
@@ -217,7 +218,7 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []span) *ite
 	// effect on ..."), with less confidence: it may be another measure's.
 	for pass := 0; pass < 2 && it.eff == nil; pass++ {
 		for i, s := range sents {
-			text := d.Text[s.start:s.end]
+			text := d.Text[s.Start:s.End]
 			if pass == 0 && !about[i] {
 				continue
 			}
