@@ -32,6 +32,7 @@ var (
 // mention is a day a sentence names.
 type mention struct {
 	start    int
+	end      int
 	date     time.Time
 	relative bool // a weekday or "yesterday", resolved against publication
 }
@@ -46,7 +47,7 @@ func mentions(s string, pub time.Time, dir prose.Direction) []mention {
 		if !ok {
 			continue
 		}
-		out = append(out, mention{start: m.Start, date: d, relative: m.Relative || m.HasWeekday && m.Day == 0})
+		out = append(out, mention{start: m.Start, end: m.End, date: d, relative: m.Relative || m.HasWeekday && m.Day == 0})
 	}
 	return out
 }
@@ -60,6 +61,22 @@ func weekdayOf(s string) time.Weekday {
 	return time.Sunday
 }
 
+// fromFutureRE: "from", "starting" in a clause about what is to come.
+var fromFutureRE = regexp.MustCompile(`(?i)\b(?:will|shall|would)\b[^.;:]{0,100}?\b(?:from|starting|beginning|as of)\s+(?:on\s+)?`)
+
+// futureRE: the clause before a day speaks of what is to come.
+var futureRE = regexp.MustCompile(`(?i)\b(?:will|shall|would|is to|are to|set to|due to|scheduled|expected to|plans? to|going to|to take effect|to come into force|from|starting|beginning|as of)\b[^.;:,]*$|(?:將|将|起|後|后)[^，,。；;]*$`)
+
+// future reports whether the day m of sentence s lies in a clause about
+// what is to come: "will open on Sunday", "from Monday", "自1月31日起".
+func future(s string, m mention) bool {
+	if futureRE.MatchString(s[:m.start]) {
+		return true
+	}
+	after := s[m.end:]
+	return strings.HasPrefix(after, "起") || strings.HasPrefix(after, "开始") || strings.HasPrefix(after, "開始")
+}
+
 // maxLookback bounds how far before publication a named date may lie
 // and still be the day the report is about.
 const maxLookback = 31 * 24 * time.Hour
@@ -67,9 +84,15 @@ const maxLookback = 31 * 24 * time.Hour
 // resolveEventDate reads the day a news sentence says the act happened:
 // the first date it names that is not background ("since June 30") and
 // lies in the days before publication.
+//
+// The day is read by the sentence's tense from the publication day, in
+// the publisher's own time zone: "on Friday" in a past-tense report is
+// the Friday before; a day in a future clause ("will open on Sunday",
+// "自1月31日起") is when something takes effect, not when it was done,
+// and is left to findEffective.
 func resolveEventDate(s string, pub time.Time) (time.Time, float64, bool) {
 	for _, m := range mentions(s, pub, prose.Past) {
-		if backgroundRE.MatchString(s[:m.start]) {
+		if backgroundRE.MatchString(s[:m.start]) || future(s, m) {
 			continue
 		}
 		if m.date.After(pub) || pub.Sub(m.date) > maxLookback {
@@ -124,6 +147,20 @@ func findEffective(s string, pub time.Time) (time.Time, bool) {
 	}
 	if immediateRE.MatchString(s) {
 		return pub, true
+	}
+	// A future clause's starting day: "will no longer recognise the
+	// passports from Sunday", "自1月31日起", "由下周一起生效".
+	for _, loc := range fromFutureRE.FindAllStringIndex(s, -1) {
+		if ms := mentions(s[loc[1]:], pub, prose.Future); len(ms) > 0 && ms[0].start == 0 && !ms[0].date.Before(pub) {
+			return ms[0].date, true
+		}
+	}
+	for _, m := range prose.FindDates(s) {
+		if strings.HasPrefix(s[m.End:], "起") || strings.HasPrefix(s[m.End:], "開始") || strings.HasPrefix(s[m.End:], "开始") {
+			if d, ok := m.Resolve(pub, prose.Future); ok && !d.Before(pub) {
+				return d, true
+			}
+		}
 	}
 	for _, loc := range pastEffectiveRE.FindAllStringIndex(s, -1) {
 		rest := s[loc[1]:]
