@@ -31,6 +31,13 @@ func isBackground(s string, pub time.Time) bool {
 	}
 	past, recent := false, false
 	for _, m := range prose.FindDates(s) {
+		if m.Year == 0 && m.Month != 0 && m.Day == 0 {
+			// "in July": this year's, or last year's if still to come.
+			m.Year = pub.Year()
+			if m.Month > pub.Month() {
+				m.Year--
+			}
+		}
 		_, end, ok := m.Span()
 		if !ok {
 			if m.IsDay() {

@@ -61,6 +61,7 @@ type clause struct {
 	subject  []ref  // the actors its subject names
 	pronoun  bool   // its subject is a pronoun or an office ("the ministry") standing for an actor named before
 	first    bool   // the pronoun is "we" or "I": the speaker
+	head     string // an office standing for an actor: its head word ("council" in "the Council")
 	none     bool   // its subject names no actor ("Critics say")
 	passive  bool   // its verb is passive: the agent follows "by"
 	speaker  []ref  // who says it, when the clause reports speech
@@ -90,6 +91,7 @@ type roleAnalyzer struct {
 	firstPerson []string
 	lastDone    int
 	last        []string // the agents of the latest sentence analysed
+	named       []ref    // every actor named so far, in order
 }
 
 func (t *Tagger) newRoleAnalyzer(f *field, speaker string) *roleAnalyzer {
@@ -139,11 +141,24 @@ func (a *roleAnalyzer) agents(seg, off, end int) (actors []string, asserted bool
 	if ci < 0 {
 		return actors, true
 	}
-	c := s.clauses[ci]
-	asserted = !c.reason
-	for _, m := range c.markers {
-		if m.start < off {
+	// The clause that governs the evidence: the nearest one back with a
+	// subject of its own (a quotation or a "by" phrase splits a clause
+	// without starting a new one). Its reason, hypothesis and reaction
+	// words before the evidence make it a mention, not a report.
+	gov := ci
+	for gov > 0 && len(s.clauses[gov].subject) == 0 && !s.clauses[gov].pronoun && !s.clauses[gov].passive && !s.clauses[gov].none {
+		gov--
+	}
+	asserted = true
+	for i := gov; i <= ci; i++ {
+		c := s.clauses[i]
+		if c.reason {
 			asserted = false
+		}
+		for _, m := range c.markers {
+			if m.end <= off {
+				asserted = false
+			}
 		}
 	}
 	if len(actors) > 0 {
@@ -250,7 +265,7 @@ var (
 	// Hypotheses: threats, plans, proposals, conditions.
 	hypothesisRE = regexp.MustCompile(`(?i)\b(?:would|could|might|may|should|if|unless|whether|consider|considers|considering|considered|threat|threats|threaten|threatens|threatened|threatening|vow|vows|vowed|plan|plans|planned|planning|intend|intends|seek|seeks|sought|expected to|set to|likely to|call for|calls for|called for|calling for|urge|urges|urged|urging|demand|demands|demanded|proposed|proposal|potential|possible|possibly|reserves? the right|ready to|prepared to|explore|exploring|warned of|risk|could face|to become law)\b`)
 	// Reactions: what follows is what the reaction is about.
-	reactionRE = regexp.MustCompile(`(?i)\b(?:condemn\w*|denounc\w*|slam\w*|criticis\w*|criticiz\w*|oppos\w*|object\w* to|deplor\w*|regret\w*|reject\w*|hits out at|hit out at|rebuk\w*|protest\w* (?:against|over)|concern\w* (?:over|about|at|regarding)|dismay\w* (?:at|over|by)|appalled (?:by|at)|disappoint\w* (?:at|by|with)|objections? (?:to|over)|outrage\w* (?:at|over)|decr\w+|lambast\w*)\b`)
+	reactionRE = regexp.MustCompile(`(?i)\b(?:condemn\w*|denounc\w*|slam\w*|criticis\w*|criticiz\w*|oppos\w*|object\w* to|deplor\w*|regret\w*|reject\w*|hits out at|hit out at|rebuk\w*|protest\w* (?:against|over)|concern\w* (?:over|about|at|regarding)|dismay\w*["”]? (?:at|over|by)|appalled["”]? (?:by|at)|disappoint\w*["”]? (?:at|by|with)|objections? (?:to|over)|outrage\w* (?:at|over)|decr\w+|lambast\w*|describ\w* (?:the|it|this|these|them|their)|(?:^|[^-\w])called (?:the|it|this|these|them|their))\b`)
 	// Words that make the names after them targets: "sanctions on",
 	// "against", "treaty with", "warns Finland against".
 	targetRE = regexp.MustCompile(`(?i)\b(?:against|on|upon|with|targeting|targeted|toward|towards|from|into)\s*$`)
@@ -311,6 +326,12 @@ func (a *roleAnalyzer) analyse(seg int) *sentence {
 				}
 			}
 		}
+		if len(c.resolved) == 0 && c.head != "" {
+			// "the Council" after "the Foreign Affairs Council".
+			if r, ok := a.namedWithHead(s, c.start, c.head); ok {
+				c.resolved = []string{r}
+			}
+		}
 		if len(c.resolved) == 0 && c.pronoun {
 			switch {
 			case c.quoted && len(speakersOf(s)) > 0:
@@ -338,7 +359,34 @@ func (a *roleAnalyzer) analyse(seg int) *sentence {
 	if len(agents) > 0 {
 		a.last = agents
 	}
+	a.named = append(a.named, s.refs...)
 	return s
+}
+
+// namedWithHead returns the actor of the latest name before off (in this
+// sentence or an earlier one) that ends with head, an office's word.
+func (a *roleAnalyzer) namedWithHead(s *sentence, off int, head string) (string, bool) {
+	match := func(r ref) bool {
+		f := strings.Fields(strings.ToLower(strings.TrimPrefix(r.phrase, "=")))
+		return r.actor != unknownActor && len(f) > 1 && f[len(f)-1] == head
+	}
+	// Subjects and speakers first: "the Government" is the one that has
+	// been acting, not one named as an agent in passing.
+	for _, acting := range []bool{true, false} {
+		for i := len(s.refs) - 1; i >= 0; i-- {
+			r := s.refs[i]
+			if r.end <= off && match(r) && (!acting || r.role == roleSubject || r.role == roleSpeaker) {
+				return r.actor, true
+			}
+		}
+		for i := len(a.named) - 1; i >= 0; i-- {
+			r := a.named[i]
+			if match(r) && (!acting || r.role == roleSubject || r.role == roleSpeaker) {
+				return r.actor, true
+			}
+		}
+	}
+	return "", false
 }
 
 // determiners that make an office an anaphor: "the ministry", "this
@@ -692,7 +740,7 @@ func (a *roleAnalyzer) subjectOf(s *sentence, c *clause, p, ce int, headline, in
 	// "The ministry said", "The government will": an office standing for
 	// the actor of the sentences before.
 	if officeWords[headWord.lower] && !peopleWords[headWord.lower] && determiners[ws[0].lower] && head <= 3 {
-		c.pronoun = true
+		c.pronoun, c.head = true, headWord.lower
 		return
 	}
 	c.none = true

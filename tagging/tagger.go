@@ -419,6 +419,24 @@ func (c *scored) actors() []string {
 	return out
 }
 
+// inOpening reports whether the category has evidence in the title or
+// the opening paragraph (the first one when none is long enough to be).
+func (c *scored) inOpening(text *field) bool {
+	hasLead := false
+	for _, sg := range text.segs {
+		hasLead = hasLead || sg.lead
+	}
+	for _, h := range c.hits {
+		if h.field == FieldTitle {
+			return true
+		}
+		if sg := text.segs[h.seg]; sg.lead || !hasLead && sg.para == text.segs[0].para {
+			return true
+		}
+	}
+	return false
+}
+
 // firstEvidence ranks where an actor first acts in the category's
 // evidence: the title before the text, earlier before later.
 func (c *scored) firstEvidence(actor string) int {
@@ -595,8 +613,10 @@ func (t *Tagger) category(cc *compiledCategory, an map[string]*roleAnalyzer, fie
 // weighAgents sums, for each actor acting in the category's asserted
 // evidence, the strongest weight of each of its sentences. A category
 // that only some actors take (prosecutions are Hong Kong's) gives an
-// evidence sentence whose actor cannot take it to the first actor that
-// can in the sentence, or to the category's first issuer.
+// evidence sentence whose actor cannot take it ("Pompeo called the
+// arrests an outrage") to the issuer acting in the category's other
+// evidence, or else to the first issuer the document names, at half the
+// weight: it reports the measure, it does not take it.
 func (t *Tagger) weighAgents(sc *scored, an map[string]*roleAnalyzer) {
 	type key struct {
 		field string
@@ -604,6 +624,21 @@ func (t *Tagger) weighAgents(sc *scored, an map[string]*roleAnalyzer) {
 		actor string
 	}
 	best := map[key]float64{}
+	defer func() {
+		for k, w := range best {
+			sc.agentWeight[k.actor] += w
+		}
+	}()
+	add := func(h hit, a string, w float64) {
+		k := key{h.field, h.seg, a}
+		best[k] = max(best[k], w)
+		if _, seen := sc.agentRefs[a]; !seen {
+			if r := an[h.field].refOf(h.seg, a); r != nil {
+				sc.agentRefs[a] = model.Match{Phrase: r.phrase, Field: h.field, Offset: r.start}
+			}
+		}
+	}
+	var reported []hit
 	for _, h := range sc.hits {
 		if !h.asserted {
 			continue
@@ -617,32 +652,43 @@ func (t *Tagger) weighAgents(sc *scored, an map[string]*roleAnalyzer) {
 				}
 			}
 			if len(ok) == 0 {
-				ok = []string{t.issuerNamed(sc.cat, an[h.field], h.seg)}
+				reported = append(reported, h)
+				continue
 			}
 			agents = ok
 		}
 		for _, a := range agents {
-			k := key{h.field, h.seg, a}
-			best[k] = max(best[k], h.weight)
-			if _, seen := sc.agentRefs[a]; !seen {
-				if r := an[h.field].refOf(h.seg, a); r != nil {
-					sc.agentRefs[a] = model.Match{Phrase: r.phrase, Field: h.field, Offset: r.start}
-				}
-			}
+			add(h, a, h.weight)
 		}
 	}
+	if len(reported) == 0 {
+		return
+	}
+	issuer := ""
+	var top float64
 	for k, w := range best {
-		sc.agentWeight[k.actor] += w
+		if k.actor != unknownActor && (w > top || w == top && k.actor < issuer) {
+			issuer, top = k.actor, w
+		}
+	}
+	if issuer == "" {
+		issuer = t.issuerNamed(sc.cat, an)
+	}
+	for _, h := range reported {
+		add(h, issuer, h.weight*nonAssertedShare)
 	}
 }
 
-// issuerNamed returns the first of a category's issuers the sentence (or
-// else the field) names, or the category's first issuer.
-func (t *Tagger) issuerNamed(c *Category, a *roleAnalyzer, seg int) string {
-	if s := a.sentence(seg); s != nil {
-		for _, r := range s.refs {
-			if contains(c.Issuers, r.actor) {
-				return r.actor
+// issuerNamed returns the first of a category's issuers the document
+// names acting (title first), or else its first issuer.
+func (t *Tagger) issuerNamed(c *Category, an map[string]*roleAnalyzer) string {
+	for _, f := range []string{FieldTitle, FieldText} {
+		a := an[f]
+		for seg := range a.f.segs {
+			for _, x := range a.actorsActing(seg) {
+				if contains(c.Issuers, x) {
+					return x
+				}
 			}
 		}
 	}
@@ -702,11 +748,28 @@ func sortMatches(ms []model.Match) []model.Match {
 func (t *Tagger) actorTags(doc *model.Document, cats []scored, an map[string]*roleAnalyzer, title, text *field, voice string) []model.Tag {
 	weight := map[string]float64{}
 	evidence := map[string][]model.Match{}
+	// The page's news is in its title and opening: who acts in the
+	// categories found there are its actors. A category only the body
+	// reports (the reactions a report quotes further down) adds no actor
+	// of its own, unless the page has nothing in its opening.
+	main := map[string]bool{}
+	anyMain := false
+	for _, c := range cats {
+		if c.asserted() && c.inOpening(text) {
+			anyMain = true
+			for _, a := range c.actors() {
+				main[a] = true
+			}
+		}
+	}
 	for _, c := range cats {
 		if !c.asserted() {
 			continue
 		}
 		for _, a := range c.actors() {
+			if anyMain && !main[a] {
+				continue
+			}
 			weight[a] += c.agentWeight[a]
 			evidence[a] = append(evidence[a], c.agentMatch(a))
 		}

@@ -129,3 +129,39 @@ func TestEventDayFromReporting(t *testing.T) {
 		})
 	}
 }
+
+// Two suspensions a few days apart are two measures: a report dated only
+// by its publication cannot be the report of a measure taken after it.
+func TestReportPublishedBeforeTheMeasure(t *testing.T) {
+	first := doc(1, model.KindNews, "2020-07-29T09:00:00+05:00", "China suspends Hong Kong's extradition treaty with Britain",
+		"China has suspended Hong Kong's extradition treaty with Britain in a tit-for-tat response to London's move.",
+		"extradition", "extradition", "china")
+	second := doc(2, model.KindNews, "2020-08-03T20:00:00+08:00", "China suspends Hong Kong's extradition treaty with New Zealand",
+		"China suspended Hong Kong's extradition treaty with New Zealand on Monday, a week after suspending Britain's.",
+		"extradition", "extradition", "china")
+	got := strings.Join(keys(Cluster([]model.Document{first, second}, Options{Now: fixedNow})), " ")
+	if got != "china/extradition/2020-07-29 china/extradition/2020-08-03" {
+		t.Errorf("keys = %s, want two measures on their own days", got)
+	}
+}
+
+// A measure the body of a report gives to the actor its opening reports
+// acting is part of the same news; another actor's, mentioned further
+// down, is not an event of this report.
+func TestMeasuresOfTheSameNews(t *testing.T) {
+	d := doc(1, model.KindNews, "2020-07-03T20:00:00-04:00", "Canada suspends extradition treaty with Hong Kong",
+		"OTTAWA — Canada suspended its extradition treaty with Hong Kong on Friday over Beijing's new law.\n"+
+			"The minister added that Canada will no longer permit exports of sensitive military items to the city.\n"+
+			"New Zealand has also tightened its exports of military goods, officials there said.",
+		"extradition", "extradition", "canada")
+	d.Tags = append(d.Tags,
+		model.Tag{Type: model.TagCategory, Value: "export-control", Score: 2, Matches: []model.Match{
+			{Phrase: "export*", Field: "text", Offset: strings.Index(d.Text, "exports of sensitive"), Rule: "all[0]"}}},
+		model.Tag{Type: model.TagCategory, Value: "export-control", Score: 2, Matches: []model.Match{
+			{Phrase: "export*", Field: "text", Offset: strings.Index(d.Text, "exports of military"), Rule: "all[0]"},
+			{Phrase: "New Zealand", Field: "text", Offset: strings.Index(d.Text, "New Zealand"), Rule: tagging.RuleActorPrefix + "new-zealand"}}})
+	got := strings.Join(keys(Cluster([]model.Document{d}, Options{Now: fixedNow})), " ")
+	if got != "canada/export-control/2020-07-03 canada/extradition/2020-07-03" {
+		t.Errorf("keys = %s, want Canada's two measures and not New Zealand's", got)
+	}
+}

@@ -189,18 +189,19 @@ func separate(items []*item, gap time.Duration, minSim float64) [][]*item {
 		best, bestSim, inWindow, blind := -1, -1.0, 0, -1
 		bestOfficial, bestOfficialSim := -1, -1.0
 		for ci, cl := range out {
-			near, sim, comparable, official := false, 0.0, false, false
+			near, sim, comparable, official, clash := false, 0.0, false, false, false
 			for _, m := range cl {
 				official = official || m.primary()
 				if absDuration(it.date.Sub(m.date)) <= gap {
 					near = true
 				}
+				clash = clash || !compatible(it, m)
 				if m.script == it.script && len(m.vec) > 0 && len(it.vec) > 0 {
 					comparable = true
 					sim = max(sim, cosine(it.vec, m.vec))
 				}
 			}
-			if !near {
+			if !near || clash {
 				continue
 			}
 			inWindow++
@@ -243,4 +244,25 @@ func absDuration(d time.Duration) time.Duration {
 		return -d
 	}
 	return d
+}
+
+// reportLag is how long after a measure a report dated only by its
+// publication may still be its first report.
+const reportLag = 4 * 24 * time.Hour
+
+// compatible reports whether two items may report one measure: a report
+// dated only by its publication cannot report a measure taken after it
+// was published, nor one taken long before.
+func compatible(a, b *item) bool {
+	for _, p := range [][2]*item{{a, b}, {b, a}} {
+		x, y := p[0], p[1]
+		if x.conf == confNewsPub && !x.official {
+			// A day's slack: publishers' and actors' days differ, and a
+			// report may announce what is done the next day.
+			if y.date.Sub(x.date) > 24*time.Hour || x.date.Sub(y.date) > reportLag {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -143,6 +143,16 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 			}
 			own = append(own, newItem(d, tag, actors[0], sents))
 		}
+		// A measure the body reports by the same actor as one the opening
+		// reports is part of the same news ("Canada suspends its treaty
+		// ... and will also halt exports").
+		for _, it := range own {
+			for _, o := range own {
+				if o.opening && o.actor == it.actor {
+					it.opening = true
+				}
+			}
+		}
 		for i, it := range own {
 			it.extra = append(it.extra, within[it.category]...)
 			if i == 0 {
