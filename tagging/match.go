@@ -15,7 +15,8 @@ import (
 // Matching ignores case. Latin phrases match whole words: "visa" does not
 // match "visas" unless written "visa*" (a star at a word's end allows any
 // ending). A lone "*" between words stands for up to four words
-// ("pass* * law" matches "passes sweeping security law"). A leading "="
+// ("pass* * law" matches "passes sweeping security law"), and in Chinese
+// for up to a dozen characters of the clause ("通過 * 決定"). A leading "="
 // makes the phrase case-sensitive ("=US"). Runs of spaces
 // match any whitespace. Phrases holding CJK characters match as
 // substrings, since Chinese has no spaces between words.
@@ -52,13 +53,23 @@ func compilePhrase(s string) phrase {
 	for i, w := range words {
 		if w == "*" {
 			if i > 0 && i < len(words)-1 {
-				b.WriteString(`\s+(?:[^\s.;!?。]+\s+){0,4}`)
+				if cjk {
+					// Chinese has no spaces: up to a dozen characters
+					// within the clause ("通過 * 決定" is 通過了…的決定).
+					b.WriteString(`[^\s，,。；;：:!?！？]{0,12}?`)
+				} else {
+					b.WriteString(`\s+(?:[^\s.;!?。]+\s+){0,4}`)
+				}
 				gap = true
 			}
 			continue
 		}
 		if i > 0 && !gap {
-			b.WriteString(`\s+`)
+			if cjk {
+				b.WriteString(`\s*`)
+			} else {
+				b.WriteString(`\s+`)
+			}
 		}
 		gap = false
 		star := strings.HasSuffix(w, "*")

@@ -151,6 +151,10 @@ type field struct {
 	text  string
 	lower string    // for the phrases' quick pre-check
 	segs  []segment // sentences; the title is one segment
+	// protagonists: the actors the title and opening show acting.
+	protagonists []string
+	// measureTakers: the actors taking the measures the opening reports.
+	measureTakers []string
 	// claimed: segments holding a measure category's evidence, which
 	// categories that yield to measures skip.
 	claimed map[int]bool
@@ -187,6 +191,7 @@ func (t *Tagger) Tag(doc *model.Document) []model.Tag {
 		FieldText:  t.newRoleAnalyzer(&text, voice),
 	}
 	an[FieldText].firstPerson = an[FieldTitle].actorsActing(0)
+	text.protagonists = protagonists(an, &title, &text)
 	var cats []scored
 	var sole []string
 	// Measures first: the sentences announcing the issuer's own measures
@@ -197,6 +202,16 @@ func (t *Tagger) Tag(doc *model.Document) []model.Tag {
 	for pass := 0; pass < 2; pass++ {
 		if pass == 1 {
 			text.claimed = claimed
+			// Who takes a measure the opening reports speaks, further
+			// down, about that measure: its concern is the measure's
+			// reason, not a reaction of its own.
+			for _, c := range cats {
+				if c.asserted() && c.inOpening(&text) {
+					for _, a := range c.actors() {
+						text.measureTakers = appendUnique(text.measureTakers, a)
+					}
+				}
+			}
 		}
 		for i := range t.cats {
 			cc := &t.cats[i]
@@ -301,6 +316,43 @@ func (t *Tagger) voice(doc *model.Document) string {
 		}
 	}
 	return ""
+}
+
+// protagonists returns the actors the title and the opening paragraph
+// show acting or speaking.
+func protagonists(an map[string]*roleAnalyzer, title, text *field) []string {
+	var out []string
+	for seg := range title.segs {
+		for _, a := range an[FieldTitle].actorsActing(seg) {
+			out = appendUnique(out, a)
+		}
+	}
+	for seg, sg := range text.segs {
+		if sg.lead {
+			for _, a := range an[FieldText].actorsActing(seg) {
+				out = appendUnique(out, a)
+			}
+		}
+	}
+	return out
+}
+
+func allIn(xs, set []string) bool {
+	for _, x := range xs {
+		if !contains(set, x) {
+			return false
+		}
+	}
+	return true
+}
+
+func anyIn(xs, set []string) bool {
+	for _, x := range xs {
+		if contains(set, x) {
+			return true
+		}
+	}
+	return false
 }
 
 // hit is one match of a category's phrase, with who acts in it.
@@ -533,6 +585,12 @@ func (t *Tagger) category(cc *compiledCategory, an map[string]*roleAnalyzer, fie
 					continue // the sentence announces a measure
 				}
 				agents, asserted := an[f.name].agents(seg, s.start, s.end)
+				if c.ProtagonistsOnly && f.name == FieldText && !f.segs[seg].lead && !anyIn(agents, f.protagonists) {
+					continue // a reaction the report quotes, not its subject
+				}
+				if c.YieldsToMeasures && f.name == FieldText && !f.segs[seg].lead && len(agents) > 0 && allIn(agents, f.measureTakers) {
+					continue // the measure's taker explaining it
+				}
 				hs = append(hs, hit{
 					m:        model.Match{Phrase: p.text, Field: f.name, Offset: s.start, Rule: rule},
 					field:    f.name,

@@ -56,6 +56,11 @@ type Category struct {
 	// categories that reports mention in passing further down (nearly
 	// every report quotes reactions).
 	OpeningOnly bool
+	// ProtagonistsOnly: later sentences count only when the actor they
+	// show acting or speaking is one the title or the opening shows
+	// acting (the page's protagonists). Reports quote other governments'
+	// reactions further down; those are not what the page is about.
+	ProtagonistsOnly bool
 	// YieldsToMeasures: a sentence that also holds another category's
 	// evidence does not count for this one. "The Council adopted
 	// conclusions expressing grave concern ... and agreed restrictions on
@@ -433,7 +438,7 @@ func (p *parser) id(f map[string]*yaml.Node, n *yaml.Node, field string) (string
 
 func (p *parser) category(n *yaml.Node, field string) (Category, error) {
 	var c Category
-	f, err := p.fields(n, field, "id", "label", "lane", "rules", "title_weight", "min_score", "sole_if_title", "opening_only", "issuers", "yields_to_measures", "forms", "keep_forms")
+	f, err := p.fields(n, field, "id", "label", "lane", "rules", "title_weight", "min_score", "sole_if_title", "opening_only", "protagonists_only", "issuers", "yields_to_measures", "forms", "keep_forms")
 	if err != nil {
 		return c, err
 	}
@@ -465,6 +470,11 @@ func (p *parser) category(n *yaml.Node, field string) (Category, error) {
 	if v, ok := f["opening_only"]; ok {
 		if v.Kind != yaml.ScalarNode || v.Decode(&c.OpeningOnly) != nil {
 			return c, p.errf(v, field+".opening_only", "expected true or false, got %q", v.Value)
+		}
+	}
+	if v, ok := f["protagonists_only"]; ok {
+		if v.Kind != yaml.ScalarNode || v.Decode(&c.ProtagonistsOnly) != nil {
+			return c, p.errf(v, field+".protagonists_only", "expected true or false, got %q", v.Value)
 		}
 	}
 	if v, ok := f["yields_to_measures"]; ok {
