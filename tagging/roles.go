@@ -61,6 +61,7 @@ type clause struct {
 	subject  []ref  // the actors its subject names
 	pronoun  bool   // its subject is a pronoun or an office ("the ministry") standing for an actor named before
 	first    bool   // the pronoun is "we" or "I": the speaker
+	it       bool   // the pronoun is "it": a government only within its sentence ("the ministry said it would")
 	head     string // an office standing for an actor: its head word ("council" in "the Council")
 	none     bool   // its subject names no actor ("Critics say")
 	passive  bool   // its verb is passive: the agent follows "by"
@@ -212,6 +213,20 @@ func (a *roleAnalyzer) actorsActing(seg int) []string {
 	return kept
 }
 
+// speakers returns who a sentence says is speaking.
+func (a *roleAnalyzer) speakers(seg int) []string {
+	if s := a.sentence(seg); s != nil {
+		var out []string
+		for _, x := range speakersOf(s) {
+			if x != unknownActor {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
 // targets returns the actors a sentence names as targets.
 func (a *roleAnalyzer) targets(seg int) []string {
 	var out []string
@@ -331,6 +346,14 @@ func (a *roleAnalyzer) analyse(seg int) *sentence {
 			if r, ok := a.namedWithHead(s, c.start, c.head); ok {
 				c.resolved = []string{r}
 			}
+		}
+		if len(c.resolved) == 0 && c.it {
+			// "It" is a thing more often than a government; it stands for
+			// one only after a subject in its own sentence.
+			for k := i - 1; k >= 0 && len(c.resolved) == 0; k-- {
+				c.resolved = s.clauses[k].resolved
+			}
+			continue
 		}
 		if len(c.resolved) == 0 && c.pronoun {
 			switch {
@@ -715,6 +738,7 @@ func (a *roleAnalyzer) subjectOf(s *sentence, c *clause, p, ce int, headline, in
 	if verb == 1 && pronouns[ws[0].lower] {
 		c.pronoun = true
 		c.first = ws[0].lower == "we" || ws[0].lower == "i"
+		c.it = ws[0].lower == "it"
 		return
 	}
 	found := false
@@ -943,6 +967,23 @@ func (a *roleAnalyzer) markSpeakers(s *sentence, start, end int) {
 			s.clauses[k].speaker = append(s.clauses[k].speaker, *r)
 		}
 	}
+	// A headline without a verb names its speaker: "UK statement",
+	// "G7 Foreign Ministers' Statement", "Foreign Secretary's statement".
+	if a.f.name == FieldTitle && !hasSubject(s) {
+		for i := range s.refs {
+			r := &s.refs[i]
+			if r.role != roleNone || afterPrep(text[start:r.start]) {
+				continue
+			}
+			if r.strength == weak && !weakHeaded(text, r, end) && !statementAfter(text[r.end:end]) {
+				continue
+			}
+			r.role = roleSpeaker
+			for c := range s.clauses {
+				s.clauses[c].speaker = append(s.clauses[c].speaker, *r)
+			}
+		}
+	}
 	// "Pompeo: US considering sanctions" - a headline's speaker.
 	if a.f.name == FieldTitle {
 		if k := strings.Index(text[start:end], ":"); k > 0 && k < 40 {
@@ -1089,4 +1130,21 @@ func firstMain(s *sentence) int {
 		}
 	}
 	return -1
+}
+
+// hasSubject reports whether some clause of the sentence has a subject,
+// a passive or a pronoun: whether it has a verb that was read.
+func hasSubject(s *sentence) bool {
+	for _, c := range s.clauses {
+		if len(c.subject) > 0 || c.pronoun || c.passive || c.none {
+			return true
+		}
+	}
+	return false
+}
+
+// statementAfter: the words after a name make it a statement's author
+// ("UK statement", "Ministers' Statement").
+func statementAfter(after string) bool {
+	return regexp.MustCompile(`(?i)^(?:['’]s?)?(?:\s+[\w'’-]+){0,3}?\s+(?:statement|declaration|remarks)\b`).MatchString(after)
 }

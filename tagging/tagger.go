@@ -233,7 +233,7 @@ func (t *Tagger) Tag(doc *model.Document) []model.Tag {
 				continue
 			}
 			for _, h := range sc.hits {
-				if h.field == FieldText && h.asserted && !t.foreign(sc, h) {
+				if h.field == FieldText && h.asserted && takes(sc.cat, h) {
 					claimed[h.seg] = true
 				}
 			}
@@ -523,19 +523,15 @@ func (c *scored) agentMatch(a string) model.Match {
 	return model.Match{Rule: RuleActorPrefix + a}
 }
 
-// foreign: the hit's measure is taken by an actor other than the ones
-// who act in the page's own measures... approximated as an agent that
-// the category's issuers rule out.
-func (t *Tagger) foreign(c scored, h hit) bool {
-	if len(c.cat.Issuers) == 0 {
-		return false
+// takes reports whether the actors of an evidence sentence take the
+// measure it reports: any actor, or one of the category's issuers. A
+// foreign ministry on Hong Kong's arrests reports them, and its
+// sentence's outrage is a reaction of its own.
+func takes(c *Category, h hit) bool {
+	if len(c.Issuers) == 0 {
+		return true
 	}
-	for _, a := range h.agents {
-		if contains(c.cat.Issuers, a) {
-			return true
-		}
-	}
-	return len(h.agents) == 0
+	return anyIn(h.agents, c.Issuers)
 }
 
 // nonAssertedShare is what evidence counts when the sentence only
@@ -585,10 +581,26 @@ func (t *Tagger) category(cc *compiledCategory, an map[string]*roleAnalyzer, fie
 					continue // the sentence announces a measure
 				}
 				agents, asserted := an[f.name].agents(seg, s.start, s.end)
+				if c.YieldsToMeasures {
+					// A reaction is whoever says it: the sentence's speaker,
+					// or on a government's own page the government ("The
+					// Party has forced its law on the city" on a State
+					// Department page is the State Department's).
+					if sp := an[f.name].speakers(seg); len(sp) > 0 {
+						agents = sp
+					} else if v := an[f.name].speaker; v != "" {
+						agents = []string{v}
+					}
+				}
+				if len(agents) == 0 && an[f.name].speaker != "" {
+					// On a government's own page, what no one in the
+					// sentence says or does is the government's.
+					agents = []string{an[f.name].speaker}
+				}
 				if c.ProtagonistsOnly && f.name == FieldText && !f.segs[seg].lead && !anyIn(agents, f.protagonists) {
 					continue // a reaction the report quotes, not its subject
 				}
-				if c.YieldsToMeasures && f.name == FieldText && !f.segs[seg].lead && len(agents) > 0 && allIn(agents, f.measureTakers) {
+				if c.YieldsToMeasures && f.name == FieldText && len(agents) > 0 && allIn(agents, f.measureTakers) {
 					continue // the measure's taker explaining it
 				}
 				hs = append(hs, hit{
