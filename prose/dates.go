@@ -10,7 +10,7 @@ import (
 
 // DateMention is a time a text names: a calendar day ("July 3, 2020",
 // "3 July", "2024年3月19日", "3月19日", "19日"), a month or a year
-// ("July 2020", "2020年"), a weekday ("Friday", "週五") or a day relative
+// ("July 2020", "in July", "2020年"), a weekday ("Friday", "週五") or a day relative
 // to the text's own ("yesterday", "昨日"). Fields the text does not give
 // are zero.
 type DateMention struct {
@@ -175,6 +175,11 @@ var datePatterns = []struct {
 	{regexp.MustCompile(`\b` + englishMonths + `\.?\s+(?:of\s+)?(\d{4})\b`), func(s string, g []int) (DateMention, bool) {
 		mo, _ := Month(s[g[2]:g[3]])
 		return ymd(num(s, g, 2), int(mo), 0)
+	}},
+	// a month alone, after a preposition: "in July", "since late June"
+	{regexp.MustCompile(`(?i:\b(?:in|since|until|till|by|from|during|through|of)\s+(?:(?:early|mid|late)[- ]?)?)` + englishMonths + `\b\.?`), func(s string, g []int) (DateMention, bool) {
+		mo, _ := Month(s[g[2]:g[3]])
+		return ymd(0, int(mo), 0)
 	}},
 	// a year: 2020
 	{regexp.MustCompile(`\b((?:19|20)\d{2})\b`), func(s string, g []int) (DateMention, bool) {

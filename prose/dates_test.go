@@ -40,6 +40,8 @@ func TestFindDates(t *testing.T) {
 		{"Brussels, 5 July 2023 (TDI): The EU condemned it.", "2023-07-05"},
 		{"Sat 13th March, 2021", "2021-03-13"},
 		{"the law took effect in July 2020 and again in 2021", "2020-07 2021"},
+		{"Germany suspended its agreement in July; since late June, and by May", "0-07 0-06 0-05"},
+		{"officials may act in March", "0-03"},
 		{"Raab said on Friday, a day after last Monday's vote, that it ends tomorrow.", "Fri last Mon rel+1"},
 		{"She said yesterday and again this morning", "rel-1 rel+0"},
 		{"香港新聞網3月19日電 2024年3月19日 2020年7月 2020年", "0-03-19 2024-03-19 2020-07 2020"},

@@ -124,7 +124,8 @@ func (a *roleAnalyzer) agents(seg, off, end int) (actors []string, asserted bool
 			continue
 		}
 		if !r.owner && r.start >= end && r.start-end <= 60 && !strings.ContainsAny(a.f.text[end:r.start], ";,") &&
-			len(strings.Fields(a.f.text[end:r.start])) <= 5 || // "sanctions introduced unreasonably by the US"
+			len(strings.Fields(a.f.text[end:r.start])) <= 5 && // "sanctions introduced unreasonably by the US"
+			!reactionRE.MatchString(a.f.text[end:r.start]) || // not "a bill denounced by Beijing"
 			r.owner && r.end <= off && off-r.end <= 30 {
 			actors = appendUnique(actors, r.actor)
 			for j := i + 1; !r.owner && j < len(s.refs) && s.refs[j].role == roleAgent &&
@@ -271,16 +272,16 @@ var (
 	// Speech: "said", "told reporters", "according to".
 	speechRE = regexp.MustCompile(`(?i)\b(?:said|says|say|told\s+\w+|tells|stated|states|added|adds|announced|announces|noted|wrote|tweeted|posted|declared|stressed|warned|warns|urged|urges|confirmed|confirms|argued|insisted|explained|commented|responded|replied)\b`)
 	// Where a new clause, with its own subject, may start.
-	clauseBreakRE = regexp.MustCompile(`(?i)(?:;|:|\s[—–]\s|,\s*(?:and|but|while|as|which|who|whereas)\s|\s(?:that|while|whereas|but|why|because|after|before|since|when|as|following|amid|once|unless|until)\s|[“"「『]|(?:said|says|told\s+\w+|added|announced|stated|noted|declared|confirmed|warned|argued|stressed)\s+(?:that\s+)?)`)
+	clauseBreakRE = regexp.MustCompile(`(?i)(?:;|:|\s[—–]\s|,\s*(?:and|but|while|as|which|who|whereas)\s|\s(?:that|while|whereas|but|why|because|after|before|since|when|following|amid|once|unless|until)\s|[“"「『]|(?:said|says|told\s+\w+|added|announced|stated|noted|declared|confirmed|warned|argued|stressed)\s+(?:that\s+)?)`)
 	// A clause opened by these gives a reason or a circumstance.
-	subordinateRE = regexp.MustCompile(`(?i)(?:\s(?:because|after|before|since|as|following|amid|once|unless|until)\s)$`)
+	subordinateRE = regexp.MustCompile(`(?i)(?:\s(?:because|after|before|since|following|amid|once|unless|until)\s)$`)
 	// Reasons and circumstances: what follows is why or when, not what
 	// the clause reports being done.
 	reasonRE = regexp.MustCompile(`(?i)\b(?:after|following|in response to|in reaction to|responding to|in retaliation (?:for|against|to)|retaliating against|over|amid|because of|due to|since|in the wake of|as a result of|in connection with|in light of|for (?:their|its|his|her) (?:role|involvement)|involved in|responsible for|pursuant to|in accordance with|under the|under its|under a|in protest (?:at|against|over)|despite)\b`)
 	// Hypotheses: threats, plans, proposals, conditions.
-	hypothesisRE = regexp.MustCompile(`(?i)\b(?:would|could|might|may|should|if|unless|whether|consider|considers|considering|considered|threat|threats|threaten|threatens|threatened|threatening|vow|vows|vowed|plan|plans|planned|planning|intend|intends|seek|seeks|sought|expected to|set to|likely to|call for|calls for|called for|calling for|urge|urges|urged|urging|demand|demands|demanded|proposed|proposal|potential|possible|possibly|reserves? the right|ready to|prepared to|explore|exploring|warned of|risk|could face|to become law)\b`)
+	hypothesisRE = regexp.MustCompile(`\b(?:would|could|might|may|should|(?i:if)|(?i:did|does|has|have|had|was|were) not|didn't|hasn't|haven't|(?i:unless|whether|consider|considers|considering|considered|threat|threats|threaten|threatens|threatened|threatening|vow|vows|vowed|plan|plans|planned|planning|intend|intends|seek|seeks|sought|expected to|set to|likely to|call for|calls for|called for|calling for|urge|urges|urged|urging|demand|demands|demanded|proposed|proposal|potential|possible|possibly|reserves? the right|ready to|prepared to|explore|exploring|warned of|risk|could face|to become law))\b`)
 	// Reactions: what follows is what the reaction is about.
-	reactionRE = regexp.MustCompile(`(?i)\b(?:condemn\w*|denounc\w*|slam\w*|criticis\w*|criticiz\w*|oppos\w*|object\w* to|deplor\w*|regret\w*|reject\w*|hits out at|hit out at|rebuk\w*|protest\w* (?:against|over)|concern\w* (?:over|about|at|regarding)|dismay\w*["”]? (?:at|over|by)|appalled["”]? (?:by|at)|disappoint\w*["”]? (?:at|by|with)|objections? (?:to|over)|outrage\w* (?:at|over)|decr\w+|lambast\w*|describ\w* (?:the|it|this|these|them|their)|(?:^|[^-\w])called (?:the|it|this|these|them|their))\b`)
+	reactionRE = regexp.MustCompile(`(?i)\b(?:condemn\w*|denounc\w*|slam\w*|criticis\w*|criticiz\w*|oppos\w*|object\w* to|deplor\w*|regret\w*|reject\w*|hits out at|hit out at|rebuk\w*|protest\w* (?:against|over)|concern\w* (?:over|about|at|regarding)|dismay\w*["”]? (?:at|over|by)|appalled["”]? (?:by|at)|disappoint\w*["”]? (?:at|by|with)|objections? (?:to|over)|outrage\w* (?:at|over)|decr\w+|lambast\w*|describ\w*|(?:^|[^-\w])called (?:the|it|this|these|them|their))\b`)
 	// Words that make the names after them targets: "sanctions on",
 	// "against", "treaty with", "warns Finland against".
 	targetRE = regexp.MustCompile(`(?i)\b(?:against|on|upon|with|targeting|targeted|toward|towards|from|into)\s*$`)
@@ -721,9 +722,15 @@ func (a *roleAnalyzer) subjectOf(s *sentence, c *clause, p, ce int, headline, in
 		}
 	}
 	headWord := ws[head]
+	// Names after a preposition are places and objects ("Reaction to the
+	// Hong Kong government"), except after "for" ("a spokesman for the
+	// Chinese embassy") and, for a court, police or government, "in" ("a
+	// court in Hong Kong": Hong Kong's court, where an embassy in Helsinki
+	// is not Finland's).
 	prepAt := npEnd
 	for i := 1; i < verb; i++ {
-		if prepRE.MatchString(ws[i].lower) {
+		if prepRE.MatchString(ws[i].lower) && ws[i].lower != "for" &&
+			!(ws[i].lower == "in" && domesticOffice(ws[i-1].lower)) {
 			prepAt = ws[i].start
 			break
 		}
@@ -769,6 +776,14 @@ func (a *roleAnalyzer) subjectOf(s *sentence, c *clause, p, ce int, headline, in
 	}
 	c.none = true
 }
+
+// domesticOffice: an office that is its country's wherever named
+// ("the court in Hong Kong"), unlike an embassy abroad.
+func domesticOffice(w string) bool {
+	return officeWords[w] && !diplomaticWords[w]
+}
+
+var diplomaticWords = wordSet(`embassy consulate mission ambassador envoy consul diplomat diplomats delegation`)
 
 // beForms are the verbs of a passive, with "get" ("got arrested").
 var beForms = wordSet(`is are was were be been being get gets got 's`)

@@ -397,12 +397,9 @@ func (t *Tagger) forms(cats []scored) []scored {
 				continue // the form's measure is first someone else's
 			}
 			var by []string
-			all := true
 			for _, a := range acting {
 				if contains(c.Issuers, a) {
 					by = append(by, a)
-				} else {
-					all = false
 				}
 			}
 			if len(by) == 0 {
@@ -432,7 +429,10 @@ func (t *Tagger) forms(cats []scored) []scored {
 					h.agentRefs[a] = m
 				}
 			}
-			if all && !contains(c.KeepForms, form.cat.ID) {
+			if !contains(c.KeepForms, form.cat.ID) {
+				// Its main actor's reprisal: the form is filed within, and
+				// another actor's measure of that form it mentions (the
+				// sanctions it retaliates against) is not an event here.
 				form.within = c.ID
 			}
 		}
@@ -597,7 +597,7 @@ func (t *Tagger) category(cc *compiledCategory, an map[string]*roleAnalyzer, fie
 					// sentence says or does is the government's.
 					agents = []string{an[f.name].speaker}
 				}
-				if c.ProtagonistsOnly && f.name == FieldText && !f.segs[seg].lead && !anyIn(agents, f.protagonists) {
+				if c.ProtagonistsOnly && f.name == FieldText && !f.segs[seg].lead && len(f.protagonists) > 0 && !anyIn(agents, f.protagonists) {
 					continue // a reaction the report quotes, not its subject
 				}
 				if c.YieldsToMeasures && f.name == FieldText && len(agents) > 0 && allIn(agents, f.measureTakers) {

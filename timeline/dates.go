@@ -64,6 +64,18 @@ func weekdayOf(s string) time.Weekday {
 // fromFutureRE: "from", "starting" in a clause about what is to come.
 var fromFutureRE = regexp.MustCompile(`(?i)\b(?:will|shall|would)\b[^.;:]{0,100}?\b(?:from|starting|beginning|as of)\s+(?:on\s+)?`)
 
+// circumstanceRE opens a clause that sets the scene ("Following a
+// discussion on 13 July, the Council today adopted ..."): its day is the
+// circumstance's, not the act's.
+var circumstanceRE = regexp.MustCompile(`(?i)^\s*(?:following|after|before|since|amid|despite|ahead of|prior to|in response to|in the wake of|(?:\w+ )?(?:days?|weeks?|months?) (?:after|before))\b`)
+
+// circumstance reports whether the clause holding the end of before
+// (back to the last comma or semicolon) opens with a circumstance.
+func circumstance(before string) bool {
+	i := strings.LastIndexAny(before, ",;:")
+	return circumstanceRE.MatchString(before[i+1:])
+}
+
 // futureRE: the clause before a day speaks of what is to come.
 var futureRE = regexp.MustCompile(`(?i)\b(?:will|shall|would|is to|are to|set to|due to|scheduled|expected to|plans? to|going to|to take effect|to come into force|from|starting|beginning|as of)\b[^.;:,]*$|(?:將|将|起|後|后)[^，,。；;]*$`)
 
@@ -92,7 +104,7 @@ const maxLookback = 31 * 24 * time.Hour
 // and is left to findEffective.
 func resolveEventDate(s string, pub time.Time) (time.Time, float64, bool) {
 	for _, m := range mentions(s, pub, prose.Past) {
-		if backgroundRE.MatchString(s[:m.start]) || future(s, m) {
+		if backgroundRE.MatchString(s[:m.start]) || future(s, m) || circumstance(s[:m.start]) {
 			continue
 		}
 		if m.date.After(pub) || pub.Sub(m.date) > maxLookback {

@@ -207,6 +207,7 @@ func TestResolveEventDate(t *testing.T) {
 		{"The act was passed on March 3, 2019.", ""}, // far before publication
 		{"Talks were held last week.", ""},           // too vague
 		{"Nothing dated here.", ""},
+		{"Following a first discussion on June 26, the Council today adopted conclusions.", "2020-07-01"},
 	}
 	for _, tt := range tests {
 		got, _, ok := resolveEventDate(tt.sentence, wed)
