@@ -65,6 +65,7 @@ type clause struct {
 	head     string // an office standing for an actor: its head word ("council" in "the Council")
 	none     bool   // its subject names no actor ("Critics say")
 	passive  bool   // its verb is passive: the agent follows "by"
+	verb     string // its verb, lower case, when read
 	speaker  []ref  // who says it, when the clause reports speech
 	reason   bool   // the clause gives a reason or a circumstance ("after China passed the law")
 	markers  []span // reason, hypothesis and reaction words in it
@@ -214,6 +215,39 @@ func (a *roleAnalyzer) actorsActing(seg int) []string {
 	return kept
 }
 
+// sayingVerbRE: verbs whose subject says something ("issued a joint
+// statement", "expressed concern", "condemned", "urged").
+var sayingVerbRE = regexp.MustCompile(`^(?:issu|express|voic|condemn|denounc|criticis|criticiz|urg|call|sa[iy]|state|warn|regret|deplor|slam|reject|oppos|protest|welcom|announc|declar|not|stress|reiterat|demand|summon|lodg|publish|releas|adopt|rebuk|lambast|decr|object|describ|accus|spoke|speak|tell|told|hit|respond|repl|argu|insist|vow|pledg|ask)`)
+
+// sayers returns who says the evidence at offset off of segment seg: the
+// sentence's speakers, else the subject of a saying verb ("The ministers
+// expressed grave concern"), else nil.
+func (a *roleAnalyzer) sayers(seg, off int) []string {
+	if sp := a.speakers(seg); len(sp) > 0 {
+		return sp
+	}
+	s := a.sentence(seg)
+	if s == nil {
+		return nil
+	}
+	ci := -1
+	for i, c := range s.clauses {
+		if c.start <= off {
+			ci = i
+		}
+	}
+	for i := ci; i >= 0; i-- {
+		c := s.clauses[i]
+		if len(c.resolved) > 0 {
+			if sayingVerbRE.MatchString(c.verb) || c.verb == "has" || c.verb == "have" || c.verb == "had" || c.verb == "will" {
+				return c.resolved
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
 // speakers returns who a sentence says is speaking.
 func (a *roleAnalyzer) speakers(seg int) []string {
 	if s := a.sentence(seg); s != nil {
@@ -270,7 +304,8 @@ var (
 	// circumstance; its subject (if any) follows the comma.
 	adverbialRE = regexp.MustCompile(`^(?i:in|on|after|following|amid|despite|under|with|as|since|while|when|although|because|given|according|for|over|before|until|without|in response|in retaliation|due)\b`)
 	// Speech: "said", "told reporters", "according to".
-	speechRE = regexp.MustCompile(`(?i)\b(?:said|says|say|told\s+\w+|tells|stated|states|added|adds|announced|announces|noted|wrote|tweeted|posted|declared|stressed|warned|warns|urged|urges|confirmed|confirms|argued|insisted|explained|commented|responded|replied)\b`)
+	// ("States" is a country's name, not the verb.)
+	speechRE = regexp.MustCompile(`\b(?:(?i:said|says|say|told\s+\w+|tells|added|adds|announced|announces|noted|wrote|tweeted|posted|declared|stressed|warned|warns|urged|urges|confirmed|confirms|argued|insisted|explained|commented|responded|replied)|stated|states)\b`)
 	// Where a new clause, with its own subject, may start.
 	clauseBreakRE = regexp.MustCompile(`(?i)(?:;|:|\s[—–]\s|,\s*(?:and|but|while|as|which|who|whereas)\s|\s(?:that|while|whereas|but|why|because|after|before|since|when|following|amid|once|unless|until)\s|[“"「『]|(?:said|says|told\s+\w+|added|announced|stated|noted|declared|confirmed|warned|argued|stressed)\s+(?:that\s+)?)`)
 	// A clause opened by these gives a reason or a circumstance.
@@ -691,14 +726,14 @@ func (a *roleAnalyzer) subjectOf(s *sentence, c *clause, p, ce int, headline, in
 	ws := joinLists(wordsIn(a.f, p, ce))
 	verb := -1
 	for i := range ws {
-		if i >= 24 {
+		if i >= 36 {
 			break
 		}
 		if isVerb(ws, i, headline) {
 			verb = i
 			break
 		}
-		if i > 0 && ws[i-1].comma && !inner && !isCapitalised(ws[i].text) && !npWords[ws[i].lower] {
+		if i > 0 && ws[i-1].comma && !inner && !isCapitalised(ws[i].text) && !npWords[ws[i].lower] && !isAdverb(ws[i].lower) {
 			break // ", meanwhile"
 		}
 	}
@@ -707,6 +742,7 @@ func (a *roleAnalyzer) subjectOf(s *sentence, c *clause, p, ce int, headline, in
 		// imposed sanctions"): the subject is an earlier clause's.
 		return
 	}
+	c.verb = ws[verb].lower
 	npEnd := ws[verb].start
 	// Head: the last word before the first preposition, leaving out
 	// adverbs before the verb ("the government also said").

@@ -586,7 +586,7 @@ func (t *Tagger) category(cc *compiledCategory, an map[string]*roleAnalyzer, fie
 					// or on a government's own page the government ("The
 					// Party has forced its law on the city" on a State
 					// Department page is the State Department's).
-					if sp := an[f.name].speakers(seg); len(sp) > 0 {
+					if sp := an[f.name].sayers(seg, s.start); len(sp) > 0 {
 						agents = sp
 					} else if v := an[f.name].speaker; v != "" {
 						agents = []string{v}

@@ -229,13 +229,10 @@ func founds(cluster []*item) bool {
 func newItem(d *model.Document, tag model.Tag, issuer string, sents []prose.Sentence) *item {
 	it := &item{doc: d, category: tag.Value, actor: issuer, actors: []string{issuer}, official: d.Kind == model.KindOfficial, own: true}
 	if as := tagging.MeasureActors(tag); len(as) > 0 {
+		// Who acts in the measure, strongest first: a G7 statement an EU
+		// site carries is the G7's, with the EU among its signers.
 		it.actor, it.actors = as[0], as
 		it.own = contains(as, issuer)
-		if it.own && as[0] != issuer {
-			// The issuer's own measure, with others: it leads.
-			it.actor = issuer
-			it.actors = append([]string{issuer}, without(as, issuer)...)
-		}
 	}
 	// The opening: the lead paragraph, or the first when none is long
 	// enough to be one (a short notice).
@@ -358,16 +355,6 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
-}
-
-func without(xs []string, x string) []string {
-	var out []string
-	for _, v := range xs {
-		if v != x {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // chain sorts items by event date and cuts them where two neighbours are
