@@ -778,7 +778,7 @@ func (a *roleAnalyzer) subjectOf(s *sentence, c *clause, p, ce int, headline, in
 		c.none, c.passive = true, true
 		return
 	}
-	if verb == 1 && pronouns[ws[0].lower] {
+	if last == 0 && pronouns[ws[0].lower] { // "He also condemned"
 		c.pronoun = true
 		c.first = ws[0].lower == "we" || ws[0].lower == "i"
 		c.it = ws[0].lower == "it"
