@@ -21,11 +21,14 @@ import (
 // cmdReindex rebuilds the derived index and events from the store.
 func cmdReindex(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	dataDir := dataFlag(fs)
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
-	a, err := openApp(ctx, *dataDir, logger)
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	a, err := openExisting(ctx, *dataDir, logger)
 	if err != nil {
 		return err
 	}
@@ -43,9 +46,12 @@ func cmdReindex(ctx context.Context, args []string, stdout io.Writer, logger *sl
 
 func cmdSources(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("sources", flag.ContinueOnError)
-	config := fs.String("config", "", "topic config (default: the shipped topic)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	config := configFlag(fs, "to validate and list")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	t, err := loadTopic(*config)
 	if err != nil {
@@ -66,12 +72,15 @@ func cmdSources(ctx context.Context, args []string, stdout io.Writer) error {
 
 func cmdRuns(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("runs", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
-	limit := fs.Int("limit", 10, "number of runs")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	dataDir := dataFlag(fs)
+	limit := fs.Int("limit", 10, "the newest `N` runs")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
-	a, err := openApp(ctx, *dataDir, slog.New(slog.DiscardHandler))
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	a, err := openExisting(ctx, *dataDir, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
@@ -95,9 +104,9 @@ func cmdRuns(ctx context.Context, args []string, stdout io.Writer) error {
 // cmdExtract runs the crawler's extractor on one file.
 func cmdExtract(_ context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
-	pageURL := fs.String("url", "", "the page's URL, when known")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	pageURL := fs.String("url", "", "the page's `URL`, when known (resolves its links, and some extraction rules depend on the site)")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError{"extract takes one HTML file"}
@@ -135,9 +144,15 @@ func cmdExtract(_ context.Context, args []string, stdout io.Writer) error {
 // cmdVerify rechecks every stored capture against its recorded hash.
 func cmdVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	dataDir := dataFlag(fs)
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if err := needArchive(*dataDir); err != nil {
+		return err
 	}
 	db, err := store.Open(ctx, filepath.Join(*dataDir, "policywatch.db"))
 	if err != nil {
@@ -176,12 +191,15 @@ func cmdVerify(ctx context.Context, args []string, stdout io.Writer) error {
 // index is not copied because it is rebuilt from the store on restore.
 func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	dataDir := dataFlag(fs)
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{"backup takes the directory to write the backup to"}
+		return usageError{"backup takes one DEST directory to write the backup to"}
+	}
+	if err := needArchive(*dataDir); err != nil {
+		return err
 	}
 	dest := fs.Arg(0)
 	if err := os.MkdirAll(dest, 0o755); err != nil {
