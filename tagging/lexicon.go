@@ -27,6 +27,12 @@ var officeWords = wordSet(`government governments administration authorities aut
 var peopleWords = wordSet(`official officials diplomat diplomats judge judges lawmakers legislators
 	representatives prosecutors members`)
 
+// thingWords head the names of things, not of people or offices: "the
+// Hong Kong Autonomy Act" names a law, not Hong Kong acting.
+var thingWords = wordSet(`act acts law laws bill bills ordinance order treaty agreement agreements declaration
+	convention report statement rule rules regulation regulations policy plan strategy programme program scheme
+	project fund index market exchange stock stocks sevens airport harbour port`)
+
 // npWords may stand inside a subject before its head without being its
 // verb: determiners, prepositions of names ("Minister of Foreign
 // Affairs"), and modifiers of offices ("senior", "federal", "top").

@@ -23,9 +23,14 @@ import (
 // prepositions precede a name, whether a clause gives a reason or a
 // hypothesis rather than reporting an act.
 
-// unknownActor stands for a government the taxonomy does not list: it
-// acts, so no listed actor does, but it has no id of its own.
-const unknownActor = "?"
+// UnknownActor is the actor a category tag names (with Rule "actor:?")
+// when a government the taxonomy does not list takes its measure
+// ("Ireland has suspended its extradition treaty"): it acts, so no listed
+// actor does, but it has no id of its own. The timeline files no event
+// under it.
+const UnknownActor = "?"
+
+const unknownActor = UnknownActor
 
 // role is what an actor does in a sentence.
 type role uint8
@@ -792,7 +797,7 @@ func (a *roleAnalyzer) subjectOf(s *sentence, c *clause, p, ce int, headline, in
 		}
 		if r.strength == weak {
 			headOK := officeWords[headWord.lower] || r.end >= headWord.start ||
-				isCapitalised(headWord.text) && headWord.start > r.end && !headline
+				isCapitalised(headWord.text) && headWord.start > r.end && !headline && !thingWords[strings.ToLower(strings.Trim(headWord.text, "“”\"'"))]
 			if !headOK {
 				continue
 			}

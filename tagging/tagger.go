@@ -466,7 +466,7 @@ func (c *scored) actors() []string {
 		return out[i] < out[j]
 	})
 	if w, ok := c.agentWeight[unknownActor]; ok && w > top {
-		return nil // a government the taxonomy does not know acts
+		return []string{UnknownActor} // a government the taxonomy does not know acts
 	}
 	return out
 }
@@ -837,7 +837,7 @@ func (t *Tagger) actorTags(doc *model.Document, cats []scored, an map[string]*ro
 			continue
 		}
 		for _, a := range c.actors() {
-			if anyMain && !main[a] {
+			if a == UnknownActor || anyMain && !main[a] {
 				continue
 			}
 			weight[a] += c.agentWeight[a]

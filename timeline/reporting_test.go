@@ -165,3 +165,15 @@ func TestMeasuresOfTheSameNews(t *testing.T) {
 		t.Errorf("keys = %s, want Canada's two measures and not New Zealand's", got)
 	}
 }
+
+// A measure a government the taxonomy does not list took is nobody's
+// known event: not the page's issuer's, whoever else the page names.
+func TestUnknownActorsMeasure(t *testing.T) {
+	d := doc(1, model.KindNews, "2020-10-17T09:00:00+02:00", "China warns Finland over treaty",
+		"China warned Finland on Friday after Helsinki suspended its extradition agreement with Hong Kong.",
+		"extradition", "extradition", "china")
+	d.Tags[0].Matches = append(d.Tags[0].Matches, model.Match{Rule: tagging.RuleActorPrefix + tagging.UnknownActor})
+	if evs := Cluster([]model.Document{d}, Options{Now: fixedNow}); len(evs) != 0 {
+		t.Errorf("events = %v, want none: Finland is not China", keys(evs))
+	}
+}

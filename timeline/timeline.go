@@ -141,7 +141,13 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 				within[w] = append(within[w], tag.Value)
 				continue
 			}
-			own = append(own, newItem(d, tag, actors[0], sents))
+			it := newItem(d, tag, actors[0], sents)
+			if it.actor == tagging.UnknownActor {
+				// A government the taxonomy does not list took it: no
+				// known actor's event, though the page stays searchable.
+				continue
+			}
+			own = append(own, it)
 		}
 		// A measure the body reports by the same actor as one the opening
 		// reports is part of the same news ("Canada suspends its treaty
