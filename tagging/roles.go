@@ -73,7 +73,8 @@ type clause struct {
 	verb     string // its verb, lower case, when read
 	speaker  []ref  // who says it, when the clause reports speech
 	reason   bool   // the clause gives a reason or a circumstance ("after China passed the law")
-	markers  []span // reason, hypothesis and reaction words in it
+	markers   []span // reason and hypothesis words in it
+	reactions []span // reaction words in it: what follows is what the reaction is about
 	quoted   bool   // inside a quotation
 	resolved []string
 }
@@ -99,6 +100,9 @@ type roleAnalyzer struct {
 	lastDone    int
 	last        []string // the agents of the latest sentence analysed
 	named       []ref    // every actor named so far, in order
+	// ignoreReactions: the evidence read is itself a reaction ("called
+	// the arrests an outrage"), which a reaction word does not discount.
+	ignoreReactions bool
 }
 
 func (t *Tagger) newRoleAnalyzer(f *field, speaker string) *roleAnalyzer {
@@ -169,6 +173,9 @@ func (a *roleAnalyzer) agents(seg, off, end int) (actors []string, asserted bool
 			}
 		}
 	}
+	if a.reactionBefore(s, gov, ci, off) {
+		asserted = false
+	}
 	if len(actors) > 0 {
 		return actors, asserted
 	}
@@ -193,6 +200,22 @@ func (a *roleAnalyzer) agents(seg, off, end int) (actors []string, asserted bool
 		}
 	}
 	return nil, asserted
+}
+
+// reactionBefore reports whether a reaction word governs the evidence at
+// off: what a reaction is about is mentioned, not reported.
+func (a *roleAnalyzer) reactionBefore(s *sentence, gov, ci, off int) bool {
+	if a.ignoreReactions {
+		return false
+	}
+	for i := gov; i <= ci; i++ {
+		for _, m := range s.clauses[i].reactions {
+			if m.end <= off {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // actorsActing returns the actors a sentence names as subjects, agents
@@ -672,13 +695,16 @@ func (a *roleAnalyzer) analyseLatin(s *sentence, start, end int, headline bool) 
 		// "would" is the reporter's tense, not a hypothesis.
 		reported := speechRE.MatchString(lastWords(text[start:cs], 3))
 		// Reason, hypothesis and reaction words anywhere in the clause.
-		for _, re := range []*regexp.Regexp{reasonRE, hypothesisRE, reactionRE} {
+		for _, re := range []*regexp.Regexp{reasonRE, hypothesisRE} {
 			for _, m := range re.FindAllStringIndex(body, -1) {
 				if reported && re == hypothesisRE && strings.EqualFold(body[m[0]:m[1]], "would") {
 					continue
 				}
 				c.markers = append(c.markers, span{cs + m[0], cs + m[1]})
 			}
+		}
+		for _, m := range reactionRE.FindAllStringIndex(body, -1) {
+			c.reactions = append(c.reactions, span{cs + m[0], cs + m[1]})
 		}
 		// Skip lead-ins ("On Tuesday,"); a clause opening with a
 		// preposition is a circumstance up to its comma.
@@ -701,7 +727,8 @@ func (a *roleAnalyzer) analyseLatin(s *sentence, start, end int, headline bool) 
 				s.clauses = append(s.clauses, c)
 				continue
 			}
-			sub := clause{start: cs, quoted: c.quoted, reason: reasonRE.MatchString(rest[:min(len(rest), 40)]), markers: c.markers}
+			sub := clause{start: cs, quoted: c.quoted, reason: reasonRE.MatchString(rest[:min(len(rest), 40)]), markers: c.markers,
+				reactions: c.reactions}
 			a.subjectOf(s, &sub, p, p+comma, headline, true)
 			s.clauses = append(s.clauses, sub)
 			c.start = p + comma + 1
@@ -712,6 +739,13 @@ func (a *roleAnalyzer) analyseLatin(s *sentence, start, end int, headline bool) 
 				}
 			}
 			c.markers = kept
+			var keptR []span
+			for _, m := range c.reactions {
+				if m.start >= c.start {
+					keptR = append(keptR, m)
+				}
+			}
+			c.reactions = keptR
 			p = c.start
 		}
 		a.subjectOf(s, &c, p, ce, headline, false)
@@ -1143,10 +1177,11 @@ func (a *roleAnalyzer) analyseCJK(s *sentence, start, end int) {
 		}
 		body := text[cs:ce]
 		c := clause{start: cs, reason: zhReasonRE.MatchString(body)}
-		for _, re := range []*regexp.Regexp{zhHypothesisRE, zhReactionRE} {
-			for _, m := range re.FindAllStringIndex(body, -1) {
-				c.markers = append(c.markers, span{cs + m[0], cs + m[1]})
-			}
+		for _, m := range zhHypothesisRE.FindAllStringIndex(body, -1) {
+			c.markers = append(c.markers, span{cs + m[0], cs + m[1]})
+		}
+		for _, m := range zhReactionRE.FindAllStringIndex(body, -1) {
+			c.reactions = append(c.reactions, span{cs + m[0], cs + m[1]})
 		}
 		for i := range s.refs {
 			r := &s.refs[i]

@@ -580,7 +580,9 @@ func (t *Tagger) category(cc *compiledCategory, an map[string]*roleAnalyzer, fie
 				if c.YieldsToMeasures && f.claimed[seg] {
 					continue // the sentence announces a measure
 				}
+				an[f.name].ignoreReactions = c.YieldsToMeasures
 				agents, asserted := an[f.name].agents(seg, s.start, s.end)
+				an[f.name].ignoreReactions = false
 				if c.YieldsToMeasures {
 					// A reaction is whoever says it: the sentence's speaker,
 					// or on a government's own page the government ("The
