@@ -62,21 +62,21 @@ type ref struct {
 
 // clause is a stretch of a sentence with its own subject.
 type clause struct {
-	start    int    // offset in the field
-	subject  []ref  // the actors its subject names
-	pronoun  bool   // its subject is a pronoun or an office ("the ministry") standing for an actor named before
-	first    bool   // the pronoun is "we" or "I": the speaker
-	it       bool   // the pronoun is "it": a government only within its sentence ("the ministry said it would")
-	head     string // an office standing for an actor: its head word ("council" in "the Council")
-	none     bool   // its subject names no actor ("Critics say")
-	passive  bool   // its verb is passive: the agent follows "by"
-	verb     string // its verb, lower case, when read
-	speaker  []ref  // who says it, when the clause reports speech
-	reason   bool   // the clause gives a reason or a circumstance ("after China passed the law")
+	start     int    // offset in the field
+	subject   []ref  // the actors its subject names
+	pronoun   bool   // its subject is a pronoun or an office ("the ministry") standing for an actor named before
+	first     bool   // the pronoun is "we" or "I": the speaker
+	it        bool   // the pronoun is "it": a government only within its sentence ("the ministry said it would")
+	head      string // an office standing for an actor: its head word ("council" in "the Council")
+	none      bool   // its subject names no actor ("Critics say")
+	passive   bool   // its verb is passive: the agent follows "by"
+	verb      string // its verb, lower case, when read
+	speaker   []ref  // who says it, when the clause reports speech
+	reason    bool   // the clause gives a reason or a circumstance ("after China passed the law")
 	markers   []span // reason and hypothesis words in it
 	reactions []span // reaction words in it: what follows is what the reaction is about
-	quoted   bool   // inside a quotation
-	resolved []string
+	quoted    bool   // inside a quotation
+	resolved  []string
 }
 
 // sentence is the role analysis of one segment.
