@@ -103,6 +103,10 @@ type roleAnalyzer struct {
 	// ignoreReactions: the evidence read is itself a reaction ("called
 	// the arrests an outrage"), which a reaction word does not discount.
 	ignoreReactions bool
+	// threat: the last evidence agents read is a measure threatened,
+	// considered or planned ("the United States was considering
+	// sanctions"), which is a statement of whoever threatens it.
+	threat bool
 }
 
 func (t *Tagger) newRoleAnalyzer(f *field, speaker string) *roleAnalyzer {
@@ -162,6 +166,8 @@ func (a *roleAnalyzer) agents(seg, off, end int) (actors []string, asserted bool
 		gov--
 	}
 	asserted = true
+	a.threat = false
+	threat := false
 	for i := gov; i <= ci; i++ {
 		c := s.clauses[i]
 		if c.reason {
@@ -170,11 +176,17 @@ func (a *roleAnalyzer) agents(seg, off, end int) (actors []string, asserted bool
 		for _, m := range c.markers {
 			if m.end <= off {
 				asserted = false
+				threat = threat || threatRE.MatchString(a.f.text[m.start:m.end])
 			}
 		}
 	}
 	if a.reactionBefore(s, gov, ci, off) {
 		asserted = false
+	} else if !asserted && threat {
+		for i := gov; i <= ci; i++ {
+			threat = threat && !s.clauses[i].reason
+		}
+		a.threat = threat
 	}
 	if len(actors) > 0 {
 		return actors, asserted
@@ -343,6 +355,9 @@ var (
 	reasonRE = regexp.MustCompile(`(?i)\b(?:after|following|in response to|in reaction to|responding to|in retaliation (?:for|against|to)|retaliating against|over|amid|because of|due to|since|in the wake of|as a result of|in connection with|in light of|for (?:their|its|his|her) (?:role|involvement)|involved in|responsible for|pursuant to|in accordance with|under the|under its|under a|in protest (?:at|against|over)|despite)\b`)
 	// Hypotheses: threats, plans, proposals, conditions.
 	hypothesisRE = regexp.MustCompile(`\b(?:would|could|might|may|should|(?i:if)|(?i:did|does|has|have|had|was|were) not|didn't|hasn't|haven't|(?i:unless|whether|consider|considers|considering|considered|threat|threats|threaten|threatens|threatened|threatening|vow|vows|vowed|plan|plans|planned|planning|intend|intends|seek|seeks|sought|expected to|set to|likely to|call for|calls for|called for|calling for|urge|urges|urged|urging|demand|demands|demanded|proposed|proposal|potential|possible|possibly|reserves? the right|ready to|prepared to|explore|exploring|warned of|risk|could face|to become law))\b`)
+	// Threats, plans and considerations among the hypotheses: a measure so
+	// spoken of is its speaker's statement.
+	threatRE = regexp.MustCompile(`(?i)^(?:consider\w*|threat\w*|vow\w*|plan\w*|intend\w*|ready to|prepared to|reserves? the right|explor\w*|warned of)$`)
 	// Reactions: what follows is what the reaction is about.
 	reactionRE = regexp.MustCompile(`(?i)\b(?:condemn\w*|denounc\w*|slam\w*|criticis\w*|criticiz\w*|oppos\w*|object\w* to|deplor\w*|regret\w*|reject\w*|hits out at|hit out at|rebuk\w*|protest\w* (?:against|over)|concern\w* (?:over|about|at|regarding)|dismay\w*["”]? (?:at|over|by)|appalled["”]? (?:by|at)|disappoint\w*["”]? (?:at|by|with)|objections? (?:to|over)|outrage\w* (?:at|over)|decr\w+|lambast\w*|describ\w*|(?:^|[^-\w])called (?:the|it|this|these|them|their))\b`)
 	// Words that make the names after them targets: "sanctions on",

@@ -193,6 +193,7 @@ func (t *Tagger) Tag(doc *model.Document) []model.Tag {
 	an[FieldText].firstPerson = an[FieldTitle].actorsActing(0)
 	text.protagonists = protagonists(an, &title, &text)
 	var cats []scored
+	var under []scored // categories too weakly evidenced to tag
 	var sole []string
 	// Measures first: the sentences announcing the issuer's own measures
 	// are then closed to the categories that yield to them. (A reaction
@@ -220,6 +221,7 @@ func (t *Tagger) Tag(doc *model.Document) []model.Tag {
 			}
 			sc, ok := t.category(cc, an, &title, &text)
 			if !ok {
+				under = append(under, sc)
 				continue
 			}
 			cats = append(cats, sc)
@@ -248,6 +250,7 @@ func (t *Tagger) Tag(doc *model.Document) []model.Tag {
 		}
 		cats = kept
 	}
+	cats = t.threats(cats, under)
 	cats = t.forms(cats)
 	acts := t.actorTags(doc, cats, an, &title, &text, voice)
 	issuer := ""
@@ -363,6 +366,8 @@ type hit struct {
 	weight   float64
 	agents   []string // who acts, from the sentence's roles; may hold unknownActor
 	asserted bool     // reported as done, not as a reason, hypothesis or reaction's object
+	threat   bool     // a measure threatened, considered or planned
+	opening  bool     // in the title or the opening paragraph
 	agentRef *ref     // the mention that names the first agent, for evidence
 }
 
@@ -376,6 +381,81 @@ type scored struct {
 	agentRefs   map[string]model.Match
 	// within: the category whose measure this one is (Category.Forms).
 	within string
+}
+
+// threats gives the category that takes threats (Category.Threats) the
+// measures of other categories that actors threaten, consider or plan in
+// the title or the opening: "Pompeo: US considering sanctions" is a
+// statement of the United States.
+func (t *Tagger) threats(cats, under []scored) []scored {
+	var target *Category
+	for i := range t.tax.categories {
+		if t.tax.categories[i].Threats {
+			target = &t.tax.categories[i]
+		}
+	}
+	if target == nil {
+		return cats
+	}
+	type segKey struct {
+		field string
+		seg   int
+	}
+	best := map[segKey]float64{}
+	var hits []hit
+	for _, c := range append(append([]scored{}, cats...), under...) {
+		if c.cat == target {
+			continue
+		}
+		for _, h := range c.hits {
+			if !h.threat || !h.opening || len(h.agents) == 0 || h.agents[0] == unknownActor {
+				continue
+			}
+			h.asserted = true
+			hits = append(hits, h)
+			k := segKey{h.field, h.seg}
+			best[k] = max(best[k], h.weight)
+		}
+	}
+	if len(hits) == 0 {
+		return cats
+	}
+	var score float64
+	for _, w := range best {
+		score += w
+	}
+	host := -1
+	for i := range cats {
+		if cats[i].cat == target {
+			host = i
+		}
+	}
+	if host < 0 {
+		if score < target.MinScore {
+			return cats
+		}
+		cats = append(cats, scored{tag: model.Tag{Type: model.TagCategory, Value: target.ID}, cat: target,
+			agentWeight: map[string]float64{}, agentRefs: map[string]model.Match{}})
+		host = len(cats) - 1
+	}
+	h := &cats[host]
+	h.tag.Score += score
+	for _, x := range hits {
+		h.hits = append(h.hits, x)
+		h.tag.Matches = append(h.tag.Matches, x.m)
+	}
+	h.tag.Matches = sortMatches(h.tag.Matches)
+	for k, w := range best {
+		for _, x := range hits {
+			if x.field == k.field && x.seg == k.seg {
+				for _, a := range x.agents {
+					h.agentWeight[a] += w
+				}
+				break
+			}
+		}
+	}
+	return cats
 }
 
 // forms gives a category with Forms the measures of its form categories
@@ -583,6 +663,7 @@ func (t *Tagger) category(cc *compiledCategory, an map[string]*roleAnalyzer, fie
 				an[f.name].ignoreReactions = c.YieldsToMeasures
 				agents, asserted := an[f.name].agents(seg, s.start, s.end)
 				an[f.name].ignoreReactions = false
+				threat := an[f.name].threat
 				if c.YieldsToMeasures {
 					// A reaction is whoever says it: the sentence's speaker,
 					// or on a government's own page the government ("The
@@ -612,6 +693,8 @@ func (t *Tagger) category(cc *compiledCategory, an map[string]*roleAnalyzer, fie
 					weight:   weightOf(seg),
 					agents:   agents,
 					asserted: asserted,
+					threat:   threat,
+					opening:  f.name == FieldTitle || f.segs[seg].lead,
 				})
 			}
 			return hs
@@ -665,7 +748,8 @@ func (t *Tagger) category(cc *compiledCategory, an map[string]*roleAnalyzer, fie
 		score += w
 	}
 	if score < c.MinScore || score == 0 {
-		return scored{}, false
+		// Too little to tag; its hits may still be threats (see threats).
+		return scored{cat: c, hits: hits}, false
 	}
 	var evidence []model.Match
 	for _, h := range hits {

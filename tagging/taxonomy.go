@@ -56,6 +56,10 @@ type Category struct {
 	// categories that reports mention in passing further down (nearly
 	// every report quotes reactions).
 	OpeningOnly bool
+	// Threats: a measure of another category that an actor threatens,
+	// considers or plans in the title or opening ("the United States was
+	// considering sanctions") is evidence of this category, the actor's.
+	Threats bool
 	// ProtagonistsOnly: later sentences count only when the actor they
 	// show acting or speaking is one the title or the opening shows
 	// acting (the page's protagonists). Reports quote other governments'
@@ -438,7 +442,7 @@ func (p *parser) id(f map[string]*yaml.Node, n *yaml.Node, field string) (string
 
 func (p *parser) category(n *yaml.Node, field string) (Category, error) {
 	var c Category
-	f, err := p.fields(n, field, "id", "label", "lane", "rules", "title_weight", "min_score", "sole_if_title", "opening_only", "protagonists_only", "issuers", "yields_to_measures", "forms", "keep_forms")
+	f, err := p.fields(n, field, "id", "label", "lane", "rules", "title_weight", "min_score", "sole_if_title", "opening_only", "protagonists_only", "threats", "issuers", "yields_to_measures", "forms", "keep_forms")
 	if err != nil {
 		return c, err
 	}
@@ -470,6 +474,11 @@ func (p *parser) category(n *yaml.Node, field string) (Category, error) {
 	if v, ok := f["opening_only"]; ok {
 		if v.Kind != yaml.ScalarNode || v.Decode(&c.OpeningOnly) != nil {
 			return c, p.errf(v, field+".opening_only", "expected true or false, got %q", v.Value)
+		}
+	}
+	if v, ok := f["threats"]; ok {
+		if v.Kind != yaml.ScalarNode || v.Decode(&c.Threats) != nil {
+			return c, p.errf(v, field+".threats", "expected true or false, got %q", v.Value)
 		}
 	}
 	if v, ok := f["protagonists_only"]; ok {

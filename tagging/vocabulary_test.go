@@ -47,6 +47,10 @@ func TestVocabularyOfReporting(t *testing.T) {
 			"China to stop recognising British passports for Hongkongers",
 			"BEIJING — China will no longer recognise the British National (Overseas) passport as a travel document from Sunday, the foreign ministry said on Friday.\nLondon called the move regrettable.",
 			model.KindNews, "counter-measure", "china"},
+		{"a measure threatened is a statement of who threatens it",
+			"Washington weighs penalties over Hong Kong arrests",
+			"WASHINGTON — Secretary of State Antony Blinken said on Thursday the United States was considering sanctions on the officials behind the arrests.\nNo decision has been taken.",
+			model.KindNews, "statement", "us"},
 		{"a statement further down, by the report's protagonist",
 			"Ottawa reviews its ties with Hong Kong",
 			"OTTAWA — Canada said on Friday it was reviewing its arrangements with Hong Kong, a week after Beijing's security law took effect in the city.\n" +
