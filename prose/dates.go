@@ -241,10 +241,24 @@ var datePatterns = []struct {
 	}},
 }
 
+// firstWordPattern is the index of the first pattern of datePatterns
+// that needs no digit (a month alone, weekdays, relative days).
+var firstWordPattern = func() int {
+	for i, p := range datePatterns {
+		if !strings.Contains(p.re.String(), "[0-9") && !strings.Contains(p.re.String(), `\d`) {
+			return i
+		}
+	}
+	return len(datePatterns)
+}()
+
 // FindDates returns the times s names, in text order, without overlaps.
 // A year that is part of an instrument's name ("Extradition Act 2003",
 // "Policy Act of 1992", "Regulation 2019/1") is not a time.
 func FindDates(s string) []DateMention {
+	// Most sentences name no time: a pattern that needs a digit is not
+	// tried on a sentence without one.
+	digits := strings.ContainsAny(s, "0123456789") || strings.ContainsAny(s, "０１２３４５６７８９")
 	var out []DateMention
 	taken := func(a, b int) bool {
 		for _, m := range out {
@@ -254,7 +268,10 @@ func FindDates(s string) []DateMention {
 		}
 		return false
 	}
-	for _, p := range datePatterns {
+	for i, p := range datePatterns {
+		if !digits && i < firstWordPattern {
+			continue
+		}
 		for _, g := range p.re.FindAllStringSubmatchIndex(s, -1) {
 			if taken(g[0], g[1]) {
 				continue

@@ -100,6 +100,8 @@ type roleAnalyzer struct {
 	lastDone    int
 	last        []string // the agents of the latest sentence analysed
 	named       []ref    // every actor named so far, in order
+	all         []ref    // every actor named in the field, found once
+	allDone     bool
 	// ignoreReactions: the evidence read is itself a reaction ("called
 	// the arrests an outrage"), which a reaction word does not discount.
 	ignoreReactions bool
@@ -392,7 +394,16 @@ func (a *roleAnalyzer) analyse(seg int) *sentence {
 			s.datelineEnd = sg.start + loc[1]
 		}
 	}
-	s.refs = a.t.refsIn(f, sg.start, sg.end, s.datelineEnd)
+	if !a.allDone {
+		// Every name in the field at once: one pass of each name's
+		// pattern, not one per sentence.
+		a.all, a.allDone = a.t.refsIn(f, 0, len(f.text), 0), true
+	}
+	for _, r := range a.all {
+		if r.start >= s.datelineEnd && r.start < sg.end && r.end <= sg.end {
+			s.refs = append(s.refs, r)
+		}
+	}
 	if prose.CountCJK(text) > len(text)/6 {
 		a.analyseCJK(s, sg.start, sg.end)
 	} else {
@@ -965,10 +976,12 @@ func (a *roleAnalyzer) markTargets(s *sentence, start, end int) {
 // coSignerRE: "together with", "along with" list co-signers, not targets.
 var coSignerRE = regexp.MustCompile(`(?i)\b(?:together|along)\s+with\s*$`)
 
+// listSepRE: what may stand between two names of one list.
+var listSepRE = regexp.MustCompile(`(?i)^[\s,]*(?:and|or|as well as|&)?\s*(?:the\s+)?$`)
+
 // listContinues: the words between two names join them in one list.
 func listContinues(between string) bool {
-	return regexp.MustCompile(`(?i)^[\s,]*(?:and|or|as well as|&)?\s*(?:the\s+)?$`).MatchString(between) ||
-		regexp.MustCompile(`^\s*,\s*$`).MatchString(between)
+	return listSepRE.MatchString(between)
 }
 
 func hasVerb(ws []string) bool {
@@ -1249,8 +1262,10 @@ func hasSubject(s *sentence) bool {
 	return false
 }
 
+var statementAfterRE = regexp.MustCompile(`(?i)^(?:['’]s?)?(?:\s+[\w'’-]+){0,3}?\s+(?:statement|declaration|remarks)\b`)
+
 // statementAfter: the words after a name make it a statement's author
 // ("UK statement", "Ministers' Statement").
 func statementAfter(after string) bool {
-	return regexp.MustCompile(`(?i)^(?:['’]s?)?(?:\s+[\w'’-]+){0,3}?\s+(?:statement|declaration|remarks)\b`).MatchString(after)
+	return statementAfterRE.MatchString(after)
 }

@@ -295,6 +295,10 @@ func Mentioned(tag model.Tag) bool {
 	return false
 }
 
+// locatedRE: a name after these in a site's name is where the publisher
+// is ("U.S. Embassy & Consulates in China"), not who it is.
+var locatedRE = regexp.MustCompile(`(?i)\b(?:in|to|at)\s+(?:the\s+)?$`)
+
 // voice is who speaks on an official page whose sentences say "we": the
 // actor its site or source names ("GOV.UK", "Government of Canada").
 func (t *Tagger) voice(doc *model.Document) string {
@@ -309,7 +313,7 @@ func (t *Tagger) voice(doc *model.Document) string {
 		for ai := range t.actors {
 			for pi := range t.actors[ai].aliases {
 				if s := t.actors[ai].aliases[pi].find(v); len(s) > 0 && s[0].start < at &&
-					!regexp.MustCompile(`(?i)\b(?:in|to|at)\s+(?:the\s+)?$`).MatchString(v[:s[0].start]) {
+					!locatedRE.MatchString(v[:s[0].start]) {
 					best, at = t.actors[ai].actor.ID, s[0].start
 				}
 			}
