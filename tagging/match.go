@@ -127,8 +127,11 @@ func (p *phrase) findLower(text, lower string) []span {
 	return out
 }
 
+// isWordRune reports whether r continues a Latin word: a letter or a
+// digit, but not a Chinese or Japanese character, which sits against
+// Latin words without a space ("不承认BNO护照").
 func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
+	return (unicode.IsLetter(r) || unicode.IsDigit(r)) && !prose.IsCJK(r)
 }
 
 // segment is one sentence of a field, with the paragraph it belongs to.

@@ -524,8 +524,13 @@ func (t *Tagger) forms(cats []scored) []scored {
 	return cats
 }
 
+// actorShareOfTop is the share of the strongest actor's evidence another
+// actor needs to act in a category's measure too (China and Hong Kong
+// both refusing the BN(O) passport, the second reported further down).
+const actorShareOfTop = 0.25
+
 // actors returns the category's acting actors, strongest first: those
-// whose evidence weighs at least half the strongest's.
+// whose evidence weighs at least actorShareOfTop of the strongest's.
 func (c *scored) actors() []string {
 	var top float64
 	for a, w := range c.agentWeight {
@@ -535,7 +540,7 @@ func (c *scored) actors() []string {
 	}
 	var out []string
 	for a, w := range c.agentWeight {
-		if a != unknownActor && w >= 0.5*top && top > 0 {
+		if a != unknownActor && w >= actorShareOfTop*top && top > 0 {
 			out = append(out, a)
 		}
 	}
