@@ -6,24 +6,20 @@ import (
 	"policywatch/model"
 )
 
-// Whose measure is it? A document's issuer (its first actor tag) is who
-// speaks; the measures it reports are usually its own, but not always. The
-// U.S. Secretary of State's statement on the arrest of 53 activists
-// reports a prosecution by Hong Kong's police, and his statement on the
-// passage of the national security law reports legislation by the
-// National People's Congress. Such a category tag gets one more match,
-// with Rule "actor:ID", naming the actor whose measure it is and the
-// mention that says so; the timeline files the document under that
-// actor's event, as evidence, instead of making it a measure of the
-// speaker's.
+// Whose measure is it? A page's issuer (its first actor tag) is not
+// always who takes the measures it reports: the U.S. Secretary of State's
+// statement on the arrest of 53 activists reports a prosecution by Hong
+// Kong's police. Each category tag names the actors acting in its
+// measure, read from its evidence sentences, in matches with Rule
+// "actor:ID" and the mention that says so; the timeline files the page
+// under their event.
 
 // RuleActorPrefix starts the Rule of a category tag's match that names
-// the actor whose measure the document reports, when that is not the
-// document's issuer.
+// an actor acting in the measure the document reports.
 const RuleActorPrefix = "actor:"
 
-// MeasureActor returns the actor whose measure a category tag reports
-// when the tagger found it is not (only) the document's issuer, or "".
+// MeasureActor returns the first actor acting in a category tag's
+// measure, or "" when its evidence names none.
 func MeasureActor(tag model.Tag) string {
 	if a := MeasureActors(tag); len(a) > 0 {
 		return a[0]
@@ -33,7 +29,7 @@ func MeasureActor(tag model.Tag) string {
 
 // MeasureActors returns every actor a category tag names as acting in
 // its measure (four governments denouncing one bounty), strongest
-// first, or nil when the measure is the document's issuer's alone.
+// first, or nil when its evidence names none.
 func MeasureActors(tag model.Tag) []string {
 	var out []string
 	for _, m := range tag.Matches {

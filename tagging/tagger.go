@@ -253,18 +253,11 @@ func (t *Tagger) Tag(doc *model.Document) []model.Tag {
 	cats = t.threats(cats, under)
 	cats = t.forms(cats)
 	acts := t.actorTags(doc, cats, an, &title, &text, voice)
-	issuer := ""
-	if len(acts) > 0 {
-		issuer = acts[0].Value
-	}
 	out := make([]model.Tag, 0, len(cats)+len(acts))
 	for _, c := range cats {
 		tag := c.tag
-		agents := c.actors()
-		if len(agents) > 0 && !(len(agents) == 1 && agents[0] == issuer) {
-			for _, a := range agents {
-				tag.Matches = append(tag.Matches, c.agentMatch(a))
-			}
+		for _, a := range c.actors() {
+			tag.Matches = append(tag.Matches, c.agentMatch(a))
 		}
 		if !c.asserted() {
 			tag.Matches = append(tag.Matches, model.Match{Rule: RuleMentioned})

@@ -105,8 +105,11 @@ func TestTagEvidence(t *testing.T) {
 		t.Fatalf("tags = %+v", tags)
 	}
 	ms := tags[0].Matches
-	if len(ms) != 2 {
-		t.Fatalf("matches = %+v, want 2", ms)
+	if len(ms) != 3 {
+		t.Fatalf("matches = %+v, want 2 phrases and who acts", ms)
+	}
+	if a := ms[2]; a.Rule != RuleActorPrefix+"canada" || doc.Title[a.Offset:a.Offset+len("Canada")] != "Canada" {
+		t.Errorf("actor match = %+v, want Canada in the title", a)
 	}
 	if ms[0].Field != "title" || doc.Title[ms[0].Offset:ms[0].Offset+len("extradition treaty")] != "extradition treaty" {
 		t.Errorf("title match = %+v", ms[0])

@@ -156,7 +156,8 @@ func TestMeasuresOfTheSameNews(t *testing.T) {
 		"extradition", "extradition", "canada")
 	d.Tags = append(d.Tags,
 		model.Tag{Type: model.TagCategory, Value: "export-control", Score: 2, Matches: []model.Match{
-			{Phrase: "export*", Field: "text", Offset: strings.Index(d.Text, "exports of sensitive"), Rule: "all[0]"}}},
+			{Phrase: "export*", Field: "text", Offset: strings.Index(d.Text, "exports of sensitive"), Rule: "all[0]"},
+			{Phrase: "Canada", Field: "text", Offset: strings.Index(d.Text, "Canada will"), Rule: tagging.RuleActorPrefix + "canada"}}},
 		model.Tag{Type: model.TagCategory, Value: "export-control", Score: 2, Matches: []model.Match{
 			{Phrase: "export*", Field: "text", Offset: strings.Index(d.Text, "exports of military"), Rule: "all[0]"},
 			{Phrase: "New Zealand", Field: "text", Offset: strings.Index(d.Text, "New Zealand"), Rule: tagging.RuleActorPrefix + "new-zealand"}}})

@@ -66,7 +66,9 @@ type item struct {
 	// paragraph, where reports state their news; a measure only the body
 	// of a news report mentions joins other reports' events but makes
 	// none.
-	opening  bool
+	opening bool
+	// named: the tag names who acts; otherwise the issuer is assumed.
+	named    bool
 	date     time.Time // event date: official published day or resolved news date
 	conf     float64
 	passage  string
@@ -154,7 +156,7 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 		// ... and will also halt exports").
 		for _, it := range own {
 			for _, o := range own {
-				if o.opening && o.actor == it.actor {
+				if o.opening && o.actor == it.actor && it.named {
 					it.opening = true
 				}
 			}
@@ -239,6 +241,7 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []prose.Sent
 		// site carries is the G7's, with the EU among its signers.
 		it.actor, it.actors = as[0], as
 		it.own = contains(as, issuer)
+		it.named = true
 	}
 	// The opening: the lead paragraph, or the first when none is long
 	// enough to be one (a short notice).
