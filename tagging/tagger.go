@@ -271,6 +271,13 @@ func (t *Tagger) Tag(doc *model.Document) []model.Tag {
 	return append(out, acts...)
 }
 
+// RuleMentionSuffix ends the Rule of an evidence match ("any@mention")
+// whose sentence names the measure as a reason, a hypothesis or what a
+// reaction is about, rather than reporting it: "The United States on Jan.
+// 15 sanctioned six officials in response to mass arrests" dates the
+// sanctions, not the arrests.
+const RuleMentionSuffix = "@mention"
+
 // RuleMentioned is the Rule of a category tag's match saying the page
 // mentions the category's measure without reporting it being taken: as
 // the reason for something else, a threat or a plan, or what a reaction
@@ -755,7 +762,11 @@ func (t *Tagger) category(cc *compiledCategory, an map[string]*roleAnalyzer, fie
 	}
 	var evidence []model.Match
 	for _, h := range hits {
-		evidence = append(evidence, h.m)
+		m := h.m
+		if !h.asserted {
+			m.Rule += RuleMentionSuffix
+		}
+		evidence = append(evidence, m)
 	}
 	sc := scored{
 		tag:         model.Tag{Type: model.TagCategory, Value: c.ID, Score: score, Matches: sortMatches(evidence)},

@@ -178,3 +178,21 @@ func TestUnknownActorsMeasure(t *testing.T) {
 		t.Errorf("events = %v, want none: Finland is not China", keys(evs))
 	}
 }
+
+// A day in a sentence that only mentions a measure ("sanctioned six
+// officials on Jan. 15 in response to the arrests") is another act's day;
+// the sentence that reports the measure dates it.
+func TestDayOfTheSentenceThatReportsTheMeasure(t *testing.T) {
+	text := "The United States on Jan. 15 sanctioned six officials in response to the mass arrests of opposition figures.\n" +
+		"Hong Kong police arrested 53 politicians and activists on Jan. 6 on suspicion of subversion."
+	d := doc(1, model.KindNews, "2021-01-15T18:00:00-05:00", "US sanctions six officials over Hong Kong arrests",
+		text, "prosecution", "arrests", "us")
+	d.Tags[0].Matches[0].Rule = "any" + tagging.RuleMentionSuffix
+	d.Tags[0].Matches = append(d.Tags[0].Matches,
+		model.Match{Phrase: "arrest*", Field: "text", Offset: strings.Index(text, "arrested"), Rule: "any"},
+		model.Match{Phrase: "police", Field: "text", Offset: strings.Index(text, "Hong Kong police"), Rule: tagging.RuleActorPrefix + "hong-kong"})
+	got := strings.Join(keys(Cluster([]model.Document{d}, Options{Now: fixedNow})), " ")
+	if got != "hong-kong/prosecution/2021-01-06" {
+		t.Errorf("keys = %s, want the arrests on their day", got)
+	}
+}

@@ -223,6 +223,21 @@ func evidence(m model.Match) bool {
 		!strings.HasPrefix(m.Rule, tagging.RuleWithinPrefix) && m.Rule != tagging.RuleMentioned
 }
 
+// mentionSentence reports whether sentence i holds only mentions of the
+// tag's measure.
+func mentionSentence(tag model.Tag, sents []prose.Sentence, i int) bool {
+	found := false
+	for _, m := range tag.Matches {
+		if m.Field == "text" && evidence(m) && prose.SentenceAt(sents, m.Offset) == i {
+			if !strings.HasSuffix(m.Rule, tagging.RuleMentionSuffix) {
+				return false
+			}
+			found = true
+		}
+	}
+	return found
+}
+
 // founds reports whether a cluster makes an event: an official document
 // takes part, or a report states the measure in its title or opening.
 func founds(cluster []*item) bool {
@@ -295,20 +310,28 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []prose.Sent
 		it.date, it.conf = pub, confNewsPub
 		// What happened is told in the sentences about the measure, or
 		// else in the opening paragraph.
+		// Sentences that report the measure come before those that only
+		// mention it (their day is another act's).
 		candidates := []int{}
 		seen := map[int]bool{}
-		for _, m := range tag.Matches {
-			if m.Field != "text" || !evidence(m) {
-				continue
+		for _, mentions := range []bool{false, true} {
+			for _, m := range tag.Matches {
+				if m.Field != "text" || !evidence(m) || strings.HasSuffix(m.Rule, tagging.RuleMentionSuffix) != mentions {
+					continue
+				}
+				if i := prose.SentenceAt(sents, m.Offset); i >= 0 && !seen[i] {
+					seen[i] = true
+					candidates = append(candidates, i)
+				}
 			}
-			if i := prose.SentenceAt(sents, m.Offset); i >= 0 && !seen[i] {
-				seen[i] = true
-				candidates = append(candidates, i)
+			if mentions {
+				break
 			}
-		}
-		for i, s := range sents {
-			if s.Lead && !seen[i] {
-				candidates = append(candidates, i)
+			for i, s := range sents {
+				if s.Lead && !seen[i] && !mentionSentence(tag, sents, i) {
+					seen[i] = true
+					candidates = append(candidates, i)
+				}
 			}
 		}
 		for _, i := range candidates {
