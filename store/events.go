@@ -32,6 +32,14 @@ func (db *DB) ReplaceEvents(ctx context.Context, events []model.Event) error {
 		return fmt.Errorf("replace events: %w", err)
 	}
 	defer tx.Rollback()
+	if err := db.replaceEvents(ctx, tx, events); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// replaceEvents is ReplaceEvents inside tx.
+func (db *DB) replaceEvents(ctx context.Context, tx *sql.Tx, events []model.Event) error {
 	curated, err := snapshotCurated(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("replace events: %w", err)
@@ -62,7 +70,7 @@ func (db *DB) ReplaceEvents(ctx context.Context, events []model.Event) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM events WHERE stale = 1 AND confirmed = 0`); err != nil {
 		return fmt.Errorf("replace events: drop stale: %w", err)
 	}
-	return tx.Commit()
+	return nil
 }
 
 func upsertEvent(ctx context.Context, tx *sql.Tx, e *model.Event, now string) error {

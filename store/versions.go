@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"policywatch/model"
 )
 
 // Version is one extracted state of a document: what the page said from
@@ -92,8 +94,9 @@ type Withdrawal struct {
 // and keeps every version; a page already marked withdrawn is not logged
 // again, so a re-crawl that meets the same 404 changes nothing. It
 // reports the document's id and whether this call withdrew it; a URL the
-// store has never archived gives id 0 and no error.
-func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time.Time) (int64, bool, error) {
+// store has never archived gives id 0 and no error. A withdrawal is
+// logged in the change log with runID (0 outside a crawl).
+func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time.Time, runID int64) (int64, bool, error) {
 	if at.IsZero() {
 		at = db.Now()
 	}
@@ -129,6 +132,9 @@ func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO document_withdrawals (document_id, version, status, url, at)
 		VALUES (?, ?, ?, ?, ?)`, id, version, status, url, formatTime(at)); err != nil {
+		return id, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
+	}
+	if err := appendChange(ctx, tx, id, model.ChangeWithdrawn, runID, at); err != nil {
 		return id, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -42,11 +42,18 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	}
 	// A scheduled serve fills a new archive; one that only serves must be
 	// pointed at an existing one.
-	open := openExisting
 	if scheduled {
-		open = openOrCreate
+		err = noteNewArchive(*dataDir, logger)
+	} else {
+		err = needArchive(*dataDir)
 	}
-	a, err := open(ctx, *dataDir, logger)
+	if err != nil {
+		return err
+	}
+	// The serving process holds the search index for as long as it runs,
+	// takes in what other processes store (a cron crawl, an import), and
+	// answers their searches on a control socket (control.go).
+	a, err := openServer(ctx, *dataDir, logger)
 	if err != nil {
 		return err
 	}
