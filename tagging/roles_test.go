@@ -66,7 +66,7 @@ func TestWhoActsInReporting(t *testing.T) {
 			"statement", "hong-kong", []string{"us"}},
 		{"the speaker of a quotation acts in it",
 			model.KindNews, "Treaty suspended as Beijing warns London",
-			"“We will suspend the extradition treaty with Hong Kong immediately and indefinitely,” Foreign Secretary Dominic Raab told parliament on Monday, after weeks of pressure from lawmakers over Beijing's new law.\nChina warned of consequences.",
+			"“We will suspend the extradition treaty with Hong Kong with immediate effect,” Foreign Secretary Dominic Raab told parliament on Monday, after weeks of pressure from lawmakers over Beijing's new law.\nChina warned of consequences.",
 			"extradition", "uk", []string{"china"}},
 	}
 	for _, tt := range tests {
