@@ -220,11 +220,15 @@ func (s *Server) label(id string) string {
 	return strings.NewReplacer("_", " ", "-", " ").Replace(id)
 }
 
+// formatDate writes t's calendar day where t was written: a page
+// published at 11:05+12:00 on 28 July was published on 28 July, though
+// the instant is 27 July in UTC. (Days the store keeps as midnight UTC,
+// an event's, read the same either way.)
 func formatDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(time.DateOnly)
+	return t.Format(time.DateOnly)
 }
 
 func formatDateTime(t time.Time) string {
