@@ -51,7 +51,7 @@ outcome, every URL that failed, was withdrawn or refused by robots.txt, and the 
 reason (runs lists them). --json prints the run as runs --json does. The exit status is 1 when a
 source failed entirely (its feed, sitemap, seed page or API URL).`},
 	{name: "serve", summary: "serve the web UI and JSON API; crawl on schedule",
-		synopsis: []string{"serve [--data DIR] [--addr ADDR] [--config FILE] [--schedule] [--allow-private] [--secure-cookies] [--trust-proxy] [--base-url URL] [--search-cache N] [--max-searches N] [--search-timeout DURATION] [--max-query-terms N] [--max-prefix-terms N]"},
+		synopsis: []string{"serve [--data DIR] [--addr ADDR] [--config FILE] [--schedule] [--allow-private] [--secure-cookies] [--trust-proxy] [--base-url URL] [--search-cache N] [--max-searches N] [--search-timeout DURATION] [--max-query-terms N] [--max-prefix-terms N] [--apply-every DURATION]"},
 		about: `Serve the web UI and JSON API over the archive. With --schedule (on when --config is given)
 also crawl each source on its schedule: sources sharing a schedule are crawled together in one
 run, runs never overlap, and SIGTERM stops the crawl in progress, which resumes at the next

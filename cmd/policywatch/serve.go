@@ -30,6 +30,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	maxSearches := fs.Int("max-searches", 0, "`N` searches run at once (a quarter of them, at least one, for exports); more wait a moment, then get 503 with Retry-After; 0: two per CPU, at least 4")
 	searchTimeout := fs.Duration("search-timeout", web.DefaultSearchTimeout, "longest `DURATION` a search request may run (exports: 30 times as long)")
 	maxTerms := fs.Int("max-query-terms", index.DefaultMaxTerms, "most words, phrases, prefixes and filters (`N`) one search may have")
+	applyEvery := fs.Duration("apply-every", defaultApplyEvery, "how often (`DURATION`) the server takes into its search index and timeline what other processes stored (a cron crawl, an import)")
 	maxExpansions := fs.Int("max-prefix-terms", index.DefaultMaxExpansions, "most index terms (`N`) the prefixes of one search (sanction*) may expand to")
 	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
@@ -60,7 +61,10 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	// The serving process holds the search index for as long as it runs,
 	// takes in what other processes store (a cron crawl, an import), and
 	// answers their searches on a control socket (control.go).
-	a, err := openServer(ctx, *dataDir, logger)
+	if *applyEvery <= 0 {
+		return usageError{fmt.Sprintf("--apply-every %s: want a positive duration such as 1s", *applyEvery)}
+	}
+	a, err := openServer(ctx, *dataDir, logger, *applyEvery)
 	if err != nil {
 		return err
 	}
