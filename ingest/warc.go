@@ -80,12 +80,17 @@ func importCapture(ctx context.Context, p *Pipeline, cfg ImportConfig, c warc.Ca
 		if err != nil {
 			u = c.FinalURL
 		}
-		known, err := p.Withdraw(ctx, u, c.Status, c.FetchedAt, 0)
+		id, marked, err := p.store.MarkWithdrawn(ctx, u, c.Status, c.FetchedAt, 0)
 		if err != nil {
 			return "", "", err
 		}
-		if !known {
+		switch {
+		case id == 0:
 			return model.OutcomeSkipped, fmt.Sprintf("HTTP %d for a page never archived", c.Status), nil
+		case !marked:
+			// Withdrawn already, or this very withdrawal was imported
+			// before: nothing changes.
+			return model.OutcomeUnchanged, fmt.Sprintf("HTTP %d, already recorded", c.Status), nil
 		}
 		return model.OutcomeWithdrawn, fmt.Sprintf("HTTP %d", c.Status), nil
 	}

@@ -138,6 +138,17 @@ func (db *DB) saveCapture(ctx context.Context, tx *sql.Tx, doc *model.Document, 
 
 	doc.ID = id
 	c.DocumentID = id
+	// The same fetch again (a WARC file imported twice, or an export read
+	// back into the archive it came from): the same URL, fetch time and
+	// body are the same capture, and the archive already holds it. A
+	// crawl's own re-fetch always has a new fetch time, so it still adds
+	// a capture.
+	if capID, capVersion, ok, err := sameCapture(ctx, tx, id, c); err != nil {
+		return "", "", err
+	} else if ok {
+		c.ID, c.Version, doc.Version = capID, capVersion, version
+		return model.OutcomeUnchanged, "", nil
+	}
 	if hash == doc.ContentHash {
 		c.Version = version
 		doc.Version = version
@@ -176,6 +187,32 @@ func (db *DB) saveCapture(ctx context.Context, tx *sql.Tx, doc *model.Document, 
 		}
 	}
 	return model.OutcomeUpdated, model.ChangeVersion, nil
+}
+
+// sameCapture finds a capture of document docID fetched at the same
+// moment with the same body as c. Times are compared as instants, so an
+// offset written differently is still the same fetch.
+func sameCapture(ctx context.Context, tx *sql.Tx, docID int64, c *model.Capture) (int64, int, bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, version, fetched_at FROM captures
+		WHERE document_id = ? AND body_sha256 = ?`, docID, c.BodySHA256)
+	if err != nil {
+		return 0, 0, false, fmt.Errorf("find capture of document %d: %w", docID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id      int64
+			version int
+			fetched string
+		)
+		if err := rows.Scan(&id, &version, &fetched); err != nil {
+			return 0, 0, false, fmt.Errorf("find capture of document %d: %w", docID, err)
+		}
+		if parseTime(fetched).Equal(c.FetchedAt) {
+			return id, version, true, nil
+		}
+	}
+	return 0, 0, false, rows.Err()
 }
 
 // insertAlias records doc.URL as another address of document doc.ID (a

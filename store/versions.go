@@ -127,6 +127,13 @@ func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time
 	if withdrawn != 0 {
 		return id, false, nil
 	}
+	// The same withdrawal again (a WARC file imported twice): the page
+	// answered so at that moment once, and came back since.
+	if seen, err := sameWithdrawal(ctx, tx, id, status, at); err != nil {
+		return id, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
+	} else if seen {
+		return id, false, nil
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE documents SET withdrawn = 1 WHERE id = ?`, id); err != nil {
 		return id, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
 	}
@@ -141,6 +148,26 @@ func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time
 		return id, false, fmt.Errorf("mark %s withdrawn: commit: %w", url, err)
 	}
 	return id, true, nil
+}
+
+// sameWithdrawal reports whether document docID was recorded withdrawn
+// with this status at this instant.
+func sameWithdrawal(ctx context.Context, tx *sql.Tx, docID int64, status int, at time.Time) (bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT at FROM document_withdrawals WHERE document_id = ? AND status = ?`, docID, status)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return false, err
+		}
+		if parseTime(s).Equal(at) {
+			return true, nil
+		}
+	}
+	return false, rows.Err()
 }
 
 // Withdrawals lists the times a document was withdrawn, oldest first.
