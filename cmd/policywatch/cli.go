@@ -167,19 +167,74 @@ func topNames() []string {
 }
 
 // commandOf names the documented command args start with: "user add" for
-// user add --data x, "user" for user bogus, nil for no command.
+// user add --data x (and user --data x add), "user" for user bogus, nil
+// for no command.
 func commandOf(args []string) *cmdDoc {
 	if len(args) == 0 {
 		return nil
 	}
 	d := docFor(args[0])
-	if d != nil && d.group && len(args) > 1 {
-		if sub := docFor(args[0] + " " + args[1]); sub != nil {
-			return sub
+	if d != nil && d.group {
+		if rest := subcommandFirst(args[0], args[1:]); len(rest) > 0 {
+			if sub := docFor(args[0] + " " + rest[0]); sub != nil {
+				return sub
+			}
 		}
 	}
 	return d
 }
+
+// subcommandFirst moves a group's subcommand in front of the flags typed
+// before it: `user --data DIR list` is `user list --data DIR`. The first
+// word that is neither a flag nor a flag's value is the subcommand;
+// whether a flag takes a value is read from the group's synopses. With no
+// such word, or a "--" first, args come back as they are.
+func subcommandFirst(group string, args []string) []string {
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			return args
+		}
+		name, isFlag := flagName(arg)
+		if !isFlag {
+			if i == 0 {
+				return args
+			}
+			out := append([]string{arg}, args[:i]...)
+			return append(out, args[i+1:]...)
+		}
+		if !strings.Contains(arg, "=") && groupFlagTakesValue(group, name) {
+			i++ // its value
+		}
+	}
+	return args
+}
+
+// groupFlagTakesValue reports whether --name, as one of group's
+// subcommands documents it, is followed by a value ("[--data DIR]"),
+// rather than standing alone ("[--all]").
+func groupFlagTakesValue(group, name string) bool {
+	flag := "--" + name
+	for _, sub := range subcommands(group) {
+		for _, s := range sub.synopsis {
+			for rest := s; ; {
+				k := strings.Index(rest, flag)
+				if k < 0 {
+					break
+				}
+				rest = rest[k+len(flag):]
+				// "--data DIR" takes a value; "--all]", "--json |" and
+				// "--data-dir" (another flag) do not count.
+				if v, ok := strings.CutPrefix(rest, " "); ok && v != "" && !strings.ContainsAny(v[:1], "-[|") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func isHelpFlag(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
 
 const usageWidth = 100
 

@@ -204,6 +204,26 @@ func TestCLIFlagsAnywhere(t *testing.T) {
 	if !exists(filepath.Join(dest, storeFile)) {
 		t.Errorf("backup DEST --data DIR wrote no %s in DEST", storeFile)
 	}
+
+	// Flags between a command and its subcommand.
+	warcFile := filepath.Join(t.TempDir(), "all.warc")
+	if r := c.ok("export", "--data", dir, "warc", warcFile); !strings.Contains(r.stdout, "3 captures of 3 documents") {
+		t.Errorf("export --data DIR warc FILE: %s", r.stdout)
+	}
+	if r := c.ok("user", "--data="+dir, "list"); !strings.Contains(r.stdout, "no users yet") {
+		t.Errorf("user --data=DIR list: %s", r.stdout)
+	}
+	page := filepath.Join(t.TempDir(), "page.warc")
+	if err := os.WriteFile(page, []byte(warcRecord("https://www.gov.example/flowers", "2021-03-12T10:00:00Z",
+		htmlResponse(articlePage("Flower show opens", "The annual flower show opens this weekend with tulips and daffodils.")))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.ok("import", "--all", "--data", t.TempDir(), "warc", page); !strings.Contains(r.stdout, "stored 1,") {
+		t.Errorf("import --all --data DIR warc FILE (a boolean flag, then one with a value): %s", r.stdout)
+	}
+	if r := c.run("user", "--data", dir); r.code != 2 || !strings.Contains(r.stderr, "user: want a command: add, passwd or list") {
+		t.Errorf("user --data DIR: exit %d, %s", r.code, r.stderr)
+	}
 }
 
 // TestCLIRefusesDataDirWithoutArchive: commands that read an archive
