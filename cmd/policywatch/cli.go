@@ -460,8 +460,13 @@ func configFlag(fs *flag.FlagSet, use string) *string {
 // prints its own help (runHelp runs it with --help), since its flag set is
 // defined where it runs.
 func cmdHelp(names []string, stdout io.Writer, runHelp func(args []string) error) error {
-	if len(names) == 0 || (len(names) == 1 && names[0] == "help") {
+	if len(names) == 0 {
 		writeUsage(stdout)
+		return nil
+	}
+	if len(names) == 1 && (names[0] == "help" || isHelpFlag(names[0])) {
+		// help's own usage: policywatch help --help, help help.
+		fmt.Fprint(stdout, helpAbout)
 		return nil
 	}
 	name := strings.Join(names, " ")
@@ -475,6 +480,12 @@ func cmdHelp(names []string, stdout io.Writer, runHelp func(args []string) error
 	}
 	return runHelp(append(strings.Fields(d.name), "--help"))
 }
+
+const helpAbout = `usage: policywatch help [COMMAND [SUBCOMMAND]]
+
+Show the commands with all their flags, or one command's usage, what it does and its flags
+(the same as policywatch COMMAND --help).
+`
 
 func subNames(group string) []string {
 	var names []string

@@ -69,11 +69,19 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err := store.ValidUserName(name); err != nil {
 			return usageError{err.Error()}
 		}
+		if err := store.ValidRole(role); err != nil {
+			return usageError{fmt.Sprintf("user add --role: %v", err)}
+		}
 		if err := checkDir(); err != nil {
 			return err
 		}
 		if dataDirReadOnly(*dataDir) { // readonly.go: before asking for a password that cannot be stored
 			return readOnlyError{*dataDir}
+		}
+		// Whether the name is taken (add) or known (passwd) is said before
+		// a password is asked for, not after it was typed twice.
+		if err := checkUserName(ctx, *dataDir, sub, name); err != nil {
+			return err
 		}
 		password, err := readPassword(stdin, stderr, name)
 		if err != nil {
@@ -133,6 +141,31 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return tw.Flush()
 	}
 	return unknownCommand("user " + sub)
+}
+
+// checkUserName refuses, for user add, a name already taken and, for
+// user passwd, a name nobody has. A data directory without an archive
+// yet has no users.
+func checkUserName(ctx context.Context, dir, sub, name string) error {
+	ok, err := hasArchive(dir)
+	if err != nil || !ok {
+		return err
+	}
+	db, err := openStoreReader(ctx, dir) // readonly.go
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	exists, err := db.HasUser(ctx, name)
+	switch {
+	case err != nil:
+		return err
+	case sub == "add" && exists:
+		return fmt.Errorf("user add: %s %w (change its password with policywatch user passwd %s)", name, store.ErrExists, name)
+	case sub == "passwd" && !exists:
+		return fmt.Errorf("user passwd: there is no user %s (policywatch user list shows them)", name)
+	}
+	return nil
 }
 
 // readPassword asks twice without echo when stdin is a terminal, and
