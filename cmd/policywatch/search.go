@@ -110,11 +110,25 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	default:
 		return usageError{fmt.Sprintf("search: --sort %q is not relevance or date", *sort)}
 	}
-	if req.From, err = cliDate(*from, false); err != nil {
+	// The bounds the API answers 400 for: a page that cannot be shown is
+	// an error, not quietly another page.
+	if *limit < 1 || *limit > index.MaxPerPage {
+		return usageError{fmt.Sprintf("search: --limit %d: want 1 to %d results on a page (--all prints every match)", *limit, index.MaxPerPage)}
+	}
+	if *page < 1 {
+		return usageError{fmt.Sprintf("search: --page %d: pages are numbered from 1", *page)}
+	}
+	if (*page-1)*(*limit) >= maxSearchHits {
+		return usageError{fmt.Sprintf("search: --page %d (of %d results each) starts past the first %d matches; narrow the search, or use --all", *page, *limit, maxSearchHits)}
+	}
+	if req.From, err = cliDate("from", *from, false); err != nil {
 		return err
 	}
-	if req.To, err = cliDate(*to, true); err != nil {
+	if req.To, err = cliDate("to", *to, true); err != nil {
 		return err
+	}
+	if !req.From.IsZero() && !req.To.IsZero() && req.To.Before(req.From) {
+		return usageError{fmt.Sprintf("search: --to %s is before --from %s", *to, *from)}
 	}
 	if _, err := query.Parse(q); err != nil {
 		return queryError(q, err)
@@ -149,14 +163,26 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	if err != nil {
 		return queryError(q, err)
 	}
+	// Which page this is: --all prints every match on one.
+	pg, pages, perPage := *page, 1, len(hits)
+	if !*all {
+		perPage = *limit
+		pages = max(1, int((total+uint64(*limit)-1)/uint64(*limit)))
+	}
 	switch {
 	case *asJSON:
 		out := struct {
 			Query   string      `json:"query"`
 			Total   uint64      `json:"total"`
 			Undated uint64      `json:"undated"`
+			Page    int         `json:"page"`
+			Pages   int         `json:"pages"`
+			PerPage int         `json:"per_page"`
 			Hits    []searchHit `json:"hits"`
-		}{Query: q, Total: total, Undated: undated, Hits: []searchHit{}}
+		}{Query: q, Total: total, Undated: undated, Page: pg, Pages: pages, PerPage: perPage, Hits: []searchHit{}}
+		if *all {
+			out.Page = 1
+		}
 		for _, h := range hits {
 			out.Hits = append(out.Hits, toSearchHit(h))
 		}
@@ -188,6 +214,15 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	fmt.Fprintf(stdout, "%d matching documents", total)
 	if undated > 0 {
 		fmt.Fprintf(stdout, " (%d without a reliable publication date)", undated)
+	}
+	switch {
+	case *all || total == 0:
+	case pg > pages:
+		fmt.Fprintf(stdout, "; page %d is past the last page (%d)", pg, pages)
+	case pages > 1 && pg < pages:
+		fmt.Fprintf(stdout, ", page %d of %d (--page %d shows the next)", pg, pages, pg+1)
+	case pages > 1:
+		fmt.Fprintf(stdout, ", page %d of %d", pg, pages)
 	}
 	fmt.Fprintln(stdout)
 	return nil
@@ -294,13 +329,18 @@ func queryError(q string, err error) error {
 		utf8.RuneCountInString(q[:pos])+1, se.Msg, q, strings.Repeat(" ", utf8.RuneCountInString(q[:pos])))
 }
 
-func cliDate(s string, endOfDay bool) (time.Time, error) {
+// maxSearchHits is how deep paging goes, as in the web UI and the API
+// (500 pages of 20): past it the index would rank every hit before the
+// page for each one.
+const maxSearchHits = 500 * index.DefaultPerPage
+
+func cliDate(flag, s string, endOfDay bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return time.Time{}, usageError{fmt.Sprintf("search: %q is not a date (YYYY-MM-DD)", s)}
+		return time.Time{}, usageError{fmt.Sprintf("search: --%s %q is not a date (YYYY-MM-DD)", flag, s)}
 	}
 	if endOfDay {
 		t = t.Add(24*time.Hour - time.Nanosecond)

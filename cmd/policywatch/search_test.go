@@ -262,3 +262,58 @@ func TestSearchCSVNeutralisesFormulas(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchCommandRefusesBadPaging: a page, a page size or a date range
+// the search cannot honour is an error naming the flag (as the API
+// answers 400), not another page quietly; and the output says which page
+// of how many it is.
+func TestSearchCommandRefusesBadPaging(t *testing.T) {
+	c := newCLI(t)
+	a, dir := searchApp(t)
+	a.Close()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--limit", "0"}, "--limit 0: want 1 to 100"},
+		{[]string{"--limit", "-5"}, "--limit -5: want 1 to 100"},
+		{[]string{"--limit", "1000"}, "--limit 1000: want 1 to 100"},
+		{[]string{"--page", "0"}, "--page 0: pages are numbered from 1"},
+		{[]string{"--page", "100000"}, "--page 100000 (of 20 results each) starts past the first 10000 matches"},
+		{[]string{"--from", "2021-01-01", "--to", "2020-01-01"}, "--to 2020-01-01 is before --from 2021-01-01"},
+		{[]string{"--from", "2020-13-01"}, `--from "2020-13-01" is not a date`},
+		{[]string{"--to", "July"}, `--to "July" is not a date`},
+	} {
+		r := c.run(append([]string{"search", "--data", dir}, append(tc.args, "visa*")...)...)
+		if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("search %s: exit %d, stdout %q, stderr %q; want exit 2 saying %q", strings.Join(tc.args, " "), r.code, r.stdout, r.stderr, tc.want)
+		}
+	}
+
+	// Three documents, one a page.
+	r := c.ok("search", "--data", dir, "--limit", "1", "--sort", "date")
+	if !strings.Contains(r.stdout, "3 matching documents") || !strings.Contains(r.stdout, "page 1 of 3 (--page 2 shows the next)") {
+		t.Errorf("first page of three:\n%s", r.stdout)
+	}
+	if r := c.ok("search", "--data", dir, "--limit", "1", "--page", "3"); !strings.Contains(r.stdout, "page 3 of 3\n") {
+		t.Errorf("last page:\n%s", r.stdout)
+	}
+	if r := c.ok("search", "--data", dir, "--limit", "1", "--page", "4"); !strings.Contains(r.stdout, "page 4 is past the last page (3)") {
+		t.Errorf("past the last page:\n%s", r.stdout)
+	}
+	if r := c.ok("search", "--data", dir); strings.Contains(r.stdout, "page") {
+		t.Errorf("a single page of results talks of pages:\n%s", r.stdout)
+	}
+	var res struct {
+		Total, Page, Pages, PerPage int
+		Hits                        []searchHit
+	}
+	r = c.ok("search", "--data", dir, "--json", "--limit", "2", "--page", "2")
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(r.stdout, `"per_page"`, `"perpage"`)), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 3 || res.Page != 2 || res.Pages != 2 || res.PerPage != 2 || len(res.Hits) != 1 {
+		t.Errorf("search --json --limit 2 --page 2 = total %d, page %d of %d, per_page %d, %d hits; want 3, 2 of 2, 2, 1",
+			res.Total, res.Page, res.Pages, res.PerPage, len(res.Hits))
+	}
+}
