@@ -83,6 +83,30 @@ func (db *DB) SourceCoverages(ctx context.Context) ([]Coverage, error) {
 	return out, nil
 }
 
+// SourceNames lists the archive's sources: the configured ones and every
+// one a document was filed under, by name.
+func (db *DB) SourceNames(ctx context.Context) ([]string, error) { return db.coverageNames(ctx) }
+
+// HasSource reports whether a source of that name (in any case, as
+// searches compare them) is configured or has documents. The configured
+// sources (a short table) are looked up first: the documents are scanned
+// only for a name that is not configured, up to its first document.
+func (db *DB) HasSource(ctx context.Context, name string) (bool, error) {
+	for _, q := range []string{
+		`SELECT EXISTS (SELECT 1 FROM sources WHERE lower(name) = lower(?))`,
+		`SELECT EXISTS (SELECT 1 FROM documents WHERE lower(source) = lower(?))`,
+	} {
+		var ok bool
+		if err := db.read.QueryRowContext(ctx, q, name).Scan(&ok); err != nil {
+			return false, fmt.Errorf("look up source %s: %w", name, err)
+		}
+		if ok {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 func (db *DB) coverageNames(ctx context.Context) ([]string, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT name FROM sources
 		UNION SELECT DISTINCT source FROM documents ORDER BY 1`)

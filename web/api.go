@@ -23,6 +23,9 @@ type apiSearchResult struct {
 	Prev    *string                    `json:"prev"`
 	Hits    []apiHit                   `json:"hits"`
 	Facets  map[string][]apiFacetCount `json:"facets"`
+	// Notes explain an empty answer that is not a mistake: a language
+	// the archive holds no document in.
+	Notes []string `json:"notes,omitempty"`
 }
 
 type apiHit struct {
@@ -58,7 +61,7 @@ type apiFacetCount struct {
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
-	p, err := s.parseSearch(r.URL.Query())
+	p, err := s.parseSearch(r.Context(), r.URL.Query())
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
@@ -95,6 +98,10 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	gone, err := s.withdrawnHits(r.Context(), res.Hits)
 	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	if out.Notes, err = s.languageNotes(r.Context(), p.Langs, res.Total); err != nil {
 		s.failJSON(w, r, err)
 		return
 	}

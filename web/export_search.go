@@ -202,7 +202,7 @@ func (s *Server) archiveBase(r *http.Request) string {
 // streams, so memory stays flat however large the export. An error after
 // the body started can only be logged: the response is cut short.
 func (s *Server) streamArchived(w http.ResponseWriter, r *http.Request, begin func(), fn func(archived) error) {
-	p, err := s.parseSearch(r.URL.Query())
+	p, err := s.parseSearch(r.Context(), r.URL.Query())
 	if err != nil {
 		s.failJSON(w, r, err)
 		return

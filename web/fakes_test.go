@@ -171,6 +171,23 @@ func (f *fakeStore) ArchivedAt(ctx context.Context, urls []string, at time.Time)
 	return nil, f.err
 }
 
+// HasSource knows the sources of its documents.
+func (f *fakeStore) HasSource(ctx context.Context, name string) (bool, error) {
+	names, err := f.SourceNames(ctx)
+	return slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, name) }), err
+}
+
+func (f *fakeStore) SourceNames(ctx context.Context) ([]string, error) {
+	var names []string
+	for _, d := range f.docs {
+		if !slices.Contains(names, d.Source) {
+			names = append(names, d.Source)
+		}
+	}
+	slices.Sort(names)
+	return names, f.err
+}
+
 func (f *fakeStore) SaveRelease(ctx context.Context, r *store.Release) (bool, error) {
 	return false, errors.New("the fake store keeps no releases")
 }

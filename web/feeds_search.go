@@ -20,7 +20,7 @@ const searchFeedEntries = 50
 // corrected page shows up again.
 func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	p, err := s.parseSearch(v)
+	p, err := s.parseSearch(r.Context(), v)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return

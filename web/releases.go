@@ -99,7 +99,7 @@ var releaseIDPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
 // buildRelease runs the search in v and freezes its matches.
 func (s *Server) buildRelease(ctx context.Context, v url.Values, base string) (*releaseManifest, error) {
-	p, err := s.parseSearch(v)
+	p, err := s.parseSearch(ctx, v)
 	if err != nil {
 		return nil, err
 	}

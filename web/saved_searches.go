@@ -117,7 +117,7 @@ func (s *Server) createSavedSearch(w http.ResponseWriter, r *http.Request) {
 	// The search must run as it is: a bad query or an unknown category is
 	// refused now, not discovered by the feed's subscribers.
 	checked := cloneValues(params)
-	_, err := s.parseSearch(checked)
+	_, err := s.parseSearch(r.Context(), checked)
 	switch {
 	case err != nil:
 		status, msg := s.statusFor(r, err)

@@ -155,6 +155,9 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	if req.Query, err = vocab.Canonical(q); err != nil {
 		return queryError(q, err)
 	}
+	if err := checkSources(ctx, *dataDir, "search", req.Sources, q); err != nil {
+		return err
+	}
 	if *listSaved || *deleteSaved != 0 || *save != "" {
 		return savedSearchCommand(ctx, *dataDir, *listSaved, *deleteSaved, *save, *webhook, searchParams(req, *from, *to), stdout)
 	}
@@ -305,6 +308,36 @@ func runQuery(ctx context.Context, dir string, tax *tagging.Taxonomy, req index.
 		return nil, 0, 0, err
 	}
 	return res.Hits, res.Total, res.Undated, nil
+}
+
+// checkSources refuses a --source, or a source: in the query, that names
+// no source of the archive (configured, or holding documents), listing
+// those it has, as the web UI and the API do: a mistyped source would
+// otherwise find nothing and look like an answer.
+func checkSources(ctx context.Context, dir, cmd string, sources []string, q string) error {
+	n, err := query.Parse(q)
+	if err != nil {
+		return queryError(q, err)
+	}
+	if len(sources) == 0 && !strings.Contains(q, ":") {
+		return nil
+	}
+	db, err := openStoreReader(ctx, dir) // readonly.go
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := query.CheckSources(ctx, db, sources); err != nil {
+		var ue *query.UnknownValueError
+		if errors.As(err, &ue) {
+			return usageError{fmt.Sprintf("%s: --source %q is not a source of this archive; valid: %s", cmd, ue.Value, ue.ValidList())}
+		}
+		return err
+	}
+	if err := query.CheckQuerySources(ctx, db, n); err != nil {
+		return queryError(q, err)
+	}
+	return nil
 }
 
 // stderrLogger logs to stderr, for commands whose stdout is their answer.

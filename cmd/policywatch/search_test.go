@@ -263,11 +263,11 @@ func TestSearchCSVNeutralisesFormulas(t *testing.T) {
 	}
 }
 
-// TestSearchCommandRefusesBadPaging: a page, a page size or a date range
-// the search cannot honour is an error naming the flag (as the API
-// answers 400), not another page quietly; and the output says which page
-// of how many it is.
-func TestSearchCommandRefusesBadPaging(t *testing.T) {
+// TestSearchCommandRefusesWhatItCannotHonour: a page, a page size, a date
+// range or a source the search cannot honour is an error naming the flag
+// (as the API answers 400), not another page or "0 matching documents"
+// quietly; and the output says which page of how many it is.
+func TestSearchCommandRefusesWhatItCannotHonour(t *testing.T) {
 	c := newCLI(t)
 	a, dir := searchApp(t)
 	a.Close()
@@ -283,11 +283,23 @@ func TestSearchCommandRefusesBadPaging(t *testing.T) {
 		{[]string{"--from", "2021-01-01", "--to", "2020-01-01"}, "--to 2020-01-01 is before --from 2021-01-01"},
 		{[]string{"--from", "2020-13-01"}, `--from "2020-13-01" is not a date`},
 		{[]string{"--to", "July"}, `--to "July" is not a date`},
+		{[]string{"--source", "nosuch"}, `--source "nosuch" is not a source of this archive; valid: hk, news, state`},
 	} {
 		r := c.run(append([]string{"search", "--data", dir}, append(tc.args, "visa*")...)...)
 		if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("search %s: exit %d, stdout %q, stderr %q; want exit 2 saying %q", strings.Join(tc.args, " "), r.code, r.stdout, r.stderr, tc.want)
 		}
+	}
+
+	if r := c.run("search", "--data", dir, "visa source:nosuch"); r.code != 1 || !strings.Contains(r.stderr, `there is no source "nosuch" (character 6)`) ||
+		!strings.Contains(r.stderr, "hk, news, state") {
+		t.Errorf("search visa source:nosuch: exit %d, %q", r.code, r.stderr)
+	}
+	if r := c.run("search", "--data", dir, "visa lang:xx"); r.code != 1 || !strings.Contains(r.stderr, `"xx" is not a known language`) {
+		t.Errorf("search visa lang:xx: exit %d, %q", r.code, r.stderr)
+	}
+	if r := c.ok("search", "--data", dir, "--source", "STATE", "visa*"); !strings.Contains(r.stdout, "1 matching documents") {
+		t.Errorf("search --source STATE: %s", r.stdout)
 	}
 
 	// Three documents, one a page.
