@@ -103,11 +103,13 @@ data directory and run "policywatch reindex --data DATA".`},
 	{name: "export", group: true, summary: "export the archive in another format",
 		about: `Export the archive in a format other tools read.`},
 	{name: "export warc", summary: "write captures as WARC 1.1",
-		synopsis: []string{"export warc [--data DIR] [--query Q] FILE"},
-		about: `Write every capture, or those of the documents matching --query, as WARC 1.1 request and
-response records, and each withdrawal as the 404 or 410 response it was. A FILE ending in .gz is
-gzipped record by record. FILE must not exist. Only the store is opened, so it works while serve
-or a crawl runs.`},
+		synopsis: []string{"export warc [--data DIR] [--query Q] [--config FILE] FILE"},
+		about: `Write every capture, or those of the documents --query finds, as WARC 1.1 request and
+response records, and each withdrawal as the 404 or 410 response it was. --query is a search as
+policywatch search runs it (the same language, index, glossary and vocabulary: it exports the
+documents search lists, and refuses what search refuses); a query that finds nothing writes
+nothing. A FILE ending in .gz is gzipped record by record. FILE must not exist. It works while
+serve (which answers the query) or a crawl runs.`},
 	{name: "import", group: true, summary: "import pages from another format",
 		about: `Import pages captured by other tools into the archive.`},
 	{name: "import warc", summary: "archive a WARC file's pages as if crawled",

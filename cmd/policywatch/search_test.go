@@ -329,3 +329,32 @@ func TestSearchCommandRefusesWhatItCannotHonour(t *testing.T) {
 			res.Total, res.Page, res.Pages, res.PerPage, len(res.Hits))
 	}
 }
+
+// TestExportWARCQueryIsASearch: export warc --query exports the documents
+// policywatch search finds for the same query (stemming and all), and
+// refuses what search refuses.
+func TestExportWARCQueryIsASearch(t *testing.T) {
+	c := newCLI(t)
+	a, dir := searchApp(t)
+	a.Close()
+	var res struct{ Total int }
+	if err := json.Unmarshal([]byte(c.ok("search", "--data", dir, "--json", "visa").stdout), &res); err != nil || res.Total != 2 {
+		t.Fatalf("search visa: %d matches (%v), want the page on visas too", res.Total, err)
+	}
+	out := t.TempDir()
+	if r := c.ok("export", "warc", "--data", dir, "--query", "visa", filepath.Join(out, "visa.warc")); !strings.Contains(r.stdout, ": 2 captures of 2 documents") {
+		t.Errorf("export warc --query visa: %s, want the 2 documents search finds", r.stdout)
+	}
+	for _, tc := range []struct{ q, want string }{
+		{"category:nosuch", `there is no category "nosuch"`},
+		{"visa source:nosuch", `there is no source "nosuch"`},
+		{"visa AND (", "query syntax error"},
+		{"nothingmatchesthis", "finds no document; nothing written"},
+	} {
+		file := filepath.Join(out, "bad.warc")
+		r := c.run("export", "warc", "--data", dir, "--query", tc.q, file)
+		if r.code == 0 || !strings.Contains(r.stderr, tc.want) || exists(file) {
+			t.Errorf("export warc --query %q: exit %d, %q, file written: %v; want an error saying %q", tc.q, r.code, r.stderr, exists(file), tc.want)
+		}
+	}
+}

@@ -13,9 +13,9 @@ import (
 	"slices"
 	"strings"
 
+	"policywatch/index"
 	"policywatch/ingest"
 	"policywatch/model"
-	"policywatch/query"
 	"policywatch/store"
 	"policywatch/warc"
 )
@@ -42,7 +42,8 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, logger *slo
 func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export warc", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
-	q := fs.String("query", "", "export only the documents matching this search `QUERY` (default: everything)")
+	q := fs.String("query", "", "export only the documents `QUERY` finds, as policywatch search finds them (default: everything)")
+	config := configFlag(fs, "whose glossary expands --query")
 	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	}
@@ -50,27 +51,21 @@ func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 		return usageError{"export warc takes one output FILE"}
 	}
 	file := fs.Arg(0)
-	// The store alone, and the query evaluated over it as the crawler's
-	// relevance filter is: the index belongs to a running serve or crawl,
-	// and an export must work beside them.
-	node, err := query.Parse(*q)
+	if err := needArchive(*dataDir); err != nil {
+		return err
+	}
+	ids, err := exportIDs(ctx, *dataDir, *config, *q)
 	if err != nil {
-		return fmt.Errorf("export warc --query: %w", err)
+		return err
+	}
+	if *q != "" && len(ids) == 0 {
+		return fmt.Errorf("export warc: --query %q finds no document; nothing written", *q)
 	}
 	db, err := openStoreReader(ctx, *dataDir) // readonly.go
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	var ids []int64
-	if err := db.EachDocument(ctx, func(d *model.Document) error {
-		if query.Match(node, exportFields(d)) {
-			ids = append(ids, d.ID)
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
 
 	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
@@ -146,15 +141,43 @@ func exportWARC(ctx context.Context, db *store.DB, w *warc.Writer, name string, 
 	return n, nil
 }
 
-// exportFields is what --query sees of a document: the relevance fields
-// plus tags and the words amendments added and removed.
-func exportFields(d *model.Document) query.Fields {
-	f := ingest.QueryFields(d)
-	f["categories"] = strings.Join(d.Categories(), ",")
-	f["actors"] = strings.Join(d.Actors(), ",")
-	f[query.FieldAdded] = d.Added
-	f[query.FieldRemoved] = d.Removed
-	return f
+// exportIDs lists the documents to export, in id order: every one, or
+// those the search q finds. q means what it means to policywatch search
+// (the same index, analysis, glossary and vocabulary, and an unknown
+// category, actor or source is refused alike), so an export of a search
+// holds exactly the documents the search listed.
+func exportIDs(ctx context.Context, dir, config, q string) ([]int64, error) {
+	if strings.TrimSpace(q) == "" {
+		db, err := openStoreReader(ctx, dir) // readonly.go
+		if err != nil {
+			return nil, err
+		}
+		defer db.Close()
+		var ids []int64
+		err = db.EachDocument(ctx, func(d *model.Document) error { ids = append(ids, d.ID); return nil })
+		return ids, err
+	}
+	_, tax, err := loadTopicAndTaxonomy(config)
+	if err != nil {
+		return nil, err
+	}
+	canonical, err := vocabulary(tax).Canonical(q)
+	if err != nil {
+		return nil, queryError(q, err)
+	}
+	if err := checkSources(ctx, dir, "export warc", nil, q); err != nil { // search.go
+		return nil, err
+	}
+	hits, _, _, err := runQuery(ctx, dir, tax, index.Request{Query: canonical}, true) // search.go
+	if err != nil {
+		return nil, queryError(q, err)
+	}
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
 }
 
 // cmdImportWARC brings captures from a WARC file (ours, or Heritrix,
