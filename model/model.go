@@ -228,7 +228,7 @@ type CrawlRun struct {
 	StartedAt  time.Time
 	FinishedAt time.Time // zero while running or after a crash
 	Sources    []string
-	Fetched    int // HTTP responses, robots.txt aside
+	Fetched    int // HTTP responses received (feeds, sitemaps and retries too), robots.txt aside
 	Stored     int // new documents
 	Updated    int // new versions of known documents
 	Unchanged  int
@@ -304,6 +304,32 @@ func (r *CrawlRun) Count(o Outcome) int {
 		return r.Failed
 	}
 	return 0
+}
+
+// Outcomes lists every outcome a URL of a run can have, in the order
+// reports show them.
+var Outcomes = []Outcome{OutcomeStored, OutcomeUpdated, OutcomeUnchanged, OutcomeDropped, OutcomeSkipped,
+	OutcomeRefused, OutcomeWithdrawn, OutcomeFailed}
+
+// URLs is how many URLs the run handled: the sum of its outcome counts.
+func (r *CrawlRun) URLs() int {
+	n := 0
+	for _, o := range Outcomes {
+		n += r.Count(o)
+	}
+	return n
+}
+
+// Counts is the run's counts as every report gives them (crawl --json,
+// runs --json, /api/runs): each outcome's count, and "fetched", the HTTP
+// responses the run received. Fetched counts feeds, sitemaps and retries
+// too, so it is not the sum of the outcomes; URLs is.
+func (r *CrawlRun) Counts() map[string]int {
+	m := map[string]int{"fetched": r.Fetched}
+	for _, o := range Outcomes {
+		m[string(o)] = r.Count(o)
+	}
+	return m
 }
 
 // Add counts one URL with outcome o.

@@ -132,40 +132,18 @@ func (s *Server) apiSourceOne(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, apiSource{toCoverageJSON(c), sourceLinks(c.Source.Name)})
 }
 
-// apiRun is a crawl run as GET /api/runs and /api/runs/{id} show it: the
-// outcomes of `policywatch runs --json` (model.RunReport), with its state
-// and links. Counts is keyed by outcome ("fetched", "stored", "dropped",
-// "failed", ...), so outcomes the crawler learns to tell apart join it
-// without a new shape.
+// apiRun is a crawl run as GET /api/runs and /api/runs/{id} show it:
+// model.RunReport, the shape of `policywatch runs --json`, with the run's
+// state and links.
 type apiRun struct {
-	ID            int64              `json:"id"`
-	StartedAt     time.Time          `json:"started_at"`
-	FinishedAt    *time.Time         `json:"finished_at"` // null while running or after a crash
-	State         string             `json:"state"`       // finished, running, did not finish
-	Sources       []string           `json:"sources"`
-	Counts        map[string]int     `json:"counts"`
-	Dropped       []model.URLOutcome `json:"dropped"`
-	Refused       []model.URLOutcome `json:"refused"`
-	Withdrawn     []model.URLOutcome `json:"withdrawn"`
-	Failed        []model.URLOutcome `json:"failed"`
-	FailedSources []string           `json:"failed_sources"`
-	Links         map[string]string  `json:"links"`
+	model.RunReport
+	State string            `json:"state"` // finished, running, did not finish
+	Links map[string]string `json:"links"`
 }
 
 func (s *Server) toAPIRun(run model.CrawlRun) apiRun {
-	rep := run.Report()
-	out := apiRun{
-		ID: run.ID, StartedAt: run.StartedAt.UTC(), FinishedAt: timePtr(run.FinishedAt), State: runState(run, s.now()),
-		Sources: rep.Sources, Counts: map[string]int{"fetched": run.Fetched},
-		Dropped: rep.Dropped, Refused: rep.Refused, Withdrawn: rep.Withdrawn, Failed: rep.Failed,
-		FailedSources: rep.FailedSources,
-		Links:         map[string]string{"self": "/api/runs/" + itoa(run.ID), "page": "/runs#run-" + itoa(run.ID)},
-	}
-	for _, o := range []model.Outcome{model.OutcomeStored, model.OutcomeUpdated, model.OutcomeUnchanged, model.OutcomeDropped,
-		model.OutcomeSkipped, model.OutcomeRefused, model.OutcomeWithdrawn, model.OutcomeFailed} {
-		out.Counts[string(o)] = run.Count(o)
-	}
-	return out
+	return apiRun{RunReport: run.Report(), State: runState(run, s.now()),
+		Links: map[string]string{"self": "/api/runs/" + itoa(run.ID), "page": "/runs#run-" + itoa(run.ID)}}
 }
 
 // apiRuns is GET /api/runs: crawl runs, newest first.

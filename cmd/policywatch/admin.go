@@ -132,6 +132,10 @@ func cmdRuns(ctx context.Context, args []string, stdout io.Writer) (err error) {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
+	if len(runs) == 0 {
+		fmt.Fprintln(stdout, "no crawl runs yet: start one with policywatch crawl")
+		return nil
+	}
 	for _, r := range runs {
 		status := "finished " + r.FinishedAt.Format(time.RFC3339)
 		if r.FinishedAt.IsZero() {

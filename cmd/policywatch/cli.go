@@ -76,10 +76,13 @@ new matches are POSTed as JSON after each crawl (again after the next crawl if d
 	{name: "runs", summary: "list crawl runs with the outcome of every URL",
 		synopsis: []string{"runs [--data DIR] [--limit N] [--json]"},
 		about: `List the newest crawl runs, each with its sources, the count of each outcome (stored, updated,
-unchanged, dropped, skipped, refused by robots.txt, withdrawn, failed) and every URL dropped,
-refused, withdrawn or failed with the reason. --json prints them as JSON: run_id, started_at,
-finished_at, sources, the counts, the lists dropped, refused, withdrawn and failed (url, source,
-outcome, reason, at, source_failed) and failed_sources; crawl --json prints one run so.`},
+unchanged, dropped, skipped, refused by robots.txt, withdrawn, failed: together the URLs the run
+handled), the HTTP responses it received (feeds, sitemaps and retries included, so not the sum of
+the outcomes) and every URL dropped, refused, withdrawn or failed with the reason. --json prints
+them as /api/runs does: id, started_at, finished_at, sources, counts (each outcome's count, and
+fetched: the HTTP responses), urls, the lists dropped, refused, withdrawn and failed (url,
+source, outcome, reason, at, source_failed) and failed_sources; and, as the first versions did,
+run_id, fetched, stored, updated, unchanged and skipped. crawl --json prints one run so.`},
 	{name: "sources", summary: "validate the topic config and list its sources",
 		synopsis: []string{"sources [--config FILE]"},
 		about: `Validate a topic config and its taxonomy, and list the sources with their kind, schedule, URL

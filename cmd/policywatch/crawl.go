@@ -94,8 +94,11 @@ func printRunSummaryTook(w io.Writer, r *model.CrawlRun, took time.Duration) {
 // printRun prints a run's counts (the outcomes of --json, /runs and the
 // API), then its URLs by outcome, then the failures by reason.
 func printRun(w io.Writer, r *model.CrawlRun, took time.Duration, everyDropped bool) {
-	fmt.Fprintf(w, "crawl run %d: fetched %d, stored %d, updated %d, unchanged %d, dropped %d, skipped %d, refused by robots.txt %d, withdrawn %d, failed %d",
-		r.ID, r.Fetched, r.Stored, r.Updated, r.Unchanged, r.Dropped, r.Skipped, r.Refused, r.Withdrawn, r.Failed)
+	// The outcomes add up to the URLs; the HTTP responses are another
+	// measure (feeds, sitemaps and retries are responses without an
+	// outcome of their own), so they come after, named as what they are.
+	fmt.Fprintf(w, "crawl run %d: %d URLs: stored %d, updated %d, unchanged %d, dropped %d, skipped %d, refused by robots.txt %d, withdrawn %d, failed %d; %s",
+		r.ID, r.URLs(), r.Stored, r.Updated, r.Unchanged, r.Dropped, r.Skipped, r.Refused, r.Withdrawn, r.Failed, responsesNote(r.Fetched))
 	if took > 0 {
 		fmt.Fprintf(w, " in %s", took.Round(time.Second))
 	}
@@ -120,6 +123,11 @@ func printRun(w io.Writer, r *model.CrawlRun, took time.Duration, everyDropped b
 		printByReason(w, "dropped", r.Logged(model.OutcomeDropped), "(policywatch runs lists them)")
 	}
 	printByReason(w, "failures by reason", r.Logged(model.OutcomeFailed), "")
+}
+
+// responsesNote says what a run's fetched count counts, as /runs does.
+func responsesNote(fetched int) string {
+	return fmt.Sprintf("%d HTTP responses (feeds, sitemaps and retries included)", fetched)
 }
 
 // printByReason prints one line counting the URLs by reason class, most

@@ -115,6 +115,11 @@ sources:
 	data := filepath.Join(tmp, "data")
 	u := func(p string) string { return site.URL + p }
 
+	// An archive no crawl has run on says so.
+	if out := runOK(t, bin, "runs", "--data", emptyArchive(t)); out != "no crawl runs yet: start one with policywatch crawl\n" {
+		t.Errorf("runs on an archive without runs: %q", out)
+	}
+
 	// First crawl: one source fails entirely, so the exit status says so.
 	out, err := runBinary(bin, "", "crawl", "--json", "--allow-private", "--config", cfg, "--data", data)
 	if err == nil || !strings.Contains(err.Error(), "1 of 2 sources failed entirely: dead (HTTP 404)") {
@@ -160,6 +165,21 @@ sources:
 	if strings.Contains(summary, "failed "+u("/news/exports/")) || strings.Contains(summary, "failed "+u("/private/")) {
 		t.Errorf("crawl summary counts a withdrawal or a refusal as failed:\n%s", summary)
 	}
+	// The outcomes add up to the URLs the summary names; the responses
+	// are said to be another count.
+	m := regexp.MustCompile(`crawl run 2: (\d+) URLs: stored (\d+), updated (\d+), unchanged (\d+), dropped (\d+), skipped (\d+), refused by robots.txt (\d+), withdrawn (\d+), failed (\d+); (\d+) HTTP responses \(feeds, sitemaps and retries included\)`).FindStringSubmatch(summary)
+	if m == nil {
+		t.Fatalf("crawl summary does not count URLs and responses apart:\n%s", summary)
+	}
+	sum := 0
+	for _, n := range m[2:10] {
+		var v int
+		fmt.Sscan(n, &v)
+		sum += v
+	}
+	if m[1] != fmt.Sprint(sum) {
+		t.Errorf("crawl summary: %s URLs, but its outcomes add up to %d", m[1], sum)
+	}
 
 	var runs []model.RunReport
 	if err := json.Unmarshal([]byte(runOK(t, bin, "runs", "--json", "--data", data)), &runs); err != nil || len(runs) != 2 {
@@ -193,6 +213,7 @@ sources:
 	}
 	var api struct {
 		ID                                  int64
+		URLs                                int
 		Counts                              map[string]int
 		Dropped, Refused, Withdrawn, Failed []model.URLOutcome
 		FailedSources                       []string `json:"failed_sources"`
@@ -201,7 +222,23 @@ sources:
 	wantCounts := map[string]int{"fetched": second.Fetched, "stored": second.Stored, "updated": second.Updated,
 		"unchanged": second.Unchanged, "skipped": second.Skipped, "dropped": len(second.Dropped), "refused": len(second.Refused),
 		"withdrawn": len(second.Withdrawn), "failed": len(second.Failed)}
-	if api.ID != second.RunID || !reflect.DeepEqual(api.Counts, wantCounts) || !reflect.DeepEqual(api.Dropped, second.Dropped) ||
+	// runs --json and the API: one shape, the same counts.
+	if second.ID != second.RunID || second.ID != 2 || !reflect.DeepEqual(second.Counts, wantCounts) || second.URLs != sum {
+		t.Errorf("runs --json run 2: id %d (run_id %d), counts %v, urls %d; want id 2, counts %v, %d URLs",
+			second.ID, second.RunID, second.Counts, second.URLs, wantCounts, sum)
+	}
+	var rawRuns []map[string]any
+	if err := json.Unmarshal([]byte(runOK(t, bin, "runs", "--json", "--data", data)), &rawRuns); err != nil || len(rawRuns) != 2 {
+		t.Fatal(err)
+	}
+	var rawAPI map[string]any
+	srv.getJSON(t, "/api/runs/2", &rawAPI)
+	for k := range rawRuns[0] {
+		if _, ok := rawAPI[k]; !ok {
+			t.Errorf("runs --json has %q, /api/runs/2 does not", k)
+		}
+	}
+	if api.ID != second.RunID || api.URLs != sum || !reflect.DeepEqual(api.Counts, wantCounts) || !reflect.DeepEqual(api.Dropped, second.Dropped) ||
 		!reflect.DeepEqual(api.Refused, second.Refused) || !reflect.DeepEqual(api.Withdrawn, second.Withdrawn) ||
 		!reflect.DeepEqual(api.Failed, second.Failed) || !reflect.DeepEqual(api.FailedSources, second.FailedSources) {
 		t.Errorf("/api/runs/2 = %+v\nruns --json = %+v", api, second)
@@ -210,6 +247,14 @@ sources:
 	row := regexp.MustCompile(`(?s)<th scope="row" id="run-2">#2</th>(.*?)</tr>`).FindStringSubmatch(page)
 	if row == nil || !strings.Contains(row[1], `<td class="failed">2</td>`) {
 		t.Errorf("/runs row of run 2 does not show 2 failed: %q", row)
+	}
+	// /runs names the counts as the command line does.
+	head := regexp.MustCompile(`(?s)<thead>(.*?)</thead>`).FindStringSubmatch(page)
+	if head == nil || !strings.Contains(head[1], `<th scope="col">HTTP responses</th><th scope="col">URLs</th><th scope="col">Stored</th>`) || strings.Contains(head[1], ">New<") {
+		t.Errorf("/runs column heads: %q, want HTTP responses, URLs and Stored as the CLI says", head)
+	}
+	if row != nil && !strings.Contains(row[1], fmt.Sprintf("<td>%d</td><td>%d</td><td>%d</td>", second.Fetched, sum, second.Stored)) {
+		t.Errorf("/runs row of run 2 %q lacks %d responses, %d URLs, %d stored", row[1], second.Fetched, sum, second.Stored)
 	}
 	for _, want := range []string{"<summary>2 failed</summary>", "<summary>1 withdrawn</summary>", "<summary>1 refused by robots.txt</summary>",
 		"<summary>3 dropped</summary>", "Failed entirely (nothing crawled): dead"} {
