@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"policywatch/model"
 )
@@ -349,7 +350,7 @@ func (db *DB) DocumentByURL(ctx context.Context, u string) (*model.Document, err
 type Alias struct {
 	URL     string
 	Source  string
-	FoundAt string
+	FoundAt time.Time
 }
 
 // Aliases lists the other URLs a document was found at.
@@ -362,10 +363,14 @@ func (db *DB) Aliases(ctx context.Context, docID int64) ([]Alias, error) {
 	defer rows.Close()
 	var out []Alias
 	for rows.Next() {
-		var a Alias
-		if err := rows.Scan(&a.URL, &a.Source, &a.FoundAt); err != nil {
+		var (
+			a     Alias
+			found string
+		)
+		if err := rows.Scan(&a.URL, &a.Source, &found); err != nil {
 			return nil, err
 		}
+		a.FoundAt = parseTime(found)
 		out = append(out, a)
 	}
 	return out, rows.Err()

@@ -61,7 +61,8 @@ func TestVersionsDiffsAndChanges(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{doc, 200, []string{doc + "/versions/1", doc + "/versions/2", "diff with version 1", "Also published by", "wire.example/copy"}, nil},
+		{doc, 200, []string{doc + "/versions/1", doc + "/versions/2", "diff with version 1", "Also published by", "wire.example/copy",
+			"found 2026-11-01 13:00 UTC"}, []string{"found 2026-11-01T"}},
 		{doc + "/versions/1", 200, []string{"people of Hong Kong", "earlier version", "version 1 of 2"}, []string{"further measures"}},
 		{doc + "/versions/2", 200, []string{"further measures", "&lt;script&gt;"}, []string{"<script>alert"}},
 		{doc + "/versions/3", 404, nil, nil},
