@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -21,12 +22,39 @@ type Mismatch struct {
 // reports each one that differs or cannot be read. It returns how many
 // captures were checked.
 func (db *DB) Verify(ctx context.Context, report func(Mismatch)) (int, error) {
+	return verifyCaptures(ctx, db.read, report)
+}
+
+// VerifyArchive is Verify and VerifyVersions over one snapshot of the
+// store, read in one transaction: while a crawl adds documents, the
+// captures checked and the documents checked are of the same moment, so
+// their counts agree and no check sees half of a save.
+func (db *DB) VerifyArchive(ctx context.Context, captures, versions func(Mismatch)) (nCaptures, nDocuments int, err error) {
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, 0, fmt.Errorf("verify: %w", err)
+	}
+	defer tx.Rollback() // read only: nothing to commit
+	if nCaptures, err = verifyCaptures(ctx, tx, captures); err != nil {
+		return nCaptures, 0, err
+	}
+	nDocuments, err = verifyVersions(ctx, tx, versions)
+	return nCaptures, nDocuments, err
+}
+
+// querier is a connection pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func verifyCaptures(ctx context.Context, q querier, report func(Mismatch)) (int, error) {
 	var (
 		after   int64
 		checked int
 	)
 	for {
-		rows, err := db.read.QueryContext(ctx, `SELECT id, document_id, request_url, body_gzip, body_sha256
+		rows, err := q.QueryContext(ctx, `SELECT id, document_id, request_url, body_gzip, body_sha256
 			FROM captures WHERE id > ? ORDER BY id LIMIT 100`, after)
 		if err != nil {
 			return checked, fmt.Errorf("verify captures after %d: %w", after, err)
