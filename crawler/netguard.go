@@ -226,3 +226,25 @@ func blockedReason(requested string, err error, be *BlockedAddressError) string 
 	return "refused " + target + ": " + be.Error() +
 		" (non-public addresses are crawled only when allowed: --allow-private)"
 }
+
+// NewGuardedTransport is the crawler's HTTP transport for other outbound
+// requests that a stored address decides, such as saved-search webhooks:
+// every dialled address (each redirect hop, each proxy target) is checked
+// as the crawler's are, unless allowPrivate.
+func NewGuardedTransport(allowPrivate bool) http.RoundTripper {
+	return newCrawlTransport(allowPrivate, nil)
+}
+
+// CheckPublicURL resolves rawURL's host and refuses it when any of its
+// addresses is not public (*BlockedAddressError) or the name does not
+// resolve (*UnresolvedHostError): the check to make before storing an
+// address that will be dialled later. The dial itself is checked again
+// (NewGuardedTransport), since a name may resolve elsewhere by then.
+func CheckPublicURL(ctx context.Context, rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return err
+	}
+	g := &guardTransport{policy: defaultPolicy}
+	return g.checkHost(ctx, u)
+}

@@ -88,18 +88,19 @@ func (o *Owner) Notify(ctx context.Context, runID int64) {
 		o.log.Warn("saved searches not checked", "err", err)
 		return
 	}
+	client := o.webhookClient()
 	for _, s := range searches {
 		if s.Webhook == "" || s.AlertedSeq >= applied {
 			continue
 		}
-		if err := o.notifyOne(ctx, s, applied, runID); err != nil {
+		if err := o.notifyOne(ctx, client, s, applied, runID); err != nil {
 			o.log.LogAttrs(ctx, slog.LevelWarn, "saved search webhook failed",
 				slog.Int64("saved_search", s.ID), slog.String("name", s.Name), slog.Any("err", err))
 		}
 	}
 }
 
-func (o *Owner) notifyOne(ctx context.Context, s store.SavedSearch, upTo, runID int64) error {
+func (o *Owner) notifyOne(ctx context.Context, client *http.Client, s store.SavedSearch, upTo, runID int64) error {
 	ids, err := o.store.ChangedDocuments(ctx, s.AlertedSeq, upTo)
 	if err != nil {
 		return err
@@ -138,7 +139,7 @@ func (o *Owner) notifyOne(ctx context.Context, s store.SavedSearch, upTo, runID 
 		return fmt.Errorf("search %q: %w", s.Params, err)
 	}
 	if p.Count > 0 {
-		if err := postJSON(ctx, o.client, s.Webhook, p); err != nil {
+		if err := postJSON(ctx, client, s.Webhook, p); err != nil {
 			return err
 		}
 		o.log.Info("saved search webhook delivered", "saved_search", s.ID, "matches", p.Count)

@@ -45,6 +45,9 @@ type Archive struct {
 	// another process that is not a server (a search, a re-index) to
 	// release the index before leaving the changes to the next holder.
 	SettleWait time.Duration
+	// AllowPrivate lets the webhooks this process tells reach non-public
+	// addresses (Owner.AllowPrivate), as --allow-private lets crawls.
+	AllowPrivate bool
 }
 
 func (a *Archive) log() *slog.Logger {
@@ -152,6 +155,7 @@ func (a *Archive) Settle(ctx context.Context, runID int64) error {
 			return err
 		}
 		defer o.Close()
+		o.AllowPrivate = a.AllowPrivate
 	}
 	if _, err := o.Apply(ctx); err != nil {
 		return err

@@ -298,10 +298,23 @@ func TestWebhookHearsOfEachMatchOnce(t *testing.T) {
 	first := saveDoc(t, a, "https://a.example/1", "Sanctions on Hong Kong officials.")
 	saveDoc(t, a, "https://a.example/2", "Visa restrictions over Hong Kong.")
 
+	// By default a delivery dials public addresses only: the hook on
+	// 127.0.0.1 hears nothing, and is told later.
+	guarded, err := OwnIndex(ctx, a.Dir, a.Store, OwnOptions{Role: "settle"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	guarded.Notify(ctx, 1)
+	guarded.Close()
+	if p := take(); len(p) != 0 {
+		t.Fatalf("a webhook on a loopback address was told without --allow-private: %+v", p)
+	}
+
 	crawl, err := OwnIndex(ctx, a.Dir, a.Store, OwnOptions{Role: "settle"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	crawl.AllowPrivate = true // the test's hook is on 127.0.0.1
 	crawl.Notify(ctx, 1)
 	crawl.Close()
 	if p := take(); len(p) != 1 || p[0].Count != 1 || p[0].Matches[0].ID != first || p[0].RunID != 1 {
@@ -313,6 +326,7 @@ func TestWebhookHearsOfEachMatchOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer server.Close()
+	server.AllowPrivate = true
 	server.Notify(ctx, 1)
 	if p := take(); len(p) != 0 {
 		t.Fatalf("the server told the webhook again: %+v", p)

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"policywatch/crawler"
 	"policywatch/index"
 	"policywatch/model"
 	"policywatch/store"
@@ -50,14 +51,24 @@ const applyBatch = 500
 // the store's change log (apply, rebuild, verify, webhooks). One process
 // holds it at a time; the others leave the work to it.
 type Owner struct {
-	Index  *index.Index
-	dir    Dir
-	lock   *Lock
-	store  OwnerStore
-	log    *slog.Logger
-	client *http.Client // webhooks
+	Index *index.Index
+	dir   Dir
+	lock  *Lock
+	store OwnerStore
+	log   *slog.Logger
+	// AllowPrivate lets webhook deliveries reach loopback, private and
+	// link-local addresses, as --allow-private lets crawls; by default
+	// every address a delivery dials is checked as the crawler's are
+	// (crawler.NewGuardedTransport), so a saved address cannot be turned
+	// against this machine's network later (DNS changed, a redirect).
+	AllowPrivate bool
 
 	mu sync.Mutex // one apply, rebuild or notification at a time
+}
+
+// webhookClient is the HTTP client of one round of deliveries.
+func (o *Owner) webhookClient() *http.Client {
+	return &http.Client{Timeout: webhookTimeout, Transport: crawler.NewGuardedTransport(o.AllowPrivate)}
 }
 
 // ServedError is returned by OwnIndex when a server holds the index: it
@@ -123,7 +134,7 @@ func OwnIndex(ctx context.Context, dir Dir, st OwnerStore, opts OwnOptions) (*Ow
 		lock.Unlock()
 		return nil, err
 	}
-	o := &Owner{Index: ix, dir: dir, lock: lock, store: st, log: logger, client: &http.Client{Timeout: webhookTimeout}}
+	o := &Owner{Index: ix, dir: dir, lock: lock, store: st, log: logger}
 	if ix.Recreated() {
 		n, err := o.Rebuild(ctx)
 		if err != nil {

@@ -120,6 +120,13 @@ type Config struct {
 	// 30 times as long); 0: DefaultSearchTimeout. See searchlimit.go.
 	SearchTimeout time.Duration
 
+	// CheckWebhook judges a webhook address an editor saves with a
+	// search: an error says why it is refused (an address that is not
+	// public, unless the server was started with --allow-private).
+	// cmd/policywatch wires the crawler's address guard; nil checks only
+	// that it is an http(s) URL.
+	CheckWebhook func(ctx context.Context, rawURL string) error
+
 	Logger *slog.Logger     // nil: discard
 	Now    func() time.Time // nil: time.Now
 }

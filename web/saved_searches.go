@@ -132,6 +132,10 @@ func (s *Server) createSavedSearch(w http.ResponseWriter, r *http.Request) {
 		view.Problem = "The name is longer than 200 characters."
 	case view.Webhook != "" && !httpURL(view.Webhook):
 		view.Problem = "The webhook must be an http or https URL."
+	case view.Webhook != "" && s.checkWebhook != nil:
+		if err := s.checkWebhook(r.Context(), view.Webhook); err != nil {
+			view.Problem = "The webhook is refused: " + err.Error() + "."
+		}
 	}
 	if view.Problem != "" {
 		s.showSavedSearches(w, r, http.StatusBadRequest, view)

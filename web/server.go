@@ -4,6 +4,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -47,8 +48,9 @@ type Server struct {
 
 	secureCookies, trustProxy bool // Config.SecureCookies, Config.TrustProxy (auth.go)
 
-	searches, exports *searchGate // searchlimit.go
-	baseURL           string      // Config.BaseURL, normalised (baseurl.go)
+	searches, exports *searchGate                                    // searchlimit.go
+	baseURL           string                                         // Config.BaseURL, normalised (baseurl.go)
+	checkWebhook      func(ctx context.Context, rawURL string) error // Config.CheckWebhook
 
 	bare   *template.Template // capture view: standalone, no app stylesheet under its CSP
 	static http.Handler
@@ -81,6 +83,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.accounts, s.curator, s.limiter = cfg.Accounts, cfg.Curator, newLoginLimiter(s.now)
 	s.secureCookies, s.trustProxy = cfg.SecureCookies, cfg.TrustProxy
+	s.checkWebhook = cfg.CheckWebhook
 	s.searches, s.exports = newGates(cfg.MaxSearches, cfg.SearchTimeout)
 	if cfg.BaseURL != "" {
 		b, err := ParseBaseURL(cfg.BaseURL)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,7 +38,8 @@ type app struct {
 
 	// allowPrivate lets crawls reach loopback and private addresses:
 	// the demo web and tests listen on 127.0.0.1; real crawls refuse
-	// them unless --allow-private says otherwise.
+	// them unless --allow-private says otherwise. setAllowPrivate sets
+	// it for the webhooks this process tells, too.
 	allowPrivate bool
 	// secureCookies, trustProxy: serve --secure-cookies, --trust-proxy
 	// (web.Config.SecureCookies, TrustProxy).
@@ -221,6 +223,52 @@ func (a *app) crawl(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy, 
 }
 
 // newWeb builds the UI over the app's store and index.
+// setAllowPrivate is --allow-private: crawls, and the webhooks this
+// process delivers to, may reach loopback, private and link-local
+// addresses.
+func (a *app) setAllowPrivate(v bool) {
+	a.allowPrivate = v
+	if a.arch != nil {
+		a.arch.AllowPrivate = v
+	}
+	if a.owner != nil {
+		a.owner.AllowPrivate = v
+	}
+}
+
+// checkWebhook refuses a webhook address that is not public, unless
+// --allow-private: saved now, it is dialled after every crawl (where it
+// is checked again, on the address dialled).
+func checkWebhook(ctx context.Context, rawURL string, allowPrivate bool) error {
+	if u, err := url.Parse(rawURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", rawURL)
+	}
+	if allowPrivate {
+		return nil
+	}
+	err := crawler.CheckPublicURL(ctx, rawURL)
+	var be *crawler.BlockedAddressError
+	var ue *crawler.UnresolvedHostError
+	switch {
+	case errors.As(err, &be):
+		return fmt.Errorf("%s: webhooks go to public addresses only (--allow-private allows others)", be.Error())
+	case errors.As(err, &ue):
+		return fmt.Errorf("%s does not resolve", ue.Host)
+	case err != nil:
+		return fmt.Errorf("check %s: %w", redactWebhook(rawURL), err)
+	}
+	return nil
+}
+
+// redactWebhook keeps a webhook's secret path out of messages.
+func redactWebhook(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "the webhook"
+	}
+	return u.Scheme + "://" + u.Host
+}
+
 func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
 	var lanes []web.Lane
 	for _, l := range tax.Lanes() {
@@ -236,5 +284,6 @@ func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
 	a.ix.SetGlossary(tax.Glossary()) // query terms expand to the topic's equivalents
 	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Vocabulary: vocabulary(tax), Logger: a.logger,
 		Accounts: a.db, Curator: a.db, SecureCookies: a.secureCookies, TrustProxy: a.trustProxy,
-		MaxSearches: a.maxSearches, SearchTimeout: a.searchTimeout, BaseURL: a.baseURL})
+		MaxSearches: a.maxSearches, SearchTimeout: a.searchTimeout, BaseURL: a.baseURL,
+		CheckWebhook: func(ctx context.Context, u string) error { return checkWebhook(ctx, u, a.allowPrivate) }})
 }

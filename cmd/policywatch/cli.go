@@ -62,7 +62,7 @@ Host header a client sends. Searches are bounded: in size, in number at once, an
 	{name: "search", summary: "search the archive; save searches with feeds and webhooks",
 		synopsis: []string{
 			"search [--data DIR] [--config FILE] [--json | --csv] [--all] [--limit N] [--page N] [--sort relevance|date] [--category ID]... [--actor ID]... [--source NAME]... [--kind official|news]... [--from DATE] [--to DATE] [--] [QUERY...]",
-			"search --save NAME [--webhook URL] [filter flags] [--] [QUERY...]",
+			"search --save NAME [--webhook URL [--allow-private]] [filter flags] [--] [QUERY...]",
 			"search --list-saved | --delete-saved ID",
 		},
 		about: `Search the archive in the query language of the web UI: words, "phrases", AND, OR, NOT,
@@ -72,7 +72,10 @@ sanctions. Prints a table (and how many matches have no reliable publication dat
 CSV; --all prints every match, newest first. While serve runs on the data directory, the server
 answers the search (with its topic's glossary). --save keeps the search under a name instead of
 running it: its Atom feed is /feeds/search.atom with the same parameters, and with --webhook its
-new matches are POSTed as JSON after each crawl (again after the next crawl if delivery fails).`},
+new matches are POSTed as JSON after each crawl (again after the next crawl if delivery fails).
+A webhook must be a public address, checked when saved and again on the address each delivery
+dials; --allow-private (here, and on the crawl or serve that delivers) allows loopback, private
+and link-local ones.`},
 	{name: "runs", summary: "list crawl runs with the outcome of every URL",
 		synopsis: []string{"runs [--data DIR] [--limit N] [--json]"},
 		about: `List the newest crawl runs, each with its sources, the count of each outcome (stored, updated,

@@ -44,7 +44,7 @@ func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog
 		return err
 	}
 	defer closeApp(a, &err)
-	a.allowPrivate = *allowPrivate
+	a.setAllowPrivate(*allowPrivate)
 	prog := newProgressReporter(os.Stderr, logger)
 	if prog.tty {
 		// Log lines go through the reporter so they do not land in the

@@ -74,7 +74,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.
 		return err
 	}
 	defer closeApp(a, &err)
-	a.allowPrivate = true // the demo web is on 127.0.0.1, on purpose
+	a.setAllowPrivate(true) // the demo web is on 127.0.0.1, on purpose
 	run, err := a.crawl(ctx, t, tax, nil)
 	if err != nil {
 		return fmt.Errorf("crawl demo web: %w", err)

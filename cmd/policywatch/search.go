@@ -80,7 +80,8 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	from := fs.String("from", "", "published on or after `DATE` (YYYY-MM-DD)")
 	to := fs.String("to", "", "published on or before `DATE` (YYYY-MM-DD)")
 	save := fs.String("save", "", "save the search under `NAME` instead of running it")
-	webhook := fs.String("webhook", "", "with --save: `URL` to POST new matches to after each crawl")
+	webhook := fs.String("webhook", "", "with --save: `URL` to POST new matches to after each crawl (a public address, unless --allow-private)")
+	allowPrivate := fs.Bool("allow-private", false, "with --webhook: let it be a loopback, private or link-local address (deliveries need the crawl's or the server's --allow-private too)")
 	listSaved := fs.Bool("list-saved", false, "list saved searches")
 	deleteSaved := fs.Int64("delete-saved", 0, "delete the saved search with this `ID`")
 	var categories, actors, sources, kinds listFlag
@@ -96,6 +97,9 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	}
 	if *webhook != "" && *save == "" {
 		return usageError{"search: --webhook needs --save NAME"}
+	}
+	if *allowPrivate && *webhook == "" {
+		return usageError{"search: --allow-private goes with --webhook URL"}
 	}
 	q := strings.Join(fs.Args(), " ")
 	req := index.Request{Query: q, Categories: categories, Actors: actors, Sources: sources, Kinds: kinds,
@@ -159,7 +163,7 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 		return err
 	}
 	if *listSaved || *deleteSaved != 0 || *save != "" {
-		return savedSearchCommand(ctx, *dataDir, *listSaved, *deleteSaved, *save, *webhook, searchParams(req, *from, *to), stdout)
+		return savedSearchCommand(ctx, *dataDir, *listSaved, *deleteSaved, *save, *webhook, *allowPrivate, searchParams(req, *from, *to), stdout)
 	}
 
 	hits, total, undated, err := runQuery(ctx, *dataDir, tax, req, *all)
@@ -233,7 +237,7 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 
 // savedSearchCommand lists, deletes or saves a saved search. Saved
 // searches live in the store: no index is needed.
-func savedSearchCommand(ctx context.Context, dir string, list bool, del int64, name, webhook, params string, stdout io.Writer) (err error) {
+func savedSearchCommand(ctx context.Context, dir string, list bool, del int64, name, webhook string, allowPrivate bool, params string, stdout io.Writer) (err error) {
 	open := openStore
 	if list {
 		open = openReader // readonly.go
@@ -254,8 +258,8 @@ func savedSearchCommand(ctx context.Context, dir string, list bool, del int64, n
 		return nil
 	}
 	if webhook != "" {
-		if u, err := url.Parse(webhook); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return usageError{fmt.Sprintf("search: --webhook %q is not an http(s) URL", webhook)}
+		if err := checkWebhook(ctx, webhook, allowPrivate); err != nil { // app.go
+			return usageError{fmt.Sprintf("search: --webhook: %v", err)}
 		}
 	}
 	s := &store.SavedSearch{Name: name, Params: params, Webhook: webhook}

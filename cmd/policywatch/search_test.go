@@ -159,7 +159,7 @@ func TestSavedSearchWebhookGetsOnlyNewMatches(t *testing.T) {
 	clock := time.Now().UTC()
 	a.db.Now = func() time.Time { return clock }
 	a.Close()
-	out, err := runSearch(t, dir, "--save", "visas", "--webhook", srv.URL+"/hook/secret", "--kind", "official", "visa*")
+	out, err := runSearch(t, dir, "--save", "visas", "--webhook", srv.URL+"/hook/secret", "--allow-private", "--kind", "official", "visa*")
 	if err != nil || !strings.Contains(out, "saved search 1") {
 		t.Fatalf("save: %v %s", err, out)
 	}
@@ -168,6 +168,7 @@ func TestSavedSearchWebhookGetsOnlyNewMatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
+	a.setAllowPrivate(true) // the receiver is on 127.0.0.1
 	tick := func() { clock = clock.Add(time.Minute); a.db.Now = func() time.Time { return clock } }
 	tick()
 

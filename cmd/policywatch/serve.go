@@ -69,7 +69,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 		return err
 	}
 	defer closeApp(a, &err)
-	a.allowPrivate = *allowPrivate
+	a.setAllowPrivate(*allowPrivate)
 	a.secureCookies, a.trustProxy = *secureCookies, *trustProxy
 	if *searchCache < 0 {
 		return usageError{fmt.Sprintf("--search-cache %d: want 0 (off) or more", *searchCache)}
