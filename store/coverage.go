@@ -186,7 +186,7 @@ func (db *DB) coverageRuns(ctx context.Context, c *Coverage) error {
 	// again; when that capture belongs to a run still going, older runs
 	// are checked one by one.
 	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.started_at, r.finished_at FROM crawl_runs r
-		WHERE r.finished_at != '' AND EXISTS (SELECT 1 FROM json_each(r.sources) WHERE json_each.value = ?)
+		WHERE r.finished_at != '' AND `+db.read.d.jsonArrayHas("r.sources")+`
 		ORDER BY r.id DESC LIMIT 200`, name)
 	if err != nil {
 		return fmt.Errorf("coverage of %s: runs: %w", name, err)
@@ -223,7 +223,7 @@ func (db *DB) coverageRuns(ctx context.Context, c *Coverage) error {
 			var captured bool
 			if err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM documents d
 				JOIN captures cp ON cp.document_id = d.id WHERE d.source = ?
-				AND julianday(cp.fetched_at) BETWEEN julianday(?) AND julianday(?))`,
+				AND `+db.read.d.instant("cp.fetched_at")+` BETWEEN `+db.read.d.instant("?")+` AND `+db.read.d.instant("?")+`)`,
 				name, formatTime(ref.StartedAt), formatTime(ref.FinishedAt)).Scan(&captured); err != nil {
 				return fmt.Errorf("coverage of %s: captures of run %d: %w", name, ref.ID, err)
 			}

@@ -46,6 +46,9 @@ func (db *DB) SaveCapture(ctx context.Context, doc *model.Document, c *model.Cap
 		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
 	}
 	defer tx.Rollback()
+	if err := lockDocument(ctx, tx, doc); err != nil {
+		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+	}
 
 	outcome, err := db.saveCapture(ctx, tx, doc, c)
 	if err != nil {
@@ -57,7 +60,7 @@ func (db *DB) SaveCapture(ctx context.Context, doc *model.Document, c *model.Cap
 	return outcome, nil
 }
 
-func (db *DB) saveCapture(ctx context.Context, tx *sql.Tx, doc *model.Document, c *model.Capture) (model.SaveOutcome, error) {
+func (db *DB) saveCapture(ctx context.Context, tx *dbTx, doc *model.Document, c *model.Capture) (model.SaveOutcome, error) {
 	var (
 		id      int64
 		hash    string
@@ -156,23 +159,20 @@ func (db *DB) saveCapture(ctx context.Context, tx *sql.Tx, doc *model.Document, 
 	return model.OutcomeUpdated, nil
 }
 
-func insertDocument(ctx context.Context, tx *sql.Tx, d *model.Document) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO documents (url, source, kind, title, byline, text, lang, site,
+func insertDocument(ctx context.Context, tx *dbTx, d *model.Document) error {
+	err := tx.QueryRowContext(ctx, `INSERT INTO documents (url, source, kind, title, byline, text, lang, site,
 		doc_number, published, date_source, modified, fetched_at, updated_at, content_hash, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		d.URL, d.Source, string(d.Kind), d.Title, d.Byline, d.Text, d.Lang, d.Site, d.DocNumber,
 		formatTime(d.Published), d.DateSource, formatTime(d.Modified), formatTime(d.FetchedAt),
-		formatTime(d.UpdatedAt), d.ContentHash, d.Version)
+		formatTime(d.UpdatedAt), d.ContentHash, d.Version).Scan(&d.ID)
 	if err != nil {
 		return fmt.Errorf("insert document: %w", err)
-	}
-	if d.ID, err = res.LastInsertId(); err != nil {
-		return err
 	}
 	return setSignature(ctx, tx, d.ID, d.Text)
 }
 
-func insertVersion(ctx context.Context, tx *sql.Tx, d *model.Document, c *model.Capture) error {
+func insertVersion(ctx context.Context, tx *dbTx, d *model.Document, c *model.Capture) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO document_versions (document_id, version, title, text, published,
 		content_hash, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		d.ID, d.Version, d.Title, d.Text, formatTime(d.Published), d.ContentHash, formatTime(c.FetchedAt))
@@ -182,7 +182,7 @@ func insertVersion(ctx context.Context, tx *sql.Tx, d *model.Document, c *model.
 	return nil
 }
 
-func insertCapture(ctx context.Context, tx *sql.Tx, c *model.Capture) error {
+func insertCapture(ctx context.Context, tx *dbTx, c *model.Capture) error {
 	header, err := json.Marshal(c.Header)
 	if err != nil {
 		return err
@@ -191,15 +191,13 @@ func insertCapture(ctx context.Context, tx *sql.Tx, c *model.Capture) error {
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO captures (document_id, version, fetched_at, request_url, final_url,
-		status, header, body_gzip, body_sha256, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if err := tx.QueryRowContext(ctx, `INSERT INTO captures (document_id, version, fetched_at, request_url, final_url,
+		status, header, body_gzip, body_sha256, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.DocumentID, c.Version, formatTime(c.FetchedAt), c.RequestURL, c.FinalURL, c.Status, string(header),
-		body, c.BodySHA256, c.ContentHash)
-	if err != nil {
+		body, c.BodySHA256, c.ContentHash).Scan(&c.ID); err != nil {
 		return fmt.Errorf("insert capture: %w", err)
 	}
-	c.ID, err = res.LastInsertId()
-	return err
+	return nil
 }
 
 func gzipBytes(b []byte) ([]byte, error) {

@@ -32,6 +32,9 @@ func (db *DB) ReplaceEvents(ctx context.Context, events []model.Event) error {
 		return fmt.Errorf("replace events: %w", err)
 	}
 	defer tx.Rollback()
+	if err := tx.lockKeys(ctx, eventsLockKey); err != nil {
+		return fmt.Errorf("replace events: %w", err)
+	}
 	curated, err := snapshotCurated(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("replace events: %w", err)
@@ -65,7 +68,7 @@ func (db *DB) ReplaceEvents(ctx context.Context, events []model.Event) error {
 	return tx.Commit()
 }
 
-func upsertEvent(ctx context.Context, tx *sql.Tx, e *model.Event, now string) error {
+func upsertEvent(ctx context.Context, tx *dbTx, e *model.Event, now string) error {
 	actors, _ := json.Marshal(e.Actors)
 	dates, err := json.Marshal(e.Dates)
 	if err != nil {
@@ -110,7 +113,7 @@ func (db *DB) Events(ctx context.Context, f EventFilter) ([]model.Event, error) 
 		args = append(args, f.Category)
 	}
 	if f.Actor != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM json_each(events.actors) WHERE value = ?)")
+		where = append(where, db.read.d.jsonArrayHas("events.actors"))
 		args = append(args, f.Actor)
 	}
 	if !f.From.IsZero() {

@@ -26,12 +26,8 @@ func (db *DB) SaveSearch(ctx context.Context, s *SavedSearch) error {
 		return fmt.Errorf("save search: no name")
 	}
 	now := db.Now()
-	res, err := db.write.ExecContext(ctx, `INSERT INTO saved_searches (name, params, webhook_url, created_at, checked_at)
-		VALUES (?, ?, ?, ?, ?)`, s.Name, s.Params, s.Webhook, formatTime(now), formatTime(now))
-	if err != nil {
-		return fmt.Errorf("save search %q: %w", s.Name, err)
-	}
-	if s.ID, err = res.LastInsertId(); err != nil {
+	if err := db.write.QueryRowContext(ctx, `INSERT INTO saved_searches (name, params, webhook_url, created_at, checked_at)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, s.Name, s.Params, s.Webhook, formatTime(now), formatTime(now)).Scan(&s.ID); err != nil {
 		return fmt.Errorf("save search %q: %w", s.Name, err)
 	}
 	s.CreatedAt, s.CheckedAt = now, now

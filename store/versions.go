@@ -102,6 +102,9 @@ func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time
 		return 0, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
 	}
 	defer tx.Rollback()
+	if err := tx.lockKeys(ctx, urlLockKey(url)); err != nil {
+		return 0, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
+	}
 	var (
 		id        int64
 		version   int
