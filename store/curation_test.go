@@ -340,7 +340,9 @@ func testAuditLogRecordsWhoWhatWhen(t *testing.T, e testEngine) {
 	}
 }
 
-func TestMergeAndSplitAreInBothEventsHistories(t *testing.T) { eachEngine(t, testMergeAndSplitAreInBothEventsHistories) }
+func TestMergeAndSplitAreInBothEventsHistories(t *testing.T) {
+	eachEngine(t, testMergeAndSplitAreInBothEventsHistories)
+}
 
 func testMergeAndSplitAreInBothEventsHistories(t *testing.T, e testEngine) {
 	ctx := context.Background()
@@ -369,7 +371,9 @@ func testMergeAndSplitAreInBothEventsHistories(t *testing.T, e testEngine) {
 	}
 }
 
-func TestMergedEventReturnsWhenTheOtherIsGone(t *testing.T) { eachEngine(t, testMergedEventReturnsWhenTheOtherIsGone) }
+func TestMergedEventReturnsWhenTheOtherIsGone(t *testing.T) {
+	eachEngine(t, testMergedEventReturnsWhenTheOtherIsGone)
+}
 
 func testMergedEventReturnsWhenTheOtherIsGone(t *testing.T, e testEngine) {
 	ctx := context.Background()

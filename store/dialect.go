@@ -106,10 +106,11 @@ func (d dialect) args(args []any) []any {
 				v = int64(1)
 			}
 		case string:
-			if strings.IndexByte(x, 0) < 0 && utf8.ValidString(x) {
+			c, changed := cleanText(x)
+			if !changed {
 				continue
 			}
-			v = strings.ToValidUTF8(strings.ReplaceAll(x, "\x00", ""), "\uFFFD")
+			v = c
 		default:
 			continue
 		}
@@ -122,6 +123,15 @@ func (d dialect) args(args []any) []any {
 		return args
 	}
 	return out
+}
+
+// cleanText drops NUL bytes and replaces invalid UTF-8, which PostgreSQL
+// refuses in text; it reports whether s had any.
+func cleanText(s string) (string, bool) {
+	if strings.IndexByte(s, 0) < 0 && utf8.ValidString(s) {
+		return s, false
+	}
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD"), true
 }
 
 // jsonArrayHas is a condition: the JSON array of strings in col holds the

@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,6 +77,61 @@ func TestEveryStoreTestRunsOnEveryEngine(t *testing.T) {
 				}
 				return true
 			})
+		}
+	}
+}
+
+// TestMigrationsHaveTwins: every SQLite migration has its PostgreSQL
+// twin (same file name under migrations/postgres), so a migration added
+// for one engine only fails here rather than on a cluster.
+func TestMigrationsHaveTwins(t *testing.T) {
+	sqlite, _ := filepath.Glob("migrations/*.sql")
+	pg, _ := filepath.Glob("migrations/postgres/*.sql")
+	have := map[string]bool{}
+	for _, f := range pg {
+		have[filepath.Base(f)] = true
+	}
+	for _, f := range sqlite {
+		if !have[filepath.Base(f)] {
+			t.Errorf("%s has no PostgreSQL twin: add migrations/postgres/%s with the same tables and columns", f, filepath.Base(f))
+		}
+		delete(have, filepath.Base(f))
+	}
+	for f := range have {
+		if !strings.Contains(f, "_cluster") {
+			t.Errorf("migrations/postgres/%s has no SQLite twin (PostgreSQL-only migrations are named *_cluster*.sql)", f)
+		}
+	}
+}
+
+// TestSchemasMatch: after migrating, both engines have the same tables
+// with the same columns (rowid aside: SQLite has it implicitly), which
+// is what lets one set of queries, and Copy, work on both.
+func TestSchemasMatch(t *testing.T) {
+	ctx := context.Background()
+	schemas := map[Engine]map[string]tableInfo{}
+	for _, e := range engines {
+		tables, err := e.open(t).tables(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		schemas[e.name] = tables
+	}
+	lite, pg := schemas[SQLite], schemas[Postgres]
+	for name, lt := range lite {
+		pt, ok := pg[name]
+		if !ok {
+			t.Errorf("table %s is missing on PostgreSQL", name)
+			continue
+		}
+		pcols := slices.DeleteFunc(slices.Clone(pt.cols), func(c string) bool { return c == "rowid" })
+		if !slices.Equal(lt.cols, pcols) {
+			t.Errorf("table %s: SQLite columns %v, PostgreSQL %v", name, lt.cols, pcols)
+		}
+	}
+	for name := range pg {
+		if _, ok := lite[name]; !ok && !clusterOnlyTables[name] {
+			t.Errorf("table %s is on PostgreSQL only but not listed in clusterOnlyTables", name)
 		}
 	}
 }

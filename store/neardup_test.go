@@ -17,7 +17,9 @@ China's embassy in Ottawa rejected the move. In a statement, an embassy spokespe
 Canada is the first country to suspend an extradition treaty with Hong Kong since the law took effect on June 30. Several allies have said they are reviewing their own arrangements.
 The law punishes secession, subversion, terrorism and collusion with foreign forces, with maximum penalties of life imprisonment. Its critics say the wording is broad enough to cover peaceful protest.`
 
-func TestNearDuplicateSyndicatedCopyIsStoredOnce(t *testing.T) { eachEngine(t, testNearDuplicateSyndicatedCopyIsStoredOnce) }
+func TestNearDuplicateSyndicatedCopyIsStoredOnce(t *testing.T) {
+	eachEngine(t, testNearDuplicateSyndicatedCopyIsStoredOnce)
+}
 
 func testNearDuplicateSyndicatedCopyIsStoredOnce(t *testing.T, e testEngine) {
 	ctx := context.Background()

@@ -9,7 +9,9 @@ import (
 	"policywatch/model"
 )
 
-func TestVersionsWithdrawalsAndChanges(t *testing.T) { eachEngine(t, testVersionsWithdrawalsAndChanges) }
+func TestVersionsWithdrawalsAndChanges(t *testing.T) {
+	eachEngine(t, testVersionsWithdrawalsAndChanges)
+}
 
 func testVersionsWithdrawalsAndChanges(t *testing.T, e testEngine) {
 	ctx := context.Background()
