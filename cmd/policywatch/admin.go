@@ -22,10 +22,11 @@ import (
 func cmdReindex(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	db := dbFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	a, err := openApp(ctx, *dataDir, logger)
+	a, err := openAppAt(ctx, *dataDir, storeSpec(*dataDir, *db, nil), logger)
 	if err != nil {
 		return err
 	}
@@ -67,11 +68,12 @@ func cmdSources(ctx context.Context, args []string, stdout io.Writer) error {
 func cmdRuns(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("runs", flag.ContinueOnError)
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dbURL := dbFlag(fs)
 	limit := fs.Int("limit", 10, "number of runs")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	a, err := openApp(ctx, *dataDir, slog.New(slog.DiscardHandler))
+	a, err := openAppAt(ctx, *dataDir, storeSpec(*dataDir, *dbURL, nil), slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
@@ -136,10 +138,11 @@ func cmdExtract(_ context.Context, args []string, stdout io.Writer) error {
 func cmdVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dbURL := dbFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	db, err := store.Open(ctx, filepath.Join(*dataDir, "policywatch.db"))
+	db, err := store.Open(ctx, storeSpec(*dataDir, *dbURL, nil))
 	if err != nil {
 		return err
 	}
@@ -177,6 +180,7 @@ func cmdVerify(ctx context.Context, args []string, stdout io.Writer) error {
 func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dbURL := dbFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -187,7 +191,7 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := os.MkdirAll(dest, 0o755); err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, filepath.Join(*dataDir, "policywatch.db"))
+	db, err := store.Open(ctx, storeSpec(*dataDir, *dbURL, nil))
 	if err != nil {
 		return err
 	}

@@ -52,10 +52,15 @@ func defaultDataDir() string {
 }
 
 func openApp(ctx context.Context, dir string, logger *slog.Logger) (*app, error) {
+	return openAppAt(ctx, dir, storeSpec(dir, "", nil), logger)
+}
+
+// openAppAt opens a data directory whose archive is at spec (db.go).
+func openAppAt(ctx context.Context, dir, spec string, logger *slog.Logger) (*app, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	db, err := store.Open(ctx, filepath.Join(dir, "policywatch.db"))
+	db, err := store.Open(ctx, spec)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	fs := flag.NewFlagSet("crawl", flag.ContinueOnError)
 	config := fs.String("config", "", "topic config (default: the shipped topic)")
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	db := dbFlag(fs)
 	asJSON := fs.Bool("json", false, "print the run summary as JSON")
 	allowPrivate := fs.Bool("allow-private", false, "let the crawler fetch loopback, private and link-local addresses (refused by default, so pages and redirects cannot reach this machine's network)")
 	if err := fs.Parse(args); err != nil {
@@ -31,7 +32,7 @@ func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, *dataDir, logger)
+	a, err := openAppAt(ctx, *dataDir, storeSpec(*dataDir, *db, t), logger)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ Usage:
   policywatch runs     [--data DIR] [--limit N]                        list crawl runs and their failures
   policywatch verify   [--data DIR]                                    recheck every stored capture's SHA-256
   policywatch backup   [--data DIR] DIR                                consistent copy of the store, also while serving
+  policywatch migrate  [--data DIR] --to postgres://...                copy the archive into PostgreSQL, checked table by table
   policywatch export warc [--data DIR] [--query Q] FILE                 write captures as WARC 1.1 (FILE.gz: gzipped per record)
   policywatch import warc [--data DIR] [--config FILE] [--all] FILE     archive a WARC file's pages as if crawled
   policywatch extract  [--url URL] FILE                                extract one HTML file (plain or .gz) as JSON
@@ -38,6 +39,8 @@ Usage:
 
 --config defaults to the shipped topic (China's national security law for Hong Kong);
 --data defaults to $XDG_DATA_HOME/policywatch or ~/.local/share/policywatch.
+Commands that open the archive take --db postgres://... to use a PostgreSQL archive shared
+by several machines (or database: in the topic config); see docs/SCALING.md.
 `
 
 func main() {
@@ -84,6 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdVerify(ctx, rest, stdout)
 	case "backup":
 		return cmdBackup(ctx, rest, stdout)
+	case "migrate":
+		return cmdMigrate(ctx, rest, stdout)
 	case "export": // warc.go
 		return cmdExport(ctx, rest, stdout)
 	case "import":

@@ -68,6 +68,7 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dbURL := dbFlag(fs)
 	config := fs.String("config", "", "topic config whose glossary expands the query (default: the shipped topic)")
 	asJSON := fs.Bool("json", false, "print results as JSON")
 	asCSV := fs.Bool("csv", false, "print results as CSV")
@@ -118,7 +119,7 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 		return queryError(q, err)
 	}
 
-	a, err := openApp(ctx, *dataDir, slog.New(slog.DiscardHandler))
+	a, err := openAppAt(ctx, *dataDir, storeSpec(*dataDir, *dbURL, nil), slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,8 @@ import (
 
 func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dataDir := fs.String("data", defaultDataDir(), "data directory (with --db: this node's search index)")
+	db := dbFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	config := fs.String("config", "", "topic config whose sources are crawled on schedule (default: the shipped topic)")
 	schedule := fs.Bool("schedule", false, "crawl each source on its schedule while serving (default: on when --config is given)")
@@ -37,7 +38,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, *dataDir, logger)
+	a, err := openAppAt(ctx, *dataDir, storeSpec(*dataDir, *db, t), logger)
 	if err != nil {
 		return err
 	}

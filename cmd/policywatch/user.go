@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -25,6 +24,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dbURL := dbFlag(fs)
 	role := store.RoleEditor
 	if sub == "add" {
 		fs.StringVar(&role, "role", store.RoleEditor, "editor (curates events) or admin (also manages users, reads the audit log)")
@@ -33,10 +33,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return usageError{err.Error()}
 	}
 	openStore := func() (*store.DB, error) {
-		if err := os.MkdirAll(*dataDir, 0o755); err != nil {
-			return nil, fmt.Errorf("create data directory: %w", err)
-		}
-		return store.Open(ctx, filepath.Join(*dataDir, "policywatch.db"))
+		return openStore(ctx, *dataDir, storeSpec(*dataDir, *dbURL, nil))
 	}
 	switch sub {
 	case "add", "passwd":

@@ -45,6 +45,7 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, logger *slo
 func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export warc", flag.ContinueOnError)
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dbURL := dbFlag(fs)
 	q := fs.String("query", "", "export only the documents matching this search (default: everything)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
@@ -60,7 +61,7 @@ func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("export warc --query: %w", err)
 	}
-	db, err := store.Open(ctx, filepath.Join(*dataDir, "policywatch.db"))
+	db, err := store.Open(ctx, storeSpec(*dataDir, *dbURL, nil))
 	if err != nil {
 		return err
 	}
@@ -166,6 +167,7 @@ func exportFields(d *model.Document) query.Fields {
 func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("import warc", flag.ContinueOnError)
 	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dbURL := dbFlag(fs)
 	config := fs.String("config", "", "topic config whose sources and relevance query apply (default: the shipped topic)")
 	source := fs.String("source", "", "source name for captures the file does not attribute (default: matched by host, else warc-import)")
 	all := fs.Bool("all", false, "keep off-topic pages too (skip the topic's relevance query)")
@@ -184,7 +186,7 @@ func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger 
 		return fmt.Errorf("import warc: %w", err)
 	}
 	defer f.Close()
-	a, err := openApp(ctx, *dataDir, logger)
+	a, err := openAppAt(ctx, *dataDir, storeSpec(*dataDir, *dbURL, t), logger)
 	if err != nil {
 		return err
 	}
