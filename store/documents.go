@@ -31,16 +31,7 @@ func (db *DB) SaveCapture(ctx context.Context, doc *model.Document, c *model.Cap
 	if doc.URL == "" {
 		return "", fmt.Errorf("save capture: document has no URL")
 	}
-	if c.BodySHA256 == "" {
-		sum := sha256.Sum256(c.Body)
-		c.BodySHA256 = hex.EncodeToString(sum[:])
-	}
-	if c.FetchedAt.IsZero() {
-		c.FetchedAt = db.Now()
-	}
-	if doc.FetchedAt.IsZero() {
-		doc.FetchedAt = c.FetchedAt
-	}
+	prepareCapture(db, doc, c)
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
@@ -58,6 +49,21 @@ func (db *DB) SaveCapture(ctx context.Context, doc *model.Document, c *model.Cap
 		return "", fmt.Errorf("save capture %s: commit: %w", doc.URL, err)
 	}
 	return outcome, nil
+}
+
+// prepareCapture fills what a capture gets before it is saved: its body's
+// hash and its time.
+func prepareCapture(db *DB, doc *model.Document, c *model.Capture) {
+	if c.BodySHA256 == "" {
+		sum := sha256.Sum256(c.Body)
+		c.BodySHA256 = hex.EncodeToString(sum[:])
+	}
+	if c.FetchedAt.IsZero() {
+		c.FetchedAt = db.Now()
+	}
+	if doc.FetchedAt.IsZero() {
+		doc.FetchedAt = c.FetchedAt
+	}
 }
 
 func (db *DB) saveCapture(ctx context.Context, tx *dbTx, doc *model.Document, c *model.Capture) (model.SaveOutcome, error) {
