@@ -282,7 +282,9 @@ func TestClusterWorkersKeepPolitenessTogether(t *testing.T) {
 // TestConcurrentCopiesAreStoredOnce: writers storing the same story from
 // different URLs at the same moment (workers on several machines) store
 // it once and record the others as its aliases, on either engine.
-func TestConcurrentCopiesAreStoredOnce(t *testing.T) { eachEngine(t, testConcurrentCopiesAreStoredOnce) }
+func TestConcurrentCopiesAreStoredOnce(t *testing.T) {
+	eachEngine(t, testConcurrentCopiesAreStoredOnce)
+}
 
 func testConcurrentCopiesAreStoredOnce(t *testing.T, e testEngine) {
 	ctx := context.Background()
