@@ -579,3 +579,21 @@ func (db *DB) ClusterRunOpen(ctx context.Context, runID int64) (bool, error) {
 	}
 	return open, nil
 }
+
+// ClaimScheduled reports whether this node is the one to start the crawl
+// that schedule (a name for the schedule and its sources) named for due:
+// the first node of the cluster to ask gets it, every other node asking
+// for the same due time is told no. On SQLite, with one process, it is
+// always yes.
+func (db *DB) ClaimScheduled(ctx context.Context, schedule string, due time.Time, node string) (bool, error) {
+	if db.engine != Postgres {
+		return true, nil
+	}
+	res, err := db.write.db.ExecContext(ctx, `INSERT INTO cluster_schedule (schedule, due_at, node) VALUES ($1, $2, $3)
+		ON CONFLICT (schedule, due_at) DO NOTHING`, schedule, due.UTC().Format(time.RFC3339), node)
+	if err != nil {
+		return false, fmt.Errorf("claim scheduled crawl %s at %s: %w", schedule, due.Format(time.RFC3339), err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}

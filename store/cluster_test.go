@@ -53,7 +53,7 @@ func claim(t *testing.T, db *DB, owner string, lease time.Duration) *Lease {
 }
 
 func TestClusterOnSQLiteSaysWhatIsNeeded(t *testing.T) {
-	db := openTestDB(t)
+	db := engines[0].open(t) // SQLite, on purpose: the one engine without a cluster
 	if _, _, err := db.ClusterClaim(context.Background(), ClaimOptions{Owner: "w"}); !errors.Is(err, ErrNotCluster) {
 		t.Errorf("claim on SQLite: %v, want ErrNotCluster", err)
 	}
@@ -315,5 +315,44 @@ func testConcurrentCopiesAreStoredOnce(t *testing.T, e testEngine) {
 	wg.Wait()
 	if n, _ := db.CountDocuments(ctx); n != 1 {
 		t.Errorf("%d documents stored from 8 copies of one story (outcomes %v)", n, outcomes)
+	}
+}
+
+// TestScheduledCrawlRunsOnce: of the nodes that see one scheduled crawl
+// come due, exactly one starts it; the next due time is another crawl.
+func TestScheduledCrawlRunsOnce(t *testing.T) {
+	ctx := context.Background()
+	db := openCluster(t)
+	due := time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC)
+	var (
+		mu  sync.Mutex
+		won []string
+		wg  sync.WaitGroup
+	)
+	for i := range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			node := fmt.Sprintf("node%d", i)
+			ok, err := db.ClaimScheduled(ctx, "@hourly feeds", due, node)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				won = append(won, node)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(won) != 1 {
+		t.Errorf("nodes that started the 06:00 crawl: %v, want one", won)
+	}
+	if ok, err := db.ClaimScheduled(ctx, "@hourly feeds", due.Add(time.Hour), "node3"); err != nil || !ok {
+		t.Errorf("07:00 crawl: %v, %v", ok, err)
+	}
+	if ok, err := db.ClaimScheduled(ctx, "@daily sitemaps", due, "node3"); err != nil || !ok {
+		t.Errorf("another schedule due at the same time: %v, %v", ok, err)
 	}
 }

@@ -63,7 +63,7 @@ func (e *CopyError) Error() string {
 // clusterOnlyTables are PostgreSQL's working tables of a running cluster
 // (leases, host slots): state of the moment, not archive, so a copy
 // leaves them out.
-var clusterOnlyTables = map[string]bool{"cluster_hosts": true, "cluster_frontier": true}
+var clusterOnlyTables = map[string]bool{"cluster_hosts": true, "cluster_frontier": true, "cluster_schedule": true}
 
 // Copy copies every table of src into dst, which must be empty (freshly
 // migrated). progress, when not nil, is called after each table.

@@ -49,3 +49,15 @@ CREATE TABLE cluster_frontier (
 );
 CREATE INDEX cluster_frontier_open ON cluster_frontier (origin, id) WHERE state <> 'done';
 CREATE INDEX cluster_frontier_run_open ON cluster_frontier (run_id) WHERE state <> 'done';
+
+-- Scheduled crawls of a cluster: every server with a schedule sees a crawl
+-- come due; the first to record (schedule, due time) starts it and the
+-- others let it be, so a scheduled crawl runs once across the cluster
+-- however many nodes keep the schedule.
+CREATE TABLE cluster_schedule (
+    schedule   TEXT NOT NULL,  -- the schedule and the sources it crawls
+    due_at     TEXT NOT NULL,  -- RFC 3339 (UTC): the instant the schedule named
+    node       TEXT NOT NULL,  -- who started it
+    claimed_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (schedule, due_at)
+);
