@@ -125,7 +125,7 @@ func (n Node) write(b *strings.Builder) {
 		if n.Prefix {
 			b.WriteString(n.Value)
 			b.WriteByte('*')
-		} else if strings.ContainsFunc(n.Value, isBreak) {
+		} else if strings.ContainsFunc(n.Value, isBreak) || n.Value == "AND" || n.Value == "OR" || n.Value == "NOT" {
 			b.WriteByte('"')
 			b.WriteString(n.Value)
 			b.WriteByte('"')

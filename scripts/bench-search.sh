@@ -51,6 +51,8 @@ N=${SIZES%%,*}
 DATA="$WORK/data-$N"
 rm -rf "$DATA" && mkdir -p "$DATA"
 ln -s "$WORK/bleve-$N" "$DATA/index"
+# serve refuses a data directory without a store; `user add` creates one.
+printf 'bench-search-password\n' | "$WORK/policywatch" user add --data "$DATA" bench >/dev/null 2>&1
 
 # Searches a reader makes on the search page: words, phrases, boolean,
 # facet filters with dates, Chinese in both scripts, prefixes and paging.

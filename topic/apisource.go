@@ -3,6 +3,7 @@ package topic
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,58 +14,55 @@ import (
 // window, archive address) and copies them into s. A setting given to a
 // kind that ignores it is an error: a "from" on a feed would otherwise
 // silently promise a backfill that never happens.
-func apiFields(s *model.Source, rs rawSource, at func(msg, field string) *Error) error {
+func apiFields(s *model.Source, rs rawSource, at func(msg, field string)) {
 	allowed := map[string][]string{
 		model.SourceGDELT:   {"query", "from", "to"},
 		model.SourceWayback: {"query", "from", "to", "archive"}, // query: a regexp on original URLs, for the CDX server
 		model.SourceGovUK:   {"from", "to"},
 	}[s.Kind]
 	given := map[string]string{"query": rs.Query, "from": rs.From, "to": rs.To, "archive": rs.Archive}
+	misplaced := false
 	for _, field := range []string{"query", "from", "to", "archive"} {
-		if given[field] == "" {
-			continue
+		if given[field] != "" && !slices.Contains(allowed, field) {
+			at(fmt.Sprintf("is not a setting of %s sources", s.Kind), field)
+			misplaced = true
 		}
-		ok := false
-		for _, a := range allowed {
-			ok = ok || a == field
-		}
-		if !ok {
-			return at(fmt.Sprintf("is not a setting of %s sources", s.Kind), field)
-		}
+	}
+	if misplaced {
+		return // the values mean nothing to this kind: no point checking them
 	}
 	s.Query = strings.TrimSpace(rs.Query)
 	if s.Kind == model.SourceWayback && s.Query != "" {
 		if _, err := regexp.Compile(s.Query); err != nil {
-			return at(fmt.Sprintf("invalid pattern %q: %v", s.Query, err), "query")
+			at(fmt.Sprintf("invalid pattern %q: %v", s.Query, err), "query")
 		}
 	}
 	if s.Kind == model.SourceGDELT && s.Query == "" {
-		return at("is required for gdelt sources (the GDELT search query)", "query")
+		at("is required for gdelt sources (the GDELT search query)", "query")
 	}
 	var err error
 	if rs.From != "" {
 		if s.From, err = time.Parse(time.DateOnly, rs.From); err != nil {
-			return at(fmt.Sprintf("invalid date %q (want YYYY-MM-DD)", rs.From), "from")
+			at(fmt.Sprintf("invalid date %q (want YYYY-MM-DD)", rs.From), "from")
 		}
 	}
 	if rs.To != "" {
 		if s.To, err = time.Parse(time.DateOnly, rs.To); err != nil {
-			return at(fmt.Sprintf("invalid date %q (want YYYY-MM-DD)", rs.To), "to")
+			at(fmt.Sprintf("invalid date %q (want YYYY-MM-DD)", rs.To), "to")
 		}
 	}
-	if s.Kind == model.SourceGDELT && s.From.IsZero() {
+	if s.Kind == model.SourceGDELT && rs.From == "" {
 		// The DOC API searches back to 2017; without a start it searches
 		// only its default recent window, which is rarely what a topic means.
-		return at("is required for gdelt sources (first day of the window, YYYY-MM-DD)", "from")
+		at("is required for gdelt sources (first day of the window, YYYY-MM-DD)", "from")
 	}
 	if !s.From.IsZero() && !s.To.IsZero() && s.To.Before(s.From) {
-		return at(fmt.Sprintf("%s is before from %s", rs.To, rs.From), "to")
+		at(fmt.Sprintf("%s is before from %s", rs.To, rs.From), "to")
 	}
 	if rs.Archive != "" {
 		if err := checkURL(rs.Archive); err != nil {
-			return at(err.Error(), "archive")
+			at(err.Error(), "archive")
 		}
 		s.Archive = strings.TrimRight(rs.Archive, "/")
 	}
-	return nil
 }

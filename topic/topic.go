@@ -5,12 +5,13 @@
 package topic
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
 	"os"
+	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 
+	"policywatch/internal/suggest"
 	"policywatch/model"
 	"policywatch/query"
 )
@@ -50,27 +52,6 @@ type Crawler struct {
 	// Retries of timeouts, connection errors, 429 and 5xx.
 	MaxAttempts  int
 	RetryMaxWait time.Duration
-}
-
-// Error is a config error at a place in a file.
-type Error struct {
-	File  string
-	Line  int
-	Field string
-	Msg   string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	if e.Field != "" {
-		fmt.Fprintf(&b, ": %s", e.Field)
-	}
-	fmt.Fprintf(&b, ": %s", e.Msg)
-	return b.String()
 }
 
 // Load reads and validates the topic config at path.
@@ -123,131 +104,179 @@ type rawSource struct {
 var sourceName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 // Parse validates a topic config read from file (used in messages only).
+// A config with mistakes returns Errors: every one found, in file order.
 func Parse(data []byte, file string) (*Topic, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(file, err)
+		return nil, yamlError(file, err) // not YAML: nothing further can be read
 	}
+	c := newChecker(file, &root)
+	c.checkShape(&root, reflect.TypeOf(rawTopic{}), nil)
 	var raw rawTopic
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&raw); err != nil {
-		return nil, yamlError(file, err)
+	if len(root.Content) > 0 {
+		// Wrong shapes were reported above; what decodes is still checked.
+		if err := root.Decode(&raw); err != nil && len(c.errs) == 0 {
+			return nil, yamlError(file, err)
+		}
 	}
-	at := func(msg string, path ...any) *Error {
-		return &Error{File: file, Line: lineOf(&root, path...), Field: fieldName(path), Msg: msg}
-	}
+	at := c.at
 
 	t := &Topic{File: file, Name: strings.TrimSpace(raw.Topic.Name), Query: raw.Topic.Query,
 		Taxonomy: raw.Topic.Taxonomy}
 	if t.Name == "" {
-		return nil, at("is required", "topic", "name")
+		at("is required", "topic", "name")
 	}
 	if t.Taxonomy == "" {
 		t.Taxonomy = "builtin:hk-nsl"
 	}
 	rel, err := query.Parse(t.Query)
 	if err != nil {
-		return nil, at(fmt.Sprintf("invalid query: %v", err), "topic", "query")
+		at(fmt.Sprintf("invalid query: %v", err), "topic", "query")
 	}
 	t.Relevant = rel
 
-	c := raw.Crawler
-	t.Crawler = Crawler{UserAgent: c.UserAgent, Parallelism: c.Parallelism, MaxPages: c.MaxPages,
-		MaxPerHost: c.MaxPerHost, MaxAttempts: c.MaxAttempts,
+	cr := raw.Crawler
+	t.Crawler = Crawler{UserAgent: cr.UserAgent, Parallelism: cr.Parallelism, MaxPages: cr.MaxPages,
+		MaxPerHost: cr.MaxPerHost, MaxAttempts: cr.MaxAttempts,
 		Delay: time.Second, Timeout: 30 * time.Second, MaxBody: 10 << 20}
 	for _, n := range []struct {
 		field string
 		v     int
-	}{{"max_pages", c.MaxPages}, {"max_per_host", c.MaxPerHost}, {"max_attempts", c.MaxAttempts}} {
+	}{{"max_pages", cr.MaxPages}, {"max_per_host", cr.MaxPerHost}, {"max_attempts", cr.MaxAttempts}} {
 		if n.v < 0 {
-			return nil, at(fmt.Sprintf("%d is negative", n.v), "crawler", n.field)
+			at(fmt.Sprintf("%d is negative", n.v), "crawler", n.field)
 		}
 	}
-	if c.RetryMax != "" {
-		if t.Crawler.RetryMaxWait, err = time.ParseDuration(c.RetryMax); err != nil || t.Crawler.RetryMaxWait <= 0 {
-			return nil, at(fmt.Sprintf("invalid duration %q (e.g. 60s)", c.RetryMax), "crawler", "retry_max_wait")
+	if cr.RetryMax != "" {
+		if t.Crawler.RetryMaxWait, err = time.ParseDuration(cr.RetryMax); err != nil || t.Crawler.RetryMaxWait <= 0 {
+			at(fmt.Sprintf("invalid duration %q (e.g. 60s)", cr.RetryMax), "crawler", "retry_max_wait")
 		}
 	}
 	if t.Crawler.UserAgent == "" {
-		return nil, at("is required: name the crawler and give a contact address, e.g. \"policywatch/0.1 (+mailto:you@example.org)\"", "crawler", "user_agent")
+		at("is required: name the crawler and give a contact address, e.g. \"policywatch/0.1 (+mailto:you@example.org)\"", "crawler", "user_agent")
 	}
 	if t.Crawler.Parallelism <= 0 {
 		t.Crawler.Parallelism = 2
 	}
-	if c.Delay != "" {
-		if t.Crawler.Delay, err = time.ParseDuration(c.Delay); err != nil || t.Crawler.Delay < 0 {
-			return nil, at(fmt.Sprintf("invalid duration %q (e.g. 500ms, 2s)", c.Delay), "crawler", "delay")
+	if cr.Delay != "" {
+		if t.Crawler.Delay, err = time.ParseDuration(cr.Delay); err != nil || t.Crawler.Delay < 0 {
+			at(fmt.Sprintf("invalid duration %q (e.g. 500ms, 2s)", cr.Delay), "crawler", "delay")
 		}
 	}
-	if c.Timeout != "" {
-		if t.Crawler.Timeout, err = time.ParseDuration(c.Timeout); err != nil || t.Crawler.Timeout <= 0 {
-			return nil, at(fmt.Sprintf("invalid duration %q (e.g. 30s)", c.Timeout), "crawler", "timeout")
+	if cr.Timeout != "" {
+		if t.Crawler.Timeout, err = time.ParseDuration(cr.Timeout); err != nil || t.Crawler.Timeout <= 0 {
+			at(fmt.Sprintf("invalid duration %q (e.g. 30s)", cr.Timeout), "crawler", "timeout")
 		}
 	}
-	if c.MaxBody != "" {
-		if t.Crawler.MaxBody, err = parseSize(c.MaxBody); err != nil {
-			return nil, at(err.Error(), "crawler", "max_body")
+	if cr.MaxBody != "" {
+		if t.Crawler.MaxBody, err = parseSize(cr.MaxBody); err != nil {
+			at(err.Error(), "crawler", "max_body")
 		}
 	}
 
 	if t.Database, err = checkDatabase(strings.TrimSpace(raw.Database)); err != nil {
-		return nil, at(err.Error(), "database")
+		at(err.Error(), "database")
 	}
 
 	if len(raw.Sources) == 0 {
-		return nil, at("at least one source is required", "sources")
+		at("at least one source is required", "sources")
 	}
 	seen := map[string]bool{}
 	for i, rs := range raw.Sources {
 		s := model.Source{Name: rs.Name, Kind: rs.Kind, URL: rs.URL, DocKind: model.DocKind(rs.DocKind),
 			Include: rs.Include, Exclude: rs.Exclude, Schedule: rs.Schedule, Lang: rs.Lang, Charset: rs.Charset}
 		if !sourceName.MatchString(s.Name) {
-			return nil, at(fmt.Sprintf("invalid name %q: use lower-case letters, digits and dashes", s.Name), "sources", i, "name")
-		}
-		if seen[s.Name] {
-			return nil, at(fmt.Sprintf("duplicate source name %q", s.Name), "sources", i, "name")
+			at(fmt.Sprintf("invalid name %q: use lower-case letters, digits and dashes", s.Name), "sources", i, "name")
+		} else if seen[s.Name] {
+			at(fmt.Sprintf("duplicate source name %q", s.Name), "sources", i, "name")
 		}
 		seen[s.Name] = true
-		switch s.Kind {
-		case model.SourceFeed, model.SourceSitemap, model.SourceSeed, model.SourceFederalRegister,
-			model.SourceGDELT, model.SourceWayback, model.SourceGovUK:
-		default:
-			return nil, at(fmt.Sprintf("unknown kind %q (want feed, sitemap, seed, federalregister, gdelt, wayback or govuk)", s.Kind), "sources", i, "kind")
-		}
-		if err := apiFields(&s, rs, func(msg, field string) *Error { return at(msg, "sources", i, field) }); err != nil {
-			return nil, err
+		if slices.Contains(sourceKinds, s.Kind) {
+			apiFields(&s, rs, func(msg, field string) { at(msg, "sources", i, field) })
+		} else {
+			at(fmt.Sprintf("unknown kind %q (%swant %s)", s.Kind, didYouMean(s.Kind, sourceKinds), orList(sourceKinds)), "sources", i, "kind")
 		}
 		if !s.DocKind.Valid() {
-			return nil, at(fmt.Sprintf("unknown doc_kind %q (want official or news)", rs.DocKind), "sources", i, "doc_kind")
+			kinds := []string{string(model.KindOfficial), string(model.KindNews)}
+			at(fmt.Sprintf("unknown doc_kind %q (%swant official or news)", rs.DocKind, didYouMean(rs.DocKind, kinds)), "sources", i, "doc_kind")
 		}
 		if err := checkURL(s.URL); err != nil {
-			return nil, at(err.Error(), "sources", i, "url")
+			at(err.Error(), "sources", i, "url")
 		}
-		for j, p := range append(append([]string{}, s.Include...), s.Exclude...) {
+		for j, p := range s.Include {
 			if _, err := regexp.Compile(p); err != nil {
-				field, k := "include", j
-				if j >= len(s.Include) {
-					field, k = "exclude", j-len(s.Include)
-				}
-				return nil, at(fmt.Sprintf("invalid pattern %q: %v", p, err), "sources", i, field, k)
+				at(fmt.Sprintf("invalid pattern %q: %v", p, err), "sources", i, "include", j)
+			}
+		}
+		for j, p := range s.Exclude {
+			if _, err := regexp.Compile(p); err != nil {
+				at(fmt.Sprintf("invalid pattern %q: %v", p, err), "sources", i, "exclude", j)
 			}
 		}
 		s.Depth = 1
 		if rs.Depth != nil {
 			if *rs.Depth < 0 || *rs.Depth > 10 {
-				return nil, at(fmt.Sprintf("depth %d out of range 0..10", *rs.Depth), "sources", i, "depth")
+				at(fmt.Sprintf("depth %d out of range 0..10", *rs.Depth), "sources", i, "depth")
 			}
 			s.Depth = *rs.Depth
 		}
 		if s.Schedule == "" {
 			s.Schedule = defaultSchedule(s.Kind)
-		} else if _, err := cron.ParseStandard(s.Schedule); err != nil {
-			return nil, at(fmt.Sprintf("invalid schedule %q (want @hourly, @daily or a 5-field cron expression such as \"30 6 * * *\"): %v", s.Schedule, err), "sources", i, "schedule")
+		} else if msg := checkSchedule(s.Schedule); msg != "" {
+			at(msg, "sources", i, "schedule")
 		}
 		t.Sources = append(t.Sources, s)
 	}
+	if err := c.result(); err != nil {
+		return nil, err
+	}
 	return t, nil
+}
+
+// sourceKinds are the kinds of source a config may name.
+var sourceKinds = []string{model.SourceFeed, model.SourceSitemap, model.SourceSeed, model.SourceFederalRegister,
+	model.SourceGDELT, model.SourceWayback, model.SourceGovUK}
+
+// didYouMean is "did you mean X? " when word looks like a typo of one of
+// valid, else "".
+func didYouMean(word string, valid []string) string {
+	if near := suggest.Nearest(word, valid); near != "" && word != "" {
+		return "did you mean " + near + "? "
+	}
+	return ""
+}
+
+// orList writes "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// ScheduleForms describes every schedule a source may give: the syntax of
+// robfig/cron's standard parser, which gocron uses to run them.
+const ScheduleForms = `@hourly, @daily (or @midnight), @weekly, @monthly, @yearly (or @annually), ` +
+	`@every DURATION (e.g. @every 6h), or 5 cron fields MINUTE HOUR DAY-OF-MONTH MONTH DAY-OF-WEEK ` +
+	`with *, lists, ranges, steps and names (e.g. "30 6 * * 1-5", "*/15 * * * *", "0 8 1,15 JAN-MAR *", "0 9 * * MON"), ` +
+	`optionally after CRON_TZ=Area/City (default: the machine's time zone)`
+
+// ScheduleExamples are one schedule of each form ScheduleForms lists.
+var ScheduleExamples = []string{"@hourly", "@daily", "@midnight", "@weekly", "@monthly", "@yearly", "@annually",
+	"@every 6h", "30 6 * * 1-5", "*/15 * * * *", "0 8 1,15 JAN-MAR *", "0 9 * * MON", "CRON_TZ=Asia/Hong_Kong 0 9 * * *"}
+
+// checkSchedule returns what is wrong with a schedule, or "".
+func checkSchedule(spec string) string {
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
+		return fmt.Sprintf("invalid schedule %q: %v (want %s)", spec, err, ScheduleForms)
+	}
+	// gocron refuses a schedule with no next time (the 30th of February)
+	// only when serve starts; say so now.
+	if sched.Next(time.Now()).IsZero() {
+		return fmt.Sprintf("schedule %q never comes due", spec)
+	}
+	return ""
 }
 
 // defaultSchedule: feeds change by the hour, sitemaps and APIs by the day.

@@ -99,7 +99,7 @@ func TestParseErrorsNameFileLineAndField(t *testing.T) {
 		{"bad delay", func(s string) string { return strings.Replace(s, "delay: 100ms", "delay: soon", 1) },
 			6, "crawler.delay", "invalid duration"},
 		{"misspelt field", func(s string) string { return strings.Replace(s, "depth: 2", "dept: 2", 1) },
-			18, "", "field dept not found"},
+			18, "sources[1].dept", "unknown field (did you mean depth?)"},
 		{"broken YAML", func(s string) string { return strings.Replace(s, "  - name: outlet", "  - name: [outlet", 1) },
 			0, "", ""},
 		{"bad relevance query", func(s string) string { return strings.Replace(s, `'"hong kong" OR 香港'`, `'("hong kong"'`, 1) },
@@ -132,5 +132,82 @@ func TestParseErrorsNameFileLineAndField(t *testing.T) {
 				t.Errorf("message %q does not say %q", e.Error(), tt.message)
 			}
 		})
+	}
+}
+
+// TestParseListsEveryError: one run of a broken config names every
+// mistake, each with its line and field, in file order, and never Go's
+// type names.
+func TestParseListsEveryError(t *testing.T) {
+	cfg := `topic:
+  name: Test topic
+  query: hong
+crawler:
+  user_agent: "test/1"
+  dealy: 2s
+  parallelism: two
+sources:
+  - name: state
+    kind: fed
+    doc_kind: offical
+    url: https://example.org/feed.xml
+    schedual: "@weekly"
+  - name: outlet
+    kind: seed
+    doc_kind: news
+    url: news.example.org
+    include: '^https://'
+    schedule: "0 0 30 2 *"
+`
+	_, err := Parse([]byte(cfg), "mine.yaml")
+	var errs Errors
+	if !errors.As(err, &errs) {
+		t.Fatalf("error = %v, want topic.Errors", err)
+	}
+	want := []string{
+		"mine.yaml:6: crawler.dealy: unknown field (did you mean delay?)",
+		`mine.yaml:7: crawler.parallelism: want a whole number, got "two"`,
+		`mine.yaml:10: sources[0].kind: unknown kind "fed" (did you mean feed? want feed, sitemap, seed, federalregister, gdelt, wayback or govuk)`,
+		`mine.yaml:11: sources[0].doc_kind: unknown doc_kind "offical" (did you mean official? want official or news)`,
+		"mine.yaml:13: sources[0].schedual: unknown field (did you mean schedule?)",
+		`mine.yaml:17: sources[1].url: "news.example.org" is not an http(s) URL`,
+		`mine.yaml:18: sources[1].include: want a list, got "^https://"`,
+		`mine.yaml:19: sources[1].schedule: schedule "0 0 30 2 *" never comes due`,
+	}
+	got := strings.Split(err.Error(), "\n")
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors:\n%s\nwant:\n%s", err, strings.Join(want, "\n"))
+	}
+	if strings.Contains(err.Error(), "struct") || strings.Contains(err.Error(), "unmarshal") {
+		t.Errorf("errors speak of Go types:\n%s", err)
+	}
+}
+
+func TestParseUnknownKeyWithoutNearOneListsTheValidKeys(t *testing.T) {
+	_, err := Parse([]byte(strings.Replace(valid, "  delay: 100ms", "  speed: fast", 1)), "t.yaml")
+	want := "t.yaml:6: crawler.speed: unknown field (valid here: user_agent, delay, parallelism, timeout, max_body, max_pages, max_per_host, max_attempts, retry_max_wait)"
+	if err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %s", err, want)
+	}
+}
+
+// TestScheduleForms: every form the documentation lists is accepted.
+func TestScheduleForms(t *testing.T) {
+	if !strings.Contains(ScheduleForms, "CRON_TZ=") {
+		t.Error("ScheduleForms does not say how to give a time zone")
+	}
+	for _, spec := range ScheduleExamples {
+		cfg := strings.Replace(valid, "    url: https://example.org/feed.xml", "    url: https://example.org/feed.xml\n    schedule: \""+spec+"\"", 1)
+		tp, err := Parse([]byte(cfg), "t.yaml")
+		if err != nil {
+			t.Errorf("schedule %q: %v", spec, err)
+			continue
+		}
+		if tp.Sources[0].Schedule != spec {
+			t.Errorf("schedule %q read as %q", spec, tp.Sources[0].Schedule)
+		}
+		if word := strings.Fields(spec)[0]; strings.HasPrefix(word, "@") && !strings.Contains(ScheduleForms, word) {
+			t.Errorf("ScheduleForms does not list %s", word)
+		}
 	}
 }

@@ -18,6 +18,9 @@ type apiSearchResult struct {
 	Undated uint64                     `json:"undated"`
 	Page    int                        `json:"page"`
 	Pages   int                        `json:"pages"`
+	PerPage int                        `json:"per_page"`
+	Next    *string                    `json:"next"` // the next page's URL; null on the last
+	Prev    *string                    `json:"prev"`
 	Hits    []apiHit                   `json:"hits"`
 	Facets  map[string][]apiFacetCount `json:"facets"`
 }
@@ -37,6 +40,16 @@ type apiHit struct {
 	Snippet      string   `json:"snippet"` // escaped text with <mark> around matches
 	Categories   []string `json:"categories"`
 	Actors       []string `json:"actors"`
+	// Withdrawn is true when the page no longer answers (404/410); the
+	// archive keeps its last version.
+	Withdrawn bool `json:"withdrawn"`
+}
+
+// apiTerm is a category or actor: the id queries store and the label
+// people read.
+type apiTerm struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
 }
 
 type apiFacetCount struct {
@@ -45,26 +58,50 @@ type apiFacetCount struct {
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
-	p, err := parseSearch(r.URL.Query())
+	p, err := s.parseSearch(r.URL.Query())
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
 	}
-	res, err := s.index.Search(r.Context(), p.request())
+	pr, err := readPage(r, perPage, index.MaxPerPage)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
 	}
+	// Deep pages cost the index every hit before them: the same bound as
+	// the page's, in hits.
+	if (pr.Page-1)*pr.PerPage >= maxPage*perPage {
+		s.failJSON(w, r, badParam("page", "page %d of %d is past the %d hits we serve; narrow the search", pr.Page, pr.PerPage, maxPage*perPage))
+		return
+	}
+	req := p.request()
+	req.Page, req.PerPage = pr.Page, pr.PerPage
+	res, err := s.index.Search(r.Context(), req)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	pg := paging(r, pr, int(min(res.Total, uint64(maxPage*perPage))))
 	out := apiSearchResult{
 		Total:   res.Total,
 		Undated: res.Undated,
-		Page:    p.Page,
-		Pages:   int((res.Total + perPage - 1) / perPage),
+		Page:    pr.Page,
+		Pages:   pg.Pages,
+		PerPage: pr.PerPage,
+		Next:    pg.Next,
+		Prev:    pg.Prev,
 		Hits:    []apiHit{},
 		Facets:  map[string][]apiFacetCount{},
 	}
+	gone, err := s.withdrawnHits(r.Context(), res.Hits)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
 	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, toAPIHit(h))
+		ah := toAPIHit(h)
+		_, ah.Withdrawn = gone[h.ID]
+		out.Hits = append(out.Hits, ah)
 	}
 	// The three facets clients always get, even when empty; any others
 	// the index computed come along too.
@@ -77,6 +114,16 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 			list = append(list, apiFacetCount{Term: c.Term, Count: c.Count})
 		}
 		out.Facets[name] = list
+	}
+	// lang counts each language tag as stored (en, en-gb); lang_group
+	// counts as the lang filter selects, so lang=en returns lang_group's
+	// "en" (en-gb and the other variants included).
+	if _, ok := res.Facets["lang"]; ok {
+		grouped := []apiFacetCount{}
+		for _, g := range groupLangs(res.Facets["lang"]) {
+			grouped = append(grouped, apiFacetCount{Term: g.Term, Count: g.Count})
+		}
+		out.Facets["lang_group"] = grouped
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -189,16 +236,19 @@ func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
 
 type apiTimeline struct {
 	Events []apiEvent `json:"events"`
+	apiPaging
 }
 
 type apiEvent struct {
-	ID        int64              `json:"id"`
-	Date      string             `json:"date"`
-	Title     string             `json:"title"`
-	Category  string             `json:"category"`
-	Actors    []string           `json:"actors"`
-	NewsOnly  bool               `json:"news_only"`
-	Documents []apiEventDocument `json:"documents"`
+	ID       int64  `json:"id"`
+	Date     string `json:"date"`
+	Title    string `json:"title"`
+	Category string `json:"category"`
+	// Categories is every category of the announcement, Category first.
+	Categories []string           `json:"categories"`
+	Actors     []string           `json:"actors"`
+	NewsOnly   bool               `json:"news_only"`
+	Documents  []apiEventDocument `json:"documents"`
 }
 
 type apiEventDocument struct {
@@ -209,6 +259,8 @@ type apiEventDocument struct {
 	Kind      string `json:"kind"`
 	Published string `json:"published"`
 	Primary   bool   `json:"primary"`
+	Passage   string `json:"passage,omitempty"`  // the sentence that supports the event
+	Document  string `json:"document,omitempty"` // the document's API URL
 }
 
 func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) {
@@ -217,11 +269,16 @@ func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, err)
 		return
 	}
-	out := apiTimeline{Events: []apiEvent{}}
-	for _, e := range evs {
+	pr, err := readPage(r, timelinePerPage, timelinePerPage)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	out := apiTimeline{Events: []apiEvent{}, apiPaging: paging(r, pr, len(evs))}
+	for _, e := range pageOf(evs, pr) {
 		ae := apiEvent{
 			ID: e.ID, Date: formatDate(e.Date), Title: e.Title, Category: e.Category,
-			Actors: nonNil(e.Actors), NewsOnly: e.NewsOnly, Documents: []apiEventDocument{},
+			Categories: nonNil(eventCategories(e)), Actors: nonNil(e.Actors), NewsOnly: e.NewsOnly, Documents: []apiEventDocument{},
 		}
 		for _, d := range evidenceOrder(e.Documents) {
 			ae.Documents = append(ae.Documents, apiEventDocument{

@@ -32,6 +32,13 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, err)
 		return
 	}
+	pr, err := readPage(r, listPerPage, listMaxPerPage)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	pg := paging(r, pr, len(vs))
+	vs = pageOf(vs, pr)
 	out := make([]apiVersion, 0, len(vs))
 	for _, v := range vs {
 		av := apiVersion{Number: v.Number, Title: v.Title, CapturedAt: v.CapturedAt, LastSeenAt: v.LastSeenAt,
@@ -41,7 +48,11 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, av)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"document_id": id, "versions": out})
+	writeJSON(w, http.StatusOK, struct {
+		DocumentID int64        `json:"document_id"`
+		Versions   []apiVersion `json:"versions"`
+		apiPaging
+	}{id, out, pg})
 }
 
 // apiChange is one entry of GET /api/changes: the page, what happened,
@@ -68,16 +79,24 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, errNotFound)
 		return
 	}
-	f, _, err := changesFilter(r.URL.Query())
+	f, _, err := s.changesFilter(r.URL.Query())
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
 	}
+	pr, err := readPage(r, changesLimit, listMaxPerPage)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	f.Limit = listCap
 	changes, err := a.Changes(r.Context(), f)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
 	}
+	pg := paging(r, pr, len(changes))
+	changes = pageOf(changes, pr)
 	out := make([]apiChange, 0, len(changes))
 	for _, c := range changes {
 		ac := apiChange{Kind: c.Kind, DocumentID: c.DocumentID, URL: c.URL, Title: c.Title, Source: c.Source,
@@ -100,5 +119,8 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, ac)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"changes": out})
+	writeJSON(w, http.StatusOK, struct {
+		Changes []apiChange `json:"changes"`
+		apiPaging
+	}{out, pg})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"policywatch/model"
+	"policywatch/query"
 	"policywatch/store"
 )
 
@@ -36,12 +37,15 @@ const changesLimit = 50
 // changesFilter reads ?source=, ?category=, ?change= (amended, withdrawn)
 // and ?kind= (official by default, as the feed follows official pages;
 // "all" for news pages too).
-func changesFilter(q url.Values) (store.ChangeFilter, string, error) {
+func (s *Server) changesFilter(q url.Values) (store.ChangeFilter, string, error) {
 	f := store.ChangeFilter{
-		Sources:    values(q, "source"),
-		Categories: values(q, "category"),
-		Kinds:      values(q, "change"),
-		Limit:      changesLimit,
+		Sources: values(q, "source"),
+		Kinds:   values(q, "change"),
+		Limit:   changesLimit,
+	}
+	var err error
+	if f.Categories, err = s.resolveAll(q, "category", query.FieldCategory, values(q, "category")); err != nil {
+		return f, "", err
 	}
 	for _, k := range f.Kinds {
 		if k != store.ChangeAmended && k != store.ChangeWithdrawn {
@@ -131,7 +135,7 @@ func (s *Server) loadChanges(r *http.Request) ([]changeEntry, store.ChangeFilter
 	if !ok {
 		return nil, store.ChangeFilter{}, "", errNotFound
 	}
-	f, kind, err := changesFilter(r.URL.Query())
+	f, kind, err := s.changesFilter(r.URL.Query())
 	if err != nil {
 		return nil, f, kind, err
 	}

@@ -138,6 +138,11 @@ func (s *Server) apiSourceCoverage(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusOK, toCoverageJSON(c))
+}
+
+// toCoverageJSON is a source's coverage as the API shows it.
+func toCoverageJSON(c *store.Coverage) coverageJSON {
 	out := coverageJSON{Name: c.Source.Name, Configured: c.Configured, Kind: c.Source.Kind, DocKind: string(c.Source.DocKind),
 		URL: c.Source.URL, Schedule: c.Source.Schedule, Documents: c.Documents, Undated: c.Undated,
 		Months: []monthJSON{}, Gaps: []string{}, LastRun: c.LastRun, LastSuccess: c.LastSuccess,
@@ -158,7 +163,7 @@ func (s *Server) apiSourceCoverage(w http.ResponseWriter, r *http.Request) {
 		t := c.LastCapture
 		out.LastCapture = &t
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out
 }
 
 // inSpan is the months from the first to the last month with documents.

@@ -7,6 +7,7 @@ import (
 
 	"policywatch/index"
 	"policywatch/model"
+	"policywatch/query"
 	"policywatch/store"
 )
 
@@ -58,6 +59,10 @@ type Config struct {
 	// (the taxonomy's labels). Optional: ids are shown with - and _ as
 	// spaces when missing.
 	Labels map[string]string
+	// Vocabulary lists the categories and actors with their labels, so
+	// queries and filters may name either and an unknown one is refused
+	// with the list of valid ones. Nil: values are not checked.
+	Vocabulary *query.Vocabulary
 	// Accounts and Curator enable sign-in and curation; nil leaves the
 	// site read-only (every state-changing request is refused).
 	Accounts Accounts

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"sort"
 	"strings"
 
 	"policywatch/index"
@@ -18,6 +20,14 @@ type documentView struct {
 	Captures   []model.Capture
 	Archive    *archiveView // versions.go: versions, withdrawals, "also published by"
 	Similar    []index.Hit  // histogram.go: documents sharing its distinctive terms
+	Events     []documentEvent
+}
+
+// documentEvent is an event this document is evidence for.
+type documentEvent struct {
+	model.Event
+	Primary bool   // the document is the event's primary source
+	Passage string // the sentence of this document that supports it
 }
 
 func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) {
@@ -42,6 +52,10 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view.Similar = s.similar(r.Context(), id)
+	if view.Events, err = s.documentEvents(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, t := range doc.Tags {
 		switch t.Type {
 		case model.TagCategory:
@@ -55,6 +69,26 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) {
 		title = doc.URL
 	}
 	s.render(w, r, http.StatusOK, "document", page{Title: title, Data: view})
+}
+
+// documentEvents lists the visible events a document is evidence for,
+// oldest first.
+func (s *Server) documentEvents(ctx context.Context, docID int64) ([]documentEvent, error) {
+	evs, err := s.store.Events(ctx, storeAll)
+	if err != nil {
+		return nil, err
+	}
+	var out []documentEvent
+	for _, e := range evs {
+		for _, d := range e.Documents {
+			if d.DocumentID == docID && !e.Hidden {
+				out = append(out, documentEvent{Event: e, Primary: d.Primary, Passage: d.Passage})
+				break
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
+	return out, nil
 }
 
 // paragraphs splits extracted text at its line breaks, dropping blank

@@ -25,6 +25,33 @@ func badParam(name, format string, args ...any) error {
 	return &paramError{Param: name, Msg: fmt.Sprintf(format, args...)}
 }
 
+// vocabError is a category or actor value the taxonomy does not know,
+// given as a URL parameter (Param) or in the query (Param "q"). Its
+// answer lists the valid values, so the reader can pick one.
+type vocabError struct {
+	Param string
+	*query.UnknownValueError
+}
+
+func (e *vocabError) Error() string {
+	if e.Param == "q" {
+		return fmt.Sprintf("query: %s", e.UnknownValueError.Error())
+	}
+	return fmt.Sprintf("parameter %s: %s", e.Param, e.UnknownValueError.Error())
+}
+
+func (e *vocabError) Unwrap() error { return e.UnknownValueError }
+
+// paramVocabError names the parameter an unknown value came in; other
+// errors pass through.
+func paramVocabError(param string, err error) error {
+	var ue *query.UnknownValueError
+	if errors.As(err, &ue) {
+		return &vocabError{Param: param, UnknownValueError: ue}
+	}
+	return err
+}
+
 // errNotFound is for paths that do not name a row (a non-numeric id, a
 // capture of another document); store.ErrNotFound covers missing rows.
 var errNotFound = errors.New("not found")
@@ -35,6 +62,7 @@ var errNotFound = errors.New("not found")
 func classify(err error) (status int, msg string, logIt bool) {
 	var pe *paramError
 	var se *query.SyntaxError
+	var ue *query.UnknownValueError
 	switch {
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, errNotFound):
 		return http.StatusNotFound, "Not found.", false
@@ -42,6 +70,12 @@ func classify(err error) (status int, msg string, logIt bool) {
 		return http.StatusBadRequest, "Query syntax error: " + se.Msg, false
 	case errors.As(err, &pe):
 		return http.StatusBadRequest, pe.Error(), false
+	case errors.As(err, &ue):
+		var ve *vocabError
+		if errors.As(err, &ve) {
+			return http.StatusBadRequest, ve.Error(), false
+		}
+		return http.StatusBadRequest, "query: " + ue.Error(), false
 	case errors.Is(err, context.Canceled):
 		return http.StatusServiceUnavailable, "The request was cancelled.", false
 	case errors.Is(err, context.DeadlineExceeded):
@@ -63,10 +97,25 @@ func (s *Server) failJSON(w http.ResponseWriter, r *http.Request, err error) {
 	body := map[string]any{"error": msg}
 	var se *query.SyntaxError
 	var pe *paramError
+	var ue *query.UnknownValueError
 	if errors.As(err, &se) {
 		body["position"] = se.Pos
 	} else if errors.As(err, &pe) {
 		body["parameter"] = pe.Param
+	} else if errors.As(err, &ue) {
+		body["parameter"] = "q"
+		var ve *vocabError
+		if errors.As(err, &ve) {
+			body["parameter"] = ve.Param
+		}
+		if ue.Pos >= 0 {
+			body["position"] = ue.Pos
+		}
+		valid := make([]apiTerm, 0, len(ue.Valid))
+		for _, t := range ue.Valid {
+			valid = append(valid, apiTerm{ID: t.ID, Label: t.Label})
+		}
+		body["valid"] = valid
 	}
 	writeJSON(w, status, body)
 }

@@ -30,7 +30,9 @@ const maxExport = 20000
 
 var errTooMany = &paramError{Param: "q", Msg: fmt.Sprintf("more than %d matching documents; narrow the search to export or freeze it", maxExport)}
 
-// eachHit calls fn for every match of r, newest first.
+// eachHit calls fn for every match of r in r's order: newest first, or
+// by relevance as the search page lists them, so an export reads like the
+// page it was taken from.
 func (s *Server) eachHit(ctx context.Context, r index.Request, fn func(index.Hit) error) error {
 	n := 0
 	count := func(h index.Hit) error {
@@ -39,10 +41,15 @@ func (s *Server) eachHit(ctx context.Context, r index.Request, fn func(index.Hit
 		}
 		return fn(h)
 	}
-	if l, ok := s.index.(matchLister); ok {
-		return l.Each(ctx, r, count)
+	if l, ok := s.index.(matchLister); ok && r.Sort != index.SortRelevance {
+		return l.Each(ctx, r, count) // search-after: flat cost however deep
 	}
-	r.Sort, r.PerPage = index.SortDate, index.MaxPerPage
+	// Relevance has no search-after key: page through the ranking, which
+	// is one fixed order (ties by id), so pages neither repeat nor skip.
+	if r.Sort == "" {
+		r.Sort = index.SortDate
+	}
+	r.PerPage = index.MaxPerPage
 	for r.Page = 1; ; r.Page++ {
 		res, err := s.index.Search(ctx, r)
 		if err != nil {
@@ -192,7 +199,7 @@ func (s *Server) archiveBase(r *http.Request) string {
 // streams, so memory stays flat however large the export. An error after
 // the body started can only be logged: the response is cut short.
 func (s *Server) streamArchived(w http.ResponseWriter, r *http.Request, begin func(), fn func(archived) error) {
-	p, err := parseSearch(r.URL.Query())
+	p, err := s.parseSearch(r.URL.Query())
 	if err != nil {
 		s.failJSON(w, r, err)
 		return

@@ -18,7 +18,7 @@ import (
 
 // exportEvents parses the filters and loads the events of a view.
 func (s *Server) exportEvents(w http.ResponseWriter, r *http.Request) (timelineParams, []placedEvent, bool) {
-	p, err := parseTimeline(r.URL.Query())
+	p, err := s.parseTimeline(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return p, nil, false
@@ -134,7 +134,7 @@ func (s *Server) timelineJSON(w http.ResponseWriter, r *http.Request) {
 func (s *Server) eventHTML(base string, e placedEvent) string {
 	var b strings.Builder
 	b.WriteString("<p>")
-	b.WriteString(html.EscapeString(s.label(e.Category)))
+	b.WriteString(html.EscapeString(s.categoryLabels(e.Event)))
 	if len(e.Actors) > 0 {
 		b.WriteString(" · ")
 		for i, a := range e.Actors {
@@ -288,10 +288,19 @@ func (s *Server) timelineICS(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(c.buf.Bytes())
 }
 
+// categoryLabels names every category of an event, its own first.
+func (s *Server) categoryLabels(e model.Event) string {
+	var out []string
+	for _, c := range eventCategories(e) {
+		out = append(out, s.label(c))
+	}
+	return strings.Join(out, ", ")
+}
+
 // eventText is an event in plain text for a calendar entry.
 func (s *Server) eventText(e placedEvent) string {
 	var b strings.Builder
-	b.WriteString(s.label(e.Category))
+	b.WriteString(s.categoryLabels(e.Event))
 	for i, a := range e.Actors {
 		if i == 0 {
 			b.WriteString(" by ")

@@ -311,8 +311,8 @@ func TestTimelinePageViews(t *testing.T) {
 		status      int
 		want, avoid []string
 	}{
-		{"/timeline", 200, []string{`href="/timeline?from=2020-01-01&amp;to=2020-12-31&amp;zoom=month"`, `class="marker at-`, `aria-current="true">Years`,
-			`<div class="track rows-1" aria-hidden="true">`, `<ol class="axis">`, `<section class="lane" aria-labelledby="lane-sanctions">`,
+		{"/timeline", 200, []string{`href="/timeline?from=2020-01-01&amp;to=2020-12-31&amp;zoom=month"`, `<li class="event at-`, `aria-current="true">Years`,
+			`<div class="grid" aria-hidden="true">`, `<ol class="events rows-`, `<section class="lane" aria-labelledby="lane-sanctions">`, `<section class="legend"`,
 			`role="search"`, `<nav class="exports" aria-label="Export or subscribe to this view">`,
 			`href="/timeline.csv"`, `href="/feeds/events.atom"`}, nil},
 		{"/timeline?zoom=month&from=2020-07-01&to=2020-08-31", 200, []string{"Jul 2020", ">Aug<", `href="/timeline?from=2020-05-01&amp;to=2020-06-30&amp;zoom=month" rel="prev"`,
@@ -322,7 +322,7 @@ func TestTimelinePageViews(t *testing.T) {
 		{"/timeline?date=effective", 200, []string{"1 event,", "3 events have no effective date", "announced 2020-07-14", `href="/timeline.csv?date=effective"`}, nil},
 		{"/timeline?category=sanctions&actor=united_states", 200, []string{`<option value="united_states" selected>United States</option>`,
 			`href="/feeds/events.atom?actor=united_states&amp;category=sanctions"`, "Clear filters"}, []string{"UK suspends"}},
-		{"/timeline?zoom=day&from=1000-01-01&to=9999-12-31", 200, []string{`class="at-0"><a href="/timeline?from=1000-01-01&amp;to=1000-12-31&amp;zoom=month" title="Zoom into 1000">1000</a>`, `class="marker at-11 `}, nil},
+		{"/timeline?zoom=day&from=1000-01-01&to=9999-12-31", 200, []string{`class="at-0"><a href="/timeline?from=1000-01-01&amp;to=1000-12-31&amp;zoom=month" title="Zoom into 1000">1000</a>`, `class="event at-11 `}, nil},
 		{"/timeline?zoom=week", 400, []string{"zoom"}, nil},
 		{"/timeline?date=gazetted", 400, []string{"date"}, nil},
 		{"/timeline?kind=blog", 400, []string{"kind"}, nil},
@@ -359,8 +359,9 @@ func TestReactionMatrix(t *testing.T) {
 	// 14 July; the U.S.'s first sanction is that joint act, the August one
 	// counted as one more.
 	for _, want := range []string{
-		`<time datetime="2020-07-03">2020-07-03</time></a>` + "\n      " + `<span class="days">3 days after</span>`,
-		`<time datetime="2020-07-14">2020-07-14</time></a>` + "\n      " + `<span class="days">14 days after</span> <a class="more" href="/timeline?actor=united_states&amp;category=sanctions">+1 more</a>`,
+		`<time datetime="2020-07-03">2020-07-03</time>` + "\n      " + `<span class="days">3 days after</span>` + "\n      " + `<a class="title" href="/events/3">Canada visa advisory &lt;script&gt;`,
+		`<time datetime="2020-07-14">2020-07-14</time>` + "\n      " + `<span class="days">14 days after</span>` + "\n      " + `<a class="title" href="/events/5">=HYPERLINK`,
+		`<a class="more" href="/timeline?actor=united_states&amp;category=sanctions">+1 more</a>`,
 		`<th scope="col">Sanctions and asset freezes</th>`,
 		`datetime="2020-06-30"`,
 	} {

@@ -20,7 +20,7 @@ const searchFeedEntries = 50
 // corrected page shows up again.
 func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	p, err := parseSearch(v)
+	p, err := s.parseSearch(v)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
@@ -33,7 +33,7 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := s.archiveBase(r)
-	query := exportQuery(v) // a feed, like an export, is every match, newest first
+	query := searchFeedQuery(v)
 	self := base + "/feeds/search.atom" + query
 	title := "policywatch: all documents"
 	if p.Query != "" {
@@ -113,9 +113,17 @@ func datedLabel(h index.Hit) string {
 	return "published " + formatDate(h.Published) + " (from " + dateSourceLabel(h.DateSource) + ")"
 }
 
+// searchFeedQuery is the search in v as a feed takes it: without paging and
+// order, since a feed is always the newest matches first.
+func searchFeedQuery(v url.Values) string {
+	c := cloneValues(v)
+	c.Del("sort")
+	return exportQuery(c)
+}
+
 // searchFeedURL is the feed of the search in v, for the page's link.
 func searchFeedURL(v url.Values) string {
-	return "/feeds/search.atom" + exportQuery(v)
+	return "/feeds/search.atom" + searchFeedQuery(v)
 }
 
 // SavedSearchStore lists saved searches; *store.DB satisfies it.
@@ -145,9 +153,15 @@ func (s *Server) apiSavedSearches(w http.ResponseWriter, r *http.Request) {
 		Created    string `json:"created"`
 		CheckedAt  string `json:"checked_at"`
 	}
+	pr, err := readPage(r, listPerPage, listMaxPerPage)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
 	out := struct {
 		SavedSearches []item `json:"saved_searches"`
-	}{SavedSearches: []item{}}
+		apiPaging
+	}{SavedSearches: []item{}, apiPaging: paging(r, pr, 0)}
 	ss, ok := s.store.(SavedSearchStore)
 	if ok {
 		list, err := ss.SavedSearches(r.Context())
@@ -155,7 +169,8 @@ func (s *Server) apiSavedSearches(w http.ResponseWriter, r *http.Request) {
 			s.failJSON(w, r, err)
 			return
 		}
-		for _, x := range list {
+		out.apiPaging = paging(r, pr, len(list))
+		for _, x := range pageOf(list, pr) {
 			v, _ := url.ParseQuery(x.Params)
 			out.SavedSearches = append(out.SavedSearches, item{
 				ID: x.ID, Name: x.Name, Params: x.Params, Feed: searchFeedURL(v), Search: "/?" + x.Params,

@@ -136,7 +136,7 @@ func histogramSVG(buckets []index.Bucket, bucket string, v url.Values) template.
 // histogramImage serves the chart of a search on its own, as an SVG file
 // another page or a report can embed.
 func (s *Server) histogramImage(w http.ResponseWriter, r *http.Request) {
-	p, err := parseSearch(r.URL.Query())
+	p, err := s.parseSearch(r.URL.Query())
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
@@ -156,7 +156,7 @@ func (s *Server) histogramImage(w http.ResponseWriter, r *http.Request) {
 
 // apiHistogram is GET /api/search/histogram: the counts behind the chart.
 func (s *Server) apiHistogram(w http.ResponseWriter, r *http.Request) {
-	p, err := parseSearch(r.URL.Query())
+	p, err := s.parseSearch(r.URL.Query())
 	if err != nil {
 		s.failJSON(w, r, err)
 		return

@@ -52,7 +52,7 @@ type matrixCell struct {
 }
 
 func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) {
-	p, err := parseTimeline(r.URL.Query())
+	p, err := s.parseTimeline(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -87,8 +87,10 @@ func (s *Server) reactionMatrix(evs []placedEvent, ref time.Time) matrixView {
 	}
 	var extra []string
 	for _, e := range evs {
-		if _, ok := col[e.Category]; !ok && !slices.Contains(extra, e.Category) {
-			extra = append(extra, e.Category)
+		for _, c := range eventCategories(e.Event) {
+			if _, ok := col[c]; !ok && !slices.Contains(extra, c) {
+				extra = append(extra, c)
+			}
 		}
 	}
 	sort.Strings(extra)
@@ -107,14 +109,18 @@ func (s *Server) reactionMatrix(evs []placedEvent, ref time.Time) matrixView {
 			}
 			r := &view.Rows[ri]
 			r.Count++
-			c := &r.Cells[col[e.Category]]
-			c.Category = e.Category
-			if c.First == nil {
-				c.First = e
-				c.Days = int(dayOf(e.At).Sub(dayOf(ref)).Hours() / 24)
-				c.DaysText = daysText(c.Days)
-			} else {
-				c.More++
+			// One announcement in several categories fills each of
+			// their cells: the actor did all of those things that day.
+			for _, cat := range eventCategories(e.Event) {
+				c := &r.Cells[col[cat]]
+				c.Category = cat
+				if c.First == nil {
+					c.First = e
+					c.Days = int(dayOf(e.At).Sub(dayOf(ref)).Hours() / 24)
+					c.DaysText = daysText(c.Days)
+				} else {
+					c.More++
+				}
 			}
 		}
 	}

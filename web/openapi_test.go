@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -12,6 +13,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"policywatch/model"
+	"policywatch/store"
 )
 
 // apiRoutes reads the /api routes registered in routes.go, as
@@ -90,6 +94,7 @@ func TestOpenAPIResponsesMatchSchemas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	eventID, runID := hs.eventAndRun(t)
 	checked := 0
 	for path, ops := range doc.Paths {
 		raw, ok := ops["get"]
@@ -116,6 +121,10 @@ func TestOpenAPIResponsesMatchSchemas(t *testing.T) {
 			target = strings.Replace(path, "{id}", rel.ID, 1)
 		case "{source}":
 			target = strings.Replace(path, "{name}", "us-state", 1)
+		case "{event}":
+			target = strings.Replace(path, "{id}", itoa(eventID), 1)
+		case "{run}":
+			target = strings.Replace(path, "{id}", itoa(runID), 1)
 		default:
 			target += *op.Sample
 		}
@@ -262,4 +271,140 @@ func validate(doc *openAPIDoc, s map[string]any, v any, at string) []string {
 		errs = append(errs, fmt.Sprintf("%s: %v not in %v", at, v, enum))
 	}
 	return errs
+}
+
+// eventAndRun gives the harness's archive an event and a finished crawl
+// run with a failure, for the endpoints that show them.
+func (hs *searchHarness) eventAndRun(t *testing.T) (eventID, runID int64) {
+	t.Helper()
+	ctx := context.Background()
+	if err := hs.db.ReplaceEvents(ctx, []model.Event{{Key: "us/visa/2020-06-26", Title: "Visa restrictions on officials",
+		Category: "visa-restriction", Categories: []string{"visa-restriction", "sanction"}, Actors: []string{"us"}, Date: day("2020-06-26"),
+		Dates:     []model.EventDate{{Kind: model.DateAnnounced, Date: day("2020-06-26"), DocumentID: hs.ids["/visa"], Passage: "imposes visa restrictions", Confidence: 0.9}},
+		Documents: []model.EventDocument{{DocumentID: hs.ids["/visa"], Primary: true, Passage: "imposes visa restrictions"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := hs.db.Events(ctx, store.EventFilter{})
+	if err != nil || len(evs) == 0 {
+		t.Fatalf("events: %v %v", evs, err)
+	}
+	run, err := hs.db.StartRun(ctx, []string{"us-state"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hs.db.RecordError(ctx, run.ID, model.CrawlError{URL: "https://us-state.example/gone", Source: "us-state", Reason: "HTTP 503", At: day("2024-05-05")}); err != nil {
+		t.Fatal(err)
+	}
+	run.Fetched, run.Stored, run.Failed = 5, 4, 1
+	if err := hs.db.FinishRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	return evs[0].ID, run.ID
+}
+
+// TestAPIListsPage: every list the API describes takes per_page (and
+// refuses one past its bound), says where the page is, and its next and
+// prev links lead to the neighbouring pages.
+func TestAPIListsPage(t *testing.T) {
+	hs := newSearchHarness(t)
+	hs.eventAndRun(t)
+	if _, _, err := hs.srv.freeze(httptest.NewRequest(http.MethodPost, "/api/releases", nil), url.Values{"q": {"visa"}}); err != nil {
+		t.Fatal(err)
+	}
+	doc := loadOpenAPI(t, openAPISpec)
+	lists := 0
+	for path, ops := range doc.Paths {
+		raw, ok := ops["get"]
+		if !ok {
+			continue
+		}
+		var op struct {
+			Sample    *string                    `json:"x-sample"`
+			Responses map[string]json.RawMessage `json:"responses"`
+			Security  []map[string][]string      `json:"security"`
+		}
+		if err := json.Unmarshal(raw, &op); err != nil {
+			t.Fatal(err)
+		}
+		schema := resolve(doc, responseSchema(t, doc, op.Responses["200"]))
+		key, _ := schema["x-list"].(string)
+		if key == "" {
+			continue
+		}
+		lists++
+		target := path
+		switch *op.Sample {
+		case "{doc}":
+			target = strings.Replace(path, "{id}", itoa(hs.ids["/visa"]), 1) + "?"
+		case "":
+			target += "?"
+		default:
+			target += *op.Sample + "&"
+		}
+		var cookies []*http.Cookie
+		if len(op.Security) > 0 {
+			cookies = append(cookies, editorCookie(t, hs.db))
+		}
+		page := func(u string) map[string]any {
+			t.Helper()
+			res, body := getWithCookies(t, hs.h, u, cookies...)
+			if res.StatusCode != 200 {
+				t.Fatalf("GET %s: %d %s", u, res.StatusCode, body)
+			}
+			var v map[string]any
+			if err := json.Unmarshal([]byte(body), &v); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		first := page(target + "per_page=1")
+		items, _ := first[key].([]any)
+		if first["per_page"] != 1.0 || len(items) > 1 || first["page"] != 1.0 || first["prev"] != nil {
+			t.Errorf("%s?per_page=1: per_page %v, page %v, prev %v, %d %s", path, first["per_page"], first["page"], first["prev"], len(items), key)
+		}
+		total, _ := first["total"].(float64)
+		if total > 1 {
+			next, ok := first["next"].(string)
+			if !ok {
+				t.Errorf("%s: %v items but no next link", path, total)
+				continue
+			}
+			second := page(next)
+			if second["page"] != 2.0 || second["prev"] == nil {
+				t.Errorf("%s: next led to page %v (prev %v)", path, second["page"], second["prev"])
+			}
+		} else if first["next"] != nil {
+			t.Errorf("%s: %v items and a next link", path, total)
+		}
+		res, _ := getWithCookies(t, hs.h, target+"per_page=100000", cookies...)
+		if res.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s?per_page=100000: status %d, want 400", path, res.StatusCode)
+		}
+	}
+	if lists < 8 {
+		t.Errorf("only %d list endpoints declare x-list", lists)
+	}
+}
+
+// TestJSONForEveryPage: an event, the sources and the runs have JSON of
+// their own, with what their pages show.
+func TestJSONForEveryPage(t *testing.T) {
+	hs := newSearchHarness(t)
+	eventID, runID := hs.eventAndRun(t)
+	for _, tc := range []struct{ target, want string }{
+		{"/api/events/" + itoa(eventID), `"categories": [` + "\n" + `    "visa-restriction"`},
+		{"/api/events/" + itoa(eventID), `"passage": "imposes visa restrictions"`},
+		{"/api/runs/" + itoa(runID), `"failed": 1`},
+		{"/api/runs/" + itoa(runID), `"reason": "HTTP 503"`},
+		{"/api/runs", `"id": ` + itoa(runID)},
+		{"/api/sources", `"name": "us-state"`},
+		{"/api/sources/us-state", `"coverage": "/api/sources/us-state/coverage"`},
+	} {
+		if body := hs.get(t, tc.target, 200); !strings.Contains(body, tc.want) {
+			t.Errorf("%s lacks %s:\n%.800s", tc.target, tc.want, body)
+		}
+	}
+	for _, target := range []string{"/api/events/999999", "/api/runs/999999", "/api/sources/nowhere", "/api/events/x"} {
+		hs.get(t, target, 404)
+	}
 }

@@ -3,12 +3,14 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"policywatch/index"
 	"policywatch/model"
+	"policywatch/query"
 )
 
 const (
@@ -21,7 +23,8 @@ const (
 // searchParams is a search as the URL states it. The page and the API
 // read the same parameters, so they parse them in one place.
 type searchParams struct {
-	Query      string
+	Query      string // as the reader wrote it
+	indexQuery string // Query with category and actor values resolved to ids
 	Categories []string
 	Actors     []string
 	Sources    []string
@@ -34,7 +37,48 @@ type searchParams struct {
 	Page       int
 }
 
-func parseSearch(v url.Values) (searchParams, error) {
+// parseSearch reads a search from the URL and resolves the category and
+// actor values it names, as ids or as the labels the UI shows, to ids. It
+// rewrites those values in v to the ids, so links built from v (facets,
+// active filters, paging) carry the same ids the search ran with.
+func (s *Server) parseSearch(v url.Values) (searchParams, error) {
+	p, err := readSearch(v)
+	if err != nil {
+		return p, err
+	}
+	if p.Categories, err = s.resolveAll(v, "category", query.FieldCategory, p.Categories); err != nil {
+		return p, err
+	}
+	if p.Actors, err = s.resolveAll(v, "actor", query.FieldActor, p.Actors); err != nil {
+		return p, err
+	}
+	if p.indexQuery, err = s.vocab.Canonical(p.Query); err != nil {
+		return p, paramVocabError("q", err)
+	}
+	return p, nil
+}
+
+// resolveAll maps each value of a category or actor parameter to its id
+// and writes the ids back into v.
+func (s *Server) resolveAll(v url.Values, param, field string, vals []string) ([]string, error) {
+	if len(vals) == 0 || !s.vocab.Knows(field) {
+		return vals, nil
+	}
+	out := make([]string, 0, len(vals))
+	for _, val := range vals {
+		id, err := s.vocab.Resolve(field, val)
+		if err != nil {
+			return vals, paramVocabError(param, err)
+		}
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	v[param] = slices.Clone(out)
+	return out, nil
+}
+
+func readSearch(v url.Values) (searchParams, error) {
 	p := searchParams{
 		Query:      strings.TrimSpace(v.Get("q")),
 		Categories: values(v, "category"),
@@ -80,8 +124,12 @@ func parseSearch(v url.Values) (searchParams, error) {
 
 // request turns the URL's search into the index's terms.
 func (p searchParams) request() index.Request {
+	q := p.indexQuery
+	if q == "" {
+		q = p.Query
+	}
 	return index.Request{
-		Query:      p.Query,
+		Query:      q,
 		Categories: p.Categories,
 		Actors:     p.Actors,
 		Sources:    p.Sources,

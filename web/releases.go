@@ -99,7 +99,7 @@ var releaseIDPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
 // buildRelease runs the search in v and freezes its matches.
 func (s *Server) buildRelease(ctx context.Context, v url.Values, base string) (*releaseManifest, error) {
-	p, err := parseSearch(v)
+	p, err := s.parseSearch(v)
 	if err != nil {
 		return nil, err
 	}
@@ -313,11 +313,18 @@ func (s *Server) apiReleases(w http.ResponseWriter, r *http.Request) {
 		s.releaseFail(w, r, errNoReleases, true)
 		return
 	}
-	list, err := rs.Releases(r.Context(), 100)
+	pr, err := readPage(r, listPerPage, listMaxPerPage)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
 	}
+	list, err := rs.Releases(r.Context(), listCap)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	pg := paging(r, pr, len(list))
+	list = pageOf(list, pr)
 	type item struct {
 		ID      string `json:"id"`
 		Created string `json:"created"`
@@ -327,7 +334,8 @@ func (s *Server) apiReleases(w http.ResponseWriter, r *http.Request) {
 	}
 	out := struct {
 		Releases []item `json:"releases"`
-	}{Releases: []item{}}
+		apiPaging
+	}{Releases: []item{}, apiPaging: pg}
 	for _, rel := range list {
 		out.Releases = append(out.Releases, item{rel.ID, rfc3339(rel.CreatedAt), rel.Params, rel.Total, "/api/releases/" + rel.ID})
 	}

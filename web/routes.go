@@ -66,6 +66,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/audit", s.auditPage)
 	mux.HandleFunc("GET /admin/users", s.usersPage)
 	mux.HandleFunc("POST /admin/users", s.addUser)
+	mux.HandleFunc("GET /saved-searches", s.savedSearchesPage) // saved_searches.go
+	mux.HandleFunc("POST /saved-searches", s.createSavedSearch)
+	mux.HandleFunc("POST /saved-searches/{id}/delete", s.deleteSavedSearch)
 
 	// JSON API.
 	mux.HandleFunc("GET /api/search", s.apiSearch)
@@ -78,6 +81,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/saved-searches", s.apiSavedSearches)
 	mux.HandleFunc("GET /api/openapi.json", s.openAPI)
 	mux.HandleFunc("GET /api/sources/{name}/coverage", s.apiSourceCoverage)
+	mux.HandleFunc("GET /api/sources", s.apiSources) // api_pages.go
+	mux.HandleFunc("GET /api/sources/{name}", s.apiSourceOne)
+	mux.HandleFunc("GET /api/events/{id}", s.apiEvent)
+	mux.HandleFunc("GET /api/runs", s.apiRuns)
+	mux.HandleFunc("GET /api/runs/{id}", s.apiRunOne)
 	mux.HandleFunc("GET /healthz", s.healthz)
 
 	// Anything else: our own 404 page rather than the mux's plain text.

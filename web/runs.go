@@ -39,20 +39,28 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	var view runsView
 	for _, run := range runs {
-		rv := runView{CrawlRun: run}
+		rv := runView{CrawlRun: run, State: runState(run, now)}
 		switch {
 		case !run.FinishedAt.IsZero():
-			rv.State = "finished"
 			rv.Duration = run.FinishedAt.Sub(run.StartedAt).Round(time.Second).String()
-		case now.Sub(run.StartedAt) < 24*time.Hour:
+		case rv.State == "running":
 			rv.State = "running for " + now.Sub(run.StartedAt).Round(time.Second).String()
-		default:
-			// A run a day old with no finish time crashed or was killed.
-			rv.State = "did not finish"
 		}
 		view.Runs = append(view.Runs, rv)
 	}
 	s.render(w, r, http.StatusOK, "runs", page{Title: "Crawl runs", Nav: "runs", Data: view})
+}
+
+// runState is "finished", "running" or "did not finish": a run a day old
+// with no finish time crashed or was killed.
+func runState(run model.CrawlRun, now time.Time) string {
+	switch {
+	case !run.FinishedAt.IsZero():
+		return "finished"
+	case now.Sub(run.StartedAt) < 24*time.Hour:
+		return "running"
+	}
+	return "did not finish"
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

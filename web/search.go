@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -22,11 +24,13 @@ type searchView struct {
 	Active      []activeFilter
 	Total       uint64
 	Hits        []index.Hit
+	Withdrawn   map[int64]string // hits whose page went away: "withdrawn 2020-07-09"
 	Facets      []facetGroup
 	Pager       pager
 	SyntaxError *syntaxErrorView
-	Problem     string // a bad parameter, in words
-	Undated     uint64 // matches without a reliable publication date
+	Unknown     *unknownValueView // a category or actor nobody defined
+	Problem     string            // a bad parameter, in words
+	Undated     uint64            // matches without a reliable publication date
 	Histogram   *histogramView
 	FeedURL     string         // Atom feed of this search
 	ExportQuery string         // this search's parameters, for export links
@@ -46,11 +50,12 @@ type facetGroup struct {
 }
 
 type facetItem struct {
-	Term   string
-	Shown  string // Term as people read it
-	Count  int
-	URL    string // adds the filter, or removes it when Active
-	Active bool
+	Term     string
+	Shown    string // Term as people read it
+	Count    int
+	URL      string // adds the filter, or removes it when Active
+	Active   bool
+	Variants []facetItem // a language's regional variants (en-gb under en)
 }
 
 type pager struct {
@@ -87,7 +92,7 @@ var facetOrder = []struct{ name, label, param string }{
 
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	p, err := parseSearch(v)
+	p, err := s.parseSearch(v)
 	view := searchView{Params: p, Sort: p.sortOrder()}
 	if len(p.Kinds) > 0 {
 		view.Kind = p.Kinds[0]
@@ -95,12 +100,20 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	view.Active = s.activeFilters(v, p)
 	if err != nil {
 		var pe *paramError
-		if errors.As(err, &pe) {
+		var ve *vocabError
+		var se *query.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			view.SyntaxError = newSyntaxErrorView(p.Query, se)
+		case errors.As(err, &ve):
+			view.Unknown = s.newUnknownValueView(p.Query, ve)
+		case errors.As(err, &pe):
 			view.Problem = pe.Error()
-			s.render(w, r, http.StatusBadRequest, "search", page{Title: "Search", Nav: "search", Data: view})
+		default:
+			s.fail(w, r, err)
 			return
 		}
-		s.fail(w, r, err)
+		s.render(w, r, http.StatusBadRequest, "search", page{Title: "Search", Nav: "search", Data: view})
 		return
 	}
 	req := p.request()
@@ -118,6 +131,10 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	}
 	view.Total = res.Total
 	view.Hits = res.Hits
+	if view.Withdrawn, err = s.withdrawnHits(r.Context(), res.Hits); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	view.Undated = res.Undated
 	view.Facets = s.facetGroups(v, p, res.Facets)
 	view.Pager = newPager(v, p.Page, res.Total)
@@ -152,6 +169,28 @@ func newSyntaxErrorView(q string, se *query.SyntaxError) *syntaxErrorView {
 		Caret:   strings.Repeat(" ", displayWidth(shown[:pos])) + "^",
 		Column:  utf8.RuneCountInString(q[:pos]) + 1,
 	}
+}
+
+// unknownValueView explains a category or actor the taxonomy does not
+// have, pointing at it in the query when it was written there, and lists
+// the values that exist.
+type unknownValueView struct {
+	Field, Value string
+	Param        string           // "q" or the URL parameter
+	Query        *syntaxErrorView // the query with a caret, when the value was in it
+	Suggest      string           // the nearest valid name, when it looks like a typo
+	Valid        []option
+}
+
+func (s *Server) newUnknownValueView(q string, ve *vocabError) *unknownValueView {
+	uv := &unknownValueView{Field: ve.Field, Value: ve.Value, Param: ve.Param, Suggest: ve.Suggestion()}
+	if ve.Param == "q" && ve.Pos >= 0 {
+		uv.Query = newSyntaxErrorView(q, &query.SyntaxError{Pos: ve.Pos, Msg: "unknown " + ve.Field})
+	}
+	for _, t := range ve.Valid {
+		uv.Valid = append(uv.Valid, option{Value: t.ID, Label: t.Label})
+	}
+	return uv
 }
 
 // displayWidth counts the monospace columns s takes: CJK characters are
@@ -210,6 +249,11 @@ func (s *Server) facetGroups(v url.Values, p searchParams, facets map[string][]i
 			continue
 		}
 		g := facetGroup{Name: f.name, Label: f.label}
+		if f.name == "lang" {
+			g.Items = langItems(v, counts)
+			out = append(out, g)
+			continue
+		}
 		for _, c := range counts {
 			it := facetItem{Term: c.Term, Count: c.Count, Shown: s.shown(f.name, c.Term)}
 			if f.param == "" { // year: a date range
@@ -231,6 +275,70 @@ func (s *Server) facetGroups(v url.Values, p searchParams, facets map[string][]i
 			g.Items = append(g.Items, it)
 		}
 		out = append(out, g)
+	}
+	return out
+}
+
+// langItems counts languages the way the lang filter selects them: lang=en
+// finds en, en-gb, en-au..., so "en" counts them all, with its regional
+// variants listed inside. A variant's link replaces its base language's
+// filter, which would otherwise still select every variant.
+func langItems(v url.Values, counts []index.FacetCount) []facetItem {
+	var out []facetItem
+	for _, g := range groupLangs(counts) {
+		base := facetItem{Term: g.Term, Shown: g.Term, Count: g.Count, Active: contains(v["lang"], g.Term)}
+		if base.Active {
+			base.URL = withoutValue(v, "lang", g.Term)
+		} else {
+			base.URL = withAddedValue(v, "lang", g.Term)
+		}
+		for _, c := range g.Variants {
+			it := facetItem{Term: c.Term, Shown: c.Term, Count: c.Count, Active: contains(v["lang"], c.Term)}
+			switch {
+			case it.Active:
+				it.URL = withoutValue(v, "lang", c.Term)
+			case base.Active:
+				c := cloneValues(v)
+				c["lang"] = slices.DeleteFunc(c["lang"], func(x string) bool { return strings.TrimSpace(x) == g.Term })
+				it.URL = withAddedValue(c, "lang", it.Term)
+			default:
+				it.URL = withAddedValue(v, "lang", c.Term)
+			}
+			base.Variants = append(base.Variants, it)
+		}
+		out = append(out, base)
+	}
+	return out
+}
+
+// langGroup is a base language's count with its variants' counts.
+type langGroup struct {
+	index.FacetCount
+	Variants []index.FacetCount // regional variants, not the bare base
+}
+
+// groupLangs folds "en-gb", "en-au" into "en" (whose count becomes the
+// total the lang=en filter returns), most documents first.
+func groupLangs(counts []index.FacetCount) []langGroup {
+	var out []langGroup
+	at := map[string]int{}
+	for _, c := range counts {
+		term := strings.ToLower(c.Term)
+		base, _, _ := strings.Cut(term, "-")
+		i, ok := at[base]
+		if !ok {
+			i = len(out)
+			at[base] = i
+			out = append(out, langGroup{FacetCount: index.FacetCount{Term: base}})
+		}
+		out[i].Count += c.Count
+		if term != base {
+			out[i].Variants = append(out[i].Variants, index.FacetCount{Term: term, Count: c.Count})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
+	for _, g := range out {
+		sort.SliceStable(g.Variants, func(i, j int) bool { return g.Variants[i].Count > g.Variants[j].Count })
 	}
 	return out
 }
@@ -323,11 +431,11 @@ func contains(list []string, s string) bool {
 }
 
 // exportQuery is the search in v as a query string for export and feed
-// links, without paging and order (both hold every match, newest first).
+// links, without paging: an export holds every match, in the page's order
+// (a feed is always newest first).
 func exportQuery(v url.Values) string {
 	c := cloneValues(v)
 	c.Del("page")
-	c.Del("sort")
 	if len(c) == 0 {
 		return ""
 	}

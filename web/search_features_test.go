@@ -765,3 +765,136 @@ func TestFreezeFromTheSearchPageWhenSignedIn(t *testing.T) {
 		t.Errorf("manifest: %v, params %q", err, m.Params)
 	}
 }
+
+// TestExportsFollowThePageOrder: an export lists the matches in the order
+// the search page shows them, relevance or date.
+func TestExportsFollowThePageOrder(t *testing.T) {
+	hs := newSearchHarness(t)
+	ids := func(body string) []int64 {
+		var out []int64
+		for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
+			var r struct {
+				ID int64 `json:"id"`
+			}
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Fatalf("%v: %s", err, line)
+			}
+			out = append(out, r.ID)
+		}
+		return out
+	}
+	orders := map[string][]int64{}
+	for _, sort := range []string{"", "&sort=relevance", "&sort=date"} {
+		var page struct {
+			Hits []struct {
+				ID int64 `json:"id"`
+			} `json:"hits"`
+		}
+		q := "?q=" + url.QueryEscape("sanctions OR visa OR 國安法") + sort
+		if err := json.Unmarshal([]byte(hs.get(t, "/api/search"+q+"&per_page=100", 200)), &page); err != nil {
+			t.Fatal(err)
+		}
+		var want []int64
+		for _, h := range page.Hits {
+			want = append(want, h.ID)
+		}
+		got := ids(hs.get(t, "/export/search.jsonl"+q, 200))
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("sort %q: export lists %v, the page %v", sort, got, want)
+		}
+		orders[sort] = want
+		// The page's export links carry the order.
+		m := regexp.MustCompile(`href="/export/search\.csv([^"]*)"`).FindStringSubmatch(hs.get(t, "/"+q, 200))
+		if m == nil {
+			t.Fatalf("sort %q: no CSV export link", sort)
+		}
+		lv, _ := url.ParseQuery(strings.TrimPrefix(html.UnescapeString(m[1]), "?"))
+		if lv.Get("sort") != strings.TrimPrefix(sort, "&sort=") || lv.Get("q") == "" {
+			t.Errorf("sort %q: the page's export link is %s", sort, m[1])
+		}
+	}
+	if fmt.Sprint(orders["&sort=relevance"]) == fmt.Sprint(orders["&sort=date"]) {
+		t.Fatalf("relevance and date give one order (%v): the test cannot tell them apart", orders["&sort=date"])
+	}
+}
+
+// TestWithdrawnHitsAreMarked: a hit whose page went away says so, on the
+// page and in the API; the others do not.
+func TestWithdrawnHitsAreMarked(t *testing.T) {
+	hs := newSearchHarness(t)
+	if _, _, err := hs.db.MarkWithdrawn(context.Background(), "https://us-treasury.example/treasury", 410, time.Date(2021, 3, 4, 5, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	body := hs.get(t, "/?q=sanctions", 200)
+	if n := strings.Count(body, `class="withdrawn-mark"`); n != 1 || !strings.Contains(body, ">withdrawn 2021-03-04</span>") {
+		t.Errorf("%d withdrawn marks on the page, want 1 dated 2021-03-04", n)
+	}
+	var res struct {
+		Hits []struct {
+			ID        int64 `json:"id"`
+			Withdrawn bool  `json:"withdrawn"`
+		} `json:"hits"`
+	}
+	if err := json.Unmarshal([]byte(hs.get(t, "/api/search?q=sanctions", 200)), &res); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if h.Withdrawn != (h.ID == hs.ids["/treasury"]) {
+			t.Errorf("hit %d: withdrawn %v", h.ID, h.Withdrawn)
+		}
+	}
+}
+
+// TestLanguageFacetEqualsTheFilter: the language facet counts a base
+// language with its variants, as the lang filter selects them, and lists
+// the variants inside.
+func TestLanguageFacetEqualsTheFilter(t *testing.T) {
+	hs := newSearchHarness(t)
+	ctx := context.Background()
+	for i, lang := range []string{"en-GB", "en-AU", "en-GB"} {
+		u := fmt.Sprintf("https://gov-uk.example/%d", i)
+		d := &model.Document{URL: u, Source: "gov-uk", Kind: model.KindOfficial, Title: "Sanctions notice " + lang,
+			Text: "Sanctions on officials.", Lang: lang, Published: day("2020-07-20"), DateSource: model.DateFromMeta,
+			FetchedAt: day("2024-05-05"), ContentHash: "lang" + u}
+		if _, err := hs.db.SaveCapture(ctx, d, &model.Capture{FetchedAt: d.FetchedAt, RequestURL: u, FinalURL: u, Status: 200,
+			Body: []byte("x"), BodySHA256: fmt.Sprintf("%064d", i), ContentHash: d.ContentHash}); err != nil {
+			t.Fatal(err)
+		}
+		hs.index(t, d.ID)
+	}
+	total := func(target string) int {
+		var r struct {
+			Total  int                        `json:"total"`
+			Facets map[string][]apiFacetCount `json:"facets"`
+		}
+		if err := json.Unmarshal([]byte(hs.get(t, target, 200)), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r.Total
+	}
+	body := hs.get(t, "/?q=sanctions", 200)
+	facet := regexp.MustCompile(`<a href="([^"]*lang=en[^"]*)"[^>]*>en</a> <span class="count">(\d+)</span>`).FindStringSubmatch(body)
+	if facet == nil {
+		t.Fatalf("no grouped en facet on the page")
+	}
+	target := "/api/search?" + strings.TrimPrefix(html.UnescapeString(facet[1]), "/?")
+	if n := total(target); strconv.Itoa(n) != facet[2] {
+		t.Errorf("the facet says en %s, its filter returns %d", facet[2], n)
+	}
+	variant := regexp.MustCompile(`<ul class="variants"><li><a href="([^"]+)">en-gb</a> <span class="count">(\d+)</span>`).FindStringSubmatch(body)
+	if variant == nil || variant[2] != "2" {
+		t.Fatalf("en-gb 2 not listed inside en: %v", variant)
+	}
+	if n := total("/api/search?" + strings.TrimPrefix(html.UnescapeString(variant[1]), "/?")); n != 2 {
+		t.Errorf("the en-gb facet's filter returns %d, want 2", n)
+	}
+	// Chosen, a variant replaces its base (which would still select all).
+	body = hs.get(t, "/?q=sanctions&lang=en", 200)
+	variant = regexp.MustCompile(`<a href="([^"]+)">en-au</a>`).FindStringSubmatch(body)
+	if variant == nil {
+		t.Fatal("en-au not listed under an active en")
+	}
+	if v, _ := url.ParseQuery(strings.TrimPrefix(html.UnescapeString(variant[1]), "/?")); strings.Join(v["lang"], ",") != "en-au" {
+		t.Errorf("en-au under an active en links to lang=%v", v["lang"])
+	}
+}

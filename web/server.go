@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"policywatch/model"
+	"policywatch/query"
 )
 
 //go:embed templates/*.html
@@ -26,7 +27,7 @@ var staticFS embed.FS
 
 // pages are the templates rendered inside the shared layout. Listing them
 // here means a missing file fails New, not the first request.
-var pages = []string{"search", "document", "timeline", "event", "runs", "error", "timeline_matrix", "version", "diff", "changes", "login", "curate_new", "curate_audit", "curate_users", "help", "release", "coverage", "coverage_source"}
+var pages = []string{"search", "document", "timeline", "event", "runs", "error", "timeline_matrix", "version", "diff", "changes", "login", "curate_new", "curate_audit", "curate_users", "help", "release", "coverage", "coverage_source", "saved_searches"}
 
 // Server holds the parsed templates and the dependencies of the handlers.
 type Server struct {
@@ -34,6 +35,7 @@ type Server struct {
 	index  Searcher
 	lanes  []Lane
 	labels map[string]string
+	vocab  *query.Vocabulary
 	log    *slog.Logger
 	now    func() time.Time
 	pages  map[string]*template.Template
@@ -64,6 +66,7 @@ func New(cfg Config) (*Server, error) {
 		index:  cfg.Index,
 		lanes:  cfg.Lanes,
 		labels: cfg.Labels,
+		vocab:  cfg.Vocabulary,
 		log:    cfg.Logger,
 		now:    cfg.Now,
 	}
@@ -92,10 +95,12 @@ func (s *Server) parseTemplates(fsys fs.FS) error {
 	funcs := template.FuncMap{
 		"date":       formatDate,
 		"datetime":   formatDateTime,
+		"dayMonth":   func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 		"join":       strings.Join,
 		"dateSource": dateSourceLabel,
 		"pct":        func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"label":      s.label,
+		"eventCats":  eventCategories,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html")
 	if err != nil {
@@ -125,6 +130,18 @@ type page struct {
 	Title string
 	Nav   string // "search", "timeline", "runs": the current nav entry
 	Data  any
+
+	// Set by render for the header: who is signed in (nil for a reader),
+	// whether this site signs anyone in, and where to come back after.
+	Viewer *viewer
+	SignIn bool
+	Here   string
+}
+
+// viewer is the signed-in account as the header shows it.
+type viewer struct {
+	Name, Role, CSRF string
+	Admin            bool
 }
 
 // render executes a page into a buffer first so a template error becomes
@@ -134,6 +151,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if !ok {
 		s.serverError(w, r, fmt.Errorf("render: no template %q", name))
 		return
+	}
+	p.SignIn, p.Here = s.accounts != nil, r.URL.RequestURI()
+	if sess := sessionFrom(r); sess != nil {
+		p.Viewer = &viewer{Name: sess.User.Name, Role: sess.User.Role, CSRF: sess.CSRF, Admin: sess.User.IsAdmin()}
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {

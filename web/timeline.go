@@ -13,6 +13,7 @@ import (
 type timelineView struct {
 	Params     timelineParams
 	Lanes      []laneView
+	Hidden     []string // lanes with no events under the filters
 	Total      int
 	Undated    int // events left out for lack of the chosen kind of date
 	Categories []option
@@ -48,27 +49,39 @@ type placedEvent struct {
 
 type laneView struct {
 	ID, Label string
-	Years     []yearGroup
 	Count     int
-	Markers   []marker
-	Rows      int
+	Rows      int        // rows of cards on the axis (1..maxRows)
+	Items     []laneItem // cards and clusters in date order
 }
 
-// yearGroup puts a year heading into the lane's plain list.
-type yearGroup struct {
-	Year   int
-	Events []placedEvent
-}
-
-// marker is an event's dot on a lane's track. Pos is a percentage of the
-// window (the stylesheet has a class per percent: inline styles are
-// refused by our Content-Security-Policy); Row stacks dots that would
-// overlap.
-type marker struct {
-	ID       int64
+// laneItem is one entry of a lane's list: an event, or the events that
+// found no room on the axis at one point, shown as a count. Pos is the
+// percentage of the window where it sits (a class per percent: inline
+// styles are refused by our Content-Security-Policy), Row its row; a
+// Flip card ends at its date instead of starting there, so cards near
+// the end of the window stay inside it.
+type laneItem struct {
 	Pos, Row int
-	Label    string
-	NewsOnly bool
+	Flip     bool
+	Event    *eventCard
+	Cluster  *clusterView
+}
+
+// eventCard is an event as the timeline shows it.
+type eventCard struct {
+	placedEvent
+	Also    []string // labels of its other categories
+	HasMore bool     // a cluster badge sits on the card's end
+}
+
+// clusterView counts the events that had no room beside a card; they are
+// listed inside it (shown on hover or focus, always read out) and its
+// link zooms into their span.
+type clusterView struct {
+	Count  int
+	Span   string
+	Zoom   string
+	Events []eventCard
 }
 
 // tick is a labelled point on the axis; Href zooms into the period.
@@ -115,7 +128,7 @@ func (s *Server) timelineEvents(ctx context.Context, p timelineParams) (shown []
 // loadEvents is the API's view of the timeline: the filtered events in
 // the order the page shows them.
 func (s *Server) loadEvents(r *http.Request) (timelineParams, []model.Event, error) {
-	p, err := parseTimeline(r.URL.Query())
+	p, err := s.parseTimeline(r.URL.Query())
 	if err != nil {
 		return p, nil, err
 	}
@@ -131,7 +144,7 @@ func (s *Server) loadEvents(r *http.Request) (timelineParams, []model.Event, err
 }
 
 func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) {
-	p, err := parseTimeline(r.URL.Query())
+	p, err := s.parseTimeline(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -151,13 +164,13 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) {
 	start, end := p.window(evs)
 	view := timelineView{
 		Params:  p,
-		Lanes:   s.groupLanes(evs, start, end),
 		Total:   len(evs),
 		Undated: undated,
 		Axis:    axisTicks(p, start, end),
 		Window:  formatDate(start) + " to " + formatDate(end.AddDate(0, 0, -1)),
 		Clear:   "/timeline",
 	}
+	view.Lanes, view.Hidden = s.groupLanes(p, evs, start, end)
 	view.Prev, view.Next = p.shift(start, end)
 	for _, l := range s.lanes {
 		for _, c := range l.Categories {
@@ -165,7 +178,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	view.Actors = s.actorOptions(all, p.Actor)
-	for _, k := range []struct{ v, l string }{{"", "all"}, {sourceOfficial, "backed by an official document"}, {sourceNews, "with news coverage"}, {sourceNewsOnly, "news reports only"}} {
+	for _, k := range []struct{ v, l string }{{"", "any evidence"}, {sourceOfficial, "an official document"}, {sourceNews, "news coverage"}, {sourceNewsOnly, "news reports only, no official document"}} {
 		view.Kinds = append(view.Kinds, option{Value: k.v, Label: k.l, Selected: k.v == p.Kind})
 	}
 	for _, k := range []string{model.DateAnnounced, model.DatePublished, model.DateEffective} {
@@ -203,100 +216,6 @@ func (s *Server) actorOptions(evs []model.Event, selected string) []option {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Label < out[j].Label })
 	return out
-}
-
-// groupLanes sorts events into the configured lanes. Events whose
-// category no lane claims go to a trailing "Other" lane rather than
-// vanishing; with no lanes configured, each category is its own lane.
-func (s *Server) groupLanes(evs []placedEvent, start, end time.Time) []laneView {
-	lanes := s.lanes
-	if len(lanes) == 0 {
-		seen := map[string]bool{}
-		for _, e := range evs {
-			if !seen[e.Category] {
-				seen[e.Category] = true
-				lanes = append(lanes, Lane{ID: e.Category, Label: s.label(e.Category), Categories: []string{e.Category}})
-			}
-		}
-		sort.Slice(lanes, func(i, j int) bool { return lanes[i].ID < lanes[j].ID })
-	}
-	laneOf := map[string]int{}
-	for i, l := range lanes {
-		for _, c := range l.Categories {
-			if _, taken := laneOf[c]; !taken {
-				laneOf[c] = i
-			}
-		}
-	}
-	buckets := make([][]placedEvent, len(lanes)+1)
-	for _, e := range evs {
-		i, ok := laneOf[e.Category]
-		if !ok {
-			i = len(lanes)
-		}
-		buckets[i] = append(buckets[i], e)
-	}
-	var out []laneView
-	add := func(id, label string, b []placedEvent) {
-		lv := laneView{ID: id, Label: label, Years: byYear(b), Count: len(b)}
-		lv.Markers, lv.Rows = markers(b, start, end)
-		out = append(out, lv)
-	}
-	for i, l := range lanes {
-		label := l.Label
-		if label == "" {
-			label = l.ID
-		}
-		add(l.ID, label, buckets[i])
-	}
-	if rest := buckets[len(lanes)]; len(rest) > 0 {
-		add("other", "Other", rest)
-	}
-	return out
-}
-
-func byYear(evs []placedEvent) []yearGroup {
-	var out []yearGroup
-	for _, e := range evs {
-		y := e.At.Year()
-		if len(out) == 0 || out[len(out)-1].Year != y {
-			out = append(out, yearGroup{Year: y})
-		}
-		out[len(out)-1].Events = append(out[len(out)-1].Events, e)
-	}
-	return out
-}
-
-// maxRows bounds how many dots a track stacks; beyond it dots overlap.
-const maxRows = 4
-
-// markers places a lane's events on its track. A dot closer than minGap
-// percent to the previous dot of a row goes to the next row.
-func markers(evs []placedEvent, start, end time.Time) ([]marker, int) {
-	const minGap = 2
-	var (
-		out  []marker
-		last [maxRows]int
-		rows = 1
-	)
-	for i := range last {
-		last[i] = -100
-	}
-	for _, e := range evs {
-		pos := position(e.At, start, end)
-		row := maxRows - 1
-		for r := range maxRows {
-			if pos-last[r] >= minGap {
-				row = r
-				break
-			}
-		}
-		last[row] = pos
-		rows = max(rows, row+1)
-		out = append(out, marker{ID: e.ID, Pos: pos, Row: row, NewsOnly: e.NewsOnly,
-			Label: formatDate(e.At) + " · " + e.Title})
-	}
-	return out, rows
 }
 
 // position is t's place in [start, end) as a whole percentage.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"policywatch/model"
+	"policywatch/query"
 	"policywatch/store"
 )
 
@@ -37,7 +38,28 @@ type timelineParams struct {
 	FromRaw, ToRaw  string
 }
 
-func parseTimeline(v url.Values) (timelineParams, error) {
+// parseTimeline reads the timeline's view from the URL; a category or
+// actor may be given by id or by the label the page shows (or, for a
+// category, its lane), in any case.
+func (s *Server) parseTimeline(v url.Values) (timelineParams, error) {
+	p, err := readTimeline(v)
+	if err != nil {
+		return p, err
+	}
+	if p.Category != "" {
+		if p.Category, err = s.vocab.Resolve(query.FieldCategory, p.Category); err != nil {
+			return p, paramVocabError("category", err)
+		}
+	}
+	if p.Actor != "" {
+		if p.Actor, err = s.vocab.Resolve(query.FieldActor, p.Actor); err != nil {
+			return p, paramVocabError("actor", err)
+		}
+	}
+	return p, nil
+}
+
+func readTimeline(v url.Values) (timelineParams, error) {
 	p := timelineParams{
 		Category: strings.TrimSpace(v.Get("category")),
 		Actor:    strings.TrimSpace(v.Get("actor")),
@@ -80,9 +102,10 @@ func parseTimeline(v url.Values) (timelineParams, error) {
 
 // filter is what the store can narrow by itself. Dates other than the
 // announced one live in the event's JSON, so date ranges are applied in
-// memory by keep.
+// memory by keep; so is the category, which may be any of an event's
+// categories, not only the first one the store files it under.
 func (p timelineParams) filter() store.EventFilter {
-	f := store.EventFilter{Category: p.Category, Actor: p.Actor}
+	f := store.EventFilter{Actor: p.Actor}
 	if p.DateKind == model.DateAnnounced {
 		f.From, f.To = p.From, p.To
 	}
@@ -97,7 +120,7 @@ func (p timelineParams) keep(e model.Event) (time.Time, bool) {
 	if e.Hidden {
 		return time.Time{}, false
 	}
-	if p.Category != "" && e.Category != p.Category {
+	if p.Category != "" && !slices.Contains(eventCategories(e), p.Category) {
 		return time.Time{}, false
 	}
 	if p.Actor != "" && !slices.Contains(e.Actors, p.Actor) {
@@ -155,6 +178,28 @@ func eventDate(e model.Event, kind string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// eventCategories is every category of an event, its own first: one
+// announcement that suspends a treaty and halts exports is one event in
+// both categories.
+func eventCategories(e model.Event) []string {
+	if len(e.Categories) == 0 {
+		if e.Category == "" {
+			return nil
+		}
+		return []string{e.Category}
+	}
+	if e.Categories[0] == e.Category || e.Category == "" {
+		return e.Categories
+	}
+	out := []string{e.Category}
+	for _, c := range e.Categories {
+		if c != e.Category {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func dayOf(t time.Time) time.Time {

@@ -542,7 +542,7 @@ func TestTimelinePageLanes(t *testing.T) {
 		last = i
 	}
 	other := body[strings.Index(body, `id="lane-other"`):]
-	if !strings.Contains(other, `<a href="/events/1">UK suspends extradition treaty</a>`) {
+	if !strings.Contains(other, `<a href="/events/1"><time datetime="2020-07-20">20 Jul 2020</time> <span class="title">UK suspends extradition treaty</span></a>`) {
 		t.Errorf("unlaned event not in Other")
 	}
 	if strings.Contains(body, "Hidden event") {

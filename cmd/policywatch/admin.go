@@ -21,12 +21,15 @@ import (
 // cmdReindex rebuilds the derived index and events from the store.
 func cmdReindex(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
-	db := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
-	a, err := openAppAt(ctx, *dataDir, storeSpec(*dataDir, *db, nil), logger)
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	a, err := openExistingAt(ctx, *dataDir, storeSpec(*dataDir, *dbURL, nil), logger)
 	if err != nil {
 		return err
 	}
@@ -44,9 +47,12 @@ func cmdReindex(ctx context.Context, args []string, stdout io.Writer, logger *sl
 
 func cmdSources(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("sources", flag.ContinueOnError)
-	config := fs.String("config", "", "topic config (default: the shipped topic)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	config := configFlag(fs, "to validate and list")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	t, err := loadTopic(*config)
 	if err != nil {
@@ -67,13 +73,16 @@ func cmdSources(ctx context.Context, args []string, stdout io.Writer) error {
 
 func cmdRuns(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("runs", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dataDir := dataFlag(fs)
 	dbURL := dbFlag(fs)
-	limit := fs.Int("limit", 10, "number of runs")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	limit := fs.Int("limit", 10, "the newest `N` runs")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
-	a, err := openAppAt(ctx, *dataDir, storeSpec(*dataDir, *dbURL, nil), slog.New(slog.DiscardHandler))
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	a, err := openExistingAt(ctx, *dataDir, storeSpec(*dataDir, *dbURL, nil), slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
@@ -97,9 +106,9 @@ func cmdRuns(ctx context.Context, args []string, stdout io.Writer) error {
 // cmdExtract runs the crawler's extractor on one file.
 func cmdExtract(_ context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
-	pageURL := fs.String("url", "", "the page's URL, when known")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	pageURL := fs.String("url", "", "the page's `URL`, when known (resolves its links, and some extraction rules depend on the site)")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError{"extract takes one HTML file"}
@@ -137,10 +146,16 @@ func cmdExtract(_ context.Context, args []string, stdout io.Writer) error {
 // cmdVerify rechecks every stored capture against its recorded hash.
 func cmdVerify(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dataDir := dataFlag(fs)
 	dbURL := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if err := needArchiveAt(*dataDir, storeSpec(*dataDir, *dbURL, nil)); err != nil {
+		return err
 	}
 	db, err := store.Open(ctx, storeSpec(*dataDir, *dbURL, nil))
 	if err != nil {
@@ -179,13 +194,16 @@ func cmdVerify(ctx context.Context, args []string, stdout io.Writer) error {
 // index is not copied because it is rebuilt from the store on restore.
 func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dataDir := dataFlag(fs)
 	dbURL := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError{"backup takes the directory to write the backup to"}
+		return usageError{"backup takes one DEST directory to write the backup to"}
+	}
+	if err := needArchiveAt(*dataDir, storeSpec(*dataDir, *dbURL, nil)); err != nil {
+		return err
 	}
 	dest := fs.Arg(0)
 	if err := os.MkdirAll(dest, 0o755); err != nil {

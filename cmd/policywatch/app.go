@@ -248,7 +248,7 @@ func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
 		labels[ac.ID] = ac.Label
 	}
 	a.ix.SetGlossary(tax.Glossary()) // query terms expand to the topic's equivalents
-	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Logger: a.logger,
+	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Vocabulary: vocabulary(tax), Logger: a.logger,
 		Accounts: a.db, Curator: a.db, SecureCookies: a.secureCookies, TrustProxy: a.trustProxy})
 }
 

@@ -164,12 +164,37 @@ func TestBrowserTimeline(t *testing.T) {
 	if want := len(tax.Lanes()); lanes < want {
 		t.Errorf("%d lanes, want the taxonomy's %d", lanes, want)
 	}
-	events := eval[int](t, b, `document.querySelectorAll("section.lane ol.axis > li").length`)
-	if events == 0 {
-		t.Fatal("the timeline lists no events")
+	// Every event is in a lane's list once, as a card on the axis or in
+	// the count of a crowded point.
+	var api struct {
+		Events []struct {
+			ID int64 `json:"id"`
+		} `json:"events"`
 	}
-	if n := eval[int](t, b, `document.querySelectorAll(".track .marker").length`); n != events {
-		t.Errorf("%d dots on the tracks for %d listed events", n, events)
+	getJSON(t, ts.URL+"/api/timeline?per_page=500", &api)
+	events := eval[int](t, b, `document.querySelectorAll("section.lane li.event").length`)
+	if events == 0 || events != len(api.Events) {
+		t.Fatalf("the timeline lists %d events, the API %d", events, len(api.Events))
+	}
+	checkAxis(t, b, "years")
+
+	// Keyboard: tabbing to a card shows all of it (title and details),
+	// above its neighbours; tabbing to a count lists its events.
+	b.do(t, "focus a card", chromedp.Focus(chromedp.CSS(`ol.events > li.event > a`)))
+	card := eval[map[string]any](t, b, `(() => { const li = document.activeElement.closest("li"), m = li.querySelector(".meta"), t = li.querySelector(".title");
+		return {meta: m.getBoundingClientRect().width, clipped: t.scrollHeight > t.clientHeight + 1, z: getComputedStyle(li).zIndex} })()`)
+	if card["meta"].(float64) < 50 || card["clipped"].(bool) || card["z"] == "auto" {
+		t.Errorf("a focused card does not show itself whole: %v", card)
+	}
+	if eval[int](t, b, `document.querySelectorAll("li.cluster").length`) > 0 {
+		b.do(t, "focus a count", chromedp.Focus(chromedp.CSS(`li.cluster > a.more`)))
+		listed := eval[float64](t, b, `document.activeElement.parentElement.querySelector(".clustered").getBoundingClientRect().width`)
+		if listed < 150 {
+			t.Errorf("a focused count does not list its events (list %.0f px wide)", listed)
+		}
+	}
+	if !eval[bool](t, b, `(() => { const l = document.querySelector(".legend"); return !!l && l.getBoundingClientRect().height > 0 && /news reports only/i.test(l.textContent) })()`) {
+		t.Error("no visible key explaining the news-only shading")
 	}
 
 	// The README's picture: the busiest year by month, as a reader's
@@ -178,11 +203,15 @@ func TestBrowserTimeline(t *testing.T) {
 		chromedp.Click(chromedp.Search(`//nav[@aria-label="Zoom"]//a[text()="Months"]`)),
 		chromedp.WaitVisible(chromedp.Search(`//nav[@aria-label="Zoom"]//a[@aria-current and text()="Months"]`)),
 	)
+	// A tall window, so the picture shows most lanes, not just the form.
+	b.do(t, "tall window", chromedp.EmulateViewport(1280, 1800))
 	shot, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
 	saveScreenshot(t, shot)
+	checkAxis(t, b, "months")
+	b.do(t, "desktop window", chromedp.EmulateViewport(1280, 1000))
 
 	// Filter by category with the form: the URL carries the filter and
 	// only the extradition lane keeps events.
@@ -197,13 +226,13 @@ func TestBrowserTimeline(t *testing.T) {
 	if !strings.Contains(loc, "category=extradition") {
 		t.Errorf("filter not in the URL: %s", loc)
 	}
-	counts := eval[map[string]int](t, b, `Object.fromEntries([...document.querySelectorAll("section.lane")].map(s => [s.querySelector("h2").id, s.querySelectorAll("ol.axis > li").length]))`)
+	counts := eval[map[string]int](t, b, `Object.fromEntries([...document.querySelectorAll("section.lane")].map(s => [s.querySelector("h2").id, s.querySelectorAll("li.event").length]))`)
 	if counts["lane-extradition"] == 0 {
 		t.Errorf("no extradition events after filtering: %v", counts)
 	}
 	for lane, n := range counts {
-		if lane != "lane-extradition" && n > 0 {
-			t.Errorf("lane %s shows %d events under an extradition filter", lane, n)
+		if lane != "lane-extradition" {
+			t.Errorf("lane %s (%d events) shown under an extradition filter: empty lanes are left out", lane, n)
 		}
 	}
 
@@ -215,10 +244,11 @@ func TestBrowserTimeline(t *testing.T) {
 	if cur := eval[string](t, b, `document.querySelector("nav.zoom a[aria-current]").textContent`); cur != "Days" {
 		t.Errorf("zoom is %q after choosing days", cur)
 	}
+	checkAxis(t, b, "days")
 
 	// Open an event: its evidence lists official sources before news.
 	b.do(t, "open an event",
-		chromedp.Click(chromedp.CSS(`section.lane ol.axis > li a`)),
+		chromedp.Click(chromedp.CSS(`section.lane li.event a`)),
 		chromedp.WaitVisible(chromedp.ID("evidence-heading")),
 	)
 	loc, _ = chromedp.Run(b.ctx, chromedp.Location())
@@ -247,10 +277,14 @@ func TestBrowserTimeline(t *testing.T) {
 	if n := eval[int](t, b, `document.querySelectorAll("table.matrix td.hit").length`); n == 0 {
 		t.Error("the reaction matrix has no filled cell")
 	}
+	// Matrix cells name the event, not only its date.
+	if n := eval[int](t, b, `[...document.querySelectorAll("table.matrix td.hit a.title")].filter(a => a.textContent.trim().length > 10 && a.getBoundingClientRect().height > 0).length`); n == 0 {
+		t.Error("matrix cells show no event titles")
+	}
 	// On a phone no page scrolls sideways (tables scroll inside their box).
 	for _, page := range []string{ts.URL + "/timeline", ts.URL + "/timeline/matrix", loc} {
 		b.do(t, "phone width "+page,
-			chromedp.EmulateViewport(375, 800),
+			chromedp.EmulateViewport(390, 800),
 			chromedp.Navigate(page),
 			chromedp.WaitVisible(chromedp.CSS("main h1")),
 		)
@@ -258,9 +292,65 @@ func TestBrowserTimeline(t *testing.T) {
 			t.Errorf("%s scrolls sideways at phone width", page)
 		}
 	}
+	// At 390 px the timeline is the plain list: every event full width,
+	// one under the other in date order, nothing hidden behind a count.
+	b.do(t, "phone timeline", chromedp.EmulateViewport(390, 800), chromedp.Navigate(ts.URL+"/timeline"), chromedp.WaitVisible(chromedp.CSS(".lanes")))
+	phone := eval[map[string]any](t, b, `(() => {
+		let bad = [], prev = null, shown = 0;
+		for (const lane of document.querySelectorAll("section.lane")) {
+			prev = null;
+			for (const li of lane.querySelectorAll("li.event")) {
+				const r = li.getBoundingClientRect(), d = li.querySelector("time").getAttribute("datetime");
+				if (r.width < 250 || r.height < 20) bad.push("narrow or hidden " + d + " " + r.width + "x" + r.height);
+				if (prev && (r.top < prev.bottom - 1 || d < prev.d)) bad.push("out of order or overlapping at " + d);
+				prev = {bottom: r.bottom, d: d}; shown++;
+			}
+		}
+		return {bad: bad, shown: shown};
+	})()`)
+	if bad := phone["bad"].([]any); len(bad) > 0 {
+		t.Errorf("phone timeline: %v", bad)
+	}
+	if int(phone["shown"].(float64)) != events {
+		t.Errorf("phone timeline shows %v events, want %d", phone["shown"], events)
+	}
 	b.do(t, "desktop again", chromedp.EmulateViewport(1280, 1000))
 
 	curate(t, b, d, ts.URL, loc)
+}
+
+// checkAxis checks the cards on the desktop axis: inside their lane, no
+// two overlapping, and placed by date (a card's dated edge moves right as
+// dates get later).
+func checkAxis(t *testing.T, b *browser, view string) {
+	t.Helper()
+	bad := eval[[]string](t, b, `(() => {
+		const bad = [];
+		if (!document.querySelector("ol.events > li.event")) bad.push("no cards on the axis");
+		for (const lane of document.querySelectorAll("section.lane")) {
+			const track = lane.querySelector("ol.events");
+			if (!track) continue;
+			const tr = track.getBoundingClientRect();
+			const cards = [...track.children].filter(li => li.classList.contains("event")).map(li => {
+				const r = li.getBoundingClientRect();
+				return {r: r, d: li.querySelector("time").getAttribute("datetime"), x: li.classList.contains("flip") ? r.right : r.left};
+			});
+			for (let i = 0; i < cards.length; i++) {
+				const a = cards[i];
+				if (a.r.left < tr.left - 1 || a.r.right > tr.right + 1) bad.push(lane.id + ": " + a.d + " outside the axis");
+				for (let j = i + 1; j < cards.length; j++) {
+					const c = cards[j];
+					if (a.r.left < c.r.right - 1 && c.r.left < a.r.right - 1 && a.r.top < c.r.bottom - 1 && c.r.top < a.r.bottom - 1)
+						bad.push(lane.querySelector("h2").id + ": " + a.d + " overlaps " + c.d);
+					if (c.d > a.d && c.x < a.x - tr.width * 0.011) bad.push(lane.querySelector("h2").id + ": " + c.d + " left of " + a.d);
+				}
+			}
+		}
+		return bad;
+	})()`)
+	for _, p := range bad {
+		t.Errorf("%s view: %s", view, p)
+	}
 }
 
 // curate signs in as an editor and retitles the event at eventURL, when
@@ -296,6 +386,9 @@ func curate(t *testing.T, b *browser, d *demoRun, base, eventURL string) {
 		// to go) lets the POST and its redirect finish before we move on.
 		chromedp.WaitVisible(chromedp.CSS(".lanes")),
 	)
+	if who := eval[string](t, b, `(document.querySelector("header.site nav.account .who") || {textContent: ""}).textContent`); !strings.Contains(who, name) {
+		t.Errorf("signed in, the header says %q, want the editor's name", who)
+	}
 	b.do(t, "open the event signed in",
 		chromedp.Navigate(eventURL),
 		chromedp.WaitReady(chromedp.CSS("main h1")),
@@ -446,4 +539,44 @@ func TestBrowserArchivedPagesAreInert(t *testing.T) {
 		return
 	}
 	t.Error("no demo capture carries a <script> to check")
+}
+
+// TestBrowserSearchLayout: on a desktop the facets sit beside the
+// results; on a 390 px phone the results come first and the facets open
+// behind a button.
+func TestBrowserSearchLayout(t *testing.T) {
+	d := crawlDemo(t)
+	b := newBrowser(t)
+	ts := d.serveUI(t)
+	target := ts.URL + "/?q=sanctions&category=Sanctions"
+
+	b.do(t, "desktop search", chromedp.EmulateViewport(1280, 1000), chromedp.Navigate(target), chromedp.WaitVisible(chromedp.CSS("ol.hits")))
+	if !eval[bool](t, b, `(() => { const f = document.querySelector("aside.facets").getBoundingClientRect(), h = document.querySelector("li.hit").getBoundingClientRect(); return f.width > 100 && f.left > h.right - 1 && f.top < 600 })()`) {
+		t.Error("desktop: the facets are not beside the results")
+	}
+
+	b.do(t, "phone search", chromedp.EmulateViewport(390, 800), chromedp.Navigate(target), chromedp.WaitVisible(chromedp.CSS("ol.hits")))
+	top := eval[float64](t, b, `document.querySelector("li.hit").getBoundingClientRect().top + window.scrollY`)
+	if top > 650 {
+		t.Errorf("phone: the first result starts %.0f px down, want the results first", top)
+	}
+	if eval[bool](t, b, `document.querySelector("aside.facets").getBoundingClientRect().height > 0`) {
+		t.Error("phone: the facets show before anyone asked for them")
+	}
+	if over := eval[bool](t, b, `document.documentElement.scrollWidth > document.documentElement.clientWidth + 1`); over {
+		t.Error("phone: the search page scrolls sideways")
+	}
+	b.do(t, "open the facets", chromedp.Click(chromedp.CSS(`.refine-open a`)), chromedp.WaitVisible(chromedp.CSS(`aside.facets`)))
+	b.do(t, "choose a facet",
+		chromedp.Click(chromedp.Search(`//aside[@id="refine"]//section[h3="Kind"]//a[text()="official"]`)),
+		chromedp.WaitVisible(chromedp.CSS("ol.hits")),
+	)
+	loc, _ := chromedp.Run(b.ctx, chromedp.Location())
+	if !strings.Contains(loc, "kind=official") {
+		t.Errorf("phone: the facet led to %s", loc)
+	}
+	if eval[bool](t, b, `document.querySelector("aside.facets").getBoundingClientRect().height > 0`) {
+		t.Error("phone: the facets stay open over the new results")
+	}
+	b.do(t, "desktop again", chromedp.EmulateViewport(1280, 1000))
 }

@@ -20,19 +20,22 @@ import (
 
 func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("crawl", flag.ContinueOnError)
-	config := fs.String("config", "", "topic config (default: the shipped topic)")
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
-	db := dbFlag(fs)
-	asJSON := fs.Bool("json", false, "print the run summary as JSON")
+	config := configFlag(fs, "whose sources are crawled")
+	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
+	asJSON := fs.Bool("json", false, "print the run summary as JSON: run_id, the counts, and failed URLs with their reasons")
 	allowPrivate := fs.Bool("allow-private", false, "let the crawler fetch loopback, private and link-local addresses (refused by default, so pages and redirects cannot reach this machine's network)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	t, tax, err := loadTopicAndTaxonomy(*config)
 	if err != nil {
 		return err
 	}
-	a, err := openAppAt(ctx, *dataDir, storeSpec(*dataDir, *db, t), logger)
+	a, err := openOrCreateAt(ctx, *dataDir, storeSpec(*dataDir, *dbURL, t), logger)
 	if err != nil {
 		return err
 	}

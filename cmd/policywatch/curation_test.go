@@ -204,7 +204,7 @@ func TestUserCommand(t *testing.T) {
 		{[]string{"add", "--data", dir, "bob"}, "", "no password"},
 		{[]string{"add", "--data", dir, "--role", "owner", "bob"}, "another long password\n", "role"},
 		{[]string{"add", "--data", dir}, "", "one user NAME"},
-		{[]string{"delete", "--data", dir, "bob"}, "", "unknown subcommand"},
+		{[]string{"delete", "--data", dir, "bob"}, "", `unknown command "user delete"`},
 	} {
 		err := cmdUser(ctx, tc.args, strings.NewReader(tc.stdin), io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

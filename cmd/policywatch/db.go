@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,7 @@ import (
 
 // dbFlag adds --db to the flags of a command that opens the archive.
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", "", "the archive: a PostgreSQL URL (postgres://user:password@host:5432/dbname) shared by several machines, or an SQLite file (default: the topic config's database:, else policywatch.db in the data directory)")
+	return fs.String("db", "", "the archive at `URL`: a PostgreSQL database (postgres://user:password@host:5432/dbname) shared by several machines, or an SQLite file (default: the topic config's database:, else policywatch.db in the data directory)")
 }
 
 // storeSpec is where a command's archive is: --db, else the topic
@@ -37,7 +38,7 @@ func storeSpec(dataDir, db string, t *topic.Topic) string {
 		}
 		return filepath.Join(filepath.Dir(t.File), t.Database)
 	}
-	return filepath.Join(dataDir, "policywatch.db")
+	return filepath.Join(dataDir, storeFile)
 }
 
 // openStore opens the archive alone, for commands that do not search.
@@ -50,14 +51,34 @@ func openStore(ctx context.Context, dataDir, spec string) (*store.DB, error) {
 	return store.Open(ctx, spec)
 }
 
-// existingArchive checks that an SQLite archive exists before a command
-// that only reads it opens it (opening creates an empty one).
-func existingArchive(spec string) error {
-	if store.IsURL(spec) {
+// needArchiveAt is needArchive (datadir.go) for an archive that may be
+// elsewhere than the data directory: a named SQLite file must exist; a
+// PostgreSQL database is checked by connecting to it.
+func needArchiveAt(dir, spec string) error {
+	switch {
+	case store.IsURL(spec):
 		return nil
+	case spec == filepath.Join(dir, storeFile):
+		return needArchive(dir)
 	}
 	if _, err := os.Stat(spec); errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("no archive at %s (give --data DIR or --db)", spec)
+		return fmt.Errorf("no policywatch archive at %s: check --db", spec)
 	}
 	return nil
+}
+
+// openExistingAt is openExisting for the archive at spec.
+func openExistingAt(ctx context.Context, dir, spec string, logger *slog.Logger) (*app, error) {
+	if err := needArchiveAt(dir, spec); err != nil {
+		return nil, err
+	}
+	return openAppAt(ctx, dir, spec, logger)
+}
+
+// openOrCreateAt is openOrCreate for the archive at spec.
+func openOrCreateAt(ctx context.Context, dir, spec string, logger *slog.Logger) (*app, error) {
+	if spec == filepath.Join(dir, storeFile) {
+		return openOrCreate(ctx, dir, logger)
+	}
+	return openAppAt(ctx, dir, spec, logger)
 }

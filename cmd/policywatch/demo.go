@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 
@@ -17,19 +18,41 @@ import (
 // loopback, crawls it with the real crawler, and serves the result.
 func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	dataDir := fs.String("data", "", "data directory (default: a new temporary directory)")
-	addr := fs.String("addr", "127.0.0.1:8080", "address the UI listens on")
+	dataDir := fs.String("data", "", "`DIR` to keep the archive in (default: a temporary directory, removed on exit)")
+	addr := fs.String("addr", "127.0.0.1:8080", "`ADDR` (host:port) the UI listens on; port 0 picks a free one")
 	once := fs.Bool("once", false, "exit after the crawl and indexing")
-	demoState := fs.Int("demo-state", 1, "2: after the first crawl, switch the demo web to its second state (two pages amended, one withdrawn, one new) and crawl again")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	demoState := fs.Int("demo-state", 1, "`STATE` of the demo web: 2 switches it after the first crawl to its second state (two pages amended, one withdrawn, one new) and crawls again, so /changes has something to show")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
-	if *dataDir == "" {
-		dir, err := os.MkdirTemp("", "policywatch-demo-")
-		if err != nil {
-			return err
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	// Take the address before the crawl: a port in use must not be found
+	// only after the crawl and indexing are done.
+	var ln net.Listener
+	if !*once {
+		if ln, err = net.Listen("tcp", *addr); err != nil {
+			return fmt.Errorf("listen on %s: %w (is another policywatch serving there? pick another address with --addr)", *addr, err)
+		}
+		defer ln.Close()
+	}
+	temporary := *dataDir == ""
+	if temporary {
+		dir, terr := os.MkdirTemp("", "policywatch-demo-")
+		if terr != nil {
+			return terr
 		}
 		*dataDir = dir
+		// Deferred before the app is opened, so it runs after the app is
+		// closed: the demo's archive goes with the demo (also on Ctrl-C).
+		defer func() {
+			if rerr := os.RemoveAll(dir); rerr != nil && err == nil {
+				err = fmt.Errorf("remove the demo's temporary directory: %w", rerr)
+			}
+		}()
+	} else if err := noteNewArchive(*dataDir, logger); err != nil {
+		return err
 	}
 	web, err := demoweb.Start(ctx)
 	if err != nil {
@@ -67,9 +90,13 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.
 		}
 		printRunSummary(stdout, run)
 	}
-	fmt.Fprintf(stdout, "data directory: %s\n", *dataDir)
+	if temporary {
+		fmt.Fprintf(stdout, "data directory: %s (temporary: removed on exit; keep the archive with --data DIR)\n", *dataDir)
+	} else {
+		fmt.Fprintf(stdout, "data directory: %s\n", *dataDir)
+	}
 	if *once {
 		return nil
 	}
-	return a.serve(ctx, *addr, tax, stdout)
+	return a.serveOn(ctx, ln, tax, stdout)
 }

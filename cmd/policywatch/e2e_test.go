@@ -104,6 +104,9 @@ func TestMain(m *testing.M) {
 		demo.web.Close()
 		os.RemoveAll(demo.app.dir)
 	}
+	if cliDir != "" { // cli_test.go's binary
+		os.RemoveAll(cliDir)
+	}
 	os.Exit(code)
 }
 

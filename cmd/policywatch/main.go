@@ -5,69 +5,60 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
-const usage = `policywatch tracks and archives policy changes.
-
-Usage:
-  policywatch demo     [--addr 127.0.0.1:8080] [--data DIR] [--once]   crawl the shipped demo web and serve it
-  policywatch crawl    [--config FILE] [--data DIR] [--json]           crawl the topic's sources once
-  policywatch serve    [--data DIR] [--addr 127.0.0.1:8080]            serve the UI and JSON API
-                       [--config FILE] [--schedule]                    and crawl each source on its schedule (on with --config)
-  policywatch search   [--data DIR] [--json|--csv] [--all] [--limit N] QUERY   search the archive (query language: /help/search)
-                       [--sort date] [--kind K] [--category C] [--from D] [--to D]
-  policywatch search   --save NAME [--webhook URL] QUERY               save a search; the webhook gets new matches after each crawl
-  policywatch search   --list-saved | --delete-saved ID                list or delete saved searches
-  policywatch reindex  [--data DIR]                                    rebuild the search index from the store
-  policywatch sources  [--config FILE]                                 list and validate the configured sources
-  policywatch runs     [--data DIR] [--limit N]                        list crawl runs and their failures
-  policywatch verify   [--data DIR]                                    recheck every stored capture's SHA-256
-  policywatch backup   [--data DIR] DIR                                consistent copy of the store, also while serving
-  policywatch migrate  [--data DIR] --to postgres://...                copy the archive into PostgreSQL, checked table by table
-  policywatch export warc [--data DIR] [--query Q] FILE                 write captures as WARC 1.1 (FILE.gz: gzipped per record)
-  policywatch import warc [--data DIR] [--config FILE] [--all] FILE     archive a WARC file's pages as if crawled
-  policywatch extract  [--url URL] FILE                                extract one HTML file (plain or .gz) as JSON
-  policywatch user add    [--data DIR] [--role editor|admin] NAME    add an account; the password is read from stdin
-  policywatch user passwd [--data DIR] NAME                          change a password (ends the user's sessions)
-  policywatch user list   [--data DIR]                               list accounts
-
---config defaults to the shipped topic (China's national security law for Hong Kong);
---data defaults to $XDG_DATA_HOME/policywatch or ~/.local/share/policywatch.
-Commands that open the archive take --db postgres://... to use a PostgreSQL archive shared
-by several machines (or database: in the topic config); see docs/SCALING.md.
-`
-
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(os.Stderr, "policywatch: %v\n\n%s", err, usage)
-			os.Exit(2)
-		}
-		fmt.Fprintf(os.Stderr, "policywatch: %v\n", err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Args[1:], os.Stderr)) // cli.go
 }
 
-// usageError is a mistake on the command line.
+// usageError is a mistake on the command line: main prints it with the
+// command's usage and exits 2.
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// run runs the command args name. Help, asked for in any of the ways
+// (help X, X --help, X -h), is success.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	err := dispatch(ctx, args, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return usageError{"no command given"}
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	cmd, rest := args[0], args[1:]
+	if d := docFor(cmd); d != nil && d.group { // user, export, import
+		if len(rest) == 0 {
+			return usageError{fmt.Sprintf("%s: want a command: %s", cmd, orList(subNames(cmd)))}
+		}
+		switch rest[0] {
+		case "-h", "-help", "--help":
+			writeHelp(stdout, d, nil)
+			return nil
+		case "help":
+			return cmdHelp(append([]string{cmd}, rest[1:]...), stdout, func(a []string) error { return dispatch(ctx, a, stdout, stderr) })
+		}
+		if docFor(cmd+" "+rest[0]) == nil {
+			return unknownCommand(cmd + " " + rest[0])
+		}
+	}
 	switch cmd {
 	case "demo":
 		return cmdDemo(ctx, rest, stdout, logger)
@@ -85,10 +76,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdRuns(ctx, rest, stdout)
 	case "verify":
 		return cmdVerify(ctx, rest, stdout)
+	case "migrate": // migrate.go
+		return cmdMigrate(ctx, rest, stdout)
 	case "backup":
 		return cmdBackup(ctx, rest, stdout)
-	case "migrate":
-		return cmdMigrate(ctx, rest, stdout)
 	case "export": // warc.go
 		return cmdExport(ctx, rest, stdout)
 	case "import":
@@ -97,10 +88,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdExtract(ctx, rest, stdout)
 	case "user":
 		return cmdUser(ctx, rest, os.Stdin, stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
+	case "help", "-h", "-help", "--help":
+		return cmdHelp(rest, stdout, func(a []string) error { return dispatch(ctx, a, stdout, stderr) })
 	default:
-		return usageError{fmt.Sprintf("unknown command %q", cmd)}
+		if strings.HasPrefix(cmd, "-") {
+			return usageError{fmt.Sprintf("flag %s before the command: flags follow it, as in policywatch search --data DIR QUERY", cmd)}
+		}
+		return unknownCommand(cmd)
 	}
 }

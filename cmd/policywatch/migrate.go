@@ -17,20 +17,20 @@ import (
 // or nothing, and checks each table's rows against the source.
 func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory whose archive is copied")
+	dataDir := dataFlag(fs)
 	db := dbFlag(fs)
-	to := fs.String("to", "", "the database to copy into: postgres://user:password@host:5432/dbname (empty), or a new SQLite file")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	to := fs.String("to", "", "the `DEST` database to copy into: postgres://user:password@host:5432/dbname (empty), or a new SQLite file")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	if *to == "" {
 		return usageError{"migrate: --to names the database to copy the archive into, e.g. --to postgres://pw@db.example/policywatch"}
 	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("migrate: unexpected argument %q", fs.Arg(0))}
-	}
 	from := storeSpec(*dataDir, *db, nil)
-	if err := existingArchive(from); err != nil {
+	if err := needArchiveAt(*dataDir, from); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	src, err := store.Open(ctx, from)

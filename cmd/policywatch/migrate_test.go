@@ -88,7 +88,7 @@ func TestMigrateDemoArchiveToPostgres(t *testing.T) {
 
 func TestMigrateNeedsAnArchive(t *testing.T) {
 	err := run(context.Background(), []string{"migrate", "--data", t.TempDir(), "--to", filepath.Join(t.TempDir(), "x.db")}, io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "no archive at") {
+	if err == nil || !strings.Contains(err.Error(), "no policywatch archive in") {
 		t.Errorf("migrate of an empty data directory: %v", err)
 	}
 	err = run(context.Background(), []string{"migrate", "--data", t.TempDir()}, io.Discard, io.Discard)

@@ -21,6 +21,7 @@ import (
 	"policywatch/model"
 	"policywatch/query"
 	"policywatch/store"
+	"policywatch/tagging"
 	"policywatch/web"
 )
 
@@ -66,29 +67,28 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dataDir := dataFlag(fs)
 	dbURL := dbFlag(fs)
-	config := fs.String("config", "", "topic config whose glossary expands the query (default: the shipped topic)")
+	config := configFlag(fs, "whose glossary expands the query")
 	asJSON := fs.Bool("json", false, "print results as JSON")
 	asCSV := fs.Bool("csv", false, "print results as CSV")
 	all := fs.Bool("all", false, "print every match, not one page (newest first)")
-	limit := fs.Int("limit", 20, "number of results (at most 100; see --all)")
-	page := fs.Int("page", 1, "page of results")
-	sort := fs.String("sort", "", "relevance or date (default: relevance with a query, date without)")
-	from := fs.String("from", "", "published on or after YYYY-MM-DD")
-	to := fs.String("to", "", "published on or before YYYY-MM-DD")
-	save := fs.String("save", "", "save the search under this name instead of running it")
-	webhook := fs.String("webhook", "", "with --save: URL to POST new matches to after each crawl")
+	limit := fs.Int("limit", 20, "`N` results on a page (at most 100; see --all)")
+	page := fs.Int("page", 1, "page `N` of the results")
+	sort := fs.String("sort", "", "`ORDER`: relevance or date (default: relevance with a query, date without)")
+	from := fs.String("from", "", "published on or after `DATE` (YYYY-MM-DD)")
+	to := fs.String("to", "", "published on or before `DATE` (YYYY-MM-DD)")
+	save := fs.String("save", "", "save the search under `NAME` instead of running it")
+	webhook := fs.String("webhook", "", "with --save: `URL` to POST new matches to after each crawl")
 	listSaved := fs.Bool("list-saved", false, "list saved searches")
-	deleteSaved := fs.Int64("delete-saved", 0, "delete the saved search with this id")
+	deleteSaved := fs.Int64("delete-saved", 0, "delete the saved search with this `ID`")
 	var categories, actors, sources, kinds listFlag
-	fs.Var(&categories, "category", "category id (repeatable; all must match)")
-	fs.Var(&actors, "actor", "actor id (repeatable; all must match)")
-	fs.Var(&sources, "source", "source name (repeatable; any may match)")
-	fs.Var(&kinds, "kind", "official or news")
-	if err := fs.Parse(args); err != nil {
-		return usageError{"search: " + err.Error()}
+	fs.Var(&categories, "category", "category `ID` (repeatable; all must match)")
+	fs.Var(&actors, "actor", "actor `ID` (repeatable; all must match)")
+	fs.Var(&sources, "source", "source `NAME` (repeatable; any may match)")
+	fs.Var(&kinds, "kind", "`KIND` of document, official or news (repeatable; any may match)")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
 	if *asJSON && *asCSV {
 		return usageError{"search: --json and --csv exclude each other"}
@@ -119,13 +119,25 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 		return queryError(q, err)
 	}
 
-	a, err := openAppAt(ctx, *dataDir, storeSpec(*dataDir, *dbURL, nil), slog.New(slog.DiscardHandler))
+	a, err := openExistingAt(ctx, *dataDir, storeSpec(*dataDir, *dbURL, nil), slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
 	defer closeApp(a, &err)
-	if err := a.useGlossary(*config); err != nil {
+	tax, err := a.useGlossary(*config)
+	if err != nil {
 		return err
+	}
+	// Categories and actors may be named as the UI shows them.
+	vocab := vocabulary(tax)
+	if req.Categories, err = resolveFlags(vocab, "category", query.FieldCategory, req.Categories); err != nil {
+		return err
+	}
+	if req.Actors, err = resolveFlags(vocab, "actor", query.FieldActor, req.Actors); err != nil {
+		return err
+	}
+	if req.Query, err = vocab.Canonical(q); err != nil {
+		return queryError(q, err)
 	}
 	switch {
 	case *listSaved:
@@ -211,17 +223,23 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 
 // useGlossary makes the index expand query terms with the topic's
 // glossary (the shipped topic's when config is empty).
-func (a *app) useGlossary(config string) error {
+func (a *app) useGlossary(config string) (*tagging.Taxonomy, error) {
 	_, tax, err := loadTopicAndTaxonomy(config)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	a.ix.SetGlossary(tax.Glossary())
-	return nil
+	return tax, nil
 }
 
 // queryError shows a syntax error under the query, caret at the spot.
 func queryError(q string, err error) error {
+	var ue *query.UnknownValueError
+	if errors.As(err, &ue) {
+		pos := min(max(ue.Pos, 0), len(q))
+		return fmt.Errorf("query: there is no %s %q (character %d)\n  %s\n  %s^\nvalid %s values (id or label, any case): %s",
+			ue.Field, ue.Value, utf8.RuneCountInString(q[:pos])+1, q, strings.Repeat(" ", utf8.RuneCountInString(q[:pos])), ue.Field, ue.ValidList())
+	}
 	var se *query.SyntaxError
 	if !errors.As(err, &se) {
 		return fmt.Errorf("search %q: %w", q, err)

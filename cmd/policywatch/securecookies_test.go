@@ -51,7 +51,7 @@ func TestServeCookieFlags(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			var out lockedBuffer
 			done := make(chan error, 1)
-			args := append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, tc.flags...)
+			args := append([]string{"serve", "--data", emptyArchive(t), "--addr", "127.0.0.1:0"}, tc.flags...)
 			go func() { done <- run(ctx, args, &out, io.Discard) }()
 			defer func() {
 				cancel()

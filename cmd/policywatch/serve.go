@@ -16,17 +16,20 @@ import (
 
 func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory (with --db: this node's search index)")
-	db := dbFlag(fs)
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	config := fs.String("config", "", "topic config whose sources are crawled on schedule (default: the shipped topic)")
-	schedule := fs.Bool("schedule", false, "crawl each source on its schedule while serving (default: on when --config is given)")
+	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "`ADDR` (host:port) to listen on; port 0 picks a free one")
+	config := configFlag(fs, "whose sources are crawled on schedule")
+	schedule := fs.Bool("schedule", false, "crawl each source on its schedule while serving (default: on when --config is given; --schedule=false turns it off)")
 	allowPrivate := fs.Bool("allow-private", false, "let scheduled crawls fetch loopback, private and link-local addresses")
 	secureCookies := fs.Bool("secure-cookies", false, "mark session and CSRF cookies Secure on every response (the site is served over HTTPS by a TLS-terminating proxy)")
-	searchCache := fs.Int("search-cache", 512, "searches (and their facet counts) kept in memory until the next crawl changes the index; 0 turns the cache off")
-	trustProxy := fs.Bool("trust-proxy", false, "mark cookies Secure when the proxy in front sends X-Forwarded-Proto: https (only when that proxy is the sole way in)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	searchCache := fs.Int("search-cache", 512, "`N` searches (and their facet counts) kept in memory until the next crawl changes the index; 0 turns the cache off")
+	trustProxy := fs.Bool("trust-proxy", false, "mark cookies Secure when the proxy in front sends X-Forwarded-Proto: https, and take feed and citation links from X-Forwarded-Proto and X-Forwarded-Host (only when that proxy is the sole way in)")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	scheduled := *config != ""
 	fs.Visit(func(f *flag.Flag) {
@@ -38,7 +41,13 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	if err != nil {
 		return err
 	}
-	a, err := openAppAt(ctx, *dataDir, storeSpec(*dataDir, *db, t), logger)
+	// A scheduled serve fills a new archive; one that only serves must be
+	// pointed at an existing one.
+	open := openExistingAt
+	if scheduled {
+		open = openOrCreateAt
+	}
+	a, err := open(ctx, *dataDir, storeSpec(*dataDir, *dbURL, t), logger)
 	if err != nil {
 		return err
 	}
@@ -67,13 +76,20 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 
 // serve answers HTTP until ctx is cancelled, then shuts down gracefully.
 func (a *app) serve(ctx context.Context, addr string, tax *tagging.Taxonomy, stdout io.Writer) error {
-	srv, err := a.newWeb(tax)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	return a.serveOn(ctx, ln, tax, stdout)
+}
+
+// serveOn is serve on a listener already taken (demo takes its port before
+// crawling); it closes ln.
+func (a *app) serveOn(ctx context.Context, ln net.Listener, tax *tagging.Taxonomy, stdout io.Writer) error {
+	srv, err := a.newWeb(tax)
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	hs := newHTTPServer(srv.Handler())
 	fmt.Fprintf(stdout, "policywatch is serving %s at http://%s/\n", a.dir, ln.Addr())

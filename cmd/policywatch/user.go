@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -18,22 +19,44 @@ import (
 // store, not the index, so it works while `policywatch serve` runs.
 func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{"user: want a subcommand: add, passwd or list"}
+		return usageError{"user: want a command: add, passwd or list"}
 	}
 	sub, args := args[0], args[1:]
+	if docFor("user "+sub) == nil {
+		return unknownCommand("user " + sub)
+	}
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dataDir := dataFlag(fs)
 	dbURL := dbFlag(fs)
 	role := store.RoleEditor
 	if sub == "add" {
-		fs.StringVar(&role, "role", store.RoleEditor, "editor (curates events) or admin (also manages users, reads the audit log)")
+		fs.StringVar(&role, "role", store.RoleEditor, "`ROLE`: editor (curates events) or admin (also manages users, reads the audit log)")
 	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	}
+	// Accounts may be set up before the first crawl, so add creates an
+	// archive (and says so); the others need one. Checked before a
+	// password is asked for.
+	spec := storeSpec(*dataDir, *dbURL, nil)
+	checkDir := func() error { return needArchiveAt(*dataDir, spec) }
+	if sub == "add" {
+		checkDir = func() error {
+			_, err := hasArchive(*dataDir)
+			return err
+		}
 	}
 	openStore := func() (*store.DB, error) {
-		return openStore(ctx, *dataDir, storeSpec(*dataDir, *dbURL, nil))
+		if sub == "add" && !store.IsURL(spec) {
+			logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+			if err := noteNewArchive(*dataDir, logger); err != nil {
+				return nil, err
+			}
+			if err := os.MkdirAll(*dataDir, 0o755); err != nil {
+				return nil, fmt.Errorf("create data directory: %w", err)
+			}
+		}
+		return store.Open(ctx, spec)
 	}
 	switch sub {
 	case "add", "passwd":
@@ -43,6 +66,9 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		name := fs.Arg(0)
 		if err := store.ValidUserName(name); err != nil {
 			return usageError{err.Error()}
+		}
+		if err := checkDir(); err != nil {
+			return err
 		}
 		password, err := readPassword(stdin, stderr, name)
 		if err != nil {
@@ -67,6 +93,12 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stdout, "added %s %s; they can sign in at /login\n", u.Role, u.Name)
 		return nil
 	case "list":
+		if err := noArgs(fs); err != nil {
+			return err
+		}
+		if err := checkDir(); err != nil {
+			return err
+		}
 		db, err := openStore()
 		if err != nil {
 			return err
@@ -91,7 +123,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		return tw.Flush()
 	}
-	return usageError{fmt.Sprintf("user: unknown subcommand %q (add, passwd, list)", sub)}
+	return unknownCommand("user " + sub)
 }
 
 // readPassword asks twice without echo when stdin is a terminal, and

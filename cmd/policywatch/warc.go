@@ -26,7 +26,7 @@ import (
 // cmdExport dispatches `policywatch export FORMAT`.
 func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "warc" {
-		return usageError{"export takes a format: export warc [--data DIR] [--query Q] FILE"}
+		return usageError{"export takes a format: warc"}
 	}
 	return cmdExportWARC(ctx, args[1:], stdout)
 }
@@ -34,7 +34,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 // cmdImport dispatches `policywatch import FORMAT`.
 func cmdImport(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
 	if len(args) == 0 || args[0] != "warc" {
-		return usageError{"import takes a format: import warc [--data DIR] FILE"}
+		return usageError{"import takes a format: warc"}
 	}
 	return cmdImportWARC(ctx, args[1:], stdout, logger)
 }
@@ -44,11 +44,11 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, logger *slo
 // ending in .gz is gzipped record by record, as archive tools expect.
 func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export warc", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dataDir := dataFlag(fs)
 	dbURL := dbFlag(fs)
-	q := fs.String("query", "", "export only the documents matching this search (default: everything)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	q := fs.String("query", "", "export only the documents matching this search `QUERY` (default: everything)")
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError{"export warc takes one output FILE"}
@@ -60,6 +60,9 @@ func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 	node, err := query.Parse(*q)
 	if err != nil {
 		return fmt.Errorf("export warc --query: %w", err)
+	}
+	if err := needArchiveAt(*dataDir, storeSpec(*dataDir, *dbURL, nil)); err != nil {
+		return err
 	}
 	db, err := store.Open(ctx, storeSpec(*dataDir, *dbURL, nil))
 	if err != nil {
@@ -166,13 +169,13 @@ func exportFields(d *model.Document) query.Fields {
 // extraction, relevance test and tagging as a crawl, then indexes them.
 func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("import warc", flag.ContinueOnError)
-	dataDir := fs.String("data", defaultDataDir(), "data directory")
+	dataDir := dataFlag(fs)
 	dbURL := dbFlag(fs)
-	config := fs.String("config", "", "topic config whose sources and relevance query apply (default: the shipped topic)")
-	source := fs.String("source", "", "source name for captures the file does not attribute (default: matched by host, else warc-import)")
+	config := configFlag(fs, "whose sources and relevance query apply")
+	source := fs.String("source", "", "source `NAME` for captures the file does not attribute (default: the configured source on the same host, else warc-import)")
 	all := fs.Bool("all", false, "keep off-topic pages too (skip the topic's relevance query)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := parseArgs(fs, args, stdout); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError{"import warc takes one WARC FILE"}
@@ -186,7 +189,7 @@ func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger 
 		return fmt.Errorf("import warc: %w", err)
 	}
 	defer f.Close()
-	a, err := openAppAt(ctx, *dataDir, storeSpec(*dataDir, *dbURL, t), logger)
+	a, err := openOrCreateAt(ctx, *dataDir, storeSpec(*dataDir, *dbURL, t), logger)
 	if err != nil {
 		return err
 	}
