@@ -28,18 +28,42 @@ var (
 
 // byline finds the author names: JSON-LD author, then author meta tags,
 // then marked-up byline elements. The result has no "By", no dates and no
-// job titles; several authors are joined with ", ".
+// job titles; several authors are joined with ", ". A login name
+// ("jane.doe") gives way to a later source that writes a name.
 func (p *page) byline(fromTraf string) string {
+	login := ""
+	found := p.eachBylineCandidate(func(s string) bool {
+		if !isLoginName(s) {
+			return true
+		}
+		if login == "" {
+			login = s
+		}
+		return false
+	})
+	if found != "" {
+		return found
+	}
+	if login != "" {
+		return login
+	}
+	return cleanByline(fromTraf)
+}
+
+// eachBylineCandidate calls take with the cleaned byline each source
+// gives, most trusted first, until take accepts one, which it returns.
+func (p *page) eachBylineCandidate(take func(string) bool) string {
+	try := func(s string) bool { return s != "" && take(s) }
 	for _, o := range p.ldArticles() {
 		if names := ldAuthors(o["author"]); len(names) > 0 {
-			if s := joinNames(names); s != "" {
+			if s := joinNames(names); try(s) {
 				return s
 			}
 		}
 	}
 	keys := []string{"dc.creator", "dc:creator", "dcterms.creator", "author", "article:author", "parsely-author", "sailthru.author", "byl", "cxenseparse:author"}
 	if v := p.metaFirst(keys...); v != "" && !strings.HasPrefix(v, "http") {
-		if s := joinNames([]string{v}); s != "" {
+		if s := joinNames([]string{v}); try(s) {
 			return s
 		}
 	}
@@ -51,24 +75,39 @@ func (p *page) byline(fromTraf string) string {
 			}
 			names = append(names, v)
 		}
-		if s := joinNames(names); s != "" {
+		if s := joinNames(names); try(s) {
 			return s
 		}
 	}
 	// Microdata authors belong to the page's article item; rel=author
 	// links also sit in teasers for other stories, so they come second.
-	if s := joinNames(dedup(p.authorProp)); s != "" {
+	if s := joinNames(dedup(p.authorProp)); try(s) {
 		return s
 	}
-	if s := joinNames(dedup(p.authorRel)); s != "" {
+	if s := joinNames(dedup(p.authorRel)); try(s) {
 		return s
 	}
 	for _, a := range p.authors {
-		if s := joinNames([]string{a}); s != "" {
+		if s := joinNames([]string{a}); try(s) {
 			return s
 		}
 	}
-	return cleanByline(fromTraf)
+	return ""
+}
+
+// isLoginName reports whether s reads as an account name rather than a
+// person's: one lower-case ASCII token, often with dots, digits or
+// underscores ("christian.stadtfeld", "jdoe2").
+func isLoginName(s string) bool {
+	if s == "" || strings.ContainsAny(s, " ,") {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func ldAuthors(v any) []string {
@@ -92,7 +131,8 @@ func joinNames(names []string) string {
 	var out []string
 	seen := map[string]bool{}
 	for _, n := range names {
-		for i, part := range splitAuthors(n) {
+		// Entities first: each ends in ";", which also separates names.
+		for i, part := range splitAuthors(html2text(n)) {
 			if i > 0 && jobTitle.MatchString(part) {
 				continue // "Jane Doe, Diplomatic Correspondent"
 			}
@@ -159,7 +199,7 @@ func cleanByline(s string) string {
 	}
 	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' })
 	s = strings.TrimSpace(s)
-	if s == "" || len([]rune(s)) > 80 || wordCount(s) > 8 {
+	if s == "" || len([]rune(s)) > 80 || len(strings.Fields(s)) > 8 {
 		return ""
 	}
 	if strings.Contains(strings.ToLower(s), "http") || strings.Contains(s, "@") && !strings.Contains(s, " ") {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/markusmobius/go-htmldate"
 
@@ -46,6 +47,22 @@ func (p *page) published(hd htmldate.Result, base *url.URL) (time.Time, string) 
 	for _, u := range []string{p.links["canonical"], p.metaFirst("og:url"), urlString(base)} {
 		if urlDate, urlOK = dateFromURL(u); urlOK {
 			break
+		}
+	}
+	if urlOK && len(cands) > 0 {
+		// A re-save: the stated date is later than the day in the
+		// page's address, the page shows readers the address's day and
+		// nowhere the stated one. The address and the page agree on the
+		// original publication.
+		st := cands[0].t
+		sday := time.Date(st.Year(), st.Month(), st.Day(), 0, 0, 0, 0, time.UTC)
+		if written := p.writtenDays(); sday.After(urlDate) && written[urlDate] && !written[sday] {
+			for _, c := range cands {
+				if sameDay(c.t, urlDate) {
+					return localWriting(c, cands)
+				}
+			}
+			return urlDate, model.DateFromURL
 		}
 	}
 	if hd.IsZero() || !plausible(hd.DateTime) {
@@ -568,6 +585,28 @@ func (p *page) writtenDate() (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// leadDate reads a date written at the very start of an article's first
+// paragraph (past up to two labels such as "News release"), the way
+// datelines open news releases and wire stories.
+func leadDate(text string) (time.Time, bool) {
+	var line string
+	for i, l := range strings.SplitN(strings.TrimSpace(text), "\n", 4) {
+		if wordCount(l) > 6 || i == 2 {
+			line = l
+			break
+		}
+	}
+	const head = 40
+	if len(line) > head {
+		cut := head
+		for cut < len(line) && !utf8.RuneStart(line[cut]) {
+			cut++
+		}
+		line = line[:cut]
+	}
+	return textDate(line)
 }
 
 // textDate reads the earliest-written date in s.

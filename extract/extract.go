@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -101,6 +102,12 @@ const (
 	maxDepth = 200
 )
 
+// cjkMinExtracted is the least text, in characters, that trafilatura
+// must find in a Chinese, Japanese or Korean page before it falls back
+// to the whole page: its default of 250 scaled by the three to four
+// Latin characters a CJK character stands for.
+const cjkMinExtracted = 70
+
 // ErrNotHTML is returned for input that does not look like a web page.
 var ErrNotHTML = errors.New("input is not HTML")
 
@@ -149,6 +156,15 @@ func Extract(page []byte, pageURL string) (*Result, error) {
 		ExcludeComments:  true,
 		HtmlDateOverride: &htmldate.Result{},
 	}
+	if pg.cjk() {
+		// trafilatura replaces an extraction shorter than 250
+		// characters with a dump of the whole page. That is a few
+		// sentences in English but a whole press release in Chinese,
+		// Japanese or Korean, where a character carries about a word.
+		cfg := trafilatura.DefaultConfig()
+		cfg.MinExtractedSize = cjkMinExtracted
+		opts.Config = cfg
+	}
 	var meta trafilatura.Metadata
 	prof := profileFor(base)
 	var profNode *html.Node
@@ -162,7 +178,7 @@ func Extract(page []byte, pageURL string) (*Result, error) {
 		// Too big for the content extractor in bounded time: take the
 		// article (or main, or body) element's text as it stands.
 		res.Text = cleanText(mainElement(doc), pg)
-	} else if tr, err := trafilatura.ExtractDocument(doc, opts); err == nil && tr != nil {
+	} else if tr, err := trafilatura.ExtractDocument(prepare(doc), opts); err == nil && tr != nil {
 		meta = tr.Metadata
 		res.Text = cleanText(tr.ContentNode, pg)
 	}
@@ -191,7 +207,71 @@ func Extract(page []byte, pageURL string) (*Result, error) {
 	if res.DocNumber == "" {
 		res.DocNumber = pg.docNumber(base, res.Text)
 	}
+	if res.PublishedSource == "" || res.PublishedSource == model.DateFromText {
+		// A dateline that opens the article ("November 12, 2020 —
+		// Ottawa — ...") when the page states no date: it beats a
+		// page-wide guess that only found the month (htmldate then
+		// gives the 1st).
+		if d, ok := leadDate(res.Text); ok && (res.Published.IsZero() || res.Published.Day() == 1 && d.Year() == res.Published.Year() && d.Month() == res.Published.Month()) {
+			res.Published, res.PublishedSource = d, model.DateFromText
+		}
+	}
 	return res, nil
+}
+
+// commentsSection is a class or id naming a whole readers' comments
+// section (not one comment, and not a "comment" label that opinion
+// pieces carry).
+var commentsSection = regexp.MustCompile(`(?i)^(?:comments|comments?[-_](?:list|area|section|container|wrapper|thread)|commentlist|disqus_thread|comment-respond)$`)
+
+// withoutComments removes readers' comments sections from doc before the
+// content extractor sees it: on a page with a short article and a long
+// discussion, the extractor takes a comment for the article. A section
+// that holds the page's headline is not a comments section, whatever its
+// name.
+func withoutComments(doc *html.Node) *html.Node {
+	var drop []*html.Node
+	walkElems(doc, func(n *html.Node) bool {
+		if n.DataAtom == atom.Body || n.DataAtom == atom.Html || n.DataAtom == atom.Article || n.DataAtom == atom.Main {
+			return true
+		}
+		for _, tok := range strings.Fields(attr(n, "id") + " " + attr(n, "class")) {
+			if commentsSection.MatchString(tok) {
+				if !holdsHeadline(n) {
+					drop = append(drop, n)
+				}
+				return false
+			}
+		}
+		return true
+	})
+	for _, n := range drop {
+		if n.Parent != nil {
+			n.Parent.RemoveChild(n)
+		}
+	}
+	return doc
+}
+
+// prepare readies doc for the content extractor: readers' comments out,
+// loose text into paragraphs.
+func prepare(doc *html.Node) *html.Node {
+	withoutComments(doc)
+	liftEmbeddedPosts(doc)
+	wrapLooseText(doc)
+	return doc
+}
+
+// holdsHeadline reports whether n contains an <h1> or an <article>.
+func holdsHeadline(n *html.Node) bool {
+	found := false
+	walkElems(n, func(c *html.Node) bool {
+		if c.DataAtom == atom.H1 || c.DataAtom == atom.Article && c != n {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func runHTMLDate(doc *html.Node) htmldate.Result {

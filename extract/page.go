@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -26,8 +27,12 @@ type page struct {
 	authorProp []string        // texts of itemprop=author/creator elements (microdata of the article item)
 	authorRel  []string        // texts of rel=author elements
 	anchors    map[string]bool // squashed texts of links, to spot link lists in the body
-	datelines  []string        // short texts of elements marked as dates ("Published 21 July 2020")
-	dlArticle  []bool          // datelines[i] sits inside <article> or <main>
+	// sectionHeads holds the squashed texts of subheadings (h2-h6) that
+	// are not links themselves: a table of contents links to them, but
+	// they head the article's own sections.
+	sectionHeads map[string]bool
+	datelines    []string // short texts of elements marked as dates ("Published 21 July 2020")
+	dlArticle    []bool   // datelines[i] sits inside <article> or <main>
 	// nearHeadline holds the short texts of the elements right before and
 	// after the first <h1>: where article headers put the date line.
 	nearHeadline []string
@@ -51,19 +56,19 @@ type timeElem struct {
 const maxLD = 1 << 20
 
 func collect(doc *html.Node) *page {
-	p := &page{meta: map[string][]string{}, propCount: map[string]int{}, links: map[string]string{}, anchors: map[string]bool{}}
+	p := &page{meta: map[string][]string{}, propCount: map[string]int{}, links: map[string]string{}, anchors: map[string]bool{}, sectionHeads: map[string]bool{}}
 	ldBytes := 0
 	// Iterative walk with an explicit stack: pages can be deep.
 	type frame struct {
-		n                            *html.Node
-		inArticle, inHead, inComment bool
+		n                                    *html.Node
+		inArticle, inHead, inComment, inLink bool
 	}
-	stack := []frame{{doc, false, false, false}}
+	stack := []frame{{n: doc}}
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		n := f.n
-		inArticle, inHead, inComment := f.inArticle, f.inHead, f.inComment
+		inArticle, inHead, inComment, inLink := f.inArticle, f.inHead, f.inComment, f.inLink
 		descend := true
 		if n.Type == html.ElementNode {
 			if !inComment && n.DataAtom != atom.Body && n.DataAtom != atom.Html && isCommentBlock(n) {
@@ -111,6 +116,7 @@ func collect(doc *html.Node) *page {
 			case atom.Style, atom.Noscript, atom.Template:
 				descend = false
 			case atom.A:
+				inLink = true
 				if len(p.anchors) < maxAnchors {
 					if k := squash(textOf(n)); len(k) > 0 && len(k) < 400 {
 						p.anchors[k] = true
@@ -145,6 +151,9 @@ func collect(doc *html.Node) *page {
 				p.times = append(p.times, te)
 			}
 			if !inHead && !inComment && n.DataAtom != atom.Html && n.DataAtom != atom.Body {
+				if !inLink {
+					p.noteSectionHead(n)
+				}
 				p.noteByline(n)
 				p.noteDateline(n, inArticle)
 				p.noteDocNumber(n)
@@ -152,7 +161,7 @@ func collect(doc *html.Node) *page {
 		}
 		if descend {
 			for c := n.LastChild; c != nil; c = c.PrevSibling {
-				stack = append(stack, frame{c, inArticle, inHead, inComment})
+				stack = append(stack, frame{c, inArticle, inHead, inComment, inLink})
 			}
 		}
 	}
@@ -219,6 +228,64 @@ func (p *page) addMeta(key, content string, property bool) {
 	vals[n] = content
 	p.meta[key] = vals
 	p.propCount[key] = n + 1
+}
+
+// noteSectionHead records the text of a subheading that holds no link.
+func (p *page) noteSectionHead(n *html.Node) {
+	switch n.DataAtom {
+	case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+	default:
+		return
+	}
+	if len(p.sectionHeads) >= maxAnchors {
+		return
+	}
+	hasLink := false
+	walkElems(n, func(c *html.Node) bool {
+		if c.DataAtom == atom.A {
+			hasLink = true
+		}
+		return !hasLink
+	})
+	if t, ok := shortText(n, 400); ok && !hasLink {
+		if k := squash(t); k != "" {
+			p.sectionHeads[k] = true
+		}
+	}
+}
+
+// shortText returns the text of n when it is shorter than max bytes and
+// has fewer than max nodes; it stops reading as soon as it is not, so
+// that asking of many elements costs little.
+func shortText(n *html.Node, max int) (string, bool) {
+	var b strings.Builder
+	stack := []*html.Node{n}
+	for nodes := 0; len(stack) > 0; nodes++ {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if nodes > max {
+			return "", false // a large tree of (nearly) empty elements
+		}
+		switch c.Type {
+		case html.TextNode:
+			if b.Len()+len(c.Data) >= max {
+				return "", false
+			}
+			b.WriteString(c.Data)
+			continue
+		case html.ElementNode:
+			if c != n && (c.DataAtom == atom.Script || c.DataAtom == atom.Style) {
+				continue
+			}
+			if c.DataAtom == atom.Br {
+				b.WriteByte(' ')
+			}
+		}
+		for k := c.LastChild; k != nil; k = k.PrevSibling {
+			stack = append(stack, k)
+		}
+	}
+	return b.String(), true
 }
 
 // datelineClass marks elements that show the page's date.
@@ -526,6 +593,32 @@ func (p *page) canonical(pageURL string) string {
 	return pageURL
 }
 
+// cjk reports whether the page is written in Chinese, Japanese or
+// Korean: its declared language says so, or its title or headline is
+// mostly in those scripts.
+func (p *page) cjk() bool {
+	switch l := strings.ToLower(p.lang); {
+	case strings.HasPrefix(l, "zh"), strings.HasPrefix(l, "ja"), strings.HasPrefix(l, "ko"):
+		return true
+	case l != "" && !strings.HasPrefix(l, "und"):
+		return false
+	}
+	head := p.titleTag
+	if len(p.h1) > 0 {
+		head = p.h1[0]
+	}
+	cjk, other := 0, 0
+	for _, r := range head {
+		switch {
+		case r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
+			cjk++
+		case unicode.IsLetter(r):
+			other++
+		}
+	}
+	return cjk > 0 && cjk*3 >= other
+}
+
 func (p *page) language(detected string) string {
 	l := firstNonEmpty(p.lang, p.metaFirst("content-language", "og:locale", "language", "dc.language"))
 	l = strings.ReplaceAll(l, "_", "-")
@@ -546,11 +639,11 @@ func (p *page) language(detected string) string {
 }
 
 func (p *page) siteName(fromTraf string, base *url.URL) string {
-	if s := p.metaFirst("og:site_name", "application-name", "apple-mobile-web-app-title"); s != "" {
+	if s := normSpace(html2text(p.metaFirst("og:site_name", "application-name", "apple-mobile-web-app-title"))); s != "" {
 		return s
 	}
 	for _, o := range p.ldArticles() {
-		if s := ldString(o["publisher"]); s != "" {
+		if s := normSpace(html2text(ldString(o["publisher"]))); s != "" {
 			return s
 		}
 	}
@@ -634,6 +727,11 @@ func walkElems(n *html.Node, fn func(*html.Node) bool) {
 	}
 }
 
+// normSpace collapses white space and drops soft hyphens (U+00AD), which
+// only mark where a browser may break a word and are not part of it.
 func normSpace(s string) string {
+	if strings.ContainsRune(s, '\u00ad') {
+		s = strings.ReplaceAll(s, "\u00ad", "")
+	}
 	return strings.Join(strings.Fields(s), " ")
 }

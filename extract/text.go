@@ -3,6 +3,8 @@ package extract
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -88,7 +90,7 @@ var boilerLine = regexp.MustCompile(`(?i)^(?:` +
 	`keep an eye on your inbox.*|an error has occurred.*|` +
 	`continue reading(?: below| the main story)?|don'?t miss|see more:.*|related:.*|click here to .*|` +
 	`(?:read|see|watch|leia|lesen sie|lire|leggi)(?: also| more| too| também| auch| aussi| anche)\b.*|` +
-	`(?:get|download) (?:the|our) .{0,30}app.*|` +
+	`(?:get|download) (?:the|our) .{0,30}\bapps?\b.*|` +
 	`advertisement|sponsored|anzeige|publicidade|publicité|pubblicità|ad|skip (?:to|ad).*|` +
 	`(?:photo|image|picture|credit|source|foto|bild)s?: .{0,80}|` +
 	`(?:we use|this (?:site|website) uses) cookies.*|accept (?:all )?cookies|cookie (?:settings|policy|preferences)|` +
@@ -110,12 +112,20 @@ var (
 // what follows them near the end of the body is dropped.
 var sectionEnd = regexp.MustCompile(`(?i)^(?:` +
 	`(?:you (?:may|might) also (?:like|enjoy)|related(?: articles| stories| posts| news| content| coverage| topics| links)?|` +
-	`more (?:from|on|in|stories|news|like this|great)\b.*|most (?:read|popular|viewed)|recommended(?: for you| stories| articles)?|` +
+	`more (?:stories|news|like this|great)\b.*|most (?:read|popular|viewed)|recommended(?: for you| stories| articles)?|` +
 	`explore further|further reading|read next|what to read next|something to consider|` +
 	`tags?|topics|keywords|trending(?: now)?|popular(?: now| stories)?|latest(?: news| stories)?|` +
-	`leia (?:também|mais)|lesen sie auch|mehr zum thema|lire aussi|à lire aussi|leggi anche|te puede interesar|` +
-	`comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|share this(?: article| story| post)?)` +
+	`leia (?:também|mais)|lesen sie auch|mehr zum thema|lire aussi|à lire aussi|leggi anche|te puede interesar)` +
 	`)\W*$`)
+
+// moreOn matches "More from ...", "More on ...", "More in ...": the
+// heading of a list of other stories, or of the article's last section
+// ("More on the budget"); only the first is cut (see listFollows).
+var moreOn = regexp.MustCompile(`(?i)^more (?:from|on|in)\b.*$`)
+
+// commentsStart matches headings that open the readers' comments or the
+// sharing tools: what follows is never the article.
+var commentsStart = regexp.MustCompile(`(?i)^(?:comments?|\d+ comments?|leave a (?:comment|reply)|post a comment|share this(?: article| story| post)?)\W*$`)
 
 // dateLine matches a short line that is only a date or time stamp,
 // in any of the common shapes ("Updated at 1:23 p.m.", "05/10/2018 - ...").
@@ -123,7 +133,7 @@ var dateLine = regexp.MustCompile(`(?i)(?:\b\d{1,2}[:h]\d{2}\b|\b\d{1,2}[./-]\d{
 	`\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2}\.? (?:de )?(?:jan|feb|fév|mär|mar|apr|avr|mai|may|jun|juin|jul|juil|aug|aoû|ago|sep|set|okt|oct|out|nov|dez|déc|dic|dec)[a-zé]*\.?\b)`)
 
 // cleanText renders the extracted content and drops boilerplate: the
-// headline and standfirst repeated at the top, byline and date lines,
+// headline repeated at the top, kickers above it, byline and date lines,
 // share and sign-up prompts, repeated furniture lines, and lists of
 // links to other content after a "Related"-style heading.
 func cleanText(n *html.Node, p *page) string {
@@ -135,7 +145,7 @@ func cleanText(n *html.Node, p *page) string {
 	for _, l := range lines {
 		counts[squash(l)]++
 	}
-	heads, descs := p.headlineKeys()
+	heads := p.headlineKeys()
 	out := make([]string, 0, len(lines))
 	leading, afterHead := true, false
 	for i, l := range lines {
@@ -148,19 +158,16 @@ func cleanText(n *html.Node, p *page) string {
 			case heads[k]:
 				afterHead = true
 				continue
-			case afterHead && descs[k]:
-				// The standfirst right under the headline; when the
-				// description is the first paragraph it is kept.
-				continue
-			case wordCount(l) <= 4 && p.anchors[k]:
+			case wordCount(l) <= 4 && p.isLinkLine(lines, i):
 				// A section label above the headline ("Media releases")
 				// that is also a navigation link.
 				continue
-			case !afterHead && isKicker(l) && nextIsHeadline(lines[i+1:], heads):
-				// A kicker or section label written right above the
-				// headline ("Press releases and statements", "Analysis").
+			case !afterHead && isKicker(l) && headlineAhead(lines[i+1:], heads):
+				// Kickers and section labels written above the headline
+				// ("Press releases and statements", "Analysis"): the
+				// article starts after its headline.
 				continue
-			case isBylineLine(l) || isDateLine(l) || urlLine.MatchString(l) || strings.Count(l, "»") >= 2 || strings.Count(l, " > ") >= 2:
+			case isBylineLine(l) || isDateLine(l) || urlLine.MatchString(l) || isBreadcrumb(l):
 				continue
 			}
 			leading = false
@@ -171,7 +178,7 @@ func cleanText(n *html.Node, p *page) string {
 		if counts[k] > 2 && wordCount(l) <= 6 && (p.anchors[k] || socialWords.MatchString(l)) {
 			continue // "Share Tweet Email" after every paragraph
 		}
-		if stampLine.MatchString(l) && wordCount(l) <= 12 {
+		if stampLine.MatchString(l) && wordCount(l) <= 12 && (!isSentence(l) || dateLine.MatchString(l)) {
 			continue
 		}
 		out = append(out, l)
@@ -188,7 +195,7 @@ func cleanText(n *html.Node, p *page) string {
 	}
 	seen := 0
 	for i, l := range out {
-		if seen > total/2 && sectionEnd.MatchString(strings.TrimSpace(l)) {
+		if t := strings.TrimSpace(l); seen > total/2 && (commentsStart.MatchString(t) || sectionEnd.MatchString(t) || moreOn.MatchString(t) && p.listFollows(out, i+1)) {
 			out = out[:i]
 			break
 		}
@@ -204,10 +211,65 @@ func cleanText(n *html.Node, p *page) string {
 		}
 	}
 	// Drop trailing link texts (lists of other stories).
-	for len(out) > 1 && p.anchors[squash(out[len(out)-1])] && wordCount(out[len(out)-1]) <= 20 {
+	for len(out) > 1 && p.isLinkLine(out, len(out)-1) && wordCount(out[len(out)-1]) <= 20 {
 		out = out[:len(out)-1]
 	}
 	return strings.Join(out, "\n")
+}
+
+// crumbSeparator joins the steps of a breadcrumb trail ("Home » World »
+// Europe", "Home > News", "Start › Politik").
+var crumbSeparator = regexp.MustCompile(`\s*[»›]\s*|\s>\s`)
+
+// isBreadcrumb reports whether l is a breadcrumb trail: three or more
+// steps joined by separators, all but the last (often the headline)
+// a few words. Guillemets are also quotation marks (« … » in French and
+// Spanish, » … « in German): a line that opens a quotation with « is a
+// sentence, and so is one whose steps read as clauses.
+func isBreadcrumb(l string) bool {
+	if strings.ContainsRune(l, '«') {
+		return false
+	}
+	steps := crumbSeparator.Split(l, -1)
+	if len(steps) < 3 {
+		return false
+	}
+	for i, s := range steps {
+		if n := wordCount(s); n > 4 && i < len(steps)-1 || n > 25 {
+			return false
+		}
+	}
+	return true
+}
+
+// listFollows reports whether the lines from i on read as a list of other
+// content rather than more of the article: mostly links or short lines,
+// none of them a long paragraph. A late subheading such as "More on the
+// budget" is followed by paragraphs.
+func (p *page) listFollows(lines []string, i int) bool {
+	n, listy := 0, 0
+	for ; i < len(lines) && n < 8; i++ {
+		wc := wordCount(lines[i])
+		if wc == 0 {
+			continue
+		}
+		n++
+		if wc > 40 {
+			return false
+		}
+		if wc <= 15 || p.isLinkLine(lines, i) {
+			listy++
+		}
+	}
+	return listy*2 >= n
+}
+
+// isSentence reports whether l reads as a sentence rather than a label,
+// byline or time stamp: six words or more ending with a full stop,
+// question or exclamation mark.
+func isSentence(l string) bool {
+	t := strings.TrimRight(strings.TrimSpace(l), `"'”’»)`)
+	return wordCount(t) >= 6 && t != "" && strings.ContainsAny(t[len(t)-1:], ".!?。！？")
 }
 
 // isKicker reports whether l reads as a label rather than a sentence:
@@ -217,29 +279,34 @@ func isKicker(l string) bool {
 	return wordCount(t) <= 6 && !strings.ContainsAny(t[len(t)-1:], ".!?。")
 }
 
-// nextIsHeadline reports whether the next non-empty line is the headline.
-func nextIsHeadline(rest []string, heads map[string]bool) bool {
+// headlineAhead reports whether the headline follows within the next
+// few lines, and only labels (no sentences) come before it.
+func headlineAhead(rest []string, heads map[string]bool) bool {
+	seen := 0
 	for _, l := range rest {
-		if k := squash(l); k != "" {
-			return heads[k]
+		k := squash(l)
+		if k == "" {
+			continue
+		}
+		if heads[k] {
+			return true
+		}
+		if seen++; seen >= 4 || !isKicker(l) {
+			return false
 		}
 	}
 	return false
 }
 
 // headlineKeys returns the squashed forms of the texts a body may repeat
-// at its top: headline candidates and the standfirst (description).
-func (p *page) headlineKeys() (heads, descs map[string]bool) {
+// at its top as the headline. The description is not among them: CMSs copy
+// the lead into it, and a standfirst that repeats it is the publisher's
+// text too.
+func (p *page) headlineKeys() map[string]bool {
 	keys := map[string]bool{}
-	descs = map[string]bool{}
 	add := func(s string) {
 		if k := squash(html2text(s)); len(k) > 3 {
 			keys[k] = true
-		}
-	}
-	addDesc := func(s string) {
-		if k := squash(html2text(s)); len(k) > 3 {
-			descs[k] = true
 		}
 	}
 	for _, h := range p.h1 {
@@ -258,27 +325,76 @@ func (p *page) headlineKeys() (heads, descs map[string]bool) {
 			add(v)
 		}
 	}
-	for _, k := range []string{"og:description", "description", "twitter:description"} {
-		for _, v := range p.meta[k] {
-			addDesc(v)
-		}
-	}
 	for _, o := range p.ldArticles() {
 		add(ldString(o["headline"]))
-		addDesc(ldString(o["description"]))
-		addDesc(ldString(o["alternativeHeadline"]))
 	}
-	return keys, descs
+	return keys
 }
 
 var bylineStart = regexp.MustCompile(`(?i)^(?:by|written by|posted by|von|par|por|door|di)\s+\S`)
 
+// isBylineLine reports whether l is a byline ("By Jane Doe and Tom Roe |
+// Reuters", "Par Sébastien Farcis"): "By" or its translation followed by
+// names. "Par ailleurs", "Por su parte" and "By Friday, the river had
+// risen" start sentences.
 func isBylineLine(l string) bool {
-	return wordCount(l) <= 12 && bylineStart.MatchString(l)
+	loc := bylineStart.FindStringIndex(l)
+	if loc == nil || wordCount(l) > 12 || isSentence(l) {
+		return false
+	}
+	rest := otherCredit.ReplaceAllString(strings.TrimSpace(l[loc[1]-1:]), "")
+	if i := bylineNameEnd.FindStringIndex(rest); i != nil {
+		rest = rest[:i[0]]
+	}
+	names := strings.Fields(rest)
+	if len(names) == 0 || len(names) > 8 {
+		return false
+	}
+	for _, w := range names {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) && !nameParticle[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
 }
 
+// bylineNameEnd is where the names of a byline end: a separator, a
+// comma before a job title or place, a date or time.
+var bylineNameEnd = regexp.MustCompile(`[|•·,;(@\d]|\s[-–—]\s`)
+
+// nameParticle lists the lower-case words that occur in bylines between
+// names: connectives and the particles of family names.
+var nameParticle = map[string]bool{
+	"and": true, "&": true, "und": true, "et": true, "y": true, "e": true, "en": true, "og": true, "och": true, "i": true,
+	"de": true, "da": true, "di": true, "del": true, "della": true, "der": true, "den": true, "van": true, "von": true,
+	"la": true, "le": true, "du": true, "dos": true, "das": true, "do": true, "bin": true, "al": true, "ter": true, "ten": true, "zu": true,
+}
+
+// isDateLine reports whether l is a date or time stamp ("Updated March 3,
+// 2024 10:45 GMT"), not a sentence that names a day.
 func isDateLine(l string) bool {
-	return wordCount(l) <= 14 && dateLine.MatchString(l)
+	return wordCount(l) <= 14 && dateLine.MatchString(l) && !isSentence(l)
+}
+
+// isLinkLine reports whether lines[i] is the text of a link to other
+// content. A subheading of the page that is not a link itself, followed
+// by a line that is not a link either, heads a section of the article even
+// when a table of contents links to it; and a web address written out is
+// part of the text (a list of sources), not a teaser's headline.
+func (p *page) isLinkLine(lines []string, i int) bool {
+	k := squash(lines[i])
+	if !p.anchors[k] || urlLine.MatchString(lines[i]) {
+		return false
+	}
+	if p.sectionHeads[k] {
+		for _, next := range lines[i+1:] {
+			if nk := squash(next); nk != "" {
+				return p.anchors[nk]
+			}
+		}
+	}
+	return true
 }
 
 // dropLinkRuns removes runs of lines that are mostly link texts: teaser
@@ -286,9 +402,10 @@ func isDateLine(l string) bool {
 // that the content extractor kept. A run needs three link lines, and at
 // least half of its lines must be links.
 func dropLinkRuns(lines []string, p *page) []string {
+	const maxTeaserWords = 30
 	isLink := make([]bool, len(lines))
 	for i, l := range lines {
-		isLink[i] = p.anchors[squash(l)] && wordCount(l) <= 25
+		isLink[i] = p.isLinkLine(lines, i) && wordCount(l) <= 25
 	}
 	drop := make([]bool, len(lines))
 	total := 0
@@ -303,6 +420,9 @@ func dropLinkRuns(lines []string, p *page) []string {
 		// Extend the run while links keep coming at least every other line.
 		j, links, last := i, 0, i
 		for j < len(lines) && j-last <= 2 {
+			if !isLink[j] && wordCount(lines[j]) > maxTeaserWords {
+				break // a paragraph, not a teaser's blurb
+			}
 			if isLink[j] {
 				links++
 				last = j

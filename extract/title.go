@@ -4,10 +4,14 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
+
+	"golang.org/x/net/html"
 )
 
 // titleSeparators split a document title into headline and site name.
-var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " « ", " / ", " \\ ", " > ", " ~ "}
+// " » " only when the title has no « : guillemets are also quotation
+// marks ("La ministre prévient : « Pas question »").
+var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " / ", " \\ ", " > ", " ~ "}
 
 // title picks the headline. Publisher metadata (JSON-LD headline, Open
 // Graph, Twitter cards) is preferred over <title>, which usually carries
@@ -59,8 +63,23 @@ func (p *page) title(fromTraf, site string) string {
 // the page's site name or host, or when the page's own headings show which
 // part is the headline.
 func (p *page) stripSiteName(t, site string, fromTag bool) string {
+	// "Site Name: Headline": a colon joins a site name the way a
+	// separator does, but also joins a headline's own parts ("Brexit:
+	// what happens next"), so only a known site name is taken off.
+	if i := strings.Index(t, ": "); i > 0 && p.namesSite(t[:i], site) && wordCount(t[i+2:]) >= 3 {
+		p.strippedSite = strings.TrimSpace(t[:i])
+		return p.stripSiteName(strings.TrimSpace(t[i+2:]), site, fromTag)
+	}
+	// The page's own headline shows the whole title: no part of it is a
+	// site name unless it names the site.
+	whole := false
+	for _, h := range p.h1 {
+		if sameText(h, t) {
+			whole = true
+		}
+	}
 	for _, sep := range titleSeparators {
-		if !strings.Contains(t, sep) {
+		if !strings.Contains(t, sep) || sep == " » " && strings.Contains(t, "«") {
 			continue
 		}
 		parts := strings.Split(t, sep)
@@ -73,6 +92,8 @@ func (p *page) stripSiteName(t, site string, fromTag bool) string {
 			return p.stripSiteName(strings.TrimSpace(rest), site, fromTag)
 		case squash(first) == squash(site) && wordCount(head) >= 3:
 			return p.stripSiteName(strings.TrimSpace(head), site, fromTag)
+		case whole:
+			continue
 		}
 		// The page's heading equals one side: that side is the headline.
 		for _, h := range p.headings {
@@ -91,9 +112,20 @@ func (p *page) stripSiteName(t, site string, fromTag bool) string {
 	return t
 }
 
-// isSiteName reports whether s names the site: equal to its site name,
-// or to its host name without "www." and the top-level domain.
+// isSiteName reports whether s names the site: equal to its site name
+// or the start of it ("BBC" for "BBC News"), or to its host name without
+// "www." and the top-level domain.
 func (p *page) isSiteName(s, site string) bool {
+	return p.siteMatch(s, site, true)
+}
+
+// namesSite is isSiteName without the partial matches: s is exactly the
+// site's name or host.
+func (p *page) namesSite(s, site string) bool {
+	return p.siteMatch(s, site, false)
+}
+
+func (p *page) siteMatch(s, site string, partial bool) bool {
 	k := squash(s)
 	if k == "" {
 		return false
@@ -103,7 +135,7 @@ func (p *page) isSiteName(s, site string) bool {
 		if c == "" {
 			continue
 		}
-		if c == k || (len(k) >= 4 && strings.HasPrefix(c, k)) || (len(c) >= 4 && strings.HasPrefix(k, c)) {
+		if c == k || partial && ((len(k) >= 4 && strings.HasPrefix(c, k)) || (len(c) >= 4 && strings.HasPrefix(k, c))) {
 			return true
 		}
 	}
@@ -138,16 +170,42 @@ func sameText(a, b string) bool {
 	return a != "" && a == b
 }
 
-func wordCount(s string) int { return len(strings.Fields(s)) }
+// wordCount counts words: space-separated tokens, and in Han, kana and
+// Hangul text, which does not separate words with spaces, one word per
+// two characters (about the length of a word there), so that a Chinese
+// paragraph is not taken for a one-word label.
+func wordCount(s string) int {
+	n, cjk := 0, 0
+	for _, tok := range strings.Fields(s) {
+		other := false
+		for _, r := range tok {
+			if r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+				cjk++
+			} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				other = true
+			}
+		}
+		if other {
+			n++
+		}
+	}
+	return n + (cjk+1)/2
+}
 
-// html2text decodes the few entities that survive in attribute values
-// double-escaped (&amp;#39;) and drops stray tags.
+// html2text decodes the entities that survive in attribute values and
+// JSON-LD strings, double-escaped ones included (&amp;eacute;), by the
+// full HTML table, and drops stray tags.
 func html2text(s string) string {
 	if !strings.ContainsAny(s, "&<") {
 		return s
 	}
-	r := strings.NewReplacer("&amp;", "&", "&#39;", "'", "&#039;", "'", "&quot;", `"`, "&lt;", "<", "&gt;", ">", "&nbsp;", " ", "&#8217;", "’", "&#8216;", "‘", "&#8220;", "“", "&#8221;", "”", "&#8211;", "–", "&#8212;", "—")
-	s = r.Replace(s)
+	for i := 0; i < 2 && strings.Contains(s, "&"); i++ {
+		u := html.UnescapeString(s)
+		if u == s {
+			break
+		}
+		s = u
+	}
 	var b strings.Builder
 	in := false
 	for _, c := range s {
