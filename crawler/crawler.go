@@ -1,7 +1,9 @@
 // Package crawler discovers documents from a topic's sources (feeds,
 // sitemaps, seed pages with their listings, the Federal Register API),
-// fetches them politely with colly, extracts their text and metadata and
-// hands each one to a Sink (the store).
+// fetches them politely with colly and hands each document page to a
+// Sink (the document pipeline, package ingest), which reads it with Build
+// and files it. What it keeps between runs (the frontier, HTTP
+// validators, the run's log) lives in a State (the store).
 //
 // Politeness is ours, not colly's: a per-host scheduler (frontier.go)
 // gives every host its robots.txt first, then paces requests by
@@ -22,10 +24,46 @@ import (
 	"policywatch/model"
 )
 
-// Sink receives what the crawler fetches. *store.DB satisfies it.
+// Sink files the document pages the crawler fetches. ingest.Pipeline
+// satisfies it: the same pipeline files pages imported from WARC files.
 type Sink interface {
-	SaveCapture(ctx context.Context, doc *model.Document, c *model.Capture) (model.SaveOutcome, error)
-	RecordError(ctx context.Context, runID int64, e model.CrawlError) error
+	// Accept files one fetched page (see Build) and says what became of
+	// it. An error means the page could not be stored; a page that is no
+	// document to keep is a Filed outcome, not an error.
+	Accept(ctx context.Context, f *Fetched) (Filed, error)
+	// Withdraw records that the page at url answered status (404 or
+	// 410). known is false for a URL that was never archived: a broken
+	// link, not a withdrawal.
+	Withdraw(ctx context.Context, url string, status int, at time.Time, runID int64) (known bool, err error)
+}
+
+// Filed is what became of a page the Sink accepted.
+type Filed struct {
+	Outcome    model.Outcome // stored, updated, unchanged, dropped, skipped or failed
+	Reason     string        // why it was dropped, skipped or failed
+	DocumentID int64         // the document it was filed as (or duplicates)
+	URL        string        // the document's URL
+}
+
+// State is what the crawler keeps outside the process: the frontier
+// (queued URLs) and seen set of a run, so a run killed mid-way resumes;
+// the HTTP validators of fetched pages, for conditional GET; the log of
+// each URL's outcome. *store.DB satisfies it.
+type State interface {
+	// LoadFrontier returns every URL queued in a run, done or not.
+	LoadFrontier(ctx context.Context, runID int64) ([]model.FrontierItem, error)
+	// Enqueue records URLs queued in a run; a URL already recorded is kept as it is.
+	Enqueue(ctx context.Context, runID int64, items ...model.FrontierItem) error
+	// Ack marks a URL done and records the run's counts so far.
+	Ack(ctx context.Context, runID int64, key string, counts model.CrawlRun) error
+	Validators(ctx context.Context, url string) (etag, lastModified string, err error)
+	SetValidators(ctx context.Context, url, etag, lastModified string) error
+	// DocumentByURL finds an archived document (or one the URL is an
+	// alias of); backfill sources skip what is archived already.
+	DocumentByURL(ctx context.Context, u string) (*model.Document, error)
+	// RecordOutcome logs a URL of a run that did not become an archived
+	// document, at once, so a crash keeps it.
+	RecordOutcome(ctx context.Context, runID int64, e model.URLOutcome) error
 }
 
 // Options configure a Crawler. Zero values get the defaults noted.
@@ -46,11 +84,9 @@ type Options struct {
 	RetryBase    time.Duration
 	RetryMaxWait time.Duration
 
-	Relevant func(*model.Document) bool // nil: everything is relevant
-	Tag      func(*model.Document)      // optional: fills doc.Tags before saving
-	Now      func() time.Time           // default time.Now
-	Logger   *slog.Logger               // default discards
-	Progress func(Progress)             // optional: called after each document, from worker goroutines
+	Now      func() time.Time // default time.Now
+	Logger   *slog.Logger     // default discards
+	Progress func(Progress)   // optional: called after each URL, from worker goroutines
 
 	// AllowPrivate lets the crawler connect to loopback, private,
 	// link-local, unspecified and multicast addresses. Off, such
@@ -61,20 +97,23 @@ type Options struct {
 	addrPolicy   addrPolicy // tests only: replaces the public-address check
 }
 
-// Progress is a snapshot of a run's counts, reported after each document.
+// Progress is a snapshot of a run's counts, reported after each URL.
 type Progress struct {
-	Source    string // source of the document just handled
+	Source    string // source of the URL just handled
 	URL       string
-	Outcome   string // "stored", "updated", "unchanged", "duplicate", "skipped", "failed"
+	Outcome   model.Outcome
 	Fetched   int
 	Stored    int
 	Updated   int
 	Unchanged int
+	Dropped   int
 	Skipped   int
+	Refused   int
+	Withdrawn int
 	Failed    int
 	Queued    int // URLs waiting in the frontier
 
-	Reason string // why the URL failed or was skipped
+	Reason string // why the URL was not archived
 	// SourceFailed: every start URL of Source failed (its feed, sitemap,
 	// seed or API query), so nothing of it was crawled in this run.
 	SourceFailed bool
@@ -87,13 +126,15 @@ const maxCrawlDelay = 30 * time.Second
 // Crawler crawls sources into a Sink. It is safe to call Run from one
 // goroutine at a time per run; separate runs may share a Crawler.
 type Crawler struct {
-	sink Sink
-	opts Options
-	log  *slog.Logger
+	sink  Sink
+	state State
+	opts  Options
+	log   *slog.Logger
 }
 
-// New returns a crawler writing to sink.
-func New(sink Sink, opts Options) *Crawler {
+// New returns a crawler filing documents with sink and keeping its
+// frontier, validators and log in state.
+func New(sink Sink, state State, opts Options) *Crawler {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "policywatch/1.0"
 	}
@@ -121,14 +162,15 @@ func New(sink Sink, opts Options) *Crawler {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Crawler{sink: sink, opts: opts, log: opts.Logger}
+	return &Crawler{sink: sink, state: state, opts: opts, log: opts.Logger}
 }
 
-// Run crawls sources once, saving documents to the sink and filling
-// run's counts and Errors. Fetched counts HTTP responses other than
-// robots.txt. Failures of single URLs and invalid sources are counted
-// and recorded, not returned; Run returns an error only when ctx ends,
-// and returns promptly then.
+// Run crawls sources once, filing documents with the sink and filling
+// run's counts and Errors (every URL not archived, with its outcome).
+// Fetched counts HTTP responses other than robots.txt. Failures of single
+// URLs and invalid sources are counted and recorded, not returned; Run
+// returns an error only when ctx ends, and returns promptly then. A run
+// with ID 0 keeps its frontier in memory only.
 func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.Source) error {
 	if run == nil {
 		run = &model.CrawlRun{}
@@ -147,10 +189,8 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 		rootFails: map[string]int{},
 		// A resumed run goes on counting from where it was.
 		runCounters: model.CrawlRun{Fetched: run.Fetched, Stored: run.Stored, Updated: run.Updated,
-			Unchanged: run.Unchanged, Skipped: run.Skipped, Failed: run.Failed},
-	}
-	if fs, ok := c.sink.(FrontierStore); ok {
-		r.store = fs
+			Unchanged: run.Unchanged, Dropped: run.Dropped, Skipped: run.Skipped, Refused: run.Refused,
+			Withdrawn: run.Withdrawn, Failed: run.Failed},
 	}
 	r.fetch = newFetcher(ctx, c.opts, r.checkRedirect)
 	compiled := map[string]*source{}
@@ -207,8 +247,9 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 	wg.Wait()
 	c.log.Info("crawler: run finished",
 		slog.Int64("run", run.ID), slog.Int("fetched", run.Fetched), slog.Int("stored", run.Stored),
-		slog.Int("updated", run.Updated), slog.Int("unchanged", run.Unchanged),
-		slog.Int("skipped", run.Skipped), slog.Int("failed", run.Failed))
+		slog.Int("updated", run.Updated), slog.Int("unchanged", run.Unchanged), slog.Int("dropped", run.Dropped),
+		slog.Int("skipped", run.Skipped), slog.Int("refused", run.Refused), slog.Int("withdrawn", run.Withdrawn),
+		slog.Int("failed", run.Failed))
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("crawl run: %w", err)
 	}

@@ -118,12 +118,12 @@ func TestPrivateAddressesAreRefused(t *testing.T) {
 				before = len(tc.wantNoHitsOn.pageHits()) + tc.wantNoHitsOn.count("/robots.txt")
 			}
 			opts := tc.opts
-			opts.Relevant, opts.Timeout, opts.RetryBase = aboutHK, 5*time.Second, 10*time.Millisecond
+			opts.Timeout, opts.RetryBase = 5*time.Second, 10*time.Millisecond
 			sink := newMemSink()
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			run := &model.CrawlRun{ID: 1}
-			if err := New(sink, opts).Run(ctx, run, []model.Source{{Name: "s", Kind: model.SourceFeed, URL: tc.url, DocKind: model.KindNews}}); err != nil {
+			if err := New(sink, sink, opts).Run(ctx, run, []model.Source{{Name: "s", Kind: model.SourceFeed, URL: tc.url, DocKind: model.KindNews}}); err != nil {
 				t.Fatalf("Run: %v", err)
 			}
 			if tc.wantNoHitsOn != nil {
@@ -132,7 +132,7 @@ func TestPrivateAddressesAreRefused(t *testing.T) {
 				}
 			}
 			if run.Stored != tc.wantStored || run.Failed != len(tc.wantReason) {
-				t.Errorf("stored %d failed %d, want %d and %d (errors %v)", run.Stored, run.Failed, tc.wantStored, len(tc.wantReason), run.Errors)
+				t.Errorf("stored %d failed %d, want %d and %d (errors %v)", run.Stored, run.Failed, tc.wantStored, len(tc.wantReason), run.Log)
 			}
 			got := sink.reasons()
 			for p, parts := range tc.wantReason {

@@ -6,28 +6,7 @@ import (
 	"net/http"
 
 	"policywatch/model"
-	"policywatch/store"
 )
-
-// FrontierStore keeps a run's frontier (queued URLs) and its seen set
-// outside the process, so a run killed mid-way can be resumed: URLs
-// acknowledged are not fetched again, URLs queued are. When the Sink
-// passed to New also implements it (as *store.DB does), Run uses it.
-type FrontierStore interface {
-	// LoadFrontier returns every URL queued in a run, done or not.
-	LoadFrontier(ctx context.Context, runID int64) ([]store.FrontierItem, error)
-	// Enqueue records URLs queued in a run; a URL already recorded is kept as it is.
-	Enqueue(ctx context.Context, runID int64, items ...store.FrontierItem) error
-	// Ack marks a URL done and records the run's counts so far.
-	Ack(ctx context.Context, runID int64, key string, counts model.CrawlRun) error
-}
-
-// ValidatorStore keeps the ETag and Last-Modified of each fetched page,
-// for conditional GET on the next crawl. *store.DB implements it.
-type ValidatorStore interface {
-	Validators(ctx context.Context, url string) (etag, lastModified string, err error)
-	SetValidators(ctx context.Context, url, etag, lastModified string) error
-}
 
 var jobKindNames = map[jobKind]string{jobDiscover: "discover", jobPage: "page", jobDoc: "doc"}
 
@@ -40,31 +19,31 @@ func jobKindNamed(s string) (jobKind, bool) {
 	return 0, false
 }
 
-// persist records j in the frontier store, when there is one. A failure
-// only costs the ability to resume, so it is logged, not fatal.
+// persist records j in the stored frontier (a run with an ID has one). A
+// failure only costs the ability to resume, so it is logged, not fatal.
 func (r *runner) persist(ctx context.Context, j *job) {
-	if r.store == nil || r.run.ID == 0 {
+	if r.run.ID == 0 {
 		return
 	}
-	it := store.FrontierItem{
+	it := model.FrontierItem{
 		Key: visitKey(j.url), URL: j.url, Source: j.src.Name, Kind: jobKindNames[j.kind],
 		Depth: j.depth, Listing: j.listing, Title: j.hint.title, Published: j.hint.published,
 		DateSource: j.hint.dateSource, DocNumber: j.hint.docNumber,
 	}
-	if err := r.store.Enqueue(ctx, r.run.ID, it); err != nil && ctx.Err() == nil {
+	if err := r.c.state.Enqueue(ctx, r.run.ID, it); err != nil && ctx.Err() == nil {
 		r.log().Error("crawler: persist frontier", slog.String("url", j.url), slog.String("err", err.Error()))
 	}
 }
 
 // ack marks a finished job done in the frontier store.
 func (r *runner) ack(ctx context.Context, j *job) {
-	if r.store == nil || r.run.ID == 0 || j.kind == jobRobots || ctx.Err() != nil {
+	if r.run.ID == 0 || j.kind == jobRobots || ctx.Err() != nil {
 		return
 	}
 	r.mu.Lock()
 	counts := r.runCounters
 	r.mu.Unlock()
-	if err := r.store.Ack(ctx, r.run.ID, visitKey(j.url), counts); err != nil && ctx.Err() == nil {
+	if err := r.c.state.Ack(ctx, r.run.ID, visitKey(j.url), counts); err != nil && ctx.Err() == nil {
 		r.log().Error("crawler: acknowledge frontier url", slog.String("url", j.url), slog.String("err", err.Error()))
 	}
 }
@@ -72,10 +51,10 @@ func (r *runner) ack(ctx context.Context, j *job) {
 // resume loads the run's stored frontier: every URL in it counts as seen,
 // and those not done are queued again. It returns how many were queued.
 func (r *runner) resume(ctx context.Context, sources map[string]*source) (int, error) {
-	if r.store == nil || r.run.ID == 0 {
+	if r.run.ID == 0 {
 		return 0, nil
 	}
-	items, err := r.store.LoadFrontier(ctx, r.run.ID)
+	items, err := r.c.state.LoadFrontier(ctx, r.run.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -108,7 +87,7 @@ func (r *runner) resume(ctx context.Context, sources map[string]*source) (int, e
 	// Nobody will fetch these: mark them done, or the run would stay
 	// "unfinished" for ever.
 	for _, k := range orphans {
-		if err := r.store.Ack(ctx, r.run.ID, k, counts); err != nil {
+		if err := r.c.state.Ack(ctx, r.run.ID, k, counts); err != nil {
 			return 0, err
 		}
 	}
@@ -121,11 +100,7 @@ func (r *runner) resume(ctx context.Context, sources map[string]*source) (int, e
 // conditional returns If-None-Match / If-Modified-Since headers for a
 // page fetched before with validators, or nil.
 func (r *runner) conditional(ctx context.Context, u string) http.Header {
-	vs, ok := r.c.sink.(ValidatorStore)
-	if !ok {
-		return nil
-	}
-	etag, lm, err := vs.Validators(ctx, u)
+	etag, lm, err := r.c.state.Validators(ctx, u)
 	if err != nil || (etag == "" && lm == "") {
 		return nil
 	}
@@ -141,15 +116,14 @@ func (r *runner) conditional(ctx context.Context, u string) http.Header {
 
 // remember keeps a saved page's validators for the next crawl.
 func (r *runner) remember(ctx context.Context, u string, res *response) {
-	vs, ok := r.c.sink.(ValidatorStore)
-	if !ok || res.header == nil {
+	if res.header == nil {
 		return
 	}
 	etag, lm := res.header.Get("ETag"), res.header.Get("Last-Modified")
 	if etag == "" && lm == "" {
 		return
 	}
-	if err := vs.SetValidators(ctx, u, etag, lm); err != nil && ctx.Err() == nil {
+	if err := r.c.state.SetValidators(ctx, u, etag, lm); err != nil && ctx.Err() == nil {
 		r.log().Warn("crawler: keep validators", slog.String("url", u), slog.String("err", err.Error()))
 	}
 }
@@ -157,5 +131,5 @@ func (r *runner) remember(ctx context.Context, u string, res *response) {
 // notModified handles a 304: the page is as it was when last stored.
 func (r *runner) notModified(ctx context.Context, j *job) {
 	counts := r.count(func(c *model.CrawlRun) { c.Unchanged++ })
-	r.progress(j.src, j.url, string(model.OutcomeUnchanged), counts)
+	r.progress(j.src, j.url, model.OutcomeUnchanged, counts)
 }

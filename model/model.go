@@ -136,6 +136,9 @@ type Capture struct {
 	Body        []byte // raw bytes as received (the store compresses them)
 	BodySHA256  string // hex SHA-256 of Body
 	ContentHash string // hex SHA-256 of the normalized extracted text
+	// RunID is the crawl run that fetched it (0: imported or saved by
+	// hand); the store's change log records it with the change.
+	RunID int64
 }
 
 // Tag types.
@@ -215,35 +218,184 @@ type EventDocument struct {
 	Primary    bool   // the official statement the event is dated and titled by
 }
 
-// CrawlRun is one execution of the crawler with its counts.
+// CrawlRun is one execution of the crawler with its counts. Every URL a
+// run handled ends as exactly one outcome (see the Outcome* kinds): the
+// counts say how many, Log says which, for every outcome but the
+// documents archived (stored, updated, unchanged) and skipped
+// navigation pages.
 type CrawlRun struct {
 	ID         int64
 	StartedAt  time.Time
 	FinishedAt time.Time // zero while running or after a crash
 	Sources    []string
-	Fetched    int
+	Fetched    int // HTTP responses, robots.txt aside
 	Stored     int // new documents
 	Updated    int // new versions of known documents
 	Unchanged  int
-	Skipped    int // off-topic, duplicates, filtered
-	Failed     int
-	Errors     []CrawlError
+	Dropped    int // fetched but kept out of the archive: no text, off-topic, duplicate...
+	Skipped    int // not documents: listing pages, not HTML, a redirect to a URL already fetched
+	Refused    int // robots.txt asked us not to fetch them
+	Withdrawn  int // archived pages that now answer 404 or 410
+	Failed     int // could not be fetched, read or stored
+	// Log is every URL the run did not archive as a document, with its
+	// outcome and reason (listing pages and redirects to a URL already
+	// fetched aside), in the order met. Not only failures: see Logged.
+	Log []URLOutcome
 }
 
-// CrawlError is one URL that could not be fetched or stored.
-type CrawlError struct {
-	URL    string    `json:"url"`
-	Source string    `json:"source,omitempty"`
-	Reason string    `json:"reason"`
-	At     time.Time `json:"at"`
+// URLOutcome is one URL of a run that did not become an archived
+// document, with its outcome and why: a failure, a robots.txt refusal, a
+// withdrawal, a page dropped or a link to something other than HTML.
+type URLOutcome struct {
+	URL     string    `json:"url"`
+	Source  string    `json:"source,omitempty"`
+	Outcome Outcome   `json:"outcome"`
+	Reason  string    `json:"reason"`
+	At      time.Time `json:"at"`
+	// SourceFailed: with this failure every start URL of Source (its
+	// feed, sitemap, seed page or API query) had failed, so nothing of
+	// the source was crawled in the run.
+	SourceFailed bool `json:"source_failed,omitempty"`
 }
 
-// SaveOutcome says what storing a capture did.
-type SaveOutcome string
+// Outcome is what became of one URL a crawl handled, or of one response
+// an import read. There is one definition, used by the crawl summary and
+// its JSON, `policywatch runs`, /runs, /sources and the API.
+type Outcome string
 
 const (
-	OutcomeStored    SaveOutcome = "stored"    // a new document
-	OutcomeUpdated   SaveOutcome = "updated"   // a new version of a known document
-	OutcomeUnchanged SaveOutcome = "unchanged" // same content as the newest version
-	OutcomeDuplicate SaveOutcome = "duplicate" // same content already stored under another URL
+	OutcomeStored    Outcome = "stored"    // a new document
+	OutcomeUpdated   Outcome = "updated"   // a new version of a known document
+	OutcomeUnchanged Outcome = "unchanged" // the same content as the newest version (also an HTTP 304)
+	// OutcomeDropped: the page was fetched and read but kept out of the
+	// archive: no text, not an article, off-topic, or a duplicate of a
+	// document already archived (kept as its alias).
+	OutcomeDropped Outcome = "dropped"
+	// OutcomeSkipped: not a document to archive, by the crawler's own
+	// choice: a listing page, a link to something other than HTML, a
+	// redirect to a URL the run already fetched.
+	OutcomeSkipped   Outcome = "skipped"
+	OutcomeRefused   Outcome = "refused"   // robots.txt disallows it; never fetched
+	OutcomeWithdrawn Outcome = "withdrawn" // an archived page now answers 404 or 410
+	// OutcomeFailed: the URL could not be fetched, decoded, extracted or
+	// stored: something to look into. A 404 on a URL never archived is a
+	// broken link, so a failure.
+	OutcomeFailed Outcome = "failed"
+)
+
+// Count returns the run's count of URLs with outcome o.
+func (r *CrawlRun) Count(o Outcome) int {
+	switch o {
+	case OutcomeStored:
+		return r.Stored
+	case OutcomeUpdated:
+		return r.Updated
+	case OutcomeUnchanged:
+		return r.Unchanged
+	case OutcomeDropped:
+		return r.Dropped
+	case OutcomeSkipped:
+		return r.Skipped
+	case OutcomeRefused:
+		return r.Refused
+	case OutcomeWithdrawn:
+		return r.Withdrawn
+	case OutcomeFailed:
+		return r.Failed
+	}
+	return 0
+}
+
+// Add counts one URL with outcome o.
+func (r *CrawlRun) Add(o Outcome) {
+	switch o {
+	case OutcomeStored:
+		r.Stored++
+	case OutcomeUpdated:
+		r.Updated++
+	case OutcomeUnchanged:
+		r.Unchanged++
+	case OutcomeDropped:
+		r.Dropped++
+	case OutcomeSkipped:
+		r.Skipped++
+	case OutcomeRefused:
+		r.Refused++
+	case OutcomeWithdrawn:
+		r.Withdrawn++
+	case OutcomeFailed:
+		r.Failed++
+	}
+}
+
+// Logged returns the URLs of the run with outcome o, in the order met.
+func (r *CrawlRun) Logged(o Outcome) []URLOutcome {
+	var out []URLOutcome
+	for _, e := range r.Log {
+		if e.Outcome == o {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// FailedSources lists the sources that failed entirely in the run, with
+// the failure that finished them, in the order met.
+func (r *CrawlRun) FailedSources() []URLOutcome {
+	var out []URLOutcome
+	seen := map[string]bool{}
+	for _, e := range r.Log {
+		if e.SourceFailed && !seen[e.Source] {
+			seen[e.Source] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// SaveOutcome says what storing a capture did: stored, updated,
+// unchanged, or OutcomeDuplicate.
+type SaveOutcome = Outcome
+
+// OutcomeDuplicate is the store's answer for content already archived
+// under another URL: the URL becomes an alias of that document. A run
+// counts it as dropped, with the document it duplicates as the reason.
+const OutcomeDuplicate Outcome = "duplicate"
+
+// FrontierItem is one URL a crawl run queued: what the crawler needs to
+// pick the work up again after a crash. The store keeps them.
+type FrontierItem struct {
+	Key     string // the crawler's de-duplication key
+	URL     string
+	Source  string // source name
+	Kind    string // the crawler's job kind ("discover", "page", "doc")
+	Depth   int
+	Listing bool
+	// Metadata the discovery page gave (feed title, API date...).
+	Title, DateSource, DocNumber string
+	Published                    time.Time
+	Done                         bool // acknowledged: not to be fetched again in this run
+}
+
+// Change is one entry of the store's change log: the document it
+// touched, in commit order. The search index, the timeline and saved
+// search alerts are derived from the log.
+type Change struct {
+	Seq        int64
+	DocumentID int64
+	Kind       ChangeKind
+	RunID      int64 // the crawl run that made it; 0 for imports and edits
+	At         time.Time
+}
+
+// ChangeKind says what happened to a document.
+type ChangeKind string
+
+const (
+	ChangeNew       ChangeKind = "new"       // first stored
+	ChangeVersion   ChangeKind = "version"   // a new version of its text
+	ChangeWithdrawn ChangeKind = "withdrawn" // its page answered 404/410
+	ChangeRestored  ChangeKind = "restored"  // a withdrawn page answered again, unchanged
+	ChangeAlias     ChangeKind = "alias"     // its text was found at another URL
+	ChangeTags      ChangeKind = "tags"      // its tags were replaced
 )

@@ -99,15 +99,13 @@ type ClaimOptions struct {
 	Parallelism int
 }
 
-// RunDelta is what a completion adds to its run's counts.
-type RunDelta struct {
-	Fetched, Stored, Updated, Unchanged, Skipped, Failed int
-}
-
 // Completion is what a worker reports with a finished URL.
 type Completion struct {
-	Counts RunDelta
-	Errors []model.CrawlError // recorded with the completion
+	// Counts is what the URL adds to its run's counts (the count fields
+	// of a CrawlRun: fetched, stored, dropped...).
+	Counts model.CrawlRun
+	// Log is the URL's outcomes that go in the run's log.
+	Log []model.URLOutcome
 	// Robots jobs: what the host's robots.txt said, and the delay its
 	// requests keep from now on.
 	Robots *RobotsFile
@@ -354,86 +352,120 @@ func (db *DB) ClusterRenew(ctx context.Context, l *Lease) error {
 	return nil
 }
 
-// ClusterComplete marks a leased URL done with what the worker found. It
-// reports whether that finished the URL's run (nothing of it left queued
-// or leased). ErrLeaseLost: the result is refused, nothing is recorded.
-func (db *DB) ClusterComplete(ctx context.Context, l *Lease, c Completion) (runFinished bool, err error) {
+// LeaseTx is the transaction that completes a lease. It begins by
+// marking the URL done if the lease is still the worker's (else
+// ErrLeaseLost, and nothing the worker found is recorded); the page and
+// any withdrawal are stored in it; Commit adds the URL's counts and log
+// to its run, frees the host, logs the changes and commits. So a page is
+// stored, its URL done, its run counted and its change logged at once,
+// or none of it.
+type LeaseTx struct {
+	db      *DB
+	tx      *dbTx
+	l       *Lease
+	changes []pendingChange // logged last: appendChange ends a transaction
+}
+
+type pendingChange struct {
+	docID int64
+	kind  model.ChangeKind
+	at    time.Time
+}
+
+// BeginLease starts completing l.
+func (db *DB) BeginLease(ctx context.Context, l *Lease) (*LeaseTx, error) {
 	if err := db.cluster(); err != nil {
-		return false, err
+		return nil, err
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return false, fmt.Errorf("complete %s: %w", l.Item.URL, err)
+		return nil, fmt.Errorf("complete %s: %w", l.Item.URL, err)
 	}
-	defer tx.Rollback()
+	// The lease first: a worker that lost it must not store anything.
 	if err := finishLease(ctx, tx.tx, l); err != nil {
-		return false, fmt.Errorf("complete %s: %w", l.Item.URL, err)
+		tx.Rollback()
+		return nil, fmt.Errorf("complete %s: %w", l.Item.URL, err)
 	}
+	return &LeaseTx{db: db, tx: tx, l: l}, nil
+}
+
+// SaveCapture is store.SaveCapture inside the lease's transaction.
+func (lt *LeaseTx) SaveCapture(ctx context.Context, doc *model.Document, c *model.Capture) (model.SaveOutcome, error) {
+	if doc.URL == "" {
+		return "", fmt.Errorf("save capture: document has no URL")
+	}
+	prepareCapture(lt.db, doc, c)
+	if c.RunID == 0 {
+		c.RunID = lt.l.RunID
+	}
+	if err := lockDocument(ctx, lt.tx, doc); err != nil {
+		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+	}
+	outcome, change, err := lt.db.saveCapture(ctx, lt.tx, doc, c)
+	if err != nil {
+		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+	}
+	if change != "" {
+		lt.changes = append(lt.changes, pendingChange{doc.ID, change, c.FetchedAt})
+	}
+	return outcome, nil
+}
+
+// MarkWithdrawn is store.MarkWithdrawn inside the lease's transaction.
+func (lt *LeaseTx) MarkWithdrawn(ctx context.Context, url string, status int, at time.Time) (int64, bool, error) {
+	if at.IsZero() {
+		at = lt.db.Now()
+	}
+	id, marked, err := markWithdrawn(ctx, lt.tx, url, status, at)
+	if marked {
+		lt.changes = append(lt.changes, pendingChange{id, model.ChangeWithdrawn, at})
+	}
+	return id, marked, err
+}
+
+// Commit records c with the URL and commits. It reports whether that
+// finished the URL's run (nothing of it left queued or leased).
+func (lt *LeaseTx) Commit(ctx context.Context, c Completion) (runFinished bool, err error) {
+	defer lt.tx.Rollback()
+	l := lt.l
 	if c.Robots != nil {
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE cluster_hosts SET robots_done = true, robots_status = $2,
+		if _, err := lt.tx.tx.ExecContext(ctx, `UPDATE cluster_hosts SET robots_done = true, robots_status = $2,
 			robots_body = $3, robots_block = $4, robots_at = clock_timestamp(), delay_ms = $5 WHERE origin = $1`,
 			l.Origin, c.Robots.Status, c.Robots.Body, c.Robots.Block, c.Delay.Milliseconds()); err != nil {
 			return false, fmt.Errorf("complete %s: %w", l.Item.URL, err)
 		}
 		// Runs that queued the same robots.txt meanwhile have it now.
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE cluster_frontier SET state = 'done', done_at = clock_timestamp(),
+		if _, err := lt.tx.tx.ExecContext(ctx, `UPDATE cluster_frontier SET state = 'done', done_at = clock_timestamp(),
 			done_by = $2 WHERE origin = $1 AND kind = 'robots' AND state = 'queued'`, l.Origin, l.Owner); err != nil {
 			return false, fmt.Errorf("complete %s: %w", l.Item.URL, err)
 		}
 	}
-	fin, err := db.closeLease(ctx, tx, l, c, 0)
+	fin, err := lt.db.closeLease(ctx, lt.tx, l, c, 0)
 	if err != nil {
 		return false, fmt.Errorf("complete %s: %w", l.Item.URL, err)
 	}
-	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("complete %s: %w", l.Item.URL, err)
+	for _, ch := range lt.changes {
+		if err := appendChange(ctx, lt.tx, ch.docID, ch.kind, l.RunID, ch.at); err != nil {
+			return false, fmt.Errorf("complete %s: %w", l.Item.URL, err)
+		}
+	}
+	if err := lt.tx.Commit(); err != nil {
+		return false, fmt.Errorf("complete %s: commit: %w", l.Item.URL, err)
 	}
 	return fin, nil
 }
 
-// ClusterSaveCapture stores a fetched document (as SaveCapture does) and
-// completes its lease, in one transaction: either the page is stored, its
-// URL done and counted in its run, or none of it. The outcome adds one to
-// the run's stored, updated, unchanged or (duplicates) skipped count.
-func (db *DB) ClusterSaveCapture(ctx context.Context, l *Lease, doc *model.Document, cp *model.Capture, c Completion) (model.SaveOutcome, bool, error) {
-	if err := db.cluster(); err != nil {
-		return "", false, err
-	}
-	prepareCapture(db, doc, cp)
-	tx, err := db.write.BeginTx(ctx, nil)
+// Rollback abandons the completion; the lease stays the worker's.
+func (lt *LeaseTx) Rollback() { lt.tx.Rollback() }
+
+// ClusterComplete marks a leased URL done with what the worker found
+// (BeginLease and Commit, nothing stored).
+func (db *DB) ClusterComplete(ctx context.Context, l *Lease, c Completion) (runFinished bool, err error) {
+	lt, err := db.BeginLease(ctx, l)
 	if err != nil {
-		return "", false, fmt.Errorf("save capture %s: %w", doc.URL, err)
+		return false, err
 	}
-	defer tx.Rollback()
-	// The lease first: a worker that lost it must not store anything.
-	if err := finishLease(ctx, tx.tx, l); err != nil {
-		return "", false, fmt.Errorf("save capture %s: %w", doc.URL, err)
-	}
-	if err := lockDocument(ctx, tx, doc); err != nil {
-		return "", false, fmt.Errorf("save capture %s: %w", doc.URL, err)
-	}
-	outcome, err := db.saveCapture(ctx, tx, doc, cp)
-	if err != nil {
-		return "", false, fmt.Errorf("save capture %s: %w", doc.URL, err)
-	}
-	switch outcome {
-	case model.OutcomeStored:
-		c.Counts.Stored++
-	case model.OutcomeUpdated:
-		c.Counts.Updated++
-	case model.OutcomeUnchanged:
-		c.Counts.Unchanged++
-	default:
-		c.Counts.Skipped++
-	}
-	fin, err := db.closeLease(ctx, tx, l, c, 0)
-	if err != nil {
-		return "", false, fmt.Errorf("save capture %s: %w", doc.URL, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return "", false, fmt.Errorf("save capture %s: commit: %w", doc.URL, err)
-	}
-	return outcome, fin, nil
+	return lt.Commit(ctx, c)
 }
 
 // ClusterRetry puts a leased URL back for another attempt after wait,
@@ -523,17 +555,22 @@ func (db *DB) closeLease(ctx context.Context, tx *dbTx, l *Lease, c Completion, 
 	}
 	d := c.Counts
 	if _, err := tx.tx.ExecContext(ctx, `UPDATE crawl_runs SET fetched = fetched + $2, stored = stored + $3,
-		updated = updated + $4, unchanged = unchanged + $5, skipped = skipped + $6, failed = failed + $7 WHERE id = $1`,
-		l.RunID, d.Fetched, d.Stored, d.Updated, d.Unchanged, d.Skipped, d.Failed); err != nil {
+		updated = updated + $4, unchanged = unchanged + $5, dropped = dropped + $6, skipped = skipped + $7,
+		refused = refused + $8, withdrawn = withdrawn + $9, failed = failed + $10 WHERE id = $1`,
+		l.RunID, d.Fetched, d.Stored, d.Updated, d.Unchanged, d.Dropped, d.Skipped, d.Refused, d.Withdrawn, d.Failed); err != nil {
 		return false, fmt.Errorf("count in run %d: %w", l.RunID, err)
 	}
-	for _, e := range c.Errors {
+	for _, e := range c.Log {
 		if e.At.IsZero() {
 			e.At = db.Now()
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO crawl_errors (run_id, url, source, reason, at) VALUES (?, ?, ?, ?, ?)`,
-			l.RunID, e.URL, e.Source, e.Reason, formatTime(e.At)); err != nil {
-			return false, fmt.Errorf("record crawl error for %s: %w", e.URL, err)
+		if e.Outcome == "" {
+			e.Outcome = model.OutcomeFailed
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO crawl_errors (run_id, url, source, outcome, reason, at,
+			source_failed) VALUES (?, ?, ?, ?, ?, ?, ?)`, l.RunID, e.URL, e.Source, string(e.Outcome), e.Reason,
+			formatTime(e.At), e.SourceFailed); err != nil {
+			return false, fmt.Errorf("record %s %s: %w", e.Outcome, e.URL, err)
 		}
 	}
 	res, err := tx.tx.ExecContext(ctx, `UPDATE crawl_runs SET finished_at = $2 WHERE id = $1 AND finished_at = ''

@@ -133,17 +133,28 @@ func TestClusterLateResultIsRefused(t *testing.T) {
 	if err := db.ClusterRenew(ctx, slow); !errors.Is(err, ErrLeaseLost) {
 		t.Errorf("renew of a lost lease: %v", err)
 	}
-	d, c := testDoc("http://a.test/1", "the page")
-	if _, _, err := db.ClusterSaveCapture(ctx, slow, d, c, Completion{Counts: RunDelta{Fetched: 1}}); !errors.Is(err, ErrLeaseLost) {
+	if _, err := db.BeginLease(ctx, slow); !errors.Is(err, ErrLeaseLost) {
 		t.Fatalf("late result: %v, want ErrLeaseLost", err)
 	}
 	if n, _ := db.CountDocuments(ctx); n != 0 {
 		t.Fatalf("the late result stored %d documents", n)
 	}
-	d, c = testDoc("http://a.test/1", "the page")
-	out, fin, err := db.ClusterSaveCapture(ctx, taker, d, c, Completion{Counts: RunDelta{Fetched: 1}})
-	if err != nil || out != model.OutcomeStored || !fin {
-		t.Fatalf("save by the lease holder: %s, run finished %v, %v", out, fin, err)
+	lt, err := db.BeginLease(ctx, taker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, c := testDoc("http://a.test/1", "the page")
+	out, err := lt.SaveCapture(ctx, d, c)
+	if err != nil || out != model.OutcomeStored {
+		t.Fatalf("save by the lease holder: %s, %v", out, err)
+	}
+	fin, err := lt.Commit(ctx, Completion{Counts: model.CrawlRun{Fetched: 1, Stored: 1}})
+	if err != nil || !fin {
+		t.Fatalf("completion: run finished %v, %v", fin, err)
+	}
+	changes, err := db.ChangesAfter(ctx, 0, 10)
+	if err != nil || len(changes) != 1 || changes[0].DocumentID != d.ID || changes[0].RunID != run.ID {
+		t.Errorf("change log = %+v (%v): want the one stored page, in its run", changes, err)
 	}
 	if _, err := db.ClusterComplete(ctx, slow, Completion{}); !errors.Is(err, ErrLeaseLost) {
 		t.Errorf("completing a URL done by another: %v", err)
@@ -173,7 +184,7 @@ func TestClusterPauseHoldsTheHost(t *testing.T) {
 	}
 	l := claim(t, db, "w1", time.Minute)
 	const wait = 300 * time.Millisecond
-	if err := db.ClusterRetry(ctx, l, wait, true, Completion{Counts: RunDelta{Fetched: 1}}); err != nil {
+	if err := db.ClusterRetry(ctx, l, wait, true, Completion{Counts: model.CrawlRun{Fetched: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	paused := time.Now()
@@ -242,7 +253,7 @@ func TestClusterWorkersKeepPolitenessTogether(t *testing.T) {
 				spans[l.Origin] = append(spans[l.Origin], s)
 				done[l.Item.URL]++
 				mu.Unlock()
-				c := Completion{Counts: RunDelta{Fetched: 1}}
+				c := Completion{Counts: model.CrawlRun{Fetched: 1}}
 				if l.Item.Kind == KindRobots {
 					c.Robots, c.Delay = &RobotsFile{Status: 404}, delay
 				}

@@ -65,6 +65,11 @@ func (e *CopyError) Error() string {
 // leaves them out.
 var clusterOnlyTables = map[string]bool{"cluster_hosts": true, "cluster_frontier": true, "cluster_schedule": true}
 
+// seededTables get a row from the migrations themselves (derived_state's
+// "timeline" mark): a fresh destination holds it, and the copy replaces it
+// with the source's.
+var seededTables = map[string]bool{"derived_state": true}
+
 // Copy copies every table of src into dst, which must be empty (freshly
 // migrated). progress, when not nil, is called after each table.
 func Copy(ctx context.Context, src, dst *DB, progress func(TableDigest)) (*CopyReport, error) {
@@ -112,6 +117,11 @@ func Copy(ctx context.Context, src, dst *DB, progress func(TableDigest)) (*CopyR
 			continue
 		}
 		dt := dstTables[name]
+		if seededTables[name] {
+			if _, err := dtx.ExecContext(ctx, `DELETE FROM `+name); err != nil {
+				return nil, fmt.Errorf("copy store: table %s: %w", name, err)
+			}
+		}
 		var n int
 		if err := dtx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+name+` LIMIT 1) AS t`).Scan(&n); err != nil {
 			return nil, fmt.Errorf("copy store: table %s: %w", name, err)

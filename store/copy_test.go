@@ -28,7 +28,7 @@ func fillArchive(t *testing.T, e testEngine) *DB {
 	if out, err := db.SaveCapture(ctx, d, c); err != nil || out != model.OutcomeDuplicate {
 		t.Fatalf("alias: %s %v", out, err)
 	}
-	if _, _, err := db.MarkWithdrawn(ctx, "https://a.example/3", 410, time.Time{}); err != nil {
+	if _, _, err := db.MarkWithdrawn(ctx, "https://a.example/3", 410, time.Time{}, 0); err != nil {
 		t.Fatal(err)
 	}
 	a := f.byKey(t, "us/visa/2020-07-01")
@@ -51,11 +51,11 @@ func fillArchive(t *testing.T, e testEngine) *DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.RecordError(ctx, run.ID, model.CrawlError{URL: "https://a.example/x", Source: "state", Reason: "HTTP 503"}); err != nil {
+	if err := db.RecordOutcome(ctx, run.ID, model.URLOutcome{URL: "https://a.example/x", Source: "state", Outcome: model.OutcomeFailed, Reason: "HTTP 503", SourceFailed: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Enqueue(ctx, run.ID, FrontierItem{Key: "k1", URL: "https://a.example/9", Source: "state", Kind: "doc"},
-		FrontierItem{Key: "k2", URL: "https://a.example/8", Source: "state", Kind: "doc"}); err != nil {
+	if err := db.Enqueue(ctx, run.ID, model.FrontierItem{Key: "k1", URL: "https://a.example/9", Source: "state", Kind: "doc"},
+		model.FrontierItem{Key: "k2", URL: "https://a.example/8", Source: "state", Kind: "doc"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.SetValidators(ctx, "https://a.example/0", `"etag"`, ""); err != nil {

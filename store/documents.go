@@ -26,7 +26,10 @@ import (
 //   - anything else is a new document (stored).
 //
 // doc.ID is set to the document the capture belongs to. When doc.Tags is
-// not nil the document's tags are replaced by them.
+// not nil the document's tags are replaced by them. Whatever changed for
+// the derived data (a new document or version, a new alias, a withdrawn
+// page back) is appended to the change log in the same transaction, with
+// c.RunID, so the index and the timeline can never miss it.
 func (db *DB) SaveCapture(ctx context.Context, doc *model.Document, c *model.Capture) (model.SaveOutcome, error) {
 	if doc.URL == "" {
 		return "", fmt.Errorf("save capture: document has no URL")
@@ -41,9 +44,14 @@ func (db *DB) SaveCapture(ctx context.Context, doc *model.Document, c *model.Cap
 		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
 	}
 
-	outcome, err := db.saveCapture(ctx, tx, doc, c)
+	outcome, change, err := db.saveCapture(ctx, tx, doc, c)
 	if err != nil {
 		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+	}
+	if change != "" {
+		if err := appendChange(ctx, tx, doc.ID, change, c.RunID, c.FetchedAt); err != nil {
+			return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return "", fmt.Errorf("save capture %s: commit: %w", doc.URL, err)
@@ -66,7 +74,9 @@ func prepareCapture(db *DB, doc *model.Document, c *model.Capture) {
 	}
 }
 
-func (db *DB) saveCapture(ctx context.Context, tx *dbTx, doc *model.Document, c *model.Capture) (model.SaveOutcome, error) {
+// saveCapture does SaveCapture's work in tx and says what changed for the
+// change log ("" for nothing).
+func (db *DB) saveCapture(ctx context.Context, tx *dbTx, doc *model.Document, c *model.Capture) (model.SaveOutcome, model.ChangeKind, error) {
 	var (
 		id      int64
 		hash    string
@@ -80,52 +90,48 @@ func (db *DB) saveCapture(ctx context.Context, tx *dbTx, doc *model.Document, c 
 		err = tx.QueryRowContext(ctx, `SELECT document_id FROM document_aliases WHERE url = ?`, doc.URL).Scan(&id)
 		if err == nil {
 			doc.ID = id
-			return model.OutcomeDuplicate, nil
+			return model.OutcomeDuplicate, "", nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
-			return "", err
+			return "", "", err
 		}
 		if doc.ContentHash != "" {
 			err = tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE content_hash = ? ORDER BY id LIMIT 1`,
 				doc.ContentHash).Scan(&id)
 			if err == nil {
 				doc.ID = id
-				_, err = tx.ExecContext(ctx, `INSERT INTO document_aliases (url, document_id, source, found_at)
-					VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`, doc.URL, id, doc.Source, formatTime(c.FetchedAt))
-				return model.OutcomeDuplicate, err
+				return model.OutcomeDuplicate, model.ChangeAlias, insertAlias(ctx, tx, doc, c)
 			}
 			if !errors.Is(err, sql.ErrNoRows) {
-				return "", err
+				return "", "", err
 			}
 		}
 		if near, ok, err := nearDuplicate(ctx, tx, doc.Text); err != nil {
-			return "", err
+			return "", "", err
 		} else if ok {
 			doc.ID = near
-			_, err = tx.ExecContext(ctx, `INSERT INTO document_aliases (url, document_id, source, found_at)
-				VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`, doc.URL, near, doc.Source, formatTime(c.FetchedAt))
-			return model.OutcomeDuplicate, err
+			return model.OutcomeDuplicate, model.ChangeAlias, insertAlias(ctx, tx, doc, c)
 		}
 		doc.Version = 1
 		doc.UpdatedAt = c.FetchedAt
 		if err := insertDocument(ctx, tx, doc); err != nil {
-			return "", err
+			return "", "", err
 		}
 		c.DocumentID, c.Version = doc.ID, 1
 		if err := insertVersion(ctx, tx, doc, c); err != nil {
-			return "", err
+			return "", "", err
 		}
 		if err := insertCapture(ctx, tx, c); err != nil {
-			return "", err
+			return "", "", err
 		}
 		if doc.Tags != nil {
 			if err := replaceTags(ctx, tx, doc.ID, doc.Tags); err != nil {
-				return "", err
+				return "", "", err
 			}
 		}
-		return model.OutcomeStored, nil
+		return model.OutcomeStored, model.ChangeNew, nil
 	case err != nil:
-		return "", err
+		return "", "", err
 	}
 
 	doc.ID = id
@@ -133,10 +139,15 @@ func (db *DB) saveCapture(ctx context.Context, tx *dbTx, doc *model.Document, c 
 	if hash == doc.ContentHash {
 		c.Version = version
 		doc.Version = version
-		if _, err := tx.ExecContext(ctx, `UPDATE documents SET withdrawn = 0 WHERE id = ?`, id); err != nil {
-			return "", err
+		res, err := tx.ExecContext(ctx, `UPDATE documents SET withdrawn = 0 WHERE id = ? AND withdrawn <> 0`, id)
+		if err != nil {
+			return "", "", err
 		}
-		return model.OutcomeUnchanged, insertCapture(ctx, tx, c)
+		var change model.ChangeKind
+		if n, _ := res.RowsAffected(); n > 0 {
+			change = model.ChangeRestored // a withdrawn page answers again
+		}
+		return model.OutcomeUnchanged, change, insertCapture(ctx, tx, c)
 	}
 	doc.Version = version + 1
 	doc.UpdatedAt = c.FetchedAt
@@ -146,23 +157,31 @@ func (db *DB) saveCapture(ctx context.Context, tx *dbTx, doc *model.Document, c 
 		version = ?, withdrawn = 0 WHERE id = ?`,
 		doc.Title, doc.Byline, doc.Text, doc.Lang, doc.Site, doc.DocNumber, formatTime(doc.Published),
 		doc.DateSource, formatTime(doc.Modified), formatTime(doc.UpdatedAt), doc.ContentHash, doc.Version, id); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err := setSignature(ctx, tx, id, doc.Text); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err := insertVersion(ctx, tx, doc, c); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err := insertCapture(ctx, tx, c); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if doc.Tags != nil {
 		if err := replaceTags(ctx, tx, id, doc.Tags); err != nil {
-			return "", err
+			return "", "", err
 		}
 	}
-	return model.OutcomeUpdated, nil
+	return model.OutcomeUpdated, model.ChangeVersion, nil
+}
+
+// insertAlias records doc.URL as another address of document doc.ID (a
+// URL already known as an alias never gets here).
+func insertAlias(ctx context.Context, tx *dbTx, doc *model.Document, c *model.Capture) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO document_aliases (url, document_id, source, found_at)
+		VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`, doc.URL, doc.ID, doc.Source, formatTime(c.FetchedAt))
+	return err
 }
 
 func insertDocument(ctx context.Context, tx *dbTx, d *model.Document) error {
@@ -348,17 +367,27 @@ func (db *DB) documentPage(ctx context.Context, after int64, limit int) ([]*mode
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if err := db.fillDocuments(ctx, docs); err != nil {
+		return nil, err
+	}
+	return docs, nil
+}
+
+// fillDocuments adds tags and amendment text to documents read from the
+// documents table.
+func (db *DB) fillDocuments(ctx context.Context, docs []*model.Document) error {
+	var err error
 	for _, d := range docs {
 		if d.Tags, err = db.tags(ctx, d.ID); err != nil {
-			return nil, err
+			return err
 		}
 		if d.Version > 1 { // changes.go: amendments are indexed for search
 			if d.Added, d.Removed, err = db.ChangeText(ctx, d.ID); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	return docs, nil
+	return nil
 }
 
 // CountDocuments returns how many documents the store holds.

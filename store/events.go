@@ -32,6 +32,14 @@ func (db *DB) ReplaceEvents(ctx context.Context, events []model.Event) error {
 		return fmt.Errorf("replace events: %w", err)
 	}
 	defer tx.Rollback()
+	if err := db.replaceEvents(ctx, tx, events); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// replaceEvents is ReplaceEvents inside tx.
+func (db *DB) replaceEvents(ctx context.Context, tx *dbTx, events []model.Event) error {
 	if err := tx.lockKeys(ctx, eventsLockKey); err != nil {
 		return fmt.Errorf("replace events: %w", err)
 	}
@@ -65,7 +73,7 @@ func (db *DB) ReplaceEvents(ctx context.Context, events []model.Event) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM events WHERE stale = 1 AND confirmed = 0`); err != nil {
 		return fmt.Errorf("replace events: drop stale: %w", err)
 	}
-	return tx.Commit()
+	return nil
 }
 
 func upsertEvent(ctx context.Context, tx *dbTx, e *model.Event, now string) error {

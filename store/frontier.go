@@ -10,24 +10,9 @@ import (
 	"policywatch/model"
 )
 
-// FrontierItem is one URL a crawl run queued: what the crawler needs to
-// pick the work up again after a crash.
-type FrontierItem struct {
-	Key     string // the crawler's de-duplication key
-	URL     string
-	Source  string // source name
-	Kind    string // the crawler's job kind ("discover", "page", "doc")
-	Depth   int
-	Listing bool
-	// Metadata the discovery page gave (feed title, API date...).
-	Title, DateSource, DocNumber string
-	Published                    time.Time
-	Done                         bool // acknowledged: not to be fetched again in this run
-}
-
 // Enqueue records URLs queued in a run. A URL the run already holds is
 // left as it is (done or not).
-func (db *DB) Enqueue(ctx context.Context, runID int64, items ...FrontierItem) error {
+func (db *DB) Enqueue(ctx context.Context, runID int64, items ...model.FrontierItem) error {
 	if len(items) == 0 {
 		return nil
 	}
@@ -68,9 +53,8 @@ func (db *DB) Ack(ctx context.Context, runID int64, key string, counts model.Cra
 		formatTime(db.Now()), runID, key); err != nil {
 		return fmt.Errorf("acknowledge %s: %w", key, err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE crawl_runs SET fetched = ?, stored = ?, updated = ?, unchanged = ?,
-		skipped = ?, failed = ? WHERE id = ?`, counts.Fetched, counts.Stored, counts.Updated, counts.Unchanged,
-		counts.Skipped, counts.Failed, runID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE crawl_runs SET `+runCounts+` WHERE id = ?`,
+		append(runCountArgs(&counts), runID)...); err != nil {
 		return fmt.Errorf("acknowledge %s: run counts: %w", key, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -80,17 +64,17 @@ func (db *DB) Ack(ctx context.Context, runID int64, key string, counts model.Cra
 }
 
 // LoadFrontier returns every URL a run queued, in queue order.
-func (db *DB) LoadFrontier(ctx context.Context, runID int64) ([]FrontierItem, error) {
+func (db *DB) LoadFrontier(ctx context.Context, runID int64) ([]model.FrontierItem, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT key, url, source, kind, depth, listing, title, published,
 		date_source, doc_number, done_at FROM crawl_frontier WHERE run_id = ? ORDER BY rowid`, runID)
 	if err != nil {
 		return nil, fmt.Errorf("load frontier of run %d: %w", runID, err)
 	}
 	defer rows.Close()
-	var out []FrontierItem
+	var out []model.FrontierItem
 	for rows.Next() {
 		var (
-			it              FrontierItem
+			it              model.FrontierItem
 			listing         int
 			published, done string
 		)

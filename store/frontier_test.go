@@ -24,7 +24,7 @@ func testFrontierResume(t *testing.T, e testEngine) {
 		t.Fatal(err)
 	}
 	pub := time.Date(2020, 7, 1, 10, 0, 0, 0, time.FixedZone("", 8*3600))
-	items := []FrontierItem{
+	items := []model.FrontierItem{
 		{Key: "http://e.com/feed", URL: "http://e.com/feed", Source: "feed", Kind: "discover"},
 		{Key: "http://e.com/a", URL: "http://e.com/a/", Source: "feed", Kind: "doc", Title: "A", Published: pub, DateSource: model.DateFromFeed},
 		{Key: "http://e.com/b", URL: "http://e.com/b/", Source: "feed", Kind: "doc", Depth: 2, Listing: true, DocNumber: "2020-1"},
@@ -42,7 +42,7 @@ func testFrontierResume(t *testing.T, e testEngine) {
 			t.Fatal(err)
 		}
 	}
-	if err := db.RecordError(ctx, run.ID, model.CrawlError{URL: "http://e.com/c/", Source: "feed", Reason: "HTTP 500 (3 attempts)"}); err != nil {
+	if err := db.RecordOutcome(ctx, run.ID, model.URLOutcome{URL: "http://e.com/c/", Source: "feed", Reason: "HTTP 500 (3 attempts)"}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -53,7 +53,7 @@ func testFrontierResume(t *testing.T, e testEngine) {
 	if err != nil || pending == nil {
 		t.Fatalf("PendingRun = %v, %v; want run %d", pending, err, run.ID)
 	}
-	if pending.ID != run.ID || pending.Fetched != 2 || pending.Stored != 1 || len(pending.Errors) != 1 || !pending.FinishedAt.IsZero() {
+	if pending.ID != run.ID || pending.Fetched != 2 || pending.Stored != 1 || len(pending.Log) != 1 || !pending.FinishedAt.IsZero() {
 		t.Errorf("pending run %+v: want run %d with fetched 2, stored 1, one error, not finished", pending, run.ID)
 	}
 	got, err := db.LoadFrontier(ctx, run.ID)
@@ -86,7 +86,7 @@ func testFrontierResume(t *testing.T, e testEngine) {
 	}
 
 	// A newer run supersedes an older one's leftovers.
-	if err := db.Enqueue(ctx, run.ID, FrontierItem{Key: "http://e.com/d", URL: "http://e.com/d/", Source: "feed", Kind: "doc"}); err != nil {
+	if err := db.Enqueue(ctx, run.ID, model.FrontierItem{Key: "http://e.com/d", URL: "http://e.com/d/", Source: "feed", Kind: "doc"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.StartRun(ctx, []string{"feed"}); err != nil {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"slices"
 	"testing"
 	"time"
 )
@@ -30,11 +29,15 @@ func testSavedSearches(t *testing.T, e testEngine) {
 		t.Errorf("loaded %+v, saved %+v", got, s)
 	}
 	later := clock.Add(time.Hour)
-	if err := db.MarkSearchChecked(ctx, s.ID, later); err != nil {
+	if err := db.MarkSearchAlerted(ctx, s.ID, 7, later); err != nil {
+		t.Fatal(err)
+	}
+	// The mark never moves back.
+	if err := db.MarkSearchAlerted(ctx, s.ID, 5, later.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	list, err := db.SavedSearches(ctx)
-	if err != nil || len(list) != 1 || !list[0].CheckedAt.Equal(later) {
+	if err != nil || len(list) != 1 || !list[0].CheckedAt.Equal(later) || list[0].AlertedSeq != 7 {
 		t.Errorf("SavedSearches = %+v, %v", list, err)
 	}
 	if err := db.DeleteSavedSearch(ctx, s.ID); err != nil {
@@ -45,34 +48,6 @@ func testSavedSearches(t *testing.T, e testEngine) {
 	}
 	if err := db.DeleteSavedSearch(ctx, s.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("second delete: %v", err)
-	}
-}
-
-func TestDocumentIDsChangedSince(t *testing.T) { eachEngine(t, testDocumentIDsChangedSince) }
-
-func testDocumentIDsChangedSince(t *testing.T, e testEngine) {
-	ctx := context.Background()
-	db := e.open(t)
-	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	var want []int64
-	for i, text := range []string{"one", "two", "three"} {
-		d, c := testDoc("https://x.example/"+text, text)
-		// Fractional seconds on purpose: as text they would sort wrongly.
-		c.FetchedAt = start.Add(time.Duration(i)*time.Second + 500*time.Millisecond*time.Duration(1-i%2))
-		if _, err := db.SaveCapture(ctx, d, c); err != nil {
-			t.Fatal(err)
-		}
-		if i > 0 {
-			want = append(want, d.ID)
-		}
-	}
-	got, err := db.DocumentIDsChangedSince(ctx, start.Add(time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(got)
-	if !slices.Equal(got, want) {
-		t.Errorf("changed since = %v, want %v", got, want)
 	}
 }
 

@@ -172,7 +172,7 @@ func testRunsRecordErrors(t *testing.T, e testEngine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.RecordError(ctx, run.ID, model.CrawlError{URL: "https://a.example/x", Reason: "HTTP 503"}); err != nil {
+	if err := db.RecordOutcome(ctx, run.ID, model.URLOutcome{URL: "https://a.example/x", Reason: "HTTP 503"}); err != nil {
 		t.Fatal(err)
 	}
 	run.Fetched, run.Failed = 10, 1
@@ -183,7 +183,7 @@ func testRunsRecordErrors(t *testing.T, e testEngine) {
 	if err != nil || len(runs) != 1 {
 		t.Fatalf("runs = %d (%v)", len(runs), err)
 	}
-	if runs[0].Fetched != 10 || len(runs[0].Errors) != 1 || runs[0].Errors[0].Reason != "HTTP 503" {
+	if runs[0].Fetched != 10 || len(runs[0].Log) != 1 || runs[0].Log[0].Reason != "HTTP 503" {
 		t.Errorf("run = %+v", runs[0])
 	}
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // SetTags replaces a document's tags, keeping the order given (an actor
-// list's first entry is the issuer).
+// list's first entry is the issuer), and logs the change so the index
+// takes the new tags in.
 func (db *DB) SetTags(ctx context.Context, docID int64, tags []model.Tag) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -17,6 +18,9 @@ func (db *DB) SetTags(ctx context.Context, docID int64, tags []model.Tag) error 
 	}
 	defer tx.Rollback()
 	if err := replaceTags(ctx, tx, docID, tags); err != nil {
+		return fmt.Errorf("set tags of document %d: %w", docID, err)
+	}
+	if err := appendChange(ctx, tx, docID, model.ChangeTags, 0, db.Now()); err != nil {
 		return fmt.Errorf("set tags of document %d: %w", docID, err)
 	}
 	return tx.Commit()

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"policywatch/model"
 )
 
 // Version is one extracted state of a document: what the page said from
@@ -92,8 +94,9 @@ type Withdrawal struct {
 // and keeps every version; a page already marked withdrawn is not logged
 // again, so a re-crawl that meets the same 404 changes nothing. It
 // reports the document's id and whether this call withdrew it; a URL the
-// store has never archived gives id 0 and no error.
-func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time.Time) (int64, bool, error) {
+// store has never archived gives id 0 and no error. A withdrawal is
+// logged in the change log with runID (0 outside a crawl).
+func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time.Time, runID int64) (int64, bool, error) {
 	if at.IsZero() {
 		at = db.Now()
 	}
@@ -102,6 +105,21 @@ func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time
 		return 0, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
 	}
 	defer tx.Rollback()
+	id, marked, err := markWithdrawn(ctx, tx, url, status, at)
+	if err != nil || !marked {
+		return id, false, err
+	}
+	if err := appendChange(ctx, tx, id, model.ChangeWithdrawn, runID, at); err != nil {
+		return id, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return id, false, fmt.Errorf("mark %s withdrawn: commit: %w", url, err)
+	}
+	return id, true, nil
+}
+
+// markWithdrawn is MarkWithdrawn's work in tx, but for the change log.
+func markWithdrawn(ctx context.Context, tx *dbTx, url string, status int, at time.Time) (int64, bool, error) {
 	if err := tx.lockKeys(ctx, urlLockKey(url)); err != nil {
 		return 0, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
 	}
@@ -113,7 +131,7 @@ func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time
 	// The document's own URL first; else a URL one of its captures was
 	// requested from or redirected to. Aliases are not followed: a
 	// syndicated copy going away does not withdraw the original.
-	err = tx.QueryRowContext(ctx, `SELECT id, version, withdrawn FROM documents WHERE url = ?
+	err := tx.QueryRowContext(ctx, `SELECT id, version, withdrawn FROM documents WHERE url = ?
 		UNION ALL
 		SELECT d.id, d.version, d.withdrawn FROM documents d
 		WHERE d.id = (SELECT document_id FROM captures WHERE request_url = ? OR final_url = ? ORDER BY id DESC LIMIT 1)
@@ -133,9 +151,6 @@ func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time
 	if _, err := tx.ExecContext(ctx, `INSERT INTO document_withdrawals (document_id, version, status, url, at)
 		VALUES (?, ?, ?, ?, ?)`, id, version, status, url, formatTime(at)); err != nil {
 		return id, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return id, false, fmt.Errorf("mark %s withdrawn: commit: %w", url, err)
 	}
 	return id, true, nil
 }

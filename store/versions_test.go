@@ -60,12 +60,12 @@ func testVersionsWithdrawalsAndChanges(t *testing.T, e testEngine) {
 
 	// Withdrawal: first 404 marks it; a second changes nothing; unknown URLs are ignored.
 	for i, want := range []bool{true, false} {
-		id, marked, err := db.MarkWithdrawn(ctx, "https://a.example/2", 410, clock.Add(time.Duration(i+1)*time.Hour))
+		id, marked, err := db.MarkWithdrawn(ctx, "https://a.example/2", 410, clock.Add(time.Duration(i+1)*time.Hour), 0)
 		if err != nil || marked != want || id == 0 {
 			t.Fatalf("withdraw #%d: id %d marked %v err %v, want marked %v", i+1, id, marked, err, want)
 		}
 	}
-	if id, marked, err := db.MarkWithdrawn(ctx, "https://a.example/never", 404, clock); id != 0 || marked || err != nil {
+	if id, marked, err := db.MarkWithdrawn(ctx, "https://a.example/never", 404, clock, 0); id != 0 || marked || err != nil {
 		t.Errorf("unknown URL: %d %v %v", id, marked, err)
 	}
 	d2, _ := db.DocumentByURL(ctx, "https://a.example/2")
@@ -102,7 +102,7 @@ func testVersionsWithdrawalsAndChanges(t *testing.T, e testEngine) {
 	if d2, _ = db.DocumentByURL(ctx, "https://a.example/2"); d2.Withdrawn {
 		t.Error("page answered again but is still withdrawn")
 	}
-	if _, marked, _ := db.MarkWithdrawn(ctx, "https://a.example/2", 404, clock); !marked {
+	if _, marked, _ := db.MarkWithdrawn(ctx, "https://a.example/2", 404, clock, 0); !marked {
 		t.Error("second withdrawal not recorded")
 	}
 }

@@ -9,19 +9,11 @@ import (
 
 	"policywatch/index"
 	"policywatch/model"
-	"policywatch/store"
 )
 
 // JSON for the pages that had none: one event, the sources and their
 // coverage, the crawl runs. Each carries links to its page and its
 // neighbours in the API, so a client can start anywhere and follow them.
-
-// runStore reads one crawl run; *store.DB satisfies it.
-type runStore interface {
-	Run(ctx context.Context, id int64) (*model.CrawlRun, error)
-}
-
-var _ runStore = (*store.DB)(nil)
 
 // apiEventFull is GET /api/events/{id}: the event with every dated fact,
 // the passage that supports it and all its evidence.
@@ -109,11 +101,7 @@ func sourceLinks(name string) map[string]string {
 // apiSources is GET /api/sources: every source the archive knows, with
 // its coverage, as /sources shows them.
 func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.coverageStore()
-	if err != nil {
-		s.failJSON(w, r, err)
-		return
-	}
+	cs := s.store
 	pr, err := readPage(r, listPerPage, listMaxPerPage)
 	if err != nil {
 		s.failJSON(w, r, err)
@@ -136,12 +124,7 @@ func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) {
 
 // apiSourceOne is GET /api/sources/{name}.
 func (s *Server) apiSourceOne(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.coverageStore()
-	if err != nil {
-		s.failJSON(w, r, err)
-		return
-	}
-	c, err := cs.SourceCoverage(r.Context(), r.PathValue("name"))
+	c, err := s.store.SourceCoverage(r.Context(), r.PathValue("name"))
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
@@ -149,38 +132,38 @@ func (s *Server) apiSourceOne(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, apiSource{toCoverageJSON(c), sourceLinks(c.Source.Name)})
 }
 
-// apiRun is a crawl run as GET /api/runs and /api/runs/{id} show it.
-// Counts is keyed by outcome ("fetched", "stored", "failed", ...), so
-// outcomes the crawler learns to tell apart join it without a new shape.
+// apiRun is a crawl run as GET /api/runs and /api/runs/{id} show it: the
+// outcomes of `policywatch runs --json` (model.RunReport), with its state
+// and links. Counts is keyed by outcome ("fetched", "stored", "dropped",
+// "failed", ...), so outcomes the crawler learns to tell apart join it
+// without a new shape.
 type apiRun struct {
-	ID         int64             `json:"id"`
-	StartedAt  time.Time         `json:"started_at"`
-	FinishedAt *time.Time        `json:"finished_at"` // null while running or after a crash
-	State      string            `json:"state"`       // finished, running, did not finish
-	Sources    []string          `json:"sources"`
-	Counts     map[string]int    `json:"counts"`
-	Errors     []apiRunError     `json:"errors"`
-	Links      map[string]string `json:"links"`
-}
-
-type apiRunError struct {
-	URL    string     `json:"url"`
-	Source string     `json:"source"`
-	Reason string     `json:"reason"`
-	At     *time.Time `json:"at"`
+	ID            int64              `json:"id"`
+	StartedAt     time.Time          `json:"started_at"`
+	FinishedAt    *time.Time         `json:"finished_at"` // null while running or after a crash
+	State         string             `json:"state"`       // finished, running, did not finish
+	Sources       []string           `json:"sources"`
+	Counts        map[string]int     `json:"counts"`
+	Dropped       []model.URLOutcome `json:"dropped"`
+	Refused       []model.URLOutcome `json:"refused"`
+	Withdrawn     []model.URLOutcome `json:"withdrawn"`
+	Failed        []model.URLOutcome `json:"failed"`
+	FailedSources []string           `json:"failed_sources"`
+	Links         map[string]string  `json:"links"`
 }
 
 func (s *Server) toAPIRun(run model.CrawlRun) apiRun {
+	rep := run.Report()
 	out := apiRun{
 		ID: run.ID, StartedAt: run.StartedAt.UTC(), FinishedAt: timePtr(run.FinishedAt), State: runState(run, s.now()),
-		Sources: nonNil(run.Sources),
-		Counts: map[string]int{"fetched": run.Fetched, "stored": run.Stored, "updated": run.Updated,
-			"unchanged": run.Unchanged, "skipped": run.Skipped, "failed": run.Failed},
-		Errors: []apiRunError{},
-		Links:  map[string]string{"self": "/api/runs/" + itoa(run.ID), "page": "/runs"},
+		Sources: rep.Sources, Counts: map[string]int{"fetched": run.Fetched},
+		Dropped: rep.Dropped, Refused: rep.Refused, Withdrawn: rep.Withdrawn, Failed: rep.Failed,
+		FailedSources: rep.FailedSources,
+		Links:         map[string]string{"self": "/api/runs/" + itoa(run.ID), "page": "/runs#run-" + itoa(run.ID)},
 	}
-	for _, e := range run.Errors {
-		out.Errors = append(out.Errors, apiRunError{URL: e.URL, Source: e.Source, Reason: e.Reason, At: timePtr(e.At)})
+	for _, o := range []model.Outcome{model.OutcomeStored, model.OutcomeUpdated, model.OutcomeUnchanged, model.OutcomeDropped,
+		model.OutcomeSkipped, model.OutcomeRefused, model.OutcomeWithdrawn, model.OutcomeFailed} {
+		out.Counts[string(o)] = run.Count(o)
 	}
 	return out
 }
@@ -214,12 +197,7 @@ func (s *Server) apiRunOne(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, err)
 		return
 	}
-	rs, ok := s.store.(runStore)
-	if !ok {
-		s.failJSON(w, r, errNotFound)
-		return
-	}
-	run, err := rs.Run(r.Context(), id)
+	run, err := s.store.Run(r.Context(), id)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
@@ -227,20 +205,16 @@ func (s *Server) apiRunOne(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.toAPIRun(*run))
 }
 
-// withdrawnStore tells which documents' pages went away; *store.DB
-// satisfies it.
+// withdrawnStore tells which documents' pages went away.
 type withdrawnStore interface {
 	WithdrawnAmong(ctx context.Context, ids []int64) (map[int64]time.Time, error)
 }
 
-var _ withdrawnStore = (*store.DB)(nil)
-
 // withdrawnHits marks the hits whose page was withdrawn: the id maps to
-// "withdrawn" or "withdrawn 2020-07-09". A store that cannot tell marks
-// none.
+// "withdrawn" or "withdrawn 2020-07-09".
 func (s *Server) withdrawnHits(ctx context.Context, hits []index.Hit) (map[int64]string, error) {
-	ws, ok := s.store.(withdrawnStore)
-	if !ok || len(hits) == 0 {
+	ws := s.store
+	if len(hits) == 0 {
 		return nil, nil
 	}
 	ids := make([]int64, len(hits))

@@ -250,8 +250,7 @@ func (s *Server) requireSignIn(w http.ResponseWriter, r *http.Request, admin boo
 	return sess
 }
 
-// userAdmin is what the users page needs beyond signing in. *store.DB
-// has it; an Accounts without it has no users page.
+// userAdmin is what the users page needs beyond signing in.
 type userAdmin interface {
 	Users(ctx context.Context) ([]store.User, error)
 	AddUser(ctx context.Context, name, role, password string) (*store.User, error)
@@ -273,8 +272,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, view usersView) {
-	ua, ok := s.accounts.(userAdmin)
-	if !ok {
+	if s.accounts == nil {
 		s.fail(w, r, errNotFound)
 		return
 	}
@@ -282,7 +280,7 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, v
 	if sess == nil {
 		return
 	}
-	users, err := ua.Users(r.Context())
+	users, err := s.accounts.Users(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -292,8 +290,7 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, v
 }
 
 func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
-	ua, ok := s.accounts.(userAdmin)
-	if !ok {
+	if s.accounts == nil {
 		s.fail(w, r, errNotFound)
 		return
 	}
@@ -303,7 +300,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	u, err := ua.AddUser(r.Context(), name, r.PostFormValue("role"), r.PostFormValue("password"))
+	u, err := s.accounts.AddUser(r.Context(), name, r.PostFormValue("role"), r.PostFormValue("password"))
 	var ue *store.UserError
 	if errors.As(err, &ue) || errors.Is(err, store.ErrExists) {
 		s.showUsers(w, r, http.StatusBadRequest, usersView{Problem: err.Error()})

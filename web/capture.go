@@ -189,16 +189,11 @@ type archivedLinkStore interface {
 	ArchivedAt(ctx context.Context, urls []string, at time.Time) (map[string]store.ArchivedLink, error)
 }
 
-var _ archivedLinkStore = (*store.DB)(nil)
-
 // archivedLinks resolves a capture's links to the captures of the pages
 // they name nearest to when it was fetched (as the Wayback Machine does).
 // A failed lookup leaves every link live, logged: the page still shows.
 func (s *Server) archivedLinks(r *http.Request, at time.Time) archiveResolver {
-	as, ok := s.store.(archivedLinkStore)
-	if !ok {
-		return nil
-	}
+	as := s.store
 	return func(links []string) map[string]string {
 		keys := map[string][]string{} // lookup key -> links it stands for
 		var lookup []string

@@ -52,8 +52,7 @@ func (s *Server) curationFor(r *http.Request, ev *model.Event) *curationView {
 	return v
 }
 
-// merger is the optional part of a Curator that says where a merged
-// event went; *store.DB has it.
+// merger is the part of a Curator that says where a merged event went.
 type merger interface {
 	MergedInto(ctx context.Context, key string) (*model.Event, error)
 }
@@ -61,11 +60,10 @@ type merger interface {
 // mergedInto is the event a hidden event was merged into, for a link on
 // its page; nil when it was not merged.
 func (s *Server) mergedInto(r *http.Request, ev *model.Event) *model.Event {
-	m, ok := s.curator.(merger)
-	if !ok || !ev.Hidden {
+	if s.curator == nil || !ev.Hidden {
 		return nil
 	}
-	into, err := m.MergedInto(r.Context(), ev.Key)
+	into, err := s.curator.MergedInto(r.Context(), ev.Key)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			s.log.Error("read merge", "event", ev.Key, "err", err)

@@ -11,19 +11,32 @@ import (
 	"policywatch/store"
 )
 
-// Store is the part of the system of record the web UI reads. *store.DB
-// satisfies it; tests use a fake.
+// Store is the part of the system of record the web UI reads. Every
+// feature a page needs is required, so a store that lacks one (a method
+// renamed) fails to compile here rather than turning pages into 404s.
+// *store.DB satisfies it; tests use a fake.
 type Store interface {
+	ArchiveStore      // versions, diffs, changes (versions.go)
+	CoverageStore     // /sources (coverage.go)
+	savedSearchEditor // /saved-searches, /api/saved-searches (saved_searches.go, feeds_search.go)
+	ReleaseStore      // releases (releases.go)
+	withdrawnStore    // withdrawn marks on search hits (api_pages.go)
+	archivedLinkStore // links between archived copies (capture.go)
+
 	Document(ctx context.Context, id int64) (*model.Document, error)
 	Captures(ctx context.Context, docID int64) ([]model.Capture, error)
 	Capture(ctx context.Context, id int64) (*model.Capture, error)
 	Events(ctx context.Context, f store.EventFilter) ([]model.Event, error)
 	Event(ctx context.Context, id int64) (*model.Event, error)
 	Runs(ctx context.Context, limit int) ([]model.CrawlRun, error)
+	Run(ctx context.Context, id int64) (*model.CrawlRun, error)
 }
 
-// Accounts signs editors in and out. *store.DB satisfies it.
+// Accounts signs editors in and out, and lets admins manage accounts.
+// *store.DB satisfies it.
 type Accounts interface {
+	userAdmin // auth.go
+
 	Authenticate(ctx context.Context, name, password string) (*store.User, error)
 	CreateSession(ctx context.Context, u *store.User) (*store.Session, error)
 	Session(ctx context.Context, token string) (*store.Session, error)
@@ -33,6 +46,8 @@ type Accounts interface {
 // Curator records editors' changes to events and reads the audit log.
 // *store.DB satisfies it.
 type Curator interface {
+	merger // curate.go
+
 	Curate(ctx context.Context, u *store.User, e store.Edit) (*model.Event, error)
 	Audit(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, error)
 }
@@ -40,7 +55,19 @@ type Curator interface {
 // Searcher runs full-text searches. *index.Index satisfies it.
 type Searcher interface {
 	Search(ctx context.Context, r index.Request) (*index.Result, error)
+	histogrammer   // histogram.go
+	similarFinder  // histogram.go
+	matchLister    // export_search.go
+	indexVersioner // releases.go
 }
+
+// What cmd/policywatch wires in.
+var (
+	_ Store    = (*store.DB)(nil)
+	_ Accounts = (*store.DB)(nil)
+	_ Curator  = (*store.DB)(nil)
+	_ Searcher = (*index.Index)(nil)
+)
 
 // Lane is one row of the timeline: the event categories shown together,
 // e.g. "Sanctions" holding both asset freezes and visa bans.

@@ -41,14 +41,11 @@ func (s *Server) eachHit(ctx context.Context, r index.Request, fn func(index.Hit
 		}
 		return fn(h)
 	}
-	if l, ok := s.index.(matchLister); ok && r.Sort != index.SortRelevance {
-		return l.Each(ctx, r, count) // search-after: flat cost however deep
+	if r.Sort != index.SortRelevance {
+		return s.index.Each(ctx, r, count) // search-after: flat cost however deep
 	}
 	// Relevance has no search-after key: page through the ranking, which
 	// is one fixed order (ties by id), so pages neither repeat nor skip.
-	if r.Sort == "" {
-		r.Sort = index.SortDate
-	}
 	r.PerPage = index.MaxPerPage
 	for r.Page = 1; ; r.Page++ {
 		res, err := s.index.Search(ctx, r)

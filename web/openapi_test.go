@@ -292,7 +292,7 @@ func (hs *searchHarness) eventAndRun(t *testing.T) (eventID, runID int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := hs.db.RecordError(ctx, run.ID, model.CrawlError{URL: "https://us-state.example/gone", Source: "us-state", Reason: "HTTP 503", At: day("2024-05-05")}); err != nil {
+	if err := hs.db.RecordOutcome(ctx, run.ID, model.URLOutcome{URL: "https://us-state.example/gone", Source: "us-state", Outcome: model.OutcomeFailed, Reason: "HTTP 503", At: day("2024-05-05")}); err != nil {
 		t.Fatal(err)
 	}
 	run.Fetched, run.Stored, run.Failed = 5, 4, 1

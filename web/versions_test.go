@@ -39,7 +39,7 @@ func archiveFixture(t *testing.T) (http.Handler, *model.Document, *model.Documen
 	amended := save("https://state.example/exports", "us-state", "We stand with the people of Hong Kong.\nExports end today.")
 	save("https://state.example/exports", "us-state", "Exports end today.\nWe will consider <script>alert(1)</script> further measures.")
 	withdrawn := save("https://gov.example/visas", "au-dfat", "Visa measures for passport holders.")
-	if _, _, err := db.MarkWithdrawn(ctx, withdrawn.URL, 410, at.Add(time.Hour)); err != nil {
+	if _, _, err := db.MarkWithdrawn(ctx, withdrawn.URL, 410, at.Add(time.Hour), 0); err != nil {
 		t.Fatal(err)
 	}
 	// A syndicated copy: same text elsewhere becomes an alias.

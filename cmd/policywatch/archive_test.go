@@ -687,7 +687,8 @@ func TestImportForeignWARC(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "data")
 	out := runCLI(t, "import", "warc", "--data", dir, file)
-	if !strings.Contains(out, "3 responses: stored 1,") || !strings.Contains(out, "skipped 2") {
+	// The off-topic page is dropped, the redirect skipped: the outcomes of a crawl.
+	if !strings.Contains(out, "3 responses: stored 1,") || !strings.Contains(out, "dropped 1 (off-topic 1)") || !strings.Contains(out, "skipped 1") {
 		t.Errorf("import: %s", out)
 	}
 	a := openTestApp(t, dir)

@@ -41,10 +41,14 @@ it is kept (created if needed), and "policywatch serve --data DIR" serves it aga
 	{name: "crawl", summary: "crawl the topic's sources once",
 		synopsis: []string{"crawl [--config FILE] [--data DIR] [--db URL] [--json] [--allow-private]"},
 		about: `Crawl every source of the topic once, store what is new or changed, then bring the search
-index and the timeline up to date. A crawl killed mid-way is finished by the next one. The data
-directory's archive is created if there is none, and the log says so. On a terminal a progress
-line is shown, otherwise a log line every 10 seconds, then a summary with failures by reason.
-The exit status is 1 when a source failed entirely (its feed, sitemap, seed page or API URL).`},
+index and the timeline up to date. It runs beside a serve on the same data directory (from cron or
+a systemd timer): the server takes what the crawl stores into its search within a second, and
+tells saved-search webhooks when the run ends. A crawl killed mid-way is finished by the next one.
+The data directory's archive is created if there is none, and the log says so. On a terminal a
+progress line is shown, otherwise a log line every 10 seconds, then a summary: the count of each
+outcome, every URL that failed, was withdrawn or refused by robots.txt, and the pages dropped by
+reason (runs lists them). --json prints the run as runs --json does. The exit status is 1 when a
+source failed entirely (its feed, sitemap, seed page or API URL).`},
 	{name: "serve", summary: "serve the web UI and JSON API; crawl on schedule",
 		synopsis: []string{"serve [--data DIR] [--db URL] [--addr ADDR] [--config FILE] [--schedule] [--allow-private] [--secure-cookies] [--trust-proxy] [--search-cache N]"},
 		about: `Serve the web UI and JSON API over the archive. With --schedule (on when --config is given)
@@ -63,12 +67,17 @@ cookies Secure.`},
 -word, parentheses, field:value and dates (/help/search in the UI). The words after the flags
 are the query; a query that starts with "-" goes after --, as in: policywatch search -- -visa
 sanctions. Prints a table (and how many matches have no reliable publication date), JSON or
-CSV; --all prints every match, newest first. --save keeps the search under a name instead of
+CSV; --all prints every match, newest first. While serve runs on the data directory, the server
+answers the search (with its topic's glossary). --save keeps the search under a name instead of
 running it: its Atom feed is /feeds/search.atom with the same parameters, and with --webhook its
 new matches are POSTed as JSON after each crawl (again after the next crawl if delivery fails).`},
-	{name: "runs", summary: "list crawl runs with their counts and failed URLs",
-		synopsis: []string{"runs [--data DIR] [--db URL] [--limit N]"},
-		about:    `List the newest crawl runs, each with its sources, its counts and every URL that failed with the reason.`},
+	{name: "runs", summary: "list crawl runs with the outcome of every URL",
+		synopsis: []string{"runs [--data DIR] [--db URL] [--limit N] [--json]"},
+		about: `List the newest crawl runs, each with its sources, the count of each outcome (stored, updated,
+unchanged, dropped, skipped, refused by robots.txt, withdrawn, failed) and every URL dropped,
+refused, withdrawn or failed with the reason. --json prints them as JSON: run_id, started_at,
+finished_at, sources, the counts, the lists dropped, refused, withdrawn and failed (url, source,
+outcome, reason, at, source_failed) and failed_sources; crawl --json prints one run so.`},
 	{name: "sources", summary: "validate the topic config and list its sources",
 		synopsis: []string{"sources [--config FILE]"},
 		about: `Validate a topic config and its taxonomy, and list the sources with their kind, schedule, URL
@@ -76,12 +85,14 @@ and scope. Every mistake in the config is listed at once, each as FILE:LINE: FIE
 	{name: "reindex", summary: "rebuild the search index and the timeline from the store",
 		synopsis: []string{"reindex [--data DIR] [--db URL]"},
 		about: `Rebuild the derived search index and the timeline's events from the store, the source of
-truth. Use it after restoring a backup or removing the index.`},
-	{name: "verify", summary: "recheck every stored capture against its SHA-256",
+truth. Use it after restoring a backup or removing the index. While serve runs on the data
+directory, the server rebuilds its index and the command waits for it.`},
+	{name: "verify", summary: "recheck every stored capture against its SHA-256, and the index against the store",
 		synopsis: []string{"verify [--data DIR] [--db URL]"},
 		about: `Recheck every capture's body against the SHA-256 recorded when it was fetched, that every
-version is backed by a capture with its content hash, and that every document is at its newest
-version. Exits 1 naming each mismatch.`},
+version is backed by a capture with its content hash, that every document is at its newest
+version, and that the search index holds every document as stored (through the server when one
+runs). Exits 1 naming each mismatch.`},
 	{name: "backup", summary: "copy the store consistently, also while serving or crawling",
 		synopsis: []string{"backup [--data DIR] [--db URL] DEST"},
 		about: `Write a consistent copy of the store (SQLite VACUUM INTO) to DEST/policywatch.db, also while

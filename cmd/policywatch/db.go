@@ -18,67 +18,71 @@ import (
 // directory: one machine, SQLite. With --db postgres://… (or database: in
 // the topic config) the archive is a PostgreSQL database that crawl
 // workers and servers on any number of machines share; the data
-// directory then keeps what is each node's own (its search index).
+// directory then keeps what is each node's own (its search index, its
+// locks and control socket).
+
+// place is where a command finds its archive and its node's own files.
+type place struct {
+	dir  string // the data directory
+	spec string // the store: the data directory's policywatch.db, another SQLite file, or a PostgreSQL URL
+}
 
 // dbFlag adds --db to the flags of a command that opens the archive.
 func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", "", "the archive at `URL`: a PostgreSQL database (postgres://user:password@host:5432/dbname) shared by several machines, or an SQLite file (default: the topic config's database:, else policywatch.db in the data directory)")
 }
 
-// storeSpec is where a command's archive is: --db, else the topic
-// config's database: (a file relative to the config), else the data
-// directory's SQLite file.
-func storeSpec(dataDir, db string, t *topic.Topic) string {
+// locate is where a command's archive is: --db, else the topic config's
+// database: (a file relative to the config), else the data directory's
+// SQLite file.
+func locate(dataDir, db string, t *topic.Topic) place {
+	p := place{dir: dataDir, spec: filepath.Join(dataDir, storeFile)}
 	switch {
 	case db != "":
-		return db
+		p.spec = db
 	case t != nil && t.Database != "":
-		if store.IsURL(t.Database) || filepath.IsAbs(t.Database) || strings.HasPrefix(t.File, "builtin:") {
-			return t.Database
-		}
-		return filepath.Join(filepath.Dir(t.File), t.Database)
-	}
-	return filepath.Join(dataDir, storeFile)
-}
-
-// openStore opens the archive alone, for commands that do not search.
-func openStore(ctx context.Context, dataDir, spec string) (*store.DB, error) {
-	if !store.IsURL(spec) {
-		if err := os.MkdirAll(filepath.Dir(spec), 0o755); err != nil {
-			return nil, fmt.Errorf("create data directory: %w", err)
+		p.spec = t.Database
+		if !store.IsURL(p.spec) && !filepath.IsAbs(p.spec) && !strings.HasPrefix(t.File, "builtin:") {
+			p.spec = filepath.Join(filepath.Dir(t.File), p.spec)
 		}
 	}
-	return store.Open(ctx, spec)
+	return p
 }
 
-// needArchiveAt is needArchive (datadir.go) for an archive that may be
-// elsewhere than the data directory: a named SQLite file must exist; a
-// PostgreSQL database is checked by connecting to it.
-func needArchiveAt(dir, spec string) error {
+// inDir reports whether the archive is the data directory's own file.
+func (p place) inDir() bool { return p.spec == filepath.Join(p.dir, storeFile) }
+
+// need refuses a missing archive, for commands that read one (see
+// needArchive): a named SQLite file must exist; a PostgreSQL database is
+// checked by connecting to it.
+func (p place) need() error {
 	switch {
-	case store.IsURL(spec):
+	case store.IsURL(p.spec):
 		return nil
-	case spec == filepath.Join(dir, storeFile):
-		return needArchive(dir)
+	case p.inDir():
+		return needArchive(p.dir)
 	}
-	if _, err := os.Stat(spec); errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("no policywatch archive at %s: check --db", spec)
+	if _, err := os.Stat(p.spec); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("no policywatch archive at %s: check --db", p.spec)
 	}
 	return nil
 }
 
-// openExistingAt is openExisting for the archive at spec.
-func openExistingAt(ctx context.Context, dir, spec string, logger *slog.Logger) (*app, error) {
-	if err := needArchiveAt(dir, spec); err != nil {
-		return nil, err
+// note says when a command is about to create the archive (see
+// noteNewArchive).
+func (p place) note(logger *slog.Logger) error {
+	if p.inDir() {
+		return noteNewArchive(p.dir, logger)
 	}
-	return openAppAt(ctx, dir, spec, logger)
+	return nil
 }
 
-// openOrCreateAt is openOrCreate for the archive at spec.
-func openOrCreateAt(ctx context.Context, dir, spec string, logger *slog.Logger) (*app, error) {
-	if spec == filepath.Join(dir, storeFile) {
-		return openOrCreate(ctx, dir, logger)
+// openDB opens the archive alone, for commands that need no app.
+func openDB(ctx context.Context, p place) (*store.DB, error) {
+	if !store.IsURL(p.spec) {
+		if err := os.MkdirAll(filepath.Dir(p.spec), 0o755); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
 	}
-	return openAppAt(ctx, dir, spec, logger)
+	return store.Open(ctx, p.spec)
 }

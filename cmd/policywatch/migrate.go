@@ -29,16 +29,16 @@ func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	if *to == "" {
 		return usageError{"migrate: --to names the database to copy the archive into, e.g. --to postgres://pw@db.example/policywatch"}
 	}
-	from := storeSpec(*dataDir, *db, nil)
-	if err := needArchiveAt(*dataDir, from); err != nil {
+	from := locate(*dataDir, *db, nil)
+	if err := from.need(); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	src, err := store.Open(ctx, from)
+	src, err := store.Open(ctx, from.spec)
 	if err != nil {
 		return fmt.Errorf("migrate: source: %w", err)
 	}
 	defer src.Close()
-	dst, err := openStore(ctx, *dataDir, *to)
+	dst, err := openDB(ctx, place{dir: *dataDir, spec: *to})
 	if err != nil {
 		return fmt.Errorf("migrate: destination: %w", err)
 	}

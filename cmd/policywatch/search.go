@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -18,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"policywatch/index"
+	"policywatch/ingest"
 	"policywatch/model"
 	"policywatch/query"
 	"policywatch/store"
@@ -119,12 +121,11 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 		return queryError(q, err)
 	}
 
-	a, err := openExistingAt(ctx, *dataDir, storeSpec(*dataDir, *dbURL, nil), slog.New(slog.DiscardHandler))
-	if err != nil {
+	at := locate(*dataDir, *dbURL, nil)
+	if err := at.need(); err != nil {
 		return err
 	}
-	defer closeApp(a, &err)
-	tax, err := a.useGlossary(*config)
+	_, tax, err := loadTopicAndTaxonomy(*config)
 	if err != nil {
 		return err
 	}
@@ -139,41 +140,11 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	if req.Query, err = vocab.Canonical(q); err != nil {
 		return queryError(q, err)
 	}
-	switch {
-	case *listSaved:
-		return printSavedSearches(ctx, a.db, stdout)
-	case *deleteSaved != 0:
-		if err := a.db.DeleteSavedSearch(ctx, *deleteSaved); err != nil {
-			return fmt.Errorf("delete saved search %d: %w", *deleteSaved, err)
-		}
-		fmt.Fprintf(stdout, "deleted saved search %d\n", *deleteSaved)
-		return nil
-	case *save != "":
-		if *webhook != "" {
-			if u, err := url.Parse(*webhook); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return usageError{fmt.Sprintf("search: --webhook %q is not an http(s) URL", *webhook)}
-			}
-		}
-		s := &store.SavedSearch{Name: *save, Params: searchParams(req, *from, *to), Webhook: *webhook}
-		if err := a.db.SaveSearch(ctx, s); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "saved search %d %q: %s\n", s.ID, s.Name, s.Params)
-		fmt.Fprintf(stdout, "feed: /feeds/search.atom?%s\n", s.Params)
-		return nil
+	if *listSaved || *deleteSaved != 0 || *save != "" {
+		return savedSearchCommand(ctx, at, *listSaved, *deleteSaved, *save, *webhook, searchParams(req, *from, *to), stdout)
 	}
 
-	var hits []index.Hit
-	var total, undated uint64
-	if *all {
-		err = a.ix.Each(ctx, req, func(h index.Hit) error { hits = append(hits, h); return nil })
-		total = uint64(len(hits))
-	} else {
-		var res *index.Result
-		if res, err = a.ix.Search(ctx, req); err == nil {
-			hits, total, undated = res.Hits, res.Total, res.Undated
-		}
-	}
+	hits, total, undated, err := runQuery(ctx, at, tax, req, *all)
 	if err != nil {
 		return queryError(q, err)
 	}
@@ -221,15 +192,80 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	return nil
 }
 
-// useGlossary makes the index expand query terms with the topic's
-// glossary (the shipped topic's when config is empty).
-func (a *app) useGlossary(config string) (*tagging.Taxonomy, error) {
-	_, tax, err := loadTopicAndTaxonomy(config)
+// savedSearchCommand lists, deletes or saves a saved search. Saved
+// searches live in the store: no index is needed.
+func savedSearchCommand(ctx context.Context, at place, list bool, del int64, name, webhook, params string, stdout io.Writer) (err error) {
+	a, err := openStoreAt(ctx, at, slog.New(slog.DiscardHandler))
 	if err != nil {
-		return nil, err
+		return err
+	}
+	defer closeApp(a, &err)
+	switch {
+	case list:
+		return printSavedSearches(ctx, a.db, stdout)
+	case del != 0:
+		if err := a.db.DeleteSavedSearch(ctx, del); err != nil {
+			return fmt.Errorf("delete saved search %d: %w", del, err)
+		}
+		fmt.Fprintf(stdout, "deleted saved search %d\n", del)
+		return nil
+	}
+	if webhook != "" {
+		if u, err := url.Parse(webhook); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usageError{fmt.Sprintf("search: --webhook %q is not an http(s) URL", webhook)}
+		}
+	}
+	s := &store.SavedSearch{Name: name, Params: params, Webhook: webhook}
+	if err := a.db.SaveSearch(ctx, s); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "saved search %d %q: %s\n", s.ID, s.Name, s.Params)
+	fmt.Fprintf(stdout, "feed: /feeds/search.atom?%s\n", s.Params)
+	return nil
+}
+
+// runQuery runs a search on the data directory's index: in this process
+// when no server holds the index (taking in the change log first, so the
+// search sees every stored document), else through the server, which
+// expands queries with its own topic's glossary. all asks for every
+// match, newest first.
+func runQuery(ctx context.Context, at place, tax *tagging.Taxonomy, req index.Request, all bool) (hits []index.Hit, total, undated uint64, err error) {
+	a, err := openStoreAt(ctx, at, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer closeApp(a, &err)
+	// Waiting for another process to release the index is said on stderr.
+	err = a.own(ctx, ingest.OwnOptions{Role: "search", Wait: indexWait, Logger: stderrLogger()})
+	var se *ingest.ServedError
+	if errors.As(err, &se) {
+		c := newControlClient(se.Holder)
+		if all {
+			err = c.call(ctx, "/each", req, &hits)
+			return hits, uint64(len(hits)), 0, err
+		}
+		var res index.Result
+		err = c.call(ctx, "/search", req, &res)
+		return res.Hits, res.Total, res.Undated, err
+	}
+	if err != nil {
+		return nil, 0, 0, err
 	}
 	a.ix.SetGlossary(tax.Glossary())
-	return tax, nil
+	if all {
+		err = a.ix.Each(ctx, req, func(h index.Hit) error { hits = append(hits, h); return nil })
+		return hits, uint64(len(hits)), 0, err
+	}
+	res, err := a.ix.Search(ctx, req)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	return res.Hits, res.Total, res.Undated, nil
+}
+
+// stderrLogger logs to stderr, for commands whose stdout is their answer.
+func stderrLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
 
 // queryError shows a syntax error under the query, caret at the spot.
@@ -320,25 +356,4 @@ func truncate(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
-}
-
-// fillRecreatedIndex indexes every stored document when the index was
-// just created empty: a new data directory (nothing to do), a deleted
-// index directory, or one an older policywatch built with another mapping.
-func (a *app) fillRecreatedIndex(ctx context.Context) error {
-	if !a.ix.Recreated() {
-		return nil
-	}
-	bi := batchIndexer{ix: a.ix}
-	err := a.db.EachDocument(ctx, func(d *model.Document) error { return bi.add(ctx, *d) })
-	if err == nil {
-		err = bi.flush(ctx)
-	}
-	if err != nil {
-		return fmt.Errorf("rebuild the search index: %w", err)
-	}
-	if bi.n > 0 {
-		a.logger.Info("search index rebuilt from the store", "documents", bi.n)
-	}
-	return nil
 }

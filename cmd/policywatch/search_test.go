@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"policywatch/ingest"
 	"policywatch/model"
 )
 
@@ -121,7 +122,7 @@ func TestSearchCommandFormats(t *testing.T) {
 // hookReceiver records webhook deliveries and can be told to fail.
 type hookReceiver struct {
 	mu       sync.Mutex
-	payloads []alertPayload
+	payloads []ingest.AlertPayload
 	fail     bool
 }
 
@@ -132,7 +133,7 @@ func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "down", http.StatusBadGateway)
 		return
 	}
-	var p alertPayload
+	var p ingest.AlertPayload
 	body, _ := io.ReadAll(r.Body)
 	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" || json.Unmarshal(body, &p) != nil {
 		http.Error(w, "bad", http.StatusBadRequest)
@@ -141,7 +142,7 @@ func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.payloads = append(h.payloads, p)
 }
 
-func (h *hookReceiver) take() []alertPayload {
+func (h *hookReceiver) take() []ingest.AlertPayload {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	p := h.payloads
@@ -171,7 +172,7 @@ func TestSavedSearchWebhookGetsOnlyNewMatches(t *testing.T) {
 	tick()
 
 	// Nothing changed since the search was saved: nothing is sent.
-	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 1})
+	a.owner.Notify(ctx, 1)
 	if got := recv.take(); len(got) != 0 {
 		t.Fatalf("webhook called with nothing new: %+v", got)
 	}
@@ -181,7 +182,7 @@ func TestSavedSearchWebhookGetsOnlyNewMatches(t *testing.T) {
 	newID := addDoc(t, a, "https://state.example/visa2", "More visa restrictions", "Further visa restrictions.", model.DateFromJSONLD, "2021-03-01")
 	addDoc(t, a, "https://state.example/trade", "Trade note", "Export controls.", model.DateFromJSONLD, "2021-03-02")
 	tick()
-	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 2})
+	a.owner.Notify(ctx, 2)
 	got := recv.take()
 	if len(got) != 1 || got[0].Count != 1 || len(got[0].Matches) != 1 || got[0].Matches[0].ID != newID ||
 		got[0].RunID != 2 || got[0].SavedSearch.Name != "visas" || got[0].Matches[0].Published != "2021-03-01" {
@@ -190,7 +191,7 @@ func TestSavedSearchWebhookGetsOnlyNewMatches(t *testing.T) {
 
 	// Delivered once: the next crawl without changes sends nothing.
 	tick()
-	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 3})
+	a.owner.Notify(ctx, 3)
 	if got := recv.take(); len(got) != 0 {
 		t.Fatalf("already delivered matches sent again: %+v", got)
 	}
@@ -200,10 +201,10 @@ func TestSavedSearchWebhookGetsOnlyNewMatches(t *testing.T) {
 	recv.fail = true
 	retryID := addDoc(t, a, "https://state.example/visa3", "Visa policy update", "Visa rules change.", model.DateFromMeta, "2021-04-01")
 	tick()
-	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 4})
+	a.owner.Notify(ctx, 4)
 	recv.fail = false
 	tick()
-	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 5})
+	a.owner.Notify(ctx, 5)
 	got = recv.take()
 	if len(got) != 1 || len(got[0].Matches) != 1 || got[0].Matches[0].ID != retryID {
 		t.Fatalf("after a failed delivery, the next one = %+v", got)

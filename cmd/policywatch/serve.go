@@ -43,11 +43,19 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	}
 	// A scheduled serve fills a new archive; one that only serves must be
 	// pointed at an existing one.
-	open := openExistingAt
+	at := locate(*dataDir, *dbURL, t)
 	if scheduled {
-		open = openOrCreateAt
+		err = at.note(logger)
+	} else {
+		err = at.need()
 	}
-	a, err := open(ctx, *dataDir, storeSpec(*dataDir, *dbURL, t), logger)
+	if err != nil {
+		return err
+	}
+	// The serving process holds the search index for as long as it runs,
+	// takes in what other processes store (a cron crawl, an import), and
+	// answers their searches on a control socket (control.go).
+	a, err := openServerAt(ctx, at, logger)
 	if err != nil {
 		return err
 	}

@@ -38,8 +38,8 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	// Accounts may be set up before the first crawl, so add creates an
 	// archive (and says so); the others need one. Checked before a
 	// password is asked for.
-	spec := storeSpec(*dataDir, *dbURL, nil)
-	checkDir := func() error { return needArchiveAt(*dataDir, spec) }
+	at := locate(*dataDir, *dbURL, nil)
+	checkDir := at.need
 	if sub == "add" {
 		checkDir = func() error {
 			_, err := hasArchive(*dataDir)
@@ -47,16 +47,13 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	openStore := func() (*store.DB, error) {
-		if sub == "add" && !store.IsURL(spec) {
+		if sub == "add" {
 			logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-			if err := noteNewArchive(*dataDir, logger); err != nil {
+			if err := at.note(logger); err != nil {
 				return nil, err
 			}
-			if err := os.MkdirAll(*dataDir, 0o755); err != nil {
-				return nil, fmt.Errorf("create data directory: %w", err)
-			}
 		}
-		return store.Open(ctx, spec)
+		return openDB(ctx, at)
 	}
 	switch sub {
 	case "add", "passwd":

@@ -1,4 +1,4 @@
-package main
+package ingest
 
 import (
 	"bytes"
@@ -26,23 +26,29 @@ const webhookTimeout = 15 * time.Second
 // fetch the search's feed or export.
 const maxAlertMatches = 500
 
-// alertPayload is the JSON POSTed to a saved search's webhook.
-type alertPayload struct {
-	SavedSearch alertSearch  `json:"saved_search"`
-	RunID       int64        `json:"run_id"`
-	Since       string       `json:"since"` // matches changed at or after this time
+// AlertPayload is the JSON POSTed to a saved search's webhook.
+type AlertPayload struct {
+	// ID names this delivery: the saved search and the stretch of the
+	// change log it covers. A delivery retried after a crash carries the
+	// same ID, so a receiver can drop the second copy.
+	ID          string       `json:"id"`
+	SavedSearch AlertSearch  `json:"saved_search"`
+	RunID       int64        `json:"run_id"` // the crawl run that ended with these matches
+	Since       string       `json:"since"`  // when the webhook was last told
 	Count       int          `json:"count"`
 	Truncated   bool         `json:"truncated"`
-	Matches     []alertMatch `json:"matches"`
+	Matches     []AlertMatch `json:"matches"`
 }
 
-type alertSearch struct {
+// AlertSearch names the saved search of a delivery.
+type AlertSearch struct {
 	ID     int64  `json:"id"`
 	Name   string `json:"name"`
 	Params string `json:"params"` // the search as URL parameters (/?params in the UI)
 }
 
-type alertMatch struct {
+// AlertMatch is one new match in a delivery.
+type AlertMatch struct {
 	ID         int64    `json:"id"`
 	URL        string   `json:"url"`
 	Title      string   `json:"title"`
@@ -55,59 +61,72 @@ type alertMatch struct {
 	Document   string   `json:"document"` // our page, relative to the server
 }
 
-// notifySavedSearches tells each saved search's webhook about the matches
-// that are new since it was last told: documents stored or changed after
-// its high-water mark. A delivery that fails leaves the mark where it was,
-// so the next crawl sends those matches again. Failures are logged, never
-// returned: alerts must not fail a crawl.
-func (a *app) notifySavedSearches(ctx context.Context, run *model.CrawlRun) {
-	searches, err := a.db.SavedSearches(ctx)
-	if err != nil {
-		a.logger.Warn("saved searches not checked", "err", err)
+// Notify tells each saved search's webhook about its new matches: the
+// documents first stored or given a new version by a change it has not
+// been told of, that the search finds. The change log is taken into the
+// index first, so the search sees every change it is told about. Only
+// the holder of the index notifies and the mark of what a webhook was
+// told is in the store, so each new match is sent once, whichever
+// process crawled. A delivery that fails leaves the mark where it was,
+// so the next run's sends those matches again. Failures are logged, never
+// returned: alerts must not fail a crawl. runID names the run in the
+// payload.
+func (o *Owner) Notify(ctx context.Context, runID int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if _, err := o.apply(ctx); err != nil {
+		o.log.Warn("saved searches not checked", "err", err)
 		return
 	}
-	client := &http.Client{Timeout: webhookTimeout}
+	applied, err := o.Index.AppliedSeq()
+	if err != nil {
+		o.log.Warn("saved searches not checked", "err", err)
+		return
+	}
+	searches, err := o.store.SavedSearches(ctx)
+	if err != nil {
+		o.log.Warn("saved searches not checked", "err", err)
+		return
+	}
 	for _, s := range searches {
-		if s.Webhook == "" {
+		if s.Webhook == "" || s.AlertedSeq >= applied {
 			continue
 		}
-		if err := a.notifyOne(ctx, client, s, run); err != nil {
-			a.logger.LogAttrs(ctx, slog.LevelWarn, "saved search webhook failed",
+		if err := o.notifyOne(ctx, s, applied, runID); err != nil {
+			o.log.LogAttrs(ctx, slog.LevelWarn, "saved search webhook failed",
 				slog.Int64("saved_search", s.ID), slog.String("name", s.Name), slog.Any("err", err))
 		}
 	}
 }
 
-func (a *app) notifyOne(ctx context.Context, client *http.Client, s store.SavedSearch, run *model.CrawlRun) error {
-	// Everything changed before checkedUpTo is covered by this delivery.
-	checkedUpTo := a.db.Now()
-	ids, err := a.db.DocumentIDsChangedSince(ctx, s.CheckedAt)
+func (o *Owner) notifyOne(ctx context.Context, s store.SavedSearch, upTo, runID int64) error {
+	ids, err := o.store.ChangedDocuments(ctx, s.AlertedSeq, upTo)
 	if err != nil {
 		return err
 	}
+	now := time.Now().UTC()
 	if len(ids) == 0 {
-		return a.db.MarkSearchChecked(ctx, s.ID, checkedUpTo)
+		return o.store.MarkSearchAlerted(ctx, s.ID, upTo, now)
 	}
 	req, err := savedRequest(s.Params)
 	if err != nil {
 		return fmt.Errorf("saved search %d: %w", s.ID, err)
 	}
 	req.IDs = ids
-	p := alertPayload{
-		SavedSearch: alertSearch{ID: s.ID, Name: s.Name, Params: s.Params},
+	p := AlertPayload{
+		ID:          fmt.Sprintf("%d-%d-%d", s.ID, s.AlertedSeq, upTo),
+		SavedSearch: AlertSearch{ID: s.ID, Name: s.Name, Params: s.Params},
+		RunID:       runID,
 		Since:       s.CheckedAt.UTC().Format(time.RFC3339Nano),
-		Matches:     []alertMatch{},
+		Matches:     []AlertMatch{},
 	}
-	if run != nil {
-		p.RunID = run.ID
-	}
-	err = a.ix.Each(ctx, req, func(h index.Hit) error {
+	err = o.Index.Each(ctx, req, func(h index.Hit) error {
 		p.Count++
 		if len(p.Matches) == maxAlertMatches {
 			p.Truncated = true
 			return nil
 		}
-		m := alertMatch{ID: h.ID, URL: h.URL, Title: h.Title, Source: h.Source, Kind: h.Kind, DateSource: h.DateSource,
+		m := AlertMatch{ID: h.ID, URL: h.URL, Title: h.Title, Source: h.Source, Kind: h.Kind, DateSource: h.DateSource,
 			Categories: orEmpty(h.Categories), Actors: orEmpty(h.Actors), Document: fmt.Sprintf("/documents/%d", h.ID)}
 		if !h.Published.IsZero() && model.ReliableDateSource(h.DateSource) {
 			m.Published = h.Published.Format(time.DateOnly)
@@ -119,12 +138,19 @@ func (a *app) notifyOne(ctx context.Context, client *http.Client, s store.SavedS
 		return fmt.Errorf("search %q: %w", s.Params, err)
 	}
 	if p.Count > 0 {
-		if err := postJSON(ctx, client, s.Webhook, p); err != nil {
+		if err := postJSON(ctx, o.client, s.Webhook, p); err != nil {
 			return err
 		}
-		a.logger.Info("saved search webhook delivered", "saved_search", s.ID, "matches", p.Count)
+		o.log.Info("saved search webhook delivered", "saved_search", s.ID, "matches", p.Count)
 	}
-	return a.db.MarkSearchChecked(ctx, s.ID, checkedUpTo)
+	return o.store.MarkSearchAlerted(ctx, s.ID, upTo, now)
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // savedRequest reads a saved search's URL parameters as the web UI does.
@@ -134,13 +160,29 @@ func savedRequest(params string) (index.Request, error) {
 		return index.Request{}, fmt.Errorf("read parameters %q: %w", params, err)
 	}
 	r := index.Request{Query: v.Get("q"), Categories: v["category"], Actors: v["actor"], Sources: v["source"], Kinds: v["kind"]}
-	if r.From, err = cliDate(v.Get("from"), false); err != nil {
+	if r.From, err = paramDate(v.Get("from"), false); err != nil {
 		return r, err
 	}
-	if r.To, err = cliDate(v.Get("to"), true); err != nil {
+	if r.To, err = paramDate(v.Get("to"), true); err != nil {
 		return r, err
 	}
 	return r, nil
+}
+
+// paramDate reads a YYYY-MM-DD parameter; the end of the day when
+// endOfDay.
+func paramDate(s string, endOfDay bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
+	}
+	if endOfDay {
+		t = t.Add(24*time.Hour - time.Nanosecond)
+	}
+	return t, nil
 }
 
 func postJSON(ctx context.Context, client *http.Client, target string, v any) error {
