@@ -69,7 +69,7 @@ func (r *runner) file(ctx context.Context, j *job, res *response, followed bool,
 		Hint:     Hint{Title: j.hint.title, Published: j.hint.published, DateSource: j.hint.dateSource, DocNumber: j.hint.docNumber},
 		Followed: followed, Archived: archived,
 	}
-	filed, err := r.c.sink.Accept(ctx, f)
+	filed, err := r.sink.Accept(ctx, f)
 	if err != nil {
 		if ctx.Err() != nil {
 			return

@@ -22,7 +22,7 @@ func jobKindNamed(s string) (jobKind, bool) {
 // persist records j in the stored frontier (a run with an ID has one). A
 // failure only costs the ability to resume, so it is logged, not fatal.
 func (r *runner) persist(ctx context.Context, j *job) {
-	if r.run.ID == 0 {
+	if r.run.ID == 0 || r.shared {
 		return
 	}
 	it := model.FrontierItem{
@@ -37,7 +37,7 @@ func (r *runner) persist(ctx context.Context, j *job) {
 
 // ack marks a finished job done in the frontier store.
 func (r *runner) ack(ctx context.Context, j *job) {
-	if r.run.ID == 0 || j.kind == jobRobots || ctx.Err() != nil {
+	if r.run.ID == 0 || r.shared || j.kind == jobRobots || ctx.Err() != nil {
 		return
 	}
 	r.mu.Lock()

@@ -21,7 +21,7 @@ func (r *runner) withdrawn(ctx context.Context, j *job, res *response) bool {
 	if j.kind != jobPage && j.kind != jobDoc {
 		return false
 	}
-	known, err := r.c.sink.Withdraw(ctx, j.url, res.status, r.c.opts.Now(), r.run.ID)
+	known, err := r.sink.Withdraw(ctx, j.url, res.status, r.c.opts.Now(), r.run.ID)
 	if err != nil {
 		if ctx.Err() == nil {
 			r.log().Error("crawler: mark withdrawn", slog.String("url", j.url), slog.String("err", err.Error()))

@@ -48,19 +48,6 @@ var ErrNotCluster = errors.New("crawl workers need a PostgreSQL archive (--db po
 // fetches it again.
 const robotsTTL = 24 * time.Hour
 
-// ClusterItem is a URL queued in the shared frontier.
-type ClusterItem struct {
-	Key     string // the crawler's de-duplication key
-	URL     string
-	Source  string
-	Kind    string // "discover", "page", "doc"; "robots" is queued by the store
-	Depth   int
-	Listing bool
-	// Metadata the discovery page gave.
-	Title, DateSource, DocNumber string
-	Published                    time.Time
-}
-
 // KindRobots is the kind of a host's robots.txt job.
 const KindRobots = "robots"
 
@@ -80,7 +67,7 @@ type Lease struct {
 	RunID   int64
 	Owner   string
 	Claim   int // which claim of the URL this is; a completion names it
-	Item    ClusterItem
+	Item    model.FrontierItem
 	Origin  string
 	Attempt int // failed attempts before this claim
 	// The host as of the claim.
@@ -110,6 +97,19 @@ type Completion struct {
 	// requests keep from now on.
 	Robots *RobotsFile
 	Delay  time.Duration
+	// Enqueue is what the URL led to, queued in its run (with Queue's
+	// caps and new hosts' delay) in the same transaction.
+	Enqueue []model.FrontierItem
+	Queue   QueueOptions
+}
+
+// QueueOptions say how URLs are queued in a run.
+type QueueOptions struct {
+	// Delay is the politeness floor of a host seen for the first time.
+	Delay time.Duration
+	// MaxPages and MaxPerHost cap the documents a run queues, in all and
+	// per host (0: no cap), as a crawl's max_pages and max_per_host do.
+	MaxPages, MaxPerHost int
 }
 
 // OriginOf is the politeness key of a URL: scheme://host[:port].
@@ -130,9 +130,9 @@ func (db *DB) cluster() error {
 
 // ClusterEnqueue queues URLs of a run; a URL the run holds already is
 // left as it is. A host seen for the first time (or whose robots.txt is
-// older than a day) gets its robots.txt queued first, and delay is its
-// politeness floor. It returns how many URLs were new.
-func (db *DB) ClusterEnqueue(ctx context.Context, runID int64, delay time.Duration, items ...ClusterItem) (int, error) {
+// older than a day) gets its robots.txt queued first. It returns how many
+// URLs were new.
+func (db *DB) ClusterEnqueue(ctx context.Context, runID int64, o QueueOptions, items ...model.FrontierItem) (int, error) {
 	if err := db.cluster(); err != nil {
 		return 0, err
 	}
@@ -144,33 +144,75 @@ func (db *DB) ClusterEnqueue(ctx context.Context, runID int64, delay time.Durati
 		return 0, fmt.Errorf("enqueue in cluster frontier: %w", err)
 	}
 	defer tx.Rollback()
+	// The run's row orders the writers of its frontier, so caps hold.
+	if _, err := tx.tx.ExecContext(ctx, `SELECT 1 FROM crawl_runs WHERE id = $1 FOR UPDATE`, runID); err != nil {
+		return 0, fmt.Errorf("enqueue in cluster frontier: %w", err)
+	}
+	added, err := enqueue(ctx, tx.tx, runID, o, items)
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("enqueue in cluster frontier: %w", err)
+	}
+	return added, nil
+}
+
+// isDocument says whether a queued URL counts against a run's caps.
+func isDocument(it model.FrontierItem) bool {
+	return it.Kind == "doc" || (it.Kind == "page" && !it.Listing)
+}
+
+// enqueue queues items in a run inside tx, which holds the run's row.
+func enqueue(ctx context.Context, tx *sql.Tx, runID int64, o QueueOptions, items []model.FrontierItem) (int, error) {
 	added := 0
 	origins := map[string]bool{}
+	docs, perHost := -1, map[string]int{}
 	for _, it := range items {
 		origin, err := OriginOf(it.URL)
 		if err != nil {
-			return 0, fmt.Errorf("enqueue %s: %w", it.URL, err)
+			return added, fmt.Errorf("enqueue %s: %w", it.URL, err)
+		}
+		if isDocument(it) && (o.MaxPages > 0 || o.MaxPerHost > 0) {
+			if docs < 0 {
+				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cluster_frontier WHERE run_id = $1
+					AND (kind = 'doc' OR (kind = 'page' AND NOT listing))`, runID).Scan(&docs); err != nil {
+					return added, fmt.Errorf("enqueue %s: %w", it.URL, err)
+				}
+			}
+			if _, ok := perHost[origin]; !ok {
+				var n int
+				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cluster_frontier WHERE run_id = $1 AND origin = $2
+					AND (kind = 'doc' OR (kind = 'page' AND NOT listing))`, runID, origin).Scan(&n); err != nil {
+					return added, fmt.Errorf("enqueue %s: %w", it.URL, err)
+				}
+				perHost[origin] = n
+			}
+			if (o.MaxPages > 0 && docs >= o.MaxPages) || (o.MaxPerHost > 0 && perHost[origin] >= o.MaxPerHost) {
+				continue
+			}
 		}
 		if !origins[origin] {
 			origins[origin] = true
-			if err := ensureHost(ctx, tx.tx, runID, origin, delay); err != nil {
-				return 0, fmt.Errorf("enqueue %s: %w", it.URL, err)
+			if err := ensureHost(ctx, tx, runID, origin, o.Delay); err != nil {
+				return added, fmt.Errorf("enqueue %s: %w", it.URL, err)
 			}
 		}
-		res, err := tx.tx.ExecContext(ctx, `INSERT INTO cluster_frontier (run_id, key, origin, url, source, kind, depth,
+		res, err := tx.ExecContext(ctx, `INSERT INTO cluster_frontier (run_id, key, origin, url, source, kind, depth,
 			listing, title, published, date_source, doc_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (run_id, key) DO NOTHING`,
 			runID, it.Key, origin, it.URL, it.Source, it.Kind, it.Depth, it.Listing, it.Title, formatTime(it.Published),
 			it.DateSource, it.DocNumber)
 		if err != nil {
-			return 0, fmt.Errorf("enqueue %s: %w", it.URL, err)
+			return added, fmt.Errorf("enqueue %s: %w", it.URL, err)
 		}
 		if n, _ := res.RowsAffected(); n > 0 {
 			added++
+			if isDocument(it) {
+				docs++
+				perHost[origin]++
+			}
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("enqueue in cluster frontier: %w", err)
 	}
 	return added, nil
 }
@@ -560,6 +602,9 @@ func (db *DB) closeLease(ctx context.Context, tx *dbTx, l *Lease, c Completion, 
 		l.RunID, d.Fetched, d.Stored, d.Updated, d.Unchanged, d.Dropped, d.Skipped, d.Refused, d.Withdrawn, d.Failed); err != nil {
 		return false, fmt.Errorf("count in run %d: %w", l.RunID, err)
 	}
+	if _, err := enqueue(ctx, tx.tx, l.RunID, c.Queue, c.Enqueue); err != nil {
+		return false, err
+	}
 	for _, e := range c.Log {
 		if e.At.IsZero() {
 			e.At = db.Now()
@@ -630,6 +675,20 @@ func (db *DB) ClaimScheduled(ctx context.Context, schedule string, due time.Time
 		ON CONFLICT (schedule, due_at) DO NOTHING`, schedule, due.UTC().Format(time.RFC3339), node)
 	if err != nil {
 		return false, fmt.Errorf("claim scheduled crawl %s at %s: %w", schedule, due.Format(time.RFC3339), err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// AddRunCounts adds d to a run's counts (a cluster run's counts grow with
+// each completion rather than being written whole at its end).
+func (db *DB) AddRunCounts(ctx context.Context, runID int64, d model.CrawlRun) (bool, error) {
+	res, err := db.write.ExecContext(ctx, `UPDATE crawl_runs SET fetched = fetched + ?, stored = stored + ?,
+		updated = updated + ?, unchanged = unchanged + ?, dropped = dropped + ?, skipped = skipped + ?,
+		refused = refused + ?, withdrawn = withdrawn + ?, failed = failed + ? WHERE id = ?`,
+		d.Fetched, d.Stored, d.Updated, d.Unchanged, d.Dropped, d.Skipped, d.Refused, d.Withdrawn, d.Failed, runID)
+	if err != nil {
+		return false, fmt.Errorf("count in run %d: %w", runID, err)
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil

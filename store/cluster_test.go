@@ -33,11 +33,11 @@ func clusterRun(t *testing.T, db *DB, delay time.Duration, urls ...string) *mode
 	if err != nil {
 		t.Fatal(err)
 	}
-	var items []ClusterItem
+	var items []model.FrontierItem
 	for _, u := range urls {
-		items = append(items, ClusterItem{Key: u, URL: u, Source: "src", Kind: "doc"})
+		items = append(items, model.FrontierItem{Key: u, URL: u, Source: "src", Kind: "doc"})
 	}
-	if _, err := db.ClusterEnqueue(ctx, run.ID, delay, items...); err != nil {
+	if _, err := db.ClusterEnqueue(ctx, run.ID, QueueOptions{Delay: delay}, items...); err != nil {
 		t.Fatal(err)
 	}
 	return run
@@ -365,5 +365,44 @@ func TestScheduledCrawlRunsOnce(t *testing.T) {
 	}
 	if ok, err := db.ClaimScheduled(ctx, "@daily sitemaps", due, "node3"); err != nil || !ok {
 		t.Errorf("another schedule due at the same time: %v, %v", ok, err)
+	}
+}
+
+// TestClusterCompletionQueuesWhatItFound: the URLs a page leads to are
+// queued with its completion, within the run's caps, and the run ends
+// only when they are done too.
+func TestClusterCompletionQueuesWhatItFound(t *testing.T) {
+	ctx := context.Background()
+	db := openCluster(t)
+	run := clusterRun(t, db, 0, "http://a.test/feed")
+	robots := claim(t, db, "w1", time.Minute)
+	if _, err := db.ClusterComplete(ctx, robots, Completion{Robots: &RobotsFile{Status: 404}}); err != nil {
+		t.Fatal(err)
+	}
+	feed := claim(t, db, "w1", time.Minute)
+	var found []model.FrontierItem
+	for i := range 5 {
+		u := fmt.Sprintf("http://a.test/doc/%d", i)
+		found = append(found, model.FrontierItem{Key: u, URL: u, Source: "src", Kind: "doc"})
+	}
+	u := "http://b.test/doc/0"
+	found = append(found, model.FrontierItem{Key: u, URL: u, Source: "src", Kind: "doc"})
+	fin, err := db.ClusterComplete(ctx, feed, Completion{Counts: model.CrawlRun{Fetched: 1}, Enqueue: found,
+		Queue: QueueOptions{MaxPages: 4, MaxPerHost: 3}})
+	if err != nil || fin {
+		t.Fatalf("feed completion: finished %v, %v; want the run still open", fin, err)
+	}
+	var docs, hosts int
+	if err := db.read.db.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT origin) FROM cluster_frontier
+		WHERE run_id = $1 AND kind = 'doc'`, run.ID).Scan(&docs, &hosts); err != nil {
+		t.Fatal(err)
+	}
+	// a.test holds 3 (the feed and 2 of the 5 found: max_per_host), b.test
+	// 1: 4 documents in all (max_pages).
+	if docs != 4 || hosts != 2 {
+		t.Errorf("queued %d documents on %d hosts, want 4 on 2 (caps 4 in all, 3 per host)", docs, hosts)
+	}
+	if open, _ := db.ClusterRunOpen(ctx, run.ID); !open {
+		t.Error("run closed with documents queued")
 	}
 }
