@@ -52,8 +52,8 @@ type ClaimResult struct {
 	// timeout, a 429 or a 5xx): the host is paused meanwhile.
 	Finished bool
 	Wait     time.Duration
-	Counts   model.CrawlRun      // what the URL adds to its run's counts
-	Log      []model.URLOutcome  // its outcomes for the run's log
+	Counts   model.CrawlRun       // what the URL adds to its run's counts
+	Log      []model.URLOutcome   // its outcomes for the run's log
 	Enqueue  []model.FrontierItem // URLs it led to, for the same run
 	// Robots jobs: the host's robots.txt and the delay its requests keep
 	// from now on (max of Options.Delay and its Crawl-delay).
