@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"policywatch/internal/testpg"
 	"policywatch/model"
 )
 
@@ -404,5 +405,49 @@ func TestClusterCompletionQueuesWhatItFound(t *testing.T) {
 	}
 	if open, _ := db.ClusterRunOpen(ctx, run.ID); !open {
 		t.Error("run closed with documents queued")
+	}
+}
+
+// TestExclusiveTakesTurnsAcrossProcesses: two stores (as two servers
+// would hold) never run an Exclusive of the same name at once.
+func TestExclusiveTakesTurnsAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	spec := testpg.NewDatabase(t)
+	var (
+		mu      sync.Mutex
+		inside  int
+		overlap bool
+		wg      sync.WaitGroup
+	)
+	for range 2 {
+		db, err := Open(ctx, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 5 {
+				err := db.Exclusive(ctx, "alerts", func() error {
+					mu.Lock()
+					inside++
+					overlap = overlap || inside > 1
+					mu.Unlock()
+					time.Sleep(10 * time.Millisecond)
+					mu.Lock()
+					inside--
+					mu.Unlock()
+					return nil
+				})
+				if err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if overlap {
+		t.Error("two stores ran Exclusive(alerts) at once")
 	}
 }

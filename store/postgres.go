@@ -157,3 +157,27 @@ func lockDocument(ctx context.Context, tx *dbTx, doc *model.Document) error {
 // rewrites every row and an editor's change re-applies every override, so
 // two of them at once on two nodes would interleave.
 const eventsLockKey = "events"
+
+// Exclusive runs fn while no other process of the archive runs an fn of
+// the same name: on PostgreSQL under a session advisory lock (waiting for
+// it), so servers on several machines take turns; on SQLite, whose
+// processes share one machine and take turns on their own locks, fn just
+// runs.
+func (db *DB) Exclusive(ctx context.Context, name string, fn func() error) error {
+	if db.engine != Postgres {
+		return fn()
+	}
+	c, err := db.write.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("lock %s: %w", name, err)
+	}
+	defer c.Close()
+	h := fnv.New64a()
+	h.Write([]byte("exclusive\x00" + name))
+	key := int64(h.Sum64())
+	if _, err := c.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
+		return fmt.Errorf("lock %s: %w", name, err)
+	}
+	defer c.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key)
+	return fn()
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"policywatch/cluster"
 	"policywatch/crawler"
 	"policywatch/index"
 	"policywatch/ingest"
@@ -204,7 +205,21 @@ func defaultTaxonomy() (*tagging.Taxonomy, error) {
 
 // crawl runs the topic's sources once through the pipeline, which then
 // brings the timeline, the index and the webhooks up to date.
+//
+// On a PostgreSQL archive the crawl is a run of the cluster's shared
+// frontier: this process starts it and works on it like a worker (the
+// cluster's workers join in) until it is done.
 func (a *app) crawl(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy, progress func(crawler.Progress)) (*model.CrawlRun, error) {
+	if a.db.Engine() == store.Postgres {
+		run, err := cluster.Crawl(ctx, a.db, cluster.Config{Topic: t, Taxonomy: tax, AllowPrivate: a.allowPrivate,
+			Logger: a.logger})
+		if run != nil {
+			if serr := a.arch.Settle(context.WithoutCancel(ctx), run.ID); serr != nil && err == nil {
+				err = serr
+			}
+		}
+		return run, err
+	}
 	return a.arch.Crawl(ctx, ingest.CrawlConfig{Topic: t, Taxonomy: tax, AllowPrivate: a.allowPrivate, Progress: progress})
 }
 

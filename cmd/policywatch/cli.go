@@ -98,6 +98,15 @@ runs). Exits 1 naming each mismatch.`},
 		about: `Write a consistent copy of the store (SQLite VACUUM INTO) to DEST/policywatch.db, also while
 serve or a crawl runs. The search index is not copied; to restore, copy the file into an empty
 data directory and run "policywatch reindex --data DATA".`},
+	{name: "worker", summary: "crawl from a PostgreSQL archive's shared frontier, beside other workers",
+		synopsis: []string{"worker [--config FILE] [--db URL] [--name NAME] [--lease DURATION] [--allow-private]"},
+		about: `Crawl from the shared frontier of a PostgreSQL archive until SIGTERM. Any number of workers on
+any machines claim URLs one at a time and keep politeness per host together: one request in
+flight per host, its next request no earlier than the end of the last plus its delay (robots.txt
+Crawl-delay included), a 429 or 503 pausing the host for all, robots.txt fetched once. A claimed
+URL is leased: a worker that dies loses it after --lease to another, and its late result is
+refused. Runs are started by crawl or by a server's schedule. Every worker reads the same topic
+config (docs/SCALING.md).`},
 	{name: "migrate", summary: "copy the archive into PostgreSQL (or another file), checked table by table",
 		synopsis: []string{"migrate [--data DIR] [--db URL] --to DEST"},
 		about: `Copy the whole archive into DEST, an empty PostgreSQL database (postgres://user:password@host/dbname)
