@@ -73,7 +73,7 @@ func (c Config) frontier(db *store.DB) *Frontier {
 			// A host that asks for no delay at all may take this many
 			// requests at once, as in a single-machine crawl.
 			Parallelism: t.Crawler.Parallelism},
-		Queue: store.QueueOptions{Delay: t.Crawler.Delay, MaxPages: t.Crawler.MaxPages, MaxPerHost: t.Crawler.MaxPerHost},
+		Queue: c.queue(),
 		Pipeline: func(st ingest.Store) crawler.Sink {
 			return ingest.NewPipeline(st, &t.Relevant, tagger, c.Logger)
 		},
@@ -86,6 +86,12 @@ func (c Config) frontier(db *store.DB) *Frontier {
 		},
 		Logger: c.Logger,
 	}
+}
+
+// queue is how URLs are queued in runs of cfg's topic.
+func (c Config) queue() store.QueueOptions {
+	t := c.Topic.Crawler
+	return store.QueueOptions{Delay: t.Delay, MaxPages: t.MaxPages, MaxPerHost: t.MaxPerHost}
 }
 
 // Work claims URLs of every open run from db's shared frontier and
@@ -134,8 +140,7 @@ func StartRun(ctx context.Context, db *store.DB, cfg Config, sources []model.Sou
 		// Nothing to crawl: the run is over as it starts.
 		return run, db.FinishRun(ctx, run)
 	}
-	q := cfg.frontier(db).Queue
-	if _, err := db.ClusterEnqueue(ctx, run.ID, q, roots...); err != nil {
+	if _, err := db.ClusterEnqueue(ctx, run.ID, cfg.queue(), roots...); err != nil {
 		return run, err
 	}
 	cfg.logger().Info("cluster: crawl run started", "run", run.ID, "sources", len(sources), "start_urls", len(roots))

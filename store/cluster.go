@@ -693,3 +693,29 @@ func (db *DB) AddRunCounts(ctx context.Context, runID int64, d model.CrawlRun) (
 	n, _ := res.RowsAffected()
 	return n == 1, nil
 }
+
+// FrontierURL is a URL's state in a run of the shared frontier.
+type FrontierURL struct {
+	URL    string
+	State  string // queued, leased, done
+	Owner  string // the worker holding its lease ("" when none)
+	Claims int    // leases handed out on it
+	DoneBy string // the worker whose completion was kept
+}
+
+// ClusterURL returns a URL's state in run, or ErrNotFound.
+func (db *DB) ClusterURL(ctx context.Context, runID int64, url string) (*FrontierURL, error) {
+	if err := db.cluster(); err != nil {
+		return nil, err
+	}
+	f := FrontierURL{URL: url}
+	err := db.read.db.QueryRowContext(ctx, `SELECT state, lease_owner, claims, done_by FROM cluster_frontier
+		WHERE run_id = $1 AND url = $2`, runID, url).Scan(&f.State, &f.Owner, &f.Claims, &f.DoneBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("%s in run %d: %w", url, runID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s in run %d: %w", url, runID, err)
+	}
+	return &f, nil
+}
