@@ -115,5 +115,5 @@ func TestWorkersCrawlTheDemoOnce(t *testing.T) {
 		t.Errorf("failed: %s: %s", e.URL, e.Reason)
 	}
 	clustercheck.StoredOnce(t, db, web)
-	clustercheck.Polite(t, web, cfg.Topic.Crawler.Delay)
+	clustercheck.Polite(t, web, db, cfg.Topic.Crawler.Delay)
 }

@@ -268,7 +268,7 @@ func TestCluster(t *testing.T) {
 	t.Logf("run %d: fetched %d, stored %d, dropped %d, skipped %d, refused %d, failed %d", r.ID, r.Fetched, r.Stored,
 		r.Dropped, r.Skipped, r.Refused, r.Failed)
 	clustercheck.StoredOnce(t, db, web)
-	clustercheck.Polite(t, web, tp.Crawler.Delay)
+	clustercheck.Polite(t, web, db, tp.Crawler.Delay)
 
 	// Both servers take the change log in (within seconds) and answer
 	// the same totals.

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/temoto/robotstxt"
+
 	"policywatch/crawler"
 	"policywatch/demoweb"
 	"policywatch/store"
@@ -72,9 +74,10 @@ func StoredOnce(t *testing.T, db *store.DB, web *demoweb.Web) {
 }
 
 // Polite reads the demo web's request log: per host, no two
-// requests in flight at once, no two starts closer than the delay, and
-// robots.txt asked for once.
-func Polite(t *testing.T, web *demoweb.Web, delay time.Duration) {
+// requests in flight at once, no two starts closer than the host's delay
+// (delay, or its robots.txt Crawl-delay as the cluster kept it when
+// longer), and robots.txt asked for once.
+func Polite(t *testing.T, web *demoweb.Web, db *store.DB, delay time.Duration) {
 	t.Helper()
 	byHost := map[string][]demoweb.Request{}
 	for _, r := range web.Requests() {
@@ -84,6 +87,15 @@ func Polite(t *testing.T, web *demoweb.Web, delay time.Duration) {
 		t.Errorf("requests to %d hosts, want the demo's sites", len(byHost))
 	}
 	for host, reqs := range byHost {
+		hostDelay := delay
+		rf, err := db.ClusterRobots(context.Background(), "http://"+host)
+		if err != nil || rf == nil {
+			t.Errorf("%s: the cluster kept no robots.txt (%v)", host, err)
+		} else if data, err := robotstxt.FromStatusAndBytes(rf.Status, rf.Body); err == nil {
+			if g := data.FindGroup("policywatch"); g != nil && g.CrawlDelay > hostDelay {
+				hostDelay = g.CrawlDelay
+			}
+		}
 		sort.Slice(reqs, func(i, j int) bool { return reqs[i].Start.Before(reqs[j].Start) })
 		robots := 0
 		for i, r := range reqs {
@@ -97,8 +109,8 @@ func Polite(t *testing.T, web *demoweb.Web, delay time.Duration) {
 			if r.Start.Before(prev.End) {
 				t.Errorf("%s: %s started before %s ended: two requests in flight", host, r.Path, prev.Path)
 			}
-			if gap := r.Start.Sub(prev.Start); gap < delay {
-				t.Errorf("%s: %s started %s after %s, closer than the delay %s", host, r.Path, gap, prev.Path, delay)
+			if gap := r.Start.Sub(prev.Start); gap < hostDelay {
+				t.Errorf("%s: %s started %s after %s, closer than the host's delay %s", host, r.Path, gap, prev.Path, hostDelay)
 			}
 		}
 		if robots != 1 {
