@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -20,11 +22,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-co-op/gocron/v2"
+	"github.com/jonboulle/clockwork"
+
 	"policywatch/cluster"
 	"policywatch/crawler"
 	"policywatch/demoweb"
 	"policywatch/internal/clustercheck"
 	"policywatch/internal/testpg"
+	"policywatch/model"
 	"policywatch/store"
 	"policywatch/topic"
 )
@@ -321,4 +327,155 @@ func getTotal(t *testing.T, base, q string) uint64 {
 		t.Fatalf("search %q on %s: %s %s", q, base, resp.Status, body)
 	}
 	return res.Total
+}
+
+// TestCrawlOnPostgresStoresWhatSQLiteStores: `policywatch crawl --db
+// postgres://…` runs the crawl in the cluster's shared frontier (this
+// process working as a worker) and archives the same documents as the
+// single-process crawl of the demo web into SQLite.
+func TestCrawlOnPostgresStoresWhatSQLiteStores(t *testing.T) {
+	d := crawlDemo(t)
+	pg := testpg.NewDatabase(t)
+	ctx := context.Background()
+	cfg := filepath.Join(t.TempDir(), "demo-topic.yaml")
+	if err := os.WriteFile(cfg, d.web.TopicYAML(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, []string{"crawl", "--db", pg, "--config", cfg, "--allow-private", "--data", t.TempDir(), "--json"},
+		&out, io.Discard); err != nil {
+		t.Fatalf("crawl on PostgreSQL: %v\n%s", err, out.String())
+	}
+	var report struct {
+		RunID  int64 `json:"run_id"`
+		Counts map[string]int
+		Stored int `json:"stored"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &report); err != nil {
+		t.Fatalf("crawl --json: %v\n%s", err, out.String())
+	}
+	db, err := store.Open(ctx, pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	urls := func(db *store.DB) map[string]bool {
+		m := map[string]bool{}
+		if err := db.EachDocument(ctx, func(doc *model.Document) error { m[doc.URL] = true; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	lite, cluster := urls(d.app.db), urls(db)
+	for u := range lite {
+		if !cluster[u] {
+			t.Errorf("%s archived by the SQLite crawl, not by the cluster crawl", u)
+		}
+	}
+	for u := range cluster {
+		if !lite[u] {
+			t.Errorf("%s archived by the cluster crawl, not by the SQLite crawl", u)
+		}
+	}
+	r, err := db.Run(ctx, report.RunID)
+	if err != nil || r.FinishedAt.IsZero() || r.Stored != len(cluster) {
+		t.Errorf("run %+v (%v): want it finished, with %d stored", report, err, len(cluster))
+	}
+}
+
+// TestScheduledCrawlStartsOnceAcrossServers: two servers keep the same
+// schedule on one PostgreSQL archive; when a crawl comes due, one of them
+// starts it and the other lets it be.
+func TestScheduledCrawlStartsOnceAcrossServers(t *testing.T) {
+	pg := testpg.NewDatabase(t)
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/feed.xml":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>Hong Kong sanctions</title><link>http://%s/news/sanctions</link></item></channel></rss>`, r.Host)
+		case "/news/sanctions":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, `<!DOCTYPE html><html lang="en"><head><title>Hong Kong sanctions</title></head><body><article><h1>Hong Kong sanctions</h1>`+
+				strings.Repeat(`<p>The government announced sanctions on officials over the national security law in Hong Kong.</p>`, 6)+
+				`</article></body></html>`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer site.Close()
+	tp, err := topic.Parse([]byte(fmt.Sprintf(`topic:
+  name: Schedule test
+  query: '"hong kong"'
+crawler:
+  user_agent: "policywatch-test/1 (+mailto:t@example.org)"
+  delay: 0s
+sources:
+  - name: hourly-feed
+    kind: feed
+    doc_kind: official
+    url: %s/feed.xml
+`, site.URL)), "schedule-test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tax, err := defaultTaxonomy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type node struct {
+		a    *app
+		logs *syncBuffer
+		wait func()
+	}
+	var nodes []node
+	for range 2 {
+		logs := &syncBuffer{}
+		a, err := openStoreAt(ctx, place{dir: t.TempDir(), spec: pg}, slog.New(slog.NewTextHandler(logs, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Close()
+		a.allowPrivate = true
+		clock := clockwork.NewFakeClockAt(time.Date(2026, 3, 1, 10, 59, 0, 0, time.UTC))
+		wait, err := a.startSchedule(ctx, tp, tax, gocron.WithClock(clock), gocron.WithLocation(time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := clock.BlockUntilContext(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		nodes = append(nodes, node{a, logs, wait})
+		clock.Advance(time.Minute) // 11:00: the hourly crawl comes due on this node
+	}
+	db := nodes[0].a.db
+	runs := func() (int, bool) {
+		runs, err := db.Runs(ctx, 10)
+		if err != nil || len(runs) == 0 {
+			return 0, false
+		}
+		return len(runs), !runs[0].FinishedAt.IsZero()
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		n, finished := runs()
+		told := strings.Contains(nodes[0].logs.String()+nodes[1].logs.String(), "crawl started by another node")
+		if n >= 1 && finished && told {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 60s: %d runs (finished %v), other node told %v\n%s\n%s", n, finished, told,
+				nodes[0].logs.String(), nodes[1].logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n, _ := runs(); n != 1 {
+		t.Errorf("%d crawl runs started for one due time on two servers, want 1", n)
+	}
+	cancel()
+	for _, n := range nodes {
+		n.wait()
+	}
 }
