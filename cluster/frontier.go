@@ -50,6 +50,7 @@ type claim struct {
 	stop    chan struct{} // ends the renewals
 	done    chan struct{} // closed when the renewals have ended
 	ltx     *store.LeaseTx
+	acked   model.URLDone // counts and log acknowledged with a page (SaveCaptureAck)
 }
 
 func (f *Frontier) log() *slog.Logger {
@@ -153,6 +154,27 @@ func (s *leaseStore) SaveCapture(ctx context.Context, doc *model.Document, c *mo
 	return ltx.SaveCapture(ctx, doc, c)
 }
 
+// SaveCaptureAck is SaveCapture with the run's acknowledgement of the
+// page written in the same (the lease's) transaction: its counts and log
+// entries go with the completion. (A worker's crawler hands a claimed
+// URL's counts back with the claim instead, and files pages with
+// SaveCapture.)
+func (s *leaseStore) SaveCaptureAck(ctx context.Context, doc *model.Document, c *model.Capture,
+	ack func(model.SaveOutcome) model.URLDone) (model.SaveOutcome, error) {
+	ltx, err := s.tx(ctx)
+	if err != nil {
+		return "", err
+	}
+	out, err := ltx.SaveCapture(ctx, doc, c)
+	if err != nil {
+		return "", err
+	}
+	d := ack(out)
+	s.c.acked.Counts.AddCounts(d.Counts)
+	s.c.acked.Log = append(s.c.acked.Log, d.Log...)
+	return out, nil
+}
+
 func (s *leaseStore) MarkWithdrawn(ctx context.Context, url string, status int, at time.Time, _ int64) (int64, bool, error) {
 	ltx, err := s.tx(ctx)
 	if err != nil {
@@ -166,7 +188,8 @@ func (s *leaseStore) MarkWithdrawn(ctx context.Context, url string, status int, 
 func (f *Frontier) Finish(ctx context.Context, cl *crawler.Claim, r crawler.ClaimResult) error {
 	c := handle(cl)
 	c.stopRenewing()
-	comp := store.Completion{Counts: r.Counts, Log: r.Log, Enqueue: r.Enqueue, Queue: f.Queue}
+	comp := store.Completion{Counts: r.Counts, Log: append(r.Log, c.acked.Log...), Enqueue: r.Enqueue, Queue: f.Queue}
+	comp.Counts.AddCounts(c.acked.Counts)
 	if r.Robots != nil {
 		comp.Robots, comp.Delay = &store.RobotsFile{Status: r.Robots.Status, Body: r.Robots.Body, Block: r.Robots.Block}, r.Delay
 	}

@@ -37,6 +37,12 @@ type Fetched struct {
 	// Archived: the page is an archive's copy (Wayback), read as the
 	// original page; the capture keeps the archive's address and time.
 	Archived *Archived
+	// Ack, set by a crawl run kept in the store, acknowledges the page's
+	// URL in the run: given what became of the page, it returns what to
+	// write for the URL. A Sink that stores the page writes that in the
+	// same transaction (store.SaveCaptureAck) and reports Filed.Acked.
+	// Nil for an import, and for a run kept in memory.
+	Ack func(Filed) model.URLDone
 }
 
 // Hint is metadata a discovery page gave for a document: the fallback

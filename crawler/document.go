@@ -61,7 +61,10 @@ func (r *runner) document(ctx context.Context, j *job, res *response) {
 }
 
 // file hands a fetched document page to the sink and counts what became
-// of it. followed and archived are Fetched's.
+// of it. followed and archived are Fetched's. In a stored run the sink
+// acknowledges the URL in the transaction that stores the page, so a
+// crash cannot store it without counting it: the resumed run would find
+// it "unchanged", one stored short.
 func (r *runner) file(ctx context.Context, j *job, res *response, followed bool, archived *Archived) {
 	f := &Fetched{
 		Source: j.src.Source, RequestURL: res.requestURL, FinalURL: res.finalURL, Status: res.status,
@@ -69,9 +72,23 @@ func (r *runner) file(ctx context.Context, j *job, res *response, followed bool,
 		Hint:     Hint{Title: j.hint.title, Published: j.hint.published, DateSource: j.hint.dateSource, DocNumber: j.hint.docNumber},
 		Followed: followed, Archived: archived,
 	}
+	key := visitKey(j.url)
+	var written model.URLDone
+	if r.persisted() {
+		f.Ack = func(filed Filed) model.URLDone {
+			written = r.owing(key, func(d *model.URLDone) {
+				o, entry := r.filedAs(j, filed)
+				d.Counts.Add(o)
+				if entry != nil {
+					d.Log = append(d.Log, *entry)
+				}
+			})
+			return written
+		}
+	}
 	filed, err := r.sink.Accept(ctx, f)
 	if err != nil {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || r.writeFailed(j.url, err) { // persist.go: a full disk stops the run
 			return
 		}
 		r.fail(ctx, j.src, j.url, fmt.Sprintf("save: %v", err))
@@ -80,13 +97,39 @@ func (r *runner) file(ctx context.Context, j *job, res *response, followed bool,
 	switch filed.Outcome {
 	case model.OutcomeStored, model.OutcomeUpdated, model.OutcomeUnchanged:
 		r.remember(ctx, j.url, res)
-		counts := r.count(func(c *model.CrawlRun) { c.Add(filed.Outcome) })
+		counts := r.count(j.url, func(c *model.CrawlRun) { c.Add(filed.Outcome) })
 		r.progress(j.src, firstNonEmpty(filed.URL, j.url), filed.Outcome, counts)
 	case model.OutcomeFailed:
 		r.fail(ctx, j.src, j.url, filed.Reason)
 	default:
 		r.notDocument(ctx, j, &NotDocument{filed.Outcome, filed.Reason})
 	}
+	if filed.Acked && f.Ack != nil {
+		// What the sink wrote is what this URL's work just counted.
+		r.acked(key, written)
+		j.acked = true
+	}
+}
+
+// filedAs is what a filed page adds to its run, as file counts it: the
+// outcome counted and, when the page goes in the run's log, its entry.
+func (r *runner) filedAs(j *job, filed Filed) (model.Outcome, *model.URLOutcome) {
+	entry := &model.URLOutcome{URL: j.url, Source: j.src.Name, Outcome: filed.Outcome, Reason: filed.Reason, At: r.c.opts.Now()}
+	switch filed.Outcome {
+	case model.OutcomeStored, model.OutcomeUpdated, model.OutcomeUnchanged:
+		return filed.Outcome, nil
+	case model.OutcomeFailed:
+		r.mu.Lock()
+		if r.roots[rootKey(j.src.Name, j.url)] {
+			entry.SourceFailed = r.rootFails[j.src.Name]+1 == r.rootCount[j.src.Name]
+		}
+		r.mu.Unlock()
+		return filed.Outcome, entry
+	}
+	if !logged(&NotDocument{filed.Outcome, filed.Reason}) {
+		entry = nil
+	}
+	return filed.Outcome, entry
 }
 
 // weakDate reports whether a page date from src should give way to a

@@ -251,9 +251,12 @@ func TestResumeFetchesOnlyWhatWasLeft(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	done := model.CrawlRun{Fetched: 2, Stored: 1}
-	for _, p := range []string{"/sitemap.xml", "/a/"} {
-		if err := db.Ack(ctx, run.ID, key(p), done); err != nil {
+	// The sitemap and /a/ done: fetched 2, stored 1 so far.
+	for _, d := range []model.URLDone{
+		{RunID: run.ID, Key: key("/sitemap.xml"), Counts: model.CrawlRun{Fetched: 1}},
+		{RunID: run.ID, Key: key("/a/"), Counts: model.CrawlRun{Fetched: 1, Stored: 1}},
+	} {
+		if err := db.Ack(ctx, d); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -111,7 +111,10 @@ func (s *memSink) Enqueue(ctx context.Context, runID int64, items ...model.Front
 	return nil
 }
 
-func (s *memSink) Ack(ctx context.Context, runID int64, key string, counts model.CrawlRun) error {
+func (s *memSink) Ack(ctx context.Context, d model.URLDone) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.errors = append(s.errors, d.Log...)
 	return nil
 }
 
@@ -138,12 +141,7 @@ func (s *memSink) DocumentByURL(ctx context.Context, u string) (*model.Document,
 	return nil, errors.New("not found")
 }
 
-func (s *memSink) RecordOutcome(ctx context.Context, runID int64, e model.URLOutcome) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.errors = append(s.errors, e)
-	return nil
-}
+func (s *memSink) WriteFailed(err error) bool { return false }
 
 // doc returns the stored document whose URL ends with suffix.
 func (s *memSink) doc(suffix string) *model.Document {

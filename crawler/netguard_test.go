@@ -3,6 +3,7 @@ package crawler
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -146,6 +147,44 @@ func TestPrivateAddressesAreRefused(t *testing.T) {
 	}
 }
 
+// TestProxiedUnresolvableNameIsRefused: a name that does not resolve
+// here (an internal name only the proxy's network knows) cannot be
+// checked, so it is refused rather than handed to the proxy.
+func TestProxiedUnresolvableNameIsRefused(t *testing.T) {
+	var hits atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Write([]byte("instance secrets"))
+	}))
+	defer proxy.Close()
+	pu, _ := url.Parse(proxy.URL)
+	tr := newCrawlTransport(false, nil).(*guardTransport)
+	tr.proxy = http.ProxyURL(pu)
+	tr.next.(*http.Transport).Proxy = http.ProxyURL(pu)
+	client := &http.Client{Transport: tr}
+	for _, target := range []string{"http://metadata.google.internal/computeMetadata/v1/", "http://intranet.invalid/"} {
+		resp, err := client.Get(target)
+		if err == nil {
+			resp.Body.Close()
+		}
+		// Where DNS itself is unreachable the lookup fails otherwise (and
+		// is retried later); either way nothing goes to the proxy.
+		var ue *UnresolvedHostError
+		var de *net.DNSError
+		if !errors.As(err, &ue) && !errors.As(err, &de) {
+			t.Errorf("GET %s through the proxy: %v, want it refused as unresolvable here", target, err)
+		}
+	}
+	if hits.Load() != 0 {
+		t.Errorf("the proxy got %d requests for names nobody checked", hits.Load())
+	}
+
+	// The run's log says why and how to allow it on purpose.
+	if reason := unresolvedReason("http://metadata.google.internal/", &UnresolvedHostError{Host: "metadata.google.internal"}); !strings.Contains(reason, "--allow-private") {
+		t.Errorf("reason %q does not say how to allow it", reason)
+	}
+}
+
 // TestProxiedRequestsAreChecked: through a proxy the crawler never dials
 // the target, so the target's address is checked before the request is
 // handed over, while the proxy itself (on loopback here) stays usable.
@@ -166,7 +205,7 @@ func TestProxiedRequestsAreChecked(t *testing.T) {
 		target    string
 		wantClass string // "" : the proxy answers
 	}{
-		{"http://public.invalid/page", ""}, // unresolvable here: left to the proxy
+		{"http://93.184.216.34/page", ""}, // a public address: the proxy fetches it
 		{"http://10.0.0.7/admin", "private"},
 		{"http://169.254.169.254/latest/meta-data/", "link-local"},
 		{"http://localhost:8080/", "loopback"},

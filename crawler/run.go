@@ -96,6 +96,7 @@ type job struct {
 	attempt int    // failed attempts so far (retries)
 	listing bool   // seed or pagination page: followed for links, never a document
 	hint    hint   // metadata the discovery page gave
+	acked   bool   // acknowledged already (saved and acknowledged at once)
 }
 
 // hint is fallback metadata from a feed item, sitemap entry or API result.
@@ -131,6 +132,14 @@ type runner struct {
 	capLogged   bool
 	perSource   map[string]int // discovery pages queued per source (listing/API)
 	runCounters model.CrawlRun // guarded copy of the counts, copied to run at each change
+
+	// With a stored run (persist.go): the counts the state holds, and
+	// what each URL's work changed that its acknowledgement will write.
+	durable  model.CrawlRun
+	owed     map[string]model.CrawlRun     // by visitKey
+	owedLog  map[string][]model.URLOutcome // by visitKey
+	stop     context.CancelCauseFunc       // ends the run early (writeFailed)
+	stopOnce sync.Once
 }
 
 func (r *runner) log() *slog.Logger { return r.c.log }
@@ -313,7 +322,7 @@ func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) bool {
 		return false
 	}
 	if res != nil {
-		r.count(func(c *model.CrawlRun) { c.Fetched++ })
+		r.count(j.url, func(c *model.CrawlRun) { c.Fetched++ })
 		if res.finalURL != j.url {
 			r.markSeen(res.finalURL)
 		}
@@ -471,10 +480,18 @@ func (r *runner) robots(ctx context.Context, j *job, hq *hostQueue) bool {
 	return true
 }
 
-// count applies f to the run's counts and copies them to run.
-func (r *runner) count(f func(*model.CrawlRun)) model.CrawlRun {
+// count applies f to the run's counts and copies them to run; in a
+// stored run the change is also owed by URL u until its acknowledgement
+// writes it (persist.go).
+func (r *runner) count(u string, f func(*model.CrawlRun)) model.CrawlRun {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.persisted() {
+		k := visitKey(u)
+		o := r.owed[k]
+		f(&o)
+		r.owed[k] = o
+	}
 	f(&r.runCounters)
 	c := r.runCounters
 	r.run.Fetched, r.run.Stored, r.run.Updated, r.run.Unchanged = c.Fetched, c.Stored, c.Updated, c.Unchanged
@@ -492,7 +509,7 @@ func (r *runner) fail(ctx context.Context, src *source, u, reason string) {
 		whole = r.rootFails[src.Name] == r.rootCount[src.Name]
 	}
 	r.mu.Unlock()
-	counts := r.count(func(c *model.CrawlRun) { c.Failed++ })
+	counts := r.count(u, func(c *model.CrawlRun) { c.Failed++ })
 	r.record(ctx, model.URLOutcome{URL: u, Source: src.Name, Outcome: model.OutcomeFailed, Reason: reason, SourceFailed: whole})
 	r.report(src, u, model.OutcomeFailed, reason, whole, counts)
 	r.log().Warn("crawler: failed", slog.String("source", src.Name), slog.String("url", u), slog.String("reason", reason))
@@ -506,7 +523,7 @@ func (r *runner) fail(ctx context.Context, src *source, u, reason string) {
 // log (a redirect to a URL already fetched and a listing page do not:
 // they say nothing about the sources).
 func (r *runner) outcome(ctx context.Context, src *source, u string, o model.Outcome, reason string, logged bool) {
-	counts := r.count(func(c *model.CrawlRun) { c.Add(o) })
+	counts := r.count(u, func(c *model.CrawlRun) { c.Add(o) })
 	if logged {
 		r.record(ctx, model.URLOutcome{URL: u, Source: src.Name, Outcome: o, Reason: reason})
 	}
@@ -522,22 +539,27 @@ func (r *runner) notDocument(ctx context.Context, j *job, nd *NotDocument) {
 	case nd.Outcome == model.OutcomeFailed:
 		r.fail(ctx, j.src, j.url, nd.Reason)
 	default:
-		// Listing pages are the crawler's way in, not news about a source.
-		r.outcome(ctx, j.src, j.url, nd.Outcome, nd.Reason, nd.Reason != "listing page")
+		r.outcome(ctx, j.src, j.url, nd.Outcome, nd.Reason, logged(nd))
 	}
 }
 
+// logged reports whether a page not archived goes in the run's log:
+// listing pages are the crawler's way in, not news about a source.
+func logged(nd *NotDocument) bool { return nd.Reason != "listing page" }
+
+// record adds an entry to the run's log: at once in a run kept in memory;
+// in a stored run, with its URL's acknowledgement (persist.go), so that
+// a URL done again after a crash is not logged twice.
 func (r *runner) record(ctx context.Context, e model.URLOutcome) {
 	e.At = r.c.opts.Now()
 	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.persisted() {
+		k := visitKey(e.URL)
+		r.owedLog[k] = append(r.owedLog[k], e)
+		return
+	}
 	r.run.Log = append(r.run.Log, e)
-	r.mu.Unlock()
-	if ctx.Err() != nil || r.run.ID == 0 || r.shared {
-		return // shared: the log goes with the claimed URL's completion
-	}
-	if err := r.c.state.RecordOutcome(ctx, r.run.ID, e); err != nil {
-		r.log().Error("crawler: record outcome", slog.String("url", e.URL), slog.String("err", err.Error()))
-	}
 }
 
 func (r *runner) progress(src *source, u string, o model.Outcome, c model.CrawlRun) {

@@ -95,13 +95,17 @@ func (c *Crawler) Work(ctx context.Context, sh Shared, sources []model.Source, u
 		compiled[s.Name] = cs
 	}
 	rules := &robotsRules{byOrigin: map[string]*robotsRule{}}
+	// A write the store fails (a full disk) stops the worker, as it stops
+	// a run: every page fetched after would be lost.
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	var wg sync.WaitGroup
 	errc := make(chan error, c.opts.Parallelism)
 	for range c.opts.Parallelism {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := c.workLoop(ctx, sh, compiled, rules, until); err != nil {
+			if err := c.workLoop(ctx, stop, sh, compiled, rules, until); err != nil {
 				errc <- err
 			}
 		}()
@@ -111,12 +115,15 @@ func (c *Crawler) Work(ctx context.Context, sh Shared, sources []model.Source, u
 	if err := <-errc; err != nil {
 		return err
 	}
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		return cause
+	}
 	return ctx.Err()
 }
 
 // workLoop is one of Work's goroutines: its own fetcher, one claim at a
 // time.
-func (c *Crawler) workLoop(ctx context.Context, sh Shared, sources map[string]*source, rules *robotsRules, until func() bool) error {
+func (c *Crawler) workLoop(ctx context.Context, stop context.CancelCauseFunc, sh Shared, sources map[string]*source, rules *robotsRules, until func() bool) error {
 	var cur *runner // the claim being processed; its redirects are checked against it
 	fetch := newFetcher(ctx, c.opts, func(target *url.URL, via []*http.Request) error { return cur.checkRedirect(target, via) })
 	failures := 0
@@ -147,6 +154,7 @@ func (c *Crawler) workLoop(ctx context.Context, sh Shared, sources map[string]*s
 			continue
 		}
 		cur = c.claimRunner(ctx, sh, cl, sources, rules, fetch)
+		cur.stop = stop
 		c.handleClaim(ctx, sh, cur, cl, sources)
 	}
 	return nil

@@ -23,6 +23,9 @@ func (r *runner) withdrawn(ctx context.Context, j *job, res *response) bool {
 	}
 	known, err := r.sink.Withdraw(ctx, j.url, res.status, r.c.opts.Now(), r.run.ID)
 	if err != nil {
+		if r.writeFailed(j.url, err) { // persist.go: the run stops; the URL is done again on resume
+			return true
+		}
 		if ctx.Err() == nil {
 			r.log().Error("crawler: mark withdrawn", slog.String("url", j.url), slog.String("err", err.Error()))
 		}

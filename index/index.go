@@ -43,6 +43,7 @@ type Index struct {
 	closeOnce  sync.Once
 	closeErr   error
 	results    atomic.Pointer[lru[*Result]]
+	limits     atomic.Pointer[Limits] // budget.go; nil: DefaultLimits
 }
 
 // Open opens the index in dir, creating it when dir is missing or empty.

@@ -113,7 +113,7 @@ const rescoreWindow = 200
 // just the shown hits loads their stored fields and the term positions
 // for the snippets, which would be costly to collect for every match.
 func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
-	n, err := query.Parse(r.Query)
+	n, err := ix.parse(r) // budget.go: parsed and held to the limits
 	if err != nil {
 		return nil, err
 	}

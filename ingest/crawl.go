@@ -115,10 +115,12 @@ func (a *Archive) Crawl(ctx context.Context, cfg CrawlConfig) (*model.CrawlRun, 
 	// follows it.
 	finishCtx := context.WithoutCancel(ctx)
 	if err := a.Store.FinishRun(finishCtx, run); err != nil {
-		return run, err
+		// A run stopped by a full disk cannot record itself either:
+		// keep why it stopped first.
+		return run, errors.Join(crawlErr, err)
 	}
 	if err := a.Settle(finishCtx, run.ID); err != nil {
-		return run, err
+		return run, errors.Join(crawlErr, err)
 	}
 	return run, crawlErr
 }

@@ -295,17 +295,25 @@ func (o *Owner) Verify(ctx context.Context, report func(IndexMismatch)) (int, er
 	if _, err := o.apply(ctx); err != nil {
 		return 0, err
 	}
-	applied, err := o.Index.AppliedSeq()
+	return VerifyIndex(ctx, o.Index, o.store, report)
+}
+
+// VerifyIndex compares the documents of ix with the store's, as they
+// stand: documents the change log names after the last change ix took in
+// are not reported (the index has yet to take them in). It returns how
+// many stored documents it checked.
+func VerifyIndex(ctx context.Context, ix *index.Index, st ChangeLog, report func(IndexMismatch)) (int, error) {
+	applied, err := ix.AppliedSeq()
 	if err != nil {
 		return 0, err
 	}
 	indexed := map[int64]string{}
-	if err := o.Index.Fingerprints(ctx, func(id int64, fp string) error { indexed[id] = fp; return nil }); err != nil {
+	if err := ix.Fingerprints(ctx, func(id int64, fp string) error { indexed[id] = fp; return nil }); err != nil {
 		return 0, err
 	}
 	n := 0
 	var found []IndexMismatch
-	err = o.store.EachDocument(ctx, func(d *model.Document) error {
+	err = st.EachDocument(ctx, func(d *model.Document) error {
 		n++
 		fp, ok := indexed[d.ID]
 		delete(indexed, d.ID)
@@ -323,7 +331,7 @@ func (o *Owner) Verify(ctx context.Context, report func(IndexMismatch)) (int, er
 	for id := range indexed {
 		found = append(found, IndexMismatch{id, "in the index, not in the store"})
 	}
-	since, err := o.changedAfter(ctx, applied)
+	since, err := changedAfter(ctx, st, applied)
 	if err != nil {
 		return n, err
 	}
@@ -336,10 +344,10 @@ func (o *Owner) Verify(ctx context.Context, report func(IndexMismatch)) (int, er
 }
 
 // changedAfter returns the documents the change log names after seq.
-func (o *Owner) changedAfter(ctx context.Context, seq int64) (map[int64]bool, error) {
+func changedAfter(ctx context.Context, st ChangeLog, seq int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
 	for {
-		changes, err := o.store.ChangesAfter(ctx, seq, 1000)
+		changes, err := st.ChangesAfter(ctx, seq, 1000)
 		if err != nil {
 			return nil, err
 		}

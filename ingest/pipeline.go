@@ -30,6 +30,11 @@ import (
 // satisfies it.
 type Store interface {
 	SaveCapture(ctx context.Context, doc *model.Document, c *model.Capture) (model.SaveOutcome, error)
+	// SaveCaptureAck is SaveCapture that also writes, in the same
+	// transaction, the crawl run's acknowledgement of the page's URL:
+	// ack is given what the save did and returns what to write.
+	SaveCaptureAck(ctx context.Context, doc *model.Document, c *model.Capture,
+		ack func(model.SaveOutcome) model.URLDone) (model.SaveOutcome, error)
 	MarkWithdrawn(ctx context.Context, url string, status int, at time.Time, runID int64) (docID int64, marked bool, err error)
 }
 
@@ -56,7 +61,9 @@ func NewPipeline(st Store, relevant *query.Node, tagger *tagging.Tagger, logger 
 // Accept files one fetched or imported page: decode and extract
 // (crawler.Build), drop it when off the topic, tag it, store it. A page
 // that is not kept comes back as a dropped, skipped or failed outcome
-// with the reason; an error means the store could not take it.
+// with the reason; an error means the store could not take it. A page of
+// a stored crawl run (f.Ack) is stored, change-logged and acknowledged
+// in the run in one transaction.
 func (p *Pipeline) Accept(ctx context.Context, f *crawler.Fetched) (crawler.Filed, error) {
 	doc, c, err := crawler.Build(f)
 	if nd := crawler.AsNotDocument(err); nd != nil {
@@ -71,15 +78,32 @@ func (p *Pipeline) Accept(ctx context.Context, f *crawler.Fetched) (crawler.File
 	if p.tagger != nil {
 		doc.Tags = p.tagger.Tag(doc)
 	}
-	out, err := p.store.SaveCapture(ctx, doc, c)
+	if f.Ack == nil {
+		out, err := p.store.SaveCapture(ctx, doc, c)
+		if err != nil {
+			return crawler.Filed{}, err
+		}
+		return filed(doc, out), nil
+	}
+	out, err := p.store.SaveCaptureAck(ctx, doc, c, func(out model.SaveOutcome) model.URLDone {
+		return f.Ack(filed(doc, out))
+	})
 	if err != nil {
 		return crawler.Filed{}, err
 	}
+	fl := filed(doc, out)
+	fl.Acked = true
+	return fl, nil
+}
+
+// filed is what a run counts a stored page as: a duplicate of an
+// archived document is dropped, naming it.
+func filed(doc *model.Document, out model.SaveOutcome) crawler.Filed {
 	if out == model.OutcomeDuplicate {
 		return crawler.Filed{Outcome: model.OutcomeDropped, Reason: fmt.Sprintf("duplicate of document %d", doc.ID),
-			DocumentID: doc.ID, URL: doc.URL}, nil
+			DocumentID: doc.ID, URL: doc.URL}
 	}
-	return crawler.Filed{Outcome: out, DocumentID: doc.ID, URL: doc.URL}, nil
+	return crawler.Filed{Outcome: out, DocumentID: doc.ID, URL: doc.URL}
 }
 
 // Withdraw records that an archived page answered 404 or 410 (logged as

@@ -377,6 +377,37 @@ type FrontierItem struct {
 	Done                         bool // acknowledged: not to be fetched again in this run
 }
 
+// URLDone is what a crawl run writes when it has finished one URL, in one
+// transaction: the URL marked done in the run's frontier, what the URL
+// added to the run's counts, and its log entries. When the URL stored a
+// document, that is the transaction that stores it (and appends the
+// change log entry). A URL whose work was never acknowledged is done
+// again by the resumed run and counted then, so a run killed at any
+// moment still counts and logs each URL exactly once.
+type URLDone struct {
+	RunID int64
+	// Key is the URL's frontier key; "" for an entry that belongs to no
+	// queued URL.
+	Key string
+	// Counts is what the URL adds to the run's counts (only the counts
+	// are read).
+	Counts CrawlRun
+	Log    []URLOutcome
+}
+
+// AddCounts adds o's counts to r's.
+func (r *CrawlRun) AddCounts(o CrawlRun) {
+	r.Fetched += o.Fetched
+	r.Stored += o.Stored
+	r.Updated += o.Updated
+	r.Unchanged += o.Unchanged
+	r.Dropped += o.Dropped
+	r.Skipped += o.Skipped
+	r.Refused += o.Refused
+	r.Withdrawn += o.Withdrawn
+	r.Failed += o.Failed
+}
+
 // Change is one entry of the store's change log: the document it
 // touched, in commit order. The search index, the timeline and saved
 // search alerts are derived from the log.

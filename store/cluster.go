@@ -606,16 +606,8 @@ func (db *DB) closeLease(ctx context.Context, tx *dbTx, l *Lease, c Completion, 
 		return false, err
 	}
 	for _, e := range c.Log {
-		if e.At.IsZero() {
-			e.At = db.Now()
-		}
-		if e.Outcome == "" {
-			e.Outcome = model.OutcomeFailed
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO crawl_errors (run_id, url, source, outcome, reason, at,
-			source_failed) VALUES (?, ?, ?, ?, ?, ?, ?)`, l.RunID, e.URL, e.Source, string(e.Outcome), e.Reason,
-			formatTime(e.At), e.SourceFailed); err != nil {
-			return false, fmt.Errorf("record %s %s: %w", e.Outcome, e.URL, err)
+		if err := db.insertOutcome(ctx, tx, l.RunID, e); err != nil {
+			return false, err
 		}
 	}
 	res, err := tx.tx.ExecContext(ctx, `UPDATE crawl_runs SET finished_at = $2 WHERE id = $1 AND finished_at = ''

@@ -31,6 +31,12 @@ import (
 // page back) is appended to the change log in the same transaction, with
 // c.RunID, so the index and the timeline can never miss it.
 func (db *DB) SaveCapture(ctx context.Context, doc *model.Document, c *model.Capture) (model.SaveOutcome, error) {
+	return db.saveCaptureThen(ctx, doc, c, nil)
+}
+
+// saveCaptureThen is SaveCapture running then, when not nil, in the same
+// transaction once the outcome is known (frontier.go: SaveCaptureAck).
+func (db *DB) saveCaptureThen(ctx context.Context, doc *model.Document, c *model.Capture, then func(*dbTx, model.SaveOutcome) error) (model.SaveOutcome, error) {
 	if doc.URL == "" {
 		return "", fmt.Errorf("save capture: document has no URL")
 	}
@@ -48,6 +54,13 @@ func (db *DB) SaveCapture(ctx context.Context, doc *model.Document, c *model.Cap
 	if err != nil {
 		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
 	}
+	if then != nil {
+		if err := then(tx, outcome); err != nil {
+			return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+		}
+	}
+	// Last before commit (changelog.go: on PostgreSQL the append holds
+	// the change log's lock until then).
 	if change != "" {
 		if err := appendChange(ctx, tx, doc.ID, change, c.RunID, c.FetchedAt); err != nil {
 			return "", fmt.Errorf("save capture %s: %w", doc.URL, err)

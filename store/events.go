@@ -78,19 +78,26 @@ func (db *DB) replaceEvents(ctx context.Context, tx *dbTx, events []model.Event)
 
 func upsertEvent(ctx context.Context, tx *dbTx, e *model.Event, now string) error {
 	actors, _ := json.Marshal(e.Actors)
+	cats := []string{}
+	if len(e.Categories) > 1 {
+		cats = e.Categories
+	}
+	categories, _ := json.Marshal(cats)
 	dates, err := json.Marshal(e.Dates)
 	if err != nil {
 		return err
 	}
-	err = tx.QueryRowContext(ctx, `INSERT INTO events (key, title, category, actors, target, instrument, date, dates,
-		news_only, stale, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+	err = tx.QueryRowContext(ctx, `INSERT INTO events (key, title, category, categories, actors, target, instrument,
+		date, dates, news_only, stale, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
 		ON CONFLICT (key) DO UPDATE SET title = excluded.title, category = excluded.category,
-		actors = excluded.actors, target = excluded.target, instrument = excluded.instrument,
+		categories = excluded.categories, actors = excluded.actors, target = excluded.target,
+		instrument = excluded.instrument,
 		date = excluded.date, dates = excluded.dates, news_only = excluded.news_only, stale = 0,
 		updated_at = CASE WHEN events.title = excluded.title AND events.date = excluded.date
-			AND events.dates = excluded.dates THEN events.updated_at ELSE excluded.updated_at END
+			AND events.dates = excluded.dates AND events.categories = excluded.categories
+			THEN events.updated_at ELSE excluded.updated_at END
 		RETURNING id`,
-		e.Key, e.Title, e.Category, string(actors), e.Target, e.Instrument, e.Date.Format(time.DateOnly),
+		e.Key, e.Title, e.Category, string(categories), string(actors), e.Target, e.Instrument, e.Date.Format(time.DateOnly),
 		string(dates), e.NewsOnly, now).Scan(&e.ID)
 	if err != nil {
 		return err
@@ -117,8 +124,9 @@ func (db *DB) Events(ctx context.Context, f EventFilter) ([]model.Event, error) 
 		where = append(where, "hidden = 0")
 	}
 	if f.Category != "" {
-		where = append(where, "category = ?")
-		args = append(args, f.Category)
+		// An announcement of several kinds is found under each of them.
+		where = append(where, "(category = ? OR "+db.read.d.jsonArrayHas("events.categories")+")")
+		args = append(args, f.Category, f.Category)
 	}
 	if f.Actor != "" {
 		where = append(where, db.read.d.jsonArrayHas("events.actors"))
@@ -177,18 +185,22 @@ func (db *DB) Event(ctx context.Context, id int64) (*model.Event, error) {
 	return e, nil
 }
 
-const eventColumns = `id, key, title, category, actors, target, instrument, date, dates, news_only, confirmed,
-	hidden, updated_at`
+const eventColumns = `id, key, title, category, categories, actors, target, instrument, date, dates, news_only,
+	confirmed, hidden, updated_at`
 
 func scanEvent(s scanner) (*model.Event, error) {
 	var (
-		e                            model.Event
-		actors, date, dates, updated string
+		e                                        model.Event
+		categories, actors, date, dates, updated string
 	)
-	if err := s.Scan(&e.ID, &e.Key, &e.Title, &e.Category, &actors, &e.Target, &e.Instrument, &date, &dates,
-		&e.NewsOnly, &e.Confirmed, &e.Hidden, &updated); err != nil {
+	if err := s.Scan(&e.ID, &e.Key, &e.Title, &e.Category, &categories, &actors, &e.Target, &e.Instrument, &date,
+		&dates, &e.NewsOnly, &e.Confirmed, &e.Hidden, &updated); err != nil {
 		return nil, err
 	}
+	if err := json.Unmarshal([]byte(categories), &e.Categories); err != nil {
+		return nil, fmt.Errorf("event %d categories: %w", e.ID, err)
+	}
+	e.Categories = categoryFirst(e.Category, e.Categories)
 	if err := json.Unmarshal([]byte(actors), &e.Actors); err != nil {
 		return nil, fmt.Errorf("event %d actors: %w", e.ID, err)
 	}
@@ -223,4 +235,19 @@ func (db *DB) eventDocuments(ctx context.Context, eventID int64) ([]model.EventD
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// categoryFirst keeps an event's categories with its category first (an
+// editor may have changed the category), or empty when there is no other.
+func categoryFirst(category string, cats []string) []string {
+	out := []string{category}
+	for _, c := range cats {
+		if c != category {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 1 {
+		return nil
+	}
+	return out
 }

@@ -36,9 +36,14 @@ func testFrontierResume(t *testing.T, e testEngine) {
 	if err := db.Enqueue(ctx, run.ID, items[0]); err != nil {
 		t.Fatal(err)
 	}
-	counts := model.CrawlRun{Fetched: 2, Stored: 1}
-	for _, k := range []string{"http://e.com/feed", "http://e.com/a"} {
-		if err := db.Ack(ctx, run.ID, k, counts); err != nil {
+	// Each acknowledgement adds what its URL did; one made again (a
+	// worker's retry, a replayed resume) adds nothing.
+	for _, d := range []model.URLDone{
+		{RunID: run.ID, Key: "http://e.com/feed", Counts: model.CrawlRun{Fetched: 1}},
+		{RunID: run.ID, Key: "http://e.com/a", Counts: model.CrawlRun{Fetched: 1, Stored: 1}},
+		{RunID: run.ID, Key: "http://e.com/a", Counts: model.CrawlRun{Fetched: 1, Stored: 1}},
+	} {
+		if err := db.Ack(ctx, d); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -78,7 +83,7 @@ func testFrontierResume(t *testing.T, e testEngine) {
 	}
 
 	// Once everything is done there is nothing to resume.
-	if err := db.Ack(ctx, run.ID, "http://e.com/b", counts); err != nil {
+	if err := db.Ack(ctx, model.URLDone{RunID: run.ID, Key: "http://e.com/b"}); err != nil {
 		t.Fatal(err)
 	}
 	if r, err := db.PendingRun(ctx, []string{"feed"}); err != nil || r != nil {
@@ -115,6 +120,76 @@ func testValidators(t *testing.T, e testEngine) {
 		e, lm, err := db.Validators(ctx, "http://e.com/a/")
 		if err != nil || e != v[0] || lm != v[1] {
 			t.Errorf("validators %q %q %v, want %q %q", e, lm, err, v[0], v[1])
+		}
+	}
+}
+
+// TestSaveCaptureAckIsOneTransaction: a page saved with its URL's
+// acknowledgement leaves the document, its change-log entry, the URL done
+// and the run's counts and log all written, or, when any of it fails,
+// none of them.
+func TestSaveCaptureAckIsOneTransaction(t *testing.T) {
+	eachEngine(t, testSaveCaptureAckIsOneTransaction)
+}
+
+func testSaveCaptureAckIsOneTransaction(t *testing.T, e testEngine) {
+	ctx := context.Background()
+	db := e.open(t)
+	run, err := db.StartRun(ctx, []string{"s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2020, 7, 1, 10, 0, 0, 0, time.UTC)
+	page := func(u, hash string) (*model.Document, *model.Capture) {
+		return &model.Document{URL: u, Source: "s", Kind: model.KindNews, Title: "T " + u, Text: "text of " + u, FetchedAt: at, ContentHash: hash},
+			&model.Capture{FetchedAt: at, RequestURL: u, FinalURL: u, Status: 200, Body: []byte("<p>" + u + "</p>"), ContentHash: hash, RunID: run.ID}
+	}
+	if err := db.Enqueue(ctx, run.ID,
+		model.FrontierItem{Key: "a", URL: "https://e.example/a", Source: "s", Kind: "doc"},
+		model.FrontierItem{Key: "b", URL: "https://e.example/b", Source: "s", Kind: "doc"}); err != nil {
+		t.Fatal(err)
+	}
+
+	d, c := page("https://e.example/a", "ha")
+	var told model.SaveOutcome
+	out, err := db.SaveCaptureAck(ctx, d, c, func(o model.SaveOutcome) model.URLDone {
+		told = o
+		return model.URLDone{RunID: run.ID, Key: "a", Counts: model.CrawlRun{Fetched: 1, Stored: 1}}
+	})
+	if err != nil || out != model.OutcomeStored || told != out {
+		t.Fatalf("SaveCaptureAck = %q, %v (ack told %q); want stored", out, err, told)
+	}
+	if last, _ := db.LastChange(ctx); last != 1 {
+		t.Errorf("change log at %d, want the new document's entry", last)
+	}
+
+	// An acknowledgement that cannot be written (a run that does not
+	// exist: its log entry breaks a foreign key) takes the save with it.
+	d, c = page("https://e.example/b", "hb")
+	if _, err := db.SaveCaptureAck(ctx, d, c, func(model.SaveOutcome) model.URLDone {
+		return model.URLDone{RunID: run.ID + 99, Key: "b", Counts: model.CrawlRun{Fetched: 1, Stored: 1},
+			Log: []model.URLOutcome{{URL: "https://e.example/b", Outcome: model.OutcomeDropped, Reason: "test"}}}
+	}); err == nil {
+		t.Fatal("a save whose acknowledgement failed succeeded")
+	}
+	if _, err := db.DocumentByURL(ctx, "https://e.example/b"); err == nil {
+		t.Error("the document of a failed acknowledgement was kept")
+	}
+	if last, _ := db.LastChange(ctx); last != 1 {
+		t.Errorf("change log at %d after a failed save, want 1", last)
+	}
+
+	got, err := db.Run(ctx, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Fetched != 1 || got.Stored != 1 || len(got.Log) != 0 {
+		t.Errorf("run %+v: want fetched 1, stored 1 and nothing logged", got)
+	}
+	items, _ := db.LoadFrontier(ctx, run.ID)
+	for _, it := range items {
+		if it.Done != (it.Key == "a") {
+			t.Errorf("frontier %s done = %v", it.Key, it.Done)
 		}
 	}
 }

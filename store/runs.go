@@ -22,17 +22,26 @@ func (db *DB) StartRun(ctx context.Context, sources []string) (*model.CrawlRun, 
 }
 
 // RecordOutcome logs one URL of a run that did not become an archived
-// document: failed, refused, withdrawn, dropped or skipped, with why. It
-// is written at once, not at the end of the run, so a crash keeps what
-// was seen so far.
+// document: failed, refused, withdrawn, dropped or skipped, with why.
+// It is an acknowledgement with nothing to count (Ack): a crawl records
+// each URL's entries with the URL's acknowledgement instead, so that a
+// crash neither loses nor repeats them.
 func (db *DB) RecordOutcome(ctx context.Context, runID int64, e model.URLOutcome) error {
+	if err := db.Ack(ctx, model.URLDone{RunID: runID, Log: []model.URLOutcome{e}}); err != nil {
+		return fmt.Errorf("record %s %s in run %d: %w", e.Outcome, e.URL, runID, err)
+	}
+	return nil
+}
+
+// insertOutcome appends one URL's entry to a run's log in tx.
+func (db *DB) insertOutcome(ctx context.Context, tx *dbTx, runID int64, e model.URLOutcome) error {
 	if e.At.IsZero() {
 		e.At = db.Now()
 	}
 	if e.Outcome == "" {
 		e.Outcome = model.OutcomeFailed
 	}
-	if _, err := db.write.ExecContext(ctx, `INSERT INTO crawl_errors (run_id, url, source, outcome, reason, at,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO crawl_errors (run_id, url, source, outcome, reason, at,
 		source_failed) VALUES (?, ?, ?, ?, ?, ?, ?)`, runID, e.URL, e.Source, string(e.Outcome), e.Reason,
 		formatTime(e.At), e.SourceFailed); err != nil {
 		return fmt.Errorf("record %s %s in run %d: %w", e.Outcome, e.URL, runID, err)

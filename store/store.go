@@ -74,7 +74,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	readDSN := "file:" + abs + "?" + pragmas.Encode()
 
 	d := dialect{SQLite}
-	db := &DB{engine: SQLite, path: abs, Now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{engine: SQLite, path: abs, Now: nowUTC}
 	w, err := sql.Open("sqlite", writeDSN)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -94,6 +94,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	return db, nil
 }
+
+func nowUTC() time.Time { return time.Now().UTC() }
 
 // Engine is the database behind db.
 func (db *DB) Engine() Engine { return db.engine }

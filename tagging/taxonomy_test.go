@@ -86,6 +86,11 @@ func TestParseTaxonomyErrors(t *testing.T) {
 		{"no categories", "actors: []\n", 1, "categories"},
 		{"yields not a boolean", "categories:\n  - id: a\n    yields_to_measures: sometimes\n    rules: {any: [x]}\n", 3, "categories[0].yields_to_measures"},
 		{"unknown issuer", "categories:\n  - id: a\n    issuers: [b, zz]\n    rules: {any: [x]}\nactors:\n  - id: b\n    aliases: [B]\n", 2, "categories[0].issuers[1]"},
+		{"unknown form", "categories:\n  - id: a\n    issuers: [b]\n    forms: [zz]\n    rules: {any: [x]}\nactors:\n  - id: b\n    aliases: [B]\n", 2, "categories[0].forms[0]"},
+		{"kept form not a form", "categories:\n  - id: a\n    issuers: [b]\n    forms: [c]\n    keep_forms: [a]\n    rules: {any: [x]}\n  - id: c\n    rules: {any: [y]}\nactors:\n  - id: b\n    aliases: [B]\n", 2, "categories[0].keep_forms[0]"},
+		{"forms without issuers", "categories:\n  - id: a\n    forms: [c]\n    rules: {any: [x]}\n  - id: c\n    rules: {any: [y]}\n", 2, "categories[0].forms"},
+		{"threats not a boolean", "categories:\n  - id: a\n    threats: often\n    rules: {any: [x]}\n", 3, "categories[0].threats"},
+		{"as_subject not a list", "categories:\n  - id: a\n    rules: {any: [x]}\nactors:\n  - id: b\n    aliases: [B]\n    as_subject: Bland\n", 7, "actors[0].as_subject"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -175,6 +180,9 @@ func TestShippedTaxonomyExamples(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			doc := &model.Document{Title: tt.title, Text: tt.text, Site: tt.site}
+			if tt.site != "" {
+				doc.Kind = model.KindOfficial // a government's own site
+			}
 			tags := tg.Tag(doc)
 			var cats, actors []string
 			for _, tag := range tags {

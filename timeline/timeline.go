@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"policywatch/model"
+	"policywatch/prose"
+	"policywatch/tagging"
 )
 
 // DefaultGap is how far apart two reports of the same actor and category
@@ -41,16 +43,32 @@ const (
 	confOfficialText    = 0.8  // an official date read from text or URL
 	confNewsExplicit    = 0.75 // a news report naming the day ("on July 3")
 	confNewsRelative    = 0.65 // a news report's weekday or "yesterday"
-	confNewsPub         = 0.4  // a news report's publication day, nothing better
-	confEffective       = 0.8  // "effective July 14" in a sentence about the measure
-	confEffectiveNearby = 0.6  // "the ordinance would take effect on March 23" elsewhere
+	confNewsPub         = ConfidencePublication
+	confEffective       = 0.8 // "effective July 14" in a sentence about the measure
+	confEffectiveNearby = 0.6 // "the ordinance would take effect on March 23" elsewhere
 )
+
+// ConfidencePublication is the confidence of an announced date that is
+// only the publication day of a news report naming no day for the
+// measure: a report is usually of the day's news, but not always.
+const ConfidencePublication = 0.4
 
 // item is one document's evidence for one category.
 type item struct {
 	doc      *model.Document
 	category string
-	actor    string
+	actor    string   // the issuer: the event's key and first actor
+	actors   []string // everyone acting in the measure (a joint statement's signatories)
+	// extra: categories of the same announcement that are not measures of
+	// their own (the sanctions an order authorises, a reprisal's form).
+	extra []string
+	// opening: the category's evidence is in the title or the opening
+	// paragraph, where reports state their news; a measure only the body
+	// of a news report mentions joins other reports' events but makes
+	// none.
+	opening bool
+	// named: the tag names who acts; otherwise the issuer is assumed.
+	named    bool
 	date     time.Time // event date: official published day or resolved news date
 	conf     float64
 	passage  string
@@ -71,11 +89,17 @@ type effective struct {
 }
 
 // Cluster groups documents into events. Only documents with a reliable
-// date and at least one category and one actor tag take part; the first
-// actor tag is the issuer. A document tagged with several categories
-// joins one event per category. A news page alone, whose text names no
-// day, makes no event (it is commentary), though it joins one that other
-// documents make. Events are returned by date, then key.
+// date and at least one category and one actor tag take part. A category
+// tag names who acts in its measure (tagging.MeasureActors), or else the
+// first actor tag, the document's issuer, does. A document tagged with
+// several categories joins one event per measure; the categories it only
+// mentions (tagging.Mentioned: the sanctions an order authorises, the
+// arrests a statement condemns) and the forms of a measure filed under
+// another (tagging.Within: a sanction that is China's counter-measure)
+// are listed in that event's Categories instead of making events of their
+// own. A news report naming no day for its measure is dated by its
+// publication, with ConfidencePublication. Events are returned by date,
+// then key.
 func Cluster(docs []model.Document, opts Options) []model.Event {
 	if opts.Gap <= 0 {
 		opts.Gap = DefaultGap
@@ -93,7 +117,7 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 	texts := make([]string, 0, len(docs))
 	for i := range docs {
 		d := &docs[i]
-		sents := sentences(d.Text)
+		sents := prose.Sentences(d.Text)
 		opening := openingText(d, sents)
 		texts = append(texts, opening)
 		if !d.HasReliableDate() {
@@ -104,11 +128,45 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 			continue
 		}
 		openings[d] = opening
+		var own []*item
+		var extra []string
+		within := map[string][]string{} // category → forms filed under it
 		for _, tag := range d.Tags {
 			if tag.Type != model.TagCategory {
 				continue
 			}
+			if tagging.Mentioned(tag) {
+				extra = append(extra, tag.Value)
+				continue
+			}
+			if w := tagging.Within(tag); w != "" {
+				within[w] = append(within[w], tag.Value)
+				continue
+			}
 			it := newItem(d, tag, actors[0], sents)
+			if it.actor == tagging.UnknownActor {
+				// A government the taxonomy does not list took it: no
+				// known actor's event, though the page stays searchable.
+				continue
+			}
+			own = append(own, it)
+		}
+		// A measure the body reports by the same actor as one the opening
+		// reports is part of the same news ("Canada suspends its treaty
+		// ... and will also halt exports").
+		for _, it := range own {
+			for _, o := range own {
+				if o.opening && o.actor == it.actor && it.named {
+					it.opening = true
+				}
+			}
+		}
+		for i, it := range own {
+			it.extra = append(it.extra, within[it.category]...)
+			if i == 0 {
+				// What the page only mentions belongs to its main measure.
+				it.extra = append(it.extra, extra...)
+			}
 			k := it.actor + "/" + it.category
 			if _, ok := groups[k]; !ok {
 				order = append(order, k)
@@ -128,14 +186,14 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 		var clusters [][]*item
 		for _, ch := range chain(groups[k], opts.Gap) {
 			for _, it := range ch {
-				it.vec, it.script = vecs[it.doc], script(openings[it.doc])
+				it.vec, it.script = vecs[it.doc], prose.Script(openings[it.doc])
 			}
 			clusters = append(clusters, separate(ch, opts.Gap, opts.MinSimilarity)...)
 		}
 		for _, cluster := range clusters {
-			if len(cluster) == 1 && !cluster[0].official && cluster[0].conf <= confNewsPub {
-				// One news page that never says when anything happened is
-				// commentary or analysis, not the report of an event.
+			if !founds(cluster) {
+				// News that reports the measure only in passing, further
+				// down, is evidence for an event others report, not one.
 				continue
 			}
 			ev := build(cluster, now)
@@ -158,25 +216,89 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 	return events
 }
 
-func newItem(d *model.Document, tag model.Tag, issuer string, sents []span) *item {
-	it := &item{doc: d, category: tag.Value, actor: issuer, official: d.Kind == model.KindOfficial, own: true}
-	if a := measureActor(tag); a != "" && a != issuer {
-		it.actor, it.own = a, false
+// evidence reports whether a tag's match is a phrase of the category's
+// rules, not one of the tagger's notes (who acts, what it only mentions).
+func evidence(m model.Match) bool {
+	return m.Field != "" && !strings.HasPrefix(m.Rule, tagging.RuleActorPrefix) &&
+		!strings.HasPrefix(m.Rule, tagging.RuleWithinPrefix) && m.Rule != tagging.RuleMentioned
+}
+
+// mentionSentence reports whether sentence i holds only mentions of the
+// tag's measure.
+func mentionSentence(tag model.Tag, sents []prose.Sentence, i int) bool {
+	found := false
+	for _, m := range tag.Matches {
+		if m.Field == "text" && evidence(m) && prose.SentenceAt(sents, m.Offset) == i {
+			if !strings.HasSuffix(m.Rule, tagging.RuleMentionSuffix) {
+				return false
+			}
+			found = true
+		}
+	}
+	return found
+}
+
+// founds reports whether a cluster makes an event: an official document
+// takes part, or a report states the measure in its title or opening.
+func founds(cluster []*item) bool {
+	for _, it := range cluster {
+		if it.official || it.opening {
+			return true
+		}
+	}
+	return false
+}
+
+func newItem(d *model.Document, tag model.Tag, issuer string, sents []prose.Sentence) *item {
+	it := &item{doc: d, category: tag.Value, actor: issuer, actors: []string{issuer}, official: d.Kind == model.KindOfficial, own: true}
+	if as := tagging.MeasureActors(tag); len(as) > 0 {
+		// Who acts in the measure, strongest first: a G7 statement an EU
+		// site carries is the G7's, with the EU among its signers.
+		it.actor, it.actors = as[0], as
+		it.own = contains(as, issuer)
+		it.named = true
+	}
+	// The opening: the lead paragraph, or the first when none is long
+	// enough to be one (a short notice).
+	hasLead := false
+	for _, s := range sents {
+		hasLead = hasLead || s.Lead
+	}
+	opening := func(i int) bool {
+		return sents[i].Lead || !hasLead && sents[i].Para == sents[0].Para
+	}
+	for _, m := range tag.Matches {
+		if !evidence(m) {
+			continue
+		}
+		switch m.Field {
+		case "title":
+			it.opening = true
+		case "text":
+			if i := prose.SentenceAt(sents, m.Offset); i >= 0 && opening(i) {
+				it.opening = true
+			}
+		}
 	}
 	// The passage is the sentence holding the category's first match in
 	// the text; a title-only match points at the opening sentence.
 	pi := -1
 	for _, m := range tag.Matches {
-		if m.Field == "text" {
-			pi = spanAt(sents, m.Offset)
+		if m.Field == "text" && evidence(m) {
+			pi = prose.SentenceAt(sents, m.Offset)
 			break
+		}
+	}
+	for i := range sents {
+		if pi < 0 && sents[i].Lead {
+			pi = i
 		}
 	}
 	if pi < 0 && len(sents) > 0 {
 		pi = 0
 	}
 	if pi >= 0 {
-		it.passage = strings.TrimSpace(d.Text[sents[pi].start:sents[pi].end])
+		it.passage = strings.TrimSpace(d.Text[sents[pi].Start:sents[pi].End])
 	}
 	pub := day(d.Published)
 	if it.primary() {
@@ -186,18 +308,34 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []span) *ite
 		}
 	} else {
 		it.date, it.conf = pub, confNewsPub
-		// What happened is told in the passage, or else in the opening paragraph.
+		// What happened is told in the sentences about the measure, or
+		// else in the opening paragraph.
+		// Sentences that report the measure come before those that only
+		// mention it (their day is another act's).
 		candidates := []int{}
-		if pi >= 0 {
-			candidates = append(candidates, pi)
-		}
-		for i, s := range sents {
-			if s.lead && i != pi {
-				candidates = append(candidates, i)
+		seen := map[int]bool{}
+		for _, mentions := range []bool{false, true} {
+			for _, m := range tag.Matches {
+				if m.Field != "text" || !evidence(m) || strings.HasSuffix(m.Rule, tagging.RuleMentionSuffix) != mentions {
+					continue
+				}
+				if i := prose.SentenceAt(sents, m.Offset); i >= 0 && !seen[i] {
+					seen[i] = true
+					candidates = append(candidates, i)
+				}
+			}
+			if mentions {
+				break
+			}
+			for i, s := range sents {
+				if s.Lead && !seen[i] && !mentionSentence(tag, sents, i) {
+					seen[i] = true
+					candidates = append(candidates, i)
+				}
 			}
 		}
 		for _, i := range candidates {
-			if date, conf, ok := resolveEventDate(d.Text[sents[i].start:sents[i].end], pub); ok {
+			if date, conf, ok := resolveEventDate(d.Text[sents[i].Start:sents[i].End], pub); ok {
 				it.date, it.conf = date, conf
 				break
 			}
@@ -207,8 +345,8 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []span) *ite
 	// the measure gives it.
 	about := map[int]bool{}
 	for _, m := range tag.Matches {
-		if m.Field == "text" {
-			if i := spanAt(sents, m.Offset); i >= 0 {
+		if m.Field == "text" && evidence(m) {
+			if i := prose.SentenceAt(sents, m.Offset); i >= 0 {
 				about[i] = true
 			}
 		}
@@ -217,7 +355,7 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []span) *ite
 	// effect on ..."), with less confidence: it may be another measure's.
 	for pass := 0; pass < 2 && it.eff == nil; pass++ {
 		for i, s := range sents {
-			text := d.Text[s.start:s.end]
+			text := d.Text[s.Start:s.End]
 			if pass == 0 && !about[i] {
 				continue
 			}
@@ -242,18 +380,13 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []span) *ite
 // primary: the issuer's own official statement of its measure.
 func (it *item) primary() bool { return it.official && it.own }
 
-// ruleActorPrefix starts the Rule of a category tag's match naming the
-// actor whose measure the document reports when it is not the document's
-// issuer (the tagger's convention; see tagging.MeasureActor).
-const ruleActorPrefix = "actor:"
-
-func measureActor(tag model.Tag) string {
-	for _, m := range tag.Matches {
-		if id, ok := strings.CutPrefix(m.Rule, ruleActorPrefix); ok {
-			return id
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
 		}
 	}
-	return ""
+	return false
 }
 
 // chain sorts items by event date and cuts them where two neighbours are
@@ -307,7 +440,7 @@ func build(items []*item, now time.Time) model.Event {
 	first := items[0]
 	ev := model.Event{
 		Category:  first.category,
-		Actors:    []string{first.actor},
+		Actors:    append([]string{}, first.actors...),
 		Date:      first.date,
 		NewsOnly:  true,
 		UpdatedAt: now,
@@ -330,8 +463,25 @@ func build(items []*item, now time.Time) model.Event {
 	default:
 		ev.Title = first.doc.Title
 	}
-	if first.own {
-		ev.Actors = append(ev.Actors, coIssuers(first.doc, first.actor)...)
+	// Everyone acting in the measure, as its reports say; and every
+	// category of the announcement.
+	for _, it := range items {
+		for _, a := range it.actors {
+			if it.actor == first.actor && !contains(ev.Actors, a) {
+				ev.Actors = append(ev.Actors, a)
+			}
+		}
+	}
+	var cats []string
+	for _, it := range items {
+		for _, c := range it.extra {
+			if c != ev.Category && !contains(cats, c) {
+				cats = append(cats, c)
+			}
+		}
+	}
+	if len(cats) > 0 {
+		ev.Categories = append([]string{ev.Category}, cats...)
 	}
 	ev.Key = fmt.Sprintf("%s/%s/%s", first.actor, first.category, first.date.Format("2006-01-02"))
 	ev.Dates = append(ev.Dates, model.EventDate{
@@ -397,29 +547,6 @@ func publishedDate(items []*item) (model.EventDate, bool) {
 	return model.EventDate{Kind: model.DatePublished, Date: day(first.doc.Published), DocumentID: first.doc.ID,
 		Confidence: conf}, true
 }
-
-// coIssuers are the actors the primary document names as acting with the
-// issuer (the signers of a joint statement): tagged as strongly as the
-// issuer. Weaker actor tags are targets or bystanders.
-func coIssuers(d *model.Document, issuer string) []string {
-	var top float64
-	for _, t := range d.Tags {
-		if t.Type == model.TagActor && t.Value == issuer {
-			top = t.Score
-			break
-		}
-	}
-	var out []string
-	for _, t := range d.Tags {
-		if t.Type == model.TagActor && t.Value != issuer && t.Score >= coIssuerShare*top {
-			out = append(out, t.Value)
-		}
-	}
-	return out
-}
-
-// coIssuerShare is how close to the issuer's tag score a co-issuer's is.
-const coIssuerShare = 0.9
 
 // commonTitle is the headline most reports of a news-only event carry
 // (syndicated copies share one); ties go to the earliest report.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"policywatch/model"
+	"policywatch/tagging"
 )
 
 var fixedNow = func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
@@ -29,6 +30,13 @@ func doc(id int64, kind model.DocKind, published, title, text, category, phrase 
 	for _, a := range actors {
 		d.Tags = append(d.Tags, model.Tag{Type: model.TagActor, Value: a, Score: 5})
 	}
+	return d
+}
+
+// mentioned marks a document's category as only mentioned, as the tagger
+// does for a measure named as a reason, a threat or a reaction's object.
+func mentioned(d model.Document) model.Document {
+	d.Tags[0].Matches = append(d.Tags[0].Matches, model.Match{Rule: tagging.RuleMentioned})
 	return d
 }
 
@@ -77,8 +85,16 @@ func TestClusterByGap(t *testing.T) {
 			doc(1, off, "2020-07-20T10:00:00+01:00", "UK suspends treaty", "The UK suspended its extradition treaty.", "extradition", "extradition", "uk"),
 			doc(2, news, "2020-07-20T12:00:00+01:00", "Canada news", "Canada said on Monday it welcomed the extradition move.", "extradition", "extradition", "canada", "uk"),
 		}, 0, []string{"canada/extradition/2020-07-20", "uk/extradition/2020-07-20"}},
-		{"a lone news page that names no day is commentary, not an event", []model.Document{
-			doc(1, news, "2020-08-20T10:00:00Z", "Analysis: what sanctions mean", "Sanctions are reshaping business.", "sanction", "Sanctions", "us"),
+		{"a lone news page that only mentions a measure is commentary, not an event", []model.Document{
+			mentioned(doc(1, news, "2020-08-20T10:00:00Z", "Analysis: what sanctions mean", "Sanctions are reshaping business.", "sanction", "Sanctions", "us")),
+		}, 0, nil},
+		{"a lone news page that reports a measure without naming its day is an event of its publication day", []model.Document{
+			doc(1, news, "2020-08-20T10:00:00+08:00", "US sanctions officials", "The US has imposed sanctions on eleven officials.", "sanction", "sanctions", "us"),
+		}, 0, []string{"us/sanction/2020-08-20"}},
+		{"a measure only the body of a news report mentions makes no event", []model.Document{
+			doc(1, news, "2020-08-20T10:00:00+08:00", "Hong Kong stocks fall",
+				"Shares in Hong Kong fell for a third day as investors weighed the outlook for trade and rates.\nThe US has imposed sanctions on eleven officials.",
+				"sanction", "sanctions", "us"),
 		}, 0, nil},
 		{"a news report naming the day dates the event over an earlier undated one", []model.Document{
 			doc(1, news, "2020-07-30T23:00:00Z", "Germany halts treaty", "Germany is suspending its extradition treaty.", "extradition", "extradition", "germany"),
@@ -191,6 +207,7 @@ func TestResolveEventDate(t *testing.T) {
 		{"The act was passed on March 3, 2019.", ""}, // far before publication
 		{"Talks were held last week.", ""},           // too vague
 		{"Nothing dated here.", ""},
+		{"Following a first discussion on June 26, the Council today adopted conclusions.", "2020-07-01"},
 	}
 	for _, tt := range tests {
 		got, _, ok := resolveEventDate(tt.sentence, wed)
@@ -288,6 +305,10 @@ func TestMultiCategoryDocument(t *testing.T) {
 func TestEventActors(t *testing.T) {
 	joint := doc(1, model.KindOfficial, "2021-01-09T12:00:00-05:00", "Joint statement on arrests",
 		"Canada, Australia and the UK issued a joint statement.", "statement", "statement", "canada")
+	// The tagger names everyone acting in the statement on its tag.
+	joint.Tags[0].Matches = append(joint.Tags[0].Matches,
+		model.Match{Phrase: "Canada", Field: "text", Rule: tagging.RuleActorPrefix + "canada"},
+		model.Match{Phrase: "Australia", Field: "text", Offset: 8, Rule: tagging.RuleActorPrefix + "australia"})
 	joint.Tags = append(joint.Tags,
 		model.Tag{Type: model.TagActor, Value: "australia", Score: 5},
 		model.Tag{Type: model.TagActor, Value: "china", Score: 1.5})

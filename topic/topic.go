@@ -177,6 +177,7 @@ func Parse(data []byte, file string) (*Topic, error) {
 	if t.Database, err = checkDatabase(strings.TrimSpace(raw.Database)); err != nil {
 		at(err.Error(), "database")
 	}
+	checkCrawlerBounds(t.Crawler, at) // bounds.go
 
 	if len(raw.Sources) == 0 {
 		at("at least one source is required", "sources")
@@ -309,10 +310,19 @@ func checkURL(raw string) error {
 	if !strings.HasPrefix(raw, "http://") && !strings.HasPrefix(raw, "https://") {
 		return fmt.Errorf("%q is not an http(s) URL", raw)
 	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		// An IPv6 address needs its brackets: http://[::1]:8080/.
+		return fmt.Errorf("%q is not a valid URL: %v", raw, errors.Unwrap(err))
+	}
+	if u.Hostname() == "" {
+		return fmt.Errorf("%q names no host", raw)
+	}
 	return nil
 }
 
 func parseSize(s string) (int64, error) {
+	orig := strings.TrimSpace(s)
 	s = strings.TrimSpace(strings.ToUpper(s))
 	mult := int64(1)
 	for _, u := range []struct {
@@ -327,6 +337,9 @@ func parseSize(s string) (int64, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("invalid size %q (e.g. 10MB)", s)
+	}
+	if n > MaxBody/mult {
+		return 0, fmt.Errorf("size %s is more than 256MB", orig)
 	}
 	return n * mult, nil
 }

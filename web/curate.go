@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"policywatch/model"
+	"policywatch/query"
 	"policywatch/store"
 )
 
@@ -219,10 +221,11 @@ func (s *Server) addEvent(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, badParam("category", "unknown category %q", e.Category))
 		return
 	}
-	for _, a := range strings.FieldsFunc(r.PostFormValue("actors"), func(c rune) bool { return c == ',' || c == ' ' }) {
-		e.Actors = append(e.Actors, a)
-	}
 	var err error
+	if e.Actors, err = s.formActors(r.PostFormValue("actors")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if e.Date, err = formDate(r, "date"); err != nil {
 		s.fail(w, r, err)
 		return
@@ -232,6 +235,34 @@ func (s *Server) addEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.applyEdit(w, r, sess, e)
+}
+
+// actorIDPattern is what an actor id looks like when no vocabulary lists
+// them (Config.Vocabulary nil).
+var actorIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+// formActors reads the actors an editor typed on an event (ids or
+// one-word labels, separated by commas or spaces) and checks each one
+// against the taxonomy's vocabulary: what is typed here reaches the
+// timeline's actor filter, its exports and its CSV, so "=HYPERLINK(...)"
+// or a typo must not become an actor.
+func (s *Server) formActors(v string) ([]string, error) {
+	var out []string
+	for _, a := range strings.FieldsFunc(v, func(c rune) bool { return c == ',' || c == ' ' }) {
+		id := strings.ToLower(a)
+		if s.vocab.Knows(query.FieldActor) {
+			var err error
+			if id, err = s.vocab.Resolve(query.FieldActor, a); err != nil {
+				return nil, badParam("actors", "%v", err)
+			}
+		} else if !actorIDPattern.MatchString(id) {
+			return nil, badParam("actors", "%q is not an actor id (lower-case letters, digits, - and _)", a)
+		}
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
 
 // describeChange says in words what an audit entry changed, from the

@@ -104,6 +104,21 @@ type Config struct {
 	SecureCookies bool
 	TrustProxy    bool
 
+	// BaseURL is the public address of the archive (https://host[/path]),
+	// used for the absolute links of feeds, exports, citations and
+	// releases. Empty: each request's Host (or, with TrustProxy, the
+	// proxy's X-Forwarded-Host and -Proto). See baseurl.go.
+	BaseURL string
+
+	// MaxSearches bounds the searches (search page, API, histograms,
+	// search feeds) running at once; a quarter of it, at least one, the
+	// exports and releases. A request that finds no slot within a moment
+	// is answered 503 with Retry-After. 0: DefaultMaxSearches().
+	MaxSearches int
+	// SearchTimeout is the deadline of one search request (exports get
+	// 30 times as long); 0: DefaultSearchTimeout. See searchlimit.go.
+	SearchTimeout time.Duration
+
 	Logger *slog.Logger     // nil: discard
 	Now    func() time.Time // nil: time.Now
 }

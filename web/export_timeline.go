@@ -219,12 +219,12 @@ func (s *Server) timelineCSV(w http.ResponseWriter, r *http.Request) {
 			primary = d.URL
 			break
 		}
-		_ = cw.Write([]string{
+		_ = cw.Write(CSVRow( // csv.go: every cell formula-safe
 			itoa(e.ID), formatDate(e.At), p.DateKind, formatDate(e.Date), formatDate(eff),
-			s.laneLabel(e.Category), e.Category, strings.Join(e.Actors, ";"),
-			CSVSafe(e.Title), CSVSafe(e.Instrument), CSVSafe(e.Target), strconv.FormatBool(e.NewsOnly),
-			strconv.Itoa(e.Official), strconv.Itoa(e.News), primary, base + "/events/" + itoa(e.ID),
-		})
+			s.laneLabel(e.Category), e.Category, CSVList(e.Actors),
+			e.Title, e.Instrument, e.Target, strconv.FormatBool(e.NewsOnly),
+			strconv.Itoa(e.Official), strconv.Itoa(e.News), primary, base+"/events/"+itoa(e.ID),
+		))
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -236,15 +236,6 @@ func (s *Server) timelineCSV(w http.ResponseWriter, r *http.Request) {
 	_, _ = buf.WriteTo(w)
 }
 
-// CSVSafe stops a crawled title from running as a formula when the CSV
-// is opened in a spreadsheet.
-func CSVSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 // timelineICS writes the view as an RFC 5545 calendar: one all-day event
 // per timeline event, its UID the event's stable key, so a calendar that
 // subscribes updates events in place after re-clustering.
@@ -254,10 +245,7 @@ func (s *Server) timelineICS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	base := s.archiveBase(r)
-	host := r.Host
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
-	}
+	host := linkHost(base) // baseurl.go
 	var c icsWriter
 	c.line("BEGIN:VCALENDAR")
 	c.line("VERSION:2.0")

@@ -161,6 +161,36 @@ func TestOpenAPIResponsesMatchSchemas(t *testing.T) {
 	if errs := validate(doc, map[string]any{"$ref": "#/components/schemas/Error"}, v, "$"); len(errs) > 0 {
 		t.Errorf("error response: %v", errs)
 	}
+	// A query over the search budget is a documented 400 too, every
+	// field of it (limit, max, position) described.
+	var parts []string
+	for i := range 200 {
+		parts = append(parts, string(rune('a'+i%26))+string(rune('a'+i/26))+"*")
+	}
+	res, got := get(t, hs.h, "/api/search?q="+url.QueryEscape(strings.Join(parts, " OR ")))
+	var budget map[string]any
+	_ = json.Unmarshal([]byte(got), &budget)
+	if res.StatusCode != http.StatusBadRequest || budget["limit"] == nil {
+		t.Errorf("a query of 200 prefixes: %d %s, want a 400 naming the limit", res.StatusCode, got)
+	}
+	if errs := validate(doc, map[string]any{"$ref": "#/components/schemas/Error"}, any(budget), "$"); len(errs) > 0 {
+		t.Errorf("budget error response: %v", errs)
+	}
+	var errSchema struct {
+		Components struct {
+			Schemas struct {
+				Error struct {
+					Properties map[string]any `json:"properties"`
+				} `json:"Error"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	_ = json.Unmarshal([]byte(body), &errSchema)
+	for k := range budget {
+		if _, ok := errSchema.Components.Schemas.Error.Properties[k]; !ok {
+			t.Errorf("the budget's 400 answers %q, which the Error schema does not describe", k)
+		}
+	}
 
 	// The validator itself catches what it should.
 	bad := map[string]any{"total": "many", "hits": []any{map[string]any{"id": 1.5}}}

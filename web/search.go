@@ -126,6 +126,15 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 			s.render(w, r, http.StatusBadRequest, "search", page{Title: "Search", Nav: "search", Data: view})
 			return
 		}
+		var le *index.LimitError
+		if _, late := searchDeadline(r, err); late || errors.As(err, &le) {
+			// Over the search budget or its deadline: said beside the
+			// query, so it can be narrowed in place.
+			status, msg := s.statusFor(r, err)
+			view.Problem = msg
+			s.render(w, r, status, "search", page{Title: "Search", Nav: "search", Data: view})
+			return
+		}
 		s.fail(w, r, err)
 		return
 	}

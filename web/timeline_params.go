@@ -173,7 +173,9 @@ func eventDate(e model.Event, kind string) (time.Time, bool) {
 	if kind == model.DatePublished {
 		for _, d := range e.Documents {
 			if d.Primary && d.Kind == model.KindOfficial && !d.Published.IsZero() {
-				return dayOf(d.Published), true
+				// The publisher's day, not UTC's (see formatDate).
+				y, m, dd := d.Published.Date()
+				return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC), true
 			}
 		}
 	}

@@ -115,11 +115,8 @@ func cmdRuns(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if err := locate(*dataDir, *dbURL, nil).need(); err != nil {
-		return err
-	}
 	// The store only: the index may be a running server's.
-	a, err := openStoreAt(ctx, locate(*dataDir, *dbURL, nil), slog.New(slog.DiscardHandler))
+	a, err := openReaderAt(ctx, locate(*dataDir, *dbURL, nil), slog.New(slog.DiscardHandler)) // readonly.go, db.go
 	if err != nil {
 		return err
 	}
@@ -205,7 +202,7 @@ func cmdVerify(ctx context.Context, args []string, stdout io.Writer) (err error)
 	if err := locate(*dataDir, *dbURL, nil).need(); err != nil {
 		return err
 	}
-	a, err := openStoreAt(ctx, locate(*dataDir, *dbURL, nil), slog.New(slog.DiscardHandler))
+	a, err := openReaderAt(ctx, locate(*dataDir, *dbURL, nil), slog.New(slog.DiscardHandler)) // readonly.go, db.go
 	if err != nil {
 		return err
 	}
@@ -260,6 +257,20 @@ func (a *app) verifyIndex(ctx context.Context, stdout io.Writer) (int, error) {
 		return 0, nil
 	}
 	var res verifyResult
+	if a.readOnly {
+		// The index as it stands: a read-only directory cannot take the
+		// change log in (readonly.go).
+		if err := a.readIndex(ctx, stdout); err != nil {
+			fmt.Fprintf(stdout, "search index not checked: %v\n", err)
+			return 0, nil
+		}
+		n, err := ingest.VerifyIndex(ctx, a.ix, a.db, func(m ingest.IndexMismatch) { res.Mismatches = append(res.Mismatches, m) })
+		if err != nil {
+			return 0, err
+		}
+		res.Checked = n
+		return reportIndexCheck(stdout, res), nil
+	}
 	err := a.own(ctx, ingest.OwnOptions{Role: "verify", Wait: verifyIndexWait, Logger: stderrLogger()})
 	var se *ingest.ServedError
 	var le *ingest.LockedError
@@ -281,11 +292,17 @@ func (a *app) verifyIndex(ctx context.Context, stdout io.Writer) (int, error) {
 			return 0, err
 		}
 	}
+	return reportIndexCheck(stdout, res), nil
+}
+
+// reportIndexCheck prints what verifyIndex found and returns how many
+// documents differ.
+func reportIndexCheck(stdout io.Writer, res verifyResult) int {
 	for _, m := range res.Mismatches {
 		fmt.Fprintf(stdout, "INDEX document %d: %s\n", m.DocumentID, m.Problem)
 	}
 	fmt.Fprintf(stdout, "%d documents checked against the search index, %d differ\n", res.Checked, len(res.Mismatches))
-	return len(res.Mismatches), nil
+	return len(res.Mismatches)
 }
 
 // cmdBackup copies the store consistently while serve or crawl run; the
@@ -307,7 +324,7 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := os.MkdirAll(dest, 0o755); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, locate(*dataDir, *dbURL, nil))
+	db, err := openStoreReaderAt(ctx, locate(*dataDir, *dbURL, nil)) // readonly.go, db.go
 	if err != nil {
 		return err
 	}

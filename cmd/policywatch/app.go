@@ -43,6 +43,15 @@ type app struct {
 	// secureCookies, trustProxy: serve --secure-cookies, --trust-proxy
 	// (web.Config.SecureCookies, TrustProxy).
 	secureCookies, trustProxy bool
+	// readOnly: opened by openReader on a read-only data directory; the
+	// store refuses writes, and there is no archive (arch) to write to.
+	readOnly bool
+	// maxSearches, searchTimeout: serve --max-searches, --search-timeout
+	// (web.Config.MaxSearches, SearchTimeout); zero: web's defaults.
+	maxSearches   int
+	searchTimeout time.Duration
+	// baseURL: serve --base-url (web.Config.BaseURL).
+	baseURL string
 }
 
 // The store is wired into the pipeline, the crawler and the web UI here:
@@ -73,9 +82,10 @@ func defaultDataDir() string {
 	return "policywatch-data"
 }
 
-// openStore opens a data directory's store only: enough for crawls and
-// imports (which leave the index to whoever holds it) and for the
-// commands that read the archive.
+// openStore opens a data directory's store only, to write: enough for
+// crawls and imports (which leave the index to whoever holds it). A
+// read-only data directory is a readOnlyError; the commands that only
+// read open it with openReader (readonly.go).
 func openStore(ctx context.Context, dir string, logger *slog.Logger) (*app, error) {
 	return openStoreAt(ctx, locate(dir, "", nil), logger)
 }
@@ -85,7 +95,13 @@ func openStore(ctx context.Context, dir string, logger *slog.Logger) (*app, erro
 func openStoreAt(ctx context.Context, p place, logger *slog.Logger) (*app, error) {
 	dir := p.dir
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		if isReadOnlyErr(err) { // readonly.go
+			return nil, readOnlyError{dir}
+		}
 		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	if dataDirReadOnly(dir) { // readonly.go
+		return nil, readOnlyError{dir}
 	}
 	d := ingest.Dir(dir)
 	db, err := store.Open(ctx, p.spec)
@@ -135,6 +151,9 @@ func (a *app) Close() error {
 	if a.owner != nil {
 		errs = append(errs, a.owner.Close())
 		a.owner, a.ix, a.arch.Owner = nil, nil, nil
+	} else if a.ix != nil { // opened read-only, without the index lock
+		errs = append(errs, a.ix.Close())
+		a.ix = nil
 	}
 	if a.db != nil {
 		errs = append(errs, a.db.Close())
@@ -238,5 +257,6 @@ func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
 	}
 	a.ix.SetGlossary(tax.Glossary()) // query terms expand to the topic's equivalents
 	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Vocabulary: vocabulary(tax), Logger: a.logger,
-		Accounts: a.db, Curator: a.db, SecureCookies: a.secureCookies, TrustProxy: a.trustProxy})
+		Accounts: a.db, Curator: a.db, SecureCookies: a.secureCookies, TrustProxy: a.trustProxy,
+		MaxSearches: a.maxSearches, SearchTimeout: a.searchTimeout, BaseURL: a.baseURL})
 }

@@ -43,20 +43,22 @@ it is kept (created if needed), and "policywatch serve --data DIR" serves it aga
 		about: `Crawl every source of the topic once, store what is new or changed, then bring the search
 index and the timeline up to date. It runs beside a serve on the same data directory (from cron or
 a systemd timer): the server takes what the crawl stores into its search within a second, and
-tells saved-search webhooks when the run ends. A crawl killed mid-way is finished by the next one.
+tells saved-search webhooks when the run ends. A crawl killed mid-way, or stopped by a full disk
+(at its first failed write, saying so), is finished by the next one, each URL counted once.
 The data directory's archive is created if there is none, and the log says so. On a terminal a
 progress line is shown, otherwise a log line every 10 seconds, then a summary: the count of each
 outcome, every URL that failed, was withdrawn or refused by robots.txt, and the pages dropped by
 reason (runs lists them). --json prints the run as runs --json does. The exit status is 1 when a
 source failed entirely (its feed, sitemap, seed page or API URL).`},
 	{name: "serve", summary: "serve the web UI and JSON API; crawl on schedule",
-		synopsis: []string{"serve [--data DIR] [--db URL] [--addr ADDR] [--config FILE] [--schedule] [--allow-private] [--secure-cookies] [--trust-proxy] [--search-cache N]"},
+		synopsis: []string{"serve [--data DIR] [--db URL] [--addr ADDR] [--config FILE] [--schedule] [--allow-private] [--secure-cookies] [--trust-proxy] [--base-url URL] [--search-cache N] [--max-searches N] [--search-timeout DURATION] [--max-query-terms N] [--max-prefix-terms N] [--apply-every DURATION]"},
 		about: `Serve the web UI and JSON API over the archive. With --schedule (on when --config is given)
 also crawl each source on its schedule: sources sharing a schedule are crawled together in one
 run, runs never overlap, and SIGTERM stops the crawl in progress, which resumes at the next
 start. Without a schedule the data directory must already hold an archive; with one, serve
 creates it if needed. Behind an HTTPS proxy, --secure-cookies or --trust-proxy keep the sign-in
-cookies Secure.`},
+cookies Secure. On a public server give --base-url, so feed and citation links do not follow the
+Host header a client sends. Searches are bounded: in size, in number at once, and in time.`},
 	{name: "search", summary: "search the archive; save searches with feeds and webhooks",
 		synopsis: []string{
 			"search [--data DIR] [--db URL] [--config FILE] [--json | --csv] [--all] [--limit N] [--page N] [--sort relevance|date] [--category ID]... [--actor ID]... [--source NAME]... [--kind official|news]... [--from DATE] [--to DATE] [--] [QUERY...]",

@@ -30,10 +30,14 @@ import (
 // asked of it takes as long as it takes.
 const controlRequestTimeout = 2 * time.Minute
 
+// defaultApplyEvery is how often a server takes in what other processes
+// stored: a cron crawl shows up in search within about this long.
+const defaultApplyEvery = time.Second
+
 // startServing makes a the serving process of its data directory (a must
 // hold the index as ingest.RoleServe): it answers the control socket and
-// takes in, every second, what other processes logged. Close stops both.
-func (a *app) startServing(ctx context.Context, socket string) error {
+// takes in, every applyEvery, what other processes logged. Close stops both.
+func (a *app) startServing(ctx context.Context, socket string, applyEvery time.Duration) error {
 	os.Remove(socket) // one left by a server that was killed: we hold the index now
 	ln, err := net.Listen("unix", socket)
 	if err != nil {
@@ -55,7 +59,7 @@ func (a *app) startServing(ctx context.Context, socket string) error {
 	}()
 	go func() {
 		defer wg.Done()
-		a.owner.Run(loopCtx, time.Second, 30*time.Second)
+		a.owner.Run(loopCtx, applyEvery, 30*time.Second)
 	}()
 	a.stopServing = func() {
 		cancel()
@@ -70,24 +74,24 @@ func (a *app) startServing(ctx context.Context, socket string) error {
 
 // openServer opens a data directory as its serving process: the index is
 // held as ingest.RoleServe and the control socket answers.
-func openServer(ctx context.Context, dir string, logger *slog.Logger) (*app, error) {
-	return openServerAt(ctx, locate(dir, "", nil), logger)
+func openServer(ctx context.Context, dir string, logger *slog.Logger, applyEvery time.Duration) (*app, error) {
+	return openServerAt(ctx, locate(dir, "", nil), logger, applyEvery)
 }
 
 // openServerAt is openServer for an archive that may live elsewhere.
-func openServerAt(ctx context.Context, p place, logger *slog.Logger) (*app, error) {
+func openServerAt(ctx context.Context, p place, logger *slog.Logger, applyEvery time.Duration) (*app, error) {
 	a, err := openStoreAt(ctx, p, logger)
 	if err != nil {
 		return nil, err
 	}
-	if err := a.serveDir(ctx); err != nil {
+	if err := a.serveDir(ctx, applyEvery); err != nil {
 		a.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
-func (a *app) serveDir(ctx context.Context) error {
+func (a *app) serveDir(ctx context.Context, applyEvery time.Duration) error {
 	dir := a.dir
 	socket := ingest.Dir(dir).SocketPath()
 	if err := a.own(ctx, ingest.OwnOptions{Role: ingest.RoleServe, Socket: socket, Wait: indexWait}); err != nil {
@@ -97,7 +101,7 @@ func (a *app) serveDir(ctx context.Context) error {
 		}
 		return err
 	}
-	return a.startServing(ctx, socket)
+	return a.startServing(ctx, socket, applyEvery)
 }
 
 // controlHandler is the control socket's API: JSON in, JSON out.

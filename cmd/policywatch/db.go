@@ -86,3 +86,27 @@ func openDB(ctx context.Context, p place) (*store.DB, error) {
 	}
 	return store.Open(ctx, p.spec)
 }
+
+// openReaderAt is openReader (readonly.go) for an archive that may live
+// elsewhere than the data directory.
+func openReaderAt(ctx context.Context, p place, logger *slog.Logger) (*app, error) {
+	if p.inDir() {
+		return openReader(ctx, p.dir, logger)
+	}
+	if err := p.need(); err != nil {
+		return nil, err
+	}
+	return openStoreAt(ctx, p, logger)
+}
+
+// openStoreReaderAt is openStoreReader (readonly.go) for an archive that
+// may live elsewhere than the data directory.
+func openStoreReaderAt(ctx context.Context, p place) (*store.DB, error) {
+	if p.inDir() {
+		return openStoreReader(ctx, p.dir)
+	}
+	if err := p.need(); err != nil {
+		return nil, err
+	}
+	return openDB(ctx, p)
+}

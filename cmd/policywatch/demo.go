@@ -69,7 +69,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.
 	if err != nil {
 		return err
 	}
-	a, err := openServer(ctx, *dataDir, logger)
+	a, err := openServer(ctx, *dataDir, logger, defaultApplyEvery)
 	if err != nil {
 		return err
 	}

@@ -125,6 +125,9 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	if err := at.need(); err != nil {
 		return err
 	}
+	if (*save != "" || *deleteSaved != 0) && dataDirReadOnly(*dataDir) { // readonly.go
+		return readOnlyError{*dataDir}
+	}
 	_, tax, err := loadTopicAndTaxonomy(*config)
 	if err != nil {
 		return err
@@ -167,8 +170,8 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 		_ = w.Write([]string{"id", "published", "date_source", "date_reliable", "kind", "source", "lang", "title", "url", "categories", "actors"})
 		for _, h := range hits {
 			sh := toSearchHit(h)
-			_ = w.Write([]string{strconv.FormatInt(sh.ID, 10), sh.Published, sh.DateSource, strconv.FormatBool(sh.DateReliable),
-				sh.Kind, sh.Source, sh.Lang, web.CSVSafe(sh.Title), web.CSVSafe(sh.URL), strings.Join(sh.Categories, ";"), strings.Join(sh.Actors, ";")})
+			_ = w.Write(web.CSVRow(strconv.FormatInt(sh.ID, 10), sh.Published, sh.DateSource, strconv.FormatBool(sh.DateReliable),
+				sh.Kind, sh.Source, sh.Lang, sh.Title, sh.URL, web.CSVList(sh.Categories), web.CSVList(sh.Actors)))
 		}
 		w.Flush()
 		return w.Error()
@@ -195,7 +198,11 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 // savedSearchCommand lists, deletes or saves a saved search. Saved
 // searches live in the store: no index is needed.
 func savedSearchCommand(ctx context.Context, at place, list bool, del int64, name, webhook, params string, stdout io.Writer) (err error) {
-	a, err := openStoreAt(ctx, at, slog.New(slog.DiscardHandler))
+	open := openStoreAt
+	if list {
+		open = openReaderAt // readonly.go, db.go
+	}
+	a, err := open(ctx, at, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
@@ -230,13 +237,17 @@ func savedSearchCommand(ctx context.Context, at place, list bool, del int64, nam
 // expands queries with its own topic's glossary. all asks for every
 // match, newest first.
 func runQuery(ctx context.Context, at place, tax *tagging.Taxonomy, req index.Request, all bool) (hits []index.Hit, total, undated uint64, err error) {
-	a, err := openStoreAt(ctx, at, slog.New(slog.DiscardHandler))
+	a, err := openReaderAt(ctx, at, slog.New(slog.DiscardHandler)) // readonly.go, db.go
 	if err != nil {
 		return nil, 0, 0, err
 	}
 	defer closeApp(a, &err)
-	// Waiting for another process to release the index is said on stderr.
-	err = a.own(ctx, ingest.OwnOptions{Role: "search", Wait: indexWait, Logger: stderrLogger()})
+	if a.readOnly {
+		err = a.readIndex(ctx, os.Stderr)
+	} else {
+		// Waiting for another process to release the index is said on stderr.
+		err = a.own(ctx, ingest.OwnOptions{Role: "search", Wait: indexWait, Logger: stderrLogger()})
+	}
 	var se *ingest.ServedError
 	if errors.As(err, &se) {
 		c := newControlClient(se.Holder)

@@ -52,6 +52,12 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			if err := at.note(logger); err != nil {
 				return nil, err
 			}
+			if err := os.MkdirAll(*dataDir, 0o755); err != nil {
+				return nil, fmt.Errorf("create data directory: %w", err)
+			}
+		}
+		if dataDirReadOnly(*dataDir) { // readonly.go
+			return nil, readOnlyError{*dataDir}
 		}
 		return openDB(ctx, at)
 	}
@@ -66,6 +72,9 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		if err := checkDir(); err != nil {
 			return err
+		}
+		if dataDirReadOnly(*dataDir) { // readonly.go: before asking for a password that cannot be stored
+			return readOnlyError{*dataDir}
 		}
 		password, err := readPassword(stdin, stderr, name)
 		if err != nil {
@@ -96,7 +105,11 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err := checkDir(); err != nil {
 			return err
 		}
-		db, err := openStore()
+		open := openStore
+		if dataDirReadOnly(*dataDir) {
+			open = func() (*store.DB, error) { return openStoreReaderAt(ctx, at) } // readonly.go, db.go
+		}
+		db, err := open()
 		if err != nil {
 			return err
 		}

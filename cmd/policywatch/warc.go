@@ -58,10 +58,7 @@ func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("export warc --query: %w", err)
 	}
-	if err := locate(*dataDir, *dbURL, nil).need(); err != nil {
-		return err
-	}
-	db, err := openDB(ctx, locate(*dataDir, *dbURL, nil))
+	db, err := openStoreReaderAt(ctx, locate(*dataDir, *dbURL, nil)) // readonly.go, db.go
 	if err != nil {
 		return err
 	}
