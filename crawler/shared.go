@@ -84,7 +84,7 @@ var ErrClaimLost = errors.New("claim lost to another worker")
 // until ctx ends; then the URLs in hand are released. sources are the
 // topic's: a claimed URL names its source, whose settings (patterns,
 // depth, charset) apply. until, when not nil, ends the work when it
-// reports true (checked whenever there is nothing to claim).
+// reports true (checked before each claim).
 func (c *Crawler) Work(ctx context.Context, sh Shared, sources []model.Source, until func() bool) error {
 	compiled := map[string]*source{}
 	for _, s := range sources {
@@ -128,6 +128,9 @@ func (c *Crawler) workLoop(ctx context.Context, stop context.CancelCauseFunc, sh
 	fetch := newFetcher(ctx, c.opts, func(target *url.URL, via []*http.Request) error { return cur.checkRedirect(target, via) })
 	failures := 0
 	for ctx.Err() == nil {
+		if until != nil && until() {
+			return nil
+		}
 		cl, wait, err := sh.Claim(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -141,9 +144,6 @@ func (c *Crawler) workLoop(ctx context.Context, stop context.CancelCauseFunc, sh
 			failures = 0
 		}
 		if cl == nil {
-			if until != nil && until() {
-				return nil
-			}
 			t := time.NewTimer(wait)
 			select {
 			case <-ctx.Done():

@@ -363,7 +363,9 @@ func (db *DB) claimOnce(ctx context.Context, o ClaimOptions) (_ *Lease, wait tim
 }
 
 // claimWait is how long until some host with work may take a request:
-// between 10ms and a second (new work may arrive meanwhile).
+// between 10ms and a quarter of a second while URLs are queued or in
+// flight (a completion may free a host or queue URLs any moment), a
+// second when the frontier is empty.
 func (db *DB) claimWait(ctx context.Context) (time.Duration, error) {
 	var ms sql.NullFloat64
 	if err := db.write.db.QueryRowContext(ctx, `SELECT extract(epoch FROM min(greatest(h.next_at, clock_timestamp(),
@@ -376,7 +378,7 @@ func (db *DB) claimWait(ctx context.Context) (time.Duration, error) {
 	if !ms.Valid {
 		return time.Second, nil // nothing queued anywhere
 	}
-	return min(max(time.Duration(ms.Float64*float64(time.Millisecond)), 10*time.Millisecond), time.Second), nil
+	return min(max(time.Duration(ms.Float64*float64(time.Millisecond)), 10*time.Millisecond), 250*time.Millisecond), nil
 }
 
 // ClusterRenew extends a lease by its length; ErrLeaseLost when the URL
