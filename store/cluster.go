@@ -12,7 +12,7 @@ import (
 )
 
 // The shared frontier of a cluster (PostgreSQL only; migrations/postgres/
-// 017_cluster.sql): crawl workers on any number of machines claim URLs
+// 010_cluster.sql): crawl workers on any number of machines claim URLs
 // with SELECT … FOR UPDATE SKIP LOCKED, so two workers never wait on each
 // other nor take the same URL, and politeness holds across all of them:
 //
