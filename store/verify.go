@@ -30,7 +30,9 @@ func (db *DB) Verify(ctx context.Context, report func(Mismatch)) (int, error) {
 // captures checked and the documents checked are of the same moment, so
 // their counts agree and no check sees half of a save.
 func (db *DB) VerifyArchive(ctx context.Context, captures, versions func(Mismatch)) (nCaptures, nDocuments int, err error) {
-	tx, err := db.read.BeginTx(ctx, nil)
+	// Repeatable read: PostgreSQL's default would take a new snapshot for
+	// each statement (SQLite's read transaction is one snapshot anyway).
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return 0, 0, fmt.Errorf("verify: %w", err)
 	}
@@ -96,11 +98,31 @@ func verifyCaptures(ctx context.Context, q querier, report func(Mismatch)) (int,
 	}
 }
 
-// Backup writes a consistent copy of the database to path while others
-// keep reading and writing (VACUUM INTO runs in one read transaction).
+// Backup writes a consistent copy of the database to path, an SQLite
+// file, while others keep reading and writing: VACUUM INTO runs in one
+// read transaction; a PostgreSQL store is copied from one snapshot
+// (copy.go), so its backup opens with every policywatch command on any
+// machine, no PostgreSQL needed. (pg_dump remains PostgreSQL's own way.)
 func (db *DB) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("backup to %s: file exists", path)
+	}
+	if db.engine == Postgres {
+		dst, err := Open(ctx, path)
+		if err != nil {
+			return fmt.Errorf("backup to %s: %w", path, err)
+		}
+		_, err = Copy(ctx, db, dst, nil)
+		if cerr := dst.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			for _, f := range []string{path, path + "-wal", path + "-shm"} {
+				os.Remove(f)
+			}
+			return fmt.Errorf("backup to %s: %w", path, err)
+		}
+		return nil
 	}
 	if _, err := db.read.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)

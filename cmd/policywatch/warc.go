@@ -42,6 +42,7 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, logger *slo
 func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export warc", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	q := fs.String("query", "", "export only the documents `QUERY` finds, as policywatch search finds them (default: everything)")
 	config := configFlag(fs, "whose glossary expands --query")
 	if err := parseArgs(fs, args, stdout); err != nil {
@@ -51,17 +52,18 @@ func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 		return usageError{"export warc takes one output FILE"}
 	}
 	file := fs.Arg(0)
-	if err := needArchive(*dataDir); err != nil {
+	at := locate(*dataDir, *dbURL, nil)
+	if err := at.need(); err != nil {
 		return err
 	}
-	ids, err := exportIDs(ctx, *dataDir, *config, *q)
+	ids, err := exportIDs(ctx, at, *config, *q)
 	if err != nil {
 		return err
 	}
 	if *q != "" && len(ids) == 0 {
 		return fmt.Errorf("export warc: --query %q finds no document; nothing written", *q)
 	}
-	db, err := openStoreReader(ctx, *dataDir) // readonly.go
+	db, err := openStoreReaderAt(ctx, at) // readonly.go, db.go
 	if err != nil {
 		return err
 	}
@@ -146,9 +148,9 @@ func exportWARC(ctx context.Context, db *store.DB, w *warc.Writer, name string, 
 // (the same index, analysis, glossary and vocabulary, and an unknown
 // category, actor or source is refused alike), so an export of a search
 // holds exactly the documents the search listed.
-func exportIDs(ctx context.Context, dir, config, q string) ([]int64, error) {
+func exportIDs(ctx context.Context, at place, config, q string) ([]int64, error) {
 	if strings.TrimSpace(q) == "" {
-		db, err := openStoreReader(ctx, dir) // readonly.go
+		db, err := openStoreReaderAt(ctx, at) // readonly.go, db.go
 		if err != nil {
 			return nil, err
 		}
@@ -165,10 +167,10 @@ func exportIDs(ctx context.Context, dir, config, q string) ([]int64, error) {
 	if err != nil {
 		return nil, queryError(q, err)
 	}
-	if err := checkSources(ctx, dir, "export warc", nil, q); err != nil { // search.go
+	if err := checkSources(ctx, at, "export warc", nil, q); err != nil { // search.go
 		return nil, err
 	}
-	hits, _, _, err := runQuery(ctx, dir, tax, index.Request{Query: canonical}, true) // search.go
+	hits, _, _, err := runQuery(ctx, at, tax, index.Request{Query: canonical}, true) // search.go
 	if err != nil {
 		return nil, queryError(q, err)
 	}
@@ -186,6 +188,7 @@ func exportIDs(ctx context.Context, dir, config, q string) ([]int64, error) {
 func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("import warc", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	config := configFlag(fs, "whose sources and relevance query apply")
 	source := fs.String("source", "", "source `NAME` for captures the file does not attribute (default: the configured source on the same host, else warc-import)")
 	all := fs.Bool("all", false, "keep off-topic pages too (skip the topic's relevance query)")
@@ -205,10 +208,11 @@ func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger 
 	}
 	defer f.Close()
 	// The store only, like a crawl: a running server takes the import in.
-	if err := noteNewArchive(*dataDir, logger); err != nil {
+	at := locate(*dataDir, *dbURL, t)
+	if err := at.note(logger); err != nil {
 		return err
 	}
-	a, err := openStore(ctx, *dataDir, logger)
+	a, err := openStoreAt(ctx, at, logger)
 	if err != nil {
 		return err
 	}
