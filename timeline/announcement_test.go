@@ -194,3 +194,24 @@ func TestEventActorsAreWhoActed(t *testing.T) {
 		}
 	}
 }
+
+// A government's page that names another's measure only as the reason
+// for its own ("designated over mass arrests") makes one event, its own:
+// the arrests it recalls without their day are not an event of its
+// publication day (a page that names their day dates their event).
+func TestReasonIsNoEventOfItsOwn(t *testing.T) {
+	d := page(1, model.KindOfficial, "2021-01-15T11:00:00-05:00", "Six officials designated over mass arrests in Hong Kong",
+		"Today the Treasury designated six officials for their role in undermining the city's autonomy.\n"+
+			"Earlier this month, police in Hong Kong arrested 55 politicians and activists for organising a primary election.",
+		[]measure{
+			{"sanction", []string{"designated"}, []string{"us"}, nil},
+			{"prosecution", []string{"arrested"}, []string{"hong-kong"}, nil},
+		}, "us")
+	// The title names the arrests as the reason: a mention.
+	d.Tags[1].Matches = append(d.Tags[1].Matches, model.Match{Phrase: "arrest*", Field: "title", Offset: strings.Index(d.Title, "arrests"),
+		Rule: "any" + tagging.RuleMentionSuffix})
+	got := keys(Cluster([]model.Document{d}, Options{Now: fixedNow}))
+	if strings.Join(got, " ") != "us/sanction/2021-01-15" {
+		t.Errorf("events = %v, want only the designation", got)
+	}
+}

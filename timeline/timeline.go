@@ -85,6 +85,9 @@ type item struct {
 	// announcement.
 	pos   int
 	score float64
+	// mentionedFirst: the title or opening names the measure, but only as
+	// a reason or what a reaction is about.
+	mentionedFirst bool
 }
 
 type effective struct {
@@ -366,11 +369,24 @@ func mentionSentence(tag model.Tag, sents []prose.Sentence, i int) bool {
 	return found
 }
 
-// founds reports whether a cluster makes an event: an official document
-// takes part, or a report states the measure in its title or opening.
+// reports reports whether sentence i reports the tag's measure: holds
+// its evidence, not only as a mention.
+func reports(tag model.Tag, sents []prose.Sentence, i int) bool {
+	for _, m := range tag.Matches {
+		if m.Field == "text" && evidence(m) && !strings.HasSuffix(m.Rule, tagging.RuleMentionSuffix) &&
+			prose.SentenceAt(sents, m.Offset) == i {
+			return true
+		}
+	}
+	return false
+}
+
+// founds reports whether a cluster makes an event: the issuer's own
+// official statement takes part, or a page (a report, another
+// government's statement) states the measure in its title or opening.
 func founds(cluster []*item) bool {
 	for _, it := range cluster {
-		if it.official || it.opening {
+		if it.primary() || it.opening {
 			return true
 		}
 	}
@@ -438,12 +454,17 @@ func (it *item) fill(tag model.Tag, sents []prose.Sentence, focus int) {
 		if !evidence(m) {
 			continue
 		}
+		// What the title or opening names only as a reason, a threat or
+		// what a reaction is about is news only with its day (below).
+		mention := strings.HasSuffix(m.Rule, tagging.RuleMentionSuffix)
 		switch m.Field {
 		case "title":
-			it.opening = true
+			it.opening = it.opening || !mention
+			it.mentionedFirst = it.mentionedFirst || mention
 		case "text":
 			if i := prose.SentenceAt(sents, m.Offset); i >= 0 && opening(i) {
-				it.opening = true
+				it.opening = it.opening || !mention
+				it.mentionedFirst = it.mentionedFirst || mention
 			}
 		}
 	}
@@ -507,6 +528,10 @@ func (it *item) fill(tag model.Tag, sents []prose.Sentence, focus int) {
 		for _, i := range candidates {
 			if date, conf, ok := resolveEventDate(d.Text[sents[i].Start:sents[i].End], pub); ok {
 				it.date, it.conf = date, conf
+				// A measure the opening names as a reason is news of its
+				// own day when a sentence reporting it tells that day
+				// ("police arrested 53 on January 6"), not of the page's.
+				it.opening = it.opening || it.mentionedFirst && (i == focus || reports(tag, sents, i))
 				break
 			}
 		}
