@@ -49,6 +49,12 @@ func TestMeasureActorsActTogether(t *testing.T) {
 			"BEIJING — New Zealand recently announced the suspension of its extradition treaty with Hong Kong.\n" +
 				"In response, China said on Monday it was suspending Hong Kong's extradition treaty with New Zealand, calling the move a gross interference.",
 			"extradition", []string{"china"}, nil},
+		{"the government a reprisal is aimed at, read in one sentence with the issuer",
+			model.KindOfficial, "Ministry of Foreign Affairs of the People's Republic of China", "China suspends Hong Kong's extradition agreement with New Zealand",
+			"Question: New Zealand has announced the suspension of its extradition treaty with Hong Kong. What is China's response?\n" +
+				"Answer: The New Zealand side, in disregard of China's repeated solemn representations, has announced the suspension of its extradition treaty with the Hong Kong SAR.\n" +
+				"The Chinese government has decided to suspend the agreement between Hong Kong and New Zealand on the surrender of fugitive offenders.",
+			"extradition", []string{"china"}, nil},
 		{"a joint statement: its signers act together",
 			model.KindNews, "", "Four governments voice concern over Hong Kong law",
 			"Canada, Australia, the United Kingdom and the United States said in a joint statement on Thursday that they were deeply concerned about the law Beijing is imposing on Hong Kong.\n" +

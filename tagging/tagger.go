@@ -712,9 +712,12 @@ func (c *scored) measureGroups(an map[string]*roleAnalyzer) (main, others []stri
 	}
 	for _, a := range acting {
 		switch {
-		case with[a]:
+		case a == issuer:
 			main = append(main, a)
 		case targeted[a]:
+			// What the issuer's measure is aimed at does not take it.
+		case with[a]:
+			main = append(main, a)
 		case inOpening[a] || anonymous:
 			others = append(others, a)
 		}

@@ -215,3 +215,26 @@ func TestReasonIsNoEventOfItsOwn(t *testing.T) {
 		t.Errorf("events = %v, want only the designation", got)
 	}
 }
+
+// Of two releases of one announcement, the one that states all of it
+// titles the event: the statement suspending a treaty and extending an
+// embargo, not the notice to exporters about the embargo alone.
+func TestAnnouncementTitledByItsFullStatement(t *testing.T) {
+	const off = model.KindOfficial
+	notice := page(1, off, "2020-07-20T16:00:00+01:00", "Notice to exporters: arms embargo extended to Hong Kong",
+		"The arms embargo on mainland China now applies to Hong Kong.",
+		[]measure{{"export-control", []string{"arms embargo"}, []string{"uk"}, nil}}, "uk")
+	statement := page(2, off, "2020-07-20T17:30:00+01:00", "UK suspends extradition treaty with Hong Kong and extends arms embargo",
+		"The Foreign Secretary announced today that the UK is suspending its extradition treaty with Hong Kong and extending its arms embargo.",
+		[]measure{
+			{"extradition", []string{"extradition treaty"}, []string{"uk"}, nil},
+			{"export-control", []string{"arms embargo"}, []string{"uk"}, nil},
+		}, "uk")
+	evs := Cluster([]model.Document{notice, statement}, Options{Now: fixedNow})
+	if len(evs) != 1 {
+		t.Fatalf("events = %v, want one announcement", keys(evs))
+	}
+	if e := evs[0]; e.Title != statement.Title || e.Key != "uk/extradition/2020-07-20" {
+		t.Errorf("event %s %q, want uk/extradition/2020-07-20 titled by the statement", e.Key, e.Title)
+	}
+}

@@ -609,7 +609,22 @@ func chain(items []*item, gap time.Duration) [][]*item {
 
 func build(items []*item, now time.Time) model.Event {
 	// The issuer's own official documents first, then other official
-	// documents, then news; each group by event date then publication.
+	// documents, then news; each group by event date, then the document
+	// stating more of the announcement's measures (the statement that
+	// suspends a treaty and extends an embargo before the notice about
+	// the embargo), then publication.
+	covers := map[*model.Document]int{}
+	type docCat struct {
+		doc *model.Document
+		cat string
+	}
+	seenCat := map[docCat]bool{}
+	for _, it := range items {
+		if k := (docCat{it.doc, it.category}); !seenCat[k] {
+			seenCat[k] = true
+			covers[it.doc]++
+		}
+	}
 	sort.SliceStable(items, func(i, j int) bool {
 		a, b := items[i], items[j]
 		if a.primary() != b.primary() {
@@ -620,6 +635,9 @@ func build(items []*item, now time.Time) model.Event {
 		}
 		if !a.date.Equal(b.date) {
 			return a.date.Before(b.date)
+		}
+		if covers[a.doc] != covers[b.doc] {
+			return covers[a.doc] > covers[b.doc]
 		}
 		return a.doc.Published.Before(b.doc.Published)
 	})
