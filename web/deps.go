@@ -22,6 +22,7 @@ type Store interface {
 	ReleaseStore      // releases (releases.go)
 	withdrawnStore    // withdrawn marks on search hits (api_pages.go)
 	archivedLinkStore // links between archived copies (capture.go)
+	relatedFinder     // events sharing documents (event.go)
 
 	Document(ctx context.Context, id int64) (*model.Document, error)
 	Captures(ctx context.Context, docID int64) ([]model.Capture, error)
