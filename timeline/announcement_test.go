@@ -110,6 +110,16 @@ func TestAnnouncementOfSeveralKinds(t *testing.T) {
 		t.Errorf("actors = %v, want [us]", e.Actors)
 	}
 
+	// Nor does the order the archive hands the documents over in, nor
+	// two releases of one minute.
+	twin := order
+	twin.ID, twin.URL = 9, twin.URL+"?print"
+	for _, docs := range [][]model.Document{{report, order, twin}, {twin, report, order}} {
+		if got := Cluster(docs, Options{Now: fixedNow}); len(got) != 1 || got[0].Key != e.Key || got[0].Documents[0].DocumentID != 1 {
+			t.Errorf("in another order: events %v, first document %d, want %s led by 1", keys(got), got[0].Documents[0].DocumentID, e.Key)
+		}
+	}
+
 	// A later report that stresses the sanctions does not re-key it.
 	later := page(3, news, "2020-07-16T07:00:00Z", "Sanctions law: what banks need to know",
 		"WASHINGTON — The sanctions law President Trump signed on Tuesday puts banks on notice.\nLawyers are busy.",

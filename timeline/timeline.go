@@ -639,7 +639,11 @@ func build(items []*item, now time.Time) model.Event {
 		if covers[a.doc] != covers[b.doc] {
 			return covers[a.doc] > covers[b.doc]
 		}
-		return a.doc.Published.Before(b.doc.Published)
+		if !a.doc.Published.Equal(b.doc.Published) {
+			return a.doc.Published.Before(b.doc.Published)
+		}
+		// The same input in any order gives the same event and key.
+		return a.doc.ID < b.doc.ID
 	})
 	if !items[0].primary() {
 		// No statement of the issuer's own: a report that names the day
