@@ -165,6 +165,10 @@ func TestShippedTaxonomyExamples(t *testing.T) {
 		{"a march in the streets is no government's statement", "Thousands protest against extradition bill",
 			"Crowds marched against the extradition bill through the city on Sunday, organisers said, in the largest rally in years.", "",
 			"", ""},
+		{"a march against the 2019 extradition plan is no extradition measure either", "Hundreds of thousands march against Hong Kong extradition plan",
+			"HONG KONG — Hundreds of thousands marched on Sunday against a plan to allow suspects to be sent to mainland China for trial.\n" +
+				"The government says the change is needed because the city has no extradition agreement with Taiwan.", "",
+			"", ""},
 		{"a protest a government lodges is its statement", "Beijing lodges protest with London over Hong Kong remarks",
 			"BEIJING — China's foreign ministry said on Monday it had lodged a stern protest with Britain over remarks by its foreign secretary on Hong Kong.", "",
 			"statement", "china"},
