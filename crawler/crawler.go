@@ -199,6 +199,7 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 		stop:      stop,
 		run:       run,
 		fr:        newFrontier(c.opts.Delay, c.opts.Parallelism, maxCrawlDelay),
+		sink:      c.sink,
 		seen:      map[string]bool{},
 		hostDocs:  map[string]int{},
 		calendars: map[string]int{},

@@ -86,7 +86,7 @@ func (r *runner) file(ctx context.Context, j *job, res *response, followed bool,
 			return written
 		}
 	}
-	filed, err := r.c.sink.Accept(ctx, f)
+	filed, err := r.sink.Accept(ctx, f)
 	if err != nil {
 		if ctx.Err() != nil || r.writeFailed(j.url, err) { // persist.go: a full disk stops the run
 			return

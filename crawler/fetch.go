@@ -64,6 +64,7 @@ const resultKey = "policywatch.response"
 type fetcher struct {
 	pages   *colly.Collector // pages, feeds, sitemaps, API; colly also checks robots.txt
 	robots  *colly.Collector // robots.txt itself (must not be refused by its own rules)
+	cache   *robotsCache     // both collectors' transport: each robots.txt fetched once
 	maxBody int64
 	timeout time.Duration
 }
@@ -127,7 +128,8 @@ func newFetcher(ctx context.Context, opts Options, redirect func(target *url.URL
 	// we accept, so a body over the cap is detectable.
 	c.MaxBodySize = int(opts.MaxBody + 1)
 	c.SetRequestTimeout(opts.Timeout)
-	c.WithTransport(newRobotsCache(boundBodies(newCrawlTransport(opts.AllowPrivate, opts.addrPolicy), opts.MaxBody)))
+	cache := newRobotsCache(boundBodies(newCrawlTransport(opts.AllowPrivate, opts.addrPolicy), opts.MaxBody))
+	c.WithTransport(cache)
 
 	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
 		if err := redirectLoop(req.URL, via); err != nil {
@@ -193,7 +195,7 @@ func newFetcher(ctx context.Context, opts Options, redirect func(target *url.URL
 			}
 		})
 	}
-	return &fetcher{pages: c, robots: r, maxBody: opts.MaxBody, timeout: opts.Timeout}
+	return &fetcher{pages: c, robots: r, cache: cache, maxBody: opts.MaxBody, timeout: opts.Timeout}
 }
 
 // get fetches u. A non-nil error is a *fetchError, except when ctx ended.

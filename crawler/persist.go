@@ -23,7 +23,7 @@ func jobKindNamed(s string) (jobKind, bool) {
 // persist records j in the stored frontier (a run with an ID has one). A
 // failure only costs the ability to resume, so it is logged, not fatal.
 func (r *runner) persist(ctx context.Context, j *job) {
-	if r.run.ID == 0 {
+	if r.run.ID == 0 || r.shared {
 		return
 	}
 	it := model.FrontierItem{
@@ -48,7 +48,7 @@ func (r *runner) persist(ctx context.Context, j *job) {
 
 // persisted reports whether the run keeps its frontier, counts and log
 // in the state (rather than in memory only).
-func (r *runner) persisted() bool { return r.run.ID != 0 }
+func (r *runner) persisted() bool { return r.run.ID != 0 && !r.shared }
 
 // ack acknowledges a finished job, unless it was with its page.
 func (r *runner) ack(ctx context.Context, j *job) {

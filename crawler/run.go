@@ -112,8 +112,13 @@ type runner struct {
 	c     *Crawler
 	ctx   context.Context // the run's: enqueue is called deep in discovery
 	run   *model.CrawlRun
-	fr    *frontier
+	fr    scheduler
 	fetch *fetcher
+	sink  Sink // the crawler's; a cluster's worker files each claimed URL's page with the claim
+	// shared: the run's frontier is a cluster's (shared.go); this runner
+	// handles one claimed URL, and what it finds is handed back with the
+	// URL rather than written as it goes.
+	shared bool
 
 	mu          sync.Mutex
 	seen        map[string]bool // visitKey of every URL queued or fetched
@@ -430,7 +435,7 @@ func errReason(err error) string {
 func (r *runner) robots(ctx context.Context, j *job, hq *hostQueue) bool {
 	res, err := r.fetch.getRobots(ctx, j.url)
 	if ctx.Err() != nil {
-		r.fr.setRobots(hq, nil, "")
+		r.fr.setRobots(hq, nil, "", nil)
 		return true
 	}
 	var fe *fetchError
@@ -454,21 +459,21 @@ func (r *runner) robots(ctx context.Context, j *job, hq *hostQueue) bool {
 	}
 	if err != nil || res == nil {
 		r.log().Info("crawler: robots.txt unavailable, crawling without it", slog.String("url", j.url), slog.String("err", errReason(err)))
-		r.fr.setRobots(hq, nil, "")
+		r.fr.setRobots(hq, nil, "", nil)
 		return true
 	}
 	if res.status >= 500 || res.status == http.StatusTooManyRequests {
-		r.fr.setRobots(hq, nil, fmt.Sprintf("robots.txt answered HTTP %d", res.status))
+		r.fr.setRobots(hq, nil, fmt.Sprintf("robots.txt answered HTTP %d", res.status), res)
 		return true
 	}
 	data, err := robotstxt.FromStatusAndBytes(res.status, res.body)
 	if err != nil {
 		r.log().Info("crawler: unparsable robots.txt, crawling without it", slog.String("url", j.url), slog.String("err", err.Error()))
-		r.fr.setRobots(hq, nil, "")
+		r.fr.setRobots(hq, nil, "", res)
 		return true
 	}
 	g := data.FindGroup(r.c.opts.UserAgent)
-	r.fr.setRobots(hq, g, "")
+	r.fr.setRobots(hq, g, "", res)
 	if d := r.fr.hostDelay(hq); d > r.c.opts.Delay {
 		r.log().Debug("crawler: host delay from robots.txt", slog.String("host", j.host), slog.Duration("delay", d))
 	}

@@ -21,7 +21,7 @@ func (r *runner) withdrawn(ctx context.Context, j *job, res *response) bool {
 	if j.kind != jobPage && j.kind != jobDoc {
 		return false
 	}
-	known, err := r.c.sink.Withdraw(ctx, j.url, res.status, r.c.opts.Now(), r.run.ID)
+	known, err := r.sink.Withdraw(ctx, j.url, res.status, r.c.opts.Now(), r.run.ID)
 	if err != nil {
 		if r.writeFailed(j.url, err) { // persist.go: the run stops; the URL is done again on resume
 			return true

@@ -83,19 +83,27 @@ func (o *Owner) Notify(ctx context.Context, runID int64) {
 		o.log.Warn("saved searches not checked", "err", err)
 		return
 	}
-	searches, err := o.store.SavedSearches(ctx)
+	// Servers on several machines each hold an index of one archive: one
+	// of them tells the webhooks at a time, and the others then find the
+	// marks moved (store.Exclusive; on SQLite the index lock suffices).
+	err = o.store.Exclusive(ctx, "alerts", func() error {
+		searches, err := o.store.SavedSearches(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range searches {
+			if s.Webhook == "" || s.AlertedSeq >= applied {
+				continue
+			}
+			if err := o.notifyOne(ctx, s, applied, runID); err != nil {
+				o.log.LogAttrs(ctx, slog.LevelWarn, "saved search webhook failed",
+					slog.Int64("saved_search", s.ID), slog.String("name", s.Name), slog.Any("err", err))
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		o.log.Warn("saved searches not checked", "err", err)
-		return
-	}
-	for _, s := range searches {
-		if s.Webhook == "" || s.AlertedSeq >= applied {
-			continue
-		}
-		if err := o.notifyOne(ctx, s, applied, runID); err != nil {
-			o.log.LogAttrs(ctx, slog.LevelWarn, "saved search webhook failed",
-				slog.Int64("saved_search", s.ID), slog.String("name", s.Name), slog.Any("err", err))
-		}
 	}
 }
 

@@ -27,6 +27,9 @@ type ChangeLog interface {
 // AlertStore keeps saved searches and how far their webhooks were told.
 // *store.DB satisfies it.
 type AlertStore interface {
+	// Exclusive runs fn while no other process of the archive runs an fn
+	// of the same name.
+	Exclusive(ctx context.Context, name string, fn func() error) error
 	SavedSearches(ctx context.Context) ([]store.SavedSearch, error)
 	ChangedDocuments(ctx context.Context, after, upTo int64) ([]int64, error)
 	MarkSearchAlerted(ctx context.Context, id, seq int64, at time.Time) error

@@ -15,12 +15,22 @@ import (
 // appended by the transaction that makes the change, and consumers read
 // `WHERE seq > last ORDER BY seq`. SQLite has one writer at a time, so
 // sequence numbers are taken in commit order and a reader never sees seq
-// N+1 before N. (A store with concurrent writers has to keep that
-// property, e.g. by serialising appends, or readers would skip entries.)
+// N+1 before N. PostgreSQL has concurrent writers: a transaction could
+// take seq 9, another seq 10 and commit first, and a reader at 10 would
+// never see 9. So there, appends are serialised: each takes the change
+// log's advisory lock just before it inserts, and holds it to its commit
+// (appendChange is the last statement of every transaction that calls
+// it), so sequence numbers are taken in commit order there too.
+
+// changeLogLockKey serialises appends to the change log (PostgreSQL).
+const changeLogLockKey = "change log"
 
 // appendChange logs one change of a document inside the transaction that
-// made it.
-func appendChange(ctx context.Context, tx *sql.Tx, docID int64, kind model.ChangeKind, runID int64, at time.Time) error {
+// made it. It must be the transaction's last statement before commit.
+func appendChange(ctx context.Context, tx *dbTx, docID int64, kind model.ChangeKind, runID int64, at time.Time) error {
+	if err := tx.lockKeys(ctx, changeLogLockKey); err != nil {
+		return fmt.Errorf("log %s change of document %d: %w", kind, docID, err)
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO change_log (document_id, kind, run_id, at) VALUES (?, ?, ?, ?)`,
 		docID, string(kind), runID, formatTime(at)); err != nil {
 		return fmt.Errorf("log %s change of document %d: %w", kind, docID, err)
@@ -157,6 +167,11 @@ func (db *DB) ReplaceEventsAsOf(ctx context.Context, events []model.Event, seq i
 		return false, fmt.Errorf("replace events: %w", err)
 	}
 	defer tx.Rollback()
+	// Under the events lock (PostgreSQL), so the check and the write are
+	// one step for every node.
+	if err := tx.lockKeys(ctx, eventsLockKey); err != nil {
+		return false, fmt.Errorf("replace events: %w", err)
+	}
 	var have int64
 	err = tx.QueryRowContext(ctx, `SELECT seq FROM derived_state WHERE name = ?`, DerivedTimeline).Scan(&have)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {

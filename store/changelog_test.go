@@ -14,9 +14,11 @@ import (
 // index or the timeline shows appends one entry, in the same
 // transaction, in commit order; a capture that changes nothing appends
 // none.
-func TestChangeLogFollowsEveryChange(t *testing.T) {
+func TestChangeLogFollowsEveryChange(t *testing.T) { eachEngine(t, testChangeLogFollowsEveryChange) }
+
+func testChangeLogFollowsEveryChange(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	type entry struct {
 		doc  int64
 		kind model.ChangeKind
@@ -82,9 +84,11 @@ func TestChangeLogFollowsEveryChange(t *testing.T) {
 }
 
 // TestDocumentsByIDAsIndexed: the index gets tags and amendment text.
-func TestDocumentsByIDAsIndexed(t *testing.T) {
+func TestDocumentsByIDAsIndexed(t *testing.T) { eachEngine(t, testDocumentsByIDAsIndexed) }
+
+func testDocumentsByIDAsIndexed(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	d, c := testDoc("https://a.example/1", "Sanctions on officials in Hong Kong.")
 	d.Tags = []model.Tag{{Type: model.TagCategory, Value: "sanction"}}
 	if _, err := db.SaveCapture(ctx, d, c); err != nil {
@@ -106,8 +110,12 @@ func TestDocumentsByIDAsIndexed(t *testing.T) {
 // TestReplaceEventsAsOfKeepsTheNewerClustering: of two clusterings, the
 // one that read the newer archive stays, whichever commits last.
 func TestReplaceEventsAsOfKeepsTheNewerClustering(t *testing.T) {
+	eachEngine(t, testReplaceEventsAsOfKeepsTheNewerClustering)
+}
+
+func testReplaceEventsAsOfKeepsTheNewerClustering(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	ev := func(title string) []model.Event {
 		return []model.Event{{Key: "us/sanction/2020-07-14", Title: title, Category: "sanction", Actors: []string{"us"},
 			Date: time.Date(2020, 7, 14, 0, 0, 0, 0, time.UTC)}}

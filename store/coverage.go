@@ -188,7 +188,7 @@ func (db *DB) coverageRuns(ctx context.Context, c *Coverage) error {
 	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.started_at, r.finished_at,
 		EXISTS (SELECT 1 FROM crawl_errors e WHERE e.run_id = r.id AND e.source = ? AND e.source_failed <> 0)
 		FROM crawl_runs r
-		WHERE r.finished_at != '' AND EXISTS (SELECT 1 FROM json_each(r.sources) WHERE json_each.value = ?)
+		WHERE r.finished_at != '' AND `+db.read.d.jsonArrayHas("r.sources")+`
 		ORDER BY r.id DESC LIMIT 200`, name, name)
 	if err != nil {
 		return fmt.Errorf("coverage of %s: runs: %w", name, err)

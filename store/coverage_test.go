@@ -10,9 +10,11 @@ import (
 	"policywatch/model"
 )
 
-func TestSourceCoverage(t *testing.T) {
+func TestSourceCoverage(t *testing.T) { eachEngine(t, testSourceCoverage) }
+
+func testSourceCoverage(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	now := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
 	if err := db.SyncSources(ctx, []model.Source{{Name: "state", Kind: model.SourceFeed, URL: "https://state.example/feed",
@@ -153,9 +155,11 @@ func TestSourceCoverage(t *testing.T) {
 	}
 }
 
-func TestRobotsStatusOfNewestRun(t *testing.T) {
+func TestRobotsStatusOfNewestRun(t *testing.T) { eachEngine(t, testRobotsStatusOfNewestRun) }
+
+func testRobotsStatusOfNewestRun(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	db.SyncSources(ctx, []model.Source{{Name: "hk", Kind: model.SourceSeed, URL: "https://hk.example/", DocKind: model.KindOfficial}})
 	run, _ := db.StartRun(ctx, []string{"hk"})
 	db.RecordOutcome(ctx, run.ID, model.URLOutcome{URL: "https://hk.example/a", Source: "hk", Outcome: model.OutcomeRefused, Reason: "robots.txt disallows"})

@@ -107,6 +107,9 @@ func (db *DB) Curate(ctx context.Context, u *User, e Edit) (*model.Event, error)
 		return nil, fmt.Errorf("curate %s: %w", e.Action, err)
 	}
 	defer tx.Rollback()
+	if err := tx.lockKeys(ctx, eventsLockKey); err != nil {
+		return nil, fmt.Errorf("curate %s: %w", e.Action, err)
+	}
 
 	var ev *model.Event
 	var before []byte
@@ -175,7 +178,7 @@ func (db *DB) Curate(ctx context.Context, u *User, e Edit) (*model.Event, error)
 
 // writeOverrides records what the edit asks for and returns the key of
 // the event to show afterwards.
-func writeOverrides(ctx context.Context, tx *sql.Tx, u *User, e Edit, ev *model.Event, now time.Time) (string, error) {
+func writeOverrides(ctx context.Context, tx *dbTx, u *User, e Edit, ev *model.Event, now time.Time) (string, error) {
 	ts := formatTime(now)
 	set := func(key, field string, v any) error {
 		b, err := json.Marshal(v)
@@ -339,7 +342,7 @@ func hasDocument(ev *model.Event, id int64) bool {
 	return slices.ContainsFunc(ev.Documents, func(d model.EventDocument) bool { return d.DocumentID == id })
 }
 
-func documentExists(ctx context.Context, tx *sql.Tx, id int64) error {
+func documentExists(ctx context.Context, tx *dbTx, id int64) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE id = ?`, id).Scan(&n); err != nil {
 		return err
@@ -350,7 +353,7 @@ func documentExists(ctx context.Context, tx *sql.Tx, id int64) error {
 	return nil
 }
 
-func insertManual(ctx context.Context, tx *sql.Tx, u *User, title, category string, actors []string, date, now time.Time) (string, error) {
+func insertManual(ctx context.Context, tx *dbTx, u *User, title, category string, actors []string, date, now time.Time) (string, error) {
 	title, err := cleanTitle(title)
 	if err != nil {
 		return "", err
@@ -373,7 +376,7 @@ func insertManual(ctx context.Context, tx *sql.Tx, u *User, title, category stri
 // event look changed to feeds.
 type curatedSnapshot map[string]struct{ title, date, dates, updated string }
 
-func snapshotCurated(ctx context.Context, tx *sql.Tx) (curatedSnapshot, error) {
+func snapshotCurated(ctx context.Context, tx *dbTx) (curatedSnapshot, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT key, title, date, dates, updated_at FROM events
 		WHERE key IN (SELECT event_key FROM event_overrides)`)
 	if err != nil {
@@ -396,7 +399,7 @@ func snapshotCurated(ctx context.Context, tx *sql.Tx) (curatedSnapshot, error) {
 // written and before stale events are dropped: it brings back manual
 // events, re-applies every override and keeps the change time of events
 // that read as they did before.
-func reapplyCuration(ctx context.Context, tx *sql.Tx, snap curatedSnapshot) error {
+func reapplyCuration(ctx context.Context, tx *dbTx, snap curatedSnapshot) error {
 	if err := applyOverrides(ctx, tx); err != nil {
 		return err
 	}
@@ -411,13 +414,13 @@ func reapplyCuration(ctx context.Context, tx *sql.Tx, snap curatedSnapshot) erro
 
 // applyOverrides makes the events table show every override. It is
 // idempotent: applying twice reads the same as once.
-func applyOverrides(ctx context.Context, tx *sql.Tx) error {
+func applyOverrides(ctx context.Context, tx *dbTx) error {
 	// Manual events are never produced by clustering; they come back from
 	// manual_events, confirmed so that nothing drops them.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO events (key, title, category, actors, date, dates, confirmed,
 		stale, updated_at)
 		SELECT '`+ManualKeyPrefix+`' || id, title, category, actors, date,
-			json_array(json_object('kind', 'announced', 'date', date || 'T00:00:00Z', 'document_id', 0,
+			`+tx.d.jsonArrayFn()+`(`+tx.d.jsonObjectFn()+`('kind', 'announced', 'date', date || 'T00:00:00Z', 'document_id', 0,
 				'passage', '', 'confidence', 1)), 1, 0, created_at FROM manual_events WHERE true
 		ON CONFLICT (key) DO UPDATE SET stale = 0, confirmed = 1`); err != nil {
 		return fmt.Errorf("curation: manual events: %w", err)
@@ -480,12 +483,12 @@ func applyOverrides(ctx context.Context, tx *sql.Tx) error {
 
 	// Evidence changed by hand may change whether an official document
 	// backs the event.
-	if _, err := tx.ExecContext(ctx, `UPDATE events SET news_only = NOT EXISTS (
+	if _, err := tx.ExecContext(ctx, `UPDATE events SET news_only = CASE WHEN EXISTS (
 			SELECT 1 FROM event_documents ed JOIN documents d ON d.id = ed.document_id
-			WHERE ed.event_id = events.id AND d.kind = 'official')
+			WHERE ed.event_id = events.id AND d.kind = 'official') THEN 0 ELSE 1 END
 		WHERE key LIKE '`+ManualKeyPrefix+`%'
 			OR key IN (SELECT event_key FROM event_document_overrides)
-			OR key IN (SELECT value ->> '$' FROM event_overrides WHERE field = 'merged_into')`); err != nil {
+			OR key IN (SELECT `+tx.d.jsonText("value")+` FROM event_overrides WHERE field = 'merged_into')`); err != nil {
 		return fmt.Errorf("curation: news-only flags: %w", err)
 	}
 	return nil
@@ -498,7 +501,7 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func applyOverride(ctx context.Context, tx *sql.Tx, id int64, key, field, value string) error {
+func applyOverride(ctx context.Context, tx *dbTx, id int64, key, field, value string) error {
 	switch {
 	case field == "title":
 		var title string
@@ -561,7 +564,7 @@ func applyOverride(ctx context.Context, tx *sql.Tx, id int64, key, field, value 
 			// The other event is gone for now; show this one (unless an
 			// editor hid it) rather than lose its documents from the
 			// timeline. The merge applies again if the other comes back.
-			_, err := tx.ExecContext(ctx, `UPDATE events SET hidden = coalesce((SELECT value = 'true'
+			_, err := tx.ExecContext(ctx, `UPDATE events SET hidden = coalesce((SELECT CASE WHEN value = 'true' THEN 1 ELSE 0 END
 				FROM event_overrides WHERE event_key = ? AND field = 'hidden'), 0) WHERE id = ?`, key, id)
 			return err
 		}
@@ -589,7 +592,7 @@ func applyOverride(ctx context.Context, tx *sql.Tx, id int64, key, field, value 
 
 // unionCategories files event into under the categories of event from
 // too, its own category first.
-func unionCategories(ctx context.Context, tx *sql.Tx, into, from int64) error {
+func unionCategories(ctx context.Context, tx *dbTx, into, from int64) error {
 	read := func(id int64) (string, []string, error) {
 		var cat, raw string
 		if err := tx.QueryRowContext(ctx, `SELECT category, categories FROM events WHERE id = ?`, id).Scan(&cat, &raw); err != nil {
@@ -624,7 +627,7 @@ func unionCategories(ctx context.Context, tx *sql.Tx, into, from int64) error {
 	return err
 }
 
-func txEventByKey(ctx context.Context, tx *sql.Tx, key string) (*model.Event, error) {
+func txEventByKey(ctx context.Context, tx *dbTx, key string) (*model.Event, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM events WHERE key = ?`, key).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -638,7 +641,7 @@ func txEventByKey(ctx context.Context, tx *sql.Tx, key string) (*model.Event, er
 
 // txEvent reads an event inside a transaction, so it sees the
 // transaction's own changes.
-func txEvent(ctx context.Context, tx *sql.Tx, id int64) (*model.Event, error) {
+func txEvent(ctx context.Context, tx *dbTx, id int64) (*model.Event, error) {
 	e, err := scanEvent(tx.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("event %d: %w", id, ErrNotFound)
@@ -696,7 +699,7 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 		FROM audit_log a LEFT JOIN events e ON e.key = a.event_key`
 	var args []any
 	if f.EventKey != "" {
-		q, args = auditByKey(f.EventKey)
+		q, args = auditByKey(db.read.d, f.EventKey)
 	}
 	q += ` ORDER BY a.id DESC LIMIT ?`
 	args = append(args, f.Limit)
@@ -724,8 +727,8 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 // into, or ErrNotFound when it was not merged (or that event is gone).
 func (db *DB) MergedInto(ctx context.Context, key string) (*model.Event, error) {
 	var id int64
-	err := db.read.QueryRowContext(ctx, `SELECT e.id FROM event_overrides o JOIN events e ON e.key = o.value ->> '$'
-		WHERE o.event_key = ? AND o.field = 'merged_into'`, key).Scan(&id)
+	err := db.read.QueryRowContext(ctx, `SELECT e.id FROM event_overrides o JOIN events e ON e.key = `+
+		db.read.d.jsonText("o.value")+` WHERE o.event_key = ? AND o.field = 'merged_into'`, key).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("event %s merged into: %w", key, ErrNotFound)
 	}

@@ -36,10 +36,45 @@ func (db *DB) SaveCapture(ctx context.Context, doc *model.Document, c *model.Cap
 
 // saveCaptureThen is SaveCapture running then, when not nil, in the same
 // transaction once the outcome is known (frontier.go: SaveCaptureAck).
-func (db *DB) saveCaptureThen(ctx context.Context, doc *model.Document, c *model.Capture, then func(*sql.Tx, model.SaveOutcome) error) (model.SaveOutcome, error) {
+func (db *DB) saveCaptureThen(ctx context.Context, doc *model.Document, c *model.Capture, then func(*dbTx, model.SaveOutcome) error) (model.SaveOutcome, error) {
 	if doc.URL == "" {
 		return "", fmt.Errorf("save capture: document has no URL")
 	}
+	prepareCapture(db, doc, c)
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+	}
+	defer tx.Rollback()
+	if err := lockDocument(ctx, tx, doc); err != nil {
+		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+	}
+
+	outcome, change, err := db.saveCapture(ctx, tx, doc, c)
+	if err != nil {
+		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+	}
+	if then != nil {
+		if err := then(tx, outcome); err != nil {
+			return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+		}
+	}
+	// Last before commit (changelog.go: on PostgreSQL the append holds
+	// the change log's lock until then).
+	if change != "" {
+		if err := appendChange(ctx, tx, doc.ID, change, c.RunID, c.FetchedAt); err != nil {
+			return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return "", fmt.Errorf("save capture %s: commit: %w", doc.URL, err)
+	}
+	return outcome, nil
+}
+
+// prepareCapture fills what a capture gets before it is saved: its body's
+// hash and its time.
+func prepareCapture(db *DB, doc *model.Document, c *model.Capture) {
 	if c.BodySHA256 == "" {
 		sum := sha256.Sum256(c.Body)
 		c.BodySHA256 = hex.EncodeToString(sum[:])
@@ -50,35 +85,11 @@ func (db *DB) saveCaptureThen(ctx context.Context, doc *model.Document, c *model
 	if doc.FetchedAt.IsZero() {
 		doc.FetchedAt = c.FetchedAt
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
-	}
-	defer tx.Rollback()
-
-	outcome, change, err := db.saveCapture(ctx, tx, doc, c)
-	if err != nil {
-		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
-	}
-	if change != "" {
-		if err := appendChange(ctx, tx, doc.ID, change, c.RunID, c.FetchedAt); err != nil {
-			return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
-		}
-	}
-	if then != nil {
-		if err := then(tx, outcome); err != nil {
-			return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return "", fmt.Errorf("save capture %s: commit: %w", doc.URL, err)
-	}
-	return outcome, nil
 }
 
 // saveCapture does SaveCapture's work in tx and says what changed for the
 // change log ("" for nothing).
-func (db *DB) saveCapture(ctx context.Context, tx *sql.Tx, doc *model.Document, c *model.Capture) (model.SaveOutcome, model.ChangeKind, error) {
+func (db *DB) saveCapture(ctx context.Context, tx *dbTx, doc *model.Document, c *model.Capture) (model.SaveOutcome, model.ChangeKind, error) {
 	var (
 		id      int64
 		hash    string
@@ -180,29 +191,26 @@ func (db *DB) saveCapture(ctx context.Context, tx *sql.Tx, doc *model.Document, 
 
 // insertAlias records doc.URL as another address of document doc.ID (a
 // URL already known as an alias never gets here).
-func insertAlias(ctx context.Context, tx *sql.Tx, doc *model.Document, c *model.Capture) error {
+func insertAlias(ctx context.Context, tx *dbTx, doc *model.Document, c *model.Capture) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO document_aliases (url, document_id, source, found_at)
 		VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`, doc.URL, doc.ID, doc.Source, formatTime(c.FetchedAt))
 	return err
 }
 
-func insertDocument(ctx context.Context, tx *sql.Tx, d *model.Document) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO documents (url, source, kind, title, byline, text, lang, site,
+func insertDocument(ctx context.Context, tx *dbTx, d *model.Document) error {
+	err := tx.QueryRowContext(ctx, `INSERT INTO documents (url, source, kind, title, byline, text, lang, site,
 		doc_number, published, date_source, modified, fetched_at, updated_at, content_hash, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		d.URL, d.Source, string(d.Kind), d.Title, d.Byline, d.Text, d.Lang, d.Site, d.DocNumber,
 		formatTime(d.Published), d.DateSource, formatTime(d.Modified), formatTime(d.FetchedAt),
-		formatTime(d.UpdatedAt), d.ContentHash, d.Version)
+		formatTime(d.UpdatedAt), d.ContentHash, d.Version).Scan(&d.ID)
 	if err != nil {
 		return fmt.Errorf("insert document: %w", err)
-	}
-	if d.ID, err = res.LastInsertId(); err != nil {
-		return err
 	}
 	return setSignature(ctx, tx, d.ID, d.Text)
 }
 
-func insertVersion(ctx context.Context, tx *sql.Tx, d *model.Document, c *model.Capture) error {
+func insertVersion(ctx context.Context, tx *dbTx, d *model.Document, c *model.Capture) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO document_versions (document_id, version, title, text, published,
 		content_hash, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		d.ID, d.Version, d.Title, d.Text, formatTime(d.Published), d.ContentHash, formatTime(c.FetchedAt))
@@ -212,7 +220,7 @@ func insertVersion(ctx context.Context, tx *sql.Tx, d *model.Document, c *model.
 	return nil
 }
 
-func insertCapture(ctx context.Context, tx *sql.Tx, c *model.Capture) error {
+func insertCapture(ctx context.Context, tx *dbTx, c *model.Capture) error {
 	header, err := json.Marshal(c.Header)
 	if err != nil {
 		return err
@@ -221,15 +229,13 @@ func insertCapture(ctx context.Context, tx *sql.Tx, c *model.Capture) error {
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO captures (document_id, version, fetched_at, request_url, final_url,
-		status, header, body_gzip, body_sha256, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if err := tx.QueryRowContext(ctx, `INSERT INTO captures (document_id, version, fetched_at, request_url, final_url,
+		status, header, body_gzip, body_sha256, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.DocumentID, c.Version, formatTime(c.FetchedAt), c.RequestURL, c.FinalURL, c.Status, string(header),
-		body, c.BodySHA256, c.ContentHash)
-	if err != nil {
+		body, c.BodySHA256, c.ContentHash).Scan(&c.ID); err != nil {
 		return fmt.Errorf("insert capture: %w", err)
 	}
-	c.ID, err = res.LastInsertId()
-	return err
+	return nil
 }
 
 func gzipBytes(b []byte) ([]byte, error) {

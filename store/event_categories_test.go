@@ -11,9 +11,11 @@ import (
 
 // One announcement of several kinds is one event that keeps all its
 // categories across reopening and re-clustering, and is found under each.
-func TestEventCategoriesPersist(t *testing.T) {
+func TestEventCategoriesPersist(t *testing.T) { eachEngine(t, testEventCategoriesPersist) }
+
+func testEventCategoriesPersist(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	d, c := testDoc("https://a.example/order", "text")
 	if _, err := db.SaveCapture(ctx, d, c); err != nil {
 		t.Fatal(err)

@@ -39,7 +39,10 @@ func (db *DB) ReplaceEvents(ctx context.Context, events []model.Event) error {
 }
 
 // replaceEvents is ReplaceEvents inside tx.
-func (db *DB) replaceEvents(ctx context.Context, tx *sql.Tx, events []model.Event) error {
+func (db *DB) replaceEvents(ctx context.Context, tx *dbTx, events []model.Event) error {
+	if err := tx.lockKeys(ctx, eventsLockKey); err != nil {
+		return fmt.Errorf("replace events: %w", err)
+	}
 	curated, err := snapshotCurated(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("replace events: %w", err)
@@ -73,7 +76,7 @@ func (db *DB) replaceEvents(ctx context.Context, tx *sql.Tx, events []model.Even
 	return nil
 }
 
-func upsertEvent(ctx context.Context, tx *sql.Tx, e *model.Event, now string) error {
+func upsertEvent(ctx context.Context, tx *dbTx, e *model.Event, now string) error {
 	actors, _ := json.Marshal(e.Actors)
 	cats := []string{}
 	if len(e.Categories) > 1 {
@@ -124,11 +127,11 @@ func (db *DB) Events(ctx context.Context, f EventFilter) ([]model.Event, error) 
 	}
 	if f.Category != "" {
 		// An announcement of several kinds is found under each of them.
-		where = append(where, "(category = ? OR EXISTS (SELECT 1 FROM json_each(events.categories) WHERE value = ?))")
+		where = append(where, "(category = ? OR "+db.read.d.jsonArrayHas("events.categories")+")")
 		args = append(args, f.Category, f.Category)
 	}
 	if f.Actor != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM json_each(events.actors) WHERE value = ?)")
+		where = append(where, db.read.d.jsonArrayHas("events.actors"))
 		args = append(args, f.Actor)
 	}
 	if !f.From.IsZero() {

@@ -67,7 +67,7 @@ func (db *DB) Ack(ctx context.Context, d model.URLDone) error {
 // that acknowledgements made at once by several workers (each in its
 // own transaction, one writer at a time) cannot write counts built from
 // a stale total.
-func (db *DB) ackTx(ctx context.Context, tx *sql.Tx, d model.URLDone) error {
+func (db *DB) ackTx(ctx context.Context, tx *dbTx, d model.URLDone) error {
 	if d.Key != "" {
 		res, err := tx.ExecContext(ctx, `UPDATE crawl_frontier SET done_at = ? WHERE run_id = ? AND key = ? AND done_at = ''`,
 			formatTime(db.Now()), d.RunID, d.Key)
@@ -111,7 +111,7 @@ func (db *DB) ackTx(ctx context.Context, tx *sql.Tx, d model.URLDone) error {
 // to acknowledge.
 func (db *DB) SaveCaptureAck(ctx context.Context, doc *model.Document, c *model.Capture,
 	ack func(model.SaveOutcome) model.URLDone) (model.SaveOutcome, error) {
-	return db.saveCaptureThen(ctx, doc, c, func(tx *sql.Tx, out model.SaveOutcome) error {
+	return db.saveCaptureThen(ctx, doc, c, func(tx *dbTx, out model.SaveOutcome) error {
 		return db.ackTx(ctx, tx, ack(out))
 	})
 }

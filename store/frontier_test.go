@@ -11,9 +11,11 @@ import (
 // TestFrontierResume walks the store's part of a crash and resume: URLs
 // queued, some acknowledged, the process gone; the next crawl finds the
 // run, its counts so far and exactly the URLs not done.
-func TestFrontierResume(t *testing.T) {
+func TestFrontierResume(t *testing.T) { eachEngine(t, testFrontierResume) }
+
+func testFrontierResume(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	if run, err := db.PendingRun(ctx, []string{"feed"}); err != nil || run != nil {
 		t.Fatalf("empty store: PendingRun = %v, %v; want nothing to resume", run, err)
 	}
@@ -103,9 +105,11 @@ func TestFrontierResume(t *testing.T) {
 	}
 }
 
-func TestValidators(t *testing.T) {
+func TestValidators(t *testing.T) { eachEngine(t, testValidators) }
+
+func testValidators(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	if e, lm, err := db.Validators(ctx, "http://e.com/a/"); err != nil || e != "" || lm != "" {
 		t.Fatalf("unknown URL: %q %q %v", e, lm, err)
 	}
@@ -125,8 +129,12 @@ func TestValidators(t *testing.T) {
 // and the run's counts and log all written, or, when any of it fails,
 // none of them.
 func TestSaveCaptureAckIsOneTransaction(t *testing.T) {
+	eachEngine(t, testSaveCaptureAckIsOneTransaction)
+}
+
+func testSaveCaptureAckIsOneTransaction(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	run, err := db.StartRun(ctx, []string{"s"})
 	if err != nil {
 		t.Fatal(err)

@@ -11,9 +11,11 @@ import (
 // event's category does not vanish from its lane. The union survives
 // re-clustering, and undoing the merge gives the event its own
 // categories back.
-func TestMergeUnionsCategories(t *testing.T) {
+func TestMergeUnionsCategories(t *testing.T) { eachEngine(t, testMergeUnionsCategories) }
+
+func testMergeUnionsCategories(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	f := newCurationFixture(t)
+	f := newCurationFixture(t, e)
 	a, b := f.byKey(t, "us/visa/2020-07-01"), f.byKey(t, "uk/extradition/2020-07-02")
 	if _, err := f.db.Curate(ctx, f.editor, Edit{Action: ActionMerge, EventID: a.ID, IntoID: b.ID}); err != nil {
 		t.Fatal(err)
@@ -49,9 +51,11 @@ func TestMergeUnionsCategories(t *testing.T) {
 // Events that share a document are related: two governments' acts one
 // page reports, or an editor's split. Each lists the other, most shared
 // documents first; hidden (merged) events are not listed.
-func TestRelatedEvents(t *testing.T) {
+func TestRelatedEvents(t *testing.T) { eachEngine(t, testRelatedEvents) }
+
+func testRelatedEvents(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	f := newCurationFixture(t)
+	f := newCurationFixture(t, e)
 	evs := f.events()
 	evs[1].Documents = append(evs[1].Documents, evs[0].Documents[1]) // the news page reports both
 	if err := f.db.ReplaceEvents(ctx, evs); err != nil {

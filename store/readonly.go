@@ -41,18 +41,22 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		q.Set("immutable", "1")
 	}
 	dsn := "file:" + abs + "?" + q.Encode()
-	db := &DB{path: abs, Now: nowUTC}
-	if db.read, err = sql.Open("sqlite", dsn); err != nil {
+	db := &DB{engine: SQLite, path: abs, Now: nowUTC}
+	r, err := sql.Open("sqlite", dsn)
+	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	}
-	db.read.SetMaxOpenConns(4)
+	r.SetMaxOpenConns(4)
+	db.read = &conn{db: r, d: dialect{SQLite}}
 	// Writes go to a read-only connection too, so one made by mistake
 	// fails with SQLite's "readonly database" rather than a nil pointer.
-	if db.write, err = sql.Open("sqlite", dsn); err != nil {
-		db.read.Close()
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		r.Close()
 		return nil, fmt.Errorf("open store %s: %w", abs, err)
 	}
-	db.write.SetMaxOpenConns(1)
+	w.SetMaxOpenConns(1)
+	db.write = &conn{db: w, d: dialect{SQLite}}
 	if err := db.checkMigrated(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s read-only: %w", abs, err)

@@ -14,12 +14,8 @@ import (
 func (db *DB) StartRun(ctx context.Context, sources []string) (*model.CrawlRun, error) {
 	run := &model.CrawlRun{StartedAt: db.Now(), Sources: sources}
 	names, _ := json.Marshal(sources)
-	res, err := db.write.ExecContext(ctx, `INSERT INTO crawl_runs (started_at, sources) VALUES (?, ?)`,
-		formatTime(run.StartedAt), string(names))
-	if err != nil {
-		return nil, fmt.Errorf("start crawl run: %w", err)
-	}
-	if run.ID, err = res.LastInsertId(); err != nil {
+	if err := db.write.QueryRowContext(ctx, `INSERT INTO crawl_runs (started_at, sources) VALUES (?, ?) RETURNING id`,
+		formatTime(run.StartedAt), string(names)).Scan(&run.ID); err != nil {
 		return nil, fmt.Errorf("start crawl run: %w", err)
 	}
 	return run, nil
@@ -38,7 +34,7 @@ func (db *DB) RecordOutcome(ctx context.Context, runID int64, e model.URLOutcome
 }
 
 // insertOutcome appends one URL's entry to a run's log in tx.
-func (db *DB) insertOutcome(ctx context.Context, tx *sql.Tx, runID int64, e model.URLOutcome) error {
+func (db *DB) insertOutcome(ctx context.Context, tx *dbTx, runID int64, e model.URLOutcome) error {
 	if e.At.IsZero() {
 		e.At = db.Now()
 	}

@@ -7,9 +7,11 @@ import (
 	"time"
 )
 
-func TestSavedSearches(t *testing.T) {
+func TestSavedSearches(t *testing.T) { eachEngine(t, testSavedSearches) }
+
+func testSavedSearches(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	clock := time.Date(2026, 1, 2, 3, 4, 5, 600, time.UTC)
 	db.Now = func() time.Time { return clock }
 	s := &SavedSearch{Name: "extradition", Params: "q=extradition&kind=official", Webhook: "http://127.0.0.1:1/hook"}
@@ -49,9 +51,11 @@ func TestSavedSearches(t *testing.T) {
 	}
 }
 
-func TestReleasesAreStoredOnce(t *testing.T) {
+func TestReleasesAreStoredOnce(t *testing.T) { eachEngine(t, testReleasesAreStoredOnce) }
+
+func testReleasesAreStoredOnce(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	r := &Release{ID: "abc123", Params: "q=visa", Total: 2, Manifest: []byte(`{"documents":[1,2]}`)}
 	created, err := db.SaveRelease(ctx, r)
 	if err != nil || !created {

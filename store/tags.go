@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -27,7 +26,7 @@ func (db *DB) SetTags(ctx context.Context, docID int64, tags []model.Tag) error 
 	return tx.Commit()
 }
 
-func replaceTags(ctx context.Context, tx *sql.Tx, docID int64, tags []model.Tag) error {
+func replaceTags(ctx context.Context, tx *dbTx, docID int64, tags []model.Tag) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE document_id = ?`, docID); err != nil {
 		return err
 	}

@@ -68,11 +68,31 @@ func (db *DB) Verify(ctx context.Context, report func(Mismatch)) (int, error) {
 	}
 }
 
-// Backup writes a consistent copy of the database to path while others
-// keep reading and writing (VACUUM INTO runs in one read transaction).
+// Backup writes a consistent copy of the database to path, an SQLite
+// file, while others keep reading and writing: VACUUM INTO runs in one
+// read transaction; a PostgreSQL store is copied from one snapshot
+// (copy.go), so its backup opens with every policywatch command on any
+// machine, no PostgreSQL needed. (pg_dump remains PostgreSQL's own way.)
 func (db *DB) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("backup to %s: file exists", path)
+	}
+	if db.engine == Postgres {
+		dst, err := Open(ctx, path)
+		if err != nil {
+			return fmt.Errorf("backup to %s: %w", path, err)
+		}
+		_, err = Copy(ctx, db, dst, nil)
+		if cerr := dst.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			for _, f := range []string{path, path + "-wal", path + "-shm"} {
+				os.Remove(f)
+			}
+			return fmt.Errorf("backup to %s: %w", path, err)
+		}
+		return nil
 	}
 	if _, err := db.read.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)

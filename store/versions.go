@@ -105,6 +105,24 @@ func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time
 		return 0, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
 	}
 	defer tx.Rollback()
+	id, marked, err := markWithdrawn(ctx, tx, url, status, at)
+	if err != nil || !marked {
+		return id, false, err
+	}
+	if err := appendChange(ctx, tx, id, model.ChangeWithdrawn, runID, at); err != nil {
+		return id, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return id, false, fmt.Errorf("mark %s withdrawn: commit: %w", url, err)
+	}
+	return id, true, nil
+}
+
+// markWithdrawn is MarkWithdrawn's work in tx, but for the change log.
+func markWithdrawn(ctx context.Context, tx *dbTx, url string, status int, at time.Time) (int64, bool, error) {
+	if err := tx.lockKeys(ctx, urlLockKey(url)); err != nil {
+		return 0, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
+	}
 	var (
 		id        int64
 		version   int
@@ -113,7 +131,7 @@ func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time
 	// The document's own URL first; else a URL one of its captures was
 	// requested from or redirected to. Aliases are not followed: a
 	// syndicated copy going away does not withdraw the original.
-	err = tx.QueryRowContext(ctx, `SELECT id, version, withdrawn FROM documents WHERE url = ?
+	err := tx.QueryRowContext(ctx, `SELECT id, version, withdrawn FROM documents WHERE url = ?
 		UNION ALL
 		SELECT d.id, d.version, d.withdrawn FROM documents d
 		WHERE d.id = (SELECT document_id FROM captures WHERE request_url = ? OR final_url = ? ORDER BY id DESC LIMIT 1)
@@ -133,12 +151,6 @@ func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time
 	if _, err := tx.ExecContext(ctx, `INSERT INTO document_withdrawals (document_id, version, status, url, at)
 		VALUES (?, ?, ?, ?, ?)`, id, version, status, url, formatTime(at)); err != nil {
 		return id, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
-	}
-	if err := appendChange(ctx, tx, id, model.ChangeWithdrawn, runID, at); err != nil {
-		return id, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return id, false, fmt.Errorf("mark %s withdrawn: commit: %w", url, err)
 	}
 	return id, true, nil
 }

@@ -10,8 +10,12 @@ import (
 )
 
 func TestVersionsWithdrawalsAndChanges(t *testing.T) {
+	eachEngine(t, testVersionsWithdrawalsAndChanges)
+}
+
+func testVersionsWithdrawalsAndChanges(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return clock }
 	save := func(url, text string) model.SaveOutcome {
@@ -131,7 +135,9 @@ func TestDiffWords(t *testing.T) {
 	}
 }
 
-func TestVerifyVersions(t *testing.T) {
+func TestVerifyVersions(t *testing.T) { eachEngine(t, testVerifyVersions) }
+
+func testVerifyVersions(t *testing.T, e testEngine) {
 	ctx := context.Background()
 	cases := []struct {
 		name   string
@@ -145,7 +151,7 @@ func TestVerifyVersions(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			db := openTestDB(t)
+			db := e.open(t)
 			for _, text := range []string{"first", "first", "second"} {
 				d, cp := testDoc("https://a.example/1", text)
 				if _, err := db.SaveCapture(ctx, d, cp); err != nil {

@@ -14,10 +14,11 @@ import (
 // TestWriteFailedKnowsAFullDatabase: a database that cannot grow (here
 // capped with max_page_count, as a full disk caps it) fails a save with
 // an error WriteFailed recognises; a document the store refuses on its
-// own merits is not a storage failure.
+// own merits is not a storage failure. (SQLite only: PostgreSQL cannot
+// be capped from a test; its full-disk codes are in WriteFailed.)
 func TestWriteFailedKnowsAFullDatabase(t *testing.T) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := engines[0].open(t) // SQLite, on purpose
 	var pages int
 	if err := db.write.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
 		t.Fatal(err)

@@ -33,6 +33,11 @@ type Topic struct {
 	Taxonomy string     // "builtin:NAME" or a path relative to the config file
 	Crawler  Crawler
 	Sources  []model.Source
+	// Database is where the archive lives when no --db is given: a
+	// PostgreSQL URL (postgres://…) shared by workers and servers, or an
+	// SQLite file (relative to the config file). Empty: the data
+	// directory's own SQLite file.
+	Database string
 }
 
 // Crawler holds crawl settings shared by every source.
@@ -75,7 +80,8 @@ type rawTopic struct {
 		MaxAttempts int    `yaml:"max_attempts"`
 		RetryMax    string `yaml:"retry_max_wait"`
 	} `yaml:"crawler"`
-	Sources []rawSource `yaml:"sources"`
+	Sources  []rawSource `yaml:"sources"`
+	Database string      `yaml:"database"`
 }
 
 type rawSource struct {
@@ -168,6 +174,9 @@ func Parse(data []byte, file string) (*Topic, error) {
 		}
 	}
 
+	if t.Database, err = checkDatabase(strings.TrimSpace(raw.Database)); err != nil {
+		at(err.Error(), "database")
+	}
 	checkCrawlerBounds(t.Crawler, at) // bounds.go
 
 	if len(raw.Sources) == 0 {
@@ -277,6 +286,21 @@ func defaultSchedule(kind string) string {
 		return "@hourly"
 	}
 	return "@daily"
+}
+
+// checkDatabase accepts a PostgreSQL URL or an SQLite file path.
+func checkDatabase(s string) (string, error) {
+	scheme, _, isURL := strings.Cut(s, "://")
+	switch {
+	case !isURL:
+		return s, nil
+	case scheme == "postgres" || scheme == "postgresql":
+		if _, err := url.Parse(s); err != nil {
+			return "", fmt.Errorf("invalid PostgreSQL URL: %v", err)
+		}
+		return s, nil
+	}
+	return "", fmt.Errorf("%s:// is not a database policywatch can use (want postgres://user@host:5432/dbname or an SQLite file path)", scheme)
 }
 
 func checkURL(raw string) error {

@@ -27,16 +27,17 @@ import (
 func cmdReindex(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if err := needArchive(*dataDir); err != nil {
+	if err := locate(*dataDir, *dbURL, nil).need(); err != nil {
 		return err
 	}
-	a, err := openStore(ctx, *dataDir, logger)
+	a, err := openStoreAt(ctx, locate(*dataDir, *dbURL, nil), logger)
 	if err != nil {
 		return err
 	}
@@ -105,6 +106,7 @@ func cmdSources(ctx context.Context, args []string, stdout io.Writer) error {
 func cmdRuns(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	fs := flag.NewFlagSet("runs", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	limit := fs.Int("limit", 10, "the newest `N` runs")
 	asJSON := fs.Bool("json", false, "print the runs as JSON: counts, and every URL not archived with its outcome and reason")
 	if err := parseArgs(fs, args, stdout); err != nil {
@@ -114,7 +116,7 @@ func cmdRuns(ctx context.Context, args []string, stdout io.Writer) (err error) {
 		return err
 	}
 	// The store only: the index may be a running server's.
-	a, err := openReader(ctx, *dataDir, slog.New(slog.DiscardHandler)) // readonly.go
+	a, err := openReaderAt(ctx, locate(*dataDir, *dbURL, nil), slog.New(slog.DiscardHandler)) // readonly.go, db.go
 	if err != nil {
 		return err
 	}
@@ -190,16 +192,17 @@ func cmdExtract(_ context.Context, args []string, stdout io.Writer) error {
 func cmdVerify(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	}
 	if err := noArgs(fs); err != nil {
 		return err
 	}
-	if err := needArchive(*dataDir); err != nil {
+	if err := locate(*dataDir, *dbURL, nil).need(); err != nil {
 		return err
 	}
-	a, err := openReader(ctx, *dataDir, slog.New(slog.DiscardHandler)) // readonly.go
+	a, err := openReaderAt(ctx, locate(*dataDir, *dbURL, nil), slog.New(slog.DiscardHandler)) // readonly.go, db.go
 	if err != nil {
 		return err
 	}
@@ -307,20 +310,21 @@ func reportIndexCheck(stdout io.Writer, res verifyResult) int {
 func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError{"backup takes one DEST directory to write the backup to"}
 	}
-	if err := needArchive(*dataDir); err != nil {
+	if err := locate(*dataDir, *dbURL, nil).need(); err != nil {
 		return err
 	}
 	dest := fs.Arg(0)
 	if err := os.MkdirAll(dest, 0o755); err != nil {
 		return err
 	}
-	db, err := openStoreReader(ctx, *dataDir) // readonly.go
+	db, err := openStoreReaderAt(ctx, locate(*dataDir, *dbURL, nil)) // readonly.go, db.go
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"policywatch/cluster"
 	"policywatch/crawler"
 	"policywatch/index"
 	"policywatch/ingest"
@@ -86,6 +87,13 @@ func defaultDataDir() string {
 // read-only data directory is a readOnlyError; the commands that only
 // read open it with openReader (readonly.go).
 func openStore(ctx context.Context, dir string, logger *slog.Logger) (*app, error) {
+	return openStoreAt(ctx, locate(dir, "", nil), logger)
+}
+
+// openStoreAt is openStore for an archive that may live elsewhere than
+// the data directory (--db, db.go).
+func openStoreAt(ctx context.Context, p place, logger *slog.Logger) (*app, error) {
+	dir := p.dir
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		if isReadOnlyErr(err) { // readonly.go
 			return nil, readOnlyError{dir}
@@ -96,7 +104,7 @@ func openStore(ctx context.Context, dir string, logger *slog.Logger) (*app, erro
 		return nil, readOnlyError{dir}
 	}
 	d := ingest.Dir(dir)
-	db, err := store.Open(ctx, d.StorePath())
+	db, err := store.Open(ctx, p.spec)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +224,21 @@ func defaultTaxonomy() (*tagging.Taxonomy, error) {
 
 // crawl runs the topic's sources once through the pipeline, which then
 // brings the timeline, the index and the webhooks up to date.
+//
+// On a PostgreSQL archive the crawl is a run of the cluster's shared
+// frontier: this process starts it and works on it like a worker (the
+// cluster's workers join in) until it is done.
 func (a *app) crawl(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy, progress func(crawler.Progress)) (*model.CrawlRun, error) {
+	if a.db.Engine() == store.Postgres {
+		run, err := cluster.Crawl(ctx, a.db, cluster.Config{Topic: t, Taxonomy: tax, AllowPrivate: a.allowPrivate,
+			Logger: a.logger})
+		if run != nil {
+			if serr := a.arch.Settle(context.WithoutCancel(ctx), run.ID); serr != nil && err == nil {
+				err = serr
+			}
+		}
+		return run, err
+	}
 	return a.arch.Crawl(ctx, ingest.CrawlConfig{Topic: t, Taxonomy: tax, AllowPrivate: a.allowPrivate, Progress: progress})
 }
 

@@ -39,7 +39,7 @@ internet. The address is taken before the crawl starts, so a port in use is repo
 Without --data the archive lives in a temporary directory that is removed on exit; with --data
 it is kept (created if needed), and "policywatch serve --data DIR" serves it again.`},
 	{name: "crawl", summary: "crawl the topic's sources once",
-		synopsis: []string{"crawl [--config FILE] [--data DIR] [--json] [--allow-private]"},
+		synopsis: []string{"crawl [--config FILE] [--data DIR] [--db URL] [--json] [--allow-private]"},
 		about: `Crawl every source of the topic once, store what is new or changed, then bring the search
 index and the timeline up to date. It runs beside a serve on the same data directory (from cron or
 a systemd timer): the server takes what the crawl stores into its search within a second, and
@@ -51,7 +51,7 @@ outcome, every URL that failed, was withdrawn or refused by robots.txt, and the 
 reason (runs lists them). --json prints the run as runs --json does. The exit status is 1 when a
 source failed entirely (its feed, sitemap, seed page or API URL).`},
 	{name: "serve", summary: "serve the web UI and JSON API; crawl on schedule",
-		synopsis: []string{"serve [--data DIR] [--addr ADDR] [--config FILE] [--schedule] [--allow-private] [--secure-cookies] [--trust-proxy] [--base-url URL] [--search-cache N] [--max-searches N] [--search-timeout DURATION] [--max-query-terms N] [--max-prefix-terms N] [--apply-every DURATION]"},
+		synopsis: []string{"serve [--data DIR] [--db URL] [--addr ADDR] [--config FILE] [--schedule] [--allow-private] [--secure-cookies] [--trust-proxy] [--base-url URL] [--search-cache N] [--max-searches N] [--search-timeout DURATION] [--max-query-terms N] [--max-prefix-terms N] [--apply-every DURATION]"},
 		about: `Serve the web UI and JSON API over the archive. With --schedule (on when --config is given)
 also crawl each source on its schedule: sources sharing a schedule are crawled together in one
 run, runs never overlap, and SIGTERM stops the crawl in progress, which resumes at the next
@@ -61,7 +61,7 @@ cookies Secure. On a public server give --base-url, so feed and citation links d
 Host header a client sends. Searches are bounded: in size, in number at once, and in time.`},
 	{name: "search", summary: "search the archive; save searches with feeds and webhooks",
 		synopsis: []string{
-			"search [--data DIR] [--config FILE] [--json | --csv] [--all] [--limit N] [--page N] [--sort relevance|date] [--category ID]... [--actor ID]... [--source NAME]... [--kind official|news]... [--from DATE] [--to DATE] [--] [QUERY...]",
+			"search [--data DIR] [--db URL] [--config FILE] [--json | --csv] [--all] [--limit N] [--page N] [--sort relevance|date] [--category ID]... [--actor ID]... [--source NAME]... [--kind official|news]... [--from DATE] [--to DATE] [--] [QUERY...]",
 			"search --save NAME [--webhook URL] [filter flags] [--] [QUERY...]",
 			"search --list-saved | --delete-saved ID",
 		},
@@ -74,7 +74,7 @@ answers the search (with its topic's glossary). --save keeps the search under a 
 running it: its Atom feed is /feeds/search.atom with the same parameters, and with --webhook its
 new matches are POSTed as JSON after each crawl (again after the next crawl if delivery fails).`},
 	{name: "runs", summary: "list crawl runs with the outcome of every URL",
-		synopsis: []string{"runs [--data DIR] [--limit N] [--json]"},
+		synopsis: []string{"runs [--data DIR] [--db URL] [--limit N] [--json]"},
 		about: `List the newest crawl runs, each with its sources, the count of each outcome (stored, updated,
 unchanged, dropped, skipped, refused by robots.txt, withdrawn, failed) and every URL dropped,
 refused, withdrawn or failed with the reason. --json prints them as JSON: run_id, started_at,
@@ -85,25 +85,41 @@ outcome, reason, at, source_failed) and failed_sources; crawl --json prints one 
 		about: `Validate a topic config and its taxonomy, and list the sources with their kind, schedule, URL
 and scope. Every mistake in the config is listed at once, each as FILE:LINE: FIELD: MESSAGE.`},
 	{name: "reindex", summary: "rebuild the search index and the timeline from the store",
-		synopsis: []string{"reindex [--data DIR]"},
+		synopsis: []string{"reindex [--data DIR] [--db URL]"},
 		about: `Rebuild the derived search index and the timeline's events from the store, the source of
 truth. Use it after restoring a backup or removing the index. While serve runs on the data
 directory, the server rebuilds its index and the command waits for it.`},
 	{name: "verify", summary: "recheck every stored capture against its SHA-256, and the index against the store",
-		synopsis: []string{"verify [--data DIR]"},
+		synopsis: []string{"verify [--data DIR] [--db URL]"},
 		about: `Recheck every capture's body against the SHA-256 recorded when it was fetched, that every
 version is backed by a capture with its content hash, that every document is at its newest
 version, and that the search index holds every document as stored (through the server when one
 runs). Exits 1 naming each mismatch.`},
 	{name: "backup", summary: "copy the store consistently, also while serving or crawling",
-		synopsis: []string{"backup [--data DIR] DEST"},
+		synopsis: []string{"backup [--data DIR] [--db URL] DEST"},
 		about: `Write a consistent copy of the store (SQLite VACUUM INTO) to DEST/policywatch.db, also while
 serve or a crawl runs. The search index is not copied; to restore, copy the file into an empty
 data directory and run "policywatch reindex --data DATA".`},
+	{name: "worker", summary: "crawl from a PostgreSQL archive's shared frontier, beside other workers",
+		synopsis: []string{"worker [--config FILE] [--db URL] [--name NAME] [--lease DURATION] [--allow-private]"},
+		about: `Crawl from the shared frontier of a PostgreSQL archive until SIGTERM. Any number of workers on
+any machines claim URLs one at a time and keep politeness per host together: one request in
+flight per host, its next request no earlier than the end of the last plus its delay (robots.txt
+Crawl-delay included), a 429 or 503 pausing the host for all, robots.txt fetched once. A claimed
+URL is leased: a worker that dies loses it after --lease to another, and its late result is
+refused. Runs are started by crawl or by a server's schedule. Every worker reads the same topic
+config (docs/SCALING.md).`},
+	{name: "migrate", summary: "copy the archive into PostgreSQL (or another file), checked table by table",
+		synopsis: []string{"migrate [--data DIR] [--db URL] --to DEST"},
+		about: `Copy the whole archive into DEST, an empty PostgreSQL database (postgres://user:password@host/dbname)
+or a new SQLite file, in one transaction, keeping every id; then read every table back and compare
+its row count and a digest of its rows with the source. Any difference fails the command. Servers
+and workers then use the copy with --db DEST; a server's search index fills from it on first
+start (docs/SCALING.md).`},
 	{name: "export", group: true, summary: "export the archive in another format",
 		about: `Export the archive in a format other tools read.`},
 	{name: "export warc", summary: "write captures as WARC 1.1",
-		synopsis: []string{"export warc [--data DIR] [--query Q] FILE"},
+		synopsis: []string{"export warc [--data DIR] [--db URL] [--query Q] FILE"},
 		about: `Write every capture, or those of the documents matching --query, as WARC 1.1 request and
 response records, and each withdrawal as the 404 or 410 response it was. A FILE ending in .gz is
 gzipped record by record. FILE must not exist. Only the store is opened, so it works while serve
@@ -111,7 +127,7 @@ or a crawl runs.`},
 	{name: "import", group: true, summary: "import pages from another format",
 		about: `Import pages captured by other tools into the archive.`},
 	{name: "import warc", summary: "archive a WARC file's pages as if crawled",
-		synopsis: []string{"import warc [--data DIR] [--config FILE] [--source NAME] [--all] FILE"},
+		synopsis: []string{"import warc [--data DIR] [--db URL] [--config FILE] [--source NAME] [--all] FILE"},
 		about: `Archive the HTML responses of a WARC file (ours, Heritrix, Browsertrix, ArchiveBox, wget)
 through the crawl's extraction, relevance query and tagging, then index them; a 404 or 410
 response withdraws the page. The data directory's archive is created if there is none, and the
@@ -123,14 +139,14 @@ log says so.`},
 		about: `Manage the accounts that sign in at /login: editors curate events, admins also manage users
 and read the audit log. Only the store is opened, so these work while serve runs.`},
 	{name: "user add", summary: "add an account that can sign in at /login",
-		synopsis: []string{"user add [--data DIR] [--role editor|admin] NAME"},
+		synopsis: []string{"user add [--data DIR] [--db URL] [--role editor|admin] NAME"},
 		about: `Add an account. The password is read from the first line of stdin, or asked twice without
 echo on a terminal. The data directory's archive is created if there is none, and the log says so.`},
 	{name: "user passwd", summary: "change a password (ends that user's sessions)",
-		synopsis: []string{"user passwd [--data DIR] NAME"},
+		synopsis: []string{"user passwd [--data DIR] [--db URL] NAME"},
 		about:    `Change an account's password, read as for user add, and end that user's sessions.`},
 	{name: "user list", summary: "list accounts",
-		synopsis: []string{"user list [--data DIR]"},
+		synopsis: []string{"user list [--data DIR] [--db URL]"},
 		about:    `List the accounts with their role, creation date and status.`},
 }
 
@@ -203,6 +219,8 @@ Flags may come before or after the arguments; -- ends them.
 --config defaults to the shipped topic (China's national security law for Hong Kong);
 --data defaults to $XDG_DATA_HOME/policywatch, else ~/.local/share/policywatch.
 Commands that read an archive refuse a data directory that holds none.
+--db URL (or database: in the topic config) puts the archive in PostgreSQL, shared by several
+machines; the data directory then keeps only this node's search index (docs/SCALING.md).
 `)
 }
 

@@ -75,7 +75,12 @@ func (a *app) startServing(ctx context.Context, socket string, applyEvery time.D
 // openServer opens a data directory as its serving process: the index is
 // held as ingest.RoleServe and the control socket answers.
 func openServer(ctx context.Context, dir string, logger *slog.Logger, applyEvery time.Duration) (*app, error) {
-	a, err := openStore(ctx, dir, logger)
+	return openServerAt(ctx, locate(dir, "", nil), logger, applyEvery)
+}
+
+// openServerAt is openServer for an archive that may live elsewhere.
+func openServerAt(ctx context.Context, p place, logger *slog.Logger, applyEvery time.Duration) (*app, error) {
+	a, err := openStoreAt(ctx, p, logger)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	fs := flag.NewFlagSet("crawl", flag.ContinueOnError)
 	config := configFlag(fs, "whose sources are crawled")
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	asJSON := fs.Bool("json", false, "print the run summary as JSON: run_id, the counts, and failed URLs with their reasons")
 	allowPrivate := fs.Bool("allow-private", false, "let the crawler fetch loopback, private and link-local addresses (refused by default, so pages and redirects cannot reach this machine's network)")
 	if err := parseArgs(fs, args, stdout); err != nil {
@@ -36,10 +37,11 @@ func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	// The store only: the search index may be held by a server, which
 	// takes the crawl's changes in itself; otherwise the crawl takes the
 	// index for a moment at its end.
-	if err := noteNewArchive(*dataDir, logger); err != nil {
+	at := locate(*dataDir, *dbURL, t)
+	if err := at.note(logger); err != nil {
 		return err
 	}
-	a, err := openStore(ctx, *dataDir, logger)
+	a, err := openStoreAt(ctx, at, logger)
 	if err != nil {
 		return err
 	}

@@ -76,6 +76,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdRuns(ctx, rest, stdout)
 	case "verify":
 		return cmdVerify(ctx, rest, stdout)
+	case "worker": // worker.go
+		return cmdWorker(ctx, rest, stdout, logger)
+	case "migrate": // migrate.go
+		return cmdMigrate(ctx, rest, stdout)
 	case "backup":
 		return cmdBackup(ctx, rest, stdout)
 	case "export": // warc.go

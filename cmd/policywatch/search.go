@@ -70,6 +70,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	config := configFlag(fs, "whose glossary expands the query")
 	asJSON := fs.Bool("json", false, "print results as JSON")
 	asCSV := fs.Bool("csv", false, "print results as CSV")
@@ -120,7 +121,8 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 		return queryError(q, err)
 	}
 
-	if err := needArchive(*dataDir); err != nil {
+	at := locate(*dataDir, *dbURL, nil)
+	if err := at.need(); err != nil {
 		return err
 	}
 	if (*save != "" || *deleteSaved != 0) && dataDirReadOnly(*dataDir) { // readonly.go
@@ -142,10 +144,10 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 		return queryError(q, err)
 	}
 	if *listSaved || *deleteSaved != 0 || *save != "" {
-		return savedSearchCommand(ctx, *dataDir, *listSaved, *deleteSaved, *save, *webhook, searchParams(req, *from, *to), stdout)
+		return savedSearchCommand(ctx, at, *listSaved, *deleteSaved, *save, *webhook, searchParams(req, *from, *to), stdout)
 	}
 
-	hits, total, undated, err := runQuery(ctx, *dataDir, tax, req, *all)
+	hits, total, undated, err := runQuery(ctx, at, tax, req, *all)
 	if err != nil {
 		return queryError(q, err)
 	}
@@ -195,12 +197,12 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 
 // savedSearchCommand lists, deletes or saves a saved search. Saved
 // searches live in the store: no index is needed.
-func savedSearchCommand(ctx context.Context, dir string, list bool, del int64, name, webhook, params string, stdout io.Writer) (err error) {
-	open := openStore
+func savedSearchCommand(ctx context.Context, at place, list bool, del int64, name, webhook, params string, stdout io.Writer) (err error) {
+	open := openStoreAt
 	if list {
-		open = openReader // readonly.go
+		open = openReaderAt // readonly.go, db.go
 	}
-	a, err := open(ctx, dir, slog.New(slog.DiscardHandler))
+	a, err := open(ctx, at, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
@@ -234,8 +236,8 @@ func savedSearchCommand(ctx context.Context, dir string, list bool, del int64, n
 // search sees every stored document), else through the server, which
 // expands queries with its own topic's glossary. all asks for every
 // match, newest first.
-func runQuery(ctx context.Context, dir string, tax *tagging.Taxonomy, req index.Request, all bool) (hits []index.Hit, total, undated uint64, err error) {
-	a, err := openReader(ctx, dir, slog.New(slog.DiscardHandler)) // readonly.go
+func runQuery(ctx context.Context, at place, tax *tagging.Taxonomy, req index.Request, all bool) (hits []index.Hit, total, undated uint64, err error) {
+	a, err := openReaderAt(ctx, at, slog.New(slog.DiscardHandler)) // readonly.go, db.go
 	if err != nil {
 		return nil, 0, 0, err
 	}

@@ -19,6 +19,7 @@ import (
 func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "`ADDR` (host:port) to listen on; port 0 picks a free one")
 	config := configFlag(fs, "whose sources are crawled on schedule")
 	schedule := fs.Bool("schedule", false, "crawl each source on its schedule while serving (default: on when --config is given; --schedule=false turns it off)")
@@ -50,10 +51,11 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	}
 	// A scheduled serve fills a new archive; one that only serves must be
 	// pointed at an existing one.
+	at := locate(*dataDir, *dbURL, t)
 	if scheduled {
-		err = noteNewArchive(*dataDir, logger)
+		err = at.note(logger)
 	} else {
-		err = needArchive(*dataDir)
+		err = at.need()
 	}
 	if err != nil {
 		return err
@@ -64,7 +66,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	if *applyEvery <= 0 {
 		return usageError{fmt.Sprintf("--apply-every %s: want a positive duration such as 1s", *applyEvery)}
 	}
-	a, err := openServer(ctx, *dataDir, logger, *applyEvery)
+	a, err := openServerAt(ctx, at, logger, *applyEvery)
 	if err != nil {
 		return err
 	}

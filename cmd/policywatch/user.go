@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -28,6 +27,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	role := store.RoleEditor
 	if sub == "add" {
 		fs.StringVar(&role, "role", store.RoleEditor, "`ROLE`: editor (curates events) or admin (also manages users, reads the audit log)")
@@ -38,7 +38,8 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	// Accounts may be set up before the first crawl, so add creates an
 	// archive (and says so); the others need one. Checked before a
 	// password is asked for.
-	checkDir := func() error { return needArchive(*dataDir) }
+	at := locate(*dataDir, *dbURL, nil)
+	checkDir := at.need
 	if sub == "add" {
 		checkDir = func() error {
 			_, err := hasArchive(*dataDir)
@@ -48,7 +49,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	openStore := func() (*store.DB, error) {
 		if sub == "add" {
 			logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-			if err := noteNewArchive(*dataDir, logger); err != nil {
+			if err := at.note(logger); err != nil {
 				return nil, err
 			}
 			if err := os.MkdirAll(*dataDir, 0o755); err != nil {
@@ -58,7 +59,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if dataDirReadOnly(*dataDir) { // readonly.go
 			return nil, readOnlyError{*dataDir}
 		}
-		return store.Open(ctx, filepath.Join(*dataDir, storeFile))
+		return openDB(ctx, at)
 	}
 	switch sub {
 	case "add", "passwd":
@@ -106,7 +107,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		open := openStore
 		if dataDirReadOnly(*dataDir) {
-			open = func() (*store.DB, error) { return openStoreReader(ctx, *dataDir) } // readonly.go
+			open = func() (*store.DB, error) { return openStoreReaderAt(ctx, at) } // readonly.go, db.go
 		}
 		db, err := open()
 		if err != nil {

@@ -42,6 +42,7 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, logger *slo
 func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export warc", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	q := fs.String("query", "", "export only the documents matching this search `QUERY` (default: everything)")
 	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
@@ -57,7 +58,7 @@ func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("export warc --query: %w", err)
 	}
-	db, err := openStoreReader(ctx, *dataDir) // readonly.go
+	db, err := openStoreReaderAt(ctx, locate(*dataDir, *dbURL, nil)) // readonly.go, db.go
 	if err != nil {
 		return err
 	}
@@ -163,6 +164,7 @@ func exportFields(d *model.Document) query.Fields {
 func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("import warc", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	config := configFlag(fs, "whose sources and relevance query apply")
 	source := fs.String("source", "", "source `NAME` for captures the file does not attribute (default: the configured source on the same host, else warc-import)")
 	all := fs.Bool("all", false, "keep off-topic pages too (skip the topic's relevance query)")
@@ -182,10 +184,11 @@ func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger 
 	}
 	defer f.Close()
 	// The store only, like a crawl: a running server takes the import in.
-	if err := noteNewArchive(*dataDir, logger); err != nil {
+	at := locate(*dataDir, *dbURL, t)
+	if err := at.note(logger); err != nil {
 		return err
 	}
-	a, err := openStore(ctx, *dataDir, logger)
+	a, err := openStoreAt(ctx, at, logger)
 	if err != nil {
 		return err
 	}
