@@ -164,6 +164,19 @@ type Match struct {
 	Rule   string `json:"rule,omitempty"`
 }
 
+// Evidence is the tag's matches a reader can check: each a phrase and the
+// field it is in. The tagger's notes about the tag itself (its measure is
+// only mentioned, or filed under another category) have neither.
+func (t Tag) Evidence() []Match {
+	var out []Match
+	for _, m := range t.Matches {
+		if m.Phrase != "" && m.Field != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // Date kinds of an event.
 const (
 	DateAnnounced = "announced"

@@ -426,6 +426,13 @@ func applyOverrides(ctx context.Context, tx *dbTx) error {
 		return fmt.Errorf("curation: manual events: %w", err)
 	}
 
+	// What merges widen starts from what clustering gave (an undone
+	// merge leaves no category behind).
+	if _, err := tx.ExecContext(ctx, `UPDATE events SET categories = clustered_categories
+		WHERE categories != clustered_categories`); err != nil {
+		return fmt.Errorf("curation: categories: %w", err)
+	}
+
 	// Attached and detached documents.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM event_documents WHERE (event_id, document_id) IN (
 		SELECT e.id, o.document_id FROM event_document_overrides o JOIN events e ON e.key = o.event_key
@@ -572,10 +579,52 @@ func applyOverride(ctx context.Context, tx *dbTx, id int64, key, field, value st
 			WHERE event_id = ? ON CONFLICT DO NOTHING`, intoID, key, id); err != nil {
 			return err
 		}
+		// The merged event's kinds stay on the timeline, under the event
+		// it now is part of.
+		if err := unionCategories(ctx, tx, intoID, id); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE events SET hidden = 1 WHERE id = ?`, id)
 		return err
 	}
 	return fmt.Errorf("unknown override field %q", field)
+}
+
+// unionCategories files event into under the categories of event from
+// too, its own category first.
+func unionCategories(ctx context.Context, tx *dbTx, into, from int64) error {
+	read := func(id int64) (string, []string, error) {
+		var cat, raw string
+		if err := tx.QueryRowContext(ctx, `SELECT category, categories FROM events WHERE id = ?`, id).Scan(&cat, &raw); err != nil {
+			return "", nil, err
+		}
+		var cats []string
+		if err := json.Unmarshal([]byte(raw), &cats); err != nil {
+			return "", nil, fmt.Errorf("categories of event %d: %w", id, err)
+		}
+		return cat, cats, nil
+	}
+	cat, cats, err := read(into)
+	if err != nil {
+		return err
+	}
+	otherCat, other, err := read(from)
+	if err != nil {
+		return err
+	}
+	all := categoryFirst(cat, append(append(slices.Clone(cats), otherCat), other...))
+	if len(all) == 0 {
+		return nil
+	}
+	var out []string
+	for _, c := range all {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	b, _ := json.Marshal(out)
+	_, err = tx.ExecContext(ctx, `UPDATE events SET categories = ? WHERE id = ?`, string(b), into)
+	return err
 }
 
 func txEventByKey(ctx context.Context, tx *dbTx, key string) (*model.Event, error) {

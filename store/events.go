@@ -87,17 +87,19 @@ func upsertEvent(ctx context.Context, tx *dbTx, e *model.Event, now string) erro
 	if err != nil {
 		return err
 	}
-	err = tx.QueryRowContext(ctx, `INSERT INTO events (key, title, category, categories, actors, target, instrument,
-		date, dates, news_only, stale, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+	err = tx.QueryRowContext(ctx, `INSERT INTO events (key, title, category, categories, clustered_categories, actors,
+		target, instrument, date, dates, news_only, stale, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
 		ON CONFLICT (key) DO UPDATE SET title = excluded.title, category = excluded.category,
-		categories = excluded.categories, actors = excluded.actors, target = excluded.target,
+		categories = excluded.categories, clustered_categories = excluded.clustered_categories,
+		actors = excluded.actors, target = excluded.target,
 		instrument = excluded.instrument,
 		date = excluded.date, dates = excluded.dates, news_only = excluded.news_only, stale = 0,
 		updated_at = CASE WHEN events.title = excluded.title AND events.date = excluded.date
-			AND events.dates = excluded.dates AND events.categories = excluded.categories
+			AND events.dates = excluded.dates AND events.clustered_categories = excluded.clustered_categories
 			THEN events.updated_at ELSE excluded.updated_at END
 		RETURNING id`,
-		e.Key, e.Title, e.Category, string(categories), string(actors), e.Target, e.Instrument, e.Date.Format(time.DateOnly),
+		e.Key, e.Title, e.Category, string(categories), string(categories), string(actors), e.Target, e.Instrument,
+		e.Date.Format(time.DateOnly),
 		string(dates), e.NewsOnly, now).Scan(&e.ID)
 	if err != nil {
 		return err
@@ -236,6 +238,45 @@ func (db *DB) eventDocuments(ctx context.Context, eventID int64) ([]model.EventD
 	}
 	return out, rows.Err()
 }
+
+// RelatedEvent is an event that shares documents with another: two
+// governments' acts one page reports, the parts of an editor's split.
+type RelatedEvent struct {
+	model.Event     // without its documents
+	Shared      int // documents the two events share
+}
+
+// RelatedEvents lists the visible events sharing a document with event
+// id, those sharing most first, then by date.
+func (db *DB) RelatedEvents(ctx context.Context, id int64) ([]RelatedEvent, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+eventColumns+`, r.shared FROM events JOIN (
+			SELECT b.event_id AS rid, count(DISTINCT b.document_id) AS shared
+			FROM event_documents a JOIN event_documents b ON b.document_id = a.document_id AND b.event_id != a.event_id
+			WHERE a.event_id = ? GROUP BY b.event_id) r ON events.id = r.rid
+		WHERE hidden = 0 ORDER BY r.shared DESC, date, id LIMIT 50`, id)
+	if err != nil {
+		return nil, fmt.Errorf("events related to %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []RelatedEvent
+	for rows.Next() {
+		var shared int
+		e, err := scanEvent(withExtra{rows, []any{&shared}})
+		if err != nil {
+			return nil, fmt.Errorf("events related to %d: %w", id, err)
+		}
+		out = append(out, RelatedEvent{Event: *e, Shared: shared})
+	}
+	return out, rows.Err()
+}
+
+// withExtra scans a row's event columns and then more.
+type withExtra struct {
+	s     scanner
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extra...)...) }
 
 // categoryFirst keeps an event's categories with its category first (an
 // editor may have changed the category), or empty when there is no other.

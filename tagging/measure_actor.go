@@ -66,3 +66,23 @@ func Within(tag model.Tag) string {
 	}
 	return ""
 }
+
+// RuleAlsoPrefix starts the Rule of a category tag's match that names an
+// actor taking a measure of the category on its own, which the page
+// reports as its news beside the main one (governments condemning one
+// bounty each in their own words; Hong Kong refusing a passport China
+// refuses too). The timeline makes it that actor's event, not a second
+// actor of the main one.
+const RuleAlsoPrefix = "also:"
+
+// OtherMeasureActors returns the actors a category tag names as taking a
+// measure of the category of their own (RuleAlsoPrefix).
+func OtherMeasureActors(tag model.Tag) []string {
+	var out []string
+	for _, m := range tag.Matches {
+		if id, ok := strings.CutPrefix(m.Rule, RuleAlsoPrefix); ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}

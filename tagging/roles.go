@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"policywatch/model"
 	"policywatch/prose"
 )
 
@@ -68,6 +69,7 @@ type clause struct {
 	first     bool   // the pronoun is "we" or "I": the speaker
 	it        bool   // the pronoun is "it": a government only within its sentence ("the ministry said it would")
 	head      string // an office standing for an actor: its head word ("council" in "the Council")
+	subj      span   // the pronoun or office that is its subject, when it has no name
 	none      bool   // its subject names no actor ("Critics say")
 	passive   bool   // its verb is passive: the agent follows "by"
 	verb      string // its verb, lower case, when read
@@ -94,6 +96,8 @@ type roleAnalyzer struct {
 	f       *field
 	cache   map[int]*sentence
 	speaker string // the document's voice: an official page's publisher
+	// publisher: the site or source name that makes speaker the voice.
+	publisher model.Match
 	// firstPerson: who "we" is outside quotations: the voice, or the
 	// actors the title names as acting or speaking.
 	firstPerson []string
@@ -109,6 +113,10 @@ type roleAnalyzer struct {
 	// considered or planned ("the United States was considering
 	// sanctions"), which is a statement of whoever threatens it.
 	threat bool
+	// owned: the last evidence agents read are only the owners of the
+	// act ("US sanctions 'shameless'"), which a headline may name as what
+	// another reacts to.
+	owned bool
 }
 
 func (t *Tagger) newRoleAnalyzer(f *field, speaker string) *roleAnalyzer {
@@ -133,31 +141,11 @@ func (a *roleAnalyzer) agents(seg, off, end int) (actors []string, asserted bool
 	if s == nil {
 		return nil, true
 	}
-	// A passive's agent or an act's owner next to the evidence, with the
-	// agents listed after it ("by Canada, Australia and the UK").
-	for i, r := range s.refs {
-		if r.role != roleAgent {
-			continue
-		}
-		if !r.owner && r.start >= end && r.start-end <= 60 && !strings.ContainsAny(a.f.text[end:r.start], ";,") &&
-			len(strings.Fields(a.f.text[end:r.start])) <= 5 && // "sanctions introduced unreasonably by the US"
-			!reactionRE.MatchString(a.f.text[end:r.start]) || // not "a bill denounced by Beijing"
-			r.owner && r.end <= off && off-r.end <= 30 {
-			actors = appendUnique(actors, r.actor)
-			for j := i + 1; !r.owner && j < len(s.refs) && s.refs[j].role == roleAgent &&
-				listContinues(a.f.text[s.refs[j-1].end:s.refs[j].start]); j++ {
-				actors = appendUnique(actors, s.refs[j].actor)
-			}
-		}
-	}
 	ci := -1
 	for i, c := range s.clauses {
 		if c.start <= off {
 			ci = i
 		}
-	}
-	if ci < 0 {
-		return actors, true
 	}
 	// The clause that governs the evidence: the nearest one back with a
 	// subject of its own (a quotation or a "by" phrase splits a clause
@@ -166,6 +154,46 @@ func (a *roleAnalyzer) agents(seg, off, end int) (actors []string, asserted bool
 	gov := ci
 	for gov > 0 && len(s.clauses[gov].subject) == 0 && !s.clauses[gov].pronoun && !s.clauses[gov].passive && !s.clauses[gov].none {
 		gov--
+	}
+	// A reaction before a "by" phrase with words between governs it:
+	// "objects to so-called sanctions by the US" names who sanctions,
+	// not who objects ("condemned by the US" has nothing between).
+	reactedTo := func(r ref) bool {
+		if ci < 0 || strings.TrimSpace(a.f.text[end:r.start]) == "" {
+			return false
+		}
+		for i := gov; i <= ci; i++ {
+			for _, m := range s.clauses[i].reactions {
+				if m.end <= r.start {
+					return true
+				}
+			}
+		}
+		return reactionRE.MatchString(a.f.text[off:r.start])
+	}
+	// A passive's agent or an act's owner next to the evidence, with the
+	// agents listed after it ("by Canada, Australia and the UK").
+	byPhrase, ownedOnly := false, true
+	defer func() { a.owned = len(actors) > 0 && !byPhrase && ownedOnly }()
+	for i, r := range s.refs {
+		if r.role != roleAgent {
+			continue
+		}
+		if !r.owner && r.start >= end && r.start-end <= 60 && !strings.ContainsAny(a.f.text[end:r.start], ";,") &&
+			len(strings.Fields(a.f.text[end:r.start])) <= 5 && // "sanctions introduced unreasonably by the US"
+			!reactionRE.MatchString(a.f.text[end:r.start]) && // not "a bill denounced by Beijing"
+			!reactedTo(r) ||
+			r.owner && r.end <= off && off-r.end <= 30 {
+			byPhrase = byPhrase || !r.owner
+			actors = appendUnique(actors, r.actor)
+			for j := i + 1; !r.owner && j < len(s.refs) && s.refs[j].role == roleAgent &&
+				listContinues(a.f.text[s.refs[j-1].end:s.refs[j].start]); j++ {
+				actors = appendUnique(actors, s.refs[j].actor)
+			}
+		}
+	}
+	if ci < 0 {
+		return actors, true
 	}
 	asserted = true
 	a.threat = false
@@ -193,6 +221,7 @@ func (a *roleAnalyzer) agents(seg, off, end int) (actors []string, asserted bool
 	if len(actors) > 0 {
 		return actors, asserted
 	}
+	ownedOnly = false
 	// The clause's own subject, or the nearest earlier one in the sentence
 	// ("Beijing suspended the treaty and imposed sanctions"), or who
 	// speaks.
@@ -788,6 +817,13 @@ func (a *roleAnalyzer) analyseLatin(s *sentence, start, end int, headline bool) 
 // a weak name counts only when the subject is headed by an office word or
 // a name, or is the name itself.
 func (a *roleAnalyzer) subjectOf(s *sentence, c *clause, p, ce int, headline, inner bool) {
+	// "US advisory ‘unfounded fearmongering’, government says": after a
+	// quotation, who says it is what follows, not a name before it.
+	if q := quoteCommaRE.FindAllStringIndex(a.f.text[p:ce], -1); len(q) > 0 {
+		if after := p + q[len(q)-1][1]; speechRE.MatchString(firstWords(a.f.text[after:ce], 5)) {
+			p = after
+		}
+	}
 	ws := joinLists(wordsIn(a.f, p, ce))
 	verb := -1
 	for i := range ws {
@@ -845,6 +881,7 @@ func (a *roleAnalyzer) subjectOf(s *sentence, c *clause, p, ce int, headline, in
 	}
 	if last == 0 && pronouns[ws[0].lower] { // "He also condemned"
 		c.pronoun = true
+		c.subj = span{ws[0].start, ws[0].end}
 		c.first = ws[0].lower == "we" || ws[0].lower == "i"
 		c.it = ws[0].lower == "it"
 		return
@@ -873,10 +910,14 @@ func (a *roleAnalyzer) subjectOf(s *sentence, c *clause, p, ce int, headline, in
 	// the actor of the sentences before.
 	if officeWords[headWord.lower] && !peopleWords[headWord.lower] && determiners[ws[0].lower] && head <= 3 {
 		c.pronoun, c.head = true, headWord.lower
+		c.subj = span{ws[0].start, headWord.end}
 		return
 	}
 	c.none = true
 }
+
+// quoteCommaRE: a quotation closed and followed by a comma.
+var quoteCommaRE = regexp.MustCompile(`[’”"'],\s*`)
 
 // domesticOffice: an office that is its country's wherever named
 // ("the court in Hong Kong"), unlike an embassy abroad.
@@ -1057,6 +1098,20 @@ func weakHeaded(text string, r *ref, end int) bool {
 	return false
 }
 
+// subjectSays reports whether r heads a clause whose verb is one of
+// speech: every name of a long subject speaks ("Canada, Australia, the
+// United Kingdom and the United States said").
+func subjectSays(s *sentence, r ref) bool {
+	for _, c := range s.clauses {
+		for _, x := range c.subject {
+			if x.start == r.start && c.verb != "" && speechRE.MatchString(c.verb) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // markSpeakers finds who speaks: "said Raab", "according to X", and the
 // speaker of a quotation ("“...,” Pompeo said.").
 func (a *roleAnalyzer) markSpeakers(s *sentence, start, end int) {
@@ -1069,7 +1124,7 @@ func (a *roleAnalyzer) markSpeakers(s *sentence, start, end int) {
 		before := text[max(start, r.start-40):r.start]
 		after := text[r.end:min(end, r.end+80)]
 		speaking := saidBeforeRE.MatchString(before) ||
-			r.role == roleSubject && speechRE.MatchString(firstWords(after, 8)) ||
+			r.role == roleSubject && (speechRE.MatchString(firstWords(after, 8)) || subjectSays(s, *r)) ||
 			r.role == roleNone && !afterPrep(before) && saidAfterRE.MatchString(after)
 		if !speaking {
 			continue

@@ -185,11 +185,12 @@ func prepare(doc *model.Document) (title, text field) {
 // reaction) carries a match with Rule RuleMentioned.
 func (t *Tagger) Tag(doc *model.Document) []model.Tag {
 	title, text := prepare(doc)
-	voice := t.voice(doc)
+	voice, publisher := t.voice(doc)
 	an := map[string]*roleAnalyzer{
 		FieldTitle: t.newRoleAnalyzer(&title, voice),
 		FieldText:  t.newRoleAnalyzer(&text, voice),
 	}
+	an[FieldTitle].publisher, an[FieldText].publisher = publisher, publisher
 	an[FieldText].firstPerson = an[FieldTitle].actorsActing(0)
 	text.protagonists = protagonists(an, &title, &text)
 	var cats []scored
@@ -252,12 +253,16 @@ func (t *Tagger) Tag(doc *model.Document) []model.Tag {
 	}
 	cats = t.threats(cats, under)
 	cats = t.forms(cats)
-	acts := t.actorTags(doc, cats, an, &title, &text, voice)
+	acts := t.actorTags(doc, cats, an, &title, &text, voice, publisher)
 	out := make([]model.Tag, 0, len(cats)+len(acts))
 	for _, c := range cats {
 		tag := c.tag
-		for _, a := range c.actors() {
-			tag.Matches = append(tag.Matches, c.agentMatch(a))
+		main, others := c.measureGroups(an)
+		for _, a := range main {
+			tag.Matches = append(tag.Matches, c.agentMatch(a, RuleActorPrefix))
+		}
+		for _, a := range others {
+			tag.Matches = append(tag.Matches, c.agentMatch(a, RuleAlsoPrefix))
 		}
 		if !c.asserted() {
 			tag.Matches = append(tag.Matches, model.Match{Rule: RuleMentioned})
@@ -300,12 +305,14 @@ func Mentioned(tag model.Tag) bool {
 var locatedRE = regexp.MustCompile(`(?i)\b(?:in|to|at)\s+(?:the\s+)?$`)
 
 // voice is who speaks on an official page whose sentences say "we": the
-// actor its site or source names ("GOV.UK", "Government of Canada").
-func (t *Tagger) voice(doc *model.Document) string {
+// actor its site or source names ("GOV.UK", "Government of Canada"), with
+// that name as evidence.
+func (t *Tagger) voice(doc *model.Document) (string, model.Match) {
 	if doc.Kind != model.KindOfficial {
-		return ""
+		return "", model.Match{}
 	}
-	for _, v := range []string{doc.Site, doc.Source} {
+	for _, f := range []struct{ name, v string }{{FieldSite, doc.Site}, {FieldSource, doc.Source}} {
+		v := f.v
 		if v == "" {
 			continue
 		}
@@ -319,10 +326,12 @@ func (t *Tagger) voice(doc *model.Document) string {
 			}
 		}
 		if best != "" {
-			return best
+			// The whole name says who publishes: "Ministry of Foreign
+			// Affairs of the People's Republic of China", not "China".
+			return best, model.Match{Phrase: v, Field: f.name}
 		}
 	}
-	return ""
+	return "", model.Match{}
 }
 
 // protagonists returns the actors the title and the opening paragraph
@@ -371,6 +380,7 @@ type hit struct {
 	agents   []string // who acts, from the sentence's roles; may hold unknownActor
 	asserted bool     // reported as done, not as a reason, hypothesis or reaction's object
 	threat   bool     // a measure threatened, considered or planned
+	owned    bool     // agents only as the act's owners ("US sanctions")
 	opening  bool     // in the title or the opening paragraph
 	agentRef *ref     // the mention that names the first agent, for evidence
 }
@@ -509,8 +519,19 @@ func (t *Tagger) forms(cats []scored) []scored {
 			h := &cats[host]
 			for _, a := range by {
 				h.agentWeight[a] = max(h.agentWeight[a], form.agentWeight[a])
-				if m, ok := form.agentRefs[a]; ok {
-					h.agentRefs[a] = m
+				if _, ok := h.agentRefs[a]; !ok {
+					if m, ok := form.agentRefs[a]; ok {
+						h.agentRefs[a] = m
+					}
+				}
+			}
+			if len(h.hits) > 0 && &h.hits[0] != &form.hits[0] {
+				// The form's sentences are where those actors take the
+				// host's measure too (who acts where: measureGroups).
+				for _, x := range form.hits {
+					if x.asserted && anyIn(x.agents, by) && !hasHit(h.hits, x) {
+						h.hits = append(h.hits, x)
+					}
 				}
 			}
 			if !contains(c.KeepForms, form.cat.ID) {
@@ -522,6 +543,15 @@ func (t *Tagger) forms(cats []scored) []scored {
 		}
 	}
 	return cats
+}
+
+func hasHit(hs []hit, x hit) bool {
+	for _, h := range hs {
+		if h.field == x.field && h.seg == x.seg && h.m.Offset == x.m.Offset {
+			return true
+		}
+	}
+	return false
 }
 
 // actorShareOfTop is the share of the strongest actor's evidence another
@@ -550,6 +580,10 @@ func (c *scored) actors() []string {
 		}
 		// Ties: who acts first, title before text.
 		if a, b := c.firstEvidence(out[i]), c.firstEvidence(out[j]); a != b {
+			return a < b
+		}
+		// Then as the page names them ("Canada, Australia and Britain").
+		if a, b := firstMention([]model.Match{c.agentRefs[out[i]]}), firstMention([]model.Match{c.agentRefs[out[j]]}); a != b {
 			return a < b
 		}
 		return out[i] < out[j]
@@ -604,12 +638,91 @@ func (c *scored) asserted() bool {
 	return false
 }
 
-func (c *scored) agentMatch(a string) model.Match {
-	if m, ok := c.agentRefs[a]; ok {
-		m.Rule = RuleActorPrefix + a
-		return m
+// agentMatch is the note that actor a acts in the category's measure
+// (rule RuleActorPrefix or RuleAlsoPrefix), placed where the page names
+// it acting.
+func (c *scored) agentMatch(a, rule string) model.Match {
+	m := c.agentRefs[a]
+	m.Rule = rule + a
+	return m
+}
+
+// measureGroups splits the category's acting actors (actors) into the
+// main measure's, the strongest actor's and of those acting with it in
+// one of its sentences (a joint statement's signers), and the others,
+// who take a measure of the category on their own. Another actor's own
+// measure counts only where the page reports it as its news: the actor
+// acts in the title or the opening, or the opening's evidence names no
+// one ("Foreign governments condemn ..."); and never when the main
+// measure is aimed at it (a reprisal against the suspension it answers).
+// Elsewhere it is a recollection or a comparison: no actor of the page's
+// measure, and no measure of the page.
+func (c *scored) measureGroups(an map[string]*roleAnalyzer) (main, others []string) {
+	acting := c.actors()
+	if len(acting) <= 1 {
+		return acting, nil
 	}
-	return model.Match{Rule: RuleActorPrefix + a}
+	issuer := acting[0]
+	with := map[string]bool{issuer: true}
+	targeted := map[string]bool{}
+	inOpening := map[string]bool{}
+	anonymous, issuerOpens := false, false
+	var groups [][]string // several actors acting in one sentence of the opening
+	for _, h := range c.hits {
+		if !h.asserted {
+			continue
+		}
+		if h.opening {
+			var named []string
+			for _, a := range h.agents {
+				// An act's owner in the opening may be what the page
+				// reacts to ("US advisory 'fearmongering', government
+				// says"): not news of its own.
+				inOpening[a] = inOpening[a] || !h.owned
+				if a != unknownActor {
+					named = append(named, a)
+				}
+			}
+			// "Foreign governments condemn ...": the opening speaks of
+			// governments it names further down.
+			anonymous = anonymous || len(named) == 0 && collectiveRE.MatchString(an[h.field].segText(h.seg))
+			issuerOpens = issuerOpens || contains(named, issuer)
+			if len(named) > 1 {
+				groups = append(groups, named)
+			}
+		}
+		if contains(h.agents, issuer) {
+			for _, a := range h.agents {
+				with[a] = true
+			}
+			for _, a := range an[h.field].targets(h.seg) {
+				targeted[a] = true
+			}
+		}
+	}
+	if issuerOpens {
+		// Governments acting together in the opening sign what the
+		// issuer does there: the members who issue a joint statement
+		// the headline gives to the G7.
+		for _, g := range groups {
+			for _, a := range g {
+				with[a] = true
+			}
+		}
+	}
+	for _, a := range acting {
+		switch {
+		case a == issuer:
+			main = append(main, a)
+		case targeted[a]:
+			// What the issuer's measure is aimed at does not take it.
+		case with[a]:
+			main = append(main, a)
+		case inOpening[a] || anonymous:
+			others = append(others, a)
+		}
+	}
+	return main, others
 }
 
 // takes reports whether the actors of an evidence sentence take the
@@ -672,16 +785,16 @@ func (t *Tagger) category(cc *compiledCategory, an map[string]*roleAnalyzer, fie
 				an[f.name].ignoreReactions = c.YieldsToMeasures
 				agents, asserted := an[f.name].agents(seg, s.start, s.end)
 				an[f.name].ignoreReactions = false
-				threat := an[f.name].threat
+				threat, owned := an[f.name].threat, an[f.name].owned
 				if c.YieldsToMeasures {
 					// A reaction is whoever says it: the sentence's speaker,
 					// or on a government's own page the government ("The
 					// Party has forced its law on the city" on a State
 					// Department page is the State Department's).
 					if sp := an[f.name].sayers(seg, s.start); len(sp) > 0 {
-						agents = sp
+						agents, owned = sp, false
 					} else if v := an[f.name].speaker; v != "" {
-						agents = []string{v}
+						agents, owned = []string{v}, false
 					}
 				}
 				if len(agents) == 0 && an[f.name].speaker != "" {
@@ -703,6 +816,7 @@ func (t *Tagger) category(cc *compiledCategory, an map[string]*roleAnalyzer, fie
 					agents:   agents,
 					asserted: asserted,
 					threat:   threat,
+					owned:    owned,
 					opening:  f.name == FieldTitle || f.segs[seg].lead,
 				})
 			}
@@ -793,19 +907,37 @@ func (t *Tagger) weighAgents(sc *scored, an map[string]*roleAnalyzer) {
 		actor string
 	}
 	best := map[key]float64{}
+	var order []key // where each actor acts, in the order of the evidence
 	defer func() {
 		for k, w := range best {
 			sc.agentWeight[k.actor] += w
 		}
+		// Where the page names the actor acting; failing that, where it
+		// stands for it ("the President", "we") or names it at all, or
+		// the publisher who speaks.
+		for pass := 0; pass < 2; pass++ {
+			for _, k := range order {
+				if _, seen := sc.agentRefs[k.actor]; seen {
+					continue
+				}
+				if pass == 0 {
+					if r := an[k.field].refOf(k.seg, k.actor); r != nil {
+						sc.agentRefs[k.actor] = an[k.field].refMatch(r)
+					}
+				} else if m, ok := an[k.field].mentionOf(k.seg, k.actor); ok {
+					sc.agentRefs[k.actor] = m
+				} else if m, ok := an[otherField(k.field)].firstMention(k.actor); ok {
+					sc.agentRefs[k.actor] = m
+				}
+			}
+		}
 	}()
 	add := func(h hit, a string, w float64) {
 		k := key{h.field, h.seg, a}
-		best[k] = max(best[k], w)
-		if _, seen := sc.agentRefs[a]; !seen {
-			if r := an[h.field].refOf(h.seg, a); r != nil {
-				sc.agentRefs[a] = model.Match{Phrase: r.phrase, Field: h.field, Offset: r.start}
-			}
+		if _, seen := best[k]; !seen {
+			order = append(order, k)
 		}
+		best[k] = max(best[k], w)
 	}
 	var reported []hit
 	for _, h := range sc.hits {
@@ -864,6 +996,63 @@ func (t *Tagger) issuerNamed(c *Category, an map[string]*roleAnalyzer) string {
 	return c.Issuers[0]
 }
 
+// collectiveRE: words for several governments at once, which a headline
+// or an opening uses for those it names further down.
+var collectiveRE = regexp.MustCompile(`(?i)\b(?:governments|nations|countries|allies|democracies|capitals|powers)\b|各國|各国|多國|多国|西方國家|西方国家`)
+
+// segText is the text of segment seg.
+func (a *roleAnalyzer) segText(seg int) string {
+	sg := a.f.segs[seg]
+	return a.f.text[sg.start:sg.end]
+}
+
+func otherField(f string) string {
+	if f == FieldTitle {
+		return FieldText
+	}
+	return FieldTitle
+}
+
+// refMatch is a mention as evidence: the words as the page has them.
+func (a *roleAnalyzer) refMatch(r *ref) model.Match {
+	return model.Match{Phrase: a.f.text[r.start:r.end], Field: a.f.name, Offset: r.start}
+}
+
+// mentionOf returns where segment seg names actor, or stands for it (a
+// pronoun or an office as a clause's subject: "the President", "we");
+// else where the field first names it; else the publisher, when the
+// actor is the page's voice.
+func (a *roleAnalyzer) mentionOf(seg int, actor string) (model.Match, bool) {
+	if r := a.refOf(seg, actor); r != nil {
+		return a.refMatch(r), true
+	}
+	if s := a.sentence(seg); s != nil {
+		for _, c := range s.clauses {
+			if c.subj.end > c.subj.start && contains(c.resolved, actor) {
+				return model.Match{Phrase: a.f.text[c.subj.start:c.subj.end], Field: a.f.name, Offset: c.subj.start}, true
+			}
+		}
+	}
+	return a.firstMention(actor)
+}
+
+// firstMention returns where the field first names actor, or the
+// publisher when the actor is the page's voice.
+func (a *roleAnalyzer) firstMention(actor string) (model.Match, bool) {
+	if !a.allDone {
+		a.all, a.allDone = a.t.refsIn(a.f, 0, len(a.f.text), 0), true
+	}
+	for i := range a.all {
+		if a.all[i].actor == actor {
+			return a.refMatch(&a.all[i]), true
+		}
+	}
+	if actor == a.speaker && a.publisher.Phrase != "" {
+		return a.publisher, true
+	}
+	return model.Match{}, false
+}
+
 // refOf returns the first mention of actor in segment seg.
 func (a *roleAnalyzer) refOf(seg int, actor string) *ref {
 	if s := a.sentence(seg); s != nil {
@@ -914,7 +1103,7 @@ func sortMatches(ms []model.Match) []model.Match {
 // by their evidence; a page with no category evidence names its actors
 // as the subjects and speakers of its title and opening paragraph. An
 // official page's publisher, when it names an actor, is among them.
-func (t *Tagger) actorTags(doc *model.Document, cats []scored, an map[string]*roleAnalyzer, title, text *field, voice string) []model.Tag {
+func (t *Tagger) actorTags(doc *model.Document, cats []scored, an map[string]*roleAnalyzer, title, text *field, voice string, publisher model.Match) []model.Tag {
 	weight := map[string]float64{}
 	evidence := map[string][]model.Match{}
 	// The page's news is in its title and opening: who acts in the
@@ -940,7 +1129,7 @@ func (t *Tagger) actorTags(doc *model.Document, cats []scored, an map[string]*ro
 				continue
 			}
 			weight[a] += c.agentWeight[a]
-			evidence[a] = append(evidence[a], c.agentMatch(a))
+			evidence[a] = append(evidence[a], c.agentMatch(a, RuleActorPrefix))
 		}
 	}
 	acted := false // some category has someone acting, known or not
@@ -968,8 +1157,9 @@ func (t *Tagger) actorTags(doc *model.Document, cats []scored, an map[string]*ro
 							continue
 						}
 						weight[a] += w
-						if r := an[f.name].refOf(seg, a); r != nil {
-							evidence[a] = append(evidence[a], model.Match{Phrase: r.phrase, Field: f.name, Offset: r.start, Rule: "subject"})
+						if m, ok := an[f.name].mentionOf(seg, a); ok {
+							m.Rule = "subject"
+							evidence[a] = append(evidence[a], m)
 						}
 					}
 				}
@@ -978,7 +1168,8 @@ func (t *Tagger) actorTags(doc *model.Document, cats []scored, an map[string]*ro
 	}
 	if voice != "" {
 		weight[voice] += actorPublisher
-		evidence[voice] = append(evidence[voice], model.Match{Phrase: voice, Field: FieldSite, Rule: "publisher"})
+		publisher.Rule = "publisher"
+		evidence[voice] = append(evidence[voice], publisher)
 	}
 	var tags []model.Tag
 	var top float64

@@ -160,9 +160,18 @@ func TestShippedTaxonomyExamples(t *testing.T) {
 		{"arrests at a protest are a prosecution", "Police arrest hundreds of protesters in Hong Kong",
 			"Hong Kong police arrested more than 300 people during protests on Wednesday, including ten under the new law.\nMore.", "",
 			"prosecution", "hong-kong"},
-		{"a march against a bill is a reaction", "Thousands protest against extradition bill",
+		// Its marchers are not a government: the government is what they
+		// march against.
+		{"a march in the streets is no government's statement", "Thousands protest against extradition bill",
 			"Crowds marched against the extradition bill through the city on Sunday, organisers said, in the largest rally in years.", "",
-			"statement", "hong-kong"},
+			"", ""},
+		{"a march against the 2019 extradition plan is no extradition measure either", "Hundreds of thousands march against Hong Kong extradition plan",
+			"HONG KONG — Hundreds of thousands marched on Sunday against a plan to allow suspects to be sent to mainland China for trial.\n" +
+				"The government says the change is needed because the city has no extradition agreement with Taiwan.", "",
+			"", ""},
+		{"a protest a government lodges is its statement", "Beijing lodges protest with London over Hong Kong remarks",
+			"BEIJING — China's foreign ministry said on Monday it had lodged a stern protest with Britain over remarks by its foreign secretary on Hong Kong.", "",
+			"statement", "china"},
 		{"background mentions do not tag", "Canada suspends extradition treaty with Hong Kong",
 			"OTTAWA — Canada suspended its extradition treaty with Hong Kong on Friday, citing the new security law.\n" +
 				"The move follows U.S. visa restrictions last week. Washington also imposed sanctions on officials in the past.", "",
@@ -196,7 +205,7 @@ func TestShippedTaxonomyExamples(t *testing.T) {
 			if got := strings.Join(cats, ","); got != tt.cats {
 				t.Errorf("categories = %q, want %q", got, tt.cats)
 			}
-			if len(actors) == 0 || actors[0] != tt.issuer {
+			if tt.issuer != "" && (len(actors) == 0 || actors[0] != tt.issuer) {
 				t.Errorf("actors = %v, want issuer %s", actors, tt.issuer)
 			}
 		})

@@ -146,8 +146,9 @@ func TestReportPublishedBeforeTheMeasure(t *testing.T) {
 }
 
 // A measure the body of a report gives to the actor its opening reports
-// acting is part of the same news; another actor's, mentioned further
-// down, is not an event of this report.
+// acting is part of the same news (one announcement: one event with both
+// categories); another actor's, mentioned further down, is not an event
+// of this report.
 func TestMeasuresOfTheSameNews(t *testing.T) {
 	d := doc(1, model.KindNews, "2020-07-03T20:00:00-04:00", "Canada suspends extradition treaty with Hong Kong",
 		"OTTAWA — Canada suspended its extradition treaty with Hong Kong on Friday over Beijing's new law.\n"+
@@ -161,9 +162,13 @@ func TestMeasuresOfTheSameNews(t *testing.T) {
 		model.Tag{Type: model.TagCategory, Value: "export-control", Score: 2, Matches: []model.Match{
 			{Phrase: "export*", Field: "text", Offset: strings.Index(d.Text, "exports of military"), Rule: "all[0]"},
 			{Phrase: "New Zealand", Field: "text", Offset: strings.Index(d.Text, "New Zealand"), Rule: tagging.RuleActorPrefix + "new-zealand"}}})
-	got := strings.Join(keys(Cluster([]model.Document{d}, Options{Now: fixedNow})), " ")
-	if got != "canada/export-control/2020-07-03 canada/extradition/2020-07-03" {
-		t.Errorf("keys = %s, want Canada's two measures and not New Zealand's", got)
+	evs := Cluster([]model.Document{d}, Options{Now: fixedNow})
+	got := strings.Join(keys(evs), " ")
+	if got != "canada/extradition/2020-07-03" {
+		t.Fatalf("keys = %s, want Canada's announcement and not New Zealand's", got)
+	}
+	if c := strings.Join(evs[0].Categories, ","); c != "extradition,export-control" {
+		t.Errorf("categories = %s, want both of Canada's measures", c)
 	}
 }
 

@@ -80,6 +80,14 @@ type item struct {
 	eff    *effective
 	vec    vector // TF-IDF of the title and opening paragraph
 	script string // "han" or "latin": vectors compare within one script
+	// pos: where the document first states the category, title before
+	// text; score: the tag's strength. They rank the categories of one
+	// announcement.
+	pos   int
+	score float64
+	// mentionedFirst: the title or opening names the measure, but only as
+	// a reason or what a reaction is about.
+	mentionedFirst bool
 }
 
 type effective struct {
@@ -144,12 +152,18 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 				continue
 			}
 			it := newItem(d, tag, actors[0], sents)
-			if it.actor == tagging.UnknownActor {
-				// A government the taxonomy does not list took it: no
-				// known actor's event, though the page stays searchable.
-				continue
+			if it.actor != tagging.UnknownActor {
+				// (A government the taxonomy does not list took it: no
+				// known actor's event, though the page stays searchable.)
+				own = append(own, it)
 			}
-			own = append(own, it)
+			// Other governments' own measures of the kind that the page
+			// reports as its news: their events, not more actors of this.
+			for _, a := range tagging.OtherMeasureActors(tag) {
+				if a != tagging.UnknownActor && a != it.actor {
+					own = append(own, newOtherItem(d, tag, a, actors[0], sents))
+				}
+			}
 		}
 		// A measure the body reports by the same actor as one the opening
 		// reports is part of the same news ("Canada suspends its treaty
@@ -180,8 +194,7 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 		vecs[d] = c.vector(t)
 	}
 	now := opts.Now()
-	var events []model.Event
-	keys := map[string]int{}
+	var found [][]*item
 	for _, k := range order {
 		var clusters [][]*item
 		for _, ch := range chain(groups[k], opts.Gap) {
@@ -191,21 +204,25 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 			clusters = append(clusters, separate(ch, opts.Gap, opts.MinSimilarity)...)
 		}
 		for _, cluster := range clusters {
-			if !founds(cluster) {
-				// News that reports the measure only in passing, further
-				// down, is evidence for an event others report, not one.
-				continue
+			// News that reports the measure only in passing, further
+			// down, is evidence for an event others report, not one.
+			if founds(cluster) {
+				found = append(found, cluster)
 			}
-			ev := build(cluster, now)
-			// Two events may share a day when Gap is under a day; keep keys unique.
-			if n := keys[ev.Key]; n > 0 {
-				keys[ev.Key] = n + 1
-				ev.Key = fmt.Sprintf("%s-%d", ev.Key, n+1)
-			} else {
-				keys[ev.Key] = 1
-			}
-			events = append(events, ev)
 		}
+	}
+	var events []model.Event
+	keys := map[string]int{}
+	for _, cluster := range announcements(found, now) {
+		ev := build(cluster, now)
+		// Two events may share a day when Gap is under a day; keep keys unique.
+		if n := keys[ev.Key]; n > 0 {
+			keys[ev.Key] = n + 1
+			ev.Key = fmt.Sprintf("%s-%d", ev.Key, n+1)
+		} else {
+			keys[ev.Key] = 1
+		}
+		events = append(events, ev)
 	}
 	sort.SliceStable(events, func(i, j int) bool {
 		if !events[i].Date.Equal(events[j].Date) {
@@ -220,7 +237,121 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 // rules, not one of the tagger's notes (who acts, what it only mentions).
 func evidence(m model.Match) bool {
 	return m.Field != "" && !strings.HasPrefix(m.Rule, tagging.RuleActorPrefix) &&
+		!strings.HasPrefix(m.Rule, tagging.RuleAlsoPrefix) &&
 		!strings.HasPrefix(m.Rule, tagging.RuleWithinPrefix) && m.Rule != tagging.RuleMentioned
+}
+
+// announcements joins the clusters that are one announcement seen under
+// several categories: the same issuer, on the same day, stated by the
+// same documents (the issuer's own statement, or else the reports that
+// make the event) or resting on the same instrument. An executive order
+// that ends preferential treatment and a law signed with it that
+// authorises sanctions are one event with three categories, not three
+// events with one title. Two actors' acts on one page stay two events
+// (the store links events that share a document).
+func announcements(clusters [][]*item, now time.Time) [][]*item {
+	type info struct {
+		actor, day, instrument string
+		founders               map[*model.Document]bool
+	}
+	infos := make([]info, len(clusters))
+	for i, c := range clusters {
+		ev := build(c, now)
+		in := info{actor: ev.Actors[0], day: ev.Date.Format(time.DateOnly), instrument: ev.Instrument,
+			founders: map[*model.Document]bool{}}
+		primary := false
+		for _, it := range c {
+			primary = primary || it.primary()
+		}
+		for _, it := range c {
+			if it.primary() || !primary && (it.official || it.opening) {
+				in.founders[it.doc] = true
+			}
+		}
+		infos[i] = in
+	}
+	parent := make([]int, len(clusters))
+	for i := range parent {
+		parent[i] = i
+	}
+	var root func(int) int
+	root = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for i := range clusters {
+		for j := i + 1; j < len(clusters); j++ {
+			a, b := infos[i], infos[j]
+			if a.actor != b.actor || a.day != b.day {
+				continue
+			}
+			same := a.instrument != "" && a.instrument == b.instrument
+			for d := range a.founders {
+				same = same || b.founders[d]
+			}
+			if same {
+				parent[root(j)] = root(i)
+			}
+		}
+	}
+	var out [][]*item
+	at := map[int]int{}
+	for i, c := range clusters {
+		r := root(i)
+		if k, ok := at[r]; ok {
+			out[k] = append(out[k], c...)
+			continue
+		}
+		at[r] = len(out)
+		out = append(out, append([]*item(nil), c...))
+	}
+	return out
+}
+
+// categories ranks the categories of an event's items: the one its first
+// document (the issuer's own statement, when there is one) states first,
+// in its title before its text; then by the strength of that
+// document's tags. An announcement is filed, and keyed, under what its
+// own statement leads with, which more reports do not change.
+func categories(items []*item) []string {
+	lead := items[0].doc
+	type rank struct {
+		inLead bool
+		pos    int
+		score  float64
+	}
+	ranks := map[string]rank{}
+	var cats []string
+	for _, it := range items {
+		r, seen := ranks[it.category]
+		if !seen {
+			cats = append(cats, it.category)
+			r = rank{pos: 1 << 62}
+		}
+		if it.doc == lead && (!r.inLead || it.pos < r.pos || it.pos == r.pos && it.score > r.score) {
+			r = rank{inLead: true, pos: it.pos, score: it.score}
+		} else if !r.inLead && it.score > r.score {
+			r.score = it.score
+		}
+		ranks[it.category] = r
+	}
+	sort.SliceStable(cats, func(i, j int) bool {
+		a, b := ranks[cats[i]], ranks[cats[j]]
+		if a.inLead != b.inLead {
+			return a.inLead
+		}
+		if a.pos != b.pos {
+			return a.pos < b.pos
+		}
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		return cats[i] < cats[j]
+	})
+	return cats
 }
 
 // mentionSentence reports whether sentence i holds only mentions of the
@@ -238,11 +369,24 @@ func mentionSentence(tag model.Tag, sents []prose.Sentence, i int) bool {
 	return found
 }
 
-// founds reports whether a cluster makes an event: an official document
-// takes part, or a report states the measure in its title or opening.
+// reports reports whether sentence i reports the tag's measure: holds
+// its evidence, not only as a mention.
+func reports(tag model.Tag, sents []prose.Sentence, i int) bool {
+	for _, m := range tag.Matches {
+		if m.Field == "text" && evidence(m) && !strings.HasSuffix(m.Rule, tagging.RuleMentionSuffix) &&
+			prose.SentenceAt(sents, m.Offset) == i {
+			return true
+		}
+	}
+	return false
+}
+
+// founds reports whether a cluster makes an event: the issuer's own
+// official statement takes part, or a page (a report, another
+// government's statement) states the measure in its title or opening.
 func founds(cluster []*item) bool {
 	for _, it := range cluster {
-		if it.official || it.opening {
+		if it.primary() || it.opening {
 			return true
 		}
 	}
@@ -258,6 +402,45 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []prose.Sent
 		it.own = contains(as, issuer)
 		it.named = true
 	}
+	it.fill(tag, sents, -1)
+	return it
+}
+
+// newOtherItem is the evidence for another actor's own measure of a tag's
+// category (tagging.OtherMeasureActors): the page reports it as its news,
+// in the sentence where it names the actor acting, which gives the
+// passage and, first, the day.
+func newOtherItem(d *model.Document, tag model.Tag, actor, issuer string, sents []prose.Sentence) *item {
+	it := &item{doc: d, category: tag.Value, actor: actor, actors: []string{actor}, official: d.Kind == model.KindOfficial,
+		own: actor == issuer, named: true, opening: true}
+	focus := -1
+	for _, m := range tag.Matches {
+		if m.Rule == tagging.RuleAlsoPrefix+actor && m.Field == "text" {
+			focus = prose.SentenceAt(sents, m.Offset)
+		}
+	}
+	it.fill(tag, sents, focus)
+	it.opening = true
+	return it
+}
+
+// fill reads the item's opening, passage, dates and rank from the tag's
+// evidence; focus, when not -1, is the sentence that reports the item's
+// own measure.
+func (it *item) fill(tag model.Tag, sents []prose.Sentence, focus int) {
+	d := it.doc
+	it.score, it.pos = tag.Score, 1<<62
+	for _, m := range tag.Matches {
+		if !evidence(m) {
+			continue
+		}
+		switch m.Field {
+		case "title":
+			it.pos = min(it.pos, m.Offset)
+		case "text":
+			it.pos = min(it.pos, 1<<40+m.Offset)
+		}
+	}
 	// The opening: the lead paragraph, or the first when none is long
 	// enough to be one (a short notice).
 	hasLead := false
@@ -271,20 +454,25 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []prose.Sent
 		if !evidence(m) {
 			continue
 		}
+		// What the title or opening names only as a reason, a threat or
+		// what a reaction is about is news only with its day (below).
+		mention := strings.HasSuffix(m.Rule, tagging.RuleMentionSuffix)
 		switch m.Field {
 		case "title":
-			it.opening = true
+			it.opening = it.opening || !mention
+			it.mentionedFirst = it.mentionedFirst || mention
 		case "text":
 			if i := prose.SentenceAt(sents, m.Offset); i >= 0 && opening(i) {
-				it.opening = true
+				it.opening = it.opening || !mention
+				it.mentionedFirst = it.mentionedFirst || mention
 			}
 		}
 	}
 	// The passage is the sentence holding the category's first match in
 	// the text; a title-only match points at the opening sentence.
-	pi := -1
+	pi := focus
 	for _, m := range tag.Matches {
-		if m.Field == "text" && evidence(m) {
+		if pi < 0 && m.Field == "text" && evidence(m) {
 			pi = prose.SentenceAt(sents, m.Offset)
 			break
 		}
@@ -314,6 +502,9 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []prose.Sent
 		// mention it (their day is another act's).
 		candidates := []int{}
 		seen := map[int]bool{}
+		if focus >= 0 {
+			candidates, seen[focus] = append(candidates, focus), true
+		}
 		for _, mentions := range []bool{false, true} {
 			for _, m := range tag.Matches {
 				if m.Field != "text" || !evidence(m) || strings.HasSuffix(m.Rule, tagging.RuleMentionSuffix) != mentions {
@@ -337,6 +528,10 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []prose.Sent
 		for _, i := range candidates {
 			if date, conf, ok := resolveEventDate(d.Text[sents[i].Start:sents[i].End], pub); ok {
 				it.date, it.conf = date, conf
+				// A measure the opening names as a reason is news of its
+				// own day when a sentence reporting it tells that day
+				// ("police arrested 53 on January 6"), not of the page's.
+				it.opening = it.opening || it.mentionedFirst && (i == focus || reports(tag, sents, i))
 				break
 			}
 		}
@@ -374,7 +569,6 @@ func newItem(d *model.Document, tag model.Tag, issuer string, sents []prose.Sent
 			}
 		}
 	}
-	return it
 }
 
 // primary: the issuer's own official statement of its measure.
@@ -415,7 +609,22 @@ func chain(items []*item, gap time.Duration) [][]*item {
 
 func build(items []*item, now time.Time) model.Event {
 	// The issuer's own official documents first, then other official
-	// documents, then news; each group by event date then publication.
+	// documents, then news; each group by event date, then the document
+	// stating more of the announcement's measures (the statement that
+	// suspends a treaty and extends an embargo before the notice about
+	// the embargo), then publication.
+	covers := map[*model.Document]int{}
+	type docCat struct {
+		doc *model.Document
+		cat string
+	}
+	seenCat := map[docCat]bool{}
+	for _, it := range items {
+		if k := (docCat{it.doc, it.category}); !seenCat[k] {
+			seenCat[k] = true
+			covers[it.doc]++
+		}
+	}
 	sort.SliceStable(items, func(i, j int) bool {
 		a, b := items[i], items[j]
 		if a.primary() != b.primary() {
@@ -427,7 +636,14 @@ func build(items []*item, now time.Time) model.Event {
 		if !a.date.Equal(b.date) {
 			return a.date.Before(b.date)
 		}
-		return a.doc.Published.Before(b.doc.Published)
+		if covers[a.doc] != covers[b.doc] {
+			return covers[a.doc] > covers[b.doc]
+		}
+		if !a.doc.Published.Equal(b.doc.Published) {
+			return a.doc.Published.Before(b.doc.Published)
+		}
+		// The same input in any order gives the same event and key.
+		return a.doc.ID < b.doc.ID
 	})
 	if !items[0].primary() {
 		// No statement of the issuer's own: a report that names the day
@@ -438,8 +654,9 @@ func build(items []*item, now time.Time) model.Event {
 		})
 	}
 	first := items[0]
+	cats := categories(items)
 	ev := model.Event{
-		Category:  first.category,
+		Category:  cats[0],
 		Actors:    append([]string{}, first.actors...),
 		Date:      first.date,
 		NewsOnly:  true,
@@ -472,18 +689,17 @@ func build(items []*item, now time.Time) model.Event {
 			}
 		}
 	}
-	var cats []string
 	for _, it := range items {
 		for _, c := range it.extra {
-			if c != ev.Category && !contains(cats, c) {
+			if !contains(cats, c) {
 				cats = append(cats, c)
 			}
 		}
 	}
-	if len(cats) > 0 {
-		ev.Categories = append([]string{ev.Category}, cats...)
+	if len(cats) > 1 {
+		ev.Categories = cats
 	}
-	ev.Key = fmt.Sprintf("%s/%s/%s", first.actor, first.category, first.date.Format("2006-01-02"))
+	ev.Key = fmt.Sprintf("%s/%s/%s", first.actor, ev.Category, first.date.Format("2006-01-02"))
 	ev.Dates = append(ev.Dates, model.EventDate{
 		Kind: model.DateAnnounced, Date: first.date, DocumentID: first.doc.ID,
 		Passage: first.passage, Confidence: first.conf,

@@ -31,7 +31,21 @@ type apiEventFull struct {
 	UpdatedAt  *time.Time         `json:"updated_at"`
 	Dates      []apiEventDate     `json:"dates"`
 	Documents  []apiEventDocument `json:"documents"`
-	Links      map[string]string  `json:"links"`
+	// Related are the events sharing documents with it, most shared
+	// first: another government's act the same pages report.
+	Related []apiRelatedEvent `json:"related"`
+	Links   map[string]string `json:"links"`
+}
+
+type apiRelatedEvent struct {
+	ID         int64             `json:"id"`
+	Title      string            `json:"title"`
+	Date       string            `json:"date"`
+	Category   string            `json:"category"`
+	Categories []string          `json:"categories"`
+	Actors     []string          `json:"actors"`
+	Shared     int               `json:"shared_documents"`
+	Links      map[string]string `json:"links"`
 }
 
 type apiEventDate struct {
@@ -62,11 +76,21 @@ func (s *Server) apiEvent(w http.ResponseWriter, r *http.Request) {
 		ID: e.ID, Title: e.Title, Date: formatDate(e.Date), Category: e.Category,
 		Categories: nonNil(eventCategories(*e)), Actors: nonNil(e.Actors), Target: e.Target, Instrument: e.Instrument,
 		NewsOnly: e.NewsOnly, Confirmed: e.Confirmed, UpdatedAt: timePtr(e.UpdatedAt),
-		Dates: []apiEventDate{}, Documents: []apiEventDocument{},
+		Dates: []apiEventDate{}, Documents: []apiEventDocument{}, Related: []apiRelatedEvent{},
 		Links: map[string]string{
 			"page":     "/events/" + itoa(e.ID),
 			"timeline": "/api/timeline?" + url.Values{"category": {e.Category}}.Encode(),
 		},
+	}
+	related, err := s.store.RelatedEvents(r.Context(), e.ID)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	for _, x := range related {
+		out.Related = append(out.Related, apiRelatedEvent{ID: x.ID, Title: x.Title, Date: formatDate(x.Date),
+			Category: x.Category, Categories: nonNil(eventCategories(x.Event)), Actors: nonNil(x.Actors), Shared: x.Shared,
+			Links: map[string]string{"self": "/api/events/" + itoa(x.ID), "page": "/events/" + itoa(x.ID)}})
 	}
 	for _, d := range e.Dates {
 		out.Dates = append(out.Dates, apiEventDate{Kind: d.Kind, Date: formatDate(d.Date), DocumentID: d.DocumentID,

@@ -23,6 +23,7 @@ type Store interface {
 	withdrawnStore    // withdrawn marks on search hits (api_pages.go)
 	archivedLinkStore // links between archived copies (capture.go)
 	query.SourceList  // the sources a search may filter by (params.go)
+	relatedFinder     // events sharing documents (event.go)
 
 	Document(ctx context.Context, id int64) (*model.Document, error)
 	Captures(ctx context.Context, docID int64) ([]model.Capture, error)

@@ -1,11 +1,19 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"sort"
 
 	"policywatch/model"
+	"policywatch/store"
 )
+
+// relatedFinder finds the events that share documents with one: what
+// else the pages behind an event report.
+type relatedFinder interface {
+	RelatedEvents(ctx context.Context, id int64) ([]store.RelatedEvent, error)
+}
 
 // eventView is what templates/event.html renders.
 type eventView struct {
@@ -18,6 +26,9 @@ type eventView struct {
 	Curation *curationView
 	// MergedInto is the event editors merged this one into, if any.
 	MergedInto *model.Event
+	// Related are the events its documents also report (another
+	// government's act on the same page, the parts of a split).
+	Related []store.RelatedEvent
 }
 
 type eventDateView struct {
@@ -53,6 +64,10 @@ func (s *Server) eventPage(w http.ResponseWriter, r *http.Request) {
 	}
 	view.Curation = s.curationFor(r, ev)
 	view.MergedInto = s.mergedInto(r, ev)
+	if view.Related, err = s.store.RelatedEvents(r.Context(), ev.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "event", page{Title: ev.Title, Nav: "timeline", Data: view})
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"html"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -71,6 +72,17 @@ func (s *Server) laneLabel(category string) string {
 		}
 	}
 	return s.label(category)
+}
+
+// laneLabels names the lanes an event is in, its own category's first.
+func (s *Server) laneLabels(e model.Event) []string {
+	var out []string
+	for _, c := range eventCategories(e) {
+		if l := s.laneLabel(c); !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // TimelineJS3's JSON format: a title slide and events with split dates.
@@ -200,7 +212,7 @@ func firstNonEmpty(ss ...string) string {
 }
 
 // csvHeader names the CSV export's columns.
-var csvHeader = []string{"id", "date", "date_kind", "announced", "effective", "lane", "category", "actors",
+var csvHeader = []string{"id", "date", "date_kind", "announced", "effective", "lane", "category", "categories", "actors",
 	"title", "instrument", "target", "news_only", "official_documents", "news_documents", "primary_source", "permalink"}
 
 func (s *Server) timelineCSV(w http.ResponseWriter, r *http.Request) {
@@ -221,7 +233,7 @@ func (s *Server) timelineCSV(w http.ResponseWriter, r *http.Request) {
 		}
 		_ = cw.Write(CSVRow( // csv.go: every cell formula-safe
 			itoa(e.ID), formatDate(e.At), p.DateKind, formatDate(e.Date), formatDate(eff),
-			s.laneLabel(e.Category), e.Category, CSVList(e.Actors),
+			s.laneLabel(e.Category), e.Category, CSVList(eventCategories(e.Event)), CSVList(e.Actors),
 			e.Title, e.Instrument, e.Target, strconv.FormatBool(e.NewsOnly),
 			strconv.Itoa(e.Official), strconv.Itoa(e.News), primary, base+"/events/"+itoa(e.ID),
 		))
@@ -265,7 +277,12 @@ func (s *Server) timelineICS(w http.ResponseWriter, r *http.Request) {
 		c.line("DTEND;VALUE=DATE:" + e.At.AddDate(0, 0, 1).Format("20060102"))
 		c.prop("SUMMARY", e.Title)
 		c.prop("DESCRIPTION", s.eventText(e))
-		c.prop("CATEGORIES", s.laneLabel(e.Category))
+		// CATEGORIES is a list: every lane the announcement is in.
+		var lanes []string
+		for _, l := range s.laneLabels(e.Event) {
+			lanes = append(lanes, icsEscape(l))
+		}
+		c.line("CATEGORIES:" + strings.Join(lanes, ","))
 		c.line("URL:" + base + "/events/" + itoa(e.ID))
 		c.line("TRANSP:TRANSPARENT")
 		c.line("END:VEVENT")

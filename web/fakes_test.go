@@ -69,8 +69,8 @@ func (f *fakeStore) Events(ctx context.Context, fl store.EventFilter) ([]model.E
 	}
 	var out []model.Event
 	for _, e := range f.events {
-		if fl.Category != "" && e.Category != fl.Category {
-			continue
+		if fl.Category != "" && e.Category != fl.Category && !slices.Contains(e.Categories, fl.Category) {
+			continue // like the store: an announcement of several kinds is under each
 		}
 		if fl.Actor != "" && !slices.Contains(e.Actors, fl.Actor) {
 			continue
@@ -281,4 +281,31 @@ func openArchive(t *testing.T) (*store.DB, *index.Index) {
 	}
 	t.Cleanup(func() { ix.Close() })
 	return db, ix
+}
+
+func (f *fakeStore) RelatedEvents(ctx context.Context, id int64) ([]store.RelatedEvent, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	docs := map[int64]bool{}
+	for _, e := range f.events {
+		if e.ID == id {
+			for _, d := range e.Documents {
+				docs[d.DocumentID] = true
+			}
+		}
+	}
+	var out []store.RelatedEvent
+	for _, e := range f.events {
+		n := 0
+		for _, d := range e.Documents {
+			if docs[d.DocumentID] {
+				n++
+			}
+		}
+		if e.ID != id && n > 0 && !e.Hidden {
+			out = append(out, store.RelatedEvent{Event: e, Shared: n})
+		}
+	}
+	return out, nil
 }
