@@ -197,26 +197,51 @@ type EventDate struct {
 
 // Event is one measure or action by one actor, with the documents that
 // evidence it.
+//
+// One announcement that does several things (an executive order that
+// ends preferential treatment and authorises sanctions) is one event per
+// category, linked by Announcement: each is found, filtered and curated
+// under its own category, and the timeline's views draw the announcement
+// once, in its main category's lane, naming all of them.
 type Event struct {
 	ID       int64
 	Key      string // stable across re-clustering: actor/category/date
 	Title    string
 	Category string
-	// Categories holds every category of the announcement, Category
-	// first: one executive order that ends preferential treatment and
-	// authorises sanctions is one event, not one per category. Empty
+	// Categories holds every category of the announcement, its main
+	// category first (which is Category for the main event only). Empty
 	// means just Category.
 	Categories []string
-	Actors     []string // issuer first
-	Target     string
-	Instrument string
-	Date       time.Time // announced date, the timeline's default placement
-	Dates      []EventDate
-	NewsOnly   bool // no official document backs the event
-	Documents  []EventDocument
-	Confirmed  bool
-	Hidden     bool
-	UpdatedAt  time.Time
+	// Announcement is the key of the announcement's main event, shared
+	// by every event of the announcement; "" for an event that is an
+	// announcement of its own (an editor's, say). See AnnouncementKey.
+	Announcement string
+	Actors       []string // issuer first
+	Target       string
+	Instrument   string
+	Date         time.Time // announced date, the timeline's default placement
+	Dates        []EventDate
+	NewsOnly     bool // no official document backs the event
+	Documents    []EventDocument
+	Confirmed    bool
+	Hidden       bool
+	UpdatedAt    time.Time
+}
+
+// AnnouncementKey is the identity of the announcement the event is part
+// of: its main event's key.
+func (e Event) AnnouncementKey() string {
+	if e.Announcement != "" {
+		return e.Announcement
+	}
+	return e.Key
+}
+
+// MainOfAnnouncement reports whether the event is its announcement's
+// main event: the one filed under the category the announcement leads
+// with.
+func (e Event) MainOfAnnouncement() bool {
+	return e.Announcement == "" || e.Announcement == e.Key
 }
 
 // EventDocument is one piece of evidence for an event.

@@ -65,9 +65,11 @@ func eventByKey(t *testing.T, evs []model.Event, key string) model.Event {
 
 // One announcement that does several things (an executive order that
 // ends preferential treatment, and a law signed with it that authorises
-// sanctions) is one event with all its categories, not one per category;
-// its key is the one its own statement leads with, and more reports do
-// not change it.
+// sanctions) is one event per category, linked as one announcement, not
+// three unrelated events: each is found under its own category, all name
+// every category, share the title, day, actors and documents, and point
+// at the main event, whose key is the one the issuer's own statement
+// leads with; more reports do not change it.
 func TestAnnouncementOfSeveralKinds(t *testing.T) {
 	const off, news = model.KindOfficial, model.KindNews
 	order := page(1, off, "2020-07-14T18:00:00-04:00", "The President's actions on Hong Kong normalization and the autonomy act",
@@ -86,28 +88,37 @@ func TestAnnouncementOfSeveralKinds(t *testing.T) {
 			{"legislation", []string{"signs sanctions law"}, []string{"us"}, nil},
 		}, "us")
 	evs := Cluster([]model.Document{order, report}, Options{Now: fixedNow})
-	if len(evs) != 1 {
-		t.Fatalf("events = %v, want the announcement once", keys(evs))
+	const main = "us/export-control/2020-07-14"
+	got := keys(evs)
+	if want := []string{main, "us/legislation/2020-07-14", "us/sanction/2020-07-14"}; !slices.Equal(got, want) {
+		t.Fatalf("events = %v, want %v", got, want)
 	}
-	e := evs[0]
 	// The order's title states the normalization first.
-	if e.Key != "us/export-control/2020-07-14" || e.Category != "export-control" {
-		t.Errorf("key %s category %s, want us/export-control/2020-07-14", e.Key, e.Category)
+	if m := mains(evs); len(m) != 1 || m[0].Key != main || m[0].Category != "export-control" {
+		t.Fatalf("main events = %v, want only %s", keys(m), main)
 	}
-	want := []string{"export-control", "legislation", "sanction"}
-	got := slices.Clone(e.Categories)
-	if len(got) == 0 || got[0] != e.Category {
-		t.Errorf("categories %v do not start with the category %s", got, e.Category)
+	for _, e := range evs {
+		if e.Announcement != main {
+			t.Errorf("%s: announcement %q, want %s", e.Key, e.Announcement, main)
+		}
+		if len(e.Categories) == 0 || e.Categories[0] != "export-control" {
+			t.Errorf("%s: categories %v do not start with the main category", e.Key, e.Categories)
+		}
+		cats := slices.Clone(e.Categories)
+		slices.Sort(cats)
+		if want := []string{"export-control", "legislation", "sanction"}; !slices.Equal(cats, want) {
+			t.Errorf("%s: categories = %v, want %v", e.Key, e.Categories, want)
+		}
+		if ids := docIDs(e); !slices.Equal(ids, []int64{1, 2}) {
+			t.Errorf("%s: documents = %v, want the order first, then the report", e.Key, ids)
+		}
+		if !slices.Equal(e.Actors, []string{"us"}) || e.Title != order.Title || !e.Date.Equal(evs[0].Date) {
+			t.Errorf("%s: actors %v, title %q, date %v: want the announcement's", e.Key, e.Actors, e.Title, e.Date)
+		}
 	}
-	slices.Sort(got)
-	if !slices.Equal(got, want) {
-		t.Errorf("categories = %v, want %v", e.Categories, want)
-	}
-	if ids := docIDs(e); !slices.Equal(ids, []int64{1, 2}) {
-		t.Errorf("documents = %v, want the order first, then the report", ids)
-	}
-	if !slices.Equal(e.Actors, []string{"us"}) {
-		t.Errorf("actors = %v, want [us]", e.Actors)
+	// Each cites the order's sentence about its own measure.
+	if p := eventByKey(t, evs, "us/sanction/2020-07-14").Documents[0].Passage; !strings.Contains(p, "authorizes sanctions") {
+		t.Errorf("the sanctions' passage is %q", p)
 	}
 
 	// Nor does the order the archive hands the documents over in, nor
@@ -115,8 +126,9 @@ func TestAnnouncementOfSeveralKinds(t *testing.T) {
 	twin := order
 	twin.ID, twin.URL = 9, twin.URL+"?print"
 	for _, docs := range [][]model.Document{{report, order, twin}, {twin, report, order}} {
-		if got := Cluster(docs, Options{Now: fixedNow}); len(got) != 1 || got[0].Key != e.Key || got[0].Documents[0].DocumentID != 1 {
-			t.Errorf("in another order: events %v, first document %d, want %s led by 1", keys(got), got[0].Documents[0].DocumentID, e.Key)
+		again := Cluster(docs, Options{Now: fixedNow})
+		if m := mains(again); !slices.Equal(keys(again), got) || len(m) != 1 || m[0].Key != main || m[0].Documents[0].DocumentID != 1 {
+			t.Errorf("in another order: events %v, main %v, want %v led by document 1", keys(again), keys(m), got)
 		}
 	}
 
@@ -125,8 +137,8 @@ func TestAnnouncementOfSeveralKinds(t *testing.T) {
 		"WASHINGTON — The sanctions law President Trump signed on Tuesday puts banks on notice.\nLawyers are busy.",
 		[]measure{{"sanction", []string{"Sanctions law"}, []string{"us"}, nil}}, "us")
 	again := Cluster([]model.Document{later, report, order}, Options{Now: fixedNow})
-	if len(again) != 1 || again[0].Key != e.Key {
-		t.Errorf("with another report: events %v, want only %s", keys(again), e.Key)
+	if m := mains(again); !slices.Equal(keys(again), got) || len(m) != 1 || m[0].Key != main {
+		t.Errorf("with another report: events %v, main %v, want %v with main %s", keys(again), keys(m), got, main)
 	}
 }
 
@@ -157,7 +169,7 @@ func TestSeparateAnnouncementsStayApart(t *testing.T) {
 }
 
 // A statement published in Chinese and in English on the same day by the
-// same government is one event, whatever its tags in each language.
+// same government is one announcement, whatever its tags in each language.
 func TestTranslationsAreOneEvent(t *testing.T) {
 	const off = model.KindOfficial
 	zh := page(1, off, "2020-08-08T01:30:00+08:00", "特區政府強烈反對美國所謂制裁",
@@ -170,10 +182,11 @@ func TestTranslationsAreOneEvent(t *testing.T) {
 			{"counter-measure", []string{"interference"}, []string{"hong-kong"}, nil},
 		}, "hong-kong")
 	evs := Cluster([]model.Document{zh, en}, Options{Now: fixedNow})
-	if len(evs) != 1 {
+	m := mains(evs)
+	if len(m) != 1 || m[0].Category != "statement" {
 		t.Fatalf("events = %v, want one statement in two languages", keys(evs))
 	}
-	if ids := docIDs(evs[0]); len(ids) != 2 {
+	if ids := docIDs(m[0]); len(ids) != 2 {
 		t.Errorf("documents = %v, want both versions", ids)
 	}
 }
@@ -241,10 +254,12 @@ func TestAnnouncementTitledByItsFullStatement(t *testing.T) {
 			{"export-control", []string{"arms embargo"}, []string{"uk"}, nil},
 		}, "uk")
 	evs := Cluster([]model.Document{notice, statement}, Options{Now: fixedNow})
-	if len(evs) != 1 {
-		t.Fatalf("events = %v, want one announcement", keys(evs))
+	if m := mains(evs); len(m) != 1 || len(evs) != 2 {
+		t.Fatalf("events = %v, want one announcement of two measures", keys(evs))
 	}
-	if e := evs[0]; e.Title != statement.Title || e.Key != "uk/extradition/2020-07-20" {
-		t.Errorf("event %s %q, want uk/extradition/2020-07-20 titled by the statement", e.Key, e.Title)
+	for _, e := range evs {
+		if e.Title != statement.Title || e.Announcement != "uk/extradition/2020-07-20" {
+			t.Errorf("event %s %q of %s, want uk/extradition/2020-07-20 titled by the statement", e.Key, e.Title, e.Announcement)
+		}
 	}
 }

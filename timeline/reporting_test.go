@@ -146,8 +146,8 @@ func TestReportPublishedBeforeTheMeasure(t *testing.T) {
 }
 
 // A measure the body of a report gives to the actor its opening reports
-// acting is part of the same news (one announcement: one event with both
-// categories); another actor's, mentioned further down, is not an event
+// acting is part of the same news (one announcement: an event of each
+// category, linked); another actor's, mentioned further down, is not an event
 // of this report.
 func TestMeasuresOfTheSameNews(t *testing.T) {
 	d := doc(1, model.KindNews, "2020-07-03T20:00:00-04:00", "Canada suspends extradition treaty with Hong Kong",
@@ -164,11 +164,14 @@ func TestMeasuresOfTheSameNews(t *testing.T) {
 			{Phrase: "New Zealand", Field: "text", Offset: strings.Index(d.Text, "New Zealand"), Rule: tagging.RuleActorPrefix + "new-zealand"}}})
 	evs := Cluster([]model.Document{d}, Options{Now: fixedNow})
 	got := strings.Join(keys(evs), " ")
-	if got != "canada/extradition/2020-07-03" {
-		t.Fatalf("keys = %s, want Canada's announcement and not New Zealand's", got)
+	if got != "canada/export-control/2020-07-03 canada/extradition/2020-07-03" {
+		t.Fatalf("keys = %s, want Canada's two measures and not New Zealand's", got)
 	}
-	if c := strings.Join(evs[0].Categories, ","); c != "extradition,export-control" {
-		t.Errorf("categories = %s, want both of Canada's measures", c)
+	for _, e := range evs {
+		if e.Announcement != "canada/extradition/2020-07-03" || strings.Join(e.Categories, ",") != "extradition,export-control" {
+			t.Errorf("%s: announcement %q categories %v, want one announcement of both of Canada's measures",
+				e.Key, e.Announcement, e.Categories)
+		}
 	}
 }
 

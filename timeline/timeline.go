@@ -8,6 +8,7 @@ package timeline
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -105,9 +106,11 @@ type effective struct {
 // arrests a statement condemns) and the forms of a measure filed under
 // another (tagging.Within: a sanction that is China's counter-measure)
 // are listed in that event's Categories instead of making events of their
-// own. A news report naming no day for its measure is dated by its
-// publication, with ConfidencePublication. Events are returned by date,
-// then key.
+// own. One issuer's measures of one day that the same documents state or
+// the same instrument carries are one announcement: an event per
+// category, linked by Event.Announcement (announcements, perCategory). A
+// news report naming no day for its measure is dated by its publication,
+// with ConfidencePublication. Events are returned by date, then key.
 func Cluster(docs []model.Document, opts Options) []model.Event {
 	if opts.Gap <= 0 {
 		opts.Gap = DefaultGap
@@ -213,16 +216,38 @@ func Cluster(docs []model.Document, opts Options) []model.Event {
 	}
 	var events []model.Event
 	keys := map[string]int{}
-	for _, cluster := range announcements(found, now) {
-		ev := build(cluster, now)
+	unique := func(key string) string {
 		// Two events may share a day when Gap is under a day; keep keys unique.
-		if n := keys[ev.Key]; n > 0 {
-			keys[ev.Key] = n + 1
-			ev.Key = fmt.Sprintf("%s-%d", ev.Key, n+1)
-		} else {
-			keys[ev.Key] = 1
+		if n := keys[key]; n > 0 {
+			keys[key] = n + 1
+			return fmt.Sprintf("%s-%d", key, n+1)
 		}
-		events = append(events, ev)
+		keys[key] = 1
+		return key
+	}
+	// Every announcement's main event is keyed first, so the key an
+	// announcement had as one event stays its main event's key.
+	type announcement struct {
+		main  model.Event
+		items []*item
+	}
+	var anns []announcement
+	for _, clusters := range announcements(found, now) {
+		var items []*item
+		for _, c := range clusters {
+			items = append(items, c...)
+		}
+		main := build(items, now) // (sorts items as the event ranks them)
+		main.Key = unique(main.Key)
+		anns = append(anns, announcement{main, items})
+	}
+	for _, a := range anns {
+		for _, ev := range perCategory(a.main, a.items) {
+			if ev.Category != a.main.Category {
+				ev.Key = unique(ev.Key)
+			}
+			events = append(events, ev)
+		}
 	}
 	sort.SliceStable(events, func(i, j int) bool {
 		if !events[i].Date.Equal(events[j].Date) {
@@ -246,10 +271,11 @@ func evidence(m model.Match) bool {
 // same documents (the issuer's own statement, or else the reports that
 // make the event) or resting on the same instrument. An executive order
 // that ends preferential treatment and a law signed with it that
-// authorises sanctions are one event with three categories, not three
-// events with one title. Two actors' acts on one page stay two events
-// (the store links events that share a document).
-func announcements(clusters [][]*item, now time.Time) [][]*item {
+// authorises sanctions are one announcement of three categories, not
+// three unrelated events with one title (perCategory makes its events).
+// Two actors' acts on one page stay two announcements (the store links
+// events that share a document). It returns each announcement's clusters.
+func announcements(clusters [][]*item, now time.Time) [][][]*item {
 	type info struct {
 		actor, day, instrument string
 		founders               map[*model.Document]bool
@@ -297,18 +323,117 @@ func announcements(clusters [][]*item, now time.Time) [][]*item {
 			}
 		}
 	}
-	var out [][]*item
+	var out [][][]*item
 	at := map[int]int{}
 	for i, c := range clusters {
 		r := root(i)
 		if k, ok := at[r]; ok {
-			out[k] = append(out[k], c...)
+			out[k] = append(out[k], c)
 			continue
 		}
 		at[r] = len(out)
-		out = append(out, append([]*item(nil), c...))
+		out = append(out, [][]*item{c})
 	}
 	return out
+}
+
+// perCategory makes an announcement's events: one per category that a
+// cluster of it founds, each filed under its own category and found by
+// it (a measure is a category, an actor and a day), linked to the others
+// by the announcement's key, which is main's. They share what the
+// announcement has (title, date, actors, instrument, documents, every
+// category) and cite, for each document, the passage stating their own
+// category where the document states it. items are the announcement's
+// evidence in the order build ranked them.
+//
+// A category the announcement only lists (what a statement mentions, the
+// form a counter-measure takes) makes no event of its own: it was never
+// clustered as this actor's measure.
+func perCategory(main model.Event, items []*item) []model.Event {
+	main.Announcement = main.Key
+	var cats []string
+	for _, c := range eventCategories(main) {
+		for _, it := range items {
+			if it.category == c {
+				cats = append(cats, c)
+				break
+			}
+		}
+	}
+	actor, date := strings.SplitN(main.Key, "/", 2)[0], main.Date.Format(time.DateOnly)
+	out := make([]model.Event, 0, len(cats))
+	for _, c := range cats {
+		ev := main
+		ev.Category = c
+		if c != main.Category {
+			ev.Key = fmt.Sprintf("%s/%s/%s", actor, c, date)
+		}
+		ev.Categories = slices.Clone(main.Categories)
+		ev.Actors = slices.Clone(main.Actors)
+		// The passage of each document that states this category.
+		passage := map[int64]string{}
+		var own []*item
+		for _, it := range items {
+			if it.category != c {
+				continue
+			}
+			own = append(own, it)
+			if _, ok := passage[it.doc.ID]; !ok && it.passage != "" {
+				passage[it.doc.ID] = it.passage
+			}
+		}
+		ev.Documents = slices.Clone(main.Documents)
+		for i, d := range ev.Documents {
+			if p, ok := passage[d.DocumentID]; ok {
+				ev.Documents[i].Passage = p
+			}
+		}
+		ev.Dates = slices.Clone(main.Dates)
+		for i, d := range ev.Dates {
+			switch d.Kind {
+			case model.DateAnnounced:
+				// The day stays the announcement's; its source is the
+				// first document stating this category on that day.
+				if it := firstOn(own, d.DocumentID, main.Date); it != nil {
+					ev.Dates[i].DocumentID, ev.Dates[i].Passage, ev.Dates[i].Confidence = it.doc.ID, it.passage, it.conf
+				}
+			case model.DateEffective:
+				for _, it := range own {
+					if it.eff != nil {
+						ev.Dates[i] = model.EventDate{Kind: model.DateEffective, Date: it.eff.date, DocumentID: it.doc.ID,
+							Passage: it.eff.passage, Confidence: it.eff.conf}
+						break
+					}
+				}
+			}
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// firstOn is the item of items from document doc, or else the first one
+// dated day; nil when none is.
+func firstOn(items []*item, doc int64, day time.Time) *item {
+	for _, it := range items {
+		if it.doc.ID == doc && it.date.Equal(day) {
+			return it
+		}
+	}
+	for _, it := range items {
+		if it.date.Equal(day) {
+			return it
+		}
+	}
+	return nil
+}
+
+// eventCategories is an event's categories, main first.
+func eventCategories(e model.Event) []string {
+	if len(e.Categories) > 0 {
+		return e.Categories
+	}
+	return []string{e.Category}
 }
 
 // categories ranks the categories of an event's items: the one its first

@@ -48,6 +48,17 @@ func keys(evs []model.Event) []string {
 	return out
 }
 
+// mains is the main event of each announcement, one per announcement.
+func mains(evs []model.Event) []model.Event {
+	var out []model.Event
+	for _, e := range evs {
+		if e.MainOfAnnouncement() {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func docIDs(e model.Event) []int64 {
 	var out []int64
 	for _, d := range e.Documents {
@@ -285,23 +296,34 @@ func TestStableKeys(t *testing.T) {
 	}
 }
 
+// One announcement of two measures: an event per category, linked as one
+// announcement filed under the one the page states first, each citing
+// the sentence that states its own measure.
 func TestMultiCategoryDocument(t *testing.T) {
 	d := doc(1, model.KindOfficial, "2020-07-03T10:00:00-04:00", "Canada suspends extradition treaty and halts military exports",
 		"Canada suspended its extradition treaty. It also halted exports of military items.", "extradition", "extradition", "canada")
 	d.Tags = append(d.Tags, model.Tag{Type: model.TagCategory, Value: "export-control",
 		Matches: []model.Match{{Phrase: "exports", Field: "text", Offset: strings.Index(d.Text, "exports")}}})
-	// One announcement of two measures: one event, filed under both,
-	// under the one the page states first.
 	evs := Cluster([]model.Document{d}, Options{Now: fixedNow})
 	got := strings.Join(keys(evs), " ")
-	if got != "canada/extradition/2020-07-03" {
+	if got != "canada/export-control/2020-07-03 canada/extradition/2020-07-03" {
 		t.Fatalf("keys = %s", got)
 	}
-	if c := strings.Join(evs[0].Categories, ","); c != "extradition,export-control" {
-		t.Errorf("categories = %s, want extradition,export-control", c)
-	}
-	if p := evs[0].Documents[0].Passage; p != "Canada suspended its extradition treaty." {
-		t.Errorf("passage = %q", p)
+	passages := map[string]string{"extradition": "Canada suspended its extradition treaty.",
+		"export-control": "It also halted exports of military items."}
+	for _, e := range evs {
+		if e.Announcement != "canada/extradition/2020-07-03" {
+			t.Errorf("%s: announcement %q, want the extradition's", e.Key, e.Announcement)
+		}
+		if c := strings.Join(e.Categories, ","); c != "extradition,export-control" {
+			t.Errorf("%s: categories = %s, want extradition,export-control", e.Key, c)
+		}
+		if p := e.Documents[0].Passage; p != passages[e.Category] {
+			t.Errorf("%s: passage = %q, want %q", e.Key, p, passages[e.Category])
+		}
+		if p := e.Dates[0].Passage; p != passages[e.Category] {
+			t.Errorf("%s: announced date's passage = %q, want %q", e.Key, p, passages[e.Category])
+		}
 	}
 }
 
