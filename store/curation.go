@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,7 +47,8 @@ const MaxTitleLen = 300
 // Edit is one change an editor makes. Which fields count depends on
 // Action:
 //
-//	confirm, hide, unhide: EventID
+//	confirm, hide, unhide: EventID; for hide and unhide, Announcement
+//	          also hides or shows every other event of its announcement
 //	retitle:  EventID, Title
 //	redate:   EventID, DateKind (model.Date*), Date
 //	merge:    EventID (merged away and hidden), IntoID (shows its documents)
@@ -63,6 +65,11 @@ type Edit struct {
 	DocumentIDs []int64
 	Category    string
 	Actors      []string
+	// Announcement applies a hide or unhide to every event of the
+	// event's announcement (model.Event.Announcement), each recorded in
+	// its own history. Without it, hiding one event of an announcement
+	// leaves the others on the timeline (see dropHiddenCategories).
+	Announcement bool
 }
 
 // EditError is an edit that cannot be made as asked (a missing title, a
@@ -119,9 +126,28 @@ func (db *DB) Curate(ctx context.Context, u *User, e Edit) (*model.Event, error)
 		}
 		before = snapshot(ev)
 	}
+	// The other events of its announcement, when the edit is of all.
+	var siblings []*model.Event
+	var siblingsBefore [][]byte
+	if e.Announcement {
+		if e.Action != ActionHide && e.Action != ActionUnhide {
+			return nil, fmt.Errorf("curate %s: %w", e.Action, editErr("only hiding and showing apply to a whole announcement"))
+		}
+		if siblings, err = txSiblings(ctx, tx, ev); err != nil {
+			return nil, fmt.Errorf("curate %s: %w", e.Action, err)
+		}
+		for _, sib := range siblings {
+			siblingsBefore = append(siblingsBefore, snapshot(sib))
+		}
+	}
 	resultKey, err := writeOverrides(ctx, tx, u, e, ev, now)
 	if err != nil {
 		return nil, fmt.Errorf("curate %s: %w", e.Action, err)
+	}
+	for _, sib := range siblings {
+		if _, err := writeOverrides(ctx, tx, u, Edit{Action: e.Action, EventID: sib.ID}, sib, now); err != nil {
+			return nil, fmt.Errorf("curate %s: event %s: %w", e.Action, sib.Key, err)
+		}
 	}
 	// Merge and split change a second event (the one merged into, the
 	// one split off); its history records that too.
@@ -155,6 +181,13 @@ func (db *DB) Curate(ctx context.Context, u *User, e Edit) (*model.Event, error)
 	}
 	if ev == nil || resultKey != ev.Key {
 		changes = append(changes, change{resultKey, otherBefore, snapshot(result)})
+	}
+	for i, sib := range siblings {
+		after, err := txEvent(ctx, tx, sib.ID)
+		if err != nil {
+			return nil, fmt.Errorf("curate %s: %w", e.Action, err)
+		}
+		changes = append(changes, change{sib.Key, siblingsBefore[i], snapshot(after)})
 	}
 	ts := formatTime(now)
 	for _, c := range changes {
@@ -481,6 +514,10 @@ func applyOverrides(ctx context.Context, tx *dbTx) error {
 		}
 	}
 
+	if err := dropHiddenCategories(ctx, tx); err != nil {
+		return fmt.Errorf("curation: %w", err)
+	}
+
 	// Evidence changed by hand may change whether an official document
 	// backs the event.
 	if _, err := tx.ExecContext(ctx, `UPDATE events SET news_only = CASE WHEN EXISTS (
@@ -492,6 +529,92 @@ func applyOverrides(ctx context.Context, tx *dbTx) error {
 		return fmt.Errorf("curation: news-only flags: %w", err)
 	}
 	return nil
+}
+
+// dropHiddenCategories takes the category of an announcement's event that
+// an editor hid, or merged into another announcement's event, off the
+// categories its other events list: they stay on the timeline, without
+// the measure the editor took off it (hiding one event never hides the
+// rest of its announcement; an editor who means the whole announcement
+// hides it whole, Edit.Announcement). A category another visible event of
+// the announcement still has is kept, and so is the category of an event
+// merged into one of its own announcement: that one now stands for it.
+func dropHiddenCategories(ctx context.Context, tx *dbTx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT h.announcement, h.category, coalesce(t.announcement, '')
+		FROM events h
+		LEFT JOIN event_overrides o ON o.event_key = h.key AND o.field = 'merged_into'
+		LEFT JOIN events t ON t.key = `+tx.d.jsonText("o.value")+` AND t.hidden = 0
+		WHERE h.hidden = 1 AND h.announcement != ''`)
+	if err != nil {
+		return fmt.Errorf("hidden categories: %w", err)
+	}
+	gone := map[string][]string{}
+	for rows.Next() {
+		var ann, cat, into string
+		if err := rows.Scan(&ann, &cat, &into); err != nil {
+			rows.Close()
+			return fmt.Errorf("hidden categories: %w", err)
+		}
+		if into != ann {
+			gone[ann] = append(gone[ann], cat)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("hidden categories: %w", err)
+	}
+	anns := slices.Sorted(maps.Keys(gone))
+	for _, ann := range anns {
+		type member struct {
+			id       int64
+			category string
+			cats     []string
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, category, categories FROM events
+			WHERE announcement = ? AND hidden = 0 ORDER BY id`, ann)
+		if err != nil {
+			return fmt.Errorf("hidden categories of %s: %w", ann, err)
+		}
+		var members []member
+		for rows.Next() {
+			var m member
+			var raw string
+			if err := rows.Scan(&m.id, &m.category, &raw); err != nil {
+				rows.Close()
+				return fmt.Errorf("hidden categories of %s: %w", ann, err)
+			}
+			if err := json.Unmarshal([]byte(raw), &m.cats); err != nil {
+				rows.Close()
+				return fmt.Errorf("categories of event %d: %w", m.id, err)
+			}
+			members = append(members, m)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("hidden categories of %s: %w", ann, err)
+		}
+		for _, m := range members {
+			cats := slices.DeleteFunc(slices.Clone(m.cats), func(c string) bool {
+				return slices.Contains(gone[ann], c) &&
+					!slices.ContainsFunc(members, func(o member) bool { return o.category == c })
+			})
+			if len(cats) == len(m.cats) {
+				continue
+			}
+			b, _ := json.Marshal(nonNilStrings(withCategory(m.category, cats)))
+			if _, err := tx.ExecContext(ctx, `UPDATE events SET categories = ? WHERE id = ?`, string(b), m.id); err != nil {
+				return fmt.Errorf("categories of event %d: %w", m.id, err)
+			}
+		}
+	}
+	return nil
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func boolInt(b bool) int {
@@ -612,19 +735,47 @@ func unionCategories(ctx context.Context, tx *dbTx, into, from int64) error {
 	if err != nil {
 		return err
 	}
-	all := categoryFirst(cat, append(append(slices.Clone(cats), otherCat), other...))
+	all := withCategory(cat, append(append(slices.Clone(cats), otherCat), other...))
 	if len(all) == 0 {
 		return nil
 	}
-	var out []string
-	for _, c := range all {
-		if !slices.Contains(out, c) {
-			out = append(out, c)
-		}
-	}
-	b, _ := json.Marshal(out)
+	b, _ := json.Marshal(all)
 	_, err = tx.ExecContext(ctx, `UPDATE events SET categories = ? WHERE id = ?`, string(b), into)
 	return err
+}
+
+// txSiblings reads the other events of ev's announcement, hidden or not.
+func txSiblings(ctx context.Context, tx *dbTx, ev *model.Event) ([]*model.Event, error) {
+	if ev.Announcement == "" {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM events WHERE announcement = ? AND id != ? ORDER BY id`,
+		ev.Announcement, ev.ID)
+	if err != nil {
+		return nil, fmt.Errorf("events of announcement %s: %w", ev.Announcement, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("events of announcement %s: %w", ev.Announcement, err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("events of announcement %s: %w", ev.Announcement, err)
+	}
+	var out []*model.Event
+	for _, id := range ids {
+		sib, err := txEvent(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sib)
+	}
+	return out, nil
 }
 
 func txEventByKey(ctx context.Context, tx *dbTx, key string) (*model.Event, error) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -87,18 +88,20 @@ func upsertEvent(ctx context.Context, tx *dbTx, e *model.Event, now string) erro
 	if err != nil {
 		return err
 	}
-	err = tx.QueryRowContext(ctx, `INSERT INTO events (key, title, category, categories, clustered_categories, actors,
-		target, instrument, date, dates, news_only, stale, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+	err = tx.QueryRowContext(ctx, `INSERT INTO events (key, title, category, categories, clustered_categories,
+		announcement, actors, target, instrument, date, dates, news_only, stale, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
 		ON CONFLICT (key) DO UPDATE SET title = excluded.title, category = excluded.category,
 		categories = excluded.categories, clustered_categories = excluded.clustered_categories,
-		actors = excluded.actors, target = excluded.target,
+		announcement = excluded.announcement, actors = excluded.actors, target = excluded.target,
 		instrument = excluded.instrument,
 		date = excluded.date, dates = excluded.dates, news_only = excluded.news_only, stale = 0,
 		updated_at = CASE WHEN events.title = excluded.title AND events.date = excluded.date
 			AND events.dates = excluded.dates AND events.clustered_categories = excluded.clustered_categories
 			THEN events.updated_at ELSE excluded.updated_at END
 		RETURNING id`,
-		e.Key, e.Title, e.Category, string(categories), string(categories), string(actors), e.Target, e.Instrument,
+		e.Key, e.Title, e.Category, string(categories), string(categories), e.Announcement, string(actors), e.Target,
+		e.Instrument,
 		e.Date.Format(time.DateOnly),
 		string(dates), e.NewsOnly, now).Scan(&e.ID)
 	if err != nil {
@@ -187,22 +190,22 @@ func (db *DB) Event(ctx context.Context, id int64) (*model.Event, error) {
 	return e, nil
 }
 
-const eventColumns = `id, key, title, category, categories, actors, target, instrument, date, dates, news_only,
-	confirmed, hidden, updated_at`
+const eventColumns = `id, key, title, category, categories, announcement, actors, target, instrument, date, dates,
+	news_only, confirmed, hidden, updated_at`
 
 func scanEvent(s scanner) (*model.Event, error) {
 	var (
 		e                                        model.Event
 		categories, actors, date, dates, updated string
 	)
-	if err := s.Scan(&e.ID, &e.Key, &e.Title, &e.Category, &categories, &actors, &e.Target, &e.Instrument, &date,
-		&dates, &e.NewsOnly, &e.Confirmed, &e.Hidden, &updated); err != nil {
+	if err := s.Scan(&e.ID, &e.Key, &e.Title, &e.Category, &categories, &e.Announcement, &actors, &e.Target,
+		&e.Instrument, &date, &dates, &e.NewsOnly, &e.Confirmed, &e.Hidden, &updated); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(categories), &e.Categories); err != nil {
 		return nil, fmt.Errorf("event %d categories: %w", e.ID, err)
 	}
-	e.Categories = categoryFirst(e.Category, e.Categories)
+	e.Categories = withCategory(e.Category, e.Categories)
 	if err := json.Unmarshal([]byte(actors), &e.Actors); err != nil {
 		return nil, fmt.Errorf("event %d actors: %w", e.ID, err)
 	}
@@ -237,6 +240,59 @@ func (db *DB) eventDocuments(ctx context.Context, eventID int64) ([]model.EventD
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// AnnouncementEvents lists the visible events of every announcement that
+// has more than one (model.Event.Announcement), without their documents,
+// by announcement key, each announcement's events in the order of its
+// categories (the main event first). Given keys, only those
+// announcements.
+func (db *DB) AnnouncementEvents(ctx context.Context, keys ...string) (map[string][]model.Event, error) {
+	q := `SELECT ` + eventColumns + ` FROM events WHERE hidden = 0 AND announcement IN (
+		SELECT announcement FROM events WHERE announcement != '' AND hidden = 0`
+	var args []any
+	if len(keys) > 0 {
+		q += ` AND announcement IN (?` + strings.Repeat(", ?", len(keys)-1) + `)`
+		for _, k := range keys {
+			args = append(args, k)
+		}
+	}
+	q += ` GROUP BY announcement HAVING count(*) > 1) ORDER BY id`
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("events of announcements: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]model.Event{}
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("events of announcements: %w", err)
+		}
+		out[e.Announcement] = append(out[e.Announcement], *e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("events of announcements: %w", err)
+	}
+	for _, evs := range out {
+		order := evs[0].Categories
+		for _, e := range evs {
+			if e.MainOfAnnouncement() && len(e.Categories) > 0 {
+				order = e.Categories
+			}
+		}
+		rank := func(e model.Event) int {
+			if e.MainOfAnnouncement() {
+				return -1
+			}
+			if i := slices.Index(order, e.Category); i >= 0 {
+				return i
+			}
+			return len(order)
+		}
+		slices.SortStableFunc(evs, func(a, b model.Event) int { return rank(a) - rank(b) })
+	}
+	return out, nil
 }
 
 // RelatedEvent is an event that shares documents with another: two
@@ -278,12 +334,17 @@ type withExtra struct {
 
 func (w withExtra) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extra...)...) }
 
-// categoryFirst keeps an event's categories with its category first (an
-// editor may have changed the category), or empty when there is no other.
-func categoryFirst(category string, cats []string) []string {
-	out := []string{category}
+// withCategory is an event's categories in their order (an
+// announcement's main category first), holding its own category (first
+// when it was missing: an editor may have filed it elsewhere), or empty
+// when there is no other.
+func withCategory(category string, cats []string) []string {
+	var out []string
+	if !slices.Contains(cats, category) {
+		out = append(out, category)
+	}
 	for _, c := range cats {
-		if c != category {
+		if !slices.Contains(out, c) {
 			out = append(out, c)
 		}
 	}

@@ -42,6 +42,10 @@ const RekeyUserName = "re-clustering"
 //     merges two curated events, only one set of overrides can apply.
 //     The other keeps today's behaviour.
 //
+// Among new events sharing as many documents, the one of the old event's
+// category wins: the events of one announcement (model.Event.Announcement)
+// share their documents, and each category's curation follows its own.
+//
 // A key that finds no such event keeps today's behaviour: a confirmed
 // event stays as it was, and overrides wait in case the key comes back.
 // Overrides whose event row is already gone are not matched: there is
@@ -65,9 +69,11 @@ func rekeyCurated(ctx context.Context, tx *dbTx, events []model.Event, snap cura
 	// Document to new events, and each new event's size, so a match
 	// costs the old event's documents, not the whole clustering.
 	newSize := make(map[string]int, len(events))
+	newCategory := make(map[string]string, len(events))
 	inNew := map[int64][]string{}
 	for _, e := range events {
 		newSize[e.Key] = len(e.Documents)
+		newCategory[e.Key] = e.Category
 		for _, d := range e.Documents {
 			if ks := inNew[d.DocumentID]; len(ks) == 0 || ks[len(ks)-1] != e.Key { // listed twice
 				inNew[d.DocumentID] = append(ks, e.Key)
@@ -98,12 +104,20 @@ func rekeyCurated(ctx context.Context, tx *dbTx, events []model.Event, snap cura
 				shared[nk]++
 			}
 		}
+		var oldCategory string
+		if err := tx.QueryRowContext(ctx, `SELECT category FROM events WHERE id = ?`, id).Scan(&oldCategory); err != nil {
+			return nil, fmt.Errorf("category of %s: %w", key, err)
+		}
 		best := candidate{oldKey: key, oldID: id, total: len(old)}
 		for nk, n := range shared {
-			// Ties go to the smaller event, the closer fit, then to the
-			// first key, so the same input always gives the same answer.
-			if n > best.shared || n == best.shared && (newSize[nk] < newSize[best.newKey] ||
-				newSize[nk] == newSize[best.newKey] && nk < best.newKey) {
+			// Ties go to the event of the same category (the events of
+			// one announcement share their documents: each category's
+			// curation follows its own), then to the smaller event, the
+			// closer fit, then to the first key, so the same input always
+			// gives the same answer.
+			same, bestSame := newCategory[nk] == oldCategory, newCategory[best.newKey] == oldCategory
+			if n > best.shared || n == best.shared && (same && !bestSame || same == bestSame &&
+				(newSize[nk] < newSize[best.newKey] || newSize[nk] == newSize[best.newKey] && nk < best.newKey)) {
 				best.newKey, best.shared = nk, n
 			}
 		}
