@@ -31,8 +31,14 @@ type apiEventFull struct {
 	UpdatedAt  *time.Time         `json:"updated_at"`
 	Dates      []apiEventDate     `json:"dates"`
 	Documents  []apiEventDocument `json:"documents"`
-	// Related are the events sharing documents with it, most shared
-	// first: another government's act the same pages report.
+	// Announcement identifies the announcement the event is one category
+	// of (its main event's key); AnnouncementEvents are its other events,
+	// the main one first, then in the order of its categories.
+	Announcement       string            `json:"announcement"`
+	AnnouncementEvents []apiRelatedEvent `json:"announcement_events"`
+	// Related are the other events sharing documents with it, most
+	// shared first: another government's act the same pages report. The
+	// events of its own announcement are in AnnouncementEvents instead.
 	Related []apiRelatedEvent `json:"related"`
 	Links   map[string]string `json:"links"`
 }
@@ -44,8 +50,14 @@ type apiRelatedEvent struct {
 	Category   string            `json:"category"`
 	Categories []string          `json:"categories"`
 	Actors     []string          `json:"actors"`
-	Shared     int               `json:"shared_documents"`
+	Shared     int               `json:"shared_documents,omitempty"`
 	Links      map[string]string `json:"links"`
+}
+
+func toAPIRelated(e model.Event, shared int) apiRelatedEvent {
+	return apiRelatedEvent{ID: e.ID, Title: e.Title, Date: formatDate(e.Date), Category: e.Category,
+		Categories: nonNil(eventCategories(e)), Actors: nonNil(e.Actors), Shared: shared,
+		Links: map[string]string{"self": "/api/events/" + itoa(e.ID), "page": "/events/" + itoa(e.ID)}}
 }
 
 type apiEventDate struct {
@@ -76,21 +88,23 @@ func (s *Server) apiEvent(w http.ResponseWriter, r *http.Request) {
 		ID: e.ID, Title: e.Title, Date: formatDate(e.Date), Category: e.Category,
 		Categories: nonNil(eventCategories(*e)), Actors: nonNil(e.Actors), Target: e.Target, Instrument: e.Instrument,
 		NewsOnly: e.NewsOnly, Confirmed: e.Confirmed, UpdatedAt: timePtr(e.UpdatedAt),
-		Dates: []apiEventDate{}, Documents: []apiEventDocument{}, Related: []apiRelatedEvent{},
+		Dates: []apiEventDate{}, Documents: []apiEventDocument{},
+		Announcement: e.AnnouncementKey(), AnnouncementEvents: []apiRelatedEvent{}, Related: []apiRelatedEvent{},
 		Links: map[string]string{
 			"page":     "/events/" + itoa(e.ID),
 			"timeline": "/api/timeline?" + url.Values{"category": {e.Category}}.Encode(),
 		},
 	}
-	related, err := s.store.RelatedEvents(r.Context(), e.ID)
+	siblings, related, err := s.eventNeighbours(r.Context(), e)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
 	}
+	for _, x := range siblings {
+		out.AnnouncementEvents = append(out.AnnouncementEvents, toAPIRelated(x, 0))
+	}
 	for _, x := range related {
-		out.Related = append(out.Related, apiRelatedEvent{ID: x.ID, Title: x.Title, Date: formatDate(x.Date),
-			Category: x.Category, Categories: nonNil(eventCategories(x.Event)), Actors: nonNil(x.Actors), Shared: x.Shared,
-			Links: map[string]string{"self": "/api/events/" + itoa(x.ID), "page": "/events/" + itoa(x.ID)}})
+		out.Related = append(out.Related, toAPIRelated(x.Event, x.Shared))
 	}
 	for _, d := range e.Dates {
 		out.Dates = append(out.Dates, apiEventDate{Kind: d.Kind, Date: formatDate(d.Date), DocumentID: d.DocumentID,

@@ -93,7 +93,7 @@ func (s *Server) curate(action string) http.HandlerFunc {
 			return
 		}
 		e := store.Edit{Action: action, EventID: id, Title: r.PostFormValue("title"),
-			DateKind: r.PostFormValue("kind")}
+			DateKind: r.PostFormValue("kind"), Announcement: r.PostFormValue("announcement") == "1"}
 		if action == store.ActionRedate {
 			if e.Date, err = formDate(r, "date"); err != nil {
 				s.fail(w, r, err)

@@ -16,14 +16,15 @@ import (
 // renamed) fails to compile here rather than turning pages into 404s.
 // *store.DB satisfies it; tests use a fake.
 type Store interface {
-	ArchiveStore      // versions, diffs, changes (versions.go)
-	CoverageStore     // /sources (coverage.go)
-	savedSearchEditor // /saved-searches, /api/saved-searches (saved_searches.go, feeds_search.go)
-	ReleaseStore      // releases (releases.go)
-	withdrawnStore    // withdrawn marks on search hits (api_pages.go)
-	archivedLinkStore // links between archived copies (capture.go)
-	query.SourceList  // the sources a search may filter by (params.go)
-	relatedFinder     // events sharing documents (event.go)
+	ArchiveStore       // versions, diffs, changes (versions.go)
+	CoverageStore      // /sources (coverage.go)
+	savedSearchEditor  // /saved-searches, /api/saved-searches (saved_searches.go, feeds_search.go)
+	ReleaseStore       // releases (releases.go)
+	withdrawnStore     // withdrawn marks on search hits (api_pages.go)
+	archivedLinkStore  // links between archived copies (capture.go)
+	query.SourceList   // the sources a search may filter by (params.go)
+	relatedFinder      // events sharing documents (event.go)
+	announcementFinder // the events of one announcement (announcement.go)
 
 	Document(ctx context.Context, id int64) (*model.Document, error)
 	Captures(ctx context.Context, docID int64) ([]model.Capture, error)

@@ -17,14 +17,16 @@ import (
 // actor, kind, date, from, to), so any view a reader built can be taken
 // into TimelineJS, a spreadsheet or a calendar as it is.
 
-// exportEvents parses the filters and loads the events of a view.
+// exportEvents parses the filters and loads the events of a view as the
+// timeline draws them: one per announcement, naming all its categories
+// (a spreadsheet row, a calendar entry, a TimelineJS slide each).
 func (s *Server) exportEvents(w http.ResponseWriter, r *http.Request) (timelineParams, []placedEvent, bool) {
 	p, err := s.parseTimeline(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return p, nil, false
 	}
-	evs, _, err := s.timelineEvents(r.Context(), p)
+	evs, _, err := s.timelineCards(r.Context(), p)
 	if err != nil {
 		s.fail(w, r, err)
 		return p, nil, false
@@ -249,8 +251,9 @@ func (s *Server) timelineCSV(w http.ResponseWriter, r *http.Request) {
 }
 
 // timelineICS writes the view as an RFC 5545 calendar: one all-day event
-// per timeline event, its UID the event's stable key, so a calendar that
-// subscribes updates events in place after re-clustering.
+// per announcement on the timeline, its UID the announcement's stable
+// key, so a calendar that subscribes updates events in place after
+// re-clustering.
 func (s *Server) timelineICS(w http.ResponseWriter, r *http.Request) {
 	p, evs, ok := s.exportEvents(w, r)
 	if !ok {
@@ -271,7 +274,9 @@ func (s *Server) timelineICS(w http.ResponseWriter, r *http.Request) {
 			stamp = s.now()
 		}
 		c.line("BEGIN:VEVENT")
-		c.prop("UID", e.Key+"@"+host)
+		// The announcement's key: the entry stays one and the same when
+		// editors hide the event that stood for it.
+		c.prop("UID", e.AnnouncementKey()+"@"+host)
 		c.line("DTSTAMP:" + stamp.UTC().Format("20060102T150405Z"))
 		c.line("DTSTART;VALUE=DATE:" + e.At.Format("20060102"))
 		c.line("DTEND;VALUE=DATE:" + e.At.AddDate(0, 0, 1).Format("20060102"))

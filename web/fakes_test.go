@@ -309,3 +309,33 @@ func (f *fakeStore) RelatedEvents(ctx context.Context, id int64) ([]store.Relate
 	}
 	return out, nil
 }
+
+func (f *fakeStore) AnnouncementEvents(ctx context.Context, keys ...string) (map[string][]model.Event, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	out := map[string][]model.Event{}
+	for _, e := range f.events {
+		if e.Announcement != "" && !e.Hidden && (len(keys) == 0 || slices.Contains(keys, e.Announcement)) {
+			out[e.Announcement] = append(out[e.Announcement], e)
+		}
+	}
+	for k, evs := range out {
+		if len(evs) < 2 {
+			delete(out, k)
+			continue
+		}
+		// Like the store: the main event first, then by category.
+		slices.SortStableFunc(evs, func(a, b model.Event) int {
+			return boolRank(b.MainOfAnnouncement()) - boolRank(a.MainOfAnnouncement())
+		})
+	}
+	return out, nil
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -403,10 +403,16 @@ func validate(doc *openAPIDoc, s map[string]any, v any, at string) []string {
 func (hs *searchHarness) eventAndRun(t *testing.T) (eventID, runID int64) {
 	t.Helper()
 	ctx := context.Background()
-	if err := hs.db.ReplaceEvents(ctx, []model.Event{{Key: "us/visa/2020-06-26", Title: "Visa restrictions on officials",
-		Category: "visa-restriction", Categories: []string{"visa-restriction", "sanction"}, Actors: []string{"us"}, Date: day("2020-06-26"),
-		Dates:     []model.EventDate{{Kind: model.DateAnnounced, Date: day("2020-06-26"), DocumentID: hs.ids["/visa"], Passage: "imposes visa restrictions", Confidence: 0.9}},
-		Documents: []model.EventDocument{{DocumentID: hs.ids["/visa"], Primary: true, Passage: "imposes visa restrictions"}}}}); err != nil {
+	// One announcement of two kinds: an event per category, linked.
+	var announced []model.Event
+	for _, c := range []string{"visa-restriction", "sanction"} {
+		announced = append(announced, model.Event{Key: "us/" + c + "/2020-06-26", Title: "Visa restrictions on officials",
+			Category: c, Categories: []string{"visa-restriction", "sanction"}, Announcement: "us/visa-restriction/2020-06-26",
+			Actors: []string{"us"}, Date: day("2020-06-26"),
+			Dates:     []model.EventDate{{Kind: model.DateAnnounced, Date: day("2020-06-26"), DocumentID: hs.ids["/visa"], Passage: "imposes visa restrictions", Confidence: 0.9}},
+			Documents: []model.EventDocument{{DocumentID: hs.ids["/visa"], Primary: true, Passage: "imposes visa restrictions"}}})
+	}
+	if err := hs.db.ReplaceEvents(ctx, announced); err != nil {
 		t.Fatal(err)
 	}
 	evs, err := hs.db.Events(ctx, store.EventFilter{})

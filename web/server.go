@@ -114,7 +114,7 @@ func (s *Server) parseTemplates(fsys fs.FS) error {
 		"dateSource": dateSourceLabel,
 		"pct":        func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"label":      s.label,
-		"eventCats":  eventCategories,
+		"ownCats":    ownCategories,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html")
 	if err != nil {
