@@ -217,3 +217,45 @@ func testRekeyAnnouncementByCategory(t *testing.T, e testEngine) {
 		t.Errorf("main event after re-keying: %+v, want the clustered title", ev)
 	}
 }
+
+// An archive clustered when an announcement was one event with all its
+// categories (the key of its main category) keeps that event, its id and
+// its editor's title as the announcement's main event; its other
+// categories become new events beside it, not copies of the curated one.
+func TestOneEventBecomesAnnouncement(t *testing.T) { eachEngine(t, testOneEventBecomesAnnouncement) }
+
+func testOneEventBecomesAnnouncement(t *testing.T, e testEngine) {
+	ctx := context.Background()
+	f := newCurationFixture(t, e)
+	jul1 := time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC)
+	per := announcementEvents(f.docs, jul1)
+	whole := per[0] // as the announcement was stored: one event, every category
+	whole.Announcement = ""
+	if err := f.db.ReplaceEvents(ctx, []model.Event{whole, per[3]}); err != nil {
+		t.Fatal(err)
+	}
+	before := f.byKey(t, whole.Key)
+	if _, err := f.db.Curate(ctx, f.editor, Edit{Action: ActionRetitle, EventID: before.ID, Title: "Edited order"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.ReplaceEvents(ctx, per); err != nil {
+		t.Fatal(err)
+	}
+	main := f.byKey(t, whole.Key)
+	if main == nil || main.ID != before.ID || main.Title != "Edited order" || main.Announcement != whole.Key {
+		t.Fatalf("main event after the change: %+v, want id %d, the editor's title and its announcement", main, before.ID)
+	}
+	for _, k := range []string{"us/sanction/2020-07-01", "us/visa/2020-07-01"} {
+		ev := f.byKey(t, k)
+		if ev == nil || ev.Title == "Edited order" || ev.Announcement != whole.Key {
+			t.Errorf("%s: %+v, want a new event of the announcement, without the main event's curation", k, ev)
+		}
+	}
+	all, err := f.db.Events(ctx, EventFilter{IncludeHidden: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(all); n != 4 {
+		t.Errorf("%d events, want the announcement's three and the other one", n)
+	}
+}
