@@ -38,7 +38,8 @@ func TestBuildDocumentIgnoresBoilerplateChurn(t *testing.T) {
 	hdr := http.Header{"Content-Type": {"text/html; charset=utf-8"}}
 	build := func(body []byte) *model.Document {
 		t.Helper()
-		d, c, err := BuildDocument(src, "https://state.example/defense-exports/", 200, hdr, body, time.Now())
+		d, c, err := Build(&Fetched{Source: src, FinalURL: "https://state.example/defense-exports/", Status: 200, Header: hdr,
+			Body: body, FetchedAt: time.Now()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +69,9 @@ func TestBuildDocumentIgnoresBoilerplateChurn(t *testing.T) {
 			t.Errorf("%s: boilerplate in the extracted text: %q", c.name, d.Text)
 		}
 	}
-	if _, _, err := BuildDocument(src, "https://state.example/x.pdf", 200, http.Header{"Content-Type": {"application/pdf"}}, []byte("%PDF-1.4"), time.Now()); err == nil {
-		t.Error("a PDF built a document")
+	_, _, err := Build(&Fetched{Source: src, FinalURL: "https://state.example/x.pdf", Status: 200,
+		Header: http.Header{"Content-Type": {"application/pdf"}}, Body: []byte("%PDF-1.4"), FetchedAt: time.Now()})
+	if nd := AsNotDocument(err); nd == nil || nd.Outcome != model.OutcomeSkipped {
+		t.Errorf("a PDF: %v, want it skipped as not HTML", err)
 	}
 }

@@ -1,7 +1,9 @@
 // Package crawler discovers documents from a topic's sources (feeds,
 // sitemaps, seed pages with their listings, the Federal Register API),
-// fetches them politely with colly, extracts their text and metadata and
-// hands each one to a Sink (the store).
+// fetches them politely with colly and hands each document page to a
+// Sink (the document pipeline, package ingest), which reads it with Build
+// and files it. What it keeps between runs (the frontier, HTTP
+// validators, the run's log) lives in a State (the store).
 //
 // Politeness is ours, not colly's: a per-host scheduler (frontier.go)
 // gives every host its robots.txt first, then paces requests by
@@ -11,6 +13,7 @@ package crawler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -22,10 +25,55 @@ import (
 	"policywatch/model"
 )
 
-// Sink receives what the crawler fetches. *store.DB satisfies it.
+// Sink files the document pages the crawler fetches. ingest.Pipeline
+// satisfies it: the same pipeline files pages imported from WARC files.
 type Sink interface {
-	SaveCapture(ctx context.Context, doc *model.Document, c *model.Capture) (model.SaveOutcome, error)
-	RecordError(ctx context.Context, runID int64, e model.CrawlError) error
+	// Accept files one fetched page (see Build) and says what became of
+	// it. An error means the page could not be stored; a page that is no
+	// document to keep is a Filed outcome, not an error. When it stores
+	// the page and f.Ack is set, it writes f.Ack's acknowledgement in the
+	// same transaction and says so in Filed.Acked.
+	Accept(ctx context.Context, f *Fetched) (Filed, error)
+	// Withdraw records that the page at url answered status (404 or
+	// 410). known is false for a URL that was never archived: a broken
+	// link, not a withdrawal.
+	Withdraw(ctx context.Context, url string, status int, at time.Time, runID int64) (known bool, err error)
+}
+
+// Filed is what became of a page the Sink accepted.
+type Filed struct {
+	Outcome    model.Outcome // stored, updated, unchanged, dropped, skipped or failed
+	Reason     string        // why it was dropped, skipped or failed
+	DocumentID int64         // the document it was filed as (or duplicates)
+	URL        string        // the document's URL
+	// Acked: Fetched.Ack's acknowledgement was written with the page.
+	Acked bool
+}
+
+// State is what the crawler keeps outside the process: the frontier
+// (queued URLs) and seen set of a run, so a run killed mid-way resumes;
+// the HTTP validators of fetched pages, for conditional GET; the run's
+// counts and the log of each URL's outcome, written with the URL's
+// acknowledgement. *store.DB satisfies it.
+type State interface {
+	// LoadFrontier returns every URL queued in a run, done or not.
+	LoadFrontier(ctx context.Context, runID int64) ([]model.FrontierItem, error)
+	// Enqueue records URLs queued in a run; a URL already recorded is kept as it is.
+	Enqueue(ctx context.Context, runID int64, items ...model.FrontierItem) error
+	// Ack marks a URL done, adds what it did to the run's counts and
+	// logs its entries, in one transaction; a URL done already is left
+	// as it is.
+	Ack(ctx context.Context, d model.URLDone) error
+	Validators(ctx context.Context, url string) (etag, lastModified string, err error)
+	SetValidators(ctx context.Context, url, etag, lastModified string) error
+	// DocumentByURL finds an archived document (or one the URL is an
+	// alias of); backfill sources skip what is archived already.
+	DocumentByURL(ctx context.Context, u string) (*model.Document, error)
+	// WriteFailed reports whether err, from a write to the state or the
+	// sink, is the storage itself failing (a full disk, a read-only file
+	// system) rather than a problem with what was written: the run then
+	// stops, since every page fetched after would be lost.
+	WriteFailed(err error) bool
 }
 
 // Options configure a Crawler. Zero values get the defaults noted.
@@ -46,11 +94,9 @@ type Options struct {
 	RetryBase    time.Duration
 	RetryMaxWait time.Duration
 
-	Relevant func(*model.Document) bool // nil: everything is relevant
-	Tag      func(*model.Document)      // optional: fills doc.Tags before saving
-	Now      func() time.Time           // default time.Now
-	Logger   *slog.Logger               // default discards
-	Progress func(Progress)             // optional: called after each document, from worker goroutines
+	Now      func() time.Time // default time.Now
+	Logger   *slog.Logger     // default discards
+	Progress func(Progress)   // optional: called after each URL, from worker goroutines
 
 	// AllowPrivate lets the crawler connect to loopback, private,
 	// link-local, unspecified and multicast addresses. Off, such
@@ -61,20 +107,23 @@ type Options struct {
 	addrPolicy   addrPolicy // tests only: replaces the public-address check
 }
 
-// Progress is a snapshot of a run's counts, reported after each document.
+// Progress is a snapshot of a run's counts, reported after each URL.
 type Progress struct {
-	Source    string // source of the document just handled
+	Source    string // source of the URL just handled
 	URL       string
-	Outcome   string // "stored", "updated", "unchanged", "duplicate", "skipped", "failed"
+	Outcome   model.Outcome
 	Fetched   int
 	Stored    int
 	Updated   int
 	Unchanged int
+	Dropped   int
 	Skipped   int
+	Refused   int
+	Withdrawn int
 	Failed    int
 	Queued    int // URLs waiting in the frontier
 
-	Reason string // why the URL failed or was skipped
+	Reason string // why the URL was not archived
 	// SourceFailed: every start URL of Source failed (its feed, sitemap,
 	// seed or API query), so nothing of it was crawled in this run.
 	SourceFailed bool
@@ -87,13 +136,15 @@ const maxCrawlDelay = 30 * time.Second
 // Crawler crawls sources into a Sink. It is safe to call Run from one
 // goroutine at a time per run; separate runs may share a Crawler.
 type Crawler struct {
-	sink Sink
-	opts Options
-	log  *slog.Logger
+	sink  Sink
+	state State
+	opts  Options
+	log   *slog.Logger
 }
 
-// New returns a crawler writing to sink.
-func New(sink Sink, opts Options) *Crawler {
+// New returns a crawler filing documents with sink and keeping its
+// frontier, validators and log in state.
+func New(sink Sink, state State, opts Options) *Crawler {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "policywatch/1.0"
 	}
@@ -121,23 +172,34 @@ func New(sink Sink, opts Options) *Crawler {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Crawler{sink: sink, opts: opts, log: opts.Logger}
+	return &Crawler{sink: sink, state: state, opts: opts, log: opts.Logger}
 }
 
-// Run crawls sources once, saving documents to the sink and filling
-// run's counts and Errors. Fetched counts HTTP responses other than
-// robots.txt. Failures of single URLs and invalid sources are counted
-// and recorded, not returned; Run returns an error only when ctx ends,
-// and returns promptly then.
+// Run crawls sources once, filing documents with the sink and filling
+// run's counts and Log (every URL not archived, with its outcome).
+// Fetched counts HTTP responses other than robots.txt. Failures of single
+// URLs and invalid sources are counted and recorded, not returned; Run
+// returns an error when ctx ends, and returns promptly then, or when the
+// storage fails (a full disk): it stops at the first failed write, and
+// the run resumes later from the URL that could not be kept. A run with
+// ID 0 keeps its frontier, counts and log in memory only; with an ID,
+// run's counts and Log at the end are what the state holds.
 func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.Source) error {
 	if run == nil {
 		run = &model.CrawlRun{}
 	}
+	// The run's own context: a failing store stops it (writeFailed).
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	resumed := model.CrawlRun{}
+	resumed.AddCounts(*run)
 	r := &runner{
 		c:         c,
 		ctx:       ctx,
+		stop:      stop,
 		run:       run,
 		fr:        newFrontier(c.opts.Delay, c.opts.Parallelism, maxCrawlDelay),
+		sink:      c.sink,
 		seen:      map[string]bool{},
 		hostDocs:  map[string]int{},
 		calendars: map[string]int{},
@@ -146,11 +208,10 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 		rootCount: map[string]int{},
 		rootFails: map[string]int{},
 		// A resumed run goes on counting from where it was.
-		runCounters: model.CrawlRun{Fetched: run.Fetched, Stored: run.Stored, Updated: run.Updated,
-			Unchanged: run.Unchanged, Skipped: run.Skipped, Failed: run.Failed},
-	}
-	if fs, ok := c.sink.(FrontierStore); ok {
-		r.store = fs
+		runCounters: resumed,
+		durable:     resumed,
+		owed:        map[string]model.CrawlRun{},
+		owedLog:     map[string][]model.URLOutcome{},
 	}
 	r.fetch = newFetcher(ctx, c.opts, r.checkRedirect)
 	compiled := map[string]*source{}
@@ -161,13 +222,13 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 			// One broken source should not keep the others from being
 			// crawled; the run's log says what is wrong with it.
 			r.addRoot(sources[i].Name, sources[i].URL)
-			r.fail(ctx, &source{Source: sources[i]}, sources[i].URL, err.Error())
+			r.failSource(ctx, &source{Source: sources[i]}, sources[i].URL, err.Error())
 			continue
 		}
 		kind := jobKindFor(s.Kind)
 		if kind < 0 {
 			r.addRoot(s.Name, s.URL)
-			r.fail(ctx, s, s.URL, fmt.Sprintf("unknown source kind %q", s.Kind))
+			r.failSource(ctx, s, s.URL, fmt.Sprintf("unknown source kind %q", s.Kind))
 			continue
 		}
 		compiled[s.Name] = s
@@ -205,14 +266,42 @@ func (c *Crawler) Run(ctx context.Context, run *model.CrawlRun, sources []model.
 		}()
 	}
 	wg.Wait()
+	if r.persisted() {
+		// The run's counts are what the store holds: work cut short by
+		// a stop is done again, and counted, by the resumed run.
+		r.mu.Lock()
+		d := r.durable
+		run.Fetched, run.Stored, run.Updated, run.Unchanged = d.Fetched, d.Stored, d.Updated, d.Unchanged
+		run.Dropped, run.Skipped, run.Refused, run.Withdrawn, run.Failed = d.Dropped, d.Skipped, d.Refused, d.Withdrawn, d.Failed
+		r.mu.Unlock()
+	}
 	c.log.Info("crawler: run finished",
 		slog.Int64("run", run.ID), slog.Int("fetched", run.Fetched), slog.Int("stored", run.Stored),
-		slog.Int("updated", run.Updated), slog.Int("unchanged", run.Unchanged),
-		slog.Int("skipped", run.Skipped), slog.Int("failed", run.Failed))
+		slog.Int("updated", run.Updated), slog.Int("unchanged", run.Unchanged), slog.Int("dropped", run.Dropped),
+		slog.Int("skipped", run.Skipped), slog.Int("refused", run.Refused), slog.Int("withdrawn", run.Withdrawn),
+		slog.Int("failed", run.Failed))
+	var se *storageError
+	if errors.As(context.Cause(ctx), &se) {
+		return fmt.Errorf("crawl run %d: %w", run.ID, se)
+	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("crawl run: %w", err)
 	}
 	return nil
+}
+
+// failSource records a source that cannot be crawled at all (a bad
+// pattern, an unknown kind) and acknowledges it at once, since no job
+// will. A resumed run met it before the crash and holds the failure
+// already, so it is not counted or logged again.
+func (r *runner) failSource(ctx context.Context, src *source, u, reason string) {
+	for _, e := range r.run.Log {
+		if e.Source == src.Name && e.URL == u && e.Reason == reason {
+			return
+		}
+	}
+	r.fail(ctx, src, u, reason)
+	r.ackKey(ctx, visitKey(u)) // persist.go
 }
 
 // source is a configured source with its patterns compiled.
@@ -244,7 +333,10 @@ func compileSource(s model.Source) (*source, error) {
 		return nil, fmt.Errorf("source %s: %w", s.Name, err)
 	}
 	out.URL = n
-	u, _ := url.Parse(n)
+	u, err := url.Parse(n)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: normalized url %q: %w", s.Name, n, err)
+	}
 	out.host = u.Host
 	if base, ok := paginationBase(u); ok {
 		out.seedListing = base

@@ -54,11 +54,14 @@ func TestFeedSources(t *testing.T) {
 			site.add("/news/flowers/", htmlType, offTopic("Flower show opens"))
 			site.add("/news/undated/", htmlType, article("A statement without a date", "", prose("an undated statement", 5)))
 			sink := newMemSink()
-			tag := func(d *model.Document) { d.Tags = append(d.Tags, model.Tag{Type: model.TagActor, Value: "us"}) }
-			run := crawl(t, sink, Options{Tag: tag}, model.Source{Name: "press", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindOfficial, Lang: "en"})
+			sink.tag = func(d *model.Document) { d.Tags = append(d.Tags, model.Tag{Type: model.TagActor, Value: "us"}) }
+			run := crawl(t, sink, Options{}, model.Source{Name: "press", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindOfficial, Lang: "en"})
 
-			if run.Stored != 2 || run.Skipped != 1 || run.Failed != 0 {
-				t.Fatalf("stored/skipped/failed = %d/%d/%d, want 2/1/0 (errors %v)", run.Stored, run.Skipped, run.Failed, run.Errors)
+			if run.Stored != 2 || run.Dropped != 1 || run.Skipped+run.Failed != 0 {
+				t.Fatalf("stored/dropped/skipped/failed = %d/%d/%d/%d, want 2/1/0/0 (errors %v)", run.Stored, run.Dropped, run.Skipped, run.Failed, run.Log)
+			}
+			if r := sink.logged(model.OutcomeDropped)["/news/flowers/"]; r != "off-topic" {
+				t.Errorf("the off-topic page is logged as dropped with reason %q, want off-topic", r)
 			}
 			if sink.doc("/news/flowers/") != nil {
 				t.Errorf("off-topic page was stored")
@@ -224,7 +227,7 @@ func TestSeedWithPaginationAndDepth(t *testing.T) {
 				t.Errorf("/about/ fetched %d times, stored %v: want fetched once, not stored (little text, no date)", site.count("/about/"), got["/about/"])
 			}
 			if run.Failed != 0 {
-				t.Errorf("failures: %v", run.Errors)
+				t.Errorf("failures: %v", run.Log)
 			}
 		})
 	}
@@ -275,7 +278,7 @@ func TestFederalRegisterAPI(t *testing.T) {
 	run := crawl(t, sink, Options{}, model.Source{Name: "fedreg", Kind: model.SourceFederalRegister,
 		URL: site.url("/api/v1/documents.json?conditions[term]=hong+kong&page=1"), DocKind: model.KindOfficial})
 	if run.Stored != 3 {
-		t.Fatalf("stored %d, want 3 (errors %v)", run.Stored, run.Errors)
+		t.Fatalf("stored %d, want 3 (errors %v)", run.Stored, run.Log)
 	}
 	d := sink.doc("/2020-17599/blocking")
 	if d == nil {
@@ -343,8 +346,11 @@ func TestSameArticleAtTwoURLsIsDuplicate(t *testing.T) {
 	sink := newMemSink()
 	// One worker so the first item is saved first.
 	run := crawl(t, sink, Options{Parallelism: 1}, model.Source{Name: "metro", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindNews})
-	if run.Stored != 1 || run.Skipped != 1 {
-		t.Errorf("stored %d skipped %d, want 1 and 1", run.Stored, run.Skipped)
+	if run.Stored != 1 || run.Dropped != 1 || run.Skipped != 0 {
+		t.Errorf("stored %d dropped %d skipped %d, want 1, 1 and 0", run.Stored, run.Dropped, run.Skipped)
+	}
+	if r := sink.logged(model.OutcomeDropped)["/business/wire-story-copy/"]; r != "duplicate" {
+		t.Errorf("the copy is logged as dropped with reason %q, want duplicate", r)
 	}
 	var dup string
 	for u, o := range sink.outcomes {
@@ -386,8 +392,8 @@ func TestFetchErrorsAreRecordedWithReasons(t *testing.T) {
 			t.Errorf("%s: reason %q, want %q", p, got[p], r)
 		}
 	}
-	if run.Failed != len(want) || len(run.Errors) != len(want) || run.Stored != 0 {
-		t.Errorf("failed %d, errors %d, stored %d; want %d failures and nothing stored", run.Failed, len(run.Errors), run.Stored, len(want))
+	if run.Failed != len(want) || len(run.Log) != len(want) || run.Stored != 0 {
+		t.Errorf("failed %d, errors %d, stored %d; want %d failures and nothing stored", run.Failed, len(run.Log), run.Stored, len(want))
 	}
 }
 
@@ -422,11 +428,11 @@ func TestRobotsTxtIsRespected(t *testing.T) {
 	if n := site.count("/robots.txt"); n != 1 {
 		t.Errorf("robots.txt fetched %d times, want once", n)
 	}
-	if sink.reasons()["/private/secret/"] != "robots.txt disallows" {
-		t.Errorf("reasons %v, want robots refusal recorded", sink.reasons())
+	if r := sink.logged(model.OutcomeRefused)["/private/secret/"]; r != "robots.txt disallows" {
+		t.Errorf("refused %v, want the robots refusal recorded", sink.logged(model.OutcomeRefused))
 	}
-	if run.Stored != 1 || run.Skipped != 1 || run.Failed != 0 {
-		t.Errorf("stored/skipped/failed %d/%d/%d, want 1/1/0", run.Stored, run.Skipped, run.Failed)
+	if run.Stored != 1 || run.Refused != 1 || run.Skipped+run.Failed != 0 {
+		t.Errorf("stored/refused/skipped/failed %d/%d/%d/%d, want 1/1/0/0", run.Stored, run.Refused, run.Skipped, run.Failed)
 	}
 	for _, a := range site.agents {
 		if a != "policywatch/1.0 (test)" {
@@ -462,8 +468,10 @@ func TestRedirects(t *testing.T) {
 	if !got["/news/new/"] || !got["/news/moved/"] || len(got) != 2 {
 		t.Errorf("stored %v, want /news/new/ and /news/moved/ (the redirect's target)", got)
 	}
-	if run.Stored != 2 || run.Skipped != 2 || run.Failed != 0 {
-		t.Errorf("stored/skipped/failed %d/%d/%d, want 2/2/0 (%v)", run.Stored, run.Skipped, run.Failed, run.Errors)
+	// The redirect to /news/new/ (fetched already) is skipped; the one
+	// into /private/ is refused by robots.txt.
+	if run.Stored != 2 || run.Skipped != 1 || run.Refused != 1 || run.Failed != 0 {
+		t.Errorf("stored/skipped/refused/failed %d/%d/%d/%d, want 2/1/1/0 (%v)", run.Stored, run.Skipped, run.Refused, run.Failed, run.Log)
 	}
 }
 
@@ -499,7 +507,7 @@ func TestPerHostDelay(t *testing.T) {
 				model.Source{Name: "b", Kind: model.SourceFeed, URL: b.url("/feed"), DocKind: model.KindNews})
 			elapsed := time.Since(start)
 			if run.Stored != 8 {
-				t.Fatalf("stored %d, want 8 (%v)", run.Stored, run.Errors)
+				t.Fatalf("stored %d, want 8 (%v)", run.Stored, run.Log)
 			}
 			for _, s := range []*testSite{a, b} {
 				hits := s.pageHits()
@@ -532,7 +540,8 @@ func TestRunStopsPromptlyWhenCancelled(t *testing.T) {
 	defer cancel()
 	run := &model.CrawlRun{}
 	start := time.Now()
-	err := New(newMemSink(), Options{Delay: 5 * time.Second, Relevant: aboutHK, AllowPrivate: true}).Run(ctx, run, []model.Source{{Name: "s", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindNews}})
+	sink := newMemSink()
+	err := New(sink, sink, Options{Delay: 5 * time.Second, AllowPrivate: true}).Run(ctx, run, []model.Source{{Name: "s", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindNews}})
 	if err == nil {
 		t.Errorf("Run returned nil after cancellation")
 	}
@@ -565,7 +574,7 @@ func TestMaxPagesCapsDocuments(t *testing.T) {
 	maxStored := 0
 	for _, p := range reports {
 		maxStored = max(maxStored, p.Stored)
-		if p.Outcome != string(model.OutcomeStored) || p.Source != "s" {
+		if p.Outcome != model.OutcomeStored || p.Source != "s" {
 			t.Errorf("progress %+v, want a stored document of source s", p)
 		}
 	}
@@ -609,5 +618,51 @@ func TestTrapGuards(t *testing.T) {
 		if got := trapReason(tc.url) != ""; got != tc.trap {
 			t.Errorf("trapReason(%.40q) trap=%v, want %v", tc.url, got, tc.trap)
 		}
+	}
+}
+
+// TestEveryURLHasOneOutcome: one crawl meets each outcome once, and the
+// run's counts agree with its log: a page archived before and now gone
+// is withdrawn, a never-archived 404 a failure, a PDF link skipped, a
+// short undated page reached by links dropped, and a source whose feed
+// is missing has failed entirely.
+func TestEveryURLHasOneOutcome(t *testing.T) {
+	site := newSite(t)
+	site.add("/feed", "application/rss+xml", `<rss version="2.0"><channel><title>x</title>
+<item><title>a</title><link>`+site.url("/news/kept/")+`</link></item>
+<item><title>b</title><link>`+site.url("/news/gone/")+`</link></item>
+<item><title>c</title><link>`+site.url("/news/never/")+`</link></item>
+<item><title>d</title><link>`+site.url("/files/report.pdf")+`</link></item>
+</channel></rss>`)
+	site.add("/news/kept/", htmlType, article("Kept", "2020-07-01T10:00:00Z", prose("a kept page", 5)))
+	site.add("/files/report.pdf", "application/pdf", "%PDF-1.4")
+	site.addRoute("/news/gone/", route{status: 410, ctype: htmlType, body: []byte("gone")})
+	site.add("/seed/", htmlType, `<html><body><a href="/seed/short/">short</a></body></html>`)
+	site.add("/seed/short/", htmlType, article("Hong Kong note", "", "<p>A short undated note on Hong Kong.</p>"))
+	sink := newMemSink()
+	gone, _ := NormalizeURL(site.url("/news/gone/"))
+	sink.byURL[gone] = &model.Document{URL: gone, ContentHash: "archived before"}
+	run := crawl(t, sink, Options{},
+		model.Source{Name: "feed", Kind: model.SourceFeed, URL: site.url("/feed"), DocKind: model.KindNews},
+		model.Source{Name: "seed", Kind: model.SourceSeed, URL: site.url("/seed/"), DocKind: model.KindNews, Depth: 1},
+		model.Source{Name: "missing", Kind: model.SourceFeed, URL: site.url("/no-feed.xml"), DocKind: model.KindNews})
+	for o, want := range map[model.Outcome]map[string]string{
+		model.OutcomeWithdrawn: {"/news/gone/": "HTTP 410"},
+		model.OutcomeFailed:    {"/news/never/": "HTTP 404", "/no-feed.xml": "HTTP 404"},
+		model.OutcomeSkipped:   {"/files/report.pdf": "not HTML (application/pdf)"},
+		model.OutcomeDropped:   {"/seed/short/": "not an article: no date and little text"},
+	} {
+		if got := sink.logged(o); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: logged %v, want %v", o, got, want)
+		}
+		if run.Count(o) != len(want) || len(run.Logged(o)) != len(want) {
+			t.Errorf("%s: run counts %d and logs %d, want %d", o, run.Count(o), len(run.Logged(o)), len(want))
+		}
+	}
+	if sink.withdrawn[gone] != 410 {
+		t.Errorf("the gone page was not withdrawn: %v", sink.withdrawn)
+	}
+	if failed := run.FailedSources(); len(failed) != 1 || failed[0].Source != "missing" {
+		t.Errorf("sources failed entirely: %+v, want only missing", failed)
 	}
 }

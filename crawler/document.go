@@ -1,38 +1,25 @@
 package crawler
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"mime"
 	"net/url"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
-	"policywatch/extract"
 	"policywatch/model"
 )
 
-// minArticleWords is how much text a page found by following links needs
-// to count as a document when it states no publication date: enough to
-// tell an article from a section front or a contact page.
-const minArticleWords = 80
-
 // page handles a seed source's page: follows its links while the depth
-// allows, then treats it as a document unless it is a listing.
+// allows, then files it as a document unless it is a listing.
 func (r *runner) page(ctx context.Context, j *job, res *response) {
-	decoded, reason, skipped := r.decode(j, res)
-	if reason != "" {
-		if skipped {
-			r.skip(ctx, j, reason, false)
-		} else {
-			r.fail(ctx, j.src, j.url, reason)
-		}
+	decoded, err := DecodePage(res.header, res.body, j.src.Charset)
+	if err != nil {
+		r.notDocument(ctx, j, AsNotDocument(err))
 		return
 	}
 	pageLinks := links(decoded, res.finalURL)
@@ -64,165 +51,85 @@ func (r *runner) page(ctx context.Context, j *job, res *response) {
 	if j.listing {
 		return // only read for its links
 	}
-	if isListing(res.finalURL, pageLinks) {
-		r.skip(ctx, j, "listing page", false)
-		return
-	}
-	ex, err := extract.Extract(decoded, res.finalURL)
-	if err != nil {
-		r.fail(ctx, j.src, j.url, fmt.Sprintf("extract: %v", err))
-		return
-	}
-	dated := !ex.Published.IsZero() && model.ReliableDateSource(ex.PublishedSource)
-	if !dated && wordCount(ex.Text) < minArticleWords {
-		r.skip(ctx, j, "not an article: no date and little text", false)
-		return
-	}
-	r.save(ctx, j, res, ex)
+	r.file(ctx, j, res, true, nil)
 }
 
 // document handles a page a feed, sitemap or the API named.
 func (r *runner) document(ctx context.Context, j *job, res *response) {
-	res = r.asOriginal(j, res) // an archived copy reads as the page it preserves
-	decoded, reason, skipped := r.decode(j, res)
-	if reason != "" {
-		if skipped {
-			r.skip(ctx, j, reason, true)
-		} else {
-			r.fail(ctx, j.src, j.url, reason)
+	res, archived := r.asOriginal(j, res) // an archived copy reads as the page it preserves
+	r.file(ctx, j, res, false, archived)
+}
+
+// file hands a fetched document page to the sink and counts what became
+// of it. followed and archived are Fetched's. In a stored run the sink
+// acknowledges the URL in the transaction that stores the page, so a
+// crash cannot store it without counting it: the resumed run would find
+// it "unchanged", one stored short.
+func (r *runner) file(ctx context.Context, j *job, res *response, followed bool, archived *Archived) {
+	f := &Fetched{
+		Source: j.src.Source, RequestURL: res.requestURL, FinalURL: res.finalURL, Status: res.status,
+		Header: res.header, Body: res.body, FetchedAt: r.c.opts.Now(), RunID: r.run.ID,
+		Hint:     Hint{Title: j.hint.title, Published: j.hint.published, DateSource: j.hint.dateSource, DocNumber: j.hint.docNumber},
+		Followed: followed, Archived: archived,
+	}
+	key := visitKey(j.url)
+	var written model.URLDone
+	if r.persisted() {
+		f.Ack = func(filed Filed) model.URLDone {
+			written = r.owing(key, func(d *model.URLDone) {
+				o, entry := r.filedAs(j, filed)
+				d.Counts.Add(o)
+				if entry != nil {
+					d.Log = append(d.Log, *entry)
+				}
+			})
+			return written
 		}
-		return
 	}
-	// Sitemaps list home and section pages too.
-	if isListing(res.finalURL, links(decoded, res.finalURL)) {
-		r.skip(ctx, j, "listing page", false)
-		return
-	}
-	ex, err := extract.Extract(decoded, res.finalURL)
+	filed, err := r.sink.Accept(ctx, f)
 	if err != nil {
-		r.fail(ctx, j.src, j.url, fmt.Sprintf("extract: %v", err))
-		return
-	}
-	r.save(ctx, j, res, ex)
-}
-
-// decode converts a fetched page to UTF-8 (colly ignores <meta charset>,
-// and we keep its raw bytes). On failure it returns a reason and whether
-// the page is merely not ours to read (not HTML) rather than broken.
-func (r *runner) decode(j *job, res *response) ([]byte, string, bool) {
-	ct := res.header.Get("Content-Type")
-	if !looksHTML(ct, res.body) {
-		mt, _, _ := mime.ParseMediaType(ct)
-		return nil, fmt.Sprintf("not HTML (%s)", mt), true
-	}
-	if j.src.Charset != "" {
-		// The source is known to mislabel its pages.
-		ct = "text/html; charset=" + j.src.Charset
-	} else if mt, params, err := mime.ParseMediaType(ct); err == nil && isUTF8Label(params["charset"]) && !utf8.Valid(res.body) {
-		// A server default ("charset=utf-8" on every page) in front of a
-		// Big5 or GB page: the bytes say otherwise, so let the page's
-		// <meta> or detection decide.
-		ct = mt
-	}
-	decoded, _, err := extract.DecodeHTML(res.body, ct)
-	if err != nil {
-		return nil, fmt.Sprintf("decode: %v", err), false
-	}
-	return decoded, "", false
-}
-
-func isUTF8Label(cs string) bool {
-	cs = strings.ToLower(strings.TrimSpace(cs))
-	return cs == "utf-8" || cs == "utf8"
-}
-
-func looksHTML(contentType string, body []byte) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err == nil && (mt == "text/html" || mt == "application/xhtml+xml") {
-		return true
-	}
-	if contentType != "" && err == nil && mt != "text/plain" && mt != "application/octet-stream" {
-		return false
-	}
-	// Missing or vague type: sniff.
-	head := bytes.ToLower(bytes.TrimSpace(body[:min(len(body), 512)]))
-	return bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) || bytes.Contains(head, []byte("<head"))
-}
-
-// save builds the document and its capture, applies relevance and
-// tagging, and hands both to the sink.
-func (r *runner) save(ctx context.Context, j *job, res *response, ex *extract.Result) {
-	text := strings.TrimSpace(ex.Text)
-	if text == "" {
-		r.skip(ctx, j, "no text extracted", false)
-		return
-	}
-	now := r.c.opts.Now()
-	hash := ContentHash(bodyText(text, firstNonEmpty(strings.TrimSpace(ex.Title), j.hint.title)))
-	doc := &model.Document{
-		URL:         documentURL(ex.URL, res.finalURL),
-		Source:      j.src.Name,
-		Kind:        j.src.DocKind,
-		Title:       firstNonEmpty(strings.TrimSpace(ex.Title), j.hint.title),
-		Byline:      ex.Byline,
-		Text:        text,
-		Lang:        firstNonEmpty(ex.Lang, j.src.Lang),
-		Site:        ex.Site,
-		DocNumber:   firstNonEmpty(ex.DocNumber, j.hint.docNumber),
-		Published:   ex.Published,
-		DateSource:  ex.PublishedSource,
-		Modified:    ex.Modified,
-		FetchedAt:   now,
-		ContentHash: hash,
-	}
-	// A feed's or the API's date beats a date guessed from the URL or the
-	// text; the page's own markup (JSON-LD, meta, <time>) beats both.
-	if !j.hint.published.IsZero() && weakDate(doc.DateSource) {
-		doc.Published, doc.DateSource = j.hint.published, j.hint.dateSource
-	}
-	if doc.Published.IsZero() {
-		doc.DateSource = ""
-	}
-	if rel := r.c.opts.Relevant; rel != nil && !rel(doc) {
-		r.skip(ctx, j, "off-topic", false)
-		return
-	}
-	if r.c.opts.Tag != nil {
-		r.c.opts.Tag(doc)
-	}
-	sum := sha256.Sum256(res.body)
-	capture := &model.Capture{
-		FetchedAt:   now,
-		RequestURL:  res.requestURL,
-		FinalURL:    res.finalURL,
-		Status:      res.status,
-		Header:      res.header,
-		Body:        res.body,
-		BodySHA256:  hex.EncodeToString(sum[:]),
-		ContentHash: hash,
-	}
-	j.hint.archive.apply(capture) // nil unless a Wayback copy
-	out, err := r.c.sink.SaveCapture(ctx, doc, capture)
-	if err != nil {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || r.writeFailed(j.url, err) { // persist.go: a full disk stops the run
 			return
 		}
 		r.fail(ctx, j.src, j.url, fmt.Sprintf("save: %v", err))
 		return
 	}
-	r.remember(ctx, j.url, res)
-	var counts model.CrawlRun
-	switch out {
-	case model.OutcomeStored:
-		counts = r.count(func(c *model.CrawlRun) { c.Stored++ })
-	case model.OutcomeUpdated:
-		counts = r.count(func(c *model.CrawlRun) { c.Updated++ })
-	case model.OutcomeUnchanged:
-		counts = r.count(func(c *model.CrawlRun) { c.Unchanged++ })
-	default: // duplicate: the same text is already stored under another URL
-		counts = r.count(func(c *model.CrawlRun) { c.Skipped++ })
+	switch filed.Outcome {
+	case model.OutcomeStored, model.OutcomeUpdated, model.OutcomeUnchanged:
+		r.remember(ctx, j.url, res)
+		counts := r.count(j.url, func(c *model.CrawlRun) { c.Add(filed.Outcome) })
+		r.progress(j.src, firstNonEmpty(filed.URL, j.url), filed.Outcome, counts)
+	case model.OutcomeFailed:
+		r.fail(ctx, j.src, j.url, filed.Reason)
+	default:
+		r.notDocument(ctx, j, &NotDocument{filed.Outcome, filed.Reason})
 	}
-	r.progress(j.src, doc.URL, string(out), counts)
+	if filed.Acked && f.Ack != nil {
+		// What the sink wrote is what this URL's work just counted.
+		r.acked(key, written)
+		j.acked = true
+	}
+}
+
+// filedAs is what a filed page adds to its run, as file counts it: the
+// outcome counted and, when the page goes in the run's log, its entry.
+func (r *runner) filedAs(j *job, filed Filed) (model.Outcome, *model.URLOutcome) {
+	entry := &model.URLOutcome{URL: j.url, Source: j.src.Name, Outcome: filed.Outcome, Reason: filed.Reason, At: r.c.opts.Now()}
+	switch filed.Outcome {
+	case model.OutcomeStored, model.OutcomeUpdated, model.OutcomeUnchanged:
+		return filed.Outcome, nil
+	case model.OutcomeFailed:
+		r.mu.Lock()
+		if r.roots[rootKey(j.src.Name, j.url)] {
+			entry.SourceFailed = r.rootFails[j.src.Name]+1 == r.rootCount[j.src.Name]
+		}
+		r.mu.Unlock()
+		return filed.Outcome, entry
+	}
+	if !logged(&NotDocument{filed.Outcome, filed.Reason}) {
+		entry = nil
+	}
+	return filed.Outcome, entry
 }
 
 // weakDate reports whether a page date from src should give way to a

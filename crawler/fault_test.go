@@ -8,7 +8,6 @@ import (
 
 	"policywatch/crawler/internal/faultsrv"
 	"policywatch/model"
-	"policywatch/store"
 )
 
 // TestFaultInjection crawls a site that produces every fault the crawler
@@ -25,14 +24,14 @@ func TestFaultInjection(t *testing.T) {
 	)
 	opts := Options{
 		UserAgent: "policywatch-test/1.0", Delay: delay, Parallelism: 2, Timeout: timeout,
-		MaxAttempts: 3, RetryBase: base, RetryMaxWait: 3 * time.Second, Relevant: aboutHK, AllowPrivate: true,
+		MaxAttempts: 3, RetryBase: base, RetryMaxWait: 3 * time.Second, AllowPrivate: true,
 	}
 	sink := newMemSink()
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 	defer cancel()
 	run := &model.CrawlRun{ID: 1}
 	start := time.Now()
-	err := New(sink, opts).Run(ctx, run, []model.Source{
+	err := New(sink, sink, opts).Run(ctx, run, []model.Source{
 		{Name: "faults", Kind: model.SourceSeed, URL: srv.URL + faultsrv.PathSeed, DocKind: model.KindNews, Depth: 1},
 		{Name: "calendar", Kind: model.SourceSeed, URL: srv.URL + faultsrv.PathCalendar + "?month=2020-07", DocKind: model.KindNews, Depth: 60},
 	})
@@ -53,7 +52,6 @@ func TestFaultInjection(t *testing.T) {
 			faultsrv.PathHuge:        "body over 10 MB",
 			faultsrv.PathHugeChunked: "body over 10 MB",
 			faultsrv.PathMissing:     "HTTP 404",
-			faultsrv.PathPrivate:     "robots.txt disallows",
 		}
 		got := sink.reasons()
 		for p, want := range wantFailed {
@@ -70,9 +68,12 @@ func TestFaultInjection(t *testing.T) {
 				t.Errorf("%s not stored (recorded %q)", p, got[p])
 			}
 		}
-		// The robots refusal is a skip; everything else above a failure.
-		if run.Failed != len(wantFailed) { // the loop in, the robots refusal out
-			t.Errorf("run counts %d failures, want %d: %v", run.Failed, len(wantFailed), run.Errors)
+		// The robots refusal is a refusal, logged apart from failures.
+		if r := sink.logged(model.OutcomeRefused)[faultsrv.PathPrivate]; r != "robots.txt disallows" || got[faultsrv.PathPrivate] != "" {
+			t.Errorf("%s: refused %q, failed %q; want it refused by robots.txt only", faultsrv.PathPrivate, r, got[faultsrv.PathPrivate])
+		}
+		if run.Failed != len(wantFailed)+1 || run.Refused != 1 { // the loop in
+			t.Errorf("run counts %d failures and %d refusals, want %d and 1: %v", run.Failed, run.Refused, len(wantFailed)+1, run.Log)
 		}
 	})
 
@@ -186,11 +187,7 @@ func TestConditionalGetOnRecrawl(t *testing.T) {
 	srv := faultsrv.Start()
 	defer srv.Close()
 	ctx := context.Background()
-	db, err := store.Open(ctx, t.TempDir()+"/pw.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openStoreSink(t)
 	site := newSite(t)
 	site.add("/sitemap.xml", "application/xml", `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>`+srv.URL+faultsrv.PathETag+`</loc></url></urlset>`)
 	src := model.Source{Name: "etag", Kind: model.SourceSitemap, URL: site.url("/sitemap.xml"), DocKind: model.KindNews,
@@ -201,7 +198,7 @@ func TestConditionalGetOnRecrawl(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := New(db, Options{Relevant: aboutHK, Timeout: 5 * time.Second, AllowPrivate: true}).Run(ctx, run, []model.Source{src}); err != nil {
+		if err := New(db, db, Options{Timeout: 5 * time.Second, AllowPrivate: true}).Run(ctx, run, []model.Source{src}); err != nil {
 			t.Fatal(err)
 		}
 		runs = append(runs, run)
@@ -234,11 +231,7 @@ func TestConditionalGetOnRecrawl(t *testing.T) {
 // twice, and closes out URLs of a source no longer configured.
 func TestResumeFetchesOnlyWhatWasLeft(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, t.TempDir()+"/pw.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openStoreSink(t)
 	site := newSite(t)
 	site.add("/sitemap.xml", "application/xml", `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>`+site.url("/a/")+`</loc></url><url><loc>`+site.url("/b/")+`</loc></url></urlset>`)
 	site.add("/a/", htmlType, article("A", "2020-07-01T10:00:00Z", prose("page a", 5)))
@@ -251,16 +244,19 @@ func TestResumeFetchesOnlyWhatWasLeft(t *testing.T) {
 	}
 	key := func(p string) string { return visitKey(site.url(p)) }
 	if err := db.Enqueue(ctx, run.ID,
-		store.FrontierItem{Key: key("/sitemap.xml"), URL: site.url("/sitemap.xml"), Source: "s", Kind: "discover"},
-		store.FrontierItem{Key: key("/a/"), URL: site.url("/a/"), Source: "s", Kind: "doc"},
-		store.FrontierItem{Key: key("/b/"), URL: site.url("/b/"), Source: "s", Kind: "doc", Title: "B from the sitemap"},
-		store.FrontierItem{Key: key("/c/"), URL: site.url("/c/"), Source: "removed", Kind: "doc"},
+		model.FrontierItem{Key: key("/sitemap.xml"), URL: site.url("/sitemap.xml"), Source: "s", Kind: "discover"},
+		model.FrontierItem{Key: key("/a/"), URL: site.url("/a/"), Source: "s", Kind: "doc"},
+		model.FrontierItem{Key: key("/b/"), URL: site.url("/b/"), Source: "s", Kind: "doc", Title: "B from the sitemap"},
+		model.FrontierItem{Key: key("/c/"), URL: site.url("/c/"), Source: "removed", Kind: "doc"},
 	); err != nil {
 		t.Fatal(err)
 	}
-	done := model.CrawlRun{Fetched: 2, Stored: 1}
-	for _, p := range []string{"/sitemap.xml", "/a/"} {
-		if err := db.Ack(ctx, run.ID, key(p), done); err != nil {
+	// The sitemap and /a/ done: fetched 2, stored 1 so far.
+	for _, d := range []model.URLDone{
+		{RunID: run.ID, Key: key("/sitemap.xml"), Counts: model.CrawlRun{Fetched: 1}},
+		{RunID: run.ID, Key: key("/a/"), Counts: model.CrawlRun{Fetched: 1, Stored: 1}},
+	} {
+		if err := db.Ack(ctx, d); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -268,7 +264,7 @@ func TestResumeFetchesOnlyWhatWasLeft(t *testing.T) {
 	if err != nil || resumed == nil {
 		t.Fatalf("PendingRun = %v, %v", resumed, err)
 	}
-	if err := New(db, Options{Relevant: aboutHK, AllowPrivate: true}).Run(ctx, resumed, []model.Source{src}); err != nil {
+	if err := New(db, db, Options{AllowPrivate: true}).Run(ctx, resumed, []model.Source{src}); err != nil {
 		t.Fatal(err)
 	}
 	var fetched []string

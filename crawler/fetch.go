@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -63,6 +64,7 @@ const resultKey = "policywatch.response"
 type fetcher struct {
 	pages   *colly.Collector // pages, feeds, sitemaps, API; colly also checks robots.txt
 	robots  *colly.Collector // robots.txt itself (must not be refused by its own rules)
+	cache   *robotsCache     // both collectors' transport: each robots.txt fetched once
 	maxBody int64
 	timeout time.Duration
 }
@@ -126,7 +128,8 @@ func newFetcher(ctx context.Context, opts Options, redirect func(target *url.URL
 	// we accept, so a body over the cap is detectable.
 	c.MaxBodySize = int(opts.MaxBody + 1)
 	c.SetRequestTimeout(opts.Timeout)
-	c.WithTransport(newRobotsCache(newCrawlTransport(opts.AllowPrivate, opts.addrPolicy)))
+	cache := newRobotsCache(boundBodies(newCrawlTransport(opts.AllowPrivate, opts.addrPolicy), opts.MaxBody))
+	c.WithTransport(cache)
 
 	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
 		if err := redirectLoop(req.URL, via); err != nil {
@@ -192,7 +195,7 @@ func newFetcher(ctx context.Context, opts Options, redirect func(target *url.URL
 			}
 		})
 	}
-	return &fetcher{pages: c, robots: r, maxBody: opts.MaxBody, timeout: opts.Timeout}
+	return &fetcher{pages: c, robots: r, cache: cache, maxBody: opts.MaxBody, timeout: opts.Timeout}
 }
 
 // get fetches u. A non-nil error is a *fetchError, except when ctx ended.
@@ -237,6 +240,9 @@ func (f *fetcher) do(ctx context.Context, col *colly.Collector, u, accept string
 	}
 	if be := (*BlockedAddressError)(nil); errors.As(err, &be) {
 		return nil, &fetchError{reason: blockedReason(u, err, be)} // netguard.go; never retried
+	}
+	if ue := (*UnresolvedHostError)(nil); errors.As(err, &ue) {
+		return nil, &fetchError{reason: unresolvedReason(u, ue)}
 	}
 	if err != nil && res.status < 400 {
 		return nil, f.classify(err)
@@ -319,7 +325,7 @@ func (f *fetcher) classify(err error) *fetchError {
 		// The connection ended before the Content-Length or the last
 		// chunk: a truncated body, which a second attempt may complete.
 		return &fetchError{reason: "truncated body", retry: true}
-	case errors.Is(err, gzip.ErrHeader):
+	case errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum), errors.As(err, new(flate.CorruptInputError)):
 		return &fetchError{reason: "bad gzip body", err: err}
 	}
 	var oe *net.OpError
@@ -333,6 +339,80 @@ func (f *fetcher) classify(err error) *fetchError {
 		return &fetchError{reason: "connection closed without a response", retry: true}
 	}
 	return &fetchError{reason: "fetch failed", err: err}
+}
+
+// boundBodies wraps the crawl transport so that no response body the
+// crawler reads expands past max_body. colly inflates a body itself when
+// its Content-Encoding names gzip (one Go's transport did not decode:
+// "x-gzip", or gzip it did not ask for), when its Content-Type names gzip
+// or when its path ends in .xml.gz, and it does so after its size limit,
+// without one of its own (LIBRARIES.md): a 1 MB sitemap could become 1 GiB
+// in memory. Here a gzip content coding is decoded as a stream that ends
+// one byte past the limit (so do() sees "body over"), and every response
+// is marked as already decoded so colly never inflates; a body that is
+// itself a gzip file reaches do() compressed and is inflated there,
+// under the same limit.
+func boundBodies(next http.RoundTripper, limit int64) http.RoundTripper {
+	return &bodyBound{next: next, limit: limit}
+}
+
+type bodyBound struct {
+	next  http.RoundTripper
+	limit int64 // 0: unbounded (only tests build a fetcher without MaxBody)
+}
+
+func (b *bodyBound) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := b.next.RoundTrip(req)
+	if err != nil || res == nil {
+		return res, err
+	}
+	if !res.Uncompressed && strings.Contains(strings.ToLower(res.Header.Get("Content-Encoding")), "gzip") {
+		res.Body = &gzipStream{src: res.Body, left: b.limit + 1, unbounded: b.limit <= 0}
+		res.Header.Del("Content-Encoding")
+		res.Header.Del("Content-Length") // the compressed length says nothing of what we read
+		res.ContentLength = -1
+	}
+	res.Uncompressed = true
+	return res, nil
+}
+
+// gzipStream inflates src lazily (the gzip header is read on the first
+// Read, not before colly has seen the response headers) and stops after
+// left bytes.
+type gzipStream struct {
+	src       io.ReadCloser
+	zr        *gzip.Reader
+	left      int64
+	unbounded bool
+}
+
+func (g *gzipStream) Read(p []byte) (int, error) {
+	if g.zr == nil {
+		zr, err := gzip.NewReader(g.src)
+		if err != nil {
+			return 0, err
+		}
+		g.zr = zr
+	}
+	if g.unbounded {
+		return g.zr.Read(p)
+	}
+	if g.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > g.left {
+		p = p[:g.left]
+	}
+	n, err := g.zr.Read(p)
+	g.left -= int64(n)
+	return n, err
+}
+
+func (g *gzipStream) Close() error {
+	if g.zr != nil {
+		g.zr.Close()
+	}
+	return g.src.Close()
 }
 
 func gunzip(b []byte, limit int64) ([]byte, error) {

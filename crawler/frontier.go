@@ -8,6 +8,26 @@ import (
 	"github.com/temoto/robotstxt"
 )
 
+// scheduler decides when each queued URL may be fetched: the run's own
+// frontier (below), or, for a worker of a cluster, the shared frontier in
+// the archive (shared.go).
+type scheduler interface {
+	add(j *job)
+	next(ctx context.Context) (*job, *hostQueue, bool)
+	done(hq *hostQueue)
+	retryLater(hq *hostQueue, j *job, wait time.Duration)
+	// setRobots records hq's robots.txt (fetched: the response, nil when
+	// none came) and its verdict: g's rules, or block for a refused host.
+	setRobots(hq *hostQueue, g *robotstxt.Group, block string, fetched *response)
+	refusal(hq *hostQueue, p string) string
+	refusalFor(host, p string) string
+	hostDelay(hq *hostQueue) time.Duration
+	delayFor(host string, def time.Duration) time.Duration
+	pending() int
+}
+
+var _ scheduler = (*frontier)(nil)
+
 // frontier is the run's scheduler: one FIFO queue per host, handed to a
 // fixed pool of workers so that a slow or rate-limited host never holds
 // a worker while another host has work that may start now. colly's
@@ -176,7 +196,7 @@ func (f *frontier) retryLater(hq *hostQueue, j *job, wait time.Duration) {
 
 // setRobots records hq's robots.txt rules and Crawl-delay; block, when
 // not empty, refuses the whole host (robots.txt answered 5xx).
-func (f *frontier) setRobots(hq *hostQueue, g *robotstxt.Group, block string) {
+func (f *frontier) setRobots(hq *hostQueue, g *robotstxt.Group, block string, _ *response) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	hq.robots = g

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -13,30 +14,64 @@ import (
 	"policywatch/model"
 )
 
-// memSink is an in-memory Sink that dedups like the store: by URL, then
-// by content hash.
+// memSink is an in-memory Sink and State that files pages the way the
+// pipeline does (Build, then the relevance test and tagging, then a
+// store that dedups by URL, then by content hash) and keeps the run's
+// log, validators and nothing of the frontier.
 type memSink struct {
-	mu       sync.Mutex
-	byURL    map[string]*model.Document
-	byHash   map[string]string // content hash → URL
-	captures map[string]*model.Capture
-	outcomes map[string]model.SaveOutcome // last outcome per document URL
-	errors   []model.CrawlError
+	relevant func(*model.Document) bool // nil: aboutHK
+	tag      func(*model.Document)      // optional
+
+	mu         sync.Mutex
+	byURL      map[string]*model.Document
+	byHash     map[string]string // content hash → URL
+	captures   map[string]*model.Capture
+	outcomes   map[string]model.Outcome // last store outcome per document URL
+	errors     []model.URLOutcome
+	validators map[string][2]string
+	withdrawn  map[string]int
 }
 
 func newMemSink() *memSink {
 	return &memSink{
-		byURL:    map[string]*model.Document{},
-		byHash:   map[string]string{},
-		captures: map[string]*model.Capture{},
-		outcomes: map[string]model.SaveOutcome{},
+		byURL:      map[string]*model.Document{},
+		byHash:     map[string]string{},
+		captures:   map[string]*model.Capture{},
+		outcomes:   map[string]model.Outcome{},
+		validators: map[string][2]string{},
+		withdrawn:  map[string]int{},
 	}
 }
 
-func (s *memSink) SaveCapture(ctx context.Context, doc *model.Document, c *model.Capture) (model.SaveOutcome, error) {
+func (s *memSink) Accept(ctx context.Context, f *Fetched) (Filed, error) {
+	doc, c, err := Build(f)
+	if nd := AsNotDocument(err); nd != nil {
+		return Filed{Outcome: nd.Outcome, Reason: nd.Reason}, nil
+	}
+	if err != nil {
+		return Filed{}, err
+	}
+	relevant := s.relevant
+	if relevant == nil {
+		relevant = aboutHK
+	}
+	if !relevant(doc) {
+		return Filed{Outcome: model.OutcomeDropped, Reason: "off-topic"}, nil
+	}
+	if s.tag != nil {
+		s.tag(doc)
+	}
+	out := s.save(doc, c)
+	if out == model.OutcomeDuplicate {
+		return Filed{Outcome: model.OutcomeDropped, Reason: "duplicate", URL: doc.URL}, nil
+	}
+	return Filed{Outcome: out, URL: doc.URL}, nil
+}
+
+func (s *memSink) save(doc *model.Document, c *model.Capture) model.Outcome {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out model.SaveOutcome
+	var out model.Outcome
 	if old, ok := s.byURL[doc.URL]; ok {
 		out = model.OutcomeUpdated
 		if old.ContentHash == doc.ContentHash {
@@ -49,21 +84,64 @@ func (s *memSink) SaveCapture(ctx context.Context, doc *model.Document, c *model
 	}
 	s.outcomes[doc.URL] = out
 	if out == model.OutcomeDuplicate {
-		return out, nil
+		return out
 	}
 	d := *doc
 	s.byURL[doc.URL] = &d
 	s.byHash[doc.ContentHash] = doc.URL
 	s.captures[doc.URL] = c
-	return out, nil
+	return out
 }
 
-func (s *memSink) RecordError(ctx context.Context, runID int64, e model.CrawlError) error {
+func (s *memSink) Withdraw(ctx context.Context, u string, status int, at time.Time, runID int64) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.errors = append(s.errors, e)
+	if _, ok := s.byURL[u]; !ok {
+		return false, nil
+	}
+	s.withdrawn[u] = status
+	return true, nil
+}
+
+func (s *memSink) LoadFrontier(ctx context.Context, runID int64) ([]model.FrontierItem, error) {
+	return nil, nil
+}
+
+func (s *memSink) Enqueue(ctx context.Context, runID int64, items ...model.FrontierItem) error {
 	return nil
 }
+
+func (s *memSink) Ack(ctx context.Context, d model.URLDone) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.errors = append(s.errors, d.Log...)
+	return nil
+}
+
+func (s *memSink) Validators(ctx context.Context, u string) (string, string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.validators[u]
+	return v[0], v[1], nil
+}
+
+func (s *memSink) SetValidators(ctx context.Context, u, etag, lastModified string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.validators[u] = [2]string{etag, lastModified}
+	return nil
+}
+
+func (s *memSink) DocumentByURL(ctx context.Context, u string) (*model.Document, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d, ok := s.byURL[u]; ok {
+		return d, nil
+	}
+	return nil, errors.New("not found")
+}
+
+func (s *memSink) WriteFailed(err error) bool { return false }
 
 // doc returns the stored document whose URL ends with suffix.
 func (s *memSink) doc(suffix string) *model.Document {
@@ -89,12 +167,20 @@ func (s *memSink) paths() map[string]bool {
 	return out
 }
 
-// reasons maps URL path → recorded error reason.
+// reasons maps URL path → recorded failure reason.
 func (s *memSink) reasons() map[string]string {
+	return s.logged(model.OutcomeFailed)
+}
+
+// logged maps URL path → recorded reason of the URLs with outcome o.
+func (s *memSink) logged(o model.Outcome) map[string]string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := map[string]string{}
 	for _, e := range s.errors {
+		if e.Outcome != o {
+			continue
+		}
 		i := strings.Index(e.URL[len("http://"):], "/")
 		out[e.URL[len("http://")+i:]] = e.Reason
 	}
@@ -244,12 +330,10 @@ func aboutHK(d *model.Document) bool {
 	return strings.Contains(d.Text, "Hong Kong") || strings.Contains(d.Text, "香港")
 }
 
-// crawl runs a crawler over sources with test-friendly options.
-func crawl(t *testing.T, sink Sink, opts Options, sources ...model.Source) *model.CrawlRun {
+// crawl runs a crawler over sources with test-friendly options. The
+// sink is also the crawler's State.
+func crawl(t *testing.T, sink *memSink, opts Options, sources ...model.Source) *model.CrawlRun {
 	t.Helper()
-	if opts.Relevant == nil {
-		opts.Relevant = aboutHK
-	}
 	// Test sites listen on 127.0.0.1, which real crawls refuse.
 	opts.AllowPrivate = true
 	if opts.Timeout == 0 {
@@ -261,7 +345,7 @@ func crawl(t *testing.T, sink Sink, opts Options, sources ...model.Source) *mode
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	run := &model.CrawlRun{ID: 1}
-	if err := New(sink, opts).Run(ctx, run, sources); err != nil {
+	if err := New(sink, sink, opts).Run(ctx, run, sources); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
 	return run

@@ -40,6 +40,14 @@ func (e *BlockedAddressError) Error() string {
 	return fmt.Sprintf("%s resolves to %s address %s", h, e.Class, e.Addr)
 }
 
+// UnresolvedHostError is a request the crawler would hand to a proxy for
+// a name it cannot resolve itself, and so cannot check (see checkHost).
+type UnresolvedHostError struct{ Host string }
+
+func (e *UnresolvedHostError) Error() string {
+	return e.Host + " does not resolve here, so the proxy would fetch it unchecked"
+}
+
 // sharedSpace is carrier-grade NAT (RFC 6598): not routable on the
 // internet, and often an ISP's or a cloud's internal network.
 var sharedSpace = netip.MustParsePrefix("100.64.0.0/10")
@@ -149,7 +157,10 @@ func (g *guardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // checkHost resolves u's host and applies the policy to each address.
-// A name that does not resolve here is left to the proxy.
+// A name that does not resolve here is refused: the proxy may well
+// resolve it (metadata.google.internal, a name on the proxy's own
+// network), and we could not say where it leads. A lookup that failed
+// for another reason (a timeout) is returned as it is, to be retried.
 func (g *guardTransport) checkHost(ctx context.Context, u *url.URL) error {
 	port := u.Port()
 	if port == "" {
@@ -162,7 +173,11 @@ func (g *guardTransport) checkHost(ctx context.Context, u *url.URL) error {
 	if a, err := netip.ParseAddr(u.Hostname()); err == nil {
 		addrs = []netip.Addr{a}
 	} else if addrs, err = net.DefaultResolver.LookupNetIP(ctx, "ip", u.Hostname()); err != nil {
-		return nil
+		var de *net.DNSError
+		if errors.As(err, &de) && de.IsNotFound {
+			return &UnresolvedHostError{Host: u.Hostname()}
+		}
+		return err
 	}
 	p, _ := netip.ParseAddrPort("0.0.0.0:" + port)
 	for _, a := range addrs {
@@ -188,6 +203,13 @@ func hostPort(u *url.URL) string {
 	return net.JoinHostPort(u.Hostname(), port)
 }
 
+// unresolvedReason is what the crawl log says about a name refused on
+// the proxy path.
+func unresolvedReason(requested string, ue *UnresolvedHostError) string {
+	return "refused " + requested + ": " + ue.Error() +
+		" (through a proxy every name must resolve here to be checked; --allow-private skips the check)"
+}
+
 // blockedReason is what the crawl log says about a refused address: the
 // URL asked for, the redirect target when a redirect led there, the
 // address, and how to allow it on purpose.
@@ -203,4 +225,26 @@ func blockedReason(requested string, err error, be *BlockedAddressError) string 
 	}
 	return "refused " + target + ": " + be.Error() +
 		" (non-public addresses are crawled only when allowed: --allow-private)"
+}
+
+// NewGuardedTransport is the crawler's HTTP transport for other outbound
+// requests that a stored address decides, such as saved-search webhooks:
+// every dialled address (each redirect hop, each proxy target) is checked
+// as the crawler's are, unless allowPrivate.
+func NewGuardedTransport(allowPrivate bool) http.RoundTripper {
+	return newCrawlTransport(allowPrivate, nil)
+}
+
+// CheckPublicURL resolves rawURL's host and refuses it when any of its
+// addresses is not public (*BlockedAddressError) or the name does not
+// resolve (*UnresolvedHostError): the check to make before storing an
+// address that will be dialled later. The dial itself is checked again
+// (NewGuardedTransport), since a name may resolve elsewhere by then.
+func CheckPublicURL(ctx context.Context, rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return err
+	}
+	g := &guardTransport{policy: defaultPolicy}
+	return g.checkHost(ctx, u)
 }

@@ -3,6 +3,7 @@ package crawler
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -118,12 +119,12 @@ func TestPrivateAddressesAreRefused(t *testing.T) {
 				before = len(tc.wantNoHitsOn.pageHits()) + tc.wantNoHitsOn.count("/robots.txt")
 			}
 			opts := tc.opts
-			opts.Relevant, opts.Timeout, opts.RetryBase = aboutHK, 5*time.Second, 10*time.Millisecond
+			opts.Timeout, opts.RetryBase = 5*time.Second, 10*time.Millisecond
 			sink := newMemSink()
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			run := &model.CrawlRun{ID: 1}
-			if err := New(sink, opts).Run(ctx, run, []model.Source{{Name: "s", Kind: model.SourceFeed, URL: tc.url, DocKind: model.KindNews}}); err != nil {
+			if err := New(sink, sink, opts).Run(ctx, run, []model.Source{{Name: "s", Kind: model.SourceFeed, URL: tc.url, DocKind: model.KindNews}}); err != nil {
 				t.Fatalf("Run: %v", err)
 			}
 			if tc.wantNoHitsOn != nil {
@@ -132,7 +133,7 @@ func TestPrivateAddressesAreRefused(t *testing.T) {
 				}
 			}
 			if run.Stored != tc.wantStored || run.Failed != len(tc.wantReason) {
-				t.Errorf("stored %d failed %d, want %d and %d (errors %v)", run.Stored, run.Failed, tc.wantStored, len(tc.wantReason), run.Errors)
+				t.Errorf("stored %d failed %d, want %d and %d (errors %v)", run.Stored, run.Failed, tc.wantStored, len(tc.wantReason), run.Log)
 			}
 			got := sink.reasons()
 			for p, parts := range tc.wantReason {
@@ -143,6 +144,44 @@ func TestPrivateAddressesAreRefused(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestProxiedUnresolvableNameIsRefused: a name that does not resolve
+// here (an internal name only the proxy's network knows) cannot be
+// checked, so it is refused rather than handed to the proxy.
+func TestProxiedUnresolvableNameIsRefused(t *testing.T) {
+	var hits atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Write([]byte("instance secrets"))
+	}))
+	defer proxy.Close()
+	pu, _ := url.Parse(proxy.URL)
+	tr := newCrawlTransport(false, nil).(*guardTransport)
+	tr.proxy = http.ProxyURL(pu)
+	tr.next.(*http.Transport).Proxy = http.ProxyURL(pu)
+	client := &http.Client{Transport: tr}
+	for _, target := range []string{"http://metadata.google.internal/computeMetadata/v1/", "http://intranet.invalid/"} {
+		resp, err := client.Get(target)
+		if err == nil {
+			resp.Body.Close()
+		}
+		// Where DNS itself is unreachable the lookup fails otherwise (and
+		// is retried later); either way nothing goes to the proxy.
+		var ue *UnresolvedHostError
+		var de *net.DNSError
+		if !errors.As(err, &ue) && !errors.As(err, &de) {
+			t.Errorf("GET %s through the proxy: %v, want it refused as unresolvable here", target, err)
+		}
+	}
+	if hits.Load() != 0 {
+		t.Errorf("the proxy got %d requests for names nobody checked", hits.Load())
+	}
+
+	// The run's log says why and how to allow it on purpose.
+	if reason := unresolvedReason("http://metadata.google.internal/", &UnresolvedHostError{Host: "metadata.google.internal"}); !strings.Contains(reason, "--allow-private") {
+		t.Errorf("reason %q does not say how to allow it", reason)
 	}
 }
 
@@ -166,7 +205,7 @@ func TestProxiedRequestsAreChecked(t *testing.T) {
 		target    string
 		wantClass string // "" : the proxy answers
 	}{
-		{"http://public.invalid/page", ""}, // unresolvable here: left to the proxy
+		{"http://93.184.216.34/page", ""}, // a public address: the proxy fetches it
 		{"http://10.0.0.7/admin", "private"},
 		{"http://169.254.169.254/latest/meta-data/", "link-local"},
 		{"http://localhost:8080/", "loopback"},

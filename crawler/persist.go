@@ -4,30 +4,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 
 	"policywatch/model"
-	"policywatch/store"
 )
-
-// FrontierStore keeps a run's frontier (queued URLs) and its seen set
-// outside the process, so a run killed mid-way can be resumed: URLs
-// acknowledged are not fetched again, URLs queued are. When the Sink
-// passed to New also implements it (as *store.DB does), Run uses it.
-type FrontierStore interface {
-	// LoadFrontier returns every URL queued in a run, done or not.
-	LoadFrontier(ctx context.Context, runID int64) ([]store.FrontierItem, error)
-	// Enqueue records URLs queued in a run; a URL already recorded is kept as it is.
-	Enqueue(ctx context.Context, runID int64, items ...store.FrontierItem) error
-	// Ack marks a URL done and records the run's counts so far.
-	Ack(ctx context.Context, runID int64, key string, counts model.CrawlRun) error
-}
-
-// ValidatorStore keeps the ETag and Last-Modified of each fetched page,
-// for conditional GET on the next crawl. *store.DB implements it.
-type ValidatorStore interface {
-	Validators(ctx context.Context, url string) (etag, lastModified string, err error)
-	SetValidators(ctx context.Context, url, etag, lastModified string) error
-}
 
 var jobKindNames = map[jobKind]string{jobDiscover: "discover", jobPage: "page", jobDoc: "doc"}
 
@@ -40,42 +20,120 @@ func jobKindNamed(s string) (jobKind, bool) {
 	return 0, false
 }
 
-// persist records j in the frontier store, when there is one. A failure
-// only costs the ability to resume, so it is logged, not fatal.
+// persist records j in the stored frontier (a run with an ID has one). A
+// failure only costs the ability to resume, so it is logged, not fatal.
 func (r *runner) persist(ctx context.Context, j *job) {
-	if r.store == nil || r.run.ID == 0 {
+	if r.run.ID == 0 || r.shared {
 		return
 	}
-	it := store.FrontierItem{
+	it := model.FrontierItem{
 		Key: visitKey(j.url), URL: j.url, Source: j.src.Name, Kind: jobKindNames[j.kind],
 		Depth: j.depth, Listing: j.listing, Title: j.hint.title, Published: j.hint.published,
 		DateSource: j.hint.dateSource, DocNumber: j.hint.docNumber,
 	}
-	if err := r.store.Enqueue(ctx, r.run.ID, it); err != nil && ctx.Err() == nil {
+	if err := r.c.state.Enqueue(ctx, r.run.ID, it); err != nil && ctx.Err() == nil && !r.writeFailed(j.url, err) {
 		r.log().Error("crawler: persist frontier", slog.String("url", j.url), slog.String("err", err.Error()))
 	}
 }
 
-// ack marks a finished job done in the frontier store.
+// Run accounting in a stored run. The counts and log in the state must
+// be exactly what the acknowledged URLs did, so that a run resumed after
+// a crash counts on from them without counting or logging anything twice
+// or missing anything. So each URL's counts and log entries are held
+// (owed) until its acknowledgement writes them, in the transaction that
+// marks it done: for a page stored as a document, the transaction that
+// stores it and appends its change log entry (file, Fetched.Ack). The
+// state adds each URL's counts to the run's, so acknowledgements from
+// several workers need no order. durable is what the state holds.
+
+// persisted reports whether the run keeps its frontier, counts and log
+// in the state (rather than in memory only).
+func (r *runner) persisted() bool { return r.run.ID != 0 && !r.shared }
+
+// ack acknowledges a finished job, unless it was with its page.
 func (r *runner) ack(ctx context.Context, j *job) {
-	if r.store == nil || r.run.ID == 0 || j.kind == jobRobots || ctx.Err() != nil {
+	if j.kind == jobRobots || j.acked {
 		return
 	}
-	r.mu.Lock()
-	counts := r.runCounters
-	r.mu.Unlock()
-	if err := r.store.Ack(ctx, r.run.ID, visitKey(j.url), counts); err != nil && ctx.Err() == nil {
-		r.log().Error("crawler: acknowledge frontier url", slog.String("url", j.url), slog.String("err", err.Error()))
+	r.ackKey(ctx, visitKey(j.url))
+}
+
+// ackKey writes what the URL with this key owes and marks it done.
+func (r *runner) ackKey(ctx context.Context, key string) {
+	if !r.persisted() || ctx.Err() != nil {
+		return
 	}
+	d := r.owing(key)
+	if err := r.c.state.Ack(ctx, d); err != nil {
+		if ctx.Err() == nil && !r.writeFailed(key, err) {
+			r.log().Error("crawler: acknowledge frontier url", slog.String("key", key), slog.String("err", err.Error()))
+		}
+		return
+	}
+	r.acked(key, d)
+}
+
+// owing returns the acknowledgement of the URL with this key: what it
+// owes, plus extra counts and entry (for a page being saved: what its
+// save makes of it).
+func (r *runner) owing(key string, extra ...func(*model.URLDone)) model.URLDone {
+	r.mu.Lock()
+	d := model.URLDone{RunID: r.run.ID, Key: key, Counts: r.owed[key], Log: slices.Clone(r.owedLog[key])}
+	r.mu.Unlock()
+	for _, f := range extra {
+		f(&d)
+	}
+	return d
+}
+
+// acked records that d is written: the state holds its counts and log
+// now, and the URL owes nothing.
+func (r *runner) acked(key string, d model.URLDone) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.durable.AddCounts(d.Counts)
+	r.run.Log = append(r.run.Log, d.Log...)
+	delete(r.owed, key)
+	delete(r.owedLog, key)
+}
+
+// storageError is why a run stopped: the store failed to write.
+type storageError struct {
+	url string
+	err error
+}
+
+func (e *storageError) Error() string {
+	return "stopped: the store cannot be written (" + e.err.Error() + "); nothing more is fetched, and the next crawl resumes this run from " + e.url
+}
+
+func (e *storageError) Unwrap() error { return e.err }
+
+// writeFailed stops the run when err is the storage failing (a full
+// disk, a read-only file system: State.WriteFailed): every page fetched
+// after would be lost, so the crawl ends at the first failed write, with
+// the reason logged and returned by Run, and the URL left queued for the
+// resumed run (which counts it then). It reports whether it stopped the
+// run.
+func (r *runner) writeFailed(u string, err error) bool {
+	if !r.c.state.WriteFailed(err) {
+		return false
+	}
+	r.stopOnce.Do(func() {
+		se := &storageError{url: u, err: err}
+		r.log().Error("crawler: "+se.Error(), slog.Int64("run", r.run.ID))
+		r.stop(se)
+	})
+	return true
 }
 
 // resume loads the run's stored frontier: every URL in it counts as seen,
 // and those not done are queued again. It returns how many were queued.
 func (r *runner) resume(ctx context.Context, sources map[string]*source) (int, error) {
-	if r.store == nil || r.run.ID == 0 {
+	if r.run.ID == 0 {
 		return 0, nil
 	}
-	items, err := r.store.LoadFrontier(ctx, r.run.ID)
+	items, err := r.c.state.LoadFrontier(ctx, r.run.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -103,14 +161,11 @@ func (r *runner) resume(ctx context.Context, sources map[string]*source) (int, e
 		pending = append(pending, &job{kind: kind, src: src, url: it.URL, depth: it.Depth, listing: it.Listing,
 			hint: hint{title: it.Title, published: it.Published, dateSource: it.DateSource, docNumber: it.DocNumber}})
 	}
-	counts := r.runCounters
 	r.mu.Unlock()
 	// Nobody will fetch these: mark them done, or the run would stay
 	// "unfinished" for ever.
 	for _, k := range orphans {
-		if err := r.store.Ack(ctx, r.run.ID, k, counts); err != nil {
-			return 0, err
-		}
+		r.ackKey(ctx, k)
 	}
 	for _, j := range pending {
 		r.fr.add(j)
@@ -121,11 +176,7 @@ func (r *runner) resume(ctx context.Context, sources map[string]*source) (int, e
 // conditional returns If-None-Match / If-Modified-Since headers for a
 // page fetched before with validators, or nil.
 func (r *runner) conditional(ctx context.Context, u string) http.Header {
-	vs, ok := r.c.sink.(ValidatorStore)
-	if !ok {
-		return nil
-	}
-	etag, lm, err := vs.Validators(ctx, u)
+	etag, lm, err := r.c.state.Validators(ctx, u)
 	if err != nil || (etag == "" && lm == "") {
 		return nil
 	}
@@ -141,21 +192,20 @@ func (r *runner) conditional(ctx context.Context, u string) http.Header {
 
 // remember keeps a saved page's validators for the next crawl.
 func (r *runner) remember(ctx context.Context, u string, res *response) {
-	vs, ok := r.c.sink.(ValidatorStore)
-	if !ok || res.header == nil {
+	if res.header == nil {
 		return
 	}
 	etag, lm := res.header.Get("ETag"), res.header.Get("Last-Modified")
 	if etag == "" && lm == "" {
 		return
 	}
-	if err := vs.SetValidators(ctx, u, etag, lm); err != nil && ctx.Err() == nil {
+	if err := r.c.state.SetValidators(ctx, u, etag, lm); err != nil && ctx.Err() == nil && !r.writeFailed(u, err) {
 		r.log().Warn("crawler: keep validators", slog.String("url", u), slog.String("err", err.Error()))
 	}
 }
 
 // notModified handles a 304: the page is as it was when last stored.
 func (r *runner) notModified(ctx context.Context, j *job) {
-	counts := r.count(func(c *model.CrawlRun) { c.Unchanged++ })
-	r.progress(j.src, j.url, string(model.OutcomeUnchanged), counts)
+	counts := r.count(j.url, func(c *model.CrawlRun) { c.Unchanged++ })
+	r.progress(j.src, j.url, model.OutcomeUnchanged, counts)
 }

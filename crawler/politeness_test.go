@@ -299,7 +299,7 @@ func TestRobotsTxtHiccupIsRetried(t *testing.T) {
 				t.Errorf("robots.txt requested %d times, want %d", len(robotsAt), want)
 			}
 			if run.Stored != tc.wantStore {
-				t.Errorf("stored %d, want %d (errors %v)", run.Stored, tc.wantStore, run.Errors)
+				t.Errorf("stored %d, want %d (errors %v)", run.Stored, tc.wantStore, run.Log)
 			}
 		})
 	}

@@ -35,6 +35,17 @@ func newRobotsCache(next http.RoundTripper) *robotsCache {
 	return &robotsCache{next: next, entries: map[string]*robotsEntry{}}
 }
 
+// seed answers origin's robots.txt (scheme://host[:port]) with a copy
+// fetched elsewhere: a cluster's workers fetch each host's robots.txt
+// once for all of them, and colly's own check must not fetch it again.
+func (c *robotsCache) seed(origin string, status int, body []byte) {
+	e := &robotsEntry{status: status, header: http.Header{"Content-Type": {"text/plain"}}, body: body}
+	e.once.Do(func() {})
+	c.mu.Lock()
+	c.entries[origin] = e
+	c.mu.Unlock()
+}
+
 func (c *robotsCache) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Method != http.MethodGet || req.URL.Path != "/robots.txt" || req.URL.RawQuery != "" {
 		return c.next.RoundTrip(req)

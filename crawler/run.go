@@ -96,6 +96,7 @@ type job struct {
 	attempt int    // failed attempts so far (retries)
 	listing bool   // seed or pagination page: followed for links, never a document
 	hint    hint   // metadata the discovery page gave
+	acked   bool   // acknowledged already (saved and acknowledged at once)
 }
 
 // hint is fallback metadata from a feed item, sitemap entry or API result.
@@ -104,7 +105,6 @@ type hint struct {
 	published  time.Time
 	dateSource string
 	docNumber  string
-	archive    *archived // a Wayback copy: the archive's address and capture time (set when read, not queued)
 }
 
 // runner is the state of one Run.
@@ -112,9 +112,13 @@ type runner struct {
 	c     *Crawler
 	ctx   context.Context // the run's: enqueue is called deep in discovery
 	run   *model.CrawlRun
-	fr    *frontier
+	fr    scheduler
 	fetch *fetcher
-	store FrontierStore // nil: the frontier lives in memory only
+	sink  Sink // the crawler's; a cluster's worker files each claimed URL's page with the claim
+	// shared: the run's frontier is a cluster's (shared.go); this runner
+	// handles one claimed URL, and what it finds is handed back with the
+	// URL rather than written as it goes.
+	shared bool
 
 	mu          sync.Mutex
 	seen        map[string]bool // visitKey of every URL queued or fetched
@@ -128,6 +132,14 @@ type runner struct {
 	capLogged   bool
 	perSource   map[string]int // discovery pages queued per source (listing/API)
 	runCounters model.CrawlRun // guarded copy of the counts, copied to run at each change
+
+	// With a stored run (persist.go): the counts the state holds, and
+	// what each URL's work changed that its acknowledgement will write.
+	durable  model.CrawlRun
+	owed     map[string]model.CrawlRun     // by visitKey
+	owedLog  map[string][]model.URLOutcome // by visitKey
+	stop     context.CancelCauseFunc       // ends the run early (writeFailed)
+	stopOnce sync.Once
 }
 
 func (r *runner) log() *slog.Logger { return r.c.log }
@@ -298,7 +310,7 @@ func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) bool {
 		p += "?" + u.RawQuery
 	}
 	if why := r.fr.refusal(hq, p); why != "" {
-		r.skip(ctx, j, why, true)
+		r.outcome(ctx, j.src, j.url, model.OutcomeRefused, why, true)
 		return true
 	}
 	var cond http.Header
@@ -310,7 +322,7 @@ func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) bool {
 		return false
 	}
 	if res != nil {
-		r.count(func(c *model.CrawlRun) { c.Fetched++ })
+		r.count(j.url, func(c *model.CrawlRun) { c.Fetched++ })
 		if res.finalURL != j.url {
 			r.markSeen(res.finalURL)
 		}
@@ -318,13 +330,21 @@ func (r *runner) process(ctx context.Context, j *job, hq *hostQueue) bool {
 	if err != nil {
 		var fe *fetchError
 		if errors.As(err, &fe) && fe.skipped {
-			r.skip(ctx, j, fe.reason, !fe.quiet)
+			// fetch.go skips two things: what robots.txt refuses, and
+			// (quietly) a redirect to a URL this run already fetched.
+			if fe.quiet {
+				r.outcome(ctx, j.src, j.url, model.OutcomeSkipped, fe.reason, false)
+			} else {
+				r.outcome(ctx, j.src, j.url, model.OutcomeRefused, fe.reason, true)
+			}
 			return true
 		}
 		if errors.As(err, &fe) && fe.retry {
 			return r.retry(ctx, j, hq, fe)
 		}
-		r.markWithdrawn(ctx, j, res) // withdraw.go: a document page answering 404/410
+		if r.withdrawn(ctx, j, res) { // withdraw.go: a document page answering 404/410
+			return true
+		}
 		r.fail(ctx, j.src, j.url, errReason(err))
 		return true
 	}
@@ -415,7 +435,7 @@ func errReason(err error) string {
 func (r *runner) robots(ctx context.Context, j *job, hq *hostQueue) bool {
 	res, err := r.fetch.getRobots(ctx, j.url)
 	if ctx.Err() != nil {
-		r.fr.setRobots(hq, nil, "")
+		r.fr.setRobots(hq, nil, "", nil)
 		return true
 	}
 	var fe *fetchError
@@ -439,45 +459,49 @@ func (r *runner) robots(ctx context.Context, j *job, hq *hostQueue) bool {
 	}
 	if err != nil || res == nil {
 		r.log().Info("crawler: robots.txt unavailable, crawling without it", slog.String("url", j.url), slog.String("err", errReason(err)))
-		r.fr.setRobots(hq, nil, "")
+		r.fr.setRobots(hq, nil, "", nil)
 		return true
 	}
 	if res.status >= 500 || res.status == http.StatusTooManyRequests {
-		r.fr.setRobots(hq, nil, fmt.Sprintf("robots.txt answered HTTP %d", res.status))
+		r.fr.setRobots(hq, nil, fmt.Sprintf("robots.txt answered HTTP %d", res.status), res)
 		return true
 	}
 	data, err := robotstxt.FromStatusAndBytes(res.status, res.body)
 	if err != nil {
 		r.log().Info("crawler: unparsable robots.txt, crawling without it", slog.String("url", j.url), slog.String("err", err.Error()))
-		r.fr.setRobots(hq, nil, "")
+		r.fr.setRobots(hq, nil, "", res)
 		return true
 	}
 	g := data.FindGroup(r.c.opts.UserAgent)
-	r.fr.setRobots(hq, g, "")
+	r.fr.setRobots(hq, g, "", res)
 	if d := r.fr.hostDelay(hq); d > r.c.opts.Delay {
 		r.log().Debug("crawler: host delay from robots.txt", slog.String("host", j.host), slog.Duration("delay", d))
 	}
 	return true
 }
 
-// count applies f to the run's counts and copies them to run.
-func (r *runner) count(f func(*model.CrawlRun)) model.CrawlRun {
+// count applies f to the run's counts and copies them to run; in a
+// stored run the change is also owed by URL u until its acknowledgement
+// writes it (persist.go).
+func (r *runner) count(u string, f func(*model.CrawlRun)) model.CrawlRun {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.persisted() {
+		k := visitKey(u)
+		o := r.owed[k]
+		f(&o)
+		r.owed[k] = o
+	}
 	f(&r.runCounters)
-	r.run.Fetched = r.runCounters.Fetched
-	r.run.Stored = r.runCounters.Stored
-	r.run.Updated = r.runCounters.Updated
-	r.run.Unchanged = r.runCounters.Unchanged
-	r.run.Skipped = r.runCounters.Skipped
-	r.run.Failed = r.runCounters.Failed
-	return r.runCounters
+	c := r.runCounters
+	r.run.Fetched, r.run.Stored, r.run.Updated, r.run.Unchanged = c.Fetched, c.Stored, c.Updated, c.Unchanged
+	r.run.Dropped, r.run.Skipped, r.run.Refused, r.run.Withdrawn, r.run.Failed = c.Dropped, c.Skipped, c.Refused, c.Withdrawn, c.Failed
+	return c
 }
 
-// fail counts a failure and records it with the sink.
+// fail counts a failure and logs it in the run, noting when it leaves
+// the source with nothing crawled (every start URL failed).
 func (r *runner) fail(ctx context.Context, src *source, u, reason string) {
-	counts := r.count(func(c *model.CrawlRun) { c.Failed++ })
-	r.record(ctx, src, u, reason)
 	r.mu.Lock()
 	whole := false
 	if r.roots[rootKey(src.Name, u)] {
@@ -485,49 +509,71 @@ func (r *runner) fail(ctx context.Context, src *source, u, reason string) {
 		whole = r.rootFails[src.Name] == r.rootCount[src.Name]
 	}
 	r.mu.Unlock()
-	r.report(src, u, "failed", reason, whole, counts)
+	counts := r.count(u, func(c *model.CrawlRun) { c.Failed++ })
+	r.record(ctx, model.URLOutcome{URL: u, Source: src.Name, Outcome: model.OutcomeFailed, Reason: reason, SourceFailed: whole})
+	r.report(src, u, model.OutcomeFailed, reason, whole, counts)
 	r.log().Warn("crawler: failed", slog.String("source", src.Name), slog.String("url", u), slog.String("reason", reason))
 	if whole {
 		r.log().Error("crawler: source failed entirely", slog.String("source", src.Name), slog.String("reason", reason))
 	}
 }
 
-// skip counts a skipped URL; record says whether the reason belongs in
-// the run's error log (robots refusals do, off-topic pages do not).
-func (r *runner) skip(ctx context.Context, j *job, reason string, record bool) {
-	counts := r.count(func(c *model.CrawlRun) { c.Skipped++ })
-	if record {
-		r.record(ctx, j.src, j.url, reason)
+// outcome counts a URL that was not archived and not failed (refused,
+// withdrawn, dropped, skipped); logged says whether it goes in the run's
+// log (a redirect to a URL already fetched and a listing page do not:
+// they say nothing about the sources).
+func (r *runner) outcome(ctx context.Context, src *source, u string, o model.Outcome, reason string, logged bool) {
+	counts := r.count(u, func(c *model.CrawlRun) { c.Add(o) })
+	if logged {
+		r.record(ctx, model.URLOutcome{URL: u, Source: src.Name, Outcome: o, Reason: reason})
 	}
-	r.report(j.src, j.url, "skipped", reason, false, counts)
-	r.log().Debug("crawler: skipped", slog.String("source", j.src.Name), slog.String("url", j.url), slog.String("reason", reason))
+	r.report(src, u, o, reason, false, counts)
+	r.log().Debug("crawler: "+string(o), slog.String("source", src.Name), slog.String("url", u), slog.String("reason", reason))
 }
 
-func (r *runner) record(ctx context.Context, src *source, u, reason string) {
-	e := model.CrawlError{URL: u, Source: src.Name, Reason: reason, At: r.c.opts.Now()}
+// notDocument counts a page Build (or the sink) would not archive.
+func (r *runner) notDocument(ctx context.Context, j *job, nd *NotDocument) {
+	switch {
+	case nd == nil:
+		r.fail(ctx, j.src, j.url, "internal error: no reason given")
+	case nd.Outcome == model.OutcomeFailed:
+		r.fail(ctx, j.src, j.url, nd.Reason)
+	default:
+		r.outcome(ctx, j.src, j.url, nd.Outcome, nd.Reason, logged(nd))
+	}
+}
+
+// logged reports whether a page not archived goes in the run's log:
+// listing pages are the crawler's way in, not news about a source.
+func logged(nd *NotDocument) bool { return nd.Reason != "listing page" }
+
+// record adds an entry to the run's log: at once in a run kept in memory;
+// in a stored run, with its URL's acknowledgement (persist.go), so that
+// a URL done again after a crash is not logged twice.
+func (r *runner) record(ctx context.Context, e model.URLOutcome) {
+	e.At = r.c.opts.Now()
 	r.mu.Lock()
-	r.run.Errors = append(r.run.Errors, e)
-	r.mu.Unlock()
-	if ctx.Err() != nil {
+	defer r.mu.Unlock()
+	if r.persisted() {
+		k := visitKey(e.URL)
+		r.owedLog[k] = append(r.owedLog[k], e)
 		return
 	}
-	if err := r.c.sink.RecordError(ctx, r.run.ID, e); err != nil {
-		r.log().Error("crawler: record error", slog.String("url", u), slog.String("err", err.Error()))
-	}
+	r.run.Log = append(r.run.Log, e)
 }
 
-func (r *runner) progress(src *source, u, outcome string, c model.CrawlRun) {
-	r.report(src, u, outcome, "", false, c)
+func (r *runner) progress(src *source, u string, o model.Outcome, c model.CrawlRun) {
+	r.report(src, u, o, "", false, c)
 }
 
-func (r *runner) report(src *source, u, outcome, reason string, sourceFailed bool, c model.CrawlRun) {
+func (r *runner) report(src *source, u string, o model.Outcome, reason string, sourceFailed bool, c model.CrawlRun) {
 	if r.c.opts.Progress == nil {
 		return
 	}
 	r.c.opts.Progress(Progress{
-		Source: src.Name, URL: u, Outcome: outcome, Reason: reason, SourceFailed: sourceFailed,
-		Fetched: c.Fetched, Stored: c.Stored, Updated: c.Updated,
-		Unchanged: c.Unchanged, Skipped: c.Skipped, Failed: c.Failed, Queued: r.fr.pending(),
+		Source: src.Name, URL: u, Outcome: o, Reason: reason, SourceFailed: sourceFailed,
+		Fetched: c.Fetched, Stored: c.Stored, Updated: c.Updated, Unchanged: c.Unchanged, Dropped: c.Dropped,
+		Skipped: c.Skipped, Refused: c.Refused, Withdrawn: c.Withdrawn, Failed: c.Failed, Queued: r.fr.pending(),
 	})
 }
 

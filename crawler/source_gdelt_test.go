@@ -115,7 +115,7 @@ func TestGDELTWalksWindowInSlicesAndSplitsFullOnes(t *testing.T) {
 		Exclude: []string{`/sports/`},
 	})
 	if run.Stored != 3 {
-		t.Fatalf("stored %d documents, want 3 (errors %v, stored %v)", run.Stored, run.Errors, sink.paths())
+		t.Fatalf("stored %d documents, want 3 (errors %v, stored %v)", run.Stored, run.Log, sink.paths())
 	}
 	if sink.doc("/world/outside") != nil {
 		t.Error("an article seen after the window was stored")
@@ -173,7 +173,7 @@ func TestGDELTPlainTextAnswerIsRecorded(t *testing.T) {
 	run := crawl(t, sink, Options{}, model.Source{Name: "gdelt", Kind: model.SourceGDELT, DocKind: model.KindNews,
 		URL: api.srv.URL + "/api/v2/doc/doc", Query: "hong kong",
 		From: time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2020, 7, 1, 0, 0, 0, 0, time.UTC)})
-	if run.Failed != 1 || len(run.Errors) != 1 || !strings.HasPrefix(run.Errors[0].Reason, "GDELT: Please limit requests") {
-		t.Errorf("errors = %v, want the API's own complaint", run.Errors)
+	if run.Failed != 1 || len(run.Log) != 1 || !strings.HasPrefix(run.Log[0].Reason, "GDELT: Please limit requests") {
+		t.Errorf("errors = %v, want the API's own complaint", run.Log)
 	}
 }

@@ -85,7 +85,7 @@ func TestGovUKSearchPagesWithinWindow(t *testing.T) {
 		URL:  g.srv.URL + "/api/search.json?filter_world_locations=hong-kong&order=-public_timestamp&count=2",
 		From: time.Date(2020, 6, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2021, 1, 31, 0, 0, 0, 0, time.UTC)})
 	if run.Stored != 2 || run.Failed != 0 {
-		t.Fatalf("stored %d, failed %d (errors %v): want the two results inside the window", run.Stored, run.Failed, run.Errors)
+		t.Fatalf("stored %d, failed %d (errors %v): want the two results inside the window", run.Stored, run.Failed, run.Log)
 	}
 	d := sink.doc("/government/speeches/foreign-secretary-statement")
 	if d == nil {
@@ -118,7 +118,7 @@ func TestGovUKPagesToTheEndWithoutWindow(t *testing.T) {
 	run := crawl(t, sink, Options{}, model.Source{Name: "uk", Kind: model.SourceGovUK, DocKind: model.KindOfficial,
 		URL: g.srv.URL + "/api/search.json?filter_world_locations=hong-kong&order=-public_timestamp&count=2"})
 	if run.Stored != 5 {
-		t.Errorf("stored %d of 5 results (errors %v)", run.Stored, run.Errors)
+		t.Errorf("stored %d of 5 results (errors %v)", run.Stored, run.Log)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()

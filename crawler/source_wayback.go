@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -28,30 +27,6 @@ const (
 	cdxMinSpan     = time.Hour
 )
 
-// archived says where and when an archived copy was captured. It is set
-// on a job while its response is read (never queued), so a resumed
-// frontier needs nothing but the job's URL.
-type archived struct {
-	requestURL string
-	finalURL   string
-	at         time.Time
-}
-
-// apply records the archive's address and the capture time on a capture
-// of the original page. A nil *archived leaves c as it is.
-func (a *archived) apply(c *model.Capture) {
-	if a == nil {
-		return
-	}
-	c.RequestURL, c.FinalURL = a.requestURL, a.finalURL
-	if c.Header == nil {
-		c.Header = http.Header{}
-	}
-	if c.Header.Get("Memento-Datetime") == "" {
-		c.Header.Set("Memento-Datetime", a.at.UTC().Format(http.TimeFormat))
-	}
-}
-
 // archivedPath matches an id_ capture path: /web/TIMESTAMP id_/ORIGINAL.
 var archivedPath = regexp.MustCompile(`^/web/(\d{14})id_/(https?:/{1,2}.+)$`)
 
@@ -62,15 +37,15 @@ func archiveURL(archive, timestamp, original string) string {
 
 // asOriginal makes a Wayback source's archived copy read as the page it
 // preserves: extraction, link resolution and the document URL see the
-// original address; j remembers the archive's for the capture. Other
-// responses are returned unchanged.
-func (r *runner) asOriginal(j *job, res *response) *response {
+// original address; the archive's address and capture time come back
+// for the capture. Other responses are returned unchanged, with nil.
+func (r *runner) asOriginal(j *job, res *response) (*response, *Archived) {
 	if j.src.Kind != model.SourceWayback {
-		return res
+		return res, nil
 	}
 	u, err := url.Parse(res.finalURL)
 	if err != nil {
-		return res
+		return res, nil
 	}
 	p := u.Path
 	if u.RawQuery != "" {
@@ -78,21 +53,20 @@ func (r *runner) asOriginal(j *job, res *response) *response {
 	}
 	m := archivedPath.FindStringSubmatch(p)
 	if m == nil {
-		return res
+		return res, nil
 	}
 	at, err := time.Parse(cdxTimeLayout, m[1])
 	if err != nil {
-		return res
+		return res, nil
 	}
 	original := m[2]
 	// Some clients collapse "https://" in a path to "https:/".
 	if !strings.Contains(original, "://") {
 		original = strings.Replace(original, ":/", "://", 1)
 	}
-	j.hint.archive = &archived{requestURL: res.requestURL, finalURL: res.finalURL, at: at}
 	out := *res
 	out.requestURL, out.finalURL = original, original
-	return &out
+	return &out, &Archived{RequestURL: res.requestURL, FinalURL: res.finalURL, At: at}
 }
 
 // waybackStart is the CDX query for the source's whole window.
@@ -217,23 +191,12 @@ func (r *runner) wayback(ctx context.Context, j *job, res *response) {
 		slog.Int("captures", len(captures)), slog.Int("queued", queued), slog.Int("already_stored", known))
 }
 
-// documentLookup is the part of a Sink that knows which URLs are
-// archived already. *store.DB satisfies it; a Sink without it makes
-// backfill sources fetch everything they list.
-type documentLookup interface {
-	DocumentByURL(ctx context.Context, u string) (*model.Document, error)
-}
-
-// stored reports whether the sink holds a document (or a syndicated copy)
-// at the normalized URL u. Backfill sources (wayback, gdelt) re-list the
-// same closed window on every run; skipping what is stored keeps those
-// runs short and spares the sites. Any lookup error means "fetch it".
+// stored reports whether the store holds a document (or a syndicated
+// copy) at the normalized URL u. Backfill sources (wayback, gdelt) re-list
+// the same closed window on every run; skipping what is stored keeps
+// those runs short and spares the sites. Any lookup error means "fetch it".
 func (r *runner) stored(ctx context.Context, u string) bool {
-	l, ok := r.c.sink.(documentLookup)
-	if !ok {
-		return false
-	}
-	d, err := l.DocumentByURL(ctx, u)
+	d, err := r.c.state.DocumentByURL(ctx, u)
 	return err == nil && d != nil
 }
 

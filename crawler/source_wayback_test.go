@@ -1,9 +1,7 @@
 package crawler
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -97,7 +95,7 @@ func TestWaybackBackfillKeepsOriginalURLAndCaptureTime(t *testing.T) {
 		URL: prefix, Archive: wb.srv.URL, Query: "hong-kong",
 		From: time.Date(2020, 5, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2020, 12, 31, 0, 0, 0, 0, time.UTC)})
 	if run.Stored != 2 || run.Failed != 0 {
-		t.Fatalf("stored %d, failed %d (errors %v), want 2 stored", run.Stored, run.Failed, run.Errors)
+		t.Fatalf("stored %d, failed %d (errors %v), want 2 stored", run.Stored, run.Failed, run.Log)
 	}
 
 	d := sink.doc("/sanctions-statement/")
@@ -161,7 +159,7 @@ func TestWaybackSplitsAFullCDXAnswer(t *testing.T) {
 		URL: "https://www.state.gov/hong-kong/", Archive: wb.srv.URL, Query: "statement",
 		From: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2020, 12, 31, 0, 0, 0, 0, time.UTC)})
 	if sink.doc("/late-statement/") == nil {
-		t.Fatalf("the capture only the split found was not stored: %v (errors %v)", sink.paths(), run.Errors)
+		t.Fatalf("the capture only the split found was not stored: %v (errors %v)", sink.paths(), run.Log)
 	}
 	wb.mu.Lock()
 	defer wb.mu.Unlock()
@@ -201,18 +199,6 @@ func TestPadCDX(t *testing.T) {
 	}
 }
 
-// lookupSink is a memSink that, like the store, answers DocumentByURL.
-type lookupSink struct{ *memSink }
-
-func (s lookupSink) DocumentByURL(ctx context.Context, u string) (*model.Document, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if d, ok := s.byURL[u]; ok {
-		return d, nil
-	}
-	return nil, errors.New("not found")
-}
-
 func TestBackfillSkipsPagesAlreadyStored(t *testing.T) {
 	wb := newWaybackServer(t)
 	pages := []string{"https://www.state.gov/hong-kong/a/", "https://www.state.gov/hong-kong/b/"}
@@ -223,9 +209,9 @@ func TestBackfillSkipsPagesAlreadyStored(t *testing.T) {
 		wb.pages[map[int]string{0: "20200715093000", 1: "20200716093000"}[i]+" "+p] = article(fmt.Sprintf("Statement %d on Hong Kong", i), "", prose(fmt.Sprint("statement ", i), 5))
 	}
 	src := model.Source{Name: "wb", Kind: model.SourceWayback, DocKind: model.KindOfficial, URL: "https://www.state.gov/hong-kong/", Archive: wb.srv.URL}
-	sink := lookupSink{newMemSink()}
+	sink := newMemSink()
 	if run := crawl(t, sink, Options{}, src); run.Stored != 2 {
-		t.Fatalf("first run stored %d, want 2 (errors %v)", run.Stored, run.Errors)
+		t.Fatalf("first run stored %d, want 2 (errors %v)", run.Stored, run.Log)
 	}
 	wb.mu.Lock()
 	first := len(wb.fetched)

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"path"
 	"regexp"
@@ -91,7 +92,7 @@ func NormalizeURL(raw string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("parse url %q: %w", raw, err)
 	}
-	if !u.IsAbs() || u.Host == "" {
+	if !u.IsAbs() || u.Hostname() == "" {
 		return "", fmt.Errorf("url %q is not absolute", raw)
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
@@ -104,7 +105,7 @@ func NormalizeURL(raw string) (string, error) {
 		port = ""
 	}
 	if port != "" {
-		host += ":" + port
+		host = net.JoinHostPort(host, port) // brackets an IPv6 literal
 	} else if strings.Contains(host, ":") { // IPv6 literal
 		host = "[" + host + "]"
 	}

@@ -2,35 +2,39 @@ package crawler
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
+
+	"policywatch/model"
 )
 
-// Withdrawer is a Sink that also records pages going away. *store.DB
-// satisfies it; a Sink without it simply logs the 404 as a failure.
-type Withdrawer interface {
-	MarkWithdrawn(ctx context.Context, url string, status int, at time.Time) (docID int64, marked bool, err error)
-}
-
-// markWithdrawn tells the sink that a document page answered 404 or 410,
-// so an archived official page that disappears is marked withdrawn (its
-// last copy stays). Feeds, sitemaps and robots.txt going missing are not
+// withdrawn handles a document page answering 404 or 410: an archived
+// page that disappears is withdrawn (its last copy stays) and counted so;
+// a URL never archived is a broken link, a failure. It reports whether it
+// handled res. Feeds, sitemaps and robots.txt going missing are not
 // documents being withdrawn.
-func (r *runner) markWithdrawn(ctx context.Context, j *job, res *response) {
+func (r *runner) withdrawn(ctx context.Context, j *job, res *response) bool {
 	if res == nil || (res.status != http.StatusNotFound && res.status != http.StatusGone) {
-		return
+		return false
 	}
 	if j.kind != jobPage && j.kind != jobDoc {
-		return
+		return false
 	}
-	w, ok := r.c.sink.(Withdrawer)
-	if !ok {
-		return
+	known, err := r.sink.Withdraw(ctx, j.url, res.status, r.c.opts.Now(), r.run.ID)
+	if err != nil {
+		if r.writeFailed(j.url, err) { // persist.go: the run stops; the URL is done again on resume
+			return true
+		}
+		if ctx.Err() == nil {
+			r.log().Error("crawler: mark withdrawn", slog.String("url", j.url), slog.String("err", err.Error()))
+		}
+		return false
 	}
-	if _, marked, err := w.MarkWithdrawn(ctx, j.url, res.status, r.c.opts.Now()); err != nil {
-		r.log().Error("crawler: mark withdrawn", slog.String("url", j.url), slog.String("err", err.Error()))
-	} else if marked {
-		r.log().Info("crawler: page withdrawn", slog.String("url", j.url), slog.Int("status", res.status))
+	if !known {
+		return false
 	}
+	r.log().Info("crawler: page withdrawn", slog.String("url", j.url), slog.Int("status", res.status))
+	r.outcome(ctx, j.src, j.url, model.OutcomeWithdrawn, fmt.Sprintf("HTTP %d", res.status), true)
+	return true
 }

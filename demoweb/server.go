@@ -28,6 +28,11 @@ type Web struct {
 
 	mu   sync.Mutex
 	hits map[string]int // "site path" → requests, to check crawler politeness
+	// log, when recording, holds every request with its start and end,
+	// so tests can check politeness across crawler processes.
+	recording bool
+	log       []Request
+	hold      func(*http.Request)
 
 	// stateMu guards the sites' pages while SetState switches between the
 	// demo's first and second state (state2.go).
@@ -146,10 +151,72 @@ func (w *Web) count(site, path string) {
 	w.mu.Unlock()
 }
 
-// ServeHTTP routes one request. The routes differ per site (feeds,
+// Request is one request a site served.
+type Request struct {
+	Site       string
+	Host       string // the site's host:port, the crawler's politeness key
+	Path       string // with the query string
+	Agent      string // User-Agent
+	Start, End time.Time
+}
+
+// RecordRequests starts keeping every request (Requests returns them).
+// It is off unless asked: `policywatch demo` runs for hours.
+func (w *Web) RecordRequests() {
+	w.mu.Lock()
+	w.recording = true
+	w.mu.Unlock()
+}
+
+// Requests returns the requests recorded so far, in the order they
+// ended.
+func (w *Web) Requests() []Request {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]Request(nil), w.log...)
+}
+
+// Hold sets a function every request passes through before it is
+// served (nil: none), so a test can keep a request in flight — e.g. to
+// kill the crawler that made it. It runs inside the request's recorded
+// span.
+func (w *Web) Hold(f func(*http.Request)) {
+	w.mu.Lock()
+	w.hold = f
+	w.mu.Unlock()
+}
+
+// record wraps serving one request with the log and the hold.
+func (s *siteServer) record(_ http.ResponseWriter, r *http.Request, serve func()) {
+	s.web.mu.Lock()
+	recording, hold := s.web.recording, s.web.hold
+	s.web.mu.Unlock()
+	if !recording && hold == nil {
+		serve()
+		return
+	}
+	req := Request{Site: s.spec.ID, Host: r.Host, Path: r.URL.RequestURI(), Agent: r.UserAgent(), Start: time.Now()}
+	if hold != nil {
+		hold(r)
+	}
+	serve()
+	req.End = time.Now()
+	if recording {
+		s.web.mu.Lock()
+		s.web.log = append(s.web.log, req)
+		s.web.mu.Unlock()
+	}
+}
+
+// ServeHTTP serves one request, through the request log when it records.
+func (s *siteServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.record(w, r, func() { s.serve(w, r) })
+}
+
+// serve routes one request. The routes differ per site (feeds,
 // listings, sections), so they are matched here from the site table
 // rather than registered on a mux.
-func (s *siteServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *siteServer) serve(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	s.web.count(s.spec.ID, p)
 	s.web.stateMu.RLock()

@@ -12,6 +12,7 @@ import (
 	"github.com/markusmobius/go-htmldate"
 
 	"policywatch/model"
+	"policywatch/prose"
 )
 
 // Meta keys that name the original publication date, most specific first.
@@ -423,54 +424,12 @@ func dateFromURL(u string) (time.Time, bool) {
 	return t, plausible(t)
 }
 
-// monthByName maps month names and abbreviations as news pages write them
-// in English, German, French, Spanish and Italian to month numbers.
-var monthByName = func() map[string]int {
-	names := [12][]string{
-		{"january", "jan", "januar", "jänner", "jän", "janvier", "janv", "enero", "ene", "gennaio", "gen"},
-		{"february", "feb", "februar", "feber", "février", "fevrier", "févr", "fevr", "febrero", "febbraio", "febr"},
-		{"march", "mar", "märz", "maerz", "mrz", "mär", "mars", "marzo"},
-		{"april", "apr", "avril", "avr", "abril", "abr", "aprile"},
-		{"may", "mai", "mayo", "maggio", "mag"},
-		{"june", "jun", "juni", "juin", "junio", "giugno", "giu"},
-		{"july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug"},
-		{"august", "aug", "août", "aout", "agosto", "ago"},
-		{"september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre", "set"},
-		{"october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott"},
-		{"november", "nov", "novembre", "noviembre"},
-		{"december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre"},
-	}
-	m := map[string]int{}
-	for i, ns := range names {
-		for _, n := range ns {
-			m[n] = i + 1
-		}
-	}
-	return m
-}()
-
-// monthAlt is a regexp alternation of the month names, longest first so
-// that "juillet" is not read as "juil".
-var monthAlt = func() string {
-	var ns []string
-	for n := range monthByName {
-		ns = append(ns, regexp.QuoteMeta(n))
-	}
-	sort.Slice(ns, func(i, j int) bool {
-		if len(ns[i]) != len(ns[j]) {
-			return len(ns[i]) > len(ns[j])
-		}
-		return ns[i] < ns[j]
-	})
-	return "(" + strings.Join(ns, "|") + ")"
-}()
-
 var (
 	// dayMonthYear: "21 July 2020", "12. März 2019", "1er janvier 2020",
 	// "5 de mayo de 2020".
-	dayMonthYear = regexp.MustCompile(`(?i)(?:^|[^\pL\d])(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s*(?:de\s+)?` + monthAlt + `\.?,?\s+(?:de\s+)?((?:19|20)\d{2})\b`)
+	dayMonthYear = regexp.MustCompile(`(?i)(?:^|[^\pL\d])(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s*(?:de\s+)?` + prose.MonthPattern + `\.?,?\s+(?:de\s+)?((?:19|20)\d{2})\b`)
 	// monthDayYear: "July 21, 2020", "Jan. 2 2020".
-	monthDayYear = regexp.MustCompile(`(?i)(?:^|[^\pL\d])` + monthAlt + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b`)
+	monthDayYear = regexp.MustCompile(`(?i)(?:^|[^\pL\d])` + prose.MonthPattern + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b`)
 	isoInText    = regexp.MustCompile(`\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b`)
 	// dottedDate: "19.10.2019", day first, as written across continental
 	// Europe (no locale writes month.day.year with dots).
@@ -593,7 +552,7 @@ func (p *page) writtenDate() (time.Time, bool) {
 func leadDate(text string) (time.Time, bool) {
 	var line string
 	for i, l := range strings.SplitN(strings.TrimSpace(text), "\n", 4) {
-		if wordCount(l) > 6 || i == 2 {
+		if prose.WordCount(l) > 6 || i == 2 {
 			line = l
 			break
 		}
@@ -645,7 +604,8 @@ func textDate(s string) (time.Time, bool) {
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 func monthNumber(s string) int {
-	return monthByName[strings.TrimSuffix(strings.ToLower(s), ".")]
+	m, _ := prose.Month(s)
+	return int(m)
 }
 
 func absDays(a, b time.Time) int {

@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"policywatch/prose"
 )
 
 // page holds what one walk over the parsed document found: the raw
@@ -610,7 +612,7 @@ func (p *page) cjk() bool {
 	cjk, other := 0, 0
 	for _, r := range head {
 		switch {
-		case r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
+		case prose.IsCJK(r):
 			cjk++
 		case unicode.IsLetter(r):
 			other++

@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"policywatch/prose"
 )
 
 // blockAtoms end a line of text in the extracted body.
@@ -158,7 +160,7 @@ func cleanText(n *html.Node, p *page) string {
 			case heads[k]:
 				afterHead = true
 				continue
-			case wordCount(l) <= 4 && p.isLinkLine(lines, i):
+			case prose.WordCount(l) <= 4 && p.isLinkLine(lines, i):
 				// A section label above the headline ("Media releases")
 				// that is also a navigation link.
 				continue
@@ -175,10 +177,10 @@ func cleanText(n *html.Node, p *page) string {
 		if boilerLine.MatchString(strings.TrimSpace(l)) {
 			continue
 		}
-		if counts[k] > 2 && wordCount(l) <= 6 && (p.anchors[k] || socialWords.MatchString(l)) {
+		if counts[k] > 2 && prose.WordCount(l) <= 6 && (p.anchors[k] || socialWords.MatchString(l)) {
 			continue // "Share Tweet Email" after every paragraph
 		}
-		if stampLine.MatchString(l) && wordCount(l) <= 12 && (!isSentence(l) || dateLine.MatchString(l)) {
+		if stampLine.MatchString(l) && prose.WordCount(l) <= 12 && (!isSentence(l) || dateLine.MatchString(l)) {
 			continue
 		}
 		out = append(out, l)
@@ -211,7 +213,7 @@ func cleanText(n *html.Node, p *page) string {
 		}
 	}
 	// Drop trailing link texts (lists of other stories).
-	for len(out) > 1 && p.isLinkLine(out, len(out)-1) && wordCount(out[len(out)-1]) <= 20 {
+	for len(out) > 1 && p.isLinkLine(out, len(out)-1) && prose.WordCount(out[len(out)-1]) <= 20 {
 		out = out[:len(out)-1]
 	}
 	return strings.Join(out, "\n")
@@ -235,7 +237,7 @@ func isBreadcrumb(l string) bool {
 		return false
 	}
 	for i, s := range steps {
-		if n := wordCount(s); n > 4 && i < len(steps)-1 || n > 25 {
+		if n := prose.WordCount(s); n > 4 && i < len(steps)-1 || n > 25 {
 			return false
 		}
 	}
@@ -249,7 +251,7 @@ func isBreadcrumb(l string) bool {
 func (p *page) listFollows(lines []string, i int) bool {
 	n, listy := 0, 0
 	for ; i < len(lines) && n < 8; i++ {
-		wc := wordCount(lines[i])
+		wc := prose.WordCount(lines[i])
 		if wc == 0 {
 			continue
 		}
@@ -269,14 +271,14 @@ func (p *page) listFollows(lines []string, i int) bool {
 // question or exclamation mark.
 func isSentence(l string) bool {
 	t := strings.TrimRight(strings.TrimSpace(l), `"'”’»)`)
-	return wordCount(t) >= 6 && t != "" && strings.ContainsAny(t[len(t)-1:], ".!?。！？")
+	return prose.WordCount(t) >= 6 && t != "" && strings.ContainsAny(t[len(t)-1:], ".!?。！？")
 }
 
 // isKicker reports whether l reads as a label rather than a sentence:
 // a few words without closing punctuation.
 func isKicker(l string) bool {
 	t := strings.TrimSpace(l)
-	return wordCount(t) <= 6 && !strings.ContainsAny(t[len(t)-1:], ".!?。")
+	return prose.WordCount(t) <= 6 && !strings.ContainsAny(t[len(t)-1:], ".!?。")
 }
 
 // headlineAhead reports whether the headline follows within the next
@@ -339,7 +341,7 @@ var bylineStart = regexp.MustCompile(`(?i)^(?:by|written by|posted by|von|par|po
 // risen" start sentences.
 func isBylineLine(l string) bool {
 	loc := bylineStart.FindStringIndex(l)
-	if loc == nil || wordCount(l) > 12 || isSentence(l) {
+	if loc == nil || prose.WordCount(l) > 12 || isSentence(l) {
 		return false
 	}
 	rest := otherCredit.ReplaceAllString(strings.TrimSpace(l[loc[1]-1:]), "")
@@ -374,7 +376,7 @@ var nameParticle = map[string]bool{
 // isDateLine reports whether l is a date or time stamp ("Updated March 3,
 // 2024 10:45 GMT"), not a sentence that names a day.
 func isDateLine(l string) bool {
-	return wordCount(l) <= 14 && dateLine.MatchString(l) && !isSentence(l)
+	return prose.WordCount(l) <= 14 && dateLine.MatchString(l) && !isSentence(l)
 }
 
 // isLinkLine reports whether lines[i] is the text of a link to other
@@ -405,7 +407,7 @@ func dropLinkRuns(lines []string, p *page) []string {
 	const maxTeaserWords = 30
 	isLink := make([]bool, len(lines))
 	for i, l := range lines {
-		isLink[i] = p.isLinkLine(lines, i) && wordCount(l) <= 25
+		isLink[i] = p.isLinkLine(lines, i) && prose.WordCount(l) <= 25
 	}
 	drop := make([]bool, len(lines))
 	total := 0
@@ -420,7 +422,7 @@ func dropLinkRuns(lines []string, p *page) []string {
 		// Extend the run while links keep coming at least every other line.
 		j, links, last := i, 0, i
 		for j < len(lines) && j-last <= 2 {
-			if !isLink[j] && wordCount(lines[j]) > maxTeaserWords {
+			if !isLink[j] && prose.WordCount(lines[j]) > maxTeaserWords {
 				break // a paragraph, not a teaser's blurb
 			}
 			if isLink[j] {
@@ -431,7 +433,7 @@ func dropLinkRuns(lines []string, p *page) []string {
 		}
 		end := last + 1
 		// A teaser line right after the last link belongs to it.
-		if end < len(lines) && !isLink[end] && wordCount(lines[end]) <= 30 && end+1 == len(lines) {
+		if end < len(lines) && !isLink[end] && prose.WordCount(lines[end]) <= 30 && end+1 == len(lines) {
 			end++
 		}
 		runLen := 0

@@ -6,6 +6,8 @@ import (
 	"unicode"
 
 	"golang.org/x/net/html"
+
+	"policywatch/prose"
 )
 
 // titleSeparators split a document title into headline and site name.
@@ -66,7 +68,7 @@ func (p *page) stripSiteName(t, site string, fromTag bool) string {
 	// "Site Name: Headline": a colon joins a site name the way a
 	// separator does, but also joins a headline's own parts ("Brexit:
 	// what happens next"), so only a known site name is taken off.
-	if i := strings.Index(t, ": "); i > 0 && p.namesSite(t[:i], site) && wordCount(t[i+2:]) >= 3 {
+	if i := strings.Index(t, ": "); i > 0 && p.namesSite(t[:i], site) && prose.WordCount(t[i+2:]) >= 3 {
 		p.strippedSite = strings.TrimSpace(t[:i])
 		return p.stripSiteName(strings.TrimSpace(t[i+2:]), site, fromTag)
 	}
@@ -90,7 +92,7 @@ func (p *page) stripSiteName(t, site string, fromTag bool) string {
 		case p.isSiteName(last, site):
 			p.strippedSite = strings.TrimSpace(last)
 			return p.stripSiteName(strings.TrimSpace(rest), site, fromTag)
-		case squash(first) == squash(site) && wordCount(head) >= 3:
+		case squash(first) == squash(site) && prose.WordCount(head) >= 3:
 			return p.stripSiteName(strings.TrimSpace(head), site, fromTag)
 		case whole:
 			continue
@@ -102,7 +104,7 @@ func (p *page) stripSiteName(t, site string, fromTag bool) string {
 				return rest
 			}
 		}
-		if fromTag && wordCount(rest) >= 3 && wordCount(last) <= 4 && len(parts) >= 2 {
+		if fromTag && prose.WordCount(rest) >= 3 && prose.WordCount(last) <= 4 && len(parts) >= 2 {
 			p.strippedSite = strings.TrimSpace(last)
 			// <title> "Headline words here - Short Name": the short
 			// trailing part is the site.
@@ -168,28 +170,6 @@ func squash(s string) string {
 func sameText(a, b string) bool {
 	a, b = squash(a), squash(b)
 	return a != "" && a == b
-}
-
-// wordCount counts words: space-separated tokens, and in Han, kana and
-// Hangul text, which does not separate words with spaces, one word per
-// two characters (about the length of a word there), so that a Chinese
-// paragraph is not taken for a one-word label.
-func wordCount(s string) int {
-	n, cjk := 0, 0
-	for _, tok := range strings.Fields(s) {
-		other := false
-		for _, r := range tok {
-			if r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
-				cjk++
-			} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				other = true
-			}
-		}
-		if other {
-			n++
-		}
-	}
-	return n + (cjk+1)/2
 }
 
 // html2text decodes the entities that survive in attribute values and

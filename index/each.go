@@ -5,8 +5,6 @@ import (
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
-
-	"policywatch/query"
 )
 
 // eachPage is how many hits Each fetches per round trip.
@@ -19,7 +17,7 @@ const eachPage = 500
 // complete and free of repeats even at a million matches. Hits carry the
 // start of the text as snippet (no highlighting), from the TextSource.
 func (ix *Index) Each(ctx context.Context, r Request, fn func(Hit) error) error {
-	n, err := query.Parse(r.Query)
+	n, err := ix.parse(r) // budget.go: parsed and held to the limits
 	if err != nil {
 		return err
 	}

@@ -14,8 +14,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	bq "github.com/blevesearch/bleve/v2/search/query"
-
-	"policywatch/query"
 )
 
 // ErrNotFound is returned for a document ID the index does not hold.
@@ -71,7 +69,7 @@ func (ix *Index) AutoHistogram(ctx context.Context, r Request) (string, []Bucket
 
 // summaryOf counts the matches of r, or takes the count from the cache.
 func (ix *Index) summaryOf(ctx context.Context, r Request) (*summary, error) {
-	n, err := query.Parse(r.Query)
+	n, err := ix.parse(r) // budget.go: parsed and held to the limits
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,7 @@ type Index struct {
 	closeErr   error
 	results    atomic.Pointer[lru[*Result]]
 	texts      atomic.Pointer[textSource] // SetTextSource; nil: no snippets
+	limits     atomic.Pointer[Limits]     // budget.go; nil: DefaultLimits
 	// searching counts the ranking passes running, so a search is split
 	// over idle cores only (rank.go).
 	searching atomic.Int64
@@ -103,8 +104,8 @@ const (
 	mappingVersionKey = "policywatch_mapping_version"
 	// 2: date_source stored for every document; 3: facet_keys; 4: text
 	// not stored, positions without offsets; 5: url and date_source
-	// stored only.
-	mappingVersion = "5"
+	// stored only; 6: the fingerprint of title and text stored.
+	mappingVersion = "6"
 )
 
 // Recreated reports whether Open created the index empty (it was missing,
@@ -311,6 +312,8 @@ func indexDoc(d *model.Document) map[string]any {
 		// Kept for every document, also crawl-dated ones, so results can
 		// say where a date came from or that there is none to trust.
 		fDateSource: d.DateSource,
+		// What verify compares with the store, the text not being kept.
+		fFingerprint: Fingerprint(d.Title, d.Text),
 	}
 	zhLang := strings.HasPrefix(strings.ToLower(d.Lang), "zh")
 	if zhLang || hasHan(d.Title) || hasHan(d.Text) {

@@ -38,6 +38,9 @@ const (
 	fActors     = "actors"
 	fPublished  = "published"
 	fDateSource = "date_source"
+	// fFingerprint is Fingerprint(title, text), stored so that verify can
+	// compare the index with the store without the index keeping the text.
+	fFingerprint = "fingerprint"
 	// fFacetKeys holds every value the search page counts, prefixed by
 	// its facet (see facetkeys.go), so one doc-value lookup per match
 	// counts them all in a single terms facet.
@@ -172,7 +175,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	addChangeMappings(doc, text) // changes.go
 	// Shown on hits but never searched: stored only. (The URL was also
 	// indexed, a term of its own for every document.)
-	for _, f := range []string{fTitle, fURL, fDateSource} {
+	for _, f := range []string{fTitle, fURL, fDateSource, fFingerprint} {
 		doc.AddFieldMappingsAt(f, stored())
 	}
 	for _, f := range []string{fSource, fKind, fLang, fCategories, fActors} {

@@ -109,10 +109,10 @@ const rescoreWindow = 200
 // A search is one pass over the matches that ranks them and, unless the
 // same query and filters were counted since the index last changed,
 // counts their facets from facet_keys; then a second, small search over
-// just the shown hits loads their stored fields and the term positions
-// for the snippets, which would be costly to collect for every match.
+// just the shown hits loads their stored fields, and their snippets are
+// cut from the store's text (loadHits).
 func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
-	n, err := query.Parse(r.Query)
+	n, err := ix.parse(r) // budget.go: parsed and held to the limits
 	if err != nil {
 		return nil, err
 	}

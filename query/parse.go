@@ -435,6 +435,11 @@ func fieldNode(t token) (Node, error) {
 			n.Value, n.Prefix = stem, true
 		}
 	}
+	if n.Field == FieldLang && !n.Prefix {
+		if err := CheckLanguage(n.Value); err != nil {
+			return Node{}, errAt(t.valPos, "%s", err.Error())
+		}
+	}
 	return n, nil
 }
 

@@ -156,6 +156,12 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
+		// Every leaf is a term a search looks up, at a place in the query.
+		for _, l := range Leaves(n) {
+			if l.Op == OpAnd || l.Op == OpOr || l.Op == OpNot || l.Op == OpAll || l.Pos < 0 || l.Pos > len(q) {
+				t.Fatalf("Parse(%q): leaf %+v", q, l)
+			}
+		}
 		s := n.String()
 		again, err := Parse(s)
 		if err != nil {
@@ -166,4 +172,22 @@ func FuzzParse(f *testing.F) {
 		}
 		Match(n, Fields{"title": q, "text": q, "published": "2020-07-01"})
 	})
+}
+
+func TestLeaves(t *testing.T) {
+	n, err := Parse(`(sanction* OR "asset freeze") -visa title:hong published:2020 source:us-*`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range Leaves(n) {
+		got = append(got, l.String())
+	}
+	want := []string{"sanction*", `"asset freeze"`, "visa", "title:hong", "published:2020-01-01..2020-12-31", "source:us-*"}
+	if strings.Join(got, " | ") != strings.Join(want, " | ") {
+		t.Errorf("Leaves = %q, want %q", got, want)
+	}
+	if l := Leaves(Node{Op: OpAll}); len(l) != 0 {
+		t.Errorf("empty query has leaves %v", l)
+	}
 }

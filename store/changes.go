@@ -84,7 +84,7 @@ func (db *DB) Changes(ctx context.Context, f ChangeFilter) ([]Change, error) {
 		FROM document_versions v JOIN documents d ON d.id = v.document_id WHERE v.version > 1
 		UNION ALL
 		SELECT 'withdrawn', d.id, d.url, d.title, d.source, d.kind, w.version, w.version, w.status, w.at
-		FROM document_withdrawals w JOIN documents d ON d.id = w.document_id)`
+		FROM document_withdrawals w JOIN documents d ON d.id = w.document_id) AS ch`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
@@ -130,7 +130,7 @@ func (db *DB) Changes(ctx context.Context, f ChangeFilter) ([]Change, error) {
 // words. It is what makes edits searchable ("Hong Kong" removed after
 // publication). A document with one version gives two empty strings.
 func (db *DB) ChangeText(ctx context.Context, docID int64) (added, removed string, err error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT title || char(10) || text FROM document_versions
+	rows, err := db.read.QueryContext(ctx, `SELECT title, text FROM document_versions
 		WHERE document_id = ? ORDER BY version`, docID)
 	if err != nil {
 		return "", "", fmt.Errorf("change text of document %d: %w", docID, err)
@@ -142,10 +142,11 @@ func (db *DB) ChangeText(ctx context.Context, docID int64) (added, removed strin
 		adds, rems []string
 	)
 	for rows.Next() {
-		var cur string
-		if err := rows.Scan(&cur); err != nil {
+		var title, text string
+		if err := rows.Scan(&title, &text); err != nil {
 			return "", "", fmt.Errorf("change text of document %d: %w", docID, err)
 		}
+		cur := title + "\n" + text
 		if !first {
 			a, r := AddedRemoved(DiffWords(prev, cur))
 			adds, rems = append(adds, a...), append(rems, r...)

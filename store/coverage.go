@@ -23,9 +23,12 @@ type Coverage struct {
 	First, Last time.Time // first days of the earliest and latest months with documents
 	Months      []MonthCount
 	LastRun     *RunRef // newest finished run that included the source
-	LastSuccess *RunRef // newest finished run in which a document of the source was captured
+	// LastSuccess is the newest finished run that included the source and
+	// in which it did not fail entirely (its feed, sitemap, seed page or
+	// API URL answered): a clean run that found nothing new counts.
+	LastSuccess *RunRef
 	LastCapture time.Time
-	Failures    []ReasonCount // in the newest coverageRuns runs that included the source
+	Failures    []ReasonCount // failed URLs in the newest coverageRuns runs that included the source
 	FailureRuns int           // how many runs Failures covers
 	Robots      RobotsStatus
 }
@@ -78,6 +81,30 @@ func (db *DB) SourceCoverages(ctx context.Context) ([]Coverage, error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Configured && !out[j].Configured })
 	return out, nil
+}
+
+// SourceNames lists the archive's sources: the configured ones and every
+// one a document was filed under, by name.
+func (db *DB) SourceNames(ctx context.Context) ([]string, error) { return db.coverageNames(ctx) }
+
+// HasSource reports whether a source of that name (in any case, as
+// searches compare them) is configured or has documents. The configured
+// sources (a short table) are looked up first: the documents are scanned
+// only for a name that is not configured, up to its first document.
+func (db *DB) HasSource(ctx context.Context, name string) (bool, error) {
+	for _, q := range []string{
+		`SELECT EXISTS (SELECT 1 FROM sources WHERE lower(name) = lower(?))`,
+		`SELECT EXISTS (SELECT 1 FROM documents WHERE lower(source) = lower(?))`,
+	} {
+		var ok bool
+		if err := db.read.QueryRowContext(ctx, q, name).Scan(&ok); err != nil {
+			return false, fmt.Errorf("look up source %s: %w", name, err)
+		}
+		if ok {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func (db *DB) coverageNames(ctx context.Context) ([]string, error) {
@@ -180,14 +207,13 @@ func (db *DB) coverageRuns(ctx context.Context, c *Coverage) error {
 	}
 	c.LastCapture = parseTime(last.String)
 
-	// The source's finished runs, newest first. A run "succeeded" for the
-	// source when it captured one of its documents: usually the run that
-	// holds the newest capture, found by time without touching captures
-	// again; when that capture belongs to a run still going, older runs
-	// are checked one by one.
-	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.started_at, r.finished_at FROM crawl_runs r
-		WHERE r.finished_at != '' AND EXISTS (SELECT 1 FROM json_each(r.sources) WHERE json_each.value = ?)
-		ORDER BY r.id DESC LIMIT 200`, name)
+	// The source's finished runs, newest first, with whether the source
+	// failed entirely in each (model.URLOutcome.SourceFailed).
+	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.started_at, r.finished_at,
+		EXISTS (SELECT 1 FROM crawl_errors e WHERE e.run_id = r.id AND e.source = ? AND e.source_failed <> 0)
+		FROM crawl_runs r
+		WHERE r.finished_at != '' AND `+db.read.d.jsonArrayHas("r.sources")+`
+		ORDER BY r.id DESC LIMIT 200`, name, name)
 	if err != nil {
 		return fmt.Errorf("coverage of %s: runs: %w", name, err)
 	}
@@ -195,12 +221,17 @@ func (db *DB) coverageRuns(ctx context.Context, c *Coverage) error {
 	for rows.Next() {
 		var ref RunRef
 		var started, finished string
-		if err := rows.Scan(&ref.ID, &started, &finished); err != nil {
+		var failed bool
+		if err := rows.Scan(&ref.ID, &started, &finished, &failed); err != nil {
 			rows.Close()
 			return fmt.Errorf("coverage of %s: runs: %w", name, err)
 		}
 		ref.StartedAt, ref.FinishedAt = parseTime(started), parseTime(finished)
 		runs = append(runs, ref)
+		if !failed && c.LastSuccess == nil {
+			r := ref
+			c.LastSuccess = &r
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -209,30 +240,6 @@ func (db *DB) coverageRuns(ctx context.Context, c *Coverage) error {
 	if len(runs) > 0 {
 		r := runs[0]
 		c.LastRun = &r
-	}
-	if !c.LastCapture.IsZero() {
-		for i, ref := range runs {
-			if !c.LastCapture.Before(ref.StartedAt) && !c.LastCapture.After(ref.FinishedAt) {
-				r := ref
-				c.LastSuccess = &r
-				break
-			}
-			if i >= 20 {
-				break
-			}
-			var captured bool
-			if err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM documents d
-				JOIN captures cp ON cp.document_id = d.id WHERE d.source = ?
-				AND julianday(cp.fetched_at) BETWEEN julianday(?) AND julianday(?))`,
-				name, formatTime(ref.StartedAt), formatTime(ref.FinishedAt)).Scan(&captured); err != nil {
-				return fmt.Errorf("coverage of %s: captures of run %d: %w", name, ref.ID, err)
-			}
-			if captured {
-				r := ref
-				c.LastSuccess = &r
-				break
-			}
-		}
 	}
 	var runIDs []int64
 	for _, ref := range runs[:min(len(runs), coverageRuns)] {
@@ -249,8 +256,8 @@ func (db *DB) coverageRuns(ctx context.Context, c *Coverage) error {
 	for _, id := range runIDs {
 		args = append(args, id)
 	}
-	erows, err := db.read.QueryContext(ctx, `SELECT run_id, url, reason FROM crawl_errors
-		WHERE source = ? AND run_id IN (`+ph+`) ORDER BY id`, args...)
+	erows, err := db.read.QueryContext(ctx, `SELECT run_id, url, outcome, reason FROM crawl_errors
+		WHERE source = ? AND outcome IN ('failed', 'refused') AND run_id IN (`+ph+`) ORDER BY id`, args...)
 	if err != nil {
 		return fmt.Errorf("coverage of %s: errors: %w", name, err)
 	}
@@ -258,11 +265,11 @@ func (db *DB) coverageRuns(ctx context.Context, c *Coverage) error {
 	byReason := map[string]*ReasonCount{}
 	for erows.Next() {
 		var runID int64
-		var u, reason string
-		if err := erows.Scan(&runID, &u, &reason); err != nil {
+		var u, outcome, reason string
+		if err := erows.Scan(&runID, &u, &outcome, &reason); err != nil {
 			return fmt.Errorf("coverage of %s: errors: %w", name, err)
 		}
-		if strings.HasPrefix(reason, "robots.txt") {
+		if model.Outcome(outcome) == model.OutcomeRefused {
 			if runID == runIDs[0] {
 				c.Robots.Refused++
 				if strings.Contains(reason, "answered HTTP") && c.Robots.Blocked == "" {

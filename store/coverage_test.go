@@ -10,9 +10,11 @@ import (
 	"policywatch/model"
 )
 
-func TestSourceCoverage(t *testing.T) {
+func TestSourceCoverage(t *testing.T) { eachEngine(t, testSourceCoverage) }
+
+func testSourceCoverage(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	now := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
 	if err := db.SyncSources(ctx, []model.Source{{Name: "state", Kind: model.SourceFeed, URL: "https://state.example/feed",
@@ -44,14 +46,17 @@ func TestSourceCoverage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, e := range []model.CrawlError{
-		{URL: "https://state.example/a", Source: "state", Reason: "HTTP 404"},
-		{URL: "https://state.example/b", Source: "state", Reason: "HTTP 404"},
-		{URL: "https://state.example/c", Source: "state", Reason: "fetch failed: dial tcp 192.0.2.1:443: connection refused"},
-		{URL: "https://state.example/private/x", Source: "state", Reason: "robots.txt disallows"},
-		{URL: "https://other.example/z", Source: "other", Reason: "HTTP 500"},
+	for _, e := range []model.URLOutcome{
+		{URL: "https://state.example/a", Source: "state", Outcome: model.OutcomeFailed, Reason: "HTTP 404"},
+		{URL: "https://state.example/b", Source: "state", Outcome: model.OutcomeFailed, Reason: "HTTP 404"},
+		{URL: "https://state.example/c", Source: "state", Outcome: model.OutcomeFailed, Reason: "fetch failed: dial tcp 192.0.2.1:443: connection refused"},
+		{URL: "https://state.example/private/x", Source: "state", Outcome: model.OutcomeRefused, Reason: "robots.txt disallows"},
+		// Neither is a failure: a page withdrawn, a page off the topic.
+		{URL: "https://state.example/gone", Source: "state", Outcome: model.OutcomeWithdrawn, Reason: "HTTP 410"},
+		{URL: "https://state.example/flowers", Source: "state", Outcome: model.OutcomeDropped, Reason: "off-topic"},
+		{URL: "https://other.example/z", Source: "other", Outcome: model.OutcomeFailed, Reason: "HTTP 500"},
 	} {
-		if err := db.RecordError(ctx, run1.ID, e); err != nil {
+		if err := db.RecordOutcome(ctx, run1.ID, e); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -60,10 +65,11 @@ func TestSourceCoverage(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Run 2 captures nothing: the feed answered 503.
+	// Run 2 fails: the feed answered 503, so nothing of the source was crawled.
 	now = now.Add(24 * time.Hour)
 	run2, _ := db.StartRun(ctx, []string{"state"})
-	db.RecordError(ctx, run2.ID, model.CrawlError{URL: "https://state.example/feed", Source: "state", Reason: "HTTP 503"})
+	db.RecordOutcome(ctx, run2.ID, model.URLOutcome{URL: "https://state.example/feed", Source: "state",
+		Outcome: model.OutcomeFailed, Reason: "HTTP 503", SourceFailed: true})
 	now = now.Add(time.Minute)
 	db.FinishRun(ctx, run2)
 
@@ -93,7 +99,7 @@ func TestSourceCoverage(t *testing.T) {
 		t.Errorf("last run = %+v, want run %d", c.LastRun, run2.ID)
 	}
 	if c.LastSuccess == nil || c.LastSuccess.ID != run1.ID {
-		t.Errorf("last successful run = %+v, want run %d (run %d captured nothing)", c.LastSuccess, run1.ID, run2.ID)
+		t.Errorf("last successful run = %+v, want run %d (the source failed in run %d)", c.LastSuccess, run1.ID, run2.ID)
 	}
 	want := []ReasonCount{{"HTTP 404", 2, "https://state.example/a"}, {"HTTP 503", 1, "https://state.example/feed"},
 		{"fetch failed", 1, "https://state.example/c"}}
@@ -106,9 +112,10 @@ func TestSourceCoverage(t *testing.T) {
 	}
 
 	// A run still going has captured a newer document: the last
-	// successful crawl stays the newest finished one that captured.
+	// successful crawl stays the newest finished one.
 	now = now.Add(time.Hour)
-	if _, err := db.StartRun(ctx, []string{"state"}); err != nil {
+	run3, err := db.StartRun(ctx, []string{"state"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(time.Minute)
@@ -123,6 +130,21 @@ func TestSourceCoverage(t *testing.T) {
 		t.Errorf("with a run in progress: last success %+v, last run %+v, last capture %v; want runs %d and %d, capture %v",
 			c.LastSuccess, c.LastRun, c.LastCapture, run1.ID, run2.ID, now)
 	}
+	// It finishes cleanly: it is the last successful crawl, and so is a
+	// clean run after it that found nothing new (every page unchanged).
+	db.FinishRun(ctx, run3)
+	now = now.Add(time.Hour)
+	run4, _ := db.StartRun(ctx, []string{"state"})
+	db.RecordOutcome(ctx, run4.ID, model.URLOutcome{URL: "https://state.example/gone2", Source: "state",
+		Outcome: model.OutcomeWithdrawn, Reason: "HTTP 410"})
+	db.FinishRun(ctx, run4)
+	if c, err = db.SourceCoverage(ctx, "state"); err != nil {
+		t.Fatal(err)
+	}
+	if c.LastSuccess == nil || c.LastSuccess.ID != run4.ID || c.LastRun.ID != run4.ID {
+		t.Errorf("after clean runs %d and %d: last success %+v, last run %+v; want run %d for both", run3.ID, run4.ID,
+			c.LastSuccess, c.LastRun, run4.ID)
+	}
 
 	if _, err := db.SourceCoverage(ctx, "nowhere"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown source: err = %v, want ErrNotFound", err)
@@ -133,13 +155,15 @@ func TestSourceCoverage(t *testing.T) {
 	}
 }
 
-func TestRobotsStatusOfNewestRun(t *testing.T) {
+func TestRobotsStatusOfNewestRun(t *testing.T) { eachEngine(t, testRobotsStatusOfNewestRun) }
+
+func testRobotsStatusOfNewestRun(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	db.SyncSources(ctx, []model.Source{{Name: "hk", Kind: model.SourceSeed, URL: "https://hk.example/", DocKind: model.KindOfficial}})
 	run, _ := db.StartRun(ctx, []string{"hk"})
-	db.RecordError(ctx, run.ID, model.CrawlError{URL: "https://hk.example/a", Source: "hk", Reason: "robots.txt disallows"})
-	db.RecordError(ctx, run.ID, model.CrawlError{URL: "https://hk.example/b", Source: "hk", Reason: "robots.txt answered HTTP 503"})
+	db.RecordOutcome(ctx, run.ID, model.URLOutcome{URL: "https://hk.example/a", Source: "hk", Outcome: model.OutcomeRefused, Reason: "robots.txt disallows"})
+	db.RecordOutcome(ctx, run.ID, model.URLOutcome{URL: "https://hk.example/b", Source: "hk", Outcome: model.OutcomeRefused, Reason: "robots.txt answered HTTP 503"})
 	db.FinishRun(ctx, run)
 	c, err := db.SourceCoverage(ctx, "hk")
 	if err != nil {
@@ -148,7 +172,9 @@ func TestRobotsStatusOfNewestRun(t *testing.T) {
 	if c.Robots.Refused != 2 || c.Robots.Blocked != "robots.txt answered HTTP 503" || len(c.Failures) != 0 {
 		t.Errorf("robots = %+v, failures %v; want 2 refusals, the host blocked, and no failures", c.Robots, c.Failures)
 	}
-	if c.LastSuccess != nil || len(c.Months) != 0 {
-		t.Errorf("a source that stored nothing has last success %v and months %v", c.LastSuccess, c.Months)
+	// Refused is not failed: the run is the source's last successful
+	// crawl, and the robots.txt status says what it was refused.
+	if c.LastSuccess == nil || c.LastSuccess.ID != run.ID || len(c.Months) != 0 {
+		t.Errorf("a source robots.txt refused has last success %v and months %v; want run %d and none", c.LastSuccess, c.Months, run.ID)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,7 +47,8 @@ const MaxTitleLen = 300
 // Edit is one change an editor makes. Which fields count depends on
 // Action:
 //
-//	confirm, hide, unhide: EventID
+//	confirm, hide, unhide: EventID; for hide and unhide, Announcement
+//	          also hides or shows every other event of its announcement
 //	retitle:  EventID, Title
 //	redate:   EventID, DateKind (model.Date*), Date
 //	merge:    EventID (merged away and hidden), IntoID (shows its documents)
@@ -63,6 +65,11 @@ type Edit struct {
 	DocumentIDs []int64
 	Category    string
 	Actors      []string
+	// Announcement applies a hide or unhide to every event of the
+	// event's announcement (model.Event.Announcement), each recorded in
+	// its own history. Without it, hiding one event of an announcement
+	// leaves the others on the timeline (see dropHiddenCategories).
+	Announcement bool
 }
 
 // EditError is an edit that cannot be made as asked (a missing title, a
@@ -107,6 +114,9 @@ func (db *DB) Curate(ctx context.Context, u *User, e Edit) (*model.Event, error)
 		return nil, fmt.Errorf("curate %s: %w", e.Action, err)
 	}
 	defer tx.Rollback()
+	if err := tx.lockKeys(ctx, eventsLockKey); err != nil {
+		return nil, fmt.Errorf("curate %s: %w", e.Action, err)
+	}
 
 	var ev *model.Event
 	var before []byte
@@ -116,9 +126,28 @@ func (db *DB) Curate(ctx context.Context, u *User, e Edit) (*model.Event, error)
 		}
 		before = snapshot(ev)
 	}
+	// The other events of its announcement, when the edit is of all.
+	var siblings []*model.Event
+	var siblingsBefore [][]byte
+	if e.Announcement {
+		if e.Action != ActionHide && e.Action != ActionUnhide {
+			return nil, fmt.Errorf("curate %s: %w", e.Action, editErr("only hiding and showing apply to a whole announcement"))
+		}
+		if siblings, err = txSiblings(ctx, tx, ev); err != nil {
+			return nil, fmt.Errorf("curate %s: %w", e.Action, err)
+		}
+		for _, sib := range siblings {
+			siblingsBefore = append(siblingsBefore, snapshot(sib))
+		}
+	}
 	resultKey, err := writeOverrides(ctx, tx, u, e, ev, now)
 	if err != nil {
 		return nil, fmt.Errorf("curate %s: %w", e.Action, err)
+	}
+	for _, sib := range siblings {
+		if _, err := writeOverrides(ctx, tx, u, Edit{Action: e.Action, EventID: sib.ID}, sib, now); err != nil {
+			return nil, fmt.Errorf("curate %s: event %s: %w", e.Action, sib.Key, err)
+		}
 	}
 	// Merge and split change a second event (the one merged into, the
 	// one split off); its history records that too.
@@ -153,6 +182,13 @@ func (db *DB) Curate(ctx context.Context, u *User, e Edit) (*model.Event, error)
 	if ev == nil || resultKey != ev.Key {
 		changes = append(changes, change{resultKey, otherBefore, snapshot(result)})
 	}
+	for i, sib := range siblings {
+		after, err := txEvent(ctx, tx, sib.ID)
+		if err != nil {
+			return nil, fmt.Errorf("curate %s: %w", e.Action, err)
+		}
+		changes = append(changes, change{sib.Key, siblingsBefore[i], snapshot(after)})
+	}
 	ts := formatTime(now)
 	for _, c := range changes {
 		// Curation changes what readers see: feeds of changed events
@@ -175,7 +211,7 @@ func (db *DB) Curate(ctx context.Context, u *User, e Edit) (*model.Event, error)
 
 // writeOverrides records what the edit asks for and returns the key of
 // the event to show afterwards.
-func writeOverrides(ctx context.Context, tx *sql.Tx, u *User, e Edit, ev *model.Event, now time.Time) (string, error) {
+func writeOverrides(ctx context.Context, tx *dbTx, u *User, e Edit, ev *model.Event, now time.Time) (string, error) {
 	ts := formatTime(now)
 	set := func(key, field string, v any) error {
 		b, err := json.Marshal(v)
@@ -339,7 +375,7 @@ func hasDocument(ev *model.Event, id int64) bool {
 	return slices.ContainsFunc(ev.Documents, func(d model.EventDocument) bool { return d.DocumentID == id })
 }
 
-func documentExists(ctx context.Context, tx *sql.Tx, id int64) error {
+func documentExists(ctx context.Context, tx *dbTx, id int64) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE id = ?`, id).Scan(&n); err != nil {
 		return err
@@ -350,7 +386,7 @@ func documentExists(ctx context.Context, tx *sql.Tx, id int64) error {
 	return nil
 }
 
-func insertManual(ctx context.Context, tx *sql.Tx, u *User, title, category string, actors []string, date, now time.Time) (string, error) {
+func insertManual(ctx context.Context, tx *dbTx, u *User, title, category string, actors []string, date, now time.Time) (string, error) {
 	title, err := cleanTitle(title)
 	if err != nil {
 		return "", err
@@ -373,7 +409,7 @@ func insertManual(ctx context.Context, tx *sql.Tx, u *User, title, category stri
 // event look changed to feeds.
 type curatedSnapshot map[string]struct{ title, date, dates, updated string }
 
-func snapshotCurated(ctx context.Context, tx *sql.Tx) (curatedSnapshot, error) {
+func snapshotCurated(ctx context.Context, tx *dbTx) (curatedSnapshot, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT key, title, date, dates, updated_at FROM events
 		WHERE key IN (SELECT event_key FROM event_overrides)`)
 	if err != nil {
@@ -396,7 +432,7 @@ func snapshotCurated(ctx context.Context, tx *sql.Tx) (curatedSnapshot, error) {
 // written and before stale events are dropped: it brings back manual
 // events, re-applies every override and keeps the change time of events
 // that read as they did before.
-func reapplyCuration(ctx context.Context, tx *sql.Tx, snap curatedSnapshot) error {
+func reapplyCuration(ctx context.Context, tx *dbTx, snap curatedSnapshot) error {
 	if err := applyOverrides(ctx, tx); err != nil {
 		return err
 	}
@@ -411,16 +447,23 @@ func reapplyCuration(ctx context.Context, tx *sql.Tx, snap curatedSnapshot) erro
 
 // applyOverrides makes the events table show every override. It is
 // idempotent: applying twice reads the same as once.
-func applyOverrides(ctx context.Context, tx *sql.Tx) error {
+func applyOverrides(ctx context.Context, tx *dbTx) error {
 	// Manual events are never produced by clustering; they come back from
 	// manual_events, confirmed so that nothing drops them.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO events (key, title, category, actors, date, dates, confirmed,
 		stale, updated_at)
 		SELECT '`+ManualKeyPrefix+`' || id, title, category, actors, date,
-			json_array(json_object('kind', 'announced', 'date', date || 'T00:00:00Z', 'document_id', 0,
+			`+tx.d.jsonArrayFn()+`(`+tx.d.jsonObjectFn()+`('kind', 'announced', 'date', date || 'T00:00:00Z', 'document_id', 0,
 				'passage', '', 'confidence', 1)), 1, 0, created_at FROM manual_events WHERE true
 		ON CONFLICT (key) DO UPDATE SET stale = 0, confirmed = 1`); err != nil {
 		return fmt.Errorf("curation: manual events: %w", err)
+	}
+
+	// What merges widen starts from what clustering gave (an undone
+	// merge leaves no category behind).
+	if _, err := tx.ExecContext(ctx, `UPDATE events SET categories = clustered_categories
+		WHERE categories != clustered_categories`); err != nil {
+		return fmt.Errorf("curation: categories: %w", err)
 	}
 
 	// Attached and detached documents.
@@ -471,17 +514,107 @@ func applyOverrides(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 
+	if err := dropHiddenCategories(ctx, tx); err != nil {
+		return fmt.Errorf("curation: %w", err)
+	}
+
 	// Evidence changed by hand may change whether an official document
 	// backs the event.
-	if _, err := tx.ExecContext(ctx, `UPDATE events SET news_only = NOT EXISTS (
+	if _, err := tx.ExecContext(ctx, `UPDATE events SET news_only = CASE WHEN EXISTS (
 			SELECT 1 FROM event_documents ed JOIN documents d ON d.id = ed.document_id
-			WHERE ed.event_id = events.id AND d.kind = 'official')
+			WHERE ed.event_id = events.id AND d.kind = 'official') THEN 0 ELSE 1 END
 		WHERE key LIKE '`+ManualKeyPrefix+`%'
 			OR key IN (SELECT event_key FROM event_document_overrides)
-			OR key IN (SELECT value ->> '$' FROM event_overrides WHERE field = 'merged_into')`); err != nil {
+			OR key IN (SELECT `+tx.d.jsonText("value")+` FROM event_overrides WHERE field = 'merged_into')`); err != nil {
 		return fmt.Errorf("curation: news-only flags: %w", err)
 	}
 	return nil
+}
+
+// dropHiddenCategories takes the category of an announcement's event that
+// an editor hid, or merged into another announcement's event, off the
+// categories its other events list: they stay on the timeline, without
+// the measure the editor took off it (hiding one event never hides the
+// rest of its announcement; an editor who means the whole announcement
+// hides it whole, Edit.Announcement). A category another visible event of
+// the announcement still has is kept, and so is the category of an event
+// merged into one of its own announcement: that one now stands for it.
+func dropHiddenCategories(ctx context.Context, tx *dbTx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT h.announcement, h.category, coalesce(t.announcement, '')
+		FROM events h
+		LEFT JOIN event_overrides o ON o.event_key = h.key AND o.field = 'merged_into'
+		LEFT JOIN events t ON t.key = `+tx.d.jsonText("o.value")+` AND t.hidden = 0
+		WHERE h.hidden = 1 AND h.announcement != ''`)
+	if err != nil {
+		return fmt.Errorf("hidden categories: %w", err)
+	}
+	gone := map[string][]string{}
+	for rows.Next() {
+		var ann, cat, into string
+		if err := rows.Scan(&ann, &cat, &into); err != nil {
+			rows.Close()
+			return fmt.Errorf("hidden categories: %w", err)
+		}
+		if into != ann {
+			gone[ann] = append(gone[ann], cat)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("hidden categories: %w", err)
+	}
+	anns := slices.Sorted(maps.Keys(gone))
+	for _, ann := range anns {
+		type member struct {
+			id       int64
+			category string
+			cats     []string
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, category, categories FROM events
+			WHERE announcement = ? AND hidden = 0 ORDER BY id`, ann)
+		if err != nil {
+			return fmt.Errorf("hidden categories of %s: %w", ann, err)
+		}
+		var members []member
+		for rows.Next() {
+			var m member
+			var raw string
+			if err := rows.Scan(&m.id, &m.category, &raw); err != nil {
+				rows.Close()
+				return fmt.Errorf("hidden categories of %s: %w", ann, err)
+			}
+			if err := json.Unmarshal([]byte(raw), &m.cats); err != nil {
+				rows.Close()
+				return fmt.Errorf("categories of event %d: %w", m.id, err)
+			}
+			members = append(members, m)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("hidden categories of %s: %w", ann, err)
+		}
+		for _, m := range members {
+			cats := slices.DeleteFunc(slices.Clone(m.cats), func(c string) bool {
+				return slices.Contains(gone[ann], c) &&
+					!slices.ContainsFunc(members, func(o member) bool { return o.category == c })
+			})
+			if len(cats) == len(m.cats) {
+				continue
+			}
+			b, _ := json.Marshal(nonNilStrings(withCategory(m.category, cats)))
+			if _, err := tx.ExecContext(ctx, `UPDATE events SET categories = ? WHERE id = ?`, string(b), m.id); err != nil {
+				return fmt.Errorf("categories of event %d: %w", m.id, err)
+			}
+		}
+	}
+	return nil
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func boolInt(b bool) int {
@@ -491,7 +624,7 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func applyOverride(ctx context.Context, tx *sql.Tx, id int64, key, field, value string) error {
+func applyOverride(ctx context.Context, tx *dbTx, id int64, key, field, value string) error {
 	switch {
 	case field == "title":
 		var title string
@@ -554,7 +687,7 @@ func applyOverride(ctx context.Context, tx *sql.Tx, id int64, key, field, value 
 			// The other event is gone for now; show this one (unless an
 			// editor hid it) rather than lose its documents from the
 			// timeline. The merge applies again if the other comes back.
-			_, err := tx.ExecContext(ctx, `UPDATE events SET hidden = coalesce((SELECT value = 'true'
+			_, err := tx.ExecContext(ctx, `UPDATE events SET hidden = coalesce((SELECT CASE WHEN value = 'true' THEN 1 ELSE 0 END
 				FROM event_overrides WHERE event_key = ? AND field = 'hidden'), 0) WHERE id = ?`, key, id)
 			return err
 		}
@@ -569,13 +702,83 @@ func applyOverride(ctx context.Context, tx *sql.Tx, id int64, key, field, value 
 			WHERE event_id = ? ON CONFLICT DO NOTHING`, intoID, key, id); err != nil {
 			return err
 		}
+		// The merged event's kinds stay on the timeline, under the event
+		// it now is part of.
+		if err := unionCategories(ctx, tx, intoID, id); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE events SET hidden = 1 WHERE id = ?`, id)
 		return err
 	}
 	return fmt.Errorf("unknown override field %q", field)
 }
 
-func txEventByKey(ctx context.Context, tx *sql.Tx, key string) (*model.Event, error) {
+// unionCategories files event into under the categories of event from
+// too, its own category first.
+func unionCategories(ctx context.Context, tx *dbTx, into, from int64) error {
+	read := func(id int64) (string, []string, error) {
+		var cat, raw string
+		if err := tx.QueryRowContext(ctx, `SELECT category, categories FROM events WHERE id = ?`, id).Scan(&cat, &raw); err != nil {
+			return "", nil, err
+		}
+		var cats []string
+		if err := json.Unmarshal([]byte(raw), &cats); err != nil {
+			return "", nil, fmt.Errorf("categories of event %d: %w", id, err)
+		}
+		return cat, cats, nil
+	}
+	cat, cats, err := read(into)
+	if err != nil {
+		return err
+	}
+	otherCat, other, err := read(from)
+	if err != nil {
+		return err
+	}
+	all := withCategory(cat, append(append(slices.Clone(cats), otherCat), other...))
+	if len(all) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(all)
+	_, err = tx.ExecContext(ctx, `UPDATE events SET categories = ? WHERE id = ?`, string(b), into)
+	return err
+}
+
+// txSiblings reads the other events of ev's announcement, hidden or not.
+func txSiblings(ctx context.Context, tx *dbTx, ev *model.Event) ([]*model.Event, error) {
+	if ev.Announcement == "" {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM events WHERE announcement = ? AND id != ? ORDER BY id`,
+		ev.Announcement, ev.ID)
+	if err != nil {
+		return nil, fmt.Errorf("events of announcement %s: %w", ev.Announcement, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("events of announcement %s: %w", ev.Announcement, err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("events of announcement %s: %w", ev.Announcement, err)
+	}
+	var out []*model.Event
+	for _, id := range ids {
+		sib, err := txEvent(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sib)
+	}
+	return out, nil
+}
+
+func txEventByKey(ctx context.Context, tx *dbTx, key string) (*model.Event, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM events WHERE key = ?`, key).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -589,7 +792,7 @@ func txEventByKey(ctx context.Context, tx *sql.Tx, key string) (*model.Event, er
 
 // txEvent reads an event inside a transaction, so it sees the
 // transaction's own changes.
-func txEvent(ctx context.Context, tx *sql.Tx, id int64) (*model.Event, error) {
+func txEvent(ctx context.Context, tx *dbTx, id int64) (*model.Event, error) {
 	e, err := scanEvent(tx.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("event %d: %w", id, ErrNotFound)
@@ -647,7 +850,7 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 		FROM audit_log a LEFT JOIN events e ON e.key = a.event_key`
 	var args []any
 	if f.EventKey != "" {
-		q, args = auditByKey(f.EventKey)
+		q, args = auditByKey(db.read.d, f.EventKey)
 	}
 	q += ` ORDER BY a.id DESC LIMIT ?`
 	args = append(args, f.Limit)
@@ -675,8 +878,8 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 // into, or ErrNotFound when it was not merged (or that event is gone).
 func (db *DB) MergedInto(ctx context.Context, key string) (*model.Event, error) {
 	var id int64
-	err := db.read.QueryRowContext(ctx, `SELECT e.id FROM event_overrides o JOIN events e ON e.key = o.value ->> '$'
-		WHERE o.event_key = ? AND o.field = 'merged_into'`, key).Scan(&id)
+	err := db.read.QueryRowContext(ctx, `SELECT e.id FROM event_overrides o JOIN events e ON e.key = `+
+		db.read.d.jsonText("o.value")+` WHERE o.event_key = ? AND o.field = 'merged_into'`, key).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("event %s merged into: %w", key, ErrNotFound)
 	}

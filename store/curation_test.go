@@ -29,10 +29,10 @@ type curationFixture struct {
 	editor *User
 }
 
-func newCurationFixture(t *testing.T) *curationFixture {
+func newCurationFixture(t *testing.T, e testEngine) *curationFixture {
 	t.Helper()
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	f := &curationFixture{db: db}
 	for i, kind := range []model.DocKind{model.KindOfficial, model.KindOfficial, model.KindNews, model.KindOfficial} {
 		d, c := testDoc(fmt.Sprintf("https://a.example/%d", i), fmt.Sprintf("text %d", i))
@@ -87,7 +87,9 @@ func docIDs(e *model.Event) []int64 {
 	return out
 }
 
-func TestCurationSurvivesReclustering(t *testing.T) {
+func TestCurationSurvivesReclustering(t *testing.T) { eachEngine(t, testCurationSurvivesReclustering) }
+
+func testCurationSurvivesReclustering(t *testing.T, e testEngine) {
 	ctx := context.Background()
 	const keyA, keyB = "us/visa/2020-07-01", "uk/extradition/2020-07-02"
 	tests := []struct {
@@ -191,7 +193,7 @@ func TestCurationSurvivesReclustering(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newCurationFixture(t)
+			f := newCurationFixture(t, e)
 			a, b := f.byKey(t, keyA), f.byKey(t, keyB)
 			if _, err := f.db.Curate(ctx, f.editor, tc.edit(f, a, b)); err != nil {
 				t.Fatal(err)
@@ -212,9 +214,11 @@ func TestCurationSurvivesReclustering(t *testing.T) {
 	}
 }
 
-func TestManualEventNeverDropped(t *testing.T) {
+func TestManualEventNeverDropped(t *testing.T) { eachEngine(t, testManualEventNeverDropped) }
+
+func testManualEventNeverDropped(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	f := newCurationFixture(t)
+	f := newCurationFixture(t, e)
 	m, err := f.db.Curate(ctx, f.editor, Edit{Action: ActionAdd, Title: "By hand", Category: "visa",
 		Date: time.Date(2020, 7, 9, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
@@ -233,9 +237,11 @@ func TestManualEventNeverDropped(t *testing.T) {
 	}
 }
 
-func TestUnhideUndoesMerge(t *testing.T) {
+func TestUnhideUndoesMerge(t *testing.T) { eachEngine(t, testUnhideUndoesMerge) }
+
+func testUnhideUndoesMerge(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	f := newCurationFixture(t)
+	f := newCurationFixture(t, e)
 	a, b := f.byKey(t, "us/visa/2020-07-01"), f.byKey(t, "uk/extradition/2020-07-02")
 	if _, err := f.db.Curate(ctx, f.editor, Edit{Action: ActionMerge, EventID: a.ID, IntoID: b.ID}); err != nil {
 		t.Fatal(err)
@@ -256,9 +262,11 @@ func TestUnhideUndoesMerge(t *testing.T) {
 	}
 }
 
-func TestCurationRefusesBadEdits(t *testing.T) {
+func TestCurationRefusesBadEdits(t *testing.T) { eachEngine(t, testCurationRefusesBadEdits) }
+
+func testCurationRefusesBadEdits(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	f := newCurationFixture(t)
+	f := newCurationFixture(t, e)
 	a, b := f.byKey(t, "us/visa/2020-07-01"), f.byKey(t, "uk/extradition/2020-07-02")
 	for _, e := range []Edit{
 		{Action: ActionRetitle, EventID: a.ID, Title: "   "},
@@ -290,9 +298,11 @@ func TestCurationRefusesBadEdits(t *testing.T) {
 	}
 }
 
-func TestAuditLogRecordsWhoWhatWhen(t *testing.T) {
+func TestAuditLogRecordsWhoWhatWhen(t *testing.T) { eachEngine(t, testAuditLogRecordsWhoWhatWhen) }
+
+func testAuditLogRecordsWhoWhatWhen(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	f := newCurationFixture(t)
+	f := newCurationFixture(t, e)
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	f.db.Now = func() time.Time { return at }
 	a := f.byKey(t, "us/visa/2020-07-01")
@@ -309,12 +319,12 @@ func TestAuditLogRecordsWhoWhatWhen(t *testing.T) {
 	if len(log) != 2 || log[0].Action != ActionHide || log[1].Action != ActionRetitle {
 		t.Fatalf("audit %+v, want hide then retitle, newest first", log)
 	}
-	e := log[1]
+	ent := log[1]
 	var before, after struct{ Title string }
-	_ = json.Unmarshal([]byte(e.Before), &before)
-	_ = json.Unmarshal([]byte(e.After), &after)
-	if e.UserName != "editor1" || !e.At.Equal(at) || before.Title != "Clustered title A" || after.Title != "New" {
-		t.Errorf("audit entry %+v", e)
+	_ = json.Unmarshal([]byte(ent.Before), &before)
+	_ = json.Unmarshal([]byte(ent.After), &after)
+	if ent.UserName != "editor1" || !ent.At.Equal(at) || before.Title != "Clustered title A" || after.Title != "New" {
+		t.Errorf("audit entry %+v", ent)
 	}
 	if got := f.byKey(t, a.Key).UpdatedAt; !got.Equal(at) {
 		t.Errorf("updated_at %s, want the edit's time", got)
@@ -331,8 +341,12 @@ func TestAuditLogRecordsWhoWhatWhen(t *testing.T) {
 }
 
 func TestMergeAndSplitAreInBothEventsHistories(t *testing.T) {
+	eachEngine(t, testMergeAndSplitAreInBothEventsHistories)
+}
+
+func testMergeAndSplitAreInBothEventsHistories(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	f := newCurationFixture(t)
+	f := newCurationFixture(t, e)
 	a, b := f.byKey(t, "us/visa/2020-07-01"), f.byKey(t, "uk/extradition/2020-07-02")
 	if _, err := f.db.Curate(ctx, f.editor, Edit{Action: ActionMerge, EventID: a.ID, IntoID: b.ID}); err != nil {
 		t.Fatal(err)
@@ -358,8 +372,12 @@ func TestMergeAndSplitAreInBothEventsHistories(t *testing.T) {
 }
 
 func TestMergedEventReturnsWhenTheOtherIsGone(t *testing.T) {
+	eachEngine(t, testMergedEventReturnsWhenTheOtherIsGone)
+}
+
+func testMergedEventReturnsWhenTheOtherIsGone(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	f := newCurationFixture(t)
+	f := newCurationFixture(t, e)
 	a, b := f.byKey(t, "us/visa/2020-07-01"), f.byKey(t, "uk/extradition/2020-07-02")
 	if _, err := f.db.Curate(ctx, f.editor, Edit{Action: ActionMerge, EventID: a.ID, IntoID: b.ID}); err != nil {
 		t.Fatal(err)

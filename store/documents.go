@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"policywatch/model"
 )
@@ -26,11 +27,55 @@ import (
 //   - anything else is a new document (stored).
 //
 // doc.ID is set to the document the capture belongs to. When doc.Tags is
-// not nil the document's tags are replaced by them.
+// not nil the document's tags are replaced by them. Whatever changed for
+// the derived data (a new document or version, a new alias, a withdrawn
+// page back) is appended to the change log in the same transaction, with
+// c.RunID, so the index and the timeline can never miss it.
 func (db *DB) SaveCapture(ctx context.Context, doc *model.Document, c *model.Capture) (model.SaveOutcome, error) {
+	return db.saveCaptureThen(ctx, doc, c, nil)
+}
+
+// saveCaptureThen is SaveCapture running then, when not nil, in the same
+// transaction once the outcome is known (frontier.go: SaveCaptureAck).
+func (db *DB) saveCaptureThen(ctx context.Context, doc *model.Document, c *model.Capture, then func(*dbTx, model.SaveOutcome) error) (model.SaveOutcome, error) {
 	if doc.URL == "" {
 		return "", fmt.Errorf("save capture: document has no URL")
 	}
+	prepareCapture(db, doc, c)
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+	}
+	defer tx.Rollback()
+	if err := lockDocument(ctx, tx, doc); err != nil {
+		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+	}
+
+	outcome, change, err := db.saveCapture(ctx, tx, doc, c)
+	if err != nil {
+		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+	}
+	if then != nil {
+		if err := then(tx, outcome); err != nil {
+			return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+		}
+	}
+	// Last before commit (changelog.go: on PostgreSQL the append holds
+	// the change log's lock until then).
+	if change != "" {
+		if err := appendChange(ctx, tx, doc.ID, change, c.RunID, c.FetchedAt); err != nil {
+			return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return "", fmt.Errorf("save capture %s: commit: %w", doc.URL, err)
+	}
+	return outcome, nil
+}
+
+// prepareCapture fills what a capture gets before it is saved: its body's
+// hash and its time.
+func prepareCapture(db *DB, doc *model.Document, c *model.Capture) {
 	if c.BodySHA256 == "" {
 		sum := sha256.Sum256(c.Body)
 		c.BodySHA256 = hex.EncodeToString(sum[:])
@@ -41,23 +86,11 @@ func (db *DB) SaveCapture(ctx context.Context, doc *model.Document, c *model.Cap
 	if doc.FetchedAt.IsZero() {
 		doc.FetchedAt = c.FetchedAt
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
-	}
-	defer tx.Rollback()
-
-	outcome, err := db.saveCapture(ctx, tx, doc, c)
-	if err != nil {
-		return "", fmt.Errorf("save capture %s: %w", doc.URL, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return "", fmt.Errorf("save capture %s: commit: %w", doc.URL, err)
-	}
-	return outcome, nil
 }
 
-func (db *DB) saveCapture(ctx context.Context, tx *sql.Tx, doc *model.Document, c *model.Capture) (model.SaveOutcome, error) {
+// saveCapture does SaveCapture's work in tx and says what changed for the
+// change log ("" for nothing).
+func (db *DB) saveCapture(ctx context.Context, tx *dbTx, doc *model.Document, c *model.Capture) (model.SaveOutcome, model.ChangeKind, error) {
 	var (
 		id      int64
 		hash    string
@@ -71,63 +104,75 @@ func (db *DB) saveCapture(ctx context.Context, tx *sql.Tx, doc *model.Document, 
 		err = tx.QueryRowContext(ctx, `SELECT document_id FROM document_aliases WHERE url = ?`, doc.URL).Scan(&id)
 		if err == nil {
 			doc.ID = id
-			return model.OutcomeDuplicate, nil
+			return model.OutcomeDuplicate, "", nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
-			return "", err
+			return "", "", err
 		}
 		if doc.ContentHash != "" {
 			err = tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE content_hash = ? ORDER BY id LIMIT 1`,
 				doc.ContentHash).Scan(&id)
 			if err == nil {
 				doc.ID = id
-				_, err = tx.ExecContext(ctx, `INSERT INTO document_aliases (url, document_id, source, found_at)
-					VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`, doc.URL, id, doc.Source, formatTime(c.FetchedAt))
-				return model.OutcomeDuplicate, err
+				return model.OutcomeDuplicate, model.ChangeAlias, insertAlias(ctx, tx, doc, c)
 			}
 			if !errors.Is(err, sql.ErrNoRows) {
-				return "", err
+				return "", "", err
 			}
 		}
 		if near, ok, err := nearDuplicate(ctx, tx, doc.Text); err != nil {
-			return "", err
+			return "", "", err
 		} else if ok {
 			doc.ID = near
-			_, err = tx.ExecContext(ctx, `INSERT INTO document_aliases (url, document_id, source, found_at)
-				VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`, doc.URL, near, doc.Source, formatTime(c.FetchedAt))
-			return model.OutcomeDuplicate, err
+			return model.OutcomeDuplicate, model.ChangeAlias, insertAlias(ctx, tx, doc, c)
 		}
 		doc.Version = 1
 		doc.UpdatedAt = c.FetchedAt
 		if err := insertDocument(ctx, tx, doc); err != nil {
-			return "", err
+			return "", "", err
 		}
 		c.DocumentID, c.Version = doc.ID, 1
 		if err := insertVersion(ctx, tx, doc, c); err != nil {
-			return "", err
+			return "", "", err
 		}
 		if err := insertCapture(ctx, tx, c); err != nil {
-			return "", err
+			return "", "", err
 		}
 		if doc.Tags != nil {
 			if err := replaceTags(ctx, tx, doc.ID, doc.Tags); err != nil {
-				return "", err
+				return "", "", err
 			}
 		}
-		return model.OutcomeStored, nil
+		return model.OutcomeStored, model.ChangeNew, nil
 	case err != nil:
-		return "", err
+		return "", "", err
 	}
 
 	doc.ID = id
 	c.DocumentID = id
+	// The same fetch again (a WARC file imported twice, or an export read
+	// back into the archive it came from): the same URL, fetch time and
+	// body are the same capture, and the archive already holds it. A
+	// crawl's own re-fetch always has a new fetch time, so it still adds
+	// a capture.
+	if capID, capVersion, ok, err := sameCapture(ctx, tx, id, c); err != nil {
+		return "", "", err
+	} else if ok {
+		c.ID, c.Version, doc.Version = capID, capVersion, version
+		return model.OutcomeUnchanged, "", nil
+	}
 	if hash == doc.ContentHash {
 		c.Version = version
 		doc.Version = version
-		if _, err := tx.ExecContext(ctx, `UPDATE documents SET withdrawn = 0 WHERE id = ?`, id); err != nil {
-			return "", err
+		res, err := tx.ExecContext(ctx, `UPDATE documents SET withdrawn = 0 WHERE id = ? AND withdrawn <> 0`, id)
+		if err != nil {
+			return "", "", err
 		}
-		return model.OutcomeUnchanged, insertCapture(ctx, tx, c)
+		var change model.ChangeKind
+		if n, _ := res.RowsAffected(); n > 0 {
+			change = model.ChangeRestored // a withdrawn page answers again
+		}
+		return model.OutcomeUnchanged, change, insertCapture(ctx, tx, c)
 	}
 	doc.Version = version + 1
 	doc.UpdatedAt = c.FetchedAt
@@ -137,42 +182,73 @@ func (db *DB) saveCapture(ctx context.Context, tx *sql.Tx, doc *model.Document, 
 		version = ?, withdrawn = 0 WHERE id = ?`,
 		doc.Title, doc.Byline, doc.Text, doc.Lang, doc.Site, doc.DocNumber, formatTime(doc.Published),
 		doc.DateSource, formatTime(doc.Modified), formatTime(doc.UpdatedAt), doc.ContentHash, doc.Version, id); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err := setSignature(ctx, tx, id, doc.Text); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err := insertVersion(ctx, tx, doc, c); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err := insertCapture(ctx, tx, c); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if doc.Tags != nil {
 		if err := replaceTags(ctx, tx, id, doc.Tags); err != nil {
-			return "", err
+			return "", "", err
 		}
 	}
-	return model.OutcomeUpdated, nil
+	return model.OutcomeUpdated, model.ChangeVersion, nil
 }
 
-func insertDocument(ctx context.Context, tx *sql.Tx, d *model.Document) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO documents (url, source, kind, title, byline, text, lang, site,
+// sameCapture finds a capture of document docID fetched at the same
+// moment with the same body as c. Times are compared as instants, so an
+// offset written differently is still the same fetch.
+func sameCapture(ctx context.Context, tx *dbTx, docID int64, c *model.Capture) (int64, int, bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, version, fetched_at FROM captures
+		WHERE document_id = ? AND body_sha256 = ?`, docID, c.BodySHA256)
+	if err != nil {
+		return 0, 0, false, fmt.Errorf("find capture of document %d: %w", docID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id      int64
+			version int
+			fetched string
+		)
+		if err := rows.Scan(&id, &version, &fetched); err != nil {
+			return 0, 0, false, fmt.Errorf("find capture of document %d: %w", docID, err)
+		}
+		if parseTime(fetched).Equal(c.FetchedAt) {
+			return id, version, true, nil
+		}
+	}
+	return 0, 0, false, rows.Err()
+}
+
+// insertAlias records doc.URL as another address of document doc.ID (a
+// URL already known as an alias never gets here).
+func insertAlias(ctx context.Context, tx *dbTx, doc *model.Document, c *model.Capture) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO document_aliases (url, document_id, source, found_at)
+		VALUES (?, ?, ?, ?) ON CONFLICT (url) DO NOTHING`, doc.URL, doc.ID, doc.Source, formatTime(c.FetchedAt))
+	return err
+}
+
+func insertDocument(ctx context.Context, tx *dbTx, d *model.Document) error {
+	err := tx.QueryRowContext(ctx, `INSERT INTO documents (url, source, kind, title, byline, text, lang, site,
 		doc_number, published, date_source, modified, fetched_at, updated_at, content_hash, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		d.URL, d.Source, string(d.Kind), d.Title, d.Byline, d.Text, d.Lang, d.Site, d.DocNumber,
 		formatTime(d.Published), d.DateSource, formatTime(d.Modified), formatTime(d.FetchedAt),
-		formatTime(d.UpdatedAt), d.ContentHash, d.Version)
+		formatTime(d.UpdatedAt), d.ContentHash, d.Version).Scan(&d.ID)
 	if err != nil {
 		return fmt.Errorf("insert document: %w", err)
-	}
-	if d.ID, err = res.LastInsertId(); err != nil {
-		return err
 	}
 	return setSignature(ctx, tx, d.ID, d.Text)
 }
 
-func insertVersion(ctx context.Context, tx *sql.Tx, d *model.Document, c *model.Capture) error {
+func insertVersion(ctx context.Context, tx *dbTx, d *model.Document, c *model.Capture) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO document_versions (document_id, version, title, text, published,
 		content_hash, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		d.ID, d.Version, d.Title, d.Text, formatTime(d.Published), d.ContentHash, formatTime(c.FetchedAt))
@@ -182,7 +258,7 @@ func insertVersion(ctx context.Context, tx *sql.Tx, d *model.Document, c *model.
 	return nil
 }
 
-func insertCapture(ctx context.Context, tx *sql.Tx, c *model.Capture) error {
+func insertCapture(ctx context.Context, tx *dbTx, c *model.Capture) error {
 	header, err := json.Marshal(c.Header)
 	if err != nil {
 		return err
@@ -191,15 +267,13 @@ func insertCapture(ctx context.Context, tx *sql.Tx, c *model.Capture) error {
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO captures (document_id, version, fetched_at, request_url, final_url,
-		status, header, body_gzip, body_sha256, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if err := tx.QueryRowContext(ctx, `INSERT INTO captures (document_id, version, fetched_at, request_url, final_url,
+		status, header, body_gzip, body_sha256, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.DocumentID, c.Version, formatTime(c.FetchedAt), c.RequestURL, c.FinalURL, c.Status, string(header),
-		body, c.BodySHA256, c.ContentHash)
-	if err != nil {
+		body, c.BodySHA256, c.ContentHash).Scan(&c.ID); err != nil {
 		return fmt.Errorf("insert capture: %w", err)
 	}
-	c.ID, err = res.LastInsertId()
-	return err
+	return nil
 }
 
 func gzipBytes(b []byte) ([]byte, error) {
@@ -282,7 +356,7 @@ func (db *DB) DocumentByURL(ctx context.Context, u string) (*model.Document, err
 type Alias struct {
 	URL     string
 	Source  string
-	FoundAt string
+	FoundAt time.Time
 }
 
 // Aliases lists the other URLs a document was found at.
@@ -295,10 +369,14 @@ func (db *DB) Aliases(ctx context.Context, docID int64) ([]Alias, error) {
 	defer rows.Close()
 	var out []Alias
 	for rows.Next() {
-		var a Alias
-		if err := rows.Scan(&a.URL, &a.Source, &a.FoundAt); err != nil {
+		var (
+			a     Alias
+			found string
+		)
+		if err := rows.Scan(&a.URL, &a.Source, &found); err != nil {
 			return nil, err
 		}
+		a.FoundAt = parseTime(found)
 		out = append(out, a)
 	}
 	return out, rows.Err()
@@ -344,17 +422,27 @@ func (db *DB) documentPage(ctx context.Context, after int64, limit int) ([]*mode
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if err := db.fillDocuments(ctx, docs); err != nil {
+		return nil, err
+	}
+	return docs, nil
+}
+
+// fillDocuments adds tags and amendment text to documents read from the
+// documents table.
+func (db *DB) fillDocuments(ctx context.Context, docs []*model.Document) error {
+	var err error
 	for _, d := range docs {
 		if d.Tags, err = db.tags(ctx, d.ID); err != nil {
-			return nil, err
+			return err
 		}
 		if d.Version > 1 { // changes.go: amendments are indexed for search
 			if d.Added, d.Removed, err = db.ChangeText(ctx, d.ID); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	return docs, nil
+	return nil
 }
 
 // CountDocuments returns how many documents the store holds.

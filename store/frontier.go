@@ -10,24 +10,9 @@ import (
 	"policywatch/model"
 )
 
-// FrontierItem is one URL a crawl run queued: what the crawler needs to
-// pick the work up again after a crash.
-type FrontierItem struct {
-	Key     string // the crawler's de-duplication key
-	URL     string
-	Source  string // source name
-	Kind    string // the crawler's job kind ("discover", "page", "doc")
-	Depth   int
-	Listing bool
-	// Metadata the discovery page gave (feed title, API date...).
-	Title, DateSource, DocNumber string
-	Published                    time.Time
-	Done                         bool // acknowledged: not to be fetched again in this run
-}
-
 // Enqueue records URLs queued in a run. A URL the run already holds is
 // left as it is (done or not).
-func (db *DB) Enqueue(ctx context.Context, runID int64, items ...FrontierItem) error {
+func (db *DB) Enqueue(ctx context.Context, runID int64, items ...model.FrontierItem) error {
 	if len(items) == 0 {
 		return nil
 	}
@@ -56,41 +41,93 @@ func (db *DB) Enqueue(ctx context.Context, runID int64, items ...FrontierItem) e
 	return nil
 }
 
-// Ack marks a URL of a run done and records the run's counts so far, in
-// one transaction, so a resumed run counts on from the last finished URL.
-func (db *DB) Ack(ctx context.Context, runID int64, key string, counts model.CrawlRun) error {
+// Ack writes what a crawl run did with one URL (model.URLDone) in one
+// transaction: the URL marked done, its counts added to the run's, its
+// log entries appended. A resumed run thus counts on from the last
+// acknowledged URL, and a URL done again after a crash is neither
+// counted nor logged twice. A URL acknowledged already is left as it
+// is; a key without a frontier row (a source that failed before
+// anything was queued, or no key) adds its counts and entries only.
+func (db *DB) Ack(ctx context.Context, d model.URLDone) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("acknowledge %s: %w", key, err)
+		return fmt.Errorf("acknowledge %s: %w", d.Key, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE crawl_frontier SET done_at = ? WHERE run_id = ? AND key = ?`,
-		formatTime(db.Now()), runID, key); err != nil {
-		return fmt.Errorf("acknowledge %s: %w", key, err)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE crawl_runs SET fetched = ?, stored = ?, updated = ?, unchanged = ?,
-		skipped = ?, failed = ? WHERE id = ?`, counts.Fetched, counts.Stored, counts.Updated, counts.Unchanged,
-		counts.Skipped, counts.Failed, runID); err != nil {
-		return fmt.Errorf("acknowledge %s: run counts: %w", key, err)
+	if err := db.ackTx(ctx, tx, d); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("acknowledge %s: %w", key, err)
+		return fmt.Errorf("acknowledge %s: %w", d.Key, err)
 	}
 	return nil
 }
 
+// ackTx is Ack's work inside tx. Counts are added, not overwritten, so
+// that acknowledgements made at once by several workers (each in its
+// own transaction, one writer at a time) cannot write counts built from
+// a stale total.
+func (db *DB) ackTx(ctx context.Context, tx *dbTx, d model.URLDone) error {
+	if d.Key != "" {
+		res, err := tx.ExecContext(ctx, `UPDATE crawl_frontier SET done_at = ? WHERE run_id = ? AND key = ? AND done_at = ''`,
+			formatTime(db.Now()), d.RunID, d.Key)
+		if err != nil {
+			return fmt.Errorf("acknowledge %s: %w", d.Key, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("acknowledge %s: %w", d.Key, err)
+		} else if n == 0 {
+			var queued int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM crawl_frontier WHERE run_id = ? AND key = ?`,
+				d.RunID, d.Key).Scan(&queued); err != nil {
+				return fmt.Errorf("acknowledge %s: %w", d.Key, err)
+			}
+			if queued > 0 {
+				return nil // done and counted already
+			}
+		}
+	}
+	c := &d.Counts
+	if _, err := tx.ExecContext(ctx, `UPDATE crawl_runs SET fetched = fetched + ?, stored = stored + ?,
+		updated = updated + ?, unchanged = unchanged + ?, dropped = dropped + ?, skipped = skipped + ?,
+		refused = refused + ?, withdrawn = withdrawn + ?, failed = failed + ? WHERE id = ?`,
+		append(runCountArgs(c), d.RunID)...); err != nil {
+		return fmt.Errorf("acknowledge %s: run counts: %w", d.Key, err)
+	}
+	for _, e := range d.Log {
+		if err := db.insertOutcome(ctx, tx, d.RunID, e); err != nil {
+			return fmt.Errorf("acknowledge %s: %w", d.Key, err)
+		}
+	}
+	return nil
+}
+
+// SaveCaptureAck is SaveCapture and Ack in one transaction, with the
+// document, its change log entry, the URL marked done and the run's
+// counts and log: a crawl killed between a save and its acknowledgement
+// would otherwise have stored the page without counting it, and the
+// resumed run would find it "unchanged" — one stored short. ack is
+// called inside the transaction with what the save did, and returns what
+// to acknowledge.
+func (db *DB) SaveCaptureAck(ctx context.Context, doc *model.Document, c *model.Capture,
+	ack func(model.SaveOutcome) model.URLDone) (model.SaveOutcome, error) {
+	return db.saveCaptureThen(ctx, doc, c, func(tx *dbTx, out model.SaveOutcome) error {
+		return db.ackTx(ctx, tx, ack(out))
+	})
+}
+
 // LoadFrontier returns every URL a run queued, in queue order.
-func (db *DB) LoadFrontier(ctx context.Context, runID int64) ([]FrontierItem, error) {
+func (db *DB) LoadFrontier(ctx context.Context, runID int64) ([]model.FrontierItem, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT key, url, source, kind, depth, listing, title, published,
 		date_source, doc_number, done_at FROM crawl_frontier WHERE run_id = ? ORDER BY rowid`, runID)
 	if err != nil {
 		return nil, fmt.Errorf("load frontier of run %d: %w", runID, err)
 	}
 	defer rows.Close()
-	var out []FrontierItem
+	var out []model.FrontierItem
 	for rows.Next() {
 		var (
-			it              FrontierItem
+			it              model.FrontierItem
 			listing         int
 			published, done string
 		)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
@@ -143,7 +142,7 @@ func shingleTokens(text string) []string {
 }
 
 // setSignature stores a document's signature and bands.
-func setSignature(ctx context.Context, tx *sql.Tx, id int64, text string) error {
+func setSignature(ctx context.Context, tx *dbTx, id int64, text string) error {
 	sig := signature(text)
 	if _, err := tx.ExecContext(ctx, `UPDATE documents SET minhash = ? WHERE id = ?`, encodeSig(sig), id); err != nil {
 		return fmt.Errorf("store signature of document %d: %w", id, err)
@@ -164,7 +163,7 @@ func setSignature(ctx context.Context, tx *sql.Tx, id int64, text string) error 
 }
 
 // nearDuplicate finds a stored document whose text is a near copy of text.
-func nearDuplicate(ctx context.Context, tx *sql.Tx, text string) (int64, bool, error) {
+func nearDuplicate(ctx context.Context, tx *dbTx, text string) (int64, bool, error) {
 	sig := signature(text)
 	if sig == nil {
 		return 0, false, nil

@@ -18,8 +18,12 @@ Canada is the first country to suspend an extradition treaty with Hong Kong sinc
 The law punishes secession, subversion, terrorism and collusion with foreign forces, with maximum penalties of life imprisonment. Its critics say the wording is broad enough to cover peaceful protest.`
 
 func TestNearDuplicateSyndicatedCopyIsStoredOnce(t *testing.T) {
+	eachEngine(t, testNearDuplicateSyndicatedCopyIsStoredOnce)
+}
+
+func testNearDuplicateSyndicatedCopyIsStoredOnce(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	save := func(url, text string) model.SaveOutcome {
 		d, c := testDoc(url, text)
 		got, err := db.SaveCapture(ctx, d, c)

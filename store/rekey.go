@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -43,6 +42,10 @@ const RekeyUserName = "re-clustering"
 //     merges two curated events, only one set of overrides can apply.
 //     The other keeps today's behaviour.
 //
+// Among new events sharing as many documents, the one of the old event's
+// category wins: the events of one announcement (model.Event.Announcement)
+// share their documents, and each category's curation follows its own.
+//
 // A key that finds no such event keeps today's behaviour: a confirmed
 // event stays as it was, and overrides wait in case the key comes back.
 // Overrides whose event row is already gone are not matched: there is
@@ -62,13 +65,15 @@ type rekeyMove struct {
 // rekeyCurated moves the curation of keys the new clustering (events) no
 // longer produces to the new events that carry on their documents. It
 // runs inside ReplaceEvents before the new clustering is written.
-func rekeyCurated(ctx context.Context, tx *sql.Tx, events []model.Event, snap curatedSnapshot) ([]rekeyMove, error) {
+func rekeyCurated(ctx context.Context, tx *dbTx, events []model.Event, snap curatedSnapshot) ([]rekeyMove, error) {
 	// Document to new events, and each new event's size, so a match
 	// costs the old event's documents, not the whole clustering.
 	newSize := make(map[string]int, len(events))
+	newCategory := make(map[string]string, len(events))
 	inNew := map[int64][]string{}
 	for _, e := range events {
 		newSize[e.Key] = len(e.Documents)
+		newCategory[e.Key] = e.Category
 		for _, d := range e.Documents {
 			if ks := inNew[d.DocumentID]; len(ks) == 0 || ks[len(ks)-1] != e.Key { // listed twice
 				inNew[d.DocumentID] = append(ks, e.Key)
@@ -99,12 +104,20 @@ func rekeyCurated(ctx context.Context, tx *sql.Tx, events []model.Event, snap cu
 				shared[nk]++
 			}
 		}
+		var oldCategory string
+		if err := tx.QueryRowContext(ctx, `SELECT category FROM events WHERE id = ?`, id).Scan(&oldCategory); err != nil {
+			return nil, fmt.Errorf("category of %s: %w", key, err)
+		}
 		best := candidate{oldKey: key, oldID: id, total: len(old)}
 		for nk, n := range shared {
-			// Ties go to the smaller event, the closer fit, then to the
-			// first key, so the same input always gives the same answer.
-			if n > best.shared || n == best.shared && (newSize[nk] < newSize[best.newKey] ||
-				newSize[nk] == newSize[best.newKey] && nk < best.newKey) {
+			// Ties go to the event of the same category (the events of
+			// one announcement share their documents: each category's
+			// curation follows its own), then to the smaller event, the
+			// closer fit, then to the first key, so the same input always
+			// gives the same answer.
+			same, bestSame := newCategory[nk] == oldCategory, newCategory[best.newKey] == oldCategory
+			if n > best.shared || n == best.shared && (same && !bestSame || same == bestSame &&
+				(newSize[nk] < newSize[best.newKey] || newSize[nk] == newSize[best.newKey] && nk < best.newKey)) {
 				best.newKey, best.shared = nk, n
 			}
 		}
@@ -152,11 +165,11 @@ func rekeyCurated(ctx context.Context, tx *sql.Tx, events []model.Event, snap cu
 
 // curatedKeys returns every key curation refers to, with the id of its
 // event row (0 when there is none).
-func curatedKeys(ctx context.Context, tx *sql.Tx) (map[string]int64, error) {
+func curatedKeys(ctx context.Context, tx *dbTx) (map[string]int64, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT k.key, coalesce(e.id, 0) FROM (
 			SELECT event_key AS key FROM event_overrides
 			UNION SELECT event_key FROM event_document_overrides
-			UNION SELECT value ->> '$' FROM event_overrides WHERE field = 'merged_into'
+			UNION SELECT `+tx.d.jsonText("value")+` FROM event_overrides WHERE field = 'merged_into'
 			UNION SELECT key FROM events WHERE confirmed = 1) k
 		LEFT JOIN events e ON e.key = k.key`)
 	if err != nil {
@@ -179,7 +192,7 @@ func curatedKeys(ctx context.Context, tx *sql.Tx) (map[string]int64, error) {
 // key was about: what clustering put in it, what an editor attached, and
 // what an editor detached (clustering still finds those with it). Documents
 // merged in from another event belong to that event and do not count.
-func rekeyDocuments(ctx context.Context, tx *sql.Tx, key string, id int64) (map[int64]struct{}, error) {
+func rekeyDocuments(ctx context.Context, tx *dbTx, key string, id int64) (map[int64]struct{}, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT document_id FROM event_documents WHERE event_id = ? AND via IN ('', 'attach')
 		UNION SELECT document_id FROM event_document_overrides WHERE event_key = ?`, id, key)
 	if err != nil {
@@ -199,7 +212,8 @@ func rekeyDocuments(ctx context.Context, tx *sql.Tx, key string, id int64) (map[
 
 // moveCuration gives the event row and every override of oldKey the key
 // newKey.
-func moveCuration(ctx context.Context, tx *sql.Tx, oldKey, newKey string) error {
+func moveCuration(ctx context.Context, tx *dbTx, oldKey, newKey string) error {
+	newJSON, _ := json.Marshal(newKey)
 	for _, q := range []struct {
 		what string
 		sql  string
@@ -212,8 +226,8 @@ func moveCuration(ctx context.Context, tx *sql.Tx, oldKey, newKey string) error 
 		{"overrides", `UPDATE event_overrides SET event_key = ? WHERE event_key = ?`, []any{newKey, oldKey}},
 		{"document overrides", `UPDATE event_document_overrides SET event_key = ? WHERE event_key = ?`,
 			[]any{newKey, oldKey}},
-		{"merges into it", `UPDATE event_overrides SET value = json_quote(?) WHERE field = 'merged_into'
-			AND value ->> '$' = ?`, []any{newKey, oldKey}},
+		{"merges into it", `UPDATE event_overrides SET value = ? WHERE field = 'merged_into'
+			AND ` + tx.d.jsonText("value") + ` = ?`, []any{string(newJSON), oldKey}},
 		{"merged evidence", `UPDATE event_documents SET via = ? WHERE via = ?`, []any{newKey, oldKey}},
 	} {
 		if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
@@ -227,7 +241,7 @@ func moveCuration(ctx context.Context, tx *sql.Tx, oldKey, newKey string) error 
 // and the overrides are in place, so "after" is how the event now reads.
 // The event's history stays reachable by its new key: Audit follows these
 // entries back to the old one.
-func auditRekeys(ctx context.Context, tx *sql.Tx, moves []rekeyMove, now string) error {
+func auditRekeys(ctx context.Context, tx *dbTx, moves []rekeyMove, now string) error {
 	for _, m := range moves {
 		ev, err := txEventByKey(ctx, tx, m.newKey)
 		if err != nil {
@@ -259,15 +273,15 @@ func withKey(snap []byte, key string) []byte {
 // which the event had it: a key that clustering later gives to another
 // event does not show this one's history, nor the reverse. Every entry
 // names the event's id now.
-func auditByKey(key string) (string, []any) {
+func auditByKey(d dialect, key string) (string, []any) {
 	// keys(k, lo, hi): the event had key k for audit ids in (lo, hi).
 	// lo is the last rekey away from k before hi, if any.
-	const lastAway = `coalesce((SELECT max(x.id) FROM audit_log x WHERE x.action = '` + ActionRekey + `'
-		AND x.before ->> '$.key' = %s AND x.id < %s), 0)`
+	lastAway := `coalesce((SELECT max(x.id) FROM audit_log x WHERE x.action = '` + ActionRekey + `'
+		AND ` + d.jsonField("x.before", "key") + ` = %s AND x.id < %s), 0)`
 	q := `WITH RECURSIVE keys (k, lo, hi) AS (
 			SELECT ?1, ` + fmt.Sprintf(lastAway, "?1", "9223372036854775807") + `, 9223372036854775807
 			UNION
-			SELECT r.before ->> '$.key', ` + fmt.Sprintf(lastAway, "r.before ->> '$.key'", "r.id") + `, r.id
+			SELECT ` + d.jsonField("r.before", "key") + `, ` + fmt.Sprintf(lastAway, d.jsonField("r.before", "key"), "r.id") + `, r.id
 			FROM audit_log r JOIN keys ON r.event_key = keys.k AND r.id > keys.lo AND r.id < keys.hi
 			WHERE r.action = '` + ActionRekey + `')
 		SELECT a.id, a.at, a.user_name, a.action, a.event_key,

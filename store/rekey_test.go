@@ -19,10 +19,10 @@ type rekeyFixture struct {
 	ids    map[string]int64 // event ids by key after the first clustering
 }
 
-func newRekeyFixture(t *testing.T) *rekeyFixture {
+func newRekeyFixture(t *testing.T, e testEngine) *rekeyFixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &rekeyFixture{db: openTestDB(t), ids: map[string]int64{}}
+	f := &rekeyFixture{db: e.open(t), ids: map[string]int64{}}
 	for i := range 8 {
 		d, c := testDoc(fmt.Sprintf("https://rekey.example/%d", i), fmt.Sprintf("rekey text %d", i))
 		d.Published = time.Date(2020, 6, 28+i, 12, 0, 0, 0, time.UTC)
@@ -96,7 +96,9 @@ func (f *rekeyFixture) history(t *testing.T, key string) []string {
 	return out
 }
 
-func TestCurationFollowsChangedKey(t *testing.T) {
+func TestCurationFollowsChangedKey(t *testing.T) { eachEngine(t, testCurationFollowsChangedKey) }
+
+func testCurationFollowsChangedKey(t *testing.T, e testEngine) {
 	ctx := context.Background()
 	const (
 		oldA = "us/visa/2020-06-29"
@@ -315,7 +317,7 @@ func TestCurationFollowsChangedKey(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newRekeyFixture(t)
+			f := newRekeyFixture(t, e)
 			if err := f.db.ReplaceEvents(ctx, tc.before(f.d)); err != nil {
 				t.Fatal(err)
 			}
@@ -338,14 +340,16 @@ func TestCurationFollowsChangedKey(t *testing.T) {
 	}
 }
 
-func TestAuditHistoryFollowsRekeys(t *testing.T) {
+func TestAuditHistoryFollowsRekeys(t *testing.T) { eachEngine(t, testAuditHistoryFollowsRekeys) }
+
+func testAuditHistoryFollowsRekeys(t *testing.T, e testEngine) {
 	ctx := context.Background()
 	const (
 		oldA  = "us/visa/2020-06-29"
 		newA  = "us/visa/2020-06-28"
 		other = "us/visa/2020-07-03"
 	)
-	f := newRekeyFixture(t)
+	f := newRekeyFixture(t, e)
 	if err := f.db.ReplaceEvents(ctx, []model.Event{clustered(oldA, "Clustered A", f.d[1], f.d[2])}); err != nil {
 		t.Fatal(err)
 	}

@@ -14,28 +14,48 @@ import (
 func (db *DB) StartRun(ctx context.Context, sources []string) (*model.CrawlRun, error) {
 	run := &model.CrawlRun{StartedAt: db.Now(), Sources: sources}
 	names, _ := json.Marshal(sources)
-	res, err := db.write.ExecContext(ctx, `INSERT INTO crawl_runs (started_at, sources) VALUES (?, ?)`,
-		formatTime(run.StartedAt), string(names))
-	if err != nil {
-		return nil, fmt.Errorf("start crawl run: %w", err)
-	}
-	if run.ID, err = res.LastInsertId(); err != nil {
+	if err := db.write.QueryRowContext(ctx, `INSERT INTO crawl_runs (started_at, sources) VALUES (?, ?) RETURNING id`,
+		formatTime(run.StartedAt), string(names)).Scan(&run.ID); err != nil {
 		return nil, fmt.Errorf("start crawl run: %w", err)
 	}
 	return run, nil
 }
 
-// RecordError records one URL that failed in a run. It is written at once,
-// not at the end of the run, so a crash keeps the failures seen so far.
-func (db *DB) RecordError(ctx context.Context, runID int64, e model.CrawlError) error {
+// RecordOutcome logs one URL of a run that did not become an archived
+// document: failed, refused, withdrawn, dropped or skipped, with why.
+// It is an acknowledgement with nothing to count (Ack): a crawl records
+// each URL's entries with the URL's acknowledgement instead, so that a
+// crash neither loses nor repeats them.
+func (db *DB) RecordOutcome(ctx context.Context, runID int64, e model.URLOutcome) error {
+	if err := db.Ack(ctx, model.URLDone{RunID: runID, Log: []model.URLOutcome{e}}); err != nil {
+		return fmt.Errorf("record %s %s in run %d: %w", e.Outcome, e.URL, runID, err)
+	}
+	return nil
+}
+
+// insertOutcome appends one URL's entry to a run's log in tx.
+func (db *DB) insertOutcome(ctx context.Context, tx *dbTx, runID int64, e model.URLOutcome) error {
 	if e.At.IsZero() {
 		e.At = db.Now()
 	}
-	if _, err := db.write.ExecContext(ctx, `INSERT INTO crawl_errors (run_id, url, source, reason, at)
-		VALUES (?, ?, ?, ?, ?)`, runID, e.URL, e.Source, e.Reason, formatTime(e.At)); err != nil {
-		return fmt.Errorf("record crawl error for %s: %w", e.URL, err)
+	if e.Outcome == "" {
+		e.Outcome = model.OutcomeFailed
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO crawl_errors (run_id, url, source, outcome, reason, at,
+		source_failed) VALUES (?, ?, ?, ?, ?, ?, ?)`, runID, e.URL, e.Source, string(e.Outcome), e.Reason,
+		formatTime(e.At), e.SourceFailed); err != nil {
+		return fmt.Errorf("record %s %s in run %d: %w", e.Outcome, e.URL, runID, err)
 	}
 	return nil
+}
+
+// runCounts are the crawl_runs columns of a run's counts, in the order
+// runCountArgs gives them.
+const runCounts = `fetched = ?, stored = ?, updated = ?, unchanged = ?, dropped = ?, skipped = ?, refused = ?,
+	withdrawn = ?, failed = ?`
+
+func runCountArgs(r *model.CrawlRun) []any {
+	return []any{r.Fetched, r.Stored, r.Updated, r.Unchanged, r.Dropped, r.Skipped, r.Refused, r.Withdrawn, r.Failed}
 }
 
 // FinishRun records a run's counts and end time.
@@ -43,12 +63,23 @@ func (db *DB) FinishRun(ctx context.Context, r *model.CrawlRun) error {
 	if r.FinishedAt.IsZero() {
 		r.FinishedAt = db.Now()
 	}
-	if _, err := db.write.ExecContext(ctx, `UPDATE crawl_runs SET finished_at = ?, fetched = ?, stored = ?,
-		updated = ?, unchanged = ?, skipped = ?, failed = ? WHERE id = ?`,
-		formatTime(r.FinishedAt), r.Fetched, r.Stored, r.Updated, r.Unchanged, r.Skipped, r.Failed, r.ID); err != nil {
+	args := append([]any{formatTime(r.FinishedAt)}, runCountArgs(r)...)
+	if _, err := db.write.ExecContext(ctx, `UPDATE crawl_runs SET finished_at = ?, `+runCounts+` WHERE id = ?`,
+		append(args, r.ID)...); err != nil {
 		return fmt.Errorf("finish crawl run %d: %w", r.ID, err)
 	}
 	return nil
+}
+
+// LastFinishedRun returns the id of the newest run that finished (0 when
+// none has).
+func (db *DB) LastFinishedRun(ctx context.Context) (int64, error) {
+	var id int64
+	if err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM crawl_runs WHERE finished_at <> ''`).
+		Scan(&id); err != nil {
+		return 0, fmt.Errorf("find the last finished crawl run: %w", err)
+	}
+	return id, nil
 }
 
 // Runs lists the newest crawl runs with their errors.
@@ -94,8 +125,9 @@ func (db *DB) Run(ctx context.Context, id int64) (*model.CrawlRun, error) {
 		started, finished, sources string
 	)
 	err := db.read.QueryRowContext(ctx, `SELECT id, started_at, finished_at, sources, fetched, stored, updated,
-		unchanged, skipped, failed FROM crawl_runs WHERE id = ?`, id).Scan(&r.ID, &started, &finished, &sources,
-		&r.Fetched, &r.Stored, &r.Updated, &r.Unchanged, &r.Skipped, &r.Failed)
+		unchanged, dropped, skipped, refused, withdrawn, failed FROM crawl_runs WHERE id = ?`, id).Scan(&r.ID,
+		&started, &finished, &sources, &r.Fetched, &r.Stored, &r.Updated, &r.Unchanged, &r.Dropped, &r.Skipped,
+		&r.Refused, &r.Withdrawn, &r.Failed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("crawl run %d: %w", id, ErrNotFound)
 	}
@@ -106,21 +138,22 @@ func (db *DB) Run(ctx context.Context, id int64) (*model.CrawlRun, error) {
 	if err := json.Unmarshal([]byte(sources), &r.Sources); err != nil {
 		return nil, fmt.Errorf("crawl run %d sources: %w", id, err)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT url, source, reason, at FROM crawl_errors WHERE run_id = ? ORDER BY id`, id)
+	rows, err := db.read.QueryContext(ctx, `SELECT url, source, outcome, reason, at, source_failed FROM crawl_errors
+		WHERE run_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("crawl run %d errors: %w", id, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			e  model.CrawlError
-			at string
+			e           model.URLOutcome
+			outcome, at string
 		)
-		if err := rows.Scan(&e.URL, &e.Source, &e.Reason, &at); err != nil {
+		if err := rows.Scan(&e.URL, &e.Source, &outcome, &e.Reason, &at, &e.SourceFailed); err != nil {
 			return nil, fmt.Errorf("crawl run %d errors: %w", id, err)
 		}
-		e.At = parseTime(at)
-		r.Errors = append(r.Errors, e)
+		e.Outcome, e.At = model.Outcome(outcome), parseTime(at)
+		r.Log = append(r.Log, e)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("crawl run %d errors: %w", id, err)

@@ -16,22 +16,24 @@ type SavedSearch struct {
 	Params    string
 	Webhook   string    // URL POSTed new matches after each crawl; "" for none
 	CreatedAt time.Time // set by SaveSearch
-	CheckedAt time.Time // documents changed after this are new to the webhook
+	CheckedAt time.Time // when the webhook was last told (or the search saved)
+	// AlertedSeq is how far into the change log the webhook has been
+	// told: documents new or changed by a later change are new to it.
+	AlertedSeq int64
 }
 
-// SaveSearch stores a new saved search and sets its ID and times. Its
-// webhook starts from now: only what changes later is new.
+// SaveSearch stores a new saved search and sets its ID, times and mark.
+// Its webhook starts from the newest change: only what changes later is
+// new.
 func (db *DB) SaveSearch(ctx context.Context, s *SavedSearch) error {
 	if s.Name == "" {
 		return fmt.Errorf("save search: no name")
 	}
 	now := db.Now()
-	res, err := db.write.ExecContext(ctx, `INSERT INTO saved_searches (name, params, webhook_url, created_at, checked_at)
-		VALUES (?, ?, ?, ?, ?)`, s.Name, s.Params, s.Webhook, formatTime(now), formatTime(now))
+	err := db.write.QueryRowContext(ctx, `INSERT INTO saved_searches (name, params, webhook_url, created_at, checked_at,
+		alerted_seq) VALUES (?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) FROM change_log)) RETURNING id, alerted_seq`,
+		s.Name, s.Params, s.Webhook, formatTime(now), formatTime(now)).Scan(&s.ID, &s.AlertedSeq)
 	if err != nil {
-		return fmt.Errorf("save search %q: %w", s.Name, err)
-	}
-	if s.ID, err = res.LastInsertId(); err != nil {
 		return fmt.Errorf("save search %q: %w", s.Name, err)
 	}
 	s.CreatedAt, s.CheckedAt = now, now
@@ -40,8 +42,8 @@ func (db *DB) SaveSearch(ctx context.Context, s *SavedSearch) error {
 
 // SavedSearches lists the saved searches, oldest first.
 func (db *DB) SavedSearches(ctx context.Context) ([]SavedSearch, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, name, params, webhook_url, created_at, checked_at
-		FROM saved_searches ORDER BY id`)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, name, params, webhook_url, created_at, checked_at,
+		alerted_seq FROM saved_searches ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list saved searches: %w", err)
 	}
@@ -62,8 +64,8 @@ func (db *DB) SavedSearches(ctx context.Context) ([]SavedSearch, error) {
 
 // SavedSearchByID returns one saved search, or ErrNotFound.
 func (db *DB) SavedSearchByID(ctx context.Context, id int64) (*SavedSearch, error) {
-	row := db.read.QueryRowContext(ctx, `SELECT id, name, params, webhook_url, created_at, checked_at
-		FROM saved_searches WHERE id = ?`, id)
+	row := db.read.QueryRowContext(ctx, `SELECT id, name, params, webhook_url, created_at, checked_at,
+		alerted_seq FROM saved_searches WHERE id = ?`, id)
 	s, err := scanSavedSearch(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -86,45 +88,21 @@ func (db *DB) DeleteSavedSearch(ctx context.Context, id int64) error {
 	return nil
 }
 
-// MarkSearchChecked records that the webhook of saved search id has been
-// told about everything changed before t.
-func (db *DB) MarkSearchChecked(ctx context.Context, id int64, t time.Time) error {
-	if _, err := db.write.ExecContext(ctx, `UPDATE saved_searches SET checked_at = ? WHERE id = ?`, formatTime(t), id); err != nil {
-		return fmt.Errorf("mark saved search %d checked: %w", id, err)
+// MarkSearchAlerted records that the webhook of saved search id has been
+// told about every change up to seq, at a time. The mark only moves
+// forward, so a late writer cannot make a webhook hear of changes twice.
+func (db *DB) MarkSearchAlerted(ctx context.Context, id, seq int64, at time.Time) error {
+	if _, err := db.write.ExecContext(ctx, `UPDATE saved_searches SET alerted_seq = ?, checked_at = ?
+		WHERE id = ? AND alerted_seq < ?`, seq, formatTime(at), id, seq); err != nil {
+		return fmt.Errorf("mark saved search %d alerted up to change %d: %w", id, seq, err)
 	}
 	return nil
-}
-
-// DocumentIDsChangedSince returns the documents first stored or changed at
-// or after t. Times are compared as times, not as text: RFC 3339 strings
-// with fractional seconds do not sort lexically.
-func (db *DB) DocumentIDsChangedSince(ctx context.Context, t time.Time) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, updated_at FROM documents`)
-	if err != nil {
-		return nil, fmt.Errorf("list changed documents: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		var updated string
-		if err := rows.Scan(&id, &updated); err != nil {
-			return nil, fmt.Errorf("list changed documents: %w", err)
-		}
-		if !parseTime(updated).Before(t) {
-			out = append(out, id)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list changed documents: %w", err)
-	}
-	return out, nil
 }
 
 func scanSavedSearch(r scanner) (*SavedSearch, error) {
 	var s SavedSearch
 	var created, checked string
-	if err := r.Scan(&s.ID, &s.Name, &s.Params, &s.Webhook, &created, &checked); err != nil {
+	if err := r.Scan(&s.ID, &s.Name, &s.Params, &s.Webhook, &created, &checked, &s.AlertedSeq); err != nil {
 		return nil, err
 	}
 	s.CreatedAt, s.CheckedAt = parseTime(created), parseTime(checked)

@@ -3,14 +3,15 @@ package store
 import (
 	"context"
 	"errors"
-	"slices"
 	"testing"
 	"time"
 )
 
-func TestSavedSearches(t *testing.T) {
+func TestSavedSearches(t *testing.T) { eachEngine(t, testSavedSearches) }
+
+func testSavedSearches(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	clock := time.Date(2026, 1, 2, 3, 4, 5, 600, time.UTC)
 	db.Now = func() time.Time { return clock }
 	s := &SavedSearch{Name: "extradition", Params: "q=extradition&kind=official", Webhook: "http://127.0.0.1:1/hook"}
@@ -28,11 +29,15 @@ func TestSavedSearches(t *testing.T) {
 		t.Errorf("loaded %+v, saved %+v", got, s)
 	}
 	later := clock.Add(time.Hour)
-	if err := db.MarkSearchChecked(ctx, s.ID, later); err != nil {
+	if err := db.MarkSearchAlerted(ctx, s.ID, 7, later); err != nil {
+		t.Fatal(err)
+	}
+	// The mark never moves back.
+	if err := db.MarkSearchAlerted(ctx, s.ID, 5, later.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	list, err := db.SavedSearches(ctx)
-	if err != nil || len(list) != 1 || !list[0].CheckedAt.Equal(later) {
+	if err != nil || len(list) != 1 || !list[0].CheckedAt.Equal(later) || list[0].AlertedSeq != 7 {
 		t.Errorf("SavedSearches = %+v, %v", list, err)
 	}
 	if err := db.DeleteSavedSearch(ctx, s.ID); err != nil {
@@ -46,35 +51,11 @@ func TestSavedSearches(t *testing.T) {
 	}
 }
 
-func TestDocumentIDsChangedSince(t *testing.T) {
-	ctx := context.Background()
-	db := openTestDB(t)
-	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	var want []int64
-	for i, text := range []string{"one", "two", "three"} {
-		d, c := testDoc("https://x.example/"+text, text)
-		// Fractional seconds on purpose: as text they would sort wrongly.
-		c.FetchedAt = start.Add(time.Duration(i)*time.Second + 500*time.Millisecond*time.Duration(1-i%2))
-		if _, err := db.SaveCapture(ctx, d, c); err != nil {
-			t.Fatal(err)
-		}
-		if i > 0 {
-			want = append(want, d.ID)
-		}
-	}
-	got, err := db.DocumentIDsChangedSince(ctx, start.Add(time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(got)
-	if !slices.Equal(got, want) {
-		t.Errorf("changed since = %v, want %v", got, want)
-	}
-}
+func TestReleasesAreStoredOnce(t *testing.T) { eachEngine(t, testReleasesAreStoredOnce) }
 
-func TestReleasesAreStoredOnce(t *testing.T) {
+func testReleasesAreStoredOnce(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	r := &Release{ID: "abc123", Params: "q=visa", Total: 2, Manifest: []byte(`{"documents":[1,2]}`)}
 	created, err := db.SaveRelease(ctx, r)
 	if err != nil || !created {

@@ -1,7 +1,8 @@
 // Package store is policywatch's system of record: an SQLite database (pure
-// Go, modernc.org/sqlite) holding sources, documents with every version and
-// raw capture, tags, events and crawl runs. The search index is derived from
-// it and can always be rebuilt.
+// Go, modernc.org/sqlite) or, for several machines sharing one archive, a
+// PostgreSQL database (pgx), holding sources, documents with every version
+// and raw capture, tags, events and crawl runs. The search index is
+// derived from it and can always be rebuilt.
 package store
 
 import (
@@ -14,31 +15,53 @@ import (
 	"net/url"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFS embed.FS
 
 // ErrNotFound is returned when a requested row does not exist.
 var ErrNotFound = errors.New("not found")
 
-// DB is the SQLite store. It keeps one writer connection, because SQLite
-// allows one writer at a time and queuing in Go is kinder than
-// SQLITE_BUSY, and a pool of readers that WAL lets run beside it.
+// DB is the store, on SQLite (the default: one file, one machine) or on
+// PostgreSQL (one archive shared by crawl workers and servers on many
+// machines). Both run the same SQL (dialect.go).
+//
+// On SQLite it keeps one writer connection, because SQLite allows one
+// writer at a time and queuing in Go is kinder than SQLITE_BUSY, and a
+// pool of readers that WAL lets run beside it. On PostgreSQL one pool
+// does both, and writers that could race on the same document take
+// advisory locks (lockKeys).
 type DB struct {
-	path  string
-	write *sql.DB
-	read  *sql.DB
+	engine Engine
+	path   string // SQLite: the file; PostgreSQL: the URL without its password
+	write  *conn
+	read   *conn
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
 
-// Open opens (creating when missing) the database at path and applies any
-// pending migrations.
-func Open(ctx context.Context, path string) (*DB, error) {
+// IsURL reports whether a --db value or a config's database: names a
+// PostgreSQL database rather than an SQLite file.
+func IsURL(spec string) bool {
+	return strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://")
+}
+
+// Open opens (creating when missing) the database spec names and applies
+// any pending migrations: an SQLite file path, or a PostgreSQL URL
+// (postgres://user:password@host:port/dbname?sslmode=...).
+func Open(ctx context.Context, spec string) (*DB, error) {
+	if IsURL(spec) {
+		return openPostgres(ctx, spec)
+	}
+	return openSQLite(ctx, spec)
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -50,16 +73,21 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	writeDSN := "file:" + abs + "?" + pragmas.Encode() + "&_txlock=immediate"
 	readDSN := "file:" + abs + "?" + pragmas.Encode()
 
-	db := &DB{path: abs, Now: func() time.Time { return time.Now().UTC() }}
-	if db.write, err = sql.Open("sqlite", writeDSN); err != nil {
+	d := dialect{SQLite}
+	db := &DB{engine: SQLite, path: abs, Now: nowUTC}
+	w, err := sql.Open("sqlite", writeDSN)
+	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	db.write.SetMaxOpenConns(1)
-	if db.read, err = sql.Open("sqlite", readDSN); err != nil {
-		db.write.Close()
+	w.SetMaxOpenConns(1)
+	db.write = &conn{db: w, d: d}
+	r, err := sql.Open("sqlite", readDSN)
+	if err != nil {
+		w.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	db.read.SetMaxOpenConns(4)
+	r.SetMaxOpenConns(4)
+	db.read = &conn{db: r, d: d}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -67,24 +95,33 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
-// Path is the database file's absolute path.
+func nowUTC() time.Time { return time.Now().UTC() }
+
+// Engine is the database behind db.
+func (db *DB) Engine() Engine { return db.engine }
+
+// Path is the database file's absolute path, or the PostgreSQL URL with
+// its password left out.
 func (db *DB) Path() string { return db.path }
 
-// Close closes both connection pools.
+// Close closes the connection pools.
 func (db *DB) Close() error {
 	var errs []error
-	if db.read != nil {
-		errs = append(errs, db.read.Close())
+	if db.read != nil && db.read != db.write {
+		errs = append(errs, db.read.db.Close())
 	}
 	if db.write != nil {
-		errs = append(errs, db.write.Close())
+		errs = append(errs, db.write.db.Close())
 	}
 	return errors.Join(errs...)
 }
 
-// migrate applies the embedded numbered migrations that have not run yet,
-// each in its own transaction, recording each one.
+// migrate applies the embedded numbered migrations of the engine that
+// have not run yet, each in its own transaction, recording each one.
 func (db *DB) migrate(ctx context.Context) error {
+	if db.engine == Postgres {
+		return db.migratePostgres(ctx)
+	}
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("create migrations table: %w", err)
@@ -95,15 +132,17 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if err := db.applyMigration(ctx, name); err != nil {
+		if err := db.applyMigration(ctx, db.write, name, name); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
 	return nil
 }
 
-func (db *DB) applyMigration(ctx context.Context, name string) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+// applyMigration runs the script at file unless a migration called name
+// is recorded already.
+func (db *DB) applyMigration(ctx context.Context, c *conn, name, file string) error {
+	tx, err := c.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -115,7 +154,7 @@ func (db *DB) applyMigration(ctx context.Context, name string) error {
 	if n > 0 {
 		return nil
 	}
-	script, err := migrationFS.ReadFile(name)
+	script, err := migrationFS.ReadFile(file)
 	if err != nil {
 		return err
 	}

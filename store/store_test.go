@@ -10,6 +10,9 @@ import (
 	"policywatch/model"
 )
 
+// openTestDB opens a fresh SQLite store. Tests of the store do not call
+// it: they run on every engine through eachEngine (engines_test.go), and
+// TestEveryStoreTestRunsOnEveryEngine says so when one does not.
 func openTestDB(t *testing.T) *DB {
 	t.Helper()
 	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "pw.db"))
@@ -29,9 +32,11 @@ func testDoc(url, text string) (*model.Document, *model.Capture) {
 	return d, c
 }
 
-func TestSaveCaptureOutcomes(t *testing.T) {
+func TestSaveCaptureOutcomes(t *testing.T) { eachEngine(t, testSaveCaptureOutcomes) }
+
+func testSaveCaptureOutcomes(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 
 	steps := []struct {
 		name string
@@ -87,9 +92,11 @@ func TestSaveCaptureOutcomes(t *testing.T) {
 	}
 }
 
-func TestTagsKeepOrderAndEvidence(t *testing.T) {
+func TestTagsKeepOrderAndEvidence(t *testing.T) { eachEngine(t, testTagsKeepOrderAndEvidence) }
+
+func testTagsKeepOrderAndEvidence(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	d, c := testDoc("https://a.example/1", "text")
 	d.Tags = []model.Tag{
 		{Type: model.TagActor, Value: "us", Score: 3, Matches: []model.Match{{Phrase: "State Department", Field: "title"}}},
@@ -114,9 +121,11 @@ func TestTagsKeepOrderAndEvidence(t *testing.T) {
 	}
 }
 
-func TestReplaceEventsKeepsIDs(t *testing.T) {
+func TestReplaceEventsKeepsIDs(t *testing.T) { eachEngine(t, testReplaceEventsKeepsIDs) }
+
+func testReplaceEventsKeepsIDs(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	d, c := testDoc("https://a.example/1", "text")
 	if _, err := db.SaveCapture(ctx, d, c); err != nil {
 		t.Fatal(err)
@@ -154,14 +163,16 @@ func TestReplaceEventsKeepsIDs(t *testing.T) {
 	}
 }
 
-func TestRunsRecordErrors(t *testing.T) {
+func TestRunsRecordErrors(t *testing.T) { eachEngine(t, testRunsRecordErrors) }
+
+func testRunsRecordErrors(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	run, err := db.StartRun(ctx, []string{"state"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.RecordError(ctx, run.ID, model.CrawlError{URL: "https://a.example/x", Reason: "HTTP 503"}); err != nil {
+	if err := db.RecordOutcome(ctx, run.ID, model.URLOutcome{URL: "https://a.example/x", Reason: "HTTP 503"}); err != nil {
 		t.Fatal(err)
 	}
 	run.Fetched, run.Failed = 10, 1
@@ -172,14 +183,16 @@ func TestRunsRecordErrors(t *testing.T) {
 	if err != nil || len(runs) != 1 {
 		t.Fatalf("runs = %d (%v)", len(runs), err)
 	}
-	if runs[0].Fetched != 10 || len(runs[0].Errors) != 1 || runs[0].Errors[0].Reason != "HTTP 503" {
+	if runs[0].Fetched != 10 || len(runs[0].Log) != 1 || runs[0].Log[0].Reason != "HTTP 503" {
 		t.Errorf("run = %+v", runs[0])
 	}
 }
 
-func TestReopenKeepsData(t *testing.T) {
+func TestReopenKeepsData(t *testing.T) { eachEngine(t, testReopenKeepsData) }
+
+func testReopenKeepsData(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "pw.db")
+	path := e.spec(t)
 	db, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

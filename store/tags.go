@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -10,7 +9,8 @@ import (
 )
 
 // SetTags replaces a document's tags, keeping the order given (an actor
-// list's first entry is the issuer).
+// list's first entry is the issuer), and logs the change so the index
+// takes the new tags in.
 func (db *DB) SetTags(ctx context.Context, docID int64, tags []model.Tag) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -20,10 +20,13 @@ func (db *DB) SetTags(ctx context.Context, docID int64, tags []model.Tag) error 
 	if err := replaceTags(ctx, tx, docID, tags); err != nil {
 		return fmt.Errorf("set tags of document %d: %w", docID, err)
 	}
+	if err := appendChange(ctx, tx, docID, model.ChangeTags, 0, db.Now()); err != nil {
+		return fmt.Errorf("set tags of document %d: %w", docID, err)
+	}
 	return tx.Commit()
 }
 
-func replaceTags(ctx context.Context, tx *sql.Tx, docID int64, tags []model.Tag) error {
+func replaceTags(ctx context.Context, tx *dbTx, docID int64, tags []model.Tag) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE document_id = ?`, docID); err != nil {
 		return err
 	}

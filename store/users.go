@@ -74,13 +74,31 @@ func ValidUserName(name string) error {
 	return nil
 }
 
+// ValidRole checks a role name.
+func ValidRole(role string) error {
+	if role != RoleEditor && role != RoleAdmin {
+		return &UserError{fmt.Sprintf("role must be %q or %q, not %q", RoleEditor, RoleAdmin, role)}
+	}
+	return nil
+}
+
+// HasUser reports whether an account of that name exists, so a caller
+// can refuse a name before asking for a password.
+func (db *DB) HasUser(ctx context.Context, name string) (bool, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE name = ?`, name).Scan(&n); err != nil {
+		return false, fmt.Errorf("look up user %s: %w", name, err)
+	}
+	return n > 0, nil
+}
+
 // AddUser creates an account with a bcrypt hash of the password.
 func (db *DB) AddUser(ctx context.Context, name, role, password string) (*User, error) {
 	if err := ValidUserName(name); err != nil {
 		return nil, fmt.Errorf("add user: %w", err)
 	}
-	if role != RoleEditor && role != RoleAdmin {
-		return nil, fmt.Errorf("add user %s: %w", name, &UserError{fmt.Sprintf("role must be %q or %q, not %q", RoleEditor, RoleAdmin, role)})
+	if err := ValidRole(role); err != nil {
+		return nil, fmt.Errorf("add user %s: %w", name, err)
 	}
 	if len(password) < MinPasswordLen {
 		return nil, fmt.Errorf("add user %s: %w", name, &UserError{fmt.Sprintf("password must be at least %d characters", MinPasswordLen)})

@@ -8,9 +8,11 @@ import (
 	"time"
 )
 
-func TestUsersAndPasswords(t *testing.T) {
+func TestUsersAndPasswords(t *testing.T) { eachEngine(t, testUsersAndPasswords) }
+
+func testUsersAndPasswords(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	if _, err := db.AddUser(ctx, "alice", RoleAdmin, "a long enough password"); err != nil {
 		t.Fatal(err)
 	}
@@ -55,9 +57,11 @@ func TestUsersAndPasswords(t *testing.T) {
 	}
 }
 
-func TestSessions(t *testing.T) {
+func TestSessions(t *testing.T) { eachEngine(t, testSessions) }
+
+func testSessions(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return now }
 	u, err := db.AddUser(ctx, "ed", RoleEditor, "a long enough password")

@@ -6,9 +6,11 @@ import (
 	"testing"
 )
 
-func TestVerifyCatchesAChangedByte(t *testing.T) {
+func TestVerifyCatchesAChangedByte(t *testing.T) { eachEngine(t, testVerifyCatchesAChangedByte) }
+
+func testVerifyCatchesAChangedByte(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	for _, u := range []string{"https://a.example/1", "https://a.example/2"} {
 		d, c := testDoc(u, "text of "+u)
 		if _, err := db.SaveCapture(ctx, d, c); err != nil {
@@ -37,9 +39,11 @@ func TestVerifyCatchesAChangedByte(t *testing.T) {
 	}
 }
 
-func TestBackupIsAUsableStore(t *testing.T) {
+func TestBackupIsAUsableStore(t *testing.T) { eachEngine(t, testBackupIsAUsableStore) }
+
+func testBackupIsAUsableStore(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	d, c := testDoc("https://a.example/1", "text")
 	if _, err := db.SaveCapture(ctx, d, c); err != nil {
 		t.Fatal(err)

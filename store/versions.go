@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"policywatch/model"
 )
 
 // Version is one extracted state of a document: what the page said from
@@ -92,8 +94,9 @@ type Withdrawal struct {
 // and keeps every version; a page already marked withdrawn is not logged
 // again, so a re-crawl that meets the same 404 changes nothing. It
 // reports the document's id and whether this call withdrew it; a URL the
-// store has never archived gives id 0 and no error.
-func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time.Time) (int64, bool, error) {
+// store has never archived gives id 0 and no error. A withdrawal is
+// logged in the change log with runID (0 outside a crawl).
+func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time.Time, runID int64) (int64, bool, error) {
 	if at.IsZero() {
 		at = db.Now()
 	}
@@ -102,6 +105,24 @@ func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time
 		return 0, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
 	}
 	defer tx.Rollback()
+	id, marked, err := markWithdrawn(ctx, tx, url, status, at)
+	if err != nil || !marked {
+		return id, false, err
+	}
+	if err := appendChange(ctx, tx, id, model.ChangeWithdrawn, runID, at); err != nil {
+		return id, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return id, false, fmt.Errorf("mark %s withdrawn: commit: %w", url, err)
+	}
+	return id, true, nil
+}
+
+// markWithdrawn is MarkWithdrawn's work in tx, but for the change log.
+func markWithdrawn(ctx context.Context, tx *dbTx, url string, status int, at time.Time) (int64, bool, error) {
+	if err := tx.lockKeys(ctx, urlLockKey(url)); err != nil {
+		return 0, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
+	}
 	var (
 		id        int64
 		version   int
@@ -110,7 +131,7 @@ func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time
 	// The document's own URL first; else a URL one of its captures was
 	// requested from or redirected to. Aliases are not followed: a
 	// syndicated copy going away does not withdraw the original.
-	err = tx.QueryRowContext(ctx, `SELECT id, version, withdrawn FROM documents WHERE url = ?
+	err := tx.QueryRowContext(ctx, `SELECT id, version, withdrawn FROM documents WHERE url = ?
 		UNION ALL
 		SELECT d.id, d.version, d.withdrawn FROM documents d
 		WHERE d.id = (SELECT document_id FROM captures WHERE request_url = ? OR final_url = ? ORDER BY id DESC LIMIT 1)
@@ -124,6 +145,13 @@ func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time
 	if withdrawn != 0 {
 		return id, false, nil
 	}
+	// The same withdrawal again (a WARC file imported twice): the page
+	// answered so at that moment once, and came back since.
+	if seen, err := sameWithdrawal(ctx, tx, id, status, at); err != nil {
+		return id, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
+	} else if seen {
+		return id, false, nil
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE documents SET withdrawn = 1 WHERE id = ?`, id); err != nil {
 		return id, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
 	}
@@ -131,10 +159,27 @@ func (db *DB) MarkWithdrawn(ctx context.Context, url string, status int, at time
 		VALUES (?, ?, ?, ?, ?)`, id, version, status, url, formatTime(at)); err != nil {
 		return id, false, fmt.Errorf("mark %s withdrawn: %w", url, err)
 	}
-	if err := tx.Commit(); err != nil {
-		return id, false, fmt.Errorf("mark %s withdrawn: commit: %w", url, err)
-	}
 	return id, true, nil
+}
+
+// sameWithdrawal reports whether document docID was recorded withdrawn
+// with this status at this instant.
+func sameWithdrawal(ctx context.Context, tx *dbTx, docID int64, status int, at time.Time) (bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT at FROM document_withdrawals WHERE document_id = ? AND status = ?`, docID, status)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return false, err
+		}
+		if parseTime(s).Equal(at) {
+			return true, nil
+		}
+	}
+	return false, rows.Err()
 }
 
 // Withdrawals lists the times a document was withdrawn, oldest first.
@@ -167,6 +212,10 @@ func (db *DB) Withdrawals(ctx context.Context, docID int64) ([]Withdrawal, error
 // one transaction with its version), so a report means the file was
 // edited or damaged. It returns how many documents were checked.
 func (db *DB) VerifyVersions(ctx context.Context, report func(Mismatch)) (int, error) {
+	return verifyVersions(ctx, db.read, report)
+}
+
+func verifyVersions(ctx context.Context, q querier, report func(Mismatch)) (int, error) {
 	checks := []struct {
 		q      string
 		reason string
@@ -185,7 +234,7 @@ func (db *DB) VerifyVersions(ctx context.Context, report func(Mismatch)) (int, e
 			"belongs to no stored version"},
 	}
 	for _, ch := range checks {
-		rows, err := db.read.QueryContext(ctx, ch.q)
+		rows, err := q.QueryContext(ctx, ch.q)
 		if err != nil {
 			return 0, fmt.Errorf("verify versions: %w", err)
 		}
@@ -207,5 +256,9 @@ func (db *DB) VerifyVersions(ctx context.Context, report func(Mismatch)) (int, e
 			return 0, fmt.Errorf("verify versions: %w", err)
 		}
 	}
-	return db.CountDocuments(ctx)
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM documents`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("verify versions: count documents: %w", err)
+	}
+	return n, nil
 }

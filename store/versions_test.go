@@ -10,8 +10,12 @@ import (
 )
 
 func TestVersionsWithdrawalsAndChanges(t *testing.T) {
+	eachEngine(t, testVersionsWithdrawalsAndChanges)
+}
+
+func testVersionsWithdrawalsAndChanges(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	db.Now = func() time.Time { return clock }
 	save := func(url, text string) model.SaveOutcome {
@@ -56,12 +60,12 @@ func TestVersionsWithdrawalsAndChanges(t *testing.T) {
 
 	// Withdrawal: first 404 marks it; a second changes nothing; unknown URLs are ignored.
 	for i, want := range []bool{true, false} {
-		id, marked, err := db.MarkWithdrawn(ctx, "https://a.example/2", 410, clock.Add(time.Duration(i+1)*time.Hour))
+		id, marked, err := db.MarkWithdrawn(ctx, "https://a.example/2", 410, clock.Add(time.Duration(i+1)*time.Hour), 0)
 		if err != nil || marked != want || id == 0 {
 			t.Fatalf("withdraw #%d: id %d marked %v err %v, want marked %v", i+1, id, marked, err, want)
 		}
 	}
-	if id, marked, err := db.MarkWithdrawn(ctx, "https://a.example/never", 404, clock); id != 0 || marked || err != nil {
+	if id, marked, err := db.MarkWithdrawn(ctx, "https://a.example/never", 404, clock, 0); id != 0 || marked || err != nil {
 		t.Errorf("unknown URL: %d %v %v", id, marked, err)
 	}
 	d2, _ := db.DocumentByURL(ctx, "https://a.example/2")
@@ -98,7 +102,7 @@ func TestVersionsWithdrawalsAndChanges(t *testing.T) {
 	if d2, _ = db.DocumentByURL(ctx, "https://a.example/2"); d2.Withdrawn {
 		t.Error("page answered again but is still withdrawn")
 	}
-	if _, marked, _ := db.MarkWithdrawn(ctx, "https://a.example/2", 404, clock); !marked {
+	if _, marked, _ := db.MarkWithdrawn(ctx, "https://a.example/2", 404, clock, 0); !marked {
 		t.Error("second withdrawal not recorded")
 	}
 }
@@ -131,7 +135,9 @@ func TestDiffWords(t *testing.T) {
 	}
 }
 
-func TestVerifyVersions(t *testing.T) {
+func TestVerifyVersions(t *testing.T) { eachEngine(t, testVerifyVersions) }
+
+func testVerifyVersions(t *testing.T, e testEngine) {
 	ctx := context.Background()
 	cases := []struct {
 		name   string
@@ -145,7 +151,7 @@ func TestVerifyVersions(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			db := openTestDB(t)
+			db := e.open(t)
 			for _, text := range []string{"first", "first", "second"} {
 				d, cp := testDoc("https://a.example/1", text)
 				if _, err := db.SaveCapture(ctx, d, cp); err != nil {

@@ -1,10 +1,10 @@
 package tagging
 
 import (
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
+
+	"policywatch/prose"
 )
 
 // Background sentences. Reports and analyses recall earlier measures in
@@ -19,71 +19,53 @@ import (
 // must end for a sentence naming it to be recollection rather than news.
 const backgroundAge = 60 * 24 * time.Hour
 
-// pastDateRE finds a year, with the month (and day) before or after it
-// where given: "2020", "July 2020", "July 14, 2020", "14 July 2020". A
-// year after "since" or "until" is a span reaching the present ("special
-// treatment since 1997"), not a recollection.
-var pastDateRE = regexp.MustCompile(`(?i)(?:\b(\d{1,2})\s+)?(?:\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?\s+(?:(\d{1,2}),?\s+)?)?\b((?:19|20)\d{2})\b`)
-
-// Chinese: "2020年", "2020年7月".
-var pastDateZhRE = regexp.MustCompile(`((?:19|20)\d{2})\s*年(?:\s*(\d{1,2})\s*月)?`)
-
-var monthNumber = map[string]time.Month{}
-
-func init() {
-	for m := time.January; m <= time.December; m++ {
-		monthNumber[strings.ToLower(m.String())] = m
-		monthNumber[strings.ToLower(m.String()[:3])] = m
-	}
-	monthNumber["sept"] = time.September
-}
-
 // isBackground reports whether a sentence names only times that ended
 // well before pub: it recalls earlier events. A sentence naming no date,
-// or any date near or after pub, is not background. The zero pub (date
-// unknown) makes nothing background.
+// or any date near or after pub, is not background; nor is a year after
+// "since" or "until", a span reaching the present ("special treatment
+// since 1997"), nor a year in an instrument's name ("the Extradition Act
+// 2003"). The zero pub (date unknown) makes nothing background.
 func isBackground(s string, pub time.Time) bool {
 	if pub.IsZero() {
 		return false
 	}
 	past, recent := false, false
-	note := func(y int, m time.Month, durational bool) {
-		var end time.Time
-		if m == 0 {
-			end = time.Date(y+1, time.January, 1, 0, 0, 0, 0, time.UTC)
-		} else {
-			end = time.Date(y, m+1, 1, 0, 0, 0, 0, time.UTC)
+	for _, m := range prose.FindDates(s) {
+		if m.Year == 0 && m.Month != 0 && m.Day == 0 {
+			// "in July": this year's, or last year's if still to come.
+			m.Year = pub.Year()
+			if m.Month > pub.Month() {
+				m.Year--
+			}
 		}
-		switch {
-		case durational || pub.Sub(end) < backgroundAge:
+		_, end, ok := m.Span()
+		if !ok {
+			if m.IsDay() {
+				recent = true // "on Monday", "yesterday", "July 3": near publication
+			}
+			continue
+		}
+		if durational(s[:m.Start], s[m.End:]) || pub.Sub(end) < backgroundAge {
 			recent = true
-		default:
+		} else {
 			past = true
 		}
 	}
-	for _, loc := range pastDateRE.FindAllStringSubmatchIndex(s, -1) {
-		y, _ := strconv.Atoi(s[loc[8]:loc[9]])
-		var mo time.Month
-		if loc[4] >= 0 {
-			mo = monthNumber[strings.ToLower(s[loc[4]:loc[5]])]
-		}
-		before := strings.Fields(strings.ToLower(s[:loc[0]]))
-		durational := false
-		if n := len(before); n > 0 {
-			switch before[n-1] {
-			case "since", "until", "till", "through":
-				durational = true
-			}
-		}
-		note(y, mo, durational)
-	}
-	for _, m := range pastDateZhRE.FindAllStringSubmatch(s, -1) {
-		y, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		if mo < 0 || mo > 12 {
-			mo = 0
-		}
-		note(y, time.Month(mo), strings.Contains(s, "自"+m[0]) || strings.Contains(s, "以來") || strings.Contains(s, "以来"))
-	}
 	return past && !recent
+}
+
+// durational: the words before a date make it the start or end of a span
+// that reaches the present ("since 1997", "until 2047", "自2020年", "2020年以來").
+func durational(before, after string) bool {
+	if strings.HasPrefix(after, "以來") || strings.HasPrefix(after, "以来") {
+		return true
+	}
+	f := strings.Fields(strings.ToLower(before))
+	if n := len(f); n > 0 {
+		switch f[n-1] {
+		case "since", "until", "till", "through":
+			return true
+		}
+	}
+	return strings.HasSuffix(strings.TrimSpace(before), "自")
 }

@@ -17,13 +17,15 @@ func TestIsBackground(t *testing.T) {
 		{"Washington announced visa restrictions in July 2020.", true},
 		{"The treaty was suspended on 3 July 2020.", true},
 		{"加拿大於2020年暫停與香港的引渡條約。", true},
-		{"Canada suspended its extradition treaty on Monday.", false},      // no date named
-		{"The rule takes effect on July 14, 2023.", false},                 // near publication
-		{"In May 2023, the council met; in 2020 it had acted.", false},     // a recent date counts
-		{"Hong Kong has had special treatment since 1997.", false},         // a span reaching now
-		{"The order of July 14, 2020 is amended today, June 2023.", false}, // mixed
-		{"Officials said 2,000 visas were refused.", false},                // a number, not a year
-		{"The measure dates from January 2023 and is under review.", true}, // five months back
+		{"Canada suspended its extradition treaty on Monday.", false},       // no date named
+		{"The rule takes effect on July 14, 2023.", false},                  // near publication
+		{"In May 2023, the council met; in 2020 it had acted.", false},      // a recent date counts
+		{"Hong Kong has had special treatment since 1997.", false},          // a span reaching now
+		{"The order of July 14, 2020 is amended today, June 2023.", false},  // mixed
+		{"Officials said 2,000 visas were refused.", false},                 // a number, not a year
+		{"The measure dates from January 2023 and is under review.", true},  // five months back
+		{"香港自2020年以來實施國安法。", false},                                         // a span reaching now
+		{"Under the Extradition Act 2003, the request was refused.", false}, // a law's name, not a time
 	}
 	for _, tt := range tests {
 		if got := isBackground(tt.sentence, pub); got != tt.want {

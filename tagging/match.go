@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"policywatch/prose"
 )
 
 // phrase is one compiled rule phrase.
@@ -13,7 +15,8 @@ import (
 // Matching ignores case. Latin phrases match whole words: "visa" does not
 // match "visas" unless written "visa*" (a star at a word's end allows any
 // ending). A lone "*" between words stands for up to four words
-// ("pass* * law" matches "passes sweeping security law"). A leading "="
+// ("pass* * law" matches "passes sweeping security law"), and in Chinese
+// for up to a dozen characters of the clause ("通過 * 決定"). A leading "="
 // makes the phrase case-sensitive ("=US"). Runs of spaces
 // match any whitespace. Phrases holding CJK characters match as
 // substrings, since Chinese has no spaces between words.
@@ -33,7 +36,7 @@ func compilePhrase(s string) phrase {
 	p := phrase{text: s}
 	cjk := false
 	for _, r := range s {
-		if isCJK(r) {
+		if prose.IsCJK(r) {
 			cjk = true
 			break
 		}
@@ -50,13 +53,23 @@ func compilePhrase(s string) phrase {
 	for i, w := range words {
 		if w == "*" {
 			if i > 0 && i < len(words)-1 {
-				b.WriteString(`\s+(?:[^\s.;!?。]+\s+){0,4}`)
+				if cjk {
+					// Chinese has no spaces: up to a dozen characters
+					// within the clause ("通過 * 決定" is 通過了…的決定).
+					b.WriteString(`[^\s，,。；;：:!?！？]{0,12}?`)
+				} else {
+					b.WriteString(`\s+(?:[^\s.;!?。]+\s+){0,4}`)
+				}
 				gap = true
 			}
 			continue
 		}
 		if i > 0 && !gap {
-			b.WriteString(`\s+`)
+			if cjk {
+				b.WriteString(`\s*`)
+			} else {
+				b.WriteString(`\s+`)
+			}
 		}
 		gap = false
 		star := strings.HasSuffix(w, "*")
@@ -114,13 +127,11 @@ func (p *phrase) findLower(text, lower string) []span {
 	return out
 }
 
+// isWordRune reports whether r continues a Latin word: a letter or a
+// digit, but not a Chinese or Japanese character, which sits against
+// Latin words without a space ("不承认BNO护照").
 func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
-}
-
-func isCJK(r rune) bool {
-	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
-		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r)
+	return (unicode.IsLetter(r) || unicode.IsDigit(r)) && !prose.IsCJK(r)
 }
 
 // segment is one sentence of a field, with the paragraph it belongs to.
@@ -133,125 +144,19 @@ type segment struct {
 	background bool
 }
 
-// sentences splits text into sentences by paragraph ("\n") and sentence
-// punctuation. Abbreviations such as "U.S." and "Mr." do not end a
-// sentence. The sentences of the opening paragraph are marked lead.
+// sentences splits text into sentences the way the timeline does
+// (prose.Sentences), so a tag's evidence sentence is a timeline passage.
 func sentences(text string) []segment {
-	out := splitParagraphs(text)
-	markLead(text, out)
-	return out
-}
-
-// markLead marks the opening paragraph: the first with a dozen words or
-// forty characters of Chinese. Datelines, bylines and "Share this" lines
-// that extraction leaves at the top are not the opening.
-func markLead(text string, segs []segment) {
-	words, cjk := map[int]int{}, map[int]int{}
-	for _, s := range segs {
-		words[s.para] += len(strings.Fields(text[s.start:s.end]))
-		for _, r := range text[s.start:s.end] {
-			if isCJK(r) {
-				cjk[s.para]++
-			}
-		}
-	}
-	lead := -1
-	for _, s := range segs {
-		if words[s.para] >= 12 || cjk[s.para] >= 40 {
-			lead = s.para
-			break
-		}
-	}
-	for i := range segs {
-		segs[i].lead = segs[i].para == lead
-	}
-}
-
-func splitParagraphs(text string) []segment {
-	var out []segment
-	para := 0
-	pstart := 0
-	for pstart <= len(text) {
-		pend := strings.IndexByte(text[pstart:], '\n')
-		if pend < 0 {
-			pend = len(text)
-		} else {
-			pend += pstart
-		}
-		if strings.TrimSpace(text[pstart:pend]) != "" {
-			for _, s := range splitSentences(text, pstart, pend) {
-				out = append(out, segment{start: s.start, end: s.end, para: para})
-			}
-			para++
-		}
-		pstart = pend + 1
+	ss := prose.Sentences(text)
+	out := make([]segment, len(ss))
+	for i, s := range ss {
+		out[i] = segment{start: s.Start, end: s.End, para: s.Para, lead: s.Lead}
 	}
 	return out
 }
 
-func splitSentences(text string, start, end int) []span {
-	var out []span
-	s := start
-	for i := start; i < end; {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		next := i + n
-		switch r {
-		case '。', '！', '？', '；':
-			out = append(out, span{s, next})
-			s = next
-		case '.', '!', '?':
-			// A sentence ends at punctuation followed by a space (or the end).
-			if next < end && text[next] != ' ' && text[next] != '"' && text[next] != '\'' {
-				break
-			}
-			if r == '.' && isAbbrev(text[s:i]) {
-				break
-			}
-			if next < end && (text[next] == '"' || text[next] == '\'') {
-				next++
-			}
-			out = append(out, span{s, next})
-			s = next
-		}
-		i = next
-	}
-	if strings.TrimSpace(text[s:end]) != "" {
-		out = append(out, span{s, end})
-	}
-	// Trim leading spaces so a passage starts at its first word.
-	for i := range out {
-		for out[i].start < out[i].end && text[out[i].start] == ' ' {
-			out[i].start++
-		}
-	}
-	return out
-}
-
-// isAbbrev reports whether the word before a period is an abbreviation
-// ("U.S", "Mr", "No", "Jan") rather than the end of a sentence.
-func isAbbrev(before string) bool {
-	w := before
-	if i := strings.LastIndexAny(before, " (\u00a0"); i >= 0 {
-		w = before[i+1:]
-	}
-	if w == "" {
-		return false
-	}
-	if strings.Contains(w, ".") {
-		return true // U.S, a.m, e.g
-	}
-	if utf8.RuneCountInString(w) == 1 && unicode.IsUpper(rune(w[0])) {
-		return true // initials
-	}
-	switch strings.ToLower(w) {
-	case "mr", "mrs", "ms", "dr", "st", "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-		"sep", "sept", "oct", "nov", "dec", "gen", "gov", "sen", "rep", "vs", "inc", "co", "jr", "art":
-		return true
-	}
-	return false
-}
-
-// segmentAt returns the index of the segment holding byte offset off.
+// segmentAt returns the index of the segment holding byte offset off
+// (the last one past the end).
 func segmentAt(segs []segment, off int) int {
 	i := sort.Search(len(segs), func(i int) bool { return segs[i].end > off })
 	if i == len(segs) {

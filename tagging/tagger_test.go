@@ -105,8 +105,11 @@ func TestTagEvidence(t *testing.T) {
 		t.Fatalf("tags = %+v", tags)
 	}
 	ms := tags[0].Matches
-	if len(ms) != 2 {
-		t.Fatalf("matches = %+v, want 2", ms)
+	if len(ms) != 3 {
+		t.Fatalf("matches = %+v, want 2 phrases and who acts", ms)
+	}
+	if a := ms[2]; a.Rule != RuleActorPrefix+"canada" || doc.Title[a.Offset:a.Offset+len("Canada")] != "Canada" {
+		t.Errorf("actor match = %+v, want Canada in the title", a)
 	}
 	if ms[0].Field != "title" || doc.Title[ms[0].Offset:ms[0].Offset+len("extradition treaty")] != "extradition treaty" {
 		t.Errorf("title match = %+v", ms[0])
@@ -128,12 +131,12 @@ func TestTagActors(t *testing.T) {
 	}{
 		{"issuer in title, target further down", "Canada suspends extradition treaty",
 			"OTTAWA — Canada acted on Friday over the law Beijing imposed.\nChina's embassy objected. China said so. China again.", "", "canada"},
-		{"publisher is the issuer", "Suspension of extradition agreement", "The government suspended the agreement.", "australia", "australia"},
+		{"an official page's publisher is the issuer", "Suspension of extradition agreement", "The government suspended the agreement.", "australia", "australia"},
 		{"case-sensitive alias", "US imposes visa restrictions", "Officials told us nothing.", "", "us"},
 		{"lower-case us is not the country", "They told us", "Nothing to see.", "", ""},
 		{"masked alias", "Sunny", "Goods from mainland China.", "", ""},
 		{"the title names the speaker before the publisher", "Statement by the foreign minister of Canada on the law",
-			"Sunny.", "australia", "canada,australia"}, // the publisher that carries it stays second
+			"Sunny.", "australia", "canada,australia"}, // the official publisher that carries it stays second
 		{"targets of a measure are not its issuer", "China announces sanctions on U.S. lawmakers and on Canada",
 			"BEIJING — China said it would sanction the United States officials. Measures against Canada too.", "", "china"},
 		{"co-signers joined by a bridging phrase", "Joint statement on arrests",
@@ -145,7 +148,8 @@ func TestTagActors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc := &model.Document{Title: tt.title, Text: tt.text, Source: tt.source}
+			// The tests' sources are governments' own sites.
+			doc := &model.Document{Title: tt.title, Text: tt.text, Source: tt.source, Kind: model.KindOfficial}
 			got := strings.Join(values(tg.Tag(doc), model.TagActor), ",")
 			if got != tt.want {
 				t.Errorf("actors = %q, want %q", got, tt.want)

@@ -56,6 +56,15 @@ type Category struct {
 	// categories that reports mention in passing further down (nearly
 	// every report quotes reactions).
 	OpeningOnly bool
+	// Threats: a measure of another category that an actor threatens,
+	// considers or plans in the title or opening ("the United States was
+	// considering sanctions") is evidence of this category, the actor's.
+	Threats bool
+	// ProtagonistsOnly: later sentences count only when the actor they
+	// show acting or speaking is one the title or the opening shows
+	// acting (the page's protagonists). Reports quote other governments'
+	// reactions further down; those are not what the page is about.
+	ProtagonistsOnly bool
 	// YieldsToMeasures: a sentence that also holds another category's
 	// evidence does not count for this one. "The Council adopted
 	// conclusions expressing grave concern ... and agreed restrictions on
@@ -71,12 +80,27 @@ type Category struct {
 	// by another actor that reports such a measure is evidence for an
 	// issuer's event, not a measure of its own. Empty: any actor.
 	Issuers []string
+	// Forms: categories whose measures, when one of Issuers takes them,
+	// are this category's (China's sanctions on U.S. officials are its
+	// counter-measure). The form's tag stays on the page; the timeline
+	// files it in this category's event, unless the form is also in
+	// KeepForms, whose measures keep an event of their own as well (a
+	// suspended extradition treaty is on the extradition lane whoever
+	// suspends it).
+	Forms, KeepForms []string
 }
 
 // Actor is a government or organization that takes measures.
 type Actor struct {
 	ID, Label, Kind string
 	Aliases         []string
+	// AsSubject: names that stand for the actor only as the subject of a
+	// verb or as a speaker, heading an office or alone: a place ("Hong
+	// Kong said", "Hong Kong police arrested") that elsewhere is just the
+	// place ("protests in Hong Kong", "sanctions on Hong Kong officials").
+	// The adjective and capital of a country the tagger knows (world.go)
+	// are added to its actor's: "Chinese officials said" is China.
+	AsSubject []string
 	// Not: phrases that cancel alias matches they overlap ("mainland
 	// China", or a law's title naming the state).
 	Not []string
@@ -369,6 +393,24 @@ func (p *parser) taxonomy(n *yaml.Node) (*Taxonomy, error) {
 				return nil, p.errf(cn.Content[i], fmt.Sprintf("categories[%d].issuers[%d]", i, j), "unknown actor %q", a)
 			}
 		}
+		for _, list := range []struct {
+			name string
+			ids  []string
+		}{{"forms", c.Forms}, {"keep_forms", c.KeepForms}} {
+			for j, id := range list.ids {
+				if !seen[id] || id == c.ID {
+					return nil, p.errf(cn.Content[i], fmt.Sprintf("categories[%d].%s[%d]", i, list.name, j), "unknown category %q", id)
+				}
+			}
+		}
+		for j, id := range c.KeepForms {
+			if !contains(c.Forms, id) {
+				return nil, p.errf(cn.Content[i], fmt.Sprintf("categories[%d].keep_forms[%d]", i, j), "%q is not in forms", id)
+			}
+		}
+		if len(c.Forms) > 0 && len(c.Issuers) == 0 {
+			return nil, p.errf(cn.Content[i], fmt.Sprintf("categories[%d].forms", i), "forms need issuers: whose measures of those categories are this one")
+		}
 		if c.Lane != "" && laneNodes[c.Lane] == nil {
 			return nil, p.errf(cn.Content[i], fmt.Sprintf("categories[%d].lane", i), "unknown lane %q", c.Lane)
 		}
@@ -400,7 +442,7 @@ func (p *parser) id(f map[string]*yaml.Node, n *yaml.Node, field string) (string
 
 func (p *parser) category(n *yaml.Node, field string) (Category, error) {
 	var c Category
-	f, err := p.fields(n, field, "id", "label", "lane", "rules", "title_weight", "min_score", "sole_if_title", "opening_only", "issuers", "yields_to_measures")
+	f, err := p.fields(n, field, "id", "label", "lane", "rules", "title_weight", "min_score", "sole_if_title", "opening_only", "protagonists_only", "threats", "issuers", "yields_to_measures", "forms", "keep_forms")
 	if err != nil {
 		return c, err
 	}
@@ -434,6 +476,16 @@ func (p *parser) category(n *yaml.Node, field string) (Category, error) {
 			return c, p.errf(v, field+".opening_only", "expected true or false, got %q", v.Value)
 		}
 	}
+	if v, ok := f["threats"]; ok {
+		if v.Kind != yaml.ScalarNode || v.Decode(&c.Threats) != nil {
+			return c, p.errf(v, field+".threats", "expected true or false, got %q", v.Value)
+		}
+	}
+	if v, ok := f["protagonists_only"]; ok {
+		if v.Kind != yaml.ScalarNode || v.Decode(&c.ProtagonistsOnly) != nil {
+			return c, p.errf(v, field+".protagonists_only", "expected true or false, got %q", v.Value)
+		}
+	}
 	if v, ok := f["yields_to_measures"]; ok {
 		if v.Kind != yaml.ScalarNode || v.Decode(&c.YieldsToMeasures) != nil {
 			return c, p.errf(v, field+".yields_to_measures", "expected true or false, got %q", v.Value)
@@ -446,6 +498,16 @@ func (p *parser) category(n *yaml.Node, field string) (Category, error) {
 	}
 	if v, ok := f["issuers"]; ok {
 		if c.Issuers, err = p.strs(v, field+".issuers"); err != nil {
+			return c, err
+		}
+	}
+	if v, ok := f["forms"]; ok {
+		if c.Forms, err = p.strs(v, field+".forms"); err != nil {
+			return c, err
+		}
+	}
+	if v, ok := f["keep_forms"]; ok {
+		if c.KeepForms, err = p.strs(v, field+".keep_forms"); err != nil {
 			return c, err
 		}
 	}
@@ -491,7 +553,7 @@ func (p *parser) category(n *yaml.Node, field string) (Category, error) {
 
 func (p *parser) actor(n *yaml.Node, field string) (Actor, error) {
 	var a Actor
-	f, err := p.fields(n, field, "id", "label", "kind", "aliases", "not")
+	f, err := p.fields(n, field, "id", "label", "kind", "aliases", "as_subject", "not")
 	if err != nil {
 		return a, err
 	}
@@ -522,6 +584,11 @@ func (p *parser) actor(n *yaml.Node, field string) (Actor, error) {
 	}
 	if len(a.Aliases) == 0 {
 		return a, p.errf(v, field+".aliases", "need at least one alias")
+	}
+	if v, ok := f["as_subject"]; ok {
+		if a.AsSubject, err = p.strs(v, field+".as_subject"); err != nil {
+			return a, err
+		}
 	}
 	if v, ok := f["not"]; ok {
 		if a.Not, err = p.strs(v, field+".not"); err != nil {

@@ -46,8 +46,11 @@ func TestYieldsToMeasures(t *testing.T) {
 		{"concern explaining the issuer's measure", "Council agrees a response",
 			"The Council today expressed grave concern and agreed restrictions on exports of sensitive equipment to the city.\nMore.",
 			"Council", "export-control"},
-		{"concern in a sentence of its own", "Council agrees restrictions on exports",
+		{"concern in a sentence of its own, on a page about the issuer's measure", "Council agrees restrictions on exports",
 			"The Council today expressed grave concern over the law imposed on the city last week by the authorities.\nMore.",
+			"Council", "export-control"}, // the concern explains the measure the page announces
+		{"concern in the title", "Council expresses grave concern and agrees restrictions on exports",
+			"The Council today agreed restrictions on exports of sensitive equipment to the city.\nMore.",
 			"Council", "statement,export-control"},
 		{"concern about another actor's measure", "On the mass arrests",
 			"The arrest today of 53 activists is an outrage, and the United States stands with the people of the city.\nThe arrests must end. More arrests may follow.",

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"policywatch/model"
+	"policywatch/tagging"
 )
 
 // An official page that reports another actor's measure (its category tag
@@ -12,7 +13,7 @@ import (
 func TestOtherActorsMeasure(t *testing.T) {
 	const off, news = model.KindOfficial, model.KindNews
 	reported := func(d model.Document, actor string) model.Document {
-		d.Tags[0].Matches = append(d.Tags[0].Matches, model.Match{Phrase: "Police", Field: "text", Rule: ruleActorPrefix + actor})
+		d.Tags[0].Matches = append(d.Tags[0].Matches, model.Match{Phrase: "Police", Field: "text", Rule: tagging.RuleActorPrefix + actor})
 		return d
 	}
 	own := doc(1, off, "2021-01-06T12:00:00+08:00", "Police arrest 53 persons for suspected subversion",

@@ -2,133 +2,15 @@ package timeline
 
 import (
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
-)
 
-// span is one sentence of a text and the paragraph it is in.
-type span struct {
-	start, end int
-	para       int
-	lead       bool // in the opening paragraph
-}
-
-// sentences splits text (paragraphs separated by "\n") into sentences.
-// "U.S." and "Jan." do not end a sentence.
-func sentences(text string) []span {
-	var out []span
-	para, pstart := 0, 0
-	for pstart <= len(text) {
-		pend := strings.IndexByte(text[pstart:], '\n')
-		if pend < 0 {
-			pend = len(text)
-		} else {
-			pend += pstart
-		}
-		if strings.TrimSpace(text[pstart:pend]) == "" {
-			pstart = pend + 1
-			continue
-		}
-		s := pstart
-		for i := pstart; i < pend; {
-			r, n := utf8.DecodeRuneInString(text[i:])
-			next := i + n
-			end := false
-			switch r {
-			case '。', '！', '？':
-				end = true
-			case '.', '!', '?':
-				end = (next == pend || text[next] == ' ') && !(r == '.' && abbreviation(text[s:i]))
-			}
-			if end {
-				out = append(out, span{start: s, end: next, para: para})
-				s = next
-			}
-			i = next
-		}
-		if strings.TrimSpace(text[s:pend]) != "" {
-			out = append(out, span{start: s, end: pend, para: para})
-		}
-		para++
-		pstart = pend + 1
-	}
-	for i := range out {
-		for out[i].start < out[i].end && text[out[i].start] == ' ' {
-			out[i].start++
-		}
-	}
-	markLead(text, out)
-	return out
-}
-
-// markLead marks the opening paragraph: the first with a dozen words or
-// forty characters of Chinese. Datelines, bylines and other short lines
-// extraction leaves at the top are not the opening.
-func markLead(text string, ss []span) {
-	words, han := map[int]int{}, map[int]int{}
-	for _, s := range ss {
-		words[s.para] += len(strings.Fields(text[s.start:s.end]))
-		for _, r := range text[s.start:s.end] {
-			if unicode.Is(unicode.Han, r) {
-				han[s.para]++
-			}
-		}
-	}
-	lead := -1
-	for _, s := range ss {
-		if words[s.para] >= 12 || han[s.para] >= 40 {
-			lead = s.para
-			break
-		}
-	}
-	for i := range ss {
-		ss[i].lead = ss[i].para == lead
-	}
-}
-
-func abbreviation(before string) bool {
-	w := before
-	if i := strings.LastIndexAny(before, " ("); i >= 0 {
-		w = before[i+1:]
-	}
-	if w == "" {
-		return false
-	}
-	if strings.Contains(w, ".") || (len(w) == 1 && unicode.IsUpper(rune(w[0]))) {
-		return true
-	}
-	switch strings.ToLower(w) {
-	case "mr", "mrs", "ms", "dr", "st", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-		"sep", "sept", "oct", "nov", "dec", "gen", "gov", "sen", "rep", "vs", "inc", "co", "jr":
-		return true
-	}
-	return false
-}
-
-// spanAt returns the index of the sentence holding byte offset off, or -1.
-func spanAt(ss []span, off int) int {
-	i := sort.Search(len(ss), func(i int) bool { return ss[i].end > off })
-	if i == len(ss) {
-		return -1
-	}
-	return i
-}
-
-const (
-	monthNames = `(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?`
-	weekdays   = `(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
+	"policywatch/prose"
 )
 
 var (
-	// "July 3", "July 3, 2020", "3 July", "3 July 2020"
-	monthDayRE = regexp.MustCompile(`\b` + monthNames + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?`)
-	dayMonthRE = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+` + monthNames + `\b(?:,?\s+(\d{4}))?`)
-	weekdayRE  = regexp.MustCompile(`\b` + weekdays + `\b`)
-	relDayRE   = regexp.MustCompile(`(?i)\b(yesterday|today|tonight|this morning|this afternoon|this evening)\b`)
+	weekdayRE = regexp.MustCompile(`\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`)
+	relDayRE  = regexp.MustCompile(`(?i)\b(yesterday|today|tonight|this morning|this afternoon|this evening)\b`)
 	// A date after these words is background ("since June 30", "took
 	// effect on June 30"), not the day the reported act happened.
 	backgroundRE = regexp.MustCompile(`(?i)\b(since|effect|effective|force|until|from|before|after|by|next|last|through|between|and)\s+(on\s+|of\s+)?(the\s+)?$`)
@@ -147,81 +29,27 @@ var (
 	instrumentEffectRE = regexp.MustCompile(`(?i)\b(law|ordinance|rule|rules|order|regulations?|measures?|act|bill|amendments?|restrictions|suspension)\b[^.;]{0,40}$`)
 )
 
-var months = map[string]time.Month{}
-
-func init() {
-	for m := time.January; m <= time.December; m++ {
-		months[strings.ToLower(m.String())] = m
-		months[strings.ToLower(m.String()[:3])] = m
-	}
-	months["sept"] = time.September
-}
-
-// mention is a date named in a sentence.
+// mention is a day a sentence names.
 type mention struct {
 	start    int
+	end      int
 	date     time.Time
 	relative bool // a weekday or "yesterday", resolved against publication
 }
 
-// mentions finds the dates a sentence names, resolved against pub (the
-// publication day), in text order. Weekdays resolve to the latest such
-// day on or before pub; dates without a year take pub's year.
-func mentions(s string, pub time.Time) []mention {
+// mentions finds the days a sentence names, resolved against pub (the
+// publication time, in the publisher's zone) in direction dir, in text
+// order.
+func mentions(s string, pub time.Time, dir prose.Direction) []mention {
 	var out []mention
-	for _, m := range monthDayRE.FindAllStringSubmatchIndex(s, -1) {
-		if d, ok := calendarDate(s[m[2]:m[3]], s[m[4]:m[5]], group(s, m, 3), pub); ok {
-			out = append(out, mention{start: m[0], date: d})
+	for _, m := range prose.FindDates(s) {
+		d, ok := m.Resolve(pub, dir)
+		if !ok {
+			continue
 		}
+		out = append(out, mention{start: m.Start, end: m.End, date: d, relative: m.Relative || m.HasWeekday && m.Day == 0})
 	}
-	for _, m := range dayMonthRE.FindAllStringSubmatchIndex(s, -1) {
-		if d, ok := calendarDate(s[m[4]:m[5]], s[m[2]:m[3]], group(s, m, 3), pub); ok {
-			out = append(out, mention{start: m[0], date: d})
-		}
-	}
-	for _, m := range weekdayRE.FindAllStringSubmatchIndex(s, -1) {
-		want := weekdayOf(s[m[2]:m[3]])
-		back := (int(pub.Weekday()) - int(want) + 7) % 7
-		out = append(out, mention{start: m[0], date: pub.AddDate(0, 0, -back), relative: true})
-	}
-	for _, m := range relDayRE.FindAllStringSubmatchIndex(s, -1) {
-		d := pub
-		if strings.EqualFold(s[m[2]:m[3]], "yesterday") {
-			d = pub.AddDate(0, 0, -1)
-		}
-		out = append(out, mention{start: m[0], date: d, relative: true})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].start < out[j].start })
 	return out
-}
-
-func group(s string, m []int, g int) string {
-	if m[2*g] < 0 {
-		return ""
-	}
-	return s[m[2*g]:m[2*g+1]]
-}
-
-func calendarDate(month, dayStr, year string, pub time.Time) (time.Time, bool) {
-	mo, ok := months[strings.ToLower(strings.TrimSuffix(month, "."))]
-	if !ok {
-		return time.Time{}, false
-	}
-	d, err := strconv.Atoi(dayStr)
-	if err != nil || d < 1 || d > 31 {
-		return time.Time{}, false
-	}
-	y := pub.Year()
-	if year != "" {
-		if y, err = strconv.Atoi(year); err != nil {
-			return time.Time{}, false
-		}
-	}
-	t := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d {
-		return time.Time{}, false // "June 31"
-	}
-	return t, true
 }
 
 func weekdayOf(s string) time.Weekday {
@@ -233,6 +61,34 @@ func weekdayOf(s string) time.Weekday {
 	return time.Sunday
 }
 
+// fromFutureRE: "from", "starting" in a clause about what is to come.
+var fromFutureRE = regexp.MustCompile(`(?i)\b(?:will|shall|would)\b[^.;:]{0,100}?\b(?:from|starting|beginning|as of)\s+(?:on\s+)?`)
+
+// circumstanceRE opens a clause that sets the scene ("Following a
+// discussion on 13 July, the Council today adopted ..."): its day is the
+// circumstance's, not the act's.
+var circumstanceRE = regexp.MustCompile(`(?i)^\s*(?:following|after|before|since|amid|despite|ahead of|prior to|in response to|in the wake of|(?:\w+ )?(?:days?|weeks?|months?) (?:after|before))\b`)
+
+// circumstance reports whether the clause holding the end of before
+// (back to the last comma or semicolon) opens with a circumstance.
+func circumstance(before string) bool {
+	i := strings.LastIndexAny(before, ",;:")
+	return circumstanceRE.MatchString(before[i+1:])
+}
+
+// futureRE: the clause before a day speaks of what is to come.
+var futureRE = regexp.MustCompile(`(?i)\b(?:will|shall|would|is to|are to|set to|due to|scheduled|expected to|plans? to|going to|to take effect|to come into force|from|starting|beginning|as of)\b[^.;:,]*$|(?:將|将|起|後|后)[^，,。；;]*$`)
+
+// future reports whether the day m of sentence s lies in a clause about
+// what is to come: "will open on Sunday", "from Monday", "自1月31日起".
+func future(s string, m mention) bool {
+	if futureRE.MatchString(s[:m.start]) {
+		return true
+	}
+	after := s[m.end:]
+	return strings.HasPrefix(after, "起") || strings.HasPrefix(after, "开始") || strings.HasPrefix(after, "開始")
+}
+
 // maxLookback bounds how far before publication a named date may lie
 // and still be the day the report is about.
 const maxLookback = 31 * 24 * time.Hour
@@ -240,9 +96,15 @@ const maxLookback = 31 * 24 * time.Hour
 // resolveEventDate reads the day a news sentence says the act happened:
 // the first date it names that is not background ("since June 30") and
 // lies in the days before publication.
+//
+// The day is read by the sentence's tense from the publication day, in
+// the publisher's own time zone: "on Friday" in a past-tense report is
+// the Friday before; a day in a future clause ("will open on Sunday",
+// "自1月31日起") is when something takes effect, not when it was done,
+// and is left to findEffective.
 func resolveEventDate(s string, pub time.Time) (time.Time, float64, bool) {
-	for _, m := range mentions(s, pub) {
-		if backgroundRE.MatchString(s[:m.start]) {
+	for _, m := range mentions(s, pub, prose.Past) {
+		if backgroundRE.MatchString(s[:m.start]) || future(s, m) || circumstance(s[:m.start]) {
 			continue
 		}
 		if m.date.After(pub) || pub.Sub(m.date) > maxLookback {
@@ -269,7 +131,7 @@ func findEffective(s string, pub time.Time) (time.Time, bool) {
 			return pub, true
 		}
 		rest = strings.TrimPrefix(rest, clockRE.FindString(rest))
-		ms := mentions(rest, pub)
+		ms := mentions(rest, pub, prose.Future)
 		if len(ms) == 0 || ms[0].start > 0 {
 			continue
 		}
@@ -298,10 +160,24 @@ func findEffective(s string, pub time.Time) (time.Time, bool) {
 	if immediateRE.MatchString(s) {
 		return pub, true
 	}
+	// A future clause's starting day: "will no longer recognise the
+	// passports from Sunday", "自1月31日起", "由下周一起生效".
+	for _, loc := range fromFutureRE.FindAllStringIndex(s, -1) {
+		if ms := mentions(s[loc[1]:], pub, prose.Future); len(ms) > 0 && ms[0].start == 0 && !ms[0].date.Before(pub) {
+			return ms[0].date, true
+		}
+	}
+	for _, m := range prose.FindDates(s) {
+		if strings.HasPrefix(s[m.End:], "起") || strings.HasPrefix(s[m.End:], "開始") || strings.HasPrefix(s[m.End:], "开始") {
+			if d, ok := m.Resolve(pub, prose.Future); ok && !d.Before(pub) {
+				return d, true
+			}
+		}
+	}
 	for _, loc := range pastEffectiveRE.FindAllStringIndex(s, -1) {
 		rest := s[loc[1]:]
 		rest = strings.TrimPrefix(rest, clockRE.FindString(rest))
-		ms := mentions(rest, pub)
+		ms := mentions(rest, pub, prose.Past)
 		if len(ms) == 0 || ms[0].start > 0 {
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"policywatch/model"
+	"policywatch/prose"
 )
 
 // Text similarity tells apart two measures of one actor and category that
@@ -118,7 +119,7 @@ func tokens(text string) []string {
 	}
 	for _, r := range text {
 		switch {
-		case unicode.Is(unicode.Han, r):
+		case prose.IsHan(r):
 			flushWord()
 			han = append(han, r)
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
@@ -138,13 +139,13 @@ func tokens(text string) []string {
 
 // openingText is what a document is compared by: its title and its
 // opening paragraph.
-func openingText(d *model.Document, sents []span) string {
+func openingText(d *model.Document, sents []prose.Sentence) string {
 	var b strings.Builder
 	b.WriteString(d.Title)
 	for _, s := range sents {
-		if s.lead {
+		if s.Lead {
 			b.WriteByte(' ')
-			b.WriteString(d.Text[s.start:s.end])
+			b.WriteString(d.Text[s.Start:s.End])
 		}
 	}
 	return b.String()
@@ -188,18 +189,19 @@ func separate(items []*item, gap time.Duration, minSim float64) [][]*item {
 		best, bestSim, inWindow, blind := -1, -1.0, 0, -1
 		bestOfficial, bestOfficialSim := -1, -1.0
 		for ci, cl := range out {
-			near, sim, comparable, official := false, 0.0, false, false
+			near, sim, comparable, official, clash := false, 0.0, false, false, false
 			for _, m := range cl {
 				official = official || m.primary()
 				if absDuration(it.date.Sub(m.date)) <= gap {
 					near = true
 				}
+				clash = clash || !compatible(it, m)
 				if m.script == it.script && len(m.vec) > 0 && len(it.vec) > 0 {
 					comparable = true
 					sim = max(sim, cosine(it.vec, m.vec))
 				}
 			}
-			if !near {
+			if !near || clash {
 				continue
 			}
 			inWindow++
@@ -237,28 +239,30 @@ func separate(items []*item, gap time.Duration, minSim float64) [][]*item {
 	return out
 }
 
-// script is what a text is written in for comparing words: "han" when
-// Chinese characters outnumber Latin letters, else "latin". Versions of
-// one release in two languages share no words.
-func script(text string) string {
-	han, latin := 0, 0
-	for _, r := range text {
-		switch {
-		case unicode.Is(unicode.Han, r):
-			han++
-		case unicode.IsLetter(r):
-			latin++
-		}
-	}
-	if han > latin {
-		return "han"
-	}
-	return "latin"
-}
-
 func absDuration(d time.Duration) time.Duration {
 	if d < 0 {
 		return -d
 	}
 	return d
+}
+
+// reportLag is how long after a measure a report dated only by its
+// publication may still be its first report.
+const reportLag = 4 * 24 * time.Hour
+
+// compatible reports whether two items may report one measure: a report
+// dated only by its publication cannot report a measure taken after it
+// was published, nor one taken long before.
+func compatible(a, b *item) bool {
+	for _, p := range [][2]*item{{a, b}, {b, a}} {
+		x, y := p[0], p[1]
+		if x.conf == confNewsPub && !x.official {
+			// A day's slack: publishers' and actors' days differ, and a
+			// report may announce what is done the next day.
+			if y.date.Sub(x.date) > 24*time.Hour || x.date.Sub(y.date) > reportLag {
+				return false
+			}
+		}
+	}
+	return true
 }

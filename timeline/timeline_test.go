@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"policywatch/model"
+	"policywatch/tagging"
 )
 
 var fixedNow = func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
@@ -32,10 +33,28 @@ func doc(id int64, kind model.DocKind, published, title, text, category, phrase 
 	return d
 }
 
+// mentioned marks a document's category as only mentioned, as the tagger
+// does for a measure named as a reason, a threat or a reaction's object.
+func mentioned(d model.Document) model.Document {
+	d.Tags[0].Matches = append(d.Tags[0].Matches, model.Match{Rule: tagging.RuleMentioned})
+	return d
+}
+
 func keys(evs []model.Event) []string {
 	var out []string
 	for _, e := range evs {
 		out = append(out, e.Key)
+	}
+	return out
+}
+
+// mains is the main event of each announcement, one per announcement.
+func mains(evs []model.Event) []model.Event {
+	var out []model.Event
+	for _, e := range evs {
+		if e.MainOfAnnouncement() {
+			out = append(out, e)
+		}
 	}
 	return out
 }
@@ -77,8 +96,16 @@ func TestClusterByGap(t *testing.T) {
 			doc(1, off, "2020-07-20T10:00:00+01:00", "UK suspends treaty", "The UK suspended its extradition treaty.", "extradition", "extradition", "uk"),
 			doc(2, news, "2020-07-20T12:00:00+01:00", "Canada news", "Canada said on Monday it welcomed the extradition move.", "extradition", "extradition", "canada", "uk"),
 		}, 0, []string{"canada/extradition/2020-07-20", "uk/extradition/2020-07-20"}},
-		{"a lone news page that names no day is commentary, not an event", []model.Document{
-			doc(1, news, "2020-08-20T10:00:00Z", "Analysis: what sanctions mean", "Sanctions are reshaping business.", "sanction", "Sanctions", "us"),
+		{"a lone news page that only mentions a measure is commentary, not an event", []model.Document{
+			mentioned(doc(1, news, "2020-08-20T10:00:00Z", "Analysis: what sanctions mean", "Sanctions are reshaping business.", "sanction", "Sanctions", "us")),
+		}, 0, nil},
+		{"a lone news page that reports a measure without naming its day is an event of its publication day", []model.Document{
+			doc(1, news, "2020-08-20T10:00:00+08:00", "US sanctions officials", "The US has imposed sanctions on eleven officials.", "sanction", "sanctions", "us"),
+		}, 0, []string{"us/sanction/2020-08-20"}},
+		{"a measure only the body of a news report mentions makes no event", []model.Document{
+			doc(1, news, "2020-08-20T10:00:00+08:00", "Hong Kong stocks fall",
+				"Shares in Hong Kong fell for a third day as investors weighed the outlook for trade and rates.\nThe US has imposed sanctions on eleven officials.",
+				"sanction", "sanctions", "us"),
 		}, 0, nil},
 		{"a news report naming the day dates the event over an earlier undated one", []model.Document{
 			doc(1, news, "2020-07-30T23:00:00Z", "Germany halts treaty", "Germany is suspending its extradition treaty.", "extradition", "extradition", "germany"),
@@ -191,6 +218,7 @@ func TestResolveEventDate(t *testing.T) {
 		{"The act was passed on March 3, 2019.", ""}, // far before publication
 		{"Talks were held last week.", ""},           // too vague
 		{"Nothing dated here.", ""},
+		{"Following a first discussion on June 26, the Council today adopted conclusions.", "2020-07-01"},
 	}
 	for _, tt := range tests {
 		got, _, ok := resolveEventDate(tt.sentence, wed)
@@ -268,6 +296,9 @@ func TestStableKeys(t *testing.T) {
 	}
 }
 
+// One announcement of two measures: an event per category, linked as one
+// announcement filed under the one the page states first, each citing
+// the sentence that states its own measure.
 func TestMultiCategoryDocument(t *testing.T) {
 	d := doc(1, model.KindOfficial, "2020-07-03T10:00:00-04:00", "Canada suspends extradition treaty and halts military exports",
 		"Canada suspended its extradition treaty. It also halted exports of military items.", "extradition", "extradition", "canada")
@@ -278,9 +309,20 @@ func TestMultiCategoryDocument(t *testing.T) {
 	if got != "canada/export-control/2020-07-03 canada/extradition/2020-07-03" {
 		t.Fatalf("keys = %s", got)
 	}
+	passages := map[string]string{"extradition": "Canada suspended its extradition treaty.",
+		"export-control": "It also halted exports of military items."}
 	for _, e := range evs {
-		if e.Category == "export-control" && e.Documents[0].Passage != "It also halted exports of military items." {
-			t.Errorf("export-control passage = %q", e.Documents[0].Passage)
+		if e.Announcement != "canada/extradition/2020-07-03" {
+			t.Errorf("%s: announcement %q, want the extradition's", e.Key, e.Announcement)
+		}
+		if c := strings.Join(e.Categories, ","); c != "extradition,export-control" {
+			t.Errorf("%s: categories = %s, want extradition,export-control", e.Key, c)
+		}
+		if p := e.Documents[0].Passage; p != passages[e.Category] {
+			t.Errorf("%s: passage = %q, want %q", e.Key, p, passages[e.Category])
+		}
+		if p := e.Dates[0].Passage; p != passages[e.Category] {
+			t.Errorf("%s: announced date's passage = %q, want %q", e.Key, p, passages[e.Category])
 		}
 	}
 }
@@ -288,6 +330,10 @@ func TestMultiCategoryDocument(t *testing.T) {
 func TestEventActors(t *testing.T) {
 	joint := doc(1, model.KindOfficial, "2021-01-09T12:00:00-05:00", "Joint statement on arrests",
 		"Canada, Australia and the UK issued a joint statement.", "statement", "statement", "canada")
+	// The tagger names everyone acting in the statement on its tag.
+	joint.Tags[0].Matches = append(joint.Tags[0].Matches,
+		model.Match{Phrase: "Canada", Field: "text", Rule: tagging.RuleActorPrefix + "canada"},
+		model.Match{Phrase: "Australia", Field: "text", Offset: 8, Rule: tagging.RuleActorPrefix + "australia"})
 	joint.Tags = append(joint.Tags,
 		model.Tag{Type: model.TagActor, Value: "australia", Score: 5},
 		model.Tag{Type: model.TagActor, Value: "china", Score: 1.5})

@@ -56,6 +56,9 @@ func apiFields(s *model.Source, rs rawSource, at func(msg, field string)) {
 		// only its default recent window, which is rarely what a topic means.
 		at("is required for gdelt sources (first day of the window, YYYY-MM-DD)", "from")
 	}
+	if _, err := time.Parse(time.DateOnly, rs.From); err == nil { // given, and parsed
+		checkWindow(s, at) // bounds.go
+	}
 	if !s.From.IsZero() && !s.To.IsZero() && s.To.Before(s.From) {
 		at(fmt.Sprintf("%s is before from %s", rs.To, rs.From), "to")
 	}

@@ -74,3 +74,45 @@ func TestAPISourceErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigBounds: values no crawl can honour safely, and dates before
+// an archive begins, are refused with the limit named.
+func TestConfigBounds(t *testing.T) {
+	crawler := func(extra string) string {
+		return "topic:\n  name: T\n  query: hong\ncrawler:\n  user_agent: \"t/1 (+mailto:t@example.org)\"\n" + extra +
+			"sources:\n  - name: s\n    kind: feed\n    doc_kind: news\n    url: https://example.org/feed\n"
+	}
+	src := func(body string) string { return apiHead + "  - name: s\n    doc_kind: news\n" + body }
+	for _, tc := range []struct {
+		name, yaml, want string
+	}{
+		{"parallelism", crawler("  parallelism: 100000000\n"), "t.yaml:6: crawler.parallelism: 100000000 is more than 64"},
+		{"delay", crawler("  delay: 48h\n"), "crawler.delay: 48h0m0s is longer than 1h0m0s"},
+		{"timeout too short", crawler("  timeout: 1ms\n"), "crawler.timeout: 1ms is outside 1s..10m0s"},
+		{"max_body too large", crawler("  max_body: 2GB\n"), "crawler.max_body: size 2GB is more than 256MB"},
+		{"max_body overflowing", crawler("  max_body: 99999999999999GB\n"), "crawler.max_body: size 99999999999999GB is more than 256MB"},
+		{"max_body too small", crawler("  max_body: 10B\n"), "crawler.max_body: 10 bytes is outside 1KB..256MB"},
+		{"attempts", crawler("  max_attempts: 1000\n"), "crawler.max_attempts: 1000 is more than 10"},
+		{"pages", crawler("  max_pages: 2000000000\n"), "crawler.max_pages: 2000000000 is more than 10000000"},
+		{"gdelt from year one", src("    kind: gdelt\n    url: https://api.example/doc\n    query: x\n    from: 0001-01-01\n"),
+			"t.yaml:12: sources[0].from: 0001-01-01 is before 2017-01-01, where the gdelt archive begins"},
+		{"gdelt from 2010", src("    kind: gdelt\n    url: https://api.example/doc\n    query: x\n    from: 2010-05-01\n"), "sources[0].from: 2010-05-01 is before 2017-01-01"},
+		{"wayback from year one", src("    kind: wayback\n    url: https://www.state.gov/\n    from: 0001-01-01\n"), "sources[0].from: 0001-01-01 is before 1996-01-01"},
+		{"IPv6 without brackets", src("    kind: feed\n    url: http://::1:8080/feed\n"), `sources[0].url: "http://::1:8080/feed" is not a valid URL`},
+		{"no host", src("    kind: feed\n    url: http://:80/feed\n"), `sources[0].url: "http://:80/feed" names no host`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.yaml), "t.yaml")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+	// The largest values still allowed parse.
+	if _, err := Parse([]byte(crawler("  parallelism: 64\n  max_body: 256MB\n  timeout: 10m\n  delay: 1h\n")), "t.yaml"); err != nil {
+		t.Errorf("limits themselves refused: %v", err)
+	}
+	if _, err := Parse([]byte(src("    kind: feed\n    url: http://[::1]:8080/feed\n")), "t.yaml"); err != nil {
+		t.Errorf("an IPv6 source refused: %v", err)
+	}
+}

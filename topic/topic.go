@@ -7,6 +7,7 @@ package topic
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"reflect"
 	"regexp"
@@ -32,6 +33,11 @@ type Topic struct {
 	Taxonomy string     // "builtin:NAME" or a path relative to the config file
 	Crawler  Crawler
 	Sources  []model.Source
+	// Database is where the archive lives when no --db is given: a
+	// PostgreSQL URL (postgres://…) shared by workers and servers, or an
+	// SQLite file (relative to the config file). Empty: the data
+	// directory's own SQLite file.
+	Database string
 }
 
 // Crawler holds crawl settings shared by every source.
@@ -74,7 +80,8 @@ type rawTopic struct {
 		MaxAttempts int    `yaml:"max_attempts"`
 		RetryMax    string `yaml:"retry_max_wait"`
 	} `yaml:"crawler"`
-	Sources []rawSource `yaml:"sources"`
+	Sources  []rawSource `yaml:"sources"`
+	Database string      `yaml:"database"`
 }
 
 type rawSource struct {
@@ -166,6 +173,11 @@ func Parse(data []byte, file string) (*Topic, error) {
 			at(err.Error(), "crawler", "max_body")
 		}
 	}
+
+	if t.Database, err = checkDatabase(strings.TrimSpace(raw.Database)); err != nil {
+		at(err.Error(), "database")
+	}
+	checkCrawlerBounds(t.Crawler, at) // bounds.go
 
 	if len(raw.Sources) == 0 {
 		at("at least one source is required", "sources")
@@ -276,6 +288,21 @@ func defaultSchedule(kind string) string {
 	return "@daily"
 }
 
+// checkDatabase accepts a PostgreSQL URL or an SQLite file path.
+func checkDatabase(s string) (string, error) {
+	scheme, _, isURL := strings.Cut(s, "://")
+	switch {
+	case !isURL:
+		return s, nil
+	case scheme == "postgres" || scheme == "postgresql":
+		if _, err := url.Parse(s); err != nil {
+			return "", fmt.Errorf("invalid PostgreSQL URL: %v", err)
+		}
+		return s, nil
+	}
+	return "", fmt.Errorf("%s:// is not a database policywatch can use (want postgres://user@host:5432/dbname or an SQLite file path)", scheme)
+}
+
 func checkURL(raw string) error {
 	if raw == "" {
 		return errors.New("is required")
@@ -283,10 +310,19 @@ func checkURL(raw string) error {
 	if !strings.HasPrefix(raw, "http://") && !strings.HasPrefix(raw, "https://") {
 		return fmt.Errorf("%q is not an http(s) URL", raw)
 	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		// An IPv6 address needs its brackets: http://[::1]:8080/.
+		return fmt.Errorf("%q is not a valid URL: %v", raw, errors.Unwrap(err))
+	}
+	if u.Hostname() == "" {
+		return fmt.Errorf("%q names no host", raw)
+	}
 	return nil
 }
 
 func parseSize(s string) (int64, error) {
+	orig := strings.TrimSpace(s)
 	s = strings.TrimSpace(strings.ToUpper(s))
 	mult := int64(1)
 	for _, u := range []struct {
@@ -301,6 +337,9 @@ func parseSize(s string) (int64, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("invalid size %q (e.g. 10MB)", s)
+	}
+	if n > MaxBody/mult {
+		return 0, fmt.Errorf("size %s is more than 256MB", orig)
 	}
 	return n * mult, nil
 }

@@ -43,6 +43,15 @@ func TestParseValid(t *testing.T) {
 	if tp.Taxonomy != "builtin:hk-nsl" {
 		t.Errorf("default taxonomy = %q", tp.Taxonomy)
 	}
+	if tp.Database != "" {
+		t.Errorf("database = %q, want none (the data directory's SQLite file)", tp.Database)
+	}
+	for _, db := range []string{"postgres://pw@db.example:5432/archive?sslmode=verify-full", "archive/pw.db"} {
+		tp, err := Parse([]byte(valid+"database: "+db+"\n"), "t.yaml")
+		if err != nil || tp.Database != db {
+			t.Errorf("database: %s gives %q, %v", db, tp.Database, err)
+		}
+	}
 }
 
 func TestShippedTopicIsValid(t *testing.T) {
@@ -97,6 +106,8 @@ func TestParseErrorsNameFileLineAndField(t *testing.T) {
 			3, "topic.query", "invalid query"},
 		{"duplicate source", func(s string) string { return strings.Replace(s, "name: outlet", "name: state", 1) },
 			13, "sources[1].name", "duplicate source name"},
+		{"unknown database", func(s string) string { return s + "database: mysql://db.example/pw\n" },
+			19, "database", "mysql:// is not a database policywatch can use"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

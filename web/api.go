@@ -23,6 +23,9 @@ type apiSearchResult struct {
 	Prev    *string                    `json:"prev"`
 	Hits    []apiHit                   `json:"hits"`
 	Facets  map[string][]apiFacetCount `json:"facets"`
+	// Notes explain an empty answer that is not a mistake: a language
+	// the archive holds no document in.
+	Notes []string `json:"notes,omitempty"`
 }
 
 type apiHit struct {
@@ -58,7 +61,7 @@ type apiFacetCount struct {
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
-	p, err := s.parseSearch(r.URL.Query())
+	p, err := s.parseSearch(r.Context(), r.URL.Query())
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
@@ -95,6 +98,10 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	gone, err := s.withdrawnHits(r.Context(), res.Hits)
 	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	if out.Notes, err = s.languageNotes(r.Context(), p.Langs, res.Total); err != nil {
 		s.failJSON(w, r, err)
 		return
 	}
@@ -244,11 +251,16 @@ type apiEvent struct {
 	Date     string `json:"date"`
 	Title    string `json:"title"`
 	Category string `json:"category"`
-	// Categories is every category of the announcement, Category first.
-	Categories []string           `json:"categories"`
-	Actors     []string           `json:"actors"`
-	NewsOnly   bool               `json:"news_only"`
-	Documents  []apiEventDocument `json:"documents"`
+	// Categories is every category of the announcement, its main
+	// category first.
+	Categories []string `json:"categories"`
+	// Announcement identifies the announcement the event is one category
+	// of (its main event's key); Related are the ids of its other events.
+	Announcement string             `json:"announcement"`
+	Related      []int64            `json:"related"`
+	Actors       []string           `json:"actors"`
+	NewsOnly     bool               `json:"news_only"`
+	Documents    []apiEventDocument `json:"documents"`
 }
 
 type apiEventDocument struct {
@@ -274,11 +286,24 @@ func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, err)
 		return
 	}
+	anns, err := s.store.AnnouncementEvents(r.Context())
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
 	out := apiTimeline{Events: []apiEvent{}, apiPaging: paging(r, pr, len(evs))}
 	for _, e := range pageOf(evs, pr) {
 		ae := apiEvent{
 			ID: e.ID, Date: formatDate(e.Date), Title: e.Title, Category: e.Category,
-			Categories: nonNil(eventCategories(e)), Actors: nonNil(e.Actors), NewsOnly: e.NewsOnly, Documents: []apiEventDocument{},
+			Categories: nonNil(eventCategories(e)), Announcement: e.AnnouncementKey(), Related: []int64{},
+			Actors: nonNil(e.Actors), NewsOnly: e.NewsOnly, Documents: []apiEventDocument{},
+		}
+		if e.Announcement != "" {
+			for _, m := range anns[e.Announcement] {
+				if m.ID != e.ID {
+					ae.Related = append(ae.Related, m.ID)
+				}
+			}
 		}
 		for _, d := range evidenceOrder(e.Documents) {
 			ae.Documents = append(ae.Documents, apiEventDocument{

@@ -9,19 +9,11 @@ import (
 
 	"policywatch/index"
 	"policywatch/model"
-	"policywatch/store"
 )
 
 // JSON for the pages that had none: one event, the sources and their
 // coverage, the crawl runs. Each carries links to its page and its
 // neighbours in the API, so a client can start anywhere and follow them.
-
-// runStore reads one crawl run; *store.DB satisfies it.
-type runStore interface {
-	Run(ctx context.Context, id int64) (*model.CrawlRun, error)
-}
-
-var _ runStore = (*store.DB)(nil)
 
 // apiEventFull is GET /api/events/{id}: the event with every dated fact,
 // the passage that supports it and all its evidence.
@@ -39,7 +31,33 @@ type apiEventFull struct {
 	UpdatedAt  *time.Time         `json:"updated_at"`
 	Dates      []apiEventDate     `json:"dates"`
 	Documents  []apiEventDocument `json:"documents"`
-	Links      map[string]string  `json:"links"`
+	// Announcement identifies the announcement the event is one category
+	// of (its main event's key); AnnouncementEvents are its other events,
+	// the main one first, then in the order of its categories.
+	Announcement       string            `json:"announcement"`
+	AnnouncementEvents []apiRelatedEvent `json:"announcement_events"`
+	// Related are the other events sharing documents with it, most
+	// shared first: another government's act the same pages report. The
+	// events of its own announcement are in AnnouncementEvents instead.
+	Related []apiRelatedEvent `json:"related"`
+	Links   map[string]string `json:"links"`
+}
+
+type apiRelatedEvent struct {
+	ID         int64             `json:"id"`
+	Title      string            `json:"title"`
+	Date       string            `json:"date"`
+	Category   string            `json:"category"`
+	Categories []string          `json:"categories"`
+	Actors     []string          `json:"actors"`
+	Shared     int               `json:"shared_documents,omitempty"`
+	Links      map[string]string `json:"links"`
+}
+
+func toAPIRelated(e model.Event, shared int) apiRelatedEvent {
+	return apiRelatedEvent{ID: e.ID, Title: e.Title, Date: formatDate(e.Date), Category: e.Category,
+		Categories: nonNil(eventCategories(e)), Actors: nonNil(e.Actors), Shared: shared,
+		Links: map[string]string{"self": "/api/events/" + itoa(e.ID), "page": "/events/" + itoa(e.ID)}}
 }
 
 type apiEventDate struct {
@@ -71,10 +89,22 @@ func (s *Server) apiEvent(w http.ResponseWriter, r *http.Request) {
 		Categories: nonNil(eventCategories(*e)), Actors: nonNil(e.Actors), Target: e.Target, Instrument: e.Instrument,
 		NewsOnly: e.NewsOnly, Confirmed: e.Confirmed, UpdatedAt: timePtr(e.UpdatedAt),
 		Dates: []apiEventDate{}, Documents: []apiEventDocument{},
+		Announcement: e.AnnouncementKey(), AnnouncementEvents: []apiRelatedEvent{}, Related: []apiRelatedEvent{},
 		Links: map[string]string{
 			"page":     "/events/" + itoa(e.ID),
 			"timeline": "/api/timeline?" + url.Values{"category": {e.Category}}.Encode(),
 		},
+	}
+	siblings, related, err := s.eventNeighbours(r.Context(), e)
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	for _, x := range siblings {
+		out.AnnouncementEvents = append(out.AnnouncementEvents, toAPIRelated(x, 0))
+	}
+	for _, x := range related {
+		out.Related = append(out.Related, toAPIRelated(x.Event, x.Shared))
 	}
 	for _, d := range e.Dates {
 		out.Dates = append(out.Dates, apiEventDate{Kind: d.Kind, Date: formatDate(d.Date), DocumentID: d.DocumentID,
@@ -109,11 +139,7 @@ func sourceLinks(name string) map[string]string {
 // apiSources is GET /api/sources: every source the archive knows, with
 // its coverage, as /sources shows them.
 func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.coverageStore()
-	if err != nil {
-		s.failJSON(w, r, err)
-		return
-	}
+	cs := s.store
 	pr, err := readPage(r, listPerPage, listMaxPerPage)
 	if err != nil {
 		s.failJSON(w, r, err)
@@ -136,12 +162,7 @@ func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) {
 
 // apiSourceOne is GET /api/sources/{name}.
 func (s *Server) apiSourceOne(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.coverageStore()
-	if err != nil {
-		s.failJSON(w, r, err)
-		return
-	}
-	c, err := cs.SourceCoverage(r.Context(), r.PathValue("name"))
+	c, err := s.store.SourceCoverage(r.Context(), r.PathValue("name"))
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
@@ -149,40 +170,18 @@ func (s *Server) apiSourceOne(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, apiSource{toCoverageJSON(c), sourceLinks(c.Source.Name)})
 }
 
-// apiRun is a crawl run as GET /api/runs and /api/runs/{id} show it.
-// Counts is keyed by outcome ("fetched", "stored", "failed", ...), so
-// outcomes the crawler learns to tell apart join it without a new shape.
+// apiRun is a crawl run as GET /api/runs and /api/runs/{id} show it:
+// model.RunReport, the shape of `policywatch runs --json`, with the run's
+// state and links.
 type apiRun struct {
-	ID         int64             `json:"id"`
-	StartedAt  time.Time         `json:"started_at"`
-	FinishedAt *time.Time        `json:"finished_at"` // null while running or after a crash
-	State      string            `json:"state"`       // finished, running, did not finish
-	Sources    []string          `json:"sources"`
-	Counts     map[string]int    `json:"counts"`
-	Errors     []apiRunError     `json:"errors"`
-	Links      map[string]string `json:"links"`
-}
-
-type apiRunError struct {
-	URL    string     `json:"url"`
-	Source string     `json:"source"`
-	Reason string     `json:"reason"`
-	At     *time.Time `json:"at"`
+	model.RunReport
+	State string            `json:"state"` // finished, running, did not finish
+	Links map[string]string `json:"links"`
 }
 
 func (s *Server) toAPIRun(run model.CrawlRun) apiRun {
-	out := apiRun{
-		ID: run.ID, StartedAt: run.StartedAt.UTC(), FinishedAt: timePtr(run.FinishedAt), State: runState(run, s.now()),
-		Sources: nonNil(run.Sources),
-		Counts: map[string]int{"fetched": run.Fetched, "stored": run.Stored, "updated": run.Updated,
-			"unchanged": run.Unchanged, "skipped": run.Skipped, "failed": run.Failed},
-		Errors: []apiRunError{},
-		Links:  map[string]string{"self": "/api/runs/" + itoa(run.ID), "page": "/runs"},
-	}
-	for _, e := range run.Errors {
-		out.Errors = append(out.Errors, apiRunError{URL: e.URL, Source: e.Source, Reason: e.Reason, At: timePtr(e.At)})
-	}
-	return out
+	return apiRun{RunReport: run.Report(), State: runState(run, s.now()),
+		Links: map[string]string{"self": "/api/runs/" + itoa(run.ID), "page": "/runs#run-" + itoa(run.ID)}}
 }
 
 // apiRuns is GET /api/runs: crawl runs, newest first.
@@ -214,12 +213,7 @@ func (s *Server) apiRunOne(w http.ResponseWriter, r *http.Request) {
 		s.failJSON(w, r, err)
 		return
 	}
-	rs, ok := s.store.(runStore)
-	if !ok {
-		s.failJSON(w, r, errNotFound)
-		return
-	}
-	run, err := rs.Run(r.Context(), id)
+	run, err := s.store.Run(r.Context(), id)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
@@ -227,20 +221,16 @@ func (s *Server) apiRunOne(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.toAPIRun(*run))
 }
 
-// withdrawnStore tells which documents' pages went away; *store.DB
-// satisfies it.
+// withdrawnStore tells which documents' pages went away.
 type withdrawnStore interface {
 	WithdrawnAmong(ctx context.Context, ids []int64) (map[int64]time.Time, error)
 }
 
-var _ withdrawnStore = (*store.DB)(nil)
-
 // withdrawnHits marks the hits whose page was withdrawn: the id maps to
-// "withdrawn" or "withdrawn 2020-07-09". A store that cannot tell marks
-// none.
+// "withdrawn" or "withdrawn 2020-07-09".
 func (s *Server) withdrawnHits(ctx context.Context, hits []index.Hit) (map[int64]string, error) {
-	ws, ok := s.store.(withdrawnStore)
-	if !ok || len(hits) == 0 {
+	ws := s.store
+	if len(hits) == 0 {
 		return nil, nil
 	}
 	ids := make([]int64, len(hits))

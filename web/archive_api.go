@@ -74,11 +74,7 @@ type apiChange struct {
 }
 
 func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.archive()
-	if !ok {
-		s.failJSON(w, r, errNotFound)
-		return
-	}
+	a := s.store
 	f, _, err := s.changesFilter(r.URL.Query())
 	if err != nil {
 		s.failJSON(w, r, err)

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -19,11 +21,28 @@ import (
 
 const sessionCookie = "pw_session"
 
-// Login attempts are limited per account and per address: a guesser is
-// slowed down whichever they vary.
+// Failed sign-ins are limited so that a guesser is slowed down without
+// locking the account's owner out. Counting per account alone would let
+// anyone lock any editor out for the window with five wrong passwords;
+// counting per address alone would let a guesser with many addresses
+// try for ever. So:
+//   - an account and an address together get loginPairFailures tries:
+//     the guesser at that address must wait, the owner elsewhere signs in;
+//   - an address gets loginAddrFailures over all accounts (one address
+//     guessing many names), generous because offices share an address;
+//   - an account gets loginAccountFailures from addresses it has never
+//     signed in from (many addresses guessing one name); its owner's
+//     own addresses, where it signed in before, are not held to it.
+//
+// The address is the connection's, or behind a trusted proxy
+// (Config.TrustProxy) the one the proxy reports (clientAddr); IPv6
+// addresses count by their /64, which one machine can fill at will.
 const (
-	loginMaxFailures = 5
-	loginWindow      = 15 * time.Minute
+	loginPairFailures    = 5
+	loginAddrFailures    = 20
+	loginAccountFailures = 50
+	loginWindow          = 15 * time.Minute
+	loginKnownAddrs      = 16 // addresses remembered per account
 )
 
 // loginLimiter counts failed sign-ins in memory. Restarting the server
@@ -33,10 +52,11 @@ type loginLimiter struct {
 	mu       sync.Mutex
 	now      func() time.Time
 	failures map[string][]time.Time
+	known    map[string][]string // account → addresses it signed in from, newest last
 }
 
 func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{now: now, failures: map[string][]time.Time{}}
+	return &loginLimiter{now: now, failures: map[string][]time.Time{}, known: map[string][]string{}}
 }
 
 // recent drops failures older than the window and returns the rest.
@@ -56,48 +76,108 @@ func (l *loginLimiter) recent(key string) []time.Time {
 	return f
 }
 
-// blocked reports whether any of keys has used up its attempts, and when
-// the oldest counted failure leaves the window.
-func (l *loginLimiter) blocked(keys ...string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var wait time.Duration
-	for _, k := range keys {
-		if f := l.recent(k); len(f) >= loginMaxFailures {
-			wait = max(wait, f[len(f)-loginMaxFailures].Add(loginWindow).Sub(l.now()))
-		}
-	}
-	return wait > 0, wait
+// loginKeys are the counters one attempt touches.
+type loginKeys struct {
+	pair, addr, account string
+	knownAddr           bool // the account signed in from this address before
 }
 
-func (l *loginLimiter) fail(keys ...string) {
+func (l *loginLimiter) keys(name, addr string) loginKeys {
+	account := strings.ToLower(name)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return loginKeys{
+		pair: "pair:" + account + "\x00" + addr, addr: "addr:" + addr, account: "account:" + account,
+		knownAddr: slices.Contains(l.known[account], addr),
+	}
+}
+
+// blocked says which limit, if any, refuses the attempt, and when the
+// oldest counted failure leaves the window.
+func (l *loginLimiter) blocked(k loginKeys) (limit string, wait time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	check := func(key string, most int, name string) {
+		if f := l.recent(key); len(f) >= most {
+			if w := f[len(f)-most].Add(loginWindow).Sub(l.now()); w > wait {
+				limit, wait = name, w
+			}
+		}
+	}
+	check(k.pair, loginPairFailures, "account and address")
+	check(k.addr, loginAddrFailures, "address")
+	if !k.knownAddr {
+		check(k.account, loginAccountFailures, "account, from new addresses")
+	}
+	return limit, wait
+}
+
+func (l *loginLimiter) fail(k loginKeys) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.failures) > 10000 {
 		// Someone is trying many names or addresses: forget what has
 		// expired so memory stays bounded.
-		for k := range l.failures {
-			l.recent(k)
+		for key := range l.failures {
+			l.recent(key)
 		}
 	}
-	for _, k := range keys {
-		l.failures[k] = append(l.recent(k), l.now())
+	keys := []string{k.pair, k.addr}
+	if !k.knownAddr {
+		keys = append(keys, k.account)
+	}
+	for _, key := range keys {
+		l.failures[key] = append(l.recent(key), l.now())
 	}
 }
 
-// succeed forgets an account's failures once its owner signs in.
-func (l *loginLimiter) succeed(accountKey string) {
+// succeed forgets the failures of this account at this address and
+// remembers the address as one the account's owner uses.
+func (l *loginLimiter) succeed(name, addr string) {
+	account := strings.ToLower(name)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.failures, accountKey)
+	delete(l.failures, "pair:"+account+"\x00"+addr)
+	known := slices.DeleteFunc(l.known[account], func(a string) bool { return a == addr })
+	known = append(known, addr)
+	if len(known) > loginKnownAddrs {
+		known = known[len(known)-loginKnownAddrs:]
+	}
+	l.known[account] = known
 }
 
-func limiterKeys(r *http.Request, name string) (account, addr string) {
+// clientAddr is the address a request came from, as the sign-in limits
+// count it: the connection's peer, or, behind a trusted proxy, the last
+// address in X-Forwarded-For (what that proxy saw; earlier entries are
+// whatever the client sent, so they are not believed). Without
+// Config.TrustProxy the header is ignored: anyone can send one. An IPv6
+// address stands for its /64.
+func (s *Server) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	return "account:" + strings.ToLower(name), "addr:" + host
+	if s.trustProxy {
+		if vals := r.Header.Values("X-Forwarded-For"); len(vals) > 0 {
+			last := vals[len(vals)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if fwd := strings.TrimSpace(last); fwd != "" {
+				host = fwd
+			}
+		}
+	}
+	a, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	if err != nil {
+		return host
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
 }
 
 // session context: the guard (csrf.go) looks the cookie up once per
@@ -167,15 +247,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		view.CSRF = s.loginCSRF(w, r)
 		s.render(w, r, status, "login", page{Title: "Sign in", Data: view})
 	}
-	account, addr := limiterKeys(r, name)
-	if blocked, wait := s.limiter.blocked(account, addr); blocked {
-		again(http.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-in attempts for this account or from "+
-			"this address. Try again in %d minutes.", int(wait.Minutes())+1))
+	addr := s.clientAddr(r)
+	keys := s.limiter.keys(name, addr)
+	if limit, wait := s.limiter.blocked(keys); limit != "" {
+		s.log.Warn("sign-in refused: too many failures", "user", name, "addr", addr, "limit", limit,
+			"retry_in", wait.Round(time.Second).String())
+		again(http.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-in attempts for this %s. "+
+			"Try again in %d minutes.", limit, int(wait.Minutes())+1))
 		return
 	}
 	u, err := s.accounts.Authenticate(r.Context(), name, password)
 	if errors.Is(err, store.ErrBadCredentials) {
-		s.limiter.fail(account, addr)
+		s.limiter.fail(keys)
+		s.log.Warn("sign-in failed", "user", name, "addr", addr)
 		again(http.StatusUnauthorized, "Wrong name or password.")
 		return
 	}
@@ -188,13 +272,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.limiter.succeed(account)
+	s.limiter.succeed(name, addr)
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cookieSecure(r),
 	})
 	s.clearLoginCSRF(w, r)
-	s.log.Info("signed in", "user", u.Name)
+	s.log.Info("signed in", "user", u.Name, "addr", addr)
 	next := view.Next
 	if next == "" {
 		next = "/timeline"
@@ -250,8 +334,7 @@ func (s *Server) requireSignIn(w http.ResponseWriter, r *http.Request, admin boo
 	return sess
 }
 
-// userAdmin is what the users page needs beyond signing in. *store.DB
-// has it; an Accounts without it has no users page.
+// userAdmin is what the users page needs beyond signing in.
 type userAdmin interface {
 	Users(ctx context.Context) ([]store.User, error)
 	AddUser(ctx context.Context, name, role, password string) (*store.User, error)
@@ -273,8 +356,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, view usersView) {
-	ua, ok := s.accounts.(userAdmin)
-	if !ok {
+	if s.accounts == nil {
 		s.fail(w, r, errNotFound)
 		return
 	}
@@ -282,7 +364,7 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, v
 	if sess == nil {
 		return
 	}
-	users, err := ua.Users(r.Context())
+	users, err := s.accounts.Users(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -292,8 +374,7 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, status int, v
 }
 
 func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
-	ua, ok := s.accounts.(userAdmin)
-	if !ok {
+	if s.accounts == nil {
 		s.fail(w, r, errNotFound)
 		return
 	}
@@ -303,7 +384,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	u, err := ua.AddUser(r.Context(), name, r.PostFormValue("role"), r.PostFormValue("password"))
+	u, err := s.accounts.AddUser(r.Context(), name, r.PostFormValue("role"), r.PostFormValue("password"))
 	var ue *store.UserError
 	if errors.As(err, &ue) || errors.Is(err, store.ErrExists) {
 		s.showUsers(w, r, http.StatusBadRequest, usersView{Problem: err.Error()})

@@ -189,16 +189,11 @@ type archivedLinkStore interface {
 	ArchivedAt(ctx context.Context, urls []string, at time.Time) (map[string]store.ArchivedLink, error)
 }
 
-var _ archivedLinkStore = (*store.DB)(nil)
-
 // archivedLinks resolves a capture's links to the captures of the pages
 // they name nearest to when it was fetched (as the Wayback Machine does).
 // A failed lookup leaves every link live, logged: the page still shows.
 func (s *Server) archivedLinks(r *http.Request, at time.Time) archiveResolver {
-	as, ok := s.store.(archivedLinkStore)
-	if !ok {
-		return nil
-	}
+	as := s.store
 	return func(links []string) map[string]string {
 		keys := map[string][]string{} // lookup key -> links it stands for
 		var lookup []string
@@ -278,6 +273,15 @@ func absolutizeLinks(page []byte, pageURL string, archived archiveResolver) []by
 	if err != nil || !base.IsAbs() {
 		base = nil
 	}
+	// A link to a place in the page itself (#main, or the page's own URL
+	// with a fragment) stays a fragment: in our copy it must scroll our
+	// copy, not reload it, nor open another capture.
+	self := ""
+	if base != nil {
+		b := *base
+		b.Fragment, b.RawFragment = "", ""
+		self = b.String()
+	}
 	root, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
 		return page
@@ -309,9 +313,19 @@ func absolutizeLinks(page []byte, pageURL string, archived archiveResolver) []by
 			if a.Key != "href" && a.Key != "src" {
 				continue
 			}
-			if u, err := base.Parse(strings.TrimSpace(a.Val)); err == nil {
-				n.Attr[i].Val = u.String()
+			u, err := base.Parse(strings.TrimSpace(a.Val))
+			if err != nil {
+				continue
 			}
+			if a.Key == "href" && u.Fragment != "" {
+				whole := *u
+				whole.Fragment, whole.RawFragment = "", ""
+				if whole.String() == self {
+					n.Attr[i].Val = "#" + u.EscapedFragment()
+					continue
+				}
+			}
+			n.Attr[i].Val = u.String()
 		}
 	}
 	if body == nil {

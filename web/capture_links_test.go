@@ -43,7 +43,9 @@ func TestArchivedCaptureLinks(t *testing.T) {
 <a id="slash" href="https://GOV.example/other/">trailing slash, archived</a>
 <a id="live" href="https://elsewhere.example/x" class="pw-archived">not archived, posing</a>
 <a id="js" href="javascript:alert(1)">script</a>
-</p></body></html>`
+<a id="skip" href="#main">skip to the text</a>
+<a id="top" href="https://gov.example/page#top">top, by the page's own URL</a>
+</p><p id="main">text</p></body></html>`
 	pageDoc, pageCap := save("https://gov.example/page", page, aug)
 
 	s, err := New(Config{Store: db, Index: ix, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -71,6 +73,16 @@ func TestArchivedCaptureLinks(t *testing.T) {
 	}
 	if strings.Contains(body, "javascript:") {
 		t.Error("a javascript: link survived")
+	}
+	// Links within the page stay fragments: they scroll this copy.
+	if l := link("skip"); !strings.Contains(l, `href="#main"`) {
+		t.Errorf("in-page link: %s, want href=\"#main\"", l)
+	}
+	if l := link("top"); !strings.Contains(l, `href="#top"`) {
+		t.Errorf("link to the page's own URL with a fragment: %s, want href=\"#top\"", l)
+	}
+	if !strings.Contains(body, `<p id="main">text</p>`) {
+		t.Error("the in-page link's target lost its id")
 	}
 	// A page fetched before every copy of the other opens the earliest.
 	earlyDoc, earlyCap := save("https://gov.example/early", `<a id="e" href="https://gov.example/other">x</a>`, jul.AddDate(0, 0, -10))

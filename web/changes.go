@@ -131,10 +131,7 @@ func onlyChanged(parts []store.DiffPart) []store.DiffPart {
 // loadChanges is what the changes page and its feed share: the filters in
 // the URL and the entries they select.
 func (s *Server) loadChanges(r *http.Request) ([]changeEntry, store.ChangeFilter, string, error) {
-	a, ok := s.archive()
-	if !ok {
-		return nil, store.ChangeFilter{}, "", errNotFound
-	}
+	a := s.store
 	f, kind, err := s.changesFilter(r.URL.Query())
 	if err != nil {
 		return nil, f, kind, err

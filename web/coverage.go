@@ -8,19 +8,10 @@ import (
 	"policywatch/store"
 )
 
-// CoverageStore reads what the archive holds of each source. *store.DB
-// satisfies it; with a Store that does not, the coverage pages answer 404.
+// CoverageStore reads what the archive holds of each source.
 type CoverageStore interface {
 	SourceCoverages(ctx context.Context) ([]store.Coverage, error)
 	SourceCoverage(ctx context.Context, name string) (*store.Coverage, error)
-}
-
-func (s *Server) coverageStore() (CoverageStore, error) {
-	cs, ok := s.store.(CoverageStore)
-	if !ok {
-		return nil, errNotFound
-	}
-	return cs, nil
 }
 
 // sourceRow is one source in the /sources table.
@@ -33,11 +24,7 @@ type sourceRow struct {
 }
 
 func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.coverageStore()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	cs := s.store
 	all, err := cs.SourceCoverages(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -81,11 +68,7 @@ type sourceView struct {
 }
 
 func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.coverageStore()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	cs := s.store
 	c, err := cs.SourceCoverage(r.Context(), r.PathValue("name"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -128,11 +111,7 @@ type monthJSON struct {
 }
 
 func (s *Server) apiSourceCoverage(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.coverageStore()
-	if err != nil {
-		s.failJSON(w, r, err)
-		return
-	}
+	cs := s.store
 	c, err := cs.SourceCoverage(r.Context(), r.PathValue("name"))
 	if err != nil {
 		s.failJSON(w, r, err)

@@ -164,13 +164,3 @@ func TestCoverageJSON(t *testing.T) {
 		t.Errorf("unknown source: %d %s", res.StatusCode, body)
 	}
 }
-
-func TestCoveragePagesNeedACoverageStore(t *testing.T) {
-	st, _ := fixtures()
-	h := coverageServer(t, st)
-	for _, p := range []string{"/sources", "/sources/us-state", "/api/sources/us-state/coverage"} {
-		if res, _ := get(t, h, p); res.StatusCode != http.StatusNotFound {
-			t.Errorf("%s without coverage: status %d, want 404", p, res.StatusCode)
-		}
-	}
-}

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"policywatch/model"
+	"policywatch/query"
 	"policywatch/store"
 )
 
@@ -52,8 +54,7 @@ func (s *Server) curationFor(r *http.Request, ev *model.Event) *curationView {
 	return v
 }
 
-// merger is the optional part of a Curator that says where a merged
-// event went; *store.DB has it.
+// merger is the part of a Curator that says where a merged event went.
 type merger interface {
 	MergedInto(ctx context.Context, key string) (*model.Event, error)
 }
@@ -61,11 +62,10 @@ type merger interface {
 // mergedInto is the event a hidden event was merged into, for a link on
 // its page; nil when it was not merged.
 func (s *Server) mergedInto(r *http.Request, ev *model.Event) *model.Event {
-	m, ok := s.curator.(merger)
-	if !ok || !ev.Hidden {
+	if s.curator == nil || !ev.Hidden {
 		return nil
 	}
-	into, err := m.MergedInto(r.Context(), ev.Key)
+	into, err := s.curator.MergedInto(r.Context(), ev.Key)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			s.log.Error("read merge", "event", ev.Key, "err", err)
@@ -93,7 +93,7 @@ func (s *Server) curate(action string) http.HandlerFunc {
 			return
 		}
 		e := store.Edit{Action: action, EventID: id, Title: r.PostFormValue("title"),
-			DateKind: r.PostFormValue("kind")}
+			DateKind: r.PostFormValue("kind"), Announcement: r.PostFormValue("announcement") == "1"}
 		if action == store.ActionRedate {
 			if e.Date, err = formDate(r, "date"); err != nil {
 				s.fail(w, r, err)
@@ -221,10 +221,11 @@ func (s *Server) addEvent(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, badParam("category", "unknown category %q", e.Category))
 		return
 	}
-	for _, a := range strings.FieldsFunc(r.PostFormValue("actors"), func(c rune) bool { return c == ',' || c == ' ' }) {
-		e.Actors = append(e.Actors, a)
-	}
 	var err error
+	if e.Actors, err = s.formActors(r.PostFormValue("actors")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if e.Date, err = formDate(r, "date"); err != nil {
 		s.fail(w, r, err)
 		return
@@ -234,6 +235,34 @@ func (s *Server) addEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.applyEdit(w, r, sess, e)
+}
+
+// actorIDPattern is what an actor id looks like when no vocabulary lists
+// them (Config.Vocabulary nil).
+var actorIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+// formActors reads the actors an editor typed on an event (ids or
+// one-word labels, separated by commas or spaces) and checks each one
+// against the taxonomy's vocabulary: what is typed here reaches the
+// timeline's actor filter, its exports and its CSV, so "=HYPERLINK(...)"
+// or a typo must not become an actor.
+func (s *Server) formActors(v string) ([]string, error) {
+	var out []string
+	for _, a := range strings.FieldsFunc(v, func(c rune) bool { return c == ',' || c == ' ' }) {
+		id := strings.ToLower(a)
+		if s.vocab.Knows(query.FieldActor) {
+			var err error
+			if id, err = s.vocab.Resolve(query.FieldActor, a); err != nil {
+				return nil, badParam("actors", "%v", err)
+			}
+		} else if !actorIDPattern.MatchString(id) {
+			return nil, badParam("actors", "%q is not an actor id (lower-case letters, digits, - and _)", a)
+		}
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
 
 // describeChange says in words what an audit entry changed, from the

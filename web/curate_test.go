@@ -349,28 +349,32 @@ func TestSignInRefusesWrongPasswordsAndLimitsAttempts(t *testing.T) {
 	if rec := login("nobody", hc.password, "192.0.2.1"); rec.Code != http.StatusUnauthorized {
 		t.Fatalf("unknown user: %d", rec.Code)
 	}
-	// Per account: failures from many addresses lock the account, even
-	// for the right password, until the window passes.
-	for i := range loginMaxFailures - 1 {
-		login("ed", "wrong password", "198.51.100."+strconv.Itoa(i))
+	// An account and an address: five failures stop that address guessing
+	// that account, even with the right password, until the window passes.
+	for range loginPairFailures {
+		login("ed", "wrong password", "198.51.100.7")
 	}
-	rec := login("ed", hc.password, "203.0.113.9")
+	rec := login("ed", hc.password, "198.51.100.7")
 	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "Too many failed sign-in attempts") {
-		t.Fatalf("locked account: %d, want 429 with a clear message\n%s", rec.Code, rec.Body)
+		t.Fatalf("pair over its limit: %d, want 429 with a clear message\n%s", rec.Code, rec.Body)
+	}
+	// The owner, elsewhere, is not locked out by them.
+	if rec := login("ed", hc.password, "203.0.113.9"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("the owner from another address: %d, want 303\n%s", rec.Code, rec.Body)
 	}
 	// Per address: one address guessing many names is stopped too; the
 	// root account has no failures of its own.
-	for i := range loginMaxFailures {
+	for i := range loginAddrFailures {
 		login("guess"+strconv.Itoa(i), "wrong password", "192.0.2.50")
 	}
 	if rec := login("root", hc.password, "192.0.2.50"); rec.Code != http.StatusTooManyRequests {
-		t.Errorf("address after %d failures: %d, want 429", loginMaxFailures, rec.Code)
+		t.Errorf("address after %d failures: %d, want 429", loginAddrFailures, rec.Code)
 	}
 	if rec := login("root", hc.password, "192.0.2.51"); rec.Code != http.StatusSeeOther {
 		t.Errorf("root from a clean address: %d, want 303", rec.Code)
 	}
 	hc.clock.Add(loginWindow + time.Second)
-	if rec := login("ed", hc.password, "203.0.113.9"); rec.Code != http.StatusSeeOther {
+	if rec := login("ed", hc.password, "198.51.100.7"); rec.Code != http.StatusSeeOther {
 		t.Errorf("after the window: %d, want 303\n%s", rec.Code, rec.Body)
 	}
 }

@@ -57,6 +57,7 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, t := range doc.Tags {
+		t.Matches = t.Evidence() // notes without a phrase are no evidence to show
 		switch t.Type {
 		case model.TagCategory:
 			view.Categories = append(view.Categories, t)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"policywatch/index"
 	"policywatch/query"
 	"policywatch/store"
 )
@@ -62,12 +63,18 @@ var errNotFound = errors.New("not found")
 func classify(err error) (status int, msg string, logIt bool) {
 	var pe *paramError
 	var se *query.SyntaxError
+	var le *index.LimitError
+	var be *busyError
 	var ue *query.UnknownValueError
 	switch {
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, errNotFound):
 		return http.StatusNotFound, "Not found.", false
 	case errors.As(err, &se):
 		return http.StatusBadRequest, "Query syntax error: " + se.Msg, false
+	case errors.As(err, &le): // index/budget.go
+		return http.StatusBadRequest, "Query too large: " + le.Msg + ".", false
+	case errors.As(err, &be): // searchlimit.go
+		return http.StatusServiceUnavailable, "Busy: " + be.Error() + ".", false
 	case errors.As(err, &pe):
 		return http.StatusBadRequest, pe.Error(), false
 	case errors.As(err, &ue):
@@ -97,11 +104,17 @@ func (s *Server) failJSON(w http.ResponseWriter, r *http.Request, err error) {
 	body := map[string]any{"error": msg}
 	var se *query.SyntaxError
 	var pe *paramError
+	var le *index.LimitError
 	var ue *query.UnknownValueError
 	if errors.As(err, &se) {
 		body["position"] = se.Pos
 	} else if errors.As(err, &pe) {
 		body["parameter"] = pe.Param
+	} else if errors.As(err, &le) {
+		body["limit"], body["max"] = le.Limit, le.Max
+		if le.Pos >= 0 {
+			body["position"] = le.Pos
+		}
 	} else if errors.As(err, &ue) {
 		body["parameter"] = "q"
 		var ve *vocabError
@@ -121,6 +134,11 @@ func (s *Server) failJSON(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) statusFor(r *http.Request, err error) (int, string) {
+	if de, ok := searchDeadline(r, err); ok { // searchlimit.go
+		s.log.LogAttrs(r.Context(), slog.LevelWarn, "search stopped at its deadline",
+			slog.String("path", r.URL.Path), slog.String("q", r.URL.Query().Get("q")), slog.Duration("timeout", de.timeout))
+		return http.StatusServiceUnavailable, "The search " + de.Error() + "."
+	}
 	status, msg, logIt := classify(err)
 	if logIt {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "request failed",

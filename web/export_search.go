@@ -41,14 +41,11 @@ func (s *Server) eachHit(ctx context.Context, r index.Request, fn func(index.Hit
 		}
 		return fn(h)
 	}
-	if l, ok := s.index.(matchLister); ok && r.Sort != index.SortRelevance {
-		return l.Each(ctx, r, count) // search-after: flat cost however deep
+	if r.Sort != index.SortRelevance {
+		return s.index.Each(ctx, r, count) // search-after: flat cost however deep
 	}
 	// Relevance has no search-after key: page through the ranking, which
 	// is one fixed order (ties by id), so pages neither repeat nor skip.
-	if r.Sort == "" {
-		r.Sort = index.SortDate
-	}
 	r.PerPage = index.MaxPerPage
 	for r.Page = 1; ; r.Page++ {
 		res, err := s.index.Search(ctx, r)
@@ -100,14 +97,14 @@ var exportColumns = []string{"id", "url", "permalink", "source", "kind", "title"
 	"doc_number", "published", "date_source", "date_reliable", "modified", "fetched_at", "updated_at",
 	"version", "withdrawn", "content_hash", "capture_id", "captured_at", "capture_sha256", "categories", "actors", "text"}
 
-// row is the CSV form; crawled text goes through CSVSafe so a spreadsheet
-// shows a title like "=HYPERLINK(...)" instead of running it.
+// row is the CSV form; every cell goes through CSVRow (csv.go) so a
+// spreadsheet shows a title like "=HYPERLINK(...)" instead of running it.
 func (e exportDoc) row() []string {
-	return []string{strconv.FormatInt(e.ID, 10), CSVSafe(e.URL), e.Permalink, e.Source, e.Kind, CSVSafe(e.Title),
-		CSVSafe(e.Byline), CSVSafe(e.Site), e.Lang, CSVSafe(e.DocNumber), e.Published, e.DateSource,
+	return CSVRow(strconv.FormatInt(e.ID, 10), e.URL, e.Permalink, e.Source, e.Kind, e.Title,
+		e.Byline, e.Site, e.Lang, e.DocNumber, e.Published, e.DateSource,
 		strconv.FormatBool(e.DateReliable), e.Modified, e.FetchedAt, e.UpdatedAt,
 		strconv.Itoa(e.Version), strconv.FormatBool(e.Withdrawn), e.ContentHash, strconv.FormatInt(e.CaptureID, 10),
-		e.CapturedAt, e.CaptureSHA256, strings.Join(e.Categories, ";"), strings.Join(e.Actors, ";"), CSVSafe(e.Text)}
+		e.CapturedAt, e.CaptureSHA256, CSVList(e.Categories), CSVList(e.Actors), e.Text)
 }
 
 // archived is a document as we hold it, with the capture of its current
@@ -174,10 +171,16 @@ func rfc3339(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// archiveBase is the scheme and host this request reached us at, for
-// the absolute links feeds and citations need. Behind a trusted proxy
-// (Config.TrustProxy) that is what the proxy says the reader used.
+// archiveBase is where readers reach the archive, for the absolute links
+// feeds, exports and citations need: Config.BaseURL when the operator set
+// one (baseurl.go); else, behind a trusted proxy (Config.TrustProxy),
+// what the proxy says the reader used; else the request's own Host, which
+// a client chooses, so a shared cache in front could keep a feed with
+// someone else's links: set a base URL on a public server.
 func (s *Server) archiveBase(r *http.Request) string {
+	if s.baseURL != "" {
+		return s.baseURL
+	}
 	scheme := "http"
 	if s.cookieSecure(r) { // TLS here, an HTTPS-only site, or a trusted proxy's word
 		scheme = "https"
@@ -199,7 +202,7 @@ func (s *Server) archiveBase(r *http.Request) string {
 // streams, so memory stays flat however large the export. An error after
 // the body started can only be logged: the response is cut short.
 func (s *Server) streamArchived(w http.ResponseWriter, r *http.Request, begin func(), fn func(archived) error) {
-	p, err := s.parseSearch(r.URL.Query())
+	p, err := s.parseSearch(r.Context(), r.URL.Query())
 	if err != nil {
 		s.failJSON(w, r, err)
 		return

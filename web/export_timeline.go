@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"html"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -16,14 +17,16 @@ import (
 // actor, kind, date, from, to), so any view a reader built can be taken
 // into TimelineJS, a spreadsheet or a calendar as it is.
 
-// exportEvents parses the filters and loads the events of a view.
+// exportEvents parses the filters and loads the events of a view as the
+// timeline draws them: one per announcement, naming all its categories
+// (a spreadsheet row, a calendar entry, a TimelineJS slide each).
 func (s *Server) exportEvents(w http.ResponseWriter, r *http.Request) (timelineParams, []placedEvent, bool) {
 	p, err := s.parseTimeline(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return p, nil, false
 	}
-	evs, _, err := s.timelineEvents(r.Context(), p)
+	evs, _, err := s.timelineCards(r.Context(), p)
 	if err != nil {
 		s.fail(w, r, err)
 		return p, nil, false
@@ -71,6 +74,17 @@ func (s *Server) laneLabel(category string) string {
 		}
 	}
 	return s.label(category)
+}
+
+// laneLabels names the lanes an event is in, its own category's first.
+func (s *Server) laneLabels(e model.Event) []string {
+	var out []string
+	for _, c := range eventCategories(e) {
+		if l := s.laneLabel(c); !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // TimelineJS3's JSON format: a title slide and events with split dates.
@@ -200,7 +214,7 @@ func firstNonEmpty(ss ...string) string {
 }
 
 // csvHeader names the CSV export's columns.
-var csvHeader = []string{"id", "date", "date_kind", "announced", "effective", "lane", "category", "actors",
+var csvHeader = []string{"id", "date", "date_kind", "announced", "effective", "lane", "category", "categories", "actors",
 	"title", "instrument", "target", "news_only", "official_documents", "news_documents", "primary_source", "permalink"}
 
 func (s *Server) timelineCSV(w http.ResponseWriter, r *http.Request) {
@@ -219,12 +233,12 @@ func (s *Server) timelineCSV(w http.ResponseWriter, r *http.Request) {
 			primary = d.URL
 			break
 		}
-		_ = cw.Write([]string{
+		_ = cw.Write(CSVRow( // csv.go: every cell formula-safe
 			itoa(e.ID), formatDate(e.At), p.DateKind, formatDate(e.Date), formatDate(eff),
-			s.laneLabel(e.Category), e.Category, strings.Join(e.Actors, ";"),
-			CSVSafe(e.Title), CSVSafe(e.Instrument), CSVSafe(e.Target), strconv.FormatBool(e.NewsOnly),
-			strconv.Itoa(e.Official), strconv.Itoa(e.News), primary, base + "/events/" + itoa(e.ID),
-		})
+			s.laneLabel(e.Category), e.Category, CSVList(eventCategories(e.Event)), CSVList(e.Actors),
+			e.Title, e.Instrument, e.Target, strconv.FormatBool(e.NewsOnly),
+			strconv.Itoa(e.Official), strconv.Itoa(e.News), primary, base+"/events/"+itoa(e.ID),
+		))
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -236,28 +250,17 @@ func (s *Server) timelineCSV(w http.ResponseWriter, r *http.Request) {
 	_, _ = buf.WriteTo(w)
 }
 
-// CSVSafe stops a crawled title from running as a formula when the CSV
-// is opened in a spreadsheet.
-func CSVSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 // timelineICS writes the view as an RFC 5545 calendar: one all-day event
-// per timeline event, its UID the event's stable key, so a calendar that
-// subscribes updates events in place after re-clustering.
+// per announcement on the timeline, its UID the announcement's stable
+// key, so a calendar that subscribes updates events in place after
+// re-clustering.
 func (s *Server) timelineICS(w http.ResponseWriter, r *http.Request) {
 	p, evs, ok := s.exportEvents(w, r)
 	if !ok {
 		return
 	}
 	base := s.archiveBase(r)
-	host := r.Host
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
-	}
+	host := linkHost(base) // baseurl.go
 	var c icsWriter
 	c.line("BEGIN:VCALENDAR")
 	c.line("VERSION:2.0")
@@ -271,13 +274,20 @@ func (s *Server) timelineICS(w http.ResponseWriter, r *http.Request) {
 			stamp = s.now()
 		}
 		c.line("BEGIN:VEVENT")
-		c.prop("UID", e.Key+"@"+host)
+		// The announcement's key: the entry stays one and the same when
+		// editors hide the event that stood for it.
+		c.prop("UID", e.AnnouncementKey()+"@"+host)
 		c.line("DTSTAMP:" + stamp.UTC().Format("20060102T150405Z"))
 		c.line("DTSTART;VALUE=DATE:" + e.At.Format("20060102"))
 		c.line("DTEND;VALUE=DATE:" + e.At.AddDate(0, 0, 1).Format("20060102"))
 		c.prop("SUMMARY", e.Title)
 		c.prop("DESCRIPTION", s.eventText(e))
-		c.prop("CATEGORIES", s.laneLabel(e.Category))
+		// CATEGORIES is a list: every lane the announcement is in.
+		var lanes []string
+		for _, l := range s.laneLabels(e.Event) {
+			lanes = append(lanes, icsEscape(l))
+		}
+		c.line("CATEGORIES:" + strings.Join(lanes, ","))
 		c.line("URL:" + base + "/events/" + itoa(e.ID))
 		c.line("TRANSP:TRANSPARENT")
 		c.line("END:VEVENT")

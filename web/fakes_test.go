@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"policywatch/index"
 	"policywatch/model"
@@ -68,8 +69,8 @@ func (f *fakeStore) Events(ctx context.Context, fl store.EventFilter) ([]model.E
 	}
 	var out []model.Event
 	for _, e := range f.events {
-		if fl.Category != "" && e.Category != fl.Category {
-			continue
+		if fl.Category != "" && e.Category != fl.Category && !slices.Contains(e.Categories, fl.Category) {
+			continue // like the store: an announcement of several kinds is under each
 		}
 		if fl.Actor != "" && !slices.Contains(e.Actors, fl.Actor) {
 			continue
@@ -104,6 +105,101 @@ func (f *fakeStore) Runs(ctx context.Context, limit int) ([]model.CrawlRun, erro
 	return f.runs[:min(limit, len(f.runs))], nil
 }
 
+func (f *fakeStore) Run(ctx context.Context, id int64) (*model.CrawlRun, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	for i := range f.runs {
+		if f.runs[i].ID == id {
+			return &f.runs[i], nil
+		}
+	}
+	return nil, store.ErrNotFound
+}
+
+// The archive, coverage, saved-search and release parts of the fake hold
+// nothing: the pages that need them are tested on the real store
+// (openArchive).
+
+func (f *fakeStore) Versions(ctx context.Context, docID int64) ([]store.Version, error) {
+	return nil, f.err
+}
+
+func (f *fakeStore) Version(ctx context.Context, docID int64, n int) (*store.Version, error) {
+	return nil, store.ErrNotFound
+}
+
+func (f *fakeStore) Withdrawals(ctx context.Context, docID int64) ([]store.Withdrawal, error) {
+	return nil, f.err
+}
+
+func (f *fakeStore) Aliases(ctx context.Context, docID int64) ([]store.Alias, error) {
+	return nil, f.err
+}
+
+func (f *fakeStore) Changes(ctx context.Context, fl store.ChangeFilter) ([]store.Change, error) {
+	return nil, f.err
+}
+
+func (f *fakeStore) SourceCoverages(ctx context.Context) ([]store.Coverage, error) {
+	return nil, f.err
+}
+
+func (f *fakeStore) SourceCoverage(ctx context.Context, name string) (*store.Coverage, error) {
+	return nil, store.ErrNotFound
+}
+
+func (f *fakeStore) SavedSearches(ctx context.Context) ([]store.SavedSearch, error) {
+	return nil, f.err
+}
+
+func (f *fakeStore) SaveSearch(ctx context.Context, s *store.SavedSearch) error {
+	return errors.New("the fake store keeps no saved searches")
+}
+
+func (f *fakeStore) DeleteSavedSearch(ctx context.Context, id int64) error {
+	return store.ErrNotFound
+}
+
+// WithdrawnAmong knows of no withdrawn pages.
+func (f *fakeStore) WithdrawnAmong(ctx context.Context, ids []int64) (map[int64]time.Time, error) {
+	return nil, f.err
+}
+
+// ArchivedAt knows of no archived links: every link stays live.
+func (f *fakeStore) ArchivedAt(ctx context.Context, urls []string, at time.Time) (map[string]store.ArchivedLink, error) {
+	return nil, f.err
+}
+
+// HasSource knows the sources of its documents.
+func (f *fakeStore) HasSource(ctx context.Context, name string) (bool, error) {
+	names, err := f.SourceNames(ctx)
+	return slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, name) }), err
+}
+
+func (f *fakeStore) SourceNames(ctx context.Context) ([]string, error) {
+	var names []string
+	for _, d := range f.docs {
+		if !slices.Contains(names, d.Source) {
+			names = append(names, d.Source)
+		}
+	}
+	slices.Sort(names)
+	return names, f.err
+}
+
+func (f *fakeStore) SaveRelease(ctx context.Context, r *store.Release) (bool, error) {
+	return false, errors.New("the fake store keeps no releases")
+}
+
+func (f *fakeStore) Release(ctx context.Context, id string) (*store.Release, error) {
+	return nil, store.ErrNotFound
+}
+
+func (f *fakeStore) Releases(ctx context.Context, limit int) ([]store.Release, error) {
+	return nil, f.err
+}
+
 // fakeIndex parses the query with the real parser (so syntax errors are
 // the ones users will see) and returns canned hits and facets.
 type fakeIndex struct {
@@ -128,6 +224,36 @@ func (f *fakeIndex) Search(ctx context.Context, r index.Request) (*index.Result,
 		return &index.Result{}, nil
 	}
 	return f.result, nil
+}
+
+// AutoHistogram draws nothing: the fake has no dates to count.
+func (f *fakeIndex) AutoHistogram(ctx context.Context, r index.Request) (string, []index.Bucket, error) {
+	return "", nil, nil
+}
+
+func (f *fakeIndex) Similar(ctx context.Context, id int64, limit int) ([]index.Hit, error) {
+	return nil, index.ErrNotFound
+}
+
+// Each lists the canned hits.
+func (f *fakeIndex) Each(ctx context.Context, r index.Request, fn func(index.Hit) error) error {
+	res, err := f.Search(ctx, r)
+	if err != nil {
+		return err
+	}
+	for _, h := range res.Hits {
+		if err := fn(h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *fakeIndex) Count() (uint64, error) {
+	if f.result == nil {
+		return 0, nil
+	}
+	return f.result.Total, nil
 }
 
 var errBoom = errors.New("disk on fire: /var/lib/secret/path")
@@ -156,4 +282,61 @@ func openArchive(t *testing.T) (*store.DB, *index.Index) {
 	t.Cleanup(func() { ix.Close() })
 	ix.SetTextSource(db) // snippets come from the store's text
 	return db, ix
+}
+
+func (f *fakeStore) RelatedEvents(ctx context.Context, id int64) ([]store.RelatedEvent, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	docs := map[int64]bool{}
+	for _, e := range f.events {
+		if e.ID == id {
+			for _, d := range e.Documents {
+				docs[d.DocumentID] = true
+			}
+		}
+	}
+	var out []store.RelatedEvent
+	for _, e := range f.events {
+		n := 0
+		for _, d := range e.Documents {
+			if docs[d.DocumentID] {
+				n++
+			}
+		}
+		if e.ID != id && n > 0 && !e.Hidden {
+			out = append(out, store.RelatedEvent{Event: e, Shared: n})
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeStore) AnnouncementEvents(ctx context.Context, keys ...string) (map[string][]model.Event, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	out := map[string][]model.Event{}
+	for _, e := range f.events {
+		if e.Announcement != "" && !e.Hidden && (len(keys) == 0 || slices.Contains(keys, e.Announcement)) {
+			out[e.Announcement] = append(out[e.Announcement], e)
+		}
+	}
+	for k, evs := range out {
+		if len(evs) < 2 {
+			delete(out, k)
+			continue
+		}
+		// Like the store: the main event first, then by category.
+		slices.SortStableFunc(evs, func(a, b model.Event) int {
+			return boolRank(b.MainOfAnnouncement()) - boolRank(a.MainOfAnnouncement())
+		})
+	}
+	return out, nil
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

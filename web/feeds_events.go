@@ -4,14 +4,17 @@ import (
 	"net/http"
 	"sort"
 	"time"
+
+	"policywatch/model"
 )
 
 // maxFeedEntries bounds a feed: subscribers want what changed lately.
 const maxFeedEntries = 100
 
-// eventsFeed is an Atom feed of the events of a filtered view, most
-// recently changed first. An entry's updated time is the event's: when
-// re-clustering changes its title or dates, feed readers see it again.
+// eventsFeed is an Atom feed of the events of a filtered view, one entry
+// per announcement as the timeline draws it, most recently changed first.
+// An entry's updated time is the event's: when re-clustering changes its
+// title or dates, feed readers see it again.
 func (s *Server) eventsFeed(w http.ResponseWriter, r *http.Request) {
 	p, evs, ok := s.exportEvents(w, r)
 	if !ok {
@@ -53,7 +56,7 @@ func (s *Server) eventsFeed(w http.ResponseWriter, r *http.Request) {
 			Updated:   updated.UTC().Format(time.RFC3339),
 			Published: e.At.UTC().Format(time.RFC3339),
 			Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: link}},
-			Category:  []atomCategory{{Term: e.Category, Label: s.label(e.Category)}},
+			Category:  s.atomCategories(e.Event),
 			Content:   atomContent{Type: "html", Body: s.eventHTML(base, e)},
 		})
 	}
@@ -62,4 +65,14 @@ func (s *Server) eventsFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	feed.Updated = newest.UTC().Format(time.RFC3339)
 	s.writeAtom(w, r, feed)
+}
+
+// atomCategories files an entry under every category of its announcement,
+// the main one first.
+func (s *Server) atomCategories(e model.Event) []atomCategory {
+	var out []atomCategory
+	for _, c := range eventCategories(e) {
+		out = append(out, atomCategory{Term: c, Label: s.label(c)})
+	}
+	return out
 }

@@ -20,7 +20,7 @@ const searchFeedEntries = 50
 // corrected page shows up again.
 func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	p, err := s.parseSearch(v)
+	p, err := s.parseSearch(r.Context(), v)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
@@ -126,7 +126,7 @@ func searchFeedURL(v url.Values) string {
 	return "/feeds/search.atom" + searchFeedQuery(v)
 }
 
-// SavedSearchStore lists saved searches; *store.DB satisfies it.
+// SavedSearchStore lists saved searches.
 type SavedSearchStore interface {
 	SavedSearches(ctx context.Context) ([]store.SavedSearch, error)
 }
@@ -162,21 +162,18 @@ func (s *Server) apiSavedSearches(w http.ResponseWriter, r *http.Request) {
 		SavedSearches []item `json:"saved_searches"`
 		apiPaging
 	}{SavedSearches: []item{}, apiPaging: paging(r, pr, 0)}
-	ss, ok := s.store.(SavedSearchStore)
-	if ok {
-		list, err := ss.SavedSearches(r.Context())
-		if err != nil {
-			s.failJSON(w, r, err)
-			return
-		}
-		out.apiPaging = paging(r, pr, len(list))
-		for _, x := range pageOf(list, pr) {
-			v, _ := url.ParseQuery(x.Params)
-			out.SavedSearches = append(out.SavedSearches, item{
-				ID: x.ID, Name: x.Name, Params: x.Params, Feed: searchFeedURL(v), Search: "/?" + x.Params,
-				HasWebhook: x.Webhook != "", Created: rfc3339(x.CreatedAt), CheckedAt: rfc3339(x.CheckedAt),
-			})
-		}
+	list, err := s.store.SavedSearches(r.Context())
+	if err != nil {
+		s.failJSON(w, r, err)
+		return
+	}
+	out.apiPaging = paging(r, pr, len(list))
+	for _, x := range pageOf(list, pr) {
+		v, _ := url.ParseQuery(x.Params)
+		out.SavedSearches = append(out.SavedSearches, item{
+			ID: x.ID, Name: x.Name, Params: x.Params, Feed: searchFeedURL(v), Search: "/?" + x.Params,
+			HasWebhook: x.Webhook != "", Created: rfc3339(x.CreatedAt), CheckedAt: rfc3339(x.CheckedAt),
+		})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

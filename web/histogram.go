@@ -14,8 +14,7 @@ import (
 	"policywatch/index"
 )
 
-// histogrammer draws matches over time; *index.Index satisfies it. Without
-// it (a test fake) the search page simply has no chart.
+// histogrammer counts matches over time, for the chart above the results.
 type histogrammer interface {
 	AutoHistogram(ctx context.Context, r index.Request) (string, []index.Bucket, error)
 }
@@ -29,13 +28,9 @@ type histogramView struct {
 
 // histogram counts the matches of r per day, month or year (chosen by the
 // span of their dates) and draws them. It returns nil when there is
-// nothing to draw: no index support or no dated match.
+// nothing to draw: no dated match.
 func (s *Server) histogram(ctx context.Context, r index.Request, v url.Values) (*histogramView, error) {
-	h, ok := s.index.(histogrammer)
-	if !ok {
-		return nil, nil
-	}
-	bucket, buckets, err := h.AutoHistogram(ctx, r)
+	bucket, buckets, err := s.index.AutoHistogram(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +131,7 @@ func histogramSVG(buckets []index.Bucket, bucket string, v url.Values) template.
 // histogramImage serves the chart of a search on its own, as an SVG file
 // another page or a report can embed.
 func (s *Server) histogramImage(w http.ResponseWriter, r *http.Request) {
-	p, err := s.parseSearch(r.URL.Query())
+	p, err := s.parseSearch(r.Context(), r.URL.Query())
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
@@ -156,7 +151,7 @@ func (s *Server) histogramImage(w http.ResponseWriter, r *http.Request) {
 
 // apiHistogram is GET /api/search/histogram: the counts behind the chart.
 func (s *Server) apiHistogram(w http.ResponseWriter, r *http.Request) {
-	p, err := s.parseSearch(r.URL.Query())
+	p, err := s.parseSearch(r.Context(), r.URL.Query())
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
@@ -198,11 +193,7 @@ const similarCount = 8
 // failure (a document not indexed yet, say) shows no list rather than an
 // error.
 func (s *Server) similar(ctx context.Context, id int64) []index.Hit {
-	f, ok := s.index.(similarFinder)
-	if !ok {
-		return nil
-	}
-	hits, err := f.Similar(ctx, id, similarCount)
+	hits, err := s.index.Similar(ctx, id, similarCount)
 	if err != nil {
 		if !errors.Is(err, index.ErrNotFound) {
 			s.log.LogAttrs(ctx, slog.LevelWarn, "similar documents failed", slog.Int64("document", id), slog.Any("err", err))

@@ -57,7 +57,7 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	evs, _, err := s.timelineEvents(r.Context(), p)
+	evs, _, err := s.timelineCards(r.Context(), p)
 	if err != nil {
 		s.fail(w, r, err)
 		return

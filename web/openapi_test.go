@@ -113,21 +113,7 @@ func TestOpenAPIResponsesMatchSchemas(t *testing.T) {
 			t.Errorf("GET %s has no x-sample request to check it with", path)
 			continue
 		}
-		target := path
-		switch *op.Sample {
-		case "{doc}":
-			target = strings.Replace(path, "{id}", itoa(hs.ids["/visa"]), 1)
-		case "{release}":
-			target = strings.Replace(path, "{id}", rel.ID, 1)
-		case "{source}":
-			target = strings.Replace(path, "{name}", "us-state", 1)
-		case "{event}":
-			target = strings.Replace(path, "{id}", itoa(eventID), 1)
-		case "{run}":
-			target = strings.Replace(path, "{id}", itoa(runID), 1)
-		default:
-			target += *op.Sample
-		}
+		target := sampleTarget(hs, path, *op.Sample, rel.ID, eventID, runID)
 		var cookies []*http.Cookie
 		if len(op.Security) > 0 {
 			// A route that needs a session answers its documented 401
@@ -154,6 +140,22 @@ func TestOpenAPIResponsesMatchSchemas(t *testing.T) {
 	if checked < 6 {
 		t.Errorf("checked %d endpoints", checked)
 	}
+	// Answers whose fields only some requests bring out.
+	for _, tc := range []struct{ target, schema string }{
+		{"/api/search?lang=fr", "SearchResult"}, // notes
+		{"/api/search?q=visa&lang=en&source=us-state&kind=official&sort=date", "SearchResult"},
+		{"/api/runs/" + itoa(runID), "Run"},
+	} {
+		res, got := get(t, hs.h, tc.target)
+		var v any
+		if err := json.Unmarshal([]byte(got), &v); err != nil || res.StatusCode != 200 {
+			t.Errorf("GET %s: %d %v", tc.target, res.StatusCode, err)
+			continue
+		}
+		if errs := validate(doc, map[string]any{"$ref": "#/components/schemas/" + tc.schema}, v, "$"); len(errs) > 0 {
+			t.Errorf("GET %s does not match %s:\n%s", tc.target, tc.schema, strings.Join(errs, "\n"))
+		}
+	}
 	// The error shape too: a syntax error is a documented 400.
 	_, got := get(t, hs.h, "/api/search?q="+url.QueryEscape("(visa"))
 	var v any
@@ -161,11 +163,127 @@ func TestOpenAPIResponsesMatchSchemas(t *testing.T) {
 	if errs := validate(doc, map[string]any{"$ref": "#/components/schemas/Error"}, v, "$"); len(errs) > 0 {
 		t.Errorf("error response: %v", errs)
 	}
+	// A query over the search budget is a documented 400 too, every
+	// field of it (limit, max, position) described.
+	var parts []string
+	for i := range 200 {
+		parts = append(parts, string(rune('a'+i%26))+string(rune('a'+i/26))+"*")
+	}
+	res, got := get(t, hs.h, "/api/search?q="+url.QueryEscape(strings.Join(parts, " OR ")))
+	var budget map[string]any
+	_ = json.Unmarshal([]byte(got), &budget)
+	if res.StatusCode != http.StatusBadRequest || budget["limit"] == nil {
+		t.Errorf("a query of 200 prefixes: %d %s, want a 400 naming the limit", res.StatusCode, got)
+	}
+	if errs := validate(doc, map[string]any{"$ref": "#/components/schemas/Error"}, any(budget), "$"); len(errs) > 0 {
+		t.Errorf("budget error response: %v", errs)
+	}
+	var errSchema struct {
+		Components struct {
+			Schemas struct {
+				Error struct {
+					Properties map[string]any `json:"properties"`
+				} `json:"Error"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	_ = json.Unmarshal([]byte(body), &errSchema)
+	for k := range budget {
+		if _, ok := errSchema.Components.Schemas.Error.Properties[k]; !ok {
+			t.Errorf("the budget's 400 answers %q, which the Error schema does not describe", k)
+		}
+	}
 
 	// The validator itself catches what it should.
 	bad := map[string]any{"total": "many", "hits": []any{map[string]any{"id": 1.5}}}
 	if errs := validate(doc, map[string]any{"$ref": "#/components/schemas/SearchResult"}, bad, "$"); len(errs) < 3 {
 		t.Errorf("validator accepted a wrong search result: %v", errs)
+	}
+}
+
+// sampleTarget is the request an operation's x-sample stands for.
+func sampleTarget(hs *searchHarness, path, sample, releaseID string, eventID, runID int64) string {
+	switch sample {
+	case "{doc}":
+		return strings.Replace(path, "{id}", itoa(hs.ids["/visa"]), 1)
+	case "{release}":
+		return strings.Replace(path, "{id}", releaseID, 1)
+	case "{source}":
+		return strings.Replace(path, "{name}", "us-state", 1)
+	case "{event}":
+		return strings.Replace(path, "{id}", itoa(eventID), 1)
+	case "{run}":
+		return strings.Replace(path, "{id}", itoa(runID), 1)
+	}
+	return path + sample
+}
+
+// TestOpenAPIDocumentsEveryParameter: every parameter an endpoint reads
+// is in its description. Each endpoint is sent, one at a time, a value no
+// parameter takes under every name any endpoint documents (and the
+// names the pages read); an endpoint that refuses one, naming it, reads
+// it, so it must document it.
+func TestOpenAPIDocumentsEveryParameter(t *testing.T) {
+	hs := newSearchHarness(t)
+	doc := loadOpenAPI(t, openAPISpec)
+	rel, _, err := hs.srv.freeze(httptest.NewRequest(http.MethodPost, "/api/releases", nil), url.Values{"q": {"visa"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventID, runID := hs.eventAndRun(t)
+	documented := func(op map[string]any) map[string]bool {
+		names := map[string]bool{}
+		params, _ := op["parameters"].([]any)
+		for _, p := range params {
+			pm, _ := p.(map[string]any)
+			pm = resolve(doc, pm)
+			if pm["in"] == "query" {
+				names[pm["name"].(string)] = true
+			}
+		}
+		return names
+	}
+	candidates := map[string]bool{"date": true, "zoom": true, "sort": true, "limit": true, "change": true, "format": true}
+	paths := doc.Raw["paths"].(map[string]any)
+	for _, ops := range paths {
+		if get, ok := ops.(map[string]any)["get"].(map[string]any); ok {
+			for n := range documented(get) {
+				candidates[n] = true
+			}
+		}
+	}
+	probed := 0
+	for path, ops := range paths {
+		op, ok := ops.(map[string]any)["get"].(map[string]any)
+		if !ok {
+			continue
+		}
+		sample, _ := op["x-sample"].(string)
+		target := sampleTarget(hs, path, sample, rel.ID, eventID, runID)
+		sep := "?"
+		if strings.Contains(target, "?") {
+			sep = "&"
+		}
+		var cookies []*http.Cookie
+		if _, ok := op["security"]; ok {
+			cookies = append(cookies, editorCookie(t, hs.db))
+		}
+		has := documented(op)
+		for name := range candidates {
+			res, body := getWithCookies(t, hs.h, target+sep+name+"="+url.QueryEscape("no such value ¤"), cookies...)
+			probed++
+			if res.StatusCode != http.StatusBadRequest {
+				continue
+			}
+			var e struct{ Parameter string }
+			_ = json.Unmarshal([]byte(body), &e)
+			if e.Parameter == name && !has[name] {
+				t.Errorf("GET %s reads the parameter %q (a bad value is refused: %.200s), which openapi.json does not list for it", path, name, body)
+			}
+		}
+	}
+	if probed < 50 {
+		t.Errorf("probed %d parameters", probed)
 	}
 }
 
@@ -207,7 +325,10 @@ func resolve(doc *openAPIDoc, s map[string]any) map[string]any {
 
 // validate is a minimal JSON Schema check (type, required, properties,
 // items, additionalProperties, enum, nullable): enough to catch a
-// handler and its description drifting apart.
+// handler and its description drifting apart. Unlike JSON Schema's
+// default, an object may hold only the fields its schema describes
+// (unless additionalProperties says otherwise), so a field added to an
+// answer and not to openapi.json fails.
 func validate(doc *openAPIDoc, s map[string]any, v any, at string) []string {
 	s = resolve(doc, s)
 	if ref, ok := s["x-broken-ref"]; ok {
@@ -238,6 +359,10 @@ func validate(doc *openAPIDoc, s map[string]any, v any, at string) []string {
 				errs = append(errs, validate(doc, ps, pv, at+"."+k)...)
 			} else if ap, ok := s["additionalProperties"].(map[string]any); ok {
 				errs = append(errs, validate(doc, ap, pv, at+"."+k)...)
+			} else if s["additionalProperties"] != true {
+				// A field the answer has and the description lacks: the
+				// two have drifted apart.
+				errs = append(errs, fmt.Sprintf("%s: field %q is not in the schema", at, k))
 			}
 		}
 	case "array":
@@ -278,10 +403,16 @@ func validate(doc *openAPIDoc, s map[string]any, v any, at string) []string {
 func (hs *searchHarness) eventAndRun(t *testing.T) (eventID, runID int64) {
 	t.Helper()
 	ctx := context.Background()
-	if err := hs.db.ReplaceEvents(ctx, []model.Event{{Key: "us/visa/2020-06-26", Title: "Visa restrictions on officials",
-		Category: "visa-restriction", Categories: []string{"visa-restriction", "sanction"}, Actors: []string{"us"}, Date: day("2020-06-26"),
-		Dates:     []model.EventDate{{Kind: model.DateAnnounced, Date: day("2020-06-26"), DocumentID: hs.ids["/visa"], Passage: "imposes visa restrictions", Confidence: 0.9}},
-		Documents: []model.EventDocument{{DocumentID: hs.ids["/visa"], Primary: true, Passage: "imposes visa restrictions"}}}}); err != nil {
+	// One announcement of two kinds: an event per category, linked.
+	var announced []model.Event
+	for _, c := range []string{"visa-restriction", "sanction"} {
+		announced = append(announced, model.Event{Key: "us/" + c + "/2020-06-26", Title: "Visa restrictions on officials",
+			Category: c, Categories: []string{"visa-restriction", "sanction"}, Announcement: "us/visa-restriction/2020-06-26",
+			Actors: []string{"us"}, Date: day("2020-06-26"),
+			Dates:     []model.EventDate{{Kind: model.DateAnnounced, Date: day("2020-06-26"), DocumentID: hs.ids["/visa"], Passage: "imposes visa restrictions", Confidence: 0.9}},
+			Documents: []model.EventDocument{{DocumentID: hs.ids["/visa"], Primary: true, Passage: "imposes visa restrictions"}}})
+	}
+	if err := hs.db.ReplaceEvents(ctx, announced); err != nil {
 		t.Fatal(err)
 	}
 	evs, err := hs.db.Events(ctx, store.EventFilter{})
@@ -292,7 +423,7 @@ func (hs *searchHarness) eventAndRun(t *testing.T) (eventID, runID int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := hs.db.RecordError(ctx, run.ID, model.CrawlError{URL: "https://us-state.example/gone", Source: "us-state", Reason: "HTTP 503", At: day("2024-05-05")}); err != nil {
+	if err := hs.db.RecordOutcome(ctx, run.ID, model.URLOutcome{URL: "https://us-state.example/gone", Source: "us-state", Outcome: model.OutcomeFailed, Reason: "HTTP 503", At: day("2024-05-05")}); err != nil {
 		t.Fatal(err)
 	}
 	run.Fetched, run.Stored, run.Failed = 5, 4, 1

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -41,7 +42,11 @@ type searchParams struct {
 // actor values it names, as ids or as the labels the UI shows, to ids. It
 // rewrites those values in v to the ids, so links built from v (facets,
 // active filters, paging) carry the same ids the search ran with.
-func (s *Server) parseSearch(v url.Values) (searchParams, error) {
+//
+// Sources, as parameters or source: in the query, must be the archive's
+// (configured, or holding documents): a mistyped one would match nothing
+// and look like an answer.
+func (s *Server) parseSearch(ctx context.Context, v url.Values) (searchParams, error) {
 	p, err := readSearch(v)
 	if err != nil {
 		return p, err
@@ -54,6 +59,18 @@ func (s *Server) parseSearch(v url.Values) (searchParams, error) {
 	}
 	if p.indexQuery, err = s.vocab.Canonical(p.Query); err != nil {
 		return p, paramVocabError("q", err)
+	}
+	if err := query.CheckSources(ctx, s.store, p.Sources); err != nil {
+		return p, paramVocabError("source", err)
+	}
+	if strings.Contains(p.Query, ":") {
+		n, err := query.Parse(p.Query)
+		if err != nil {
+			return p, err
+		}
+		if err := query.CheckQuerySources(ctx, s.store, n); err != nil {
+			return p, paramVocabError("q", err)
+		}
 	}
 	return p, nil
 }
@@ -92,6 +109,11 @@ func readSearch(v url.Values) (searchParams, error) {
 	for _, k := range p.Kinds {
 		if !model.DocKind(k).Valid() {
 			return p, badParam("kind", "%q is not a document kind (use official or news)", k)
+		}
+	}
+	for _, l := range p.Langs {
+		if err := query.CheckLanguage(l); err != nil {
+			return p, badParam("lang", "%s", err.Error())
 		}
 	}
 	switch p.Sort {

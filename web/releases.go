@@ -99,7 +99,7 @@ var releaseIDPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
 // buildRelease runs the search in v and freezes its matches.
 func (s *Server) buildRelease(ctx context.Context, v url.Values, base string) (*releaseManifest, error) {
-	p, err := s.parseSearch(v)
+	p, err := s.parseSearch(ctx, v)
 	if err != nil {
 		return nil, err
 	}
@@ -166,28 +166,16 @@ func (s *Server) buildRelease(ctx context.Context, v url.Values, base string) (*
 // how many documents it held.
 func (s *Server) indexVersion() string {
 	v := "bleve-v2/" + releaseFormat
-	if c, ok := s.index.(indexVersioner); ok {
-		if n, err := c.Count(); err == nil {
-			v += fmt.Sprintf("; %d documents", n)
-		}
+	if n, err := s.index.Count(); err == nil {
+		v += fmt.Sprintf("; %d documents", n)
 	}
 	return v
 }
 
-func (s *Server) releaseStore() (ReleaseStore, bool) {
-	rs, ok := s.store.(ReleaseStore)
-	return rs, ok
-}
-
-var errNoReleases = errors.New("this server's store keeps no releases")
-
 // freeze builds and stores a release of the search in v, returning the
 // stored manifest (the earlier one when the same set was frozen before).
 func (s *Server) freeze(r *http.Request, v url.Values) (*store.Release, bool, error) {
-	rs, ok := s.releaseStore()
-	if !ok {
-		return nil, false, errNoReleases
-	}
+	rs := s.store
 	m, err := s.buildRelease(r.Context(), v, s.archiveBase(r))
 	if err != nil {
 		return nil, false, err
@@ -242,10 +230,6 @@ func (s *Server) apiCreateRelease(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) releaseFail(w http.ResponseWriter, r *http.Request, err error, api bool) {
-	if errors.Is(err, errNoReleases) {
-		http.Error(w, "Releases are not available on this server.", http.StatusNotImplemented)
-		return
-	}
 	if api {
 		s.failJSON(w, r, err)
 	} else {
@@ -255,10 +239,7 @@ func (s *Server) releaseFail(w http.ResponseWriter, r *http.Request, err error, 
 
 // loadRelease reads a stored release and its manifest.
 func (s *Server) loadRelease(r *http.Request) (*store.Release, *releaseManifest, error) {
-	rs, ok := s.releaseStore()
-	if !ok {
-		return nil, nil, errNoReleases
-	}
+	rs := s.store
 	id := r.PathValue("id")
 	if !releaseIDPattern.MatchString(id) {
 		return nil, nil, errNotFound
@@ -308,17 +289,12 @@ func (s *Server) releasePage(w http.ResponseWriter, r *http.Request) {
 
 // apiReleases is GET /api/releases: the newest releases, without manifests.
 func (s *Server) apiReleases(w http.ResponseWriter, r *http.Request) {
-	rs, ok := s.releaseStore()
-	if !ok {
-		s.releaseFail(w, r, errNoReleases, true)
-		return
-	}
 	pr, err := readPage(r, listPerPage, listMaxPerPage)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return
 	}
-	list, err := rs.Releases(r.Context(), listCap)
+	list, err := s.store.Releases(r.Context(), listCap)
 	if err != nil {
 		s.failJSON(w, r, err)
 		return

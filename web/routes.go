@@ -7,8 +7,9 @@ import "net/http"
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 
-	// Pages.
-	mux.HandleFunc("GET /{$}", s.searchPage)
+	// Pages. Searches and exports run in a bounded number of slots, under
+	// a deadline (searchLimited, exportLimited: searchlimit.go).
+	mux.HandleFunc("GET /{$}", s.searchLimited(s.searchPage))
 	mux.HandleFunc("GET /documents/{id}", s.documentPage)
 	mux.HandleFunc("GET /documents/{id}/captures/{cid}", s.capturePage)
 	mux.HandleFunc("GET /documents/{id}/captures/{cid}/raw", s.captureRaw)
@@ -29,17 +30,17 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /sources", s.sourcesPage) // coverage.go
 	mux.HandleFunc("GET /sources/{name}", s.sourcePage)
 	mux.HandleFunc("GET /help/search", s.helpPage)
-	mux.HandleFunc("GET /search/histogram.svg", s.histogramImage)
-	mux.HandleFunc("GET /feeds/search.atom", s.searchFeed)
-	mux.HandleFunc("GET /export/search.csv", s.exportCSV)
-	mux.HandleFunc("GET /export/search.jsonl", s.exportJSONL)
-	mux.HandleFunc("GET /export/search.bib", s.exportCitations(citeBibTeX))
-	mux.HandleFunc("GET /export/search.ris", s.exportCitations(citeRIS))
-	mux.HandleFunc("GET /export/search.csl.json", s.exportCitations(citeCSL))
+	mux.HandleFunc("GET /search/histogram.svg", s.searchLimited(s.histogramImage))
+	mux.HandleFunc("GET /feeds/search.atom", s.searchLimited(s.searchFeed))
+	mux.HandleFunc("GET /export/search.csv", s.exportLimited(s.exportCSV))
+	mux.HandleFunc("GET /export/search.jsonl", s.exportLimited(s.exportJSONL))
+	mux.HandleFunc("GET /export/search.bib", s.exportLimited(s.exportCitations(citeBibTeX)))
+	mux.HandleFunc("GET /export/search.ris", s.exportLimited(s.exportCitations(citeRIS)))
+	mux.HandleFunc("GET /export/search.csl.json", s.exportLimited(s.exportCitations(citeCSL)))
 	mux.HandleFunc("GET /documents/{id}/cite.bib", s.documentCitation(citeBibTeX))
 	mux.HandleFunc("GET /documents/{id}/cite.ris", s.documentCitation(citeRIS))
 	mux.HandleFunc("GET /documents/{id}/cite.json", s.documentCitation(citeCSL))
-	mux.HandleFunc("POST /releases", s.createRelease)
+	mux.HandleFunc("POST /releases", s.exportLimited(s.createRelease))
 	mux.HandleFunc("GET /releases/{id}", s.releasePage)
 	mux.HandleFunc("GET /releases/{id}/cite.bib", s.releaseCite(citeBibTeX))
 	mux.HandleFunc("GET /releases/{id}/cite.ris", s.releaseCite(citeRIS))
@@ -71,12 +72,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /saved-searches/{id}/delete", s.deleteSavedSearch)
 
 	// JSON API.
-	mux.HandleFunc("GET /api/search", s.apiSearch)
+	mux.HandleFunc("GET /api/search", s.searchLimited(s.apiSearch))
 	mux.HandleFunc("GET /api/documents/{id}", s.apiDocument)
 	mux.HandleFunc("GET /api/timeline", s.apiTimeline)
-	mux.HandleFunc("GET /api/search/histogram", s.apiHistogram)
+	mux.HandleFunc("GET /api/search/histogram", s.searchLimited(s.apiHistogram))
 	mux.HandleFunc("GET /api/releases", s.apiReleases)
-	mux.HandleFunc("POST /api/releases", s.apiCreateRelease)
+	mux.HandleFunc("POST /api/releases", s.exportLimited(s.apiCreateRelease))
 	mux.HandleFunc("GET /api/releases/{id}", s.apiRelease)
 	mux.HandleFunc("GET /api/saved-searches", s.apiSavedSearches)
 	mux.HandleFunc("GET /api/openapi.json", s.openAPI)

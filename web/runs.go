@@ -17,8 +17,27 @@ type runsView struct {
 
 type runView struct {
 	model.CrawlRun
-	Duration string // "" while running or when the run never finished
-	State    string
+	Duration      string // "" while running or when the run never finished
+	State         string
+	FailedSources []string
+	Groups        []urlGroup // the logged URLs by outcome, failures first
+}
+
+// urlGroup is the URLs of a run with one outcome.
+type urlGroup struct {
+	Label string // "failed", "refused by robots.txt"...
+	URLs  []model.URLOutcome
+}
+
+// runGroups are the outcomes the runs page lists URL by URL, in order.
+var runGroups = []struct {
+	outcome model.Outcome
+	label   string
+}{
+	{model.OutcomeFailed, "failed"},
+	{model.OutcomeWithdrawn, "withdrawn"},
+	{model.OutcomeRefused, "refused by robots.txt"},
+	{model.OutcomeDropped, "dropped"},
 }
 
 func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
@@ -39,7 +58,12 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	var view runsView
 	for _, run := range runs {
-		rv := runView{CrawlRun: run, State: runState(run, now)}
+		rv := runView{CrawlRun: run, State: runState(run, now), FailedSources: run.Report().FailedSources}
+		for _, g := range runGroups {
+			if l := run.Logged(g.outcome); len(l) > 0 {
+				rv.Groups = append(rv.Groups, urlGroup{Label: g.label, URLs: l})
+			}
+		}
 		switch {
 		case !run.FinishedAt.IsZero():
 			rv.Duration = run.FinishedAt.Sub(run.StartedAt).Round(time.Second).String()

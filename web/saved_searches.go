@@ -23,8 +23,6 @@ type savedSearchEditor interface {
 	DeleteSavedSearch(ctx context.Context, id int64) error
 }
 
-var _ savedSearchEditor = (*store.DB)(nil)
-
 // savedSearchParams are the search parameters a saved search keeps.
 var savedSearchParams = []string{"q", "category", "actor", "source", "kind", "lang", "from", "to", "sort"}
 
@@ -47,11 +45,6 @@ type savedSearchRow struct {
 	Created, LastDelivery time.Time
 }
 
-func (s *Server) savedSearchEditor() (savedSearchEditor, bool) {
-	ed, ok := s.store.(savedSearchEditor)
-	return ed, ok
-}
-
 // savedSearchesPage is GET /saved-searches (signed-in editors).
 func (s *Server) savedSearchesPage(w http.ResponseWriter, r *http.Request) {
 	view := savedSearchesView{Saved: r.URL.Query().Get("saved"), Deleted: r.URL.Query().Get("deleted") != ""}
@@ -59,11 +52,7 @@ func (s *Server) savedSearchesPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) showSavedSearches(w http.ResponseWriter, r *http.Request, status int, view savedSearchesView) {
-	ed, ok := s.savedSearchEditor()
-	if !ok {
-		s.fail(w, r, errNotFound)
-		return
-	}
+	ed := s.store
 	sess := s.requireSignIn(w, r, false)
 	if sess == nil {
 		return
@@ -105,11 +94,7 @@ func (s *Server) describeSearch(v url.Values) string {
 // createSavedSearch is POST /saved-searches: the search in the form's
 // parameters, checked like any search, saved under the name given.
 func (s *Server) createSavedSearch(w http.ResponseWriter, r *http.Request) {
-	ed, ok := s.savedSearchEditor()
-	if !ok {
-		s.fail(w, r, errNotFound)
-		return
-	}
+	ed := s.store
 	sess := sessionFrom(r)
 	if sess == nil || !sess.User.CanCurate() {
 		s.forbidden(w, r, "Only editors can save searches.")
@@ -132,7 +117,7 @@ func (s *Server) createSavedSearch(w http.ResponseWriter, r *http.Request) {
 	// The search must run as it is: a bad query or an unknown category is
 	// refused now, not discovered by the feed's subscribers.
 	checked := cloneValues(params)
-	_, err := s.parseSearch(checked)
+	_, err := s.parseSearch(r.Context(), checked)
 	switch {
 	case err != nil:
 		status, msg := s.statusFor(r, err)
@@ -147,6 +132,10 @@ func (s *Server) createSavedSearch(w http.ResponseWriter, r *http.Request) {
 		view.Problem = "The name is longer than 200 characters."
 	case view.Webhook != "" && !httpURL(view.Webhook):
 		view.Problem = "The webhook must be an http or https URL."
+	case view.Webhook != "" && s.checkWebhook != nil:
+		if err := s.checkWebhook(r.Context(), view.Webhook); err != nil {
+			view.Problem = "The webhook is refused: " + err.Error() + "."
+		}
 	}
 	if view.Problem != "" {
 		s.showSavedSearches(w, r, http.StatusBadRequest, view)
@@ -163,11 +152,7 @@ func (s *Server) createSavedSearch(w http.ResponseWriter, r *http.Request) {
 
 // deleteSavedSearch is POST /saved-searches/{id}/delete.
 func (s *Server) deleteSavedSearch(w http.ResponseWriter, r *http.Request) {
-	ed, ok := s.savedSearchEditor()
-	if !ok {
-		s.fail(w, r, errNotFound)
-		return
-	}
+	ed := s.store
 	sess := sessionFrom(r)
 	if sess == nil || !sess.User.CanCurate() {
 		s.forbidden(w, r, "Only editors can delete saved searches.")

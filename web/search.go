@@ -30,6 +30,7 @@ type searchView struct {
 	SyntaxError *syntaxErrorView
 	Unknown     *unknownValueView // a category or actor nobody defined
 	Problem     string            // a bad parameter, in words
+	Notes       []string          // why an empty answer is empty (web/languages.go)
 	Undated     uint64            // matches without a reliable publication date
 	Histogram   *histogramView
 	FeedURL     string         // Atom feed of this search
@@ -92,7 +93,7 @@ var facetOrder = []struct{ name, label, param string }{
 
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	v := r.URL.Query()
-	p, err := s.parseSearch(v)
+	p, err := s.parseSearch(r.Context(), v)
 	view := searchView{Params: p, Sort: p.sortOrder()}
 	if len(p.Kinds) > 0 {
 		view.Kind = p.Kinds[0]
@@ -126,6 +127,15 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 			s.render(w, r, http.StatusBadRequest, "search", page{Title: "Search", Nav: "search", Data: view})
 			return
 		}
+		var le *index.LimitError
+		if _, late := searchDeadline(r, err); late || errors.As(err, &le) {
+			// Over the search budget or its deadline: said beside the
+			// query, so it can be narrowed in place.
+			status, msg := s.statusFor(r, err)
+			view.Problem = msg
+			s.render(w, r, status, "search", page{Title: "Search", Nav: "search", Data: view})
+			return
+		}
 		s.fail(w, r, err)
 		return
 	}
@@ -136,6 +146,10 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view.Undated = res.Undated
+	if view.Notes, err = s.languageNotes(r.Context(), p.Langs, res.Total); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	view.Facets = s.facetGroups(v, p, res.Facets)
 	view.Pager = newPager(v, p.Page, res.Total)
 	view.FeedURL = searchFeedURL(v)

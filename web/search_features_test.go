@@ -822,7 +822,7 @@ func TestExportsFollowThePageOrder(t *testing.T) {
 // page and in the API; the others do not.
 func TestWithdrawnHitsAreMarked(t *testing.T) {
 	hs := newSearchHarness(t)
-	if _, _, err := hs.db.MarkWithdrawn(context.Background(), "https://us-treasury.example/treasury", 410, time.Date(2021, 3, 4, 5, 0, 0, 0, time.UTC)); err != nil {
+	if _, _, err := hs.db.MarkWithdrawn(context.Background(), "https://us-treasury.example/treasury", 410, time.Date(2021, 3, 4, 5, 0, 0, 0, time.UTC), 0); err != nil {
 		t.Fatal(err)
 	}
 	body := hs.get(t, "/?q=sanctions", 200)

@@ -4,6 +4,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -47,6 +48,10 @@ type Server struct {
 
 	secureCookies, trustProxy bool // Config.SecureCookies, Config.TrustProxy (auth.go)
 
+	searches, exports *searchGate                                    // searchlimit.go
+	baseURL           string                                         // Config.BaseURL, normalised (baseurl.go)
+	checkWebhook      func(ctx context.Context, rawURL string) error // Config.CheckWebhook
+
 	bare   *template.Template // capture view: standalone, no app stylesheet under its CSP
 	static http.Handler
 }
@@ -78,6 +83,15 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.accounts, s.curator, s.limiter = cfg.Accounts, cfg.Curator, newLoginLimiter(s.now)
 	s.secureCookies, s.trustProxy = cfg.SecureCookies, cfg.TrustProxy
+	s.checkWebhook = cfg.CheckWebhook
+	s.searches, s.exports = newGates(cfg.MaxSearches, cfg.SearchTimeout)
+	if cfg.BaseURL != "" {
+		b, err := ParseBaseURL(cfg.BaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("web: %w", err)
+		}
+		s.baseURL = b
+	}
 	if err := s.parseTemplates(templateFS); err != nil {
 		return nil, err
 	}
@@ -100,7 +114,7 @@ func (s *Server) parseTemplates(fsys fs.FS) error {
 		"dateSource": dateSourceLabel,
 		"pct":        func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"label":      s.label,
-		"eventCats":  eventCategories,
+		"ownCats":    ownCategories,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html")
 	if err != nil {
@@ -209,11 +223,15 @@ func (s *Server) label(id string) string {
 	return strings.NewReplacer("_", " ", "-", " ").Replace(id)
 }
 
+// formatDate writes t's calendar day where t was written: a page
+// published at 11:05+12:00 on 28 July was published on 28 July, though
+// the instant is 27 July in UTC. (Days the store keeps as midnight UTC,
+// an event's, read the same either way.)
 func formatDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(time.DateOnly)
+	return t.Format(time.DateOnly)
 }
 
 func formatDateTime(t time.Time) string {

@@ -92,16 +92,19 @@ type tick struct {
 }
 
 // timelineEvents loads the events a view shows, placed and sorted by the
-// chosen date, and how many matched the filters but lack that date.
+// chosen date, and how many announcements matched the filters but lack
+// that date.
 func (s *Server) timelineEvents(ctx context.Context, p timelineParams) (shown []placedEvent, undated int, err error) {
 	evs, err := s.store.Events(ctx, p.filter())
 	if err != nil {
 		return nil, 0, err
 	}
+	lacking := map[string]bool{}
 	for _, e := range evs {
 		at, ok := p.keep(e)
 		if !ok {
-			if _, dated := eventDate(e, p.DateKind); !dated && !e.Hidden {
+			if _, dated := eventDate(e, p.DateKind); !dated && !e.Hidden && !lacking[announcementOf(e)] {
+				lacking[announcementOf(e)] = true
 				undated++
 			}
 			continue
@@ -125,8 +128,20 @@ func (s *Server) timelineEvents(ctx context.Context, p timelineParams) (shown []
 	return shown, undated, nil
 }
 
+// timelineCards is what a view draws or publishes: one card per
+// announcement (announcementCards), by the chosen date, and how many
+// announcements lack that date.
+func (s *Server) timelineCards(ctx context.Context, p timelineParams) ([]placedEvent, int, error) {
+	evs, undated, err := s.timelineEvents(ctx, p)
+	if err != nil {
+		return nil, 0, err
+	}
+	return announcementCards(evs, p.Category), undated, nil
+}
+
 // loadEvents is the API's view of the timeline: the filtered events in
-// the order the page shows them.
+// the order the page shows them, one per category of an announcement
+// (under a category filter, the announcement's event of that category).
 func (s *Server) loadEvents(r *http.Request) (timelineParams, []model.Event, error) {
 	p, err := s.parseTimeline(r.URL.Query())
 	if err != nil {
@@ -136,6 +151,7 @@ func (s *Server) loadEvents(r *http.Request) (timelineParams, []model.Event, err
 	if err != nil {
 		return p, nil, err
 	}
+	placed = ofCategory(placed, p.Category)
 	out := make([]model.Event, len(placed))
 	for i, e := range placed {
 		out[i] = e.Event
@@ -149,7 +165,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	evs, undated, err := s.timelineEvents(r.Context(), p)
+	evs, undated, err := s.timelineCards(r.Context(), p)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -173,16 +173,18 @@ func eventDate(e model.Event, kind string) (time.Time, bool) {
 	if kind == model.DatePublished {
 		for _, d := range e.Documents {
 			if d.Primary && d.Kind == model.KindOfficial && !d.Published.IsZero() {
-				return dayOf(d.Published), true
+				// The publisher's day, not UTC's (see formatDate).
+				y, m, dd := d.Published.Date()
+				return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC), true
 			}
 		}
 	}
 	return time.Time{}, false
 }
 
-// eventCategories is every category of an event, its own first: one
-// announcement that suspends a treaty and halts exports is one event in
-// both categories.
+// eventCategories is every category of an event's announcement, its main
+// category first, and the event's own among them: one announcement that
+// suspends a treaty and halts exports is filed under both.
 func eventCategories(e model.Event) []string {
 	if len(e.Categories) == 0 {
 		if e.Category == "" {
@@ -190,11 +192,21 @@ func eventCategories(e model.Event) []string {
 		}
 		return []string{e.Category}
 	}
-	if e.Categories[0] == e.Category || e.Category == "" {
+	if e.Category == "" || slices.Contains(e.Categories, e.Category) {
 		return e.Categories
 	}
+	return append([]string{e.Category}, e.Categories...)
+}
+
+// ownCategories is an event's categories with its own first: how the
+// event's page and lists of single events name it.
+func ownCategories(e model.Event) []string {
+	cats := eventCategories(e)
+	if len(cats) == 0 || cats[0] == e.Category {
+		return cats
+	}
 	out := []string{e.Category}
-	for _, c := range e.Categories {
+	for _, c := range cats {
 		if c != e.Category {
 			out = append(out, c)
 		}

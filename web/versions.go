@@ -13,8 +13,7 @@ import (
 )
 
 // ArchiveStore is the part of the store behind versions, diffs and the
-// changes feed. *store.DB satisfies it; a Store without it (a test fake)
-// simply has no such pages.
+// changes feed.
 type ArchiveStore interface {
 	Versions(ctx context.Context, docID int64) ([]store.Version, error)
 	Version(ctx context.Context, docID int64, n int) (*store.Version, error)
@@ -23,19 +22,10 @@ type ArchiveStore interface {
 	Changes(ctx context.Context, f store.ChangeFilter) ([]store.Change, error)
 }
 
-func (s *Server) archive() (ArchiveStore, bool) {
-	a, ok := s.store.(ArchiveStore)
-	return a, ok
-}
-
 // archivedDocument is the start of every per-document archive handler:
-// the archive, and the document the path's {id} names (errNotFound when
-// the store keeps no versions).
+// the archive, and the document the path's {id} names.
 func (s *Server) archivedDocument(r *http.Request) (ArchiveStore, *model.Document, error) {
-	a, ok := s.archive()
-	if !ok {
-		return nil, nil, errNotFound
-	}
+	a := s.store
 	id, err := pathID(r, "id")
 	if err != nil {
 		return nil, nil, err
@@ -56,13 +46,9 @@ type archiveView struct {
 	Aliases     []store.Alias
 }
 
-// archiveInfo loads the archive section of a document page; nil when the
-// store cannot say.
+// archiveInfo loads the archive section of a document page.
 func (s *Server) archiveInfo(ctx context.Context, docID int64) (*archiveView, error) {
-	a, ok := s.archive()
-	if !ok {
-		return nil, nil
-	}
+	a := s.store
 	var (
 		v   archiveView
 		err error

@@ -39,7 +39,7 @@ func archiveFixture(t *testing.T) (http.Handler, *model.Document, *model.Documen
 	amended := save("https://state.example/exports", "us-state", "We stand with the people of Hong Kong.\nExports end today.")
 	save("https://state.example/exports", "us-state", "Exports end today.\nWe will consider <script>alert(1)</script> further measures.")
 	withdrawn := save("https://gov.example/visas", "au-dfat", "Visa measures for passport holders.")
-	if _, _, err := db.MarkWithdrawn(ctx, withdrawn.URL, 410, at.Add(time.Hour)); err != nil {
+	if _, _, err := db.MarkWithdrawn(ctx, withdrawn.URL, 410, at.Add(time.Hour), 0); err != nil {
 		t.Fatal(err)
 	}
 	// A syndicated copy: same text elsewhere becomes an alias.
@@ -61,7 +61,8 @@ func TestVersionsDiffsAndChanges(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{doc, 200, []string{doc + "/versions/1", doc + "/versions/2", "diff with version 1", "Also published by", "wire.example/copy"}, nil},
+		{doc, 200, []string{doc + "/versions/1", doc + "/versions/2", "diff with version 1", "Also published by", "wire.example/copy",
+			"found 2026-11-01 13:00 UTC"}, []string{"found 2026-11-01T"}},
 		{doc + "/versions/1", 200, []string{"people of Hong Kong", "earlier version", "version 1 of 2"}, []string{"further measures"}},
 		{doc + "/versions/2", 200, []string{"further measures", "&lt;script&gt;"}, []string{"<script>alert"}},
 		{doc + "/versions/3", 404, nil, nil},

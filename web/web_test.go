@@ -79,7 +79,7 @@ func fixtures() (*fakeStore, *fakeIndex) {
 		runs: []model.CrawlRun{{
 			ID: 5, StartedAt: time.Date(2020, 8, 8, 9, 0, 0, 0, time.UTC), FinishedAt: time.Date(2020, 8, 8, 9, 4, 0, 0, time.UTC),
 			Sources: []string{"us-state", "news"}, Fetched: 12, Stored: 3, Failed: 1,
-			Errors: []model.CrawlError{{URL: "https://news.example/broken", Source: "news", Reason: "status 503"}},
+			Log: []model.URLOutcome{{URL: "https://news.example/broken", Source: "news", Outcome: model.OutcomeFailed, Reason: "status 503"}},
 		}},
 	}
 	ix := &fakeIndex{result: &index.Result{

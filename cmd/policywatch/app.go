@@ -6,39 +6,72 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"policywatch/cluster"
 	"policywatch/crawler"
 	"policywatch/index"
+	"policywatch/ingest"
 	"policywatch/model"
-	"policywatch/query"
 	"policywatch/store"
 	"policywatch/tagging"
-	"policywatch/timeline"
 	"policywatch/topic"
 	"policywatch/topics"
 	"policywatch/web"
 )
 
-// app is one opened data directory: the store (source of truth) and the
-// index derived from it.
+// app is one opened data directory: the store (source of truth) and,
+// when this process holds it, the search index derived from it.
 type app struct {
 	dir    string
 	db     *store.DB
-	ix     *index.Index
+	arch   *ingest.Archive
+	owner  *ingest.Owner // nil unless this process holds the search index
+	ix     *index.Index  // owner.Index; nil without it
 	logger *slog.Logger
+	// stopServing ends what startServing began (the control socket and
+	// the loop that applies other processes' changes).
+	stopServing func()
 
 	// allowPrivate lets crawls reach loopback and private addresses:
 	// the demo web and tests listen on 127.0.0.1; real crawls refuse
-	// them unless --allow-private says otherwise.
+	// them unless --allow-private says otherwise. setAllowPrivate sets
+	// it for the webhooks this process tells, too.
 	allowPrivate bool
 	// secureCookies, trustProxy: serve --secure-cookies, --trust-proxy
 	// (web.Config.SecureCookies, TrustProxy).
 	secureCookies, trustProxy bool
+	// readOnly: opened by openReader on a read-only data directory; the
+	// store refuses writes, and there is no archive (arch) to write to.
+	readOnly bool
+	// maxSearches, searchTimeout: serve --max-searches, --search-timeout
+	// (web.Config.MaxSearches, SearchTimeout); zero: web's defaults.
+	maxSearches   int
+	searchTimeout time.Duration
+	// baseURL: serve --base-url (web.Config.BaseURL).
+	baseURL string
 }
+
+// The store is wired into the pipeline, the crawler and the web UI here:
+// these say at compile time that it has every method they need.
+var (
+	_ ingest.ArchiveStore = (*store.DB)(nil)
+	_ crawler.State       = (*store.DB)(nil)
+	_ web.Store           = (*store.DB)(nil)
+)
+
+// settleWait is how long a crawl or import waits at its end for another
+// process that is not a server (a search, a re-index) to release the
+// search index; a server is never waited for: it takes the changes in.
+const settleWait = 2 * time.Minute
+
+// indexWait is how long a command that needs the search index itself
+// (search, reindex, verify) waits for a short-lived holder.
+const indexWait = 5 * time.Minute
 
 // defaultDataDir follows the XDG convention; Go has no os.UserDataDir.
 func defaultDataDir() string {
@@ -51,30 +84,84 @@ func defaultDataDir() string {
 	return "policywatch-data"
 }
 
-func openApp(ctx context.Context, dir string, logger *slog.Logger) (*app, error) {
+// openStore opens a data directory's store only, to write: enough for
+// crawls and imports (which leave the index to whoever holds it). A
+// read-only data directory is a readOnlyError; the commands that only
+// read open it with openReader (readonly.go).
+func openStore(ctx context.Context, dir string, logger *slog.Logger) (*app, error) {
+	return openStoreAt(ctx, locate(dir, "", nil), logger)
+}
+
+// openStoreAt is openStore for an archive that may live elsewhere than
+// the data directory (--db, db.go).
+func openStoreAt(ctx context.Context, p place, logger *slog.Logger) (*app, error) {
+	dir := p.dir
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		if isReadOnlyErr(err) { // readonly.go
+			return nil, readOnlyError{dir}
+		}
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	db, err := store.Open(ctx, filepath.Join(dir, "policywatch.db"))
+	if dataDirReadOnly(dir) { // readonly.go
+		return nil, readOnlyError{dir}
+	}
+	d := ingest.Dir(dir)
+	db, err := store.Open(ctx, p.spec)
 	if err != nil {
 		return nil, err
 	}
-	ix, err := index.Open(filepath.Join(dir, "index"))
+	a := &app{dir: dir, db: db, logger: logger}
+	a.arch = &ingest.Archive{Dir: d, Store: db, Logger: logger, SettleWait: settleWait}
+	return a, nil
+}
+
+// openApp opens a data directory and takes its search index for this
+// process, bringing the index up to date with the store. It waits for a
+// short-lived holder (a crawl taking its changes in); a server holding
+// the index is an *ingest.ServedError.
+func openApp(ctx context.Context, dir string, logger *slog.Logger) (*app, error) {
+	a, err := openStore(ctx, dir, logger)
 	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open index in %s: %w", dir, err)
+		return nil, err
 	}
-	ix.SetTextSource(db) // the index keeps no text; snippets are cut from the store's
-	a := &app{dir: dir, db: db, ix: ix, logger: logger}
-	if err := a.fillRecreatedIndex(ctx); err != nil { // search.go
-		a.Close()
+	if err := a.own(ctx, ingest.OwnOptions{Role: "open", Wait: indexWait}); err != nil {
+		a.db.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
+// own takes the search index for this process.
+func (a *app) own(ctx context.Context, opts ingest.OwnOptions) error {
+	if opts.Logger == nil {
+		opts.Logger = a.logger
+	}
+	o, err := ingest.OwnIndex(ctx, ingest.Dir(a.dir), a.db, opts)
+	if err != nil {
+		return err
+	}
+	a.owner, a.ix, a.arch.Owner = o, o.Index, o
+	return nil
+}
+
 func (a *app) Close() error {
-	return errors.Join(a.ix.Close(), a.db.Close())
+	if a.stopServing != nil {
+		a.stopServing()
+		a.stopServing = nil
+	}
+	var errs []error
+	if a.owner != nil {
+		errs = append(errs, a.owner.Close())
+		a.owner, a.ix, a.arch.Owner = nil, nil, nil
+	} else if a.ix != nil { // opened read-only, without the index lock
+		errs = append(errs, a.ix.Close())
+		a.ix = nil
+	}
+	if a.db != nil {
+		errs = append(errs, a.db.Close())
+		a.db = nil
+	}
+	return errors.Join(errs...)
 }
 
 // closeApp closes a for a command that wrote to it, reporting a failure
@@ -137,97 +224,70 @@ func defaultTaxonomy() (*tagging.Taxonomy, error) {
 	return tax, err
 }
 
-// crawl runs the topic's sources once, then brings the index and the
-// events up to date with what the run stored.
+// crawl runs the topic's sources once through the pipeline, which then
+// brings the timeline, the index and the webhooks up to date.
+//
+// On a PostgreSQL archive the crawl is a run of the cluster's shared
+// frontier: this process starts it and works on it like a worker (the
+// cluster's workers join in) until it is done.
 func (a *app) crawl(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy, progress func(crawler.Progress)) (*model.CrawlRun, error) {
-	lock, err := lockCrawl(a.dir)
-	if err != nil {
-		return nil, err
-	}
-	defer lock.Unlock()
-	if err := a.db.SyncSources(ctx, t.Sources); err != nil {
-		return nil, err
-	}
-	names := make([]string, len(t.Sources))
-	for i, s := range t.Sources {
-		names[i] = s.Name
-	}
-	// A crawl killed mid-way left its frontier in the store: finish that
-	// run first rather than start over.
-	run, err := a.db.PendingRun(ctx, names)
-	if err != nil {
-		return nil, err
-	}
-	if run != nil {
-		a.logger.Info("resuming unfinished crawl run", "run", run.ID)
-	} else if run, err = a.db.StartRun(ctx, names); err != nil {
-		return nil, err
-	}
-	tagger := tagging.New(tax)
-	c := crawler.New(a.db, crawler.Options{
-		UserAgent:    t.Crawler.UserAgent,
-		Delay:        t.Crawler.Delay,
-		Parallelism:  t.Crawler.Parallelism,
-		Timeout:      t.Crawler.Timeout,
-		MaxBody:      t.Crawler.MaxBody,
-		MaxPages:     t.Crawler.MaxPages,
-		MaxPerHost:   t.Crawler.MaxPerHost,
-		MaxAttempts:  t.Crawler.MaxAttempts,
-		RetryMaxWait: t.Crawler.RetryMaxWait,
-		Relevant:     func(d *model.Document) bool { return query.Match(t.Relevant, documentFields(d)) },
-		Tag:          func(d *model.Document) { d.Tags = tagger.Tag(d) },
-		Logger:       a.logger,
-		Progress:     progress,
-		AllowPrivate: a.allowPrivate,
-	})
-	crawlErr := c.Run(ctx, run, t.Sources)
-	// Record what was done even when the run was interrupted: the store
-	// already holds every document saved so far.
-	finishCtx := context.WithoutCancel(ctx)
-	if err := a.db.FinishRun(finishCtx, run); err != nil {
-		return run, err
-	}
-	if err := a.refresh(finishCtx, run.StartedAt); err != nil {
-		return run, err
-	}
-	a.notifySavedSearches(finishCtx, run) // alerts.go
-	return run, crawlErr
-}
-
-// documentFields is what a relevance query sees of a document.
-func documentFields(d *model.Document) query.Fields {
-	f := query.Fields{"title": d.Title, "text": d.Text, "source": d.Source, "kind": string(d.Kind), "lang": d.Lang}
-	if !d.Published.IsZero() {
-		f["published"] = d.Published.Format(time.RFC3339)
-	}
-	return f
-}
-
-// refresh indexes the documents changed since a time and re-clusters the
-// events from every document. Both are derived data, so a failure here
-// loses nothing: `policywatch reindex` repeats it.
-func (a *app) refresh(ctx context.Context, since time.Time) error {
-	var docs []model.Document
-	bi := batchIndexer{ix: a.ix}
-	err := a.db.EachDocument(ctx, func(d *model.Document) error {
-		docs = append(docs, *d)
-		if since.IsZero() || !d.UpdatedAt.Before(since) {
-			return bi.add(ctx, *d)
+	if a.db.Engine() == store.Postgres {
+		run, err := cluster.Crawl(ctx, a.db, cluster.Config{Topic: t, Taxonomy: tax, AllowPrivate: a.allowPrivate,
+			Logger: a.logger})
+		if run != nil {
+			if serr := a.arch.Settle(context.WithoutCancel(ctx), run.ID); serr != nil && err == nil {
+				err = serr
+			}
 		}
+		return run, err
+	}
+	return a.arch.Crawl(ctx, ingest.CrawlConfig{Topic: t, Taxonomy: tax, AllowPrivate: a.allowPrivate, Progress: progress})
+}
+
+// setAllowPrivate is --allow-private: crawls, and the webhooks this
+// process delivers to, may reach loopback, private and link-local
+// addresses.
+func (a *app) setAllowPrivate(v bool) {
+	a.allowPrivate = v
+	if a.arch != nil {
+		a.arch.AllowPrivate = v
+	}
+	if a.owner != nil {
+		a.owner.AllowPrivate = v
+	}
+}
+
+// checkWebhook refuses a webhook address that is not public, unless
+// --allow-private: saved now, it is dialled after every crawl (where it
+// is checked again, on the address dialled).
+func checkWebhook(ctx context.Context, rawURL string, allowPrivate bool) error {
+	if u, err := url.Parse(rawURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", rawURL)
+	}
+	if allowPrivate {
 		return nil
-	})
-	if err == nil {
-		err = bi.flush(ctx)
 	}
-	if err != nil {
-		return fmt.Errorf("index documents: %w", err)
+	err := crawler.CheckPublicURL(ctx, rawURL)
+	var be *crawler.BlockedAddressError
+	var ue *crawler.UnresolvedHostError
+	switch {
+	case errors.As(err, &be):
+		return fmt.Errorf("%s: webhooks go to public addresses only (--allow-private allows others)", be.Error())
+	case errors.As(err, &ue):
+		return fmt.Errorf("%s does not resolve", ue.Host)
+	case err != nil:
+		return fmt.Errorf("check %s: %w", redactWebhook(rawURL), err)
 	}
-	events := timeline.Cluster(docs, timeline.Options{})
-	if err := a.db.ReplaceEvents(ctx, events); err != nil {
-		return err
-	}
-	a.logger.Info("index and timeline updated", "documents", len(docs), "events", len(events))
 	return nil
+}
+
+// redactWebhook keeps a webhook's secret path out of messages.
+func redactWebhook(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "the webhook"
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // newWeb builds the UI over the app's store and index.
@@ -245,35 +305,7 @@ func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
 	}
 	a.ix.SetGlossary(tax.Glossary()) // query terms expand to the topic's equivalents
 	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Vocabulary: vocabulary(tax), Logger: a.logger,
-		Accounts: a.db, Curator: a.db, SecureCookies: a.secureCookies, TrustProxy: a.trustProxy})
-}
-
-// indexBatch is how many documents go to the index in one Put: large
-// enough to amortise Bleve's batch cost, small enough to bound memory.
-const indexBatch = 500
-
-// batchIndexer collects documents and puts them into the index a batch
-// at a time; flush sends the rest.
-type batchIndexer struct {
-	ix    *index.Index
-	batch []model.Document
-	n     int // documents put so far
-}
-
-func (b *batchIndexer) add(ctx context.Context, d model.Document) error {
-	b.batch = append(b.batch, d)
-	if len(b.batch) >= indexBatch {
-		return b.flush(ctx)
-	}
-	return nil
-}
-
-func (b *batchIndexer) flush(ctx context.Context) error {
-	if len(b.batch) == 0 {
-		return nil
-	}
-	b.n += len(b.batch)
-	err := b.ix.Put(ctx, b.batch...)
-	b.batch = b.batch[:0]
-	return err
+		Accounts: a.db, Curator: a.db, SecureCookies: a.secureCookies, TrustProxy: a.trustProxy,
+		MaxSearches: a.maxSearches, SearchTimeout: a.searchTimeout, BaseURL: a.baseURL,
+		CheckWebhook: func(ctx context.Context, u string) error { return checkWebhook(ctx, u, a.allowPrivate) }})
 }

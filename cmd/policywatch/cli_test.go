@@ -204,6 +204,26 @@ func TestCLIFlagsAnywhere(t *testing.T) {
 	if !exists(filepath.Join(dest, storeFile)) {
 		t.Errorf("backup DEST --data DIR wrote no %s in DEST", storeFile)
 	}
+
+	// Flags between a command and its subcommand.
+	warcFile := filepath.Join(t.TempDir(), "all.warc")
+	if r := c.ok("export", "--data", dir, "warc", warcFile); !strings.Contains(r.stdout, "3 captures of 3 documents") {
+		t.Errorf("export --data DIR warc FILE: %s", r.stdout)
+	}
+	if r := c.ok("user", "--data="+dir, "list"); !strings.Contains(r.stdout, "no users yet") {
+		t.Errorf("user --data=DIR list: %s", r.stdout)
+	}
+	page := filepath.Join(t.TempDir(), "page.warc")
+	if err := os.WriteFile(page, []byte(warcRecord("https://www.gov.example/flowers", "2021-03-12T10:00:00Z",
+		htmlResponse(articlePage("Flower show opens", "The annual flower show opens this weekend with tulips and daffodils.")))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.ok("import", "--all", "--data", t.TempDir(), "warc", page); !strings.Contains(r.stdout, "stored 1,") {
+		t.Errorf("import --all --data DIR warc FILE (a boolean flag, then one with a value): %s", r.stdout)
+	}
+	if r := c.run("user", "--data", dir); r.code != 2 || !strings.Contains(r.stderr, "user: want a command: add, passwd or list") {
+		t.Errorf("user --data DIR: exit %d, %s", r.code, r.stderr)
+	}
 }
 
 // TestCLIRefusesDataDirWithoutArchive: commands that read an archive
@@ -269,6 +289,19 @@ func TestCLIRefusesDataDirWithoutArchive(t *testing.T) {
 	if r := c.ok("user", "list", "--data", created); !strings.Contains(r.stdout, "alice") {
 		t.Errorf("user list: %q", r.stdout)
 	}
+	// The name and the role are judged before a password is read: what
+	// is wrong with them is said first, and never after typing one twice.
+	c.stdin = "short\n"
+	if r := c.run("user", "add", "--data", created, "alice"); r.code != 1 || !strings.Contains(r.stderr, "alice already exists") || strings.Contains(r.stderr, "password") && !strings.Contains(r.stderr, "user passwd") {
+		t.Errorf("user add of a taken name with a short password: exit %d, %q; want the name refused", r.code, r.stderr)
+	}
+	c.stdin = ""
+	if r := c.run("user", "add", "--data", created, "--role", "boss", "carol"); r.code != 2 || !strings.Contains(r.stderr, `not "boss"`) {
+		t.Errorf("user add --role boss with no password given: exit %d, %q; want the role refused", r.code, r.stderr)
+	}
+	if r := c.run("user", "passwd", "--data", created, "nobody"); r.code != 1 || !strings.Contains(r.stderr, "there is no user nobody") {
+		t.Errorf("user passwd of an unknown user with no password given: exit %d, %q", r.code, r.stderr)
+	}
 
 	srv := httptest.NewServer(http.NotFoundHandler())
 	defer srv.Close()
@@ -306,6 +339,12 @@ func TestCLIHelp(t *testing.T) {
 	}
 	if r := c.run(); r.code != 2 || !strings.Contains(r.stderr, "usage: policywatch COMMAND") {
 		t.Errorf("policywatch alone: exit %d, stderr %q", r.code, r.stderr)
+	}
+	// help's own usage.
+	for _, alt := range [][]string{{"help", "--help"}, {"help", "-h"}, {"help", "help"}} {
+		if r := c.run(alt...); r.code != 0 || !strings.HasPrefix(r.stdout, "usage: policywatch help [COMMAND") || r.stderr != "" {
+			t.Errorf("policywatch %s: exit %d, stdout %q, stderr %q; want help's usage", strings.Join(alt, " "), r.code, r.stdout, r.stderr)
+		}
 	}
 	for _, name := range helpNames() {
 		words := strings.Fields(name)

@@ -15,13 +15,13 @@ import (
 
 	"policywatch/crawler"
 	"policywatch/model"
-	"policywatch/topic"
 )
 
 func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("crawl", flag.ContinueOnError)
 	config := configFlag(fs, "whose sources are crawled")
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	asJSON := fs.Bool("json", false, "print the run summary as JSON: run_id, the counts, and failed URLs with their reasons")
 	allowPrivate := fs.Bool("allow-private", false, "let the crawler fetch loopback, private and link-local addresses (refused by default, so pages and redirects cannot reach this machine's network)")
 	if err := parseArgs(fs, args, stdout); err != nil {
@@ -34,17 +34,25 @@ func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog
 	if err != nil {
 		return err
 	}
-	a, err := openOrCreate(ctx, *dataDir, logger)
+	// The store only: the search index may be held by a server, which
+	// takes the crawl's changes in itself; otherwise the crawl takes the
+	// index for a moment at its end.
+	at := locate(*dataDir, *dbURL, t)
+	if err := at.note(logger); err != nil {
+		return err
+	}
+	a, err := openStoreAt(ctx, at, logger)
 	if err != nil {
 		return err
 	}
 	defer closeApp(a, &err)
-	a.allowPrivate = *allowPrivate
+	a.setAllowPrivate(*allowPrivate)
 	prog := newProgressReporter(os.Stderr, logger)
 	if prog.tty {
 		// Log lines go through the reporter so they do not land in the
 		// middle of the progress line.
 		a.logger = slog.New(slog.NewTextHandler(prog, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		a.arch.Logger = a.logger
 	}
 	stop := prog.start()
 	run, crawlErr := a.crawl(ctx, t, tax, prog.report)
@@ -62,119 +70,116 @@ func cmdCrawl(ctx context.Context, args []string, stdout io.Writer, logger *slog
 		return crawlErr
 	}
 	if run != nil {
-		if failed := mergeFailed(prog.sourcesFailed(), failedSources(t, run)); len(failed) > 0 {
-			return fmt.Errorf("%d of %d sources failed entirely: %s", len(failed), len(t.Sources), strings.Join(failed, "; "))
+		if failed := run.FailedSources(); len(failed) > 0 {
+			names := make([]string, len(failed))
+			for i, e := range failed {
+				names[i] = fmt.Sprintf("%s (%s)", e.Source, e.Reason)
+			}
+			return fmt.Errorf("%d of %d sources failed entirely: %s", len(failed), len(t.Sources), strings.Join(names, "; "))
 		}
 	}
 	return nil
 }
 
-// failedSources names the sources whose own URL (feed, sitemap, seed,
-// API endpoint) failed: nothing of theirs was crawled, which a scheduled
-// crawl's exit status should tell cron or systemd.
-func failedSources(t *topic.Topic, run *model.CrawlRun) []string {
-	roots := map[string]string{} // source name → its normalized URL
-	for _, s := range t.Sources {
-		n, err := crawler.NormalizeURL(s.URL)
-		if err != nil {
-			n = s.URL
-		}
-		roots[s.Name] = n
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, e := range run.Errors {
-		root, ok := roots[e.Source]
-		if !ok || seen[e.Source] || e.URL != root {
-			continue
-		}
-		if strings.HasPrefix(e.Reason, "robots.txt") {
-			continue // refused, not failed: the site asked us not to
-		}
-		seen[e.Source] = true
-		out = append(out, fmt.Sprintf("%s (%s)", e.Source, e.Reason))
-	}
-	return out
-}
+// printRunSummary prints a run as `policywatch runs` does: every URL
+// not archived listed with its outcome and reason.
+func printRunSummary(w io.Writer, r *model.CrawlRun) { printRun(w, r, 0, true) }
 
-// mergeFailed joins two lists of "name (reason)" without repeating a
-// source.
-func mergeFailed(a, b []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, f := range append(a, b...) {
-		name, _, _ := strings.Cut(f, " (")
-		if !seen[name] {
-			seen[name] = true
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func printRunSummary(w io.Writer, r *model.CrawlRun) { printRunSummaryTook(w, r, 0) }
-
-// printRunSummaryTook is printRunSummary with the run's duration (0: unknown).
+// printRunSummaryTook prints a run at the end of a crawl, took its
+// duration (0: unknown): the URLs that failed, were withdrawn or refused
+// listed, the pages dropped counted by reason (`policywatch runs` lists
+// them), so a cron mail stays readable.
 func printRunSummaryTook(w io.Writer, r *model.CrawlRun, took time.Duration) {
-	fmt.Fprintf(w, "crawl run %d: fetched %d, stored %d, updated %d, unchanged %d, skipped %d, failed %d",
-		r.ID, r.Fetched, r.Stored, r.Updated, r.Unchanged, r.Skipped, r.Failed)
+	printRun(w, r, took, false)
+}
+
+// printRun prints a run's counts (the outcomes of --json, /runs and the
+// API), then its URLs by outcome, then the failures by reason.
+func printRun(w io.Writer, r *model.CrawlRun, took time.Duration, everyDropped bool) {
+	// The outcomes add up to the URLs; the HTTP responses are another
+	// measure (feeds, sitemaps and retries are responses without an
+	// outcome of their own), so they come after, named as what they are.
+	fmt.Fprintf(w, "crawl run %d: %d URLs: stored %d, updated %d, unchanged %d, dropped %d, skipped %d, refused by robots.txt %d, withdrawn %d, failed %d; %s",
+		r.ID, r.URLs(), r.Stored, r.Updated, r.Unchanged, r.Dropped, r.Skipped, r.Refused, r.Withdrawn, r.Failed, responsesNote(r.Fetched))
 	if took > 0 {
 		fmt.Fprintf(w, " in %s", took.Round(time.Second))
 	}
 	fmt.Fprintln(w)
-	byReason := map[string]int{}
-	for _, e := range r.Errors {
-		// robots.txt refusals are recorded for the coverage report but are
-		// the site's wish, not a failure of the run.
-		verb := "failed"
-		if strings.HasPrefix(e.Reason, "robots.txt") {
-			verb = "not fetched"
+	for _, o := range []struct {
+		outcome model.Outcome
+		verb    string
+	}{
+		{model.OutcomeFailed, "failed"},
+		{model.OutcomeWithdrawn, "withdrawn"},
+		{model.OutcomeRefused, "refused by robots.txt"},
+		{model.OutcomeDropped, "dropped"},
+	} {
+		if o.outcome == model.OutcomeDropped && !everyDropped {
+			break
 		}
-		fmt.Fprintf(w, "  %s %s: %s\n", verb, e.URL, e.Reason)
-		byReason[reasonClass(e.Reason)]++
+		for _, e := range r.Logged(o.outcome) {
+			fmt.Fprintf(w, "  %s %s: %s\n", o.verb, e.URL, e.Reason)
+		}
 	}
-	if len(byReason) > 1 {
-		reasons := make([]string, 0, len(byReason))
-		for k := range byReason {
-			reasons = append(reasons, k)
-		}
-		sort.Slice(reasons, func(i, j int) bool { return byReason[reasons[i]] > byReason[reasons[j]] })
-		fmt.Fprint(w, "  by reason:")
-		for _, k := range reasons {
-			fmt.Fprintf(w, " %s %d;", k, byReason[k])
-		}
-		fmt.Fprintln(w)
+	if !everyDropped {
+		printByReason(w, "dropped", r.Logged(model.OutcomeDropped), "(policywatch runs lists them)")
 	}
+	printByReason(w, "failures by reason", r.Logged(model.OutcomeFailed), "")
 }
 
-// reasonClass groups failure reasons: "HTTP 503 (3 attempts)" → "HTTP 503".
+// responsesNote says what a run's fetched count counts, as /runs does.
+func responsesNote(fetched int) string {
+	return fmt.Sprintf("%d HTTP responses (feeds, sitemaps and retries included)", fetched)
+}
+
+// printByReason prints one line counting the URLs by reason class, most
+// frequent first, when there is more than one reason or a note to add.
+func printByReason(w io.Writer, label string, urls []model.URLOutcome, note string) {
+	byReason := map[string]int{}
+	for _, e := range urls {
+		byReason[reasonClass(e.Reason)]++
+	}
+	if len(byReason) == 0 || (len(byReason) == 1 && note == "") {
+		return
+	}
+	reasons := make([]string, 0, len(byReason))
+	for k := range byReason {
+		reasons = append(reasons, k)
+	}
+	sort.Slice(reasons, func(i, j int) bool {
+		if byReason[reasons[i]] != byReason[reasons[j]] {
+			return byReason[reasons[i]] > byReason[reasons[j]]
+		}
+		return reasons[i] < reasons[j]
+	})
+	fmt.Fprintf(w, "  %s:", label)
+	for _, k := range reasons {
+		fmt.Fprintf(w, " %s %d;", k, byReason[k])
+	}
+	if note != "" {
+		fmt.Fprint(w, " "+note)
+	}
+	fmt.Fprintln(w)
+}
+
+// reasonClass groups reasons: "HTTP 503 (3 attempts)" → "HTTP 503",
+// "duplicate of document 12" → "duplicate".
 func reasonClass(reason string) string {
 	if i := strings.IndexAny(reason, "(:"); i > 0 {
 		reason = reason[:i]
 	}
+	if strings.HasPrefix(reason, "duplicate of ") {
+		reason = "duplicate"
+	}
 	return strings.TrimSpace(reason)
 }
 
-// runJSON is the documented shape of `crawl --json`.
-type runJSON struct {
-	RunID     int64              `json:"run_id"`
-	Fetched   int                `json:"fetched"`
-	Stored    int                `json:"stored"`
-	Updated   int                `json:"updated"`
-	Unchanged int                `json:"unchanged"`
-	Skipped   int                `json:"skipped"`
-	Failed    []model.CrawlError `json:"failed"`
-}
-
+// printRunJSON prints the run as model.RunReport, the shape `runs --json`
+// and /api/runs share.
 func printRunJSON(w io.Writer, r *model.CrawlRun) error {
-	out := runJSON{RunID: r.ID, Fetched: r.Fetched, Stored: r.Stored, Updated: r.Updated,
-		Unchanged: r.Unchanged, Skipped: r.Skipped, Failed: r.Errors}
-	if out.Failed == nil {
-		out.Failed = []model.CrawlError{}
-	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return enc.Encode(r.Report())
 }
 
 // progressReporter shows a crawl's progress: a line redrawn in place on a
@@ -189,7 +194,6 @@ type progressReporter struct {
 	mu        sync.Mutex
 	last      crawler.Progress
 	perSource map[string]int
-	failed    []string // "source (reason)" of sources that failed entirely
 	drawn     time.Time
 }
 
@@ -218,22 +222,12 @@ func (p *progressReporter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// sourcesFailed lists the sources the crawler reported failed entirely.
-func (p *progressReporter) sourcesFailed() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.failed...)
-}
-
 // report is the crawler's Progress callback (called from its workers).
 func (p *progressReporter) report(pr crawler.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.last = pr
 	p.perSource[pr.Source]++
-	if pr.SourceFailed {
-		p.failed = append(p.failed, fmt.Sprintf("%s (%s)", pr.Source, pr.Reason))
-	}
 	if p.tty && time.Since(p.drawn) >= 200*time.Millisecond {
 		p.draw()
 	}
@@ -310,7 +304,7 @@ func (p *progressReporter) sources(limit int) string {
 // draw redraws the terminal line. Callers hold p.mu.
 func (p *progressReporter) draw() {
 	l := p.last
-	line := fmt.Sprintf("fetched %d  queued %d  %.1f/s  stored %d  errors %d", l.Fetched, l.Queued, p.rate(), l.Stored+l.Updated, l.Failed)
+	line := fmt.Sprintf("fetched %d  queued %d  %.1f/s  stored %d  failed %d", l.Fetched, l.Queued, p.rate(), l.Stored+l.Updated, l.Failed)
 	if s := p.sources(4); s != "" {
 		line += "  | " + s
 	}
@@ -322,6 +316,6 @@ func (p *progressReporter) draw() {
 func (p *progressReporter) logLine() {
 	l := p.last
 	p.logger.Info("crawl progress", "fetched", l.Fetched, "queued", l.Queued, "rate_per_s", fmt.Sprintf("%.1f", p.rate()),
-		"stored", l.Stored, "updated", l.Updated, "unchanged", l.Unchanged, "skipped", l.Skipped, "errors", l.Failed,
-		"per_source", p.sources(10))
+		"stored", l.Stored, "updated", l.Updated, "unchanged", l.Unchanged, "dropped", l.Dropped, "skipped", l.Skipped,
+		"refused", l.Refused, "withdrawn", l.Withdrawn, "failed", l.Failed, "per_source", p.sources(10))
 }

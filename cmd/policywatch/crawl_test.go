@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"policywatch/crawler"
+	"policywatch/model"
 )
 
 // TestCrawlExitStatusWhenASourceFailsEntirely: a source whose own URL
@@ -70,7 +71,7 @@ sources:
 			}
 			var out bytes.Buffer
 			err := run(context.Background(), []string{"crawl", "--json", "--allow-private", "--config", cfg, "--data", filepath.Join(dir, "data")}, &out, io.Discard)
-			var summary runJSON
+			var summary model.RunReport
 			if jerr := json.Unmarshal(out.Bytes(), &summary); jerr != nil {
 				t.Fatalf("summary %q: %v", out.String(), jerr)
 			}
@@ -96,7 +97,7 @@ sources:
 }
 
 // TestProgressLine: on a terminal the line shows fetched, queued, rate,
-// errors and the busiest sources; in a log it is one line with the same.
+// failures and the busiest sources; in a log it is one line with the same.
 func TestProgressLine(t *testing.T) {
 	var term bytes.Buffer
 	p := &progressReporter{w: &term, tty: true, began: time.Now().Add(-2 * time.Second), perSource: map[string]int{}}
@@ -106,7 +107,7 @@ func TestProgressLine(t *testing.T) {
 	}
 	lines := strings.Split(term.String(), "\r\033[K")
 	last := lines[len(lines)-1]
-	for _, want := range []string{"fetched 50", "queued 36", "/s", "errors 1", "state 3, hk-gov 1, treasury 1"} {
+	for _, want := range []string{"fetched 50", "queued 36", "/s", "failed 1", "state 3, hk-gov 1, treasury 1"} {
 		if !strings.Contains(last, want) {
 			t.Errorf("terminal line %q lacks %q", last, want)
 		}
@@ -119,7 +120,7 @@ func TestProgressLine(t *testing.T) {
 	p.logger = slog.New(slog.NewTextHandler(&logBuf, nil))
 	p.tty = false
 	p.logLine()
-	for _, want := range []string{"crawl progress", "fetched=50", "queued=36", "errors=1", `per_source="state 3, hk-gov 1, treasury 1"`} {
+	for _, want := range []string{"crawl progress", "fetched=50", "queued=36", "failed=1", `per_source="state 3, hk-gov 1, treasury 1"`} {
 		if !strings.Contains(logBuf.String(), want) {
 			t.Errorf("log line %q lacks %q", logBuf.String(), want)
 		}

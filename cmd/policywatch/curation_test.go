@@ -155,8 +155,8 @@ func TestEditsSurviveRecrawlAndRecluster(t *testing.T) {
 	if _, err := a.crawl(ctx, tp, tax, nil); err != nil {
 		t.Fatalf("second crawl: %v", err)
 	}
-	if err := a.refresh(ctx, time.Time{}); err != nil {
-		t.Fatalf("re-cluster: %v", err)
+	if _, err := a.reindex(ctx); err != nil {
+		t.Fatalf("re-index and re-cluster: %v", err)
 	}
 	check("after a second crawl and a full re-cluster")
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -67,21 +66,4 @@ func noteNewArchive(dir string, logger *slog.Logger) error {
 		logger.Info("no archive in the data directory: creating one", "dir", dir)
 	}
 	return nil
-}
-
-// openExisting opens the archive in dir for a command that reads it.
-func openExisting(ctx context.Context, dir string, logger *slog.Logger) (*app, error) {
-	if err := needArchive(dir); err != nil {
-		return nil, err
-	}
-	return openApp(ctx, dir, logger)
-}
-
-// openOrCreate opens the archive in dir, creating it (and saying so) when
-// there is none.
-func openOrCreate(ctx context.Context, dir string, logger *slog.Logger) (*app, error) {
-	if err := noteNewArchive(dir, logger); err != nil {
-		return nil, err
-	}
-	return openApp(ctx, dir, logger)
 }

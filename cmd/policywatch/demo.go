@@ -69,17 +69,17 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, *dataDir, logger)
+	a, err := openServer(ctx, *dataDir, logger, defaultApplyEvery)
 	if err != nil {
 		return err
 	}
 	defer closeApp(a, &err)
-	a.allowPrivate = true // the demo web is on 127.0.0.1, on purpose
+	a.setAllowPrivate(true) // the demo web is on 127.0.0.1, on purpose
 	run, err := a.crawl(ctx, t, tax, nil)
 	if err != nil {
 		return fmt.Errorf("crawl demo web: %w", err)
 	}
-	printRunSummary(stdout, run)
+	printRunSummaryTook(stdout, run, 0)
 	if *demoState == 2 { // the archive then shows versions, diffs and /changes
 		if err := web.SetState(2); err != nil {
 			return err
@@ -88,7 +88,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.
 		if run, err = a.crawl(ctx, t, tax, nil); err != nil {
 			return fmt.Errorf("crawl demo web again: %w", err)
 		}
-		printRunSummary(stdout, run)
+		printRunSummaryTook(stdout, run, 0)
 	}
 	if temporary {
 		fmt.Fprintf(stdout, "data directory: %s (temporary: removed on exit; keep the archive with --data DIR)\n", *dataDir)

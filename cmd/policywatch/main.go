@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -45,7 +46,13 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	cmd, rest := args[0], args[1:]
 	if d := docFor(cmd); d != nil && d.group { // user, export, import
-		if len(rest) == 0 {
+		// Flags may come before the subcommand too (user --data DIR
+		// list): the subcommand goes first, its flags after it.
+		rest = subcommandFirst(cmd, rest)
+		if len(rest) > 0 && strings.HasPrefix(rest[0], "-") && slices.ContainsFunc(rest, isHelpFlag) {
+			rest = []string{"--help"} // user --data DIR --help: the group's help
+		}
+		if len(rest) == 0 || (strings.HasPrefix(rest[0], "-") && !isHelpFlag(rest[0])) {
 			return usageError{fmt.Sprintf("%s: want a command: %s", cmd, orList(subNames(cmd)))}
 		}
 		switch rest[0] {
@@ -76,6 +83,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdRuns(ctx, rest, stdout)
 	case "verify":
 		return cmdVerify(ctx, rest, stdout)
+	case "worker": // worker.go
+		return cmdWorker(ctx, rest, stdout, logger)
+	case "migrate": // migrate.go
+		return cmdMigrate(ctx, rest, stdout)
 	case "backup":
 		return cmdBackup(ctx, rest, stdout)
 	case "export": // warc.go

@@ -7,9 +7,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-co-op/gocron/v2"
 
+	"policywatch/cluster"
 	"policywatch/model"
 	"policywatch/tagging"
 	"policywatch/topic"
@@ -36,7 +38,7 @@ type scheduler struct {
 	logger *slog.Logger
 
 	mu   sync.Mutex
-	due  map[int]bool
+	due  map[int]time.Time // group → the minute it came due
 	wake chan struct{}
 }
 
@@ -69,7 +71,7 @@ func newScheduler(sources []model.Source, crawl crawlFunc, logger *slog.Logger, 
 		return nil, fmt.Errorf("create scheduler: %w", err)
 	}
 	s := &scheduler{cron: cron, crawl: crawl, groups: groupBySchedule(sources), logger: logger,
-		due: map[int]bool{}, wake: make(chan struct{}, 1)}
+		due: map[int]time.Time{}, wake: make(chan struct{}, 1)}
 	for i, g := range s.groups {
 		// gocron's cron parser reads @hourly/@daily and 5-field
 		// expressions (seconds off), the same syntax topic.Parse checks.
@@ -87,7 +89,9 @@ func newScheduler(sources []model.Source, crawl crawlFunc, logger *slog.Logger, 
 // gocron never waits on a crawl.
 func (s *scheduler) markDue(i int) {
 	s.mu.Lock()
-	s.due[i] = true
+	// Schedules name whole minutes: the minute is the crawl's due time,
+	// the same on every node of a cluster whose clocks roughly agree.
+	s.due[i] = time.Now().UTC().Truncate(time.Minute)
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -95,8 +99,9 @@ func (s *scheduler) markDue(i int) {
 	}
 }
 
-// next takes the due group that comes first in the config, if any.
-func (s *scheduler) next() (int, bool) {
+// next takes the due group that comes first in the config, if any, with
+// the time it came due.
+func (s *scheduler) next() (int, time.Time, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ids := make([]int, 0, len(s.due))
@@ -104,11 +109,22 @@ func (s *scheduler) next() (int, bool) {
 		ids = append(ids, i)
 	}
 	if len(ids) == 0 {
-		return 0, false
+		return 0, time.Time{}, false
 	}
 	sort.Ints(ids)
+	due := s.due[ids[0]]
 	delete(s.due, ids[0])
-	return ids[0], true
+	return ids[0], due, true
+}
+
+// dueKey carries a scheduled crawl's due time in its context.
+type dueKey struct{}
+
+// dueOf is the time the scheduled crawl of ctx came due (zero outside
+// the scheduler).
+func dueOf(ctx context.Context) time.Time {
+	t, _ := ctx.Value(dueKey{}).(time.Time)
+	return t
 }
 
 // run starts the schedule and crawls due groups one at a time until ctx
@@ -131,13 +147,13 @@ func (s *scheduler) run(ctx context.Context) error {
 		case <-s.wake:
 		}
 		for {
-			i, ok := s.next()
+			i, due, ok := s.next()
 			if !ok || ctx.Err() != nil {
 				break
 			}
 			g := s.groups[i]
 			s.logger.Info("schedule: crawl starting", "schedule", g.spec, "sources", sourceNames(g.sources))
-			if err := s.crawl(ctx, g.sources); err != nil && ctx.Err() == nil {
+			if err := s.crawl(context.WithValue(ctx, dueKey{}, due), g.sources); err != nil && ctx.Err() == nil {
 				// A failed crawl (a lock held by a manual crawl, a full
 				// disk) is logged; the next due time tries again.
 				s.logger.Error("schedule: crawl failed", "schedule", g.spec, "err", err)
@@ -160,7 +176,21 @@ func sourceNames(srcs []model.Source) string {
 // wait blocks until the scheduler has stopped after ctx ended; call it
 // before closing the app. opts are gocron's (tests pass a fake clock).
 func (a *app) startSchedule(ctx context.Context, t *topic.Topic, tax *tagging.Taxonomy, opts ...gocron.SchedulerOption) (wait func(), err error) {
+	node := cluster.DefaultName()
 	crawl := func(ctx context.Context, sources []model.Source) error {
+		// Every server of a cluster keeps the schedule; the first to
+		// claim this due time starts the crawl, the others let it be.
+		if due := dueOf(ctx); !due.IsZero() {
+			key := sources[0].Schedule + " " + sourceNames(sources)
+			first, err := a.db.ClaimScheduled(ctx, key, due, node)
+			if err != nil {
+				return err
+			}
+			if !first {
+				a.logger.Info("schedule: crawl started by another node", "sources", sourceNames(sources), "due", due)
+				return nil
+			}
+		}
 		sub := *t
 		sub.Sources = sources
 		run, err := a.crawl(ctx, &sub, tax, nil)

@@ -245,7 +245,7 @@ sources:
 		t.Errorf("scheduled run crawled %q, want only the due hourly-feed", got)
 	}
 	if runs[0].Stored != 1 {
-		t.Errorf("scheduled run stored %d documents (errors %v), want 1", runs[0].Stored, runs[0].Errors)
+		t.Errorf("scheduled run stored %d documents (errors %v), want 1", runs[0].Stored, runs[0].Log)
 	}
 	cancel()
 	done := make(chan struct{})

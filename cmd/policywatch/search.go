@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -18,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"policywatch/index"
+	"policywatch/ingest"
 	"policywatch/model"
 	"policywatch/query"
 	"policywatch/store"
@@ -68,6 +70,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	config := configFlag(fs, "whose glossary expands the query")
 	asJSON := fs.Bool("json", false, "print results as JSON")
 	asCSV := fs.Bool("csv", false, "print results as CSV")
@@ -78,7 +81,8 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	from := fs.String("from", "", "published on or after `DATE` (YYYY-MM-DD)")
 	to := fs.String("to", "", "published on or before `DATE` (YYYY-MM-DD)")
 	save := fs.String("save", "", "save the search under `NAME` instead of running it")
-	webhook := fs.String("webhook", "", "with --save: `URL` to POST new matches to after each crawl")
+	webhook := fs.String("webhook", "", "with --save: `URL` to POST new matches to after each crawl (a public address, unless --allow-private)")
+	allowPrivate := fs.Bool("allow-private", false, "with --webhook: let it be a loopback, private or link-local address (deliveries need the crawl's or the server's --allow-private too)")
 	listSaved := fs.Bool("list-saved", false, "list saved searches")
 	deleteSaved := fs.Int64("delete-saved", 0, "delete the saved search with this `ID`")
 	var categories, actors, sources, kinds listFlag
@@ -95,6 +99,9 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	if *webhook != "" && *save == "" {
 		return usageError{"search: --webhook needs --save NAME"}
 	}
+	if *allowPrivate && *webhook == "" {
+		return usageError{"search: --allow-private goes with --webhook URL"}
+	}
 	q := strings.Join(fs.Args(), " ")
 	req := index.Request{Query: q, Categories: categories, Actors: actors, Sources: sources, Kinds: kinds,
 		Sort: *sort, Page: *page, PerPage: *limit}
@@ -108,22 +115,38 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	default:
 		return usageError{fmt.Sprintf("search: --sort %q is not relevance or date", *sort)}
 	}
-	if req.From, err = cliDate(*from, false); err != nil {
+	// The bounds the API answers 400 for: a page that cannot be shown is
+	// an error, not quietly another page.
+	if *limit < 1 || *limit > index.MaxPerPage {
+		return usageError{fmt.Sprintf("search: --limit %d: want 1 to %d results on a page (--all prints every match)", *limit, index.MaxPerPage)}
+	}
+	if *page < 1 {
+		return usageError{fmt.Sprintf("search: --page %d: pages are numbered from 1", *page)}
+	}
+	if (*page-1)*(*limit) >= maxSearchHits {
+		return usageError{fmt.Sprintf("search: --page %d (of %d results each) starts past the first %d matches; narrow the search, or use --all", *page, *limit, maxSearchHits)}
+	}
+	if req.From, err = cliDate("from", *from, false); err != nil {
 		return err
 	}
-	if req.To, err = cliDate(*to, true); err != nil {
+	if req.To, err = cliDate("to", *to, true); err != nil {
 		return err
+	}
+	if !req.From.IsZero() && !req.To.IsZero() && req.To.Before(req.From) {
+		return usageError{fmt.Sprintf("search: --to %s is before --from %s", *to, *from)}
 	}
 	if _, err := query.Parse(q); err != nil {
 		return queryError(q, err)
 	}
 
-	a, err := openExisting(ctx, *dataDir, slog.New(slog.DiscardHandler))
-	if err != nil {
+	at := locate(*dataDir, *dbURL, nil)
+	if err := at.need(); err != nil {
 		return err
 	}
-	defer closeApp(a, &err)
-	tax, err := a.useGlossary(*config)
+	if (*save != "" || *deleteSaved != 0) && dataDirReadOnly(*dataDir) { // readonly.go
+		return readOnlyError{*dataDir}
+	}
+	_, tax, err := loadTopicAndTaxonomy(*config)
 	if err != nil {
 		return err
 	}
@@ -138,43 +161,22 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	if req.Query, err = vocab.Canonical(q); err != nil {
 		return queryError(q, err)
 	}
-	switch {
-	case *listSaved:
-		return printSavedSearches(ctx, a.db, stdout)
-	case *deleteSaved != 0:
-		if err := a.db.DeleteSavedSearch(ctx, *deleteSaved); err != nil {
-			return fmt.Errorf("delete saved search %d: %w", *deleteSaved, err)
-		}
-		fmt.Fprintf(stdout, "deleted saved search %d\n", *deleteSaved)
-		return nil
-	case *save != "":
-		if *webhook != "" {
-			if u, err := url.Parse(*webhook); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return usageError{fmt.Sprintf("search: --webhook %q is not an http(s) URL", *webhook)}
-			}
-		}
-		s := &store.SavedSearch{Name: *save, Params: searchParams(req, *from, *to), Webhook: *webhook}
-		if err := a.db.SaveSearch(ctx, s); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "saved search %d %q: %s\n", s.ID, s.Name, s.Params)
-		fmt.Fprintf(stdout, "feed: /feeds/search.atom?%s\n", s.Params)
-		return nil
+	if err := checkSources(ctx, at, "search", req.Sources, q); err != nil {
+		return err
+	}
+	if *listSaved || *deleteSaved != 0 || *save != "" {
+		return savedSearchCommand(ctx, at, *listSaved, *deleteSaved, *save, *webhook, *allowPrivate, searchParams(req, *from, *to), stdout)
 	}
 
-	var hits []index.Hit
-	var total, undated uint64
-	if *all {
-		err = a.ix.Each(ctx, req, func(h index.Hit) error { hits = append(hits, h); return nil })
-		total = uint64(len(hits))
-	} else {
-		var res *index.Result
-		if res, err = a.ix.Search(ctx, req); err == nil {
-			hits, total, undated = res.Hits, res.Total, res.Undated
-		}
-	}
+	hits, total, undated, err := runQuery(ctx, at, tax, req, *all)
 	if err != nil {
 		return queryError(q, err)
+	}
+	// Which page this is: --all prints every match on one.
+	pg, pages, perPage := *page, 1, len(hits)
+	if !*all {
+		perPage = *limit
+		pages = max(1, int((total+uint64(*limit)-1)/uint64(*limit)))
 	}
 	switch {
 	case *asJSON:
@@ -182,8 +184,14 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 			Query   string      `json:"query"`
 			Total   uint64      `json:"total"`
 			Undated uint64      `json:"undated"`
+			Page    int         `json:"page"`
+			Pages   int         `json:"pages"`
+			PerPage int         `json:"per_page"`
 			Hits    []searchHit `json:"hits"`
-		}{Query: q, Total: total, Undated: undated, Hits: []searchHit{}}
+		}{Query: q, Total: total, Undated: undated, Page: pg, Pages: pages, PerPage: perPage, Hits: []searchHit{}}
+		if *all {
+			out.Page = 1
+		}
 		for _, h := range hits {
 			out.Hits = append(out.Hits, toSearchHit(h))
 		}
@@ -195,8 +203,8 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 		_ = w.Write([]string{"id", "published", "date_source", "date_reliable", "kind", "source", "lang", "title", "url", "categories", "actors"})
 		for _, h := range hits {
 			sh := toSearchHit(h)
-			_ = w.Write([]string{strconv.FormatInt(sh.ID, 10), sh.Published, sh.DateSource, strconv.FormatBool(sh.DateReliable),
-				sh.Kind, sh.Source, sh.Lang, web.CSVSafe(sh.Title), web.CSVSafe(sh.URL), strings.Join(sh.Categories, ";"), strings.Join(sh.Actors, ";")})
+			_ = w.Write(web.CSVRow(strconv.FormatInt(sh.ID, 10), sh.Published, sh.DateSource, strconv.FormatBool(sh.DateReliable),
+				sh.Kind, sh.Source, sh.Lang, sh.Title, sh.URL, web.CSVList(sh.Categories), web.CSVList(sh.Actors)))
 		}
 		w.Flush()
 		return w.Error()
@@ -216,19 +224,131 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	if undated > 0 {
 		fmt.Fprintf(stdout, " (%d without a reliable publication date)", undated)
 	}
+	switch {
+	case *all || total == 0:
+	case pg > pages:
+		fmt.Fprintf(stdout, "; page %d is past the last page (%d)", pg, pages)
+	case pages > 1 && pg < pages:
+		fmt.Fprintf(stdout, ", page %d of %d (--page %d shows the next)", pg, pages, pg+1)
+	case pages > 1:
+		fmt.Fprintf(stdout, ", page %d of %d", pg, pages)
+	}
 	fmt.Fprintln(stdout)
 	return nil
 }
 
-// useGlossary makes the index expand query terms with the topic's
-// glossary (the shipped topic's when config is empty).
-func (a *app) useGlossary(config string) (*tagging.Taxonomy, error) {
-	_, tax, err := loadTopicAndTaxonomy(config)
+// savedSearchCommand lists, deletes or saves a saved search. Saved
+// searches live in the store: no index is needed.
+func savedSearchCommand(ctx context.Context, at place, list bool, del int64, name, webhook string, allowPrivate bool, params string, stdout io.Writer) (err error) {
+	open := openStoreAt
+	if list {
+		open = openReaderAt // readonly.go, db.go
+	}
+	a, err := open(ctx, at, slog.New(slog.DiscardHandler))
 	if err != nil {
-		return nil, err
+		return err
+	}
+	defer closeApp(a, &err)
+	switch {
+	case list:
+		return printSavedSearches(ctx, a.db, stdout)
+	case del != 0:
+		if err := a.db.DeleteSavedSearch(ctx, del); err != nil {
+			return fmt.Errorf("delete saved search %d: %w", del, err)
+		}
+		fmt.Fprintf(stdout, "deleted saved search %d\n", del)
+		return nil
+	}
+	if webhook != "" {
+		if err := checkWebhook(ctx, webhook, allowPrivate); err != nil { // app.go
+			return usageError{fmt.Sprintf("search: --webhook: %v", err)}
+		}
+	}
+	s := &store.SavedSearch{Name: name, Params: params, Webhook: webhook}
+	if err := a.db.SaveSearch(ctx, s); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "saved search %d %q: %s\n", s.ID, s.Name, s.Params)
+	fmt.Fprintf(stdout, "feed: /feeds/search.atom?%s\n", s.Params)
+	return nil
+}
+
+// runQuery runs a search on the data directory's index: in this process
+// when no server holds the index (taking in the change log first, so the
+// search sees every stored document), else through the server, which
+// expands queries with its own topic's glossary. all asks for every
+// match, newest first.
+func runQuery(ctx context.Context, at place, tax *tagging.Taxonomy, req index.Request, all bool) (hits []index.Hit, total, undated uint64, err error) {
+	a, err := openReaderAt(ctx, at, slog.New(slog.DiscardHandler)) // readonly.go, db.go
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer closeApp(a, &err)
+	if a.readOnly {
+		err = a.readIndex(ctx, os.Stderr)
+	} else {
+		// Waiting for another process to release the index is said on stderr.
+		err = a.own(ctx, ingest.OwnOptions{Role: "search", Wait: indexWait, Logger: stderrLogger()})
+	}
+	var se *ingest.ServedError
+	if errors.As(err, &se) {
+		c := newControlClient(se.Holder)
+		if all {
+			err = c.call(ctx, "/each", req, &hits)
+			return hits, uint64(len(hits)), 0, err
+		}
+		var res index.Result
+		err = c.call(ctx, "/search", req, &res)
+		return res.Hits, res.Total, res.Undated, err
+	}
+	if err != nil {
+		return nil, 0, 0, err
 	}
 	a.ix.SetGlossary(tax.Glossary())
-	return tax, nil
+	if all {
+		err = a.ix.Each(ctx, req, func(h index.Hit) error { hits = append(hits, h); return nil })
+		return hits, uint64(len(hits)), 0, err
+	}
+	res, err := a.ix.Search(ctx, req)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	return res.Hits, res.Total, res.Undated, nil
+}
+
+// checkSources refuses a --source, or a source: in the query, that names
+// no source of the archive (configured, or holding documents), listing
+// those it has, as the web UI and the API do: a mistyped source would
+// otherwise find nothing and look like an answer.
+func checkSources(ctx context.Context, at place, cmd string, sources []string, q string) error {
+	n, err := query.Parse(q)
+	if err != nil {
+		return queryError(q, err)
+	}
+	if len(sources) == 0 && !strings.Contains(q, ":") {
+		return nil
+	}
+	db, err := openStoreReaderAt(ctx, at) // readonly.go, db.go
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := query.CheckSources(ctx, db, sources); err != nil {
+		var ue *query.UnknownValueError
+		if errors.As(err, &ue) {
+			return usageError{fmt.Sprintf("%s: --source %q is not a source of this archive; valid: %s", cmd, ue.Value, ue.ValidList())}
+		}
+		return err
+	}
+	if err := query.CheckQuerySources(ctx, db, n); err != nil {
+		return queryError(q, err)
+	}
+	return nil
+}
+
+// stderrLogger logs to stderr, for commands whose stdout is their answer.
+func stderrLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
 
 // queryError shows a syntax error under the query, caret at the spot.
@@ -248,13 +368,18 @@ func queryError(q string, err error) error {
 		utf8.RuneCountInString(q[:pos])+1, se.Msg, q, strings.Repeat(" ", utf8.RuneCountInString(q[:pos])))
 }
 
-func cliDate(s string, endOfDay bool) (time.Time, error) {
+// maxSearchHits is how deep paging goes, as in the web UI and the API
+// (500 pages of 20): past it the index would rank every hit before the
+// page for each one.
+const maxSearchHits = 500 * index.DefaultPerPage
+
+func cliDate(flag, s string, endOfDay bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return time.Time{}, usageError{fmt.Sprintf("search: %q is not a date (YYYY-MM-DD)", s)}
+		return time.Time{}, usageError{fmt.Sprintf("search: --%s %q is not a date (YYYY-MM-DD)", flag, s)}
 	}
 	if endOfDay {
 		t = t.Add(24*time.Hour - time.Nanosecond)
@@ -319,25 +444,4 @@ func truncate(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
-}
-
-// fillRecreatedIndex indexes every stored document when the index was
-// just created empty: a new data directory (nothing to do), a deleted
-// index directory, or one an older policywatch built with another mapping.
-func (a *app) fillRecreatedIndex(ctx context.Context) error {
-	if !a.ix.Recreated() {
-		return nil
-	}
-	bi := batchIndexer{ix: a.ix}
-	err := a.db.EachDocument(ctx, func(d *model.Document) error { return bi.add(ctx, *d) })
-	if err == nil {
-		err = bi.flush(ctx)
-	}
-	if err != nil {
-		return fmt.Errorf("rebuild the search index: %w", err)
-	}
-	if bi.n > 0 {
-		a.logger.Info("search index rebuilt from the store", "documents", bi.n)
-	}
-	return nil
 }

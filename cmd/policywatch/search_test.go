@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"policywatch/ingest"
 	"policywatch/model"
 )
 
@@ -121,7 +122,7 @@ func TestSearchCommandFormats(t *testing.T) {
 // hookReceiver records webhook deliveries and can be told to fail.
 type hookReceiver struct {
 	mu       sync.Mutex
-	payloads []alertPayload
+	payloads []ingest.AlertPayload
 	fail     bool
 }
 
@@ -132,7 +133,7 @@ func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "down", http.StatusBadGateway)
 		return
 	}
-	var p alertPayload
+	var p ingest.AlertPayload
 	body, _ := io.ReadAll(r.Body)
 	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/json" || json.Unmarshal(body, &p) != nil {
 		http.Error(w, "bad", http.StatusBadRequest)
@@ -141,7 +142,7 @@ func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.payloads = append(h.payloads, p)
 }
 
-func (h *hookReceiver) take() []alertPayload {
+func (h *hookReceiver) take() []ingest.AlertPayload {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	p := h.payloads
@@ -158,7 +159,7 @@ func TestSavedSearchWebhookGetsOnlyNewMatches(t *testing.T) {
 	clock := time.Now().UTC()
 	a.db.Now = func() time.Time { return clock }
 	a.Close()
-	out, err := runSearch(t, dir, "--save", "visas", "--webhook", srv.URL+"/hook/secret", "--kind", "official", "visa*")
+	out, err := runSearch(t, dir, "--save", "visas", "--webhook", srv.URL+"/hook/secret", "--allow-private", "--kind", "official", "visa*")
 	if err != nil || !strings.Contains(out, "saved search 1") {
 		t.Fatalf("save: %v %s", err, out)
 	}
@@ -167,11 +168,12 @@ func TestSavedSearchWebhookGetsOnlyNewMatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
+	a.setAllowPrivate(true) // the receiver is on 127.0.0.1
 	tick := func() { clock = clock.Add(time.Minute); a.db.Now = func() time.Time { return clock } }
 	tick()
 
 	// Nothing changed since the search was saved: nothing is sent.
-	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 1})
+	a.owner.Notify(ctx, 1)
 	if got := recv.take(); len(got) != 0 {
 		t.Fatalf("webhook called with nothing new: %+v", got)
 	}
@@ -181,7 +183,7 @@ func TestSavedSearchWebhookGetsOnlyNewMatches(t *testing.T) {
 	newID := addDoc(t, a, "https://state.example/visa2", "More visa restrictions", "Further visa restrictions.", model.DateFromJSONLD, "2021-03-01")
 	addDoc(t, a, "https://state.example/trade", "Trade note", "Export controls.", model.DateFromJSONLD, "2021-03-02")
 	tick()
-	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 2})
+	a.owner.Notify(ctx, 2)
 	got := recv.take()
 	if len(got) != 1 || got[0].Count != 1 || len(got[0].Matches) != 1 || got[0].Matches[0].ID != newID ||
 		got[0].RunID != 2 || got[0].SavedSearch.Name != "visas" || got[0].Matches[0].Published != "2021-03-01" {
@@ -190,7 +192,7 @@ func TestSavedSearchWebhookGetsOnlyNewMatches(t *testing.T) {
 
 	// Delivered once: the next crawl without changes sends nothing.
 	tick()
-	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 3})
+	a.owner.Notify(ctx, 3)
 	if got := recv.take(); len(got) != 0 {
 		t.Fatalf("already delivered matches sent again: %+v", got)
 	}
@@ -200,10 +202,10 @@ func TestSavedSearchWebhookGetsOnlyNewMatches(t *testing.T) {
 	recv.fail = true
 	retryID := addDoc(t, a, "https://state.example/visa3", "Visa policy update", "Visa rules change.", model.DateFromMeta, "2021-04-01")
 	tick()
-	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 4})
+	a.owner.Notify(ctx, 4)
 	recv.fail = false
 	tick()
-	a.notifySavedSearches(ctx, &model.CrawlRun{ID: 5})
+	a.owner.Notify(ctx, 5)
 	got = recv.take()
 	if len(got) != 1 || len(got[0].Matches) != 1 || got[0].Matches[0].ID != retryID {
 		t.Fatalf("after a failed delivery, the next one = %+v", got)
@@ -258,6 +260,102 @@ func TestSearchCSVNeutralisesFormulas(t *testing.T) {
 	for _, cell := range rows[1] {
 		if strings.HasPrefix(cell, "=") {
 			t.Errorf("cell %q would run as a spreadsheet formula", cell)
+		}
+	}
+}
+
+// TestSearchCommandRefusesWhatItCannotHonour: a page, a page size, a date
+// range or a source the search cannot honour is an error naming the flag
+// (as the API answers 400), not another page or "0 matching documents"
+// quietly; and the output says which page of how many it is.
+func TestSearchCommandRefusesWhatItCannotHonour(t *testing.T) {
+	c := newCLI(t)
+	a, dir := searchApp(t)
+	a.Close()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--limit", "0"}, "--limit 0: want 1 to 100"},
+		{[]string{"--limit", "-5"}, "--limit -5: want 1 to 100"},
+		{[]string{"--limit", "1000"}, "--limit 1000: want 1 to 100"},
+		{[]string{"--page", "0"}, "--page 0: pages are numbered from 1"},
+		{[]string{"--page", "100000"}, "--page 100000 (of 20 results each) starts past the first 10000 matches"},
+		{[]string{"--from", "2021-01-01", "--to", "2020-01-01"}, "--to 2020-01-01 is before --from 2021-01-01"},
+		{[]string{"--from", "2020-13-01"}, `--from "2020-13-01" is not a date`},
+		{[]string{"--to", "July"}, `--to "July" is not a date`},
+		{[]string{"--source", "nosuch"}, `--source "nosuch" is not a source of this archive; valid: hk, news, state`},
+	} {
+		r := c.run(append([]string{"search", "--data", dir}, append(tc.args, "visa*")...)...)
+		if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("search %s: exit %d, stdout %q, stderr %q; want exit 2 saying %q", strings.Join(tc.args, " "), r.code, r.stdout, r.stderr, tc.want)
+		}
+	}
+
+	if r := c.run("search", "--data", dir, "visa source:nosuch"); r.code != 1 || !strings.Contains(r.stderr, `there is no source "nosuch" (character 6)`) ||
+		!strings.Contains(r.stderr, "hk, news, state") {
+		t.Errorf("search visa source:nosuch: exit %d, %q", r.code, r.stderr)
+	}
+	if r := c.run("search", "--data", dir, "visa lang:xx"); r.code != 1 || !strings.Contains(r.stderr, `"xx" is not a known language`) {
+		t.Errorf("search visa lang:xx: exit %d, %q", r.code, r.stderr)
+	}
+	if r := c.ok("search", "--data", dir, "--source", "STATE", "visa*"); !strings.Contains(r.stdout, "1 matching documents") {
+		t.Errorf("search --source STATE: %s", r.stdout)
+	}
+
+	// Three documents, one a page.
+	r := c.ok("search", "--data", dir, "--limit", "1", "--sort", "date")
+	if !strings.Contains(r.stdout, "3 matching documents") || !strings.Contains(r.stdout, "page 1 of 3 (--page 2 shows the next)") {
+		t.Errorf("first page of three:\n%s", r.stdout)
+	}
+	if r := c.ok("search", "--data", dir, "--limit", "1", "--page", "3"); !strings.Contains(r.stdout, "page 3 of 3\n") {
+		t.Errorf("last page:\n%s", r.stdout)
+	}
+	if r := c.ok("search", "--data", dir, "--limit", "1", "--page", "4"); !strings.Contains(r.stdout, "page 4 is past the last page (3)") {
+		t.Errorf("past the last page:\n%s", r.stdout)
+	}
+	if r := c.ok("search", "--data", dir); strings.Contains(r.stdout, "page") {
+		t.Errorf("a single page of results talks of pages:\n%s", r.stdout)
+	}
+	var res struct {
+		Total, Page, Pages, PerPage int
+		Hits                        []searchHit
+	}
+	r = c.ok("search", "--data", dir, "--json", "--limit", "2", "--page", "2")
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(r.stdout, `"per_page"`, `"perpage"`)), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 3 || res.Page != 2 || res.Pages != 2 || res.PerPage != 2 || len(res.Hits) != 1 {
+		t.Errorf("search --json --limit 2 --page 2 = total %d, page %d of %d, per_page %d, %d hits; want 3, 2 of 2, 2, 1",
+			res.Total, res.Page, res.Pages, res.PerPage, len(res.Hits))
+	}
+}
+
+// TestExportWARCQueryIsASearch: export warc --query exports the documents
+// policywatch search finds for the same query (stemming and all), and
+// refuses what search refuses.
+func TestExportWARCQueryIsASearch(t *testing.T) {
+	c := newCLI(t)
+	a, dir := searchApp(t)
+	a.Close()
+	var res struct{ Total int }
+	if err := json.Unmarshal([]byte(c.ok("search", "--data", dir, "--json", "visa").stdout), &res); err != nil || res.Total != 2 {
+		t.Fatalf("search visa: %d matches (%v), want the page on visas too", res.Total, err)
+	}
+	out := t.TempDir()
+	if r := c.ok("export", "warc", "--data", dir, "--query", "visa", filepath.Join(out, "visa.warc")); !strings.Contains(r.stdout, ": 2 captures of 2 documents") {
+		t.Errorf("export warc --query visa: %s, want the 2 documents search finds", r.stdout)
+	}
+	for _, tc := range []struct{ q, want string }{
+		{"category:nosuch", `there is no category "nosuch"`},
+		{"visa source:nosuch", `there is no source "nosuch"`},
+		{"visa AND (", "query syntax error"},
+		{"nothingmatchesthis", "finds no document; nothing written"},
+	} {
+		file := filepath.Join(out, "bad.warc")
+		r := c.run("export", "warc", "--data", dir, "--query", tc.q, file)
+		if r.code == 0 || !strings.Contains(r.stderr, tc.want) || exists(file) {
+			t.Errorf("export warc --query %q: exit %d, %q, file written: %v; want an error saying %q", tc.q, r.code, r.stderr, exists(file), tc.want)
 		}
 	}
 }

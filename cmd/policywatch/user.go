@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -28,6 +27,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	role := store.RoleEditor
 	if sub == "add" {
 		fs.StringVar(&role, "role", store.RoleEditor, "`ROLE`: editor (curates events) or admin (also manages users, reads the audit log)")
@@ -38,7 +38,8 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	// Accounts may be set up before the first crawl, so add creates an
 	// archive (and says so); the others need one. Checked before a
 	// password is asked for.
-	checkDir := func() error { return needArchive(*dataDir) }
+	at := locate(*dataDir, *dbURL, nil)
+	checkDir := at.need
 	if sub == "add" {
 		checkDir = func() error {
 			_, err := hasArchive(*dataDir)
@@ -48,14 +49,17 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	openStore := func() (*store.DB, error) {
 		if sub == "add" {
 			logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-			if err := noteNewArchive(*dataDir, logger); err != nil {
+			if err := at.note(logger); err != nil {
 				return nil, err
 			}
 			if err := os.MkdirAll(*dataDir, 0o755); err != nil {
 				return nil, fmt.Errorf("create data directory: %w", err)
 			}
 		}
-		return store.Open(ctx, filepath.Join(*dataDir, storeFile))
+		if dataDirReadOnly(*dataDir) { // readonly.go
+			return nil, readOnlyError{*dataDir}
+		}
+		return openDB(ctx, at)
 	}
 	switch sub {
 	case "add", "passwd":
@@ -66,7 +70,18 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err := store.ValidUserName(name); err != nil {
 			return usageError{err.Error()}
 		}
+		if err := store.ValidRole(role); err != nil {
+			return usageError{fmt.Sprintf("user add --role: %v", err)}
+		}
 		if err := checkDir(); err != nil {
+			return err
+		}
+		if dataDirReadOnly(*dataDir) { // readonly.go: before asking for a password that cannot be stored
+			return readOnlyError{*dataDir}
+		}
+		// Whether the name is taken (add) or known (passwd) is said before
+		// a password is asked for, not after it was typed twice.
+		if err := checkUserName(ctx, at, sub, name); err != nil {
 			return err
 		}
 		password, err := readPassword(stdin, stderr, name)
@@ -98,7 +113,11 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err := checkDir(); err != nil {
 			return err
 		}
-		db, err := openStore()
+		open := openStore
+		if dataDirReadOnly(*dataDir) {
+			open = func() (*store.DB, error) { return openStoreReaderAt(ctx, at) } // readonly.go, db.go
+		}
+		db, err := open()
 		if err != nil {
 			return err
 		}
@@ -123,6 +142,34 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return tw.Flush()
 	}
 	return unknownCommand("user " + sub)
+}
+
+// checkUserName refuses, for user add, a name already taken and, for
+// user passwd, a name nobody has. A data directory without an archive
+// yet has no users.
+func checkUserName(ctx context.Context, at place, sub, name string) error {
+	if at.inDir() {
+		if ok, err := hasArchive(at.dir); err != nil || !ok {
+			return err
+		}
+	} else if at.need() != nil {
+		return nil // a --db file user add creates
+	}
+	db, err := openStoreReaderAt(ctx, at) // readonly.go, db.go
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	exists, err := db.HasUser(ctx, name)
+	switch {
+	case err != nil:
+		return err
+	case sub == "add" && exists:
+		return fmt.Errorf("user add: %s %w (change its password with policywatch user passwd %s)", name, store.ErrExists, name)
+	case sub == "passwd" && !exists:
+		return fmt.Errorf("user passwd: there is no user %s (policywatch user list shows them)", name)
+	}
+	return nil
 }
 
 // readPassword asks twice without echo when stdin is a terminal, and

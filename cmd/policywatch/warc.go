@@ -6,20 +6,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
-	"policywatch/crawler"
+	"policywatch/index"
+	"policywatch/ingest"
 	"policywatch/model"
-	"policywatch/query"
 	"policywatch/store"
-	"policywatch/tagging"
-	"policywatch/topic"
 	"policywatch/warc"
 )
 
@@ -45,7 +42,9 @@ func cmdImport(ctx context.Context, args []string, stdout io.Writer, logger *slo
 func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export warc", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
-	q := fs.String("query", "", "export only the documents matching this search `QUERY` (default: everything)")
+	dbURL := dbFlag(fs)
+	q := fs.String("query", "", "export only the documents `QUERY` finds, as policywatch search finds them (default: everything)")
+	config := configFlag(fs, "whose glossary expands --query")
 	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	}
@@ -53,30 +52,22 @@ func cmdExportWARC(ctx context.Context, args []string, stdout io.Writer) error {
 		return usageError{"export warc takes one output FILE"}
 	}
 	file := fs.Arg(0)
-	// The store alone, and the query evaluated over it as the crawler's
-	// relevance filter is: the index belongs to a running serve or crawl,
-	// and an export must work beside them.
-	node, err := query.Parse(*q)
-	if err != nil {
-		return fmt.Errorf("export warc --query: %w", err)
-	}
-	if err := needArchive(*dataDir); err != nil {
+	at := locate(*dataDir, *dbURL, nil)
+	if err := at.need(); err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, filepath.Join(*dataDir, "policywatch.db"))
+	ids, err := exportIDs(ctx, at, *config, *q)
+	if err != nil {
+		return err
+	}
+	if *q != "" && len(ids) == 0 {
+		return fmt.Errorf("export warc: --query %q finds no document; nothing written", *q)
+	}
+	db, err := openStoreReaderAt(ctx, at) // readonly.go, db.go
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	var ids []int64
-	if err := db.EachDocument(ctx, func(d *model.Document) error {
-		if query.Match(node, exportFields(d)) {
-			ids = append(ids, d.ID)
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
 
 	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
@@ -152,23 +143,52 @@ func exportWARC(ctx context.Context, db *store.DB, w *warc.Writer, name string, 
 	return n, nil
 }
 
-// exportFields is what --query sees of a document: the relevance fields
-// plus tags and the words amendments added and removed.
-func exportFields(d *model.Document) query.Fields {
-	f := documentFields(d)
-	f["categories"] = strings.Join(d.Categories(), ",")
-	f["actors"] = strings.Join(d.Actors(), ",")
-	f[query.FieldAdded] = d.Added
-	f[query.FieldRemoved] = d.Removed
-	return f
+// exportIDs lists the documents to export, in id order: every one, or
+// those the search q finds. q means what it means to policywatch search
+// (the same index, analysis, glossary and vocabulary, and an unknown
+// category, actor or source is refused alike), so an export of a search
+// holds exactly the documents the search listed.
+func exportIDs(ctx context.Context, at place, config, q string) ([]int64, error) {
+	if strings.TrimSpace(q) == "" {
+		db, err := openStoreReaderAt(ctx, at) // readonly.go, db.go
+		if err != nil {
+			return nil, err
+		}
+		defer db.Close()
+		var ids []int64
+		err = db.EachDocument(ctx, func(d *model.Document) error { ids = append(ids, d.ID); return nil })
+		return ids, err
+	}
+	_, tax, err := loadTopicAndTaxonomy(config)
+	if err != nil {
+		return nil, err
+	}
+	canonical, err := vocabulary(tax).Canonical(q)
+	if err != nil {
+		return nil, queryError(q, err)
+	}
+	if err := checkSources(ctx, at, "export warc", nil, q); err != nil { // search.go
+		return nil, err
+	}
+	hits, _, _, err := runQuery(ctx, at, tax, index.Request{Query: canonical}, true) // search.go
+	if err != nil {
+		return nil, queryError(q, err)
+	}
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
 }
 
 // cmdImportWARC brings captures from a WARC file (ours, or Heritrix,
-// Browsertrix, ArchiveBox, wget output) into the store through the same
-// extraction, relevance test and tagging as a crawl, then indexes them.
+// Browsertrix, ArchiveBox, wget output) into the archive through the same
+// pipeline as a crawl (ingest.Archive.ImportWARC).
 func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("import warc", flag.ContinueOnError)
 	dataDir := dataFlag(fs)
+	dbURL := dbFlag(fs)
 	config := configFlag(fs, "whose sources and relevance query apply")
 	source := fs.String("source", "", "source `NAME` for captures the file does not attribute (default: the configured source on the same host, else warc-import)")
 	all := fs.Bool("all", false, "keep off-topic pages too (skip the topic's relevance query)")
@@ -187,122 +207,36 @@ func cmdImportWARC(ctx context.Context, args []string, stdout io.Writer, logger 
 		return fmt.Errorf("import warc: %w", err)
 	}
 	defer f.Close()
-	a, err := openOrCreate(ctx, *dataDir, logger)
+	// The store only, like a crawl: a running server takes the import in.
+	at := locate(*dataDir, *dbURL, t)
+	if err := at.note(logger); err != nil {
+		return err
+	}
+	a, err := openStoreAt(ctx, at, logger)
 	if err != nil {
 		return err
 	}
 	defer closeApp(a, &err)
-	im := newImporter(a, t, tax, *source, *all)
-	st, err := warc.Read(f, func(c warc.Capture) error { return im.add(ctx, c) })
+	st, err := a.arch.ImportWARC(ctx, f, ingest.ImportConfig{Topic: t, Taxonomy: tax, Source: *source, All: *all})
 	if err != nil {
 		return fmt.Errorf("import warc %s: %w", fs.Arg(0), err)
 	}
-	// Imported documents carry their original capture times, so the index
-	// is rebuilt whole rather than from a time on.
-	if err := a.refresh(context.WithoutCancel(ctx), time.Time{}); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: %d records, %d responses: stored %d, updated %d, unchanged %d, duplicate %d, withdrawn %d, skipped %d\n",
-		fs.Arg(0), st.Records, st.Responses, im.counts[model.OutcomeStored], im.counts[model.OutcomeUpdated],
-		im.counts[model.OutcomeUnchanged], im.counts[model.OutcomeDuplicate], im.withdrawn, im.skipped)
+	o := st.Outcomes
+	fmt.Fprintf(stdout, "%s: %d records, %d responses: stored %d, updated %d, unchanged %d, dropped %d%s, withdrawn %d, skipped %d, failed %d\n",
+		fs.Arg(0), st.Records, st.Responses, o[model.OutcomeStored], o[model.OutcomeUpdated], o[model.OutcomeUnchanged],
+		o[model.OutcomeDropped], droppedReasons(st.Dropped), o[model.OutcomeWithdrawn], o[model.OutcomeSkipped], o[model.OutcomeFailed])
 	return nil
 }
 
-// importer files WARC captures the way the crawler files fetches.
-type importer struct {
-	a         *app
-	topic     *topic.Topic
-	tagger    *tagging.Tagger
-	fallback  string
-	all       bool
-	counts    map[model.SaveOutcome]int
-	skipped   int
-	withdrawn int
-}
-
-func newImporter(a *app, t *topic.Topic, tax *tagging.Taxonomy, fallback string, all bool) *importer {
-	return &importer{a: a, topic: t, tagger: tagging.New(tax), fallback: fallback, all: all,
-		counts: map[model.SaveOutcome]int{}}
-}
-
-func (im *importer) add(ctx context.Context, c warc.Capture) error {
-	if err := ctx.Err(); err != nil {
-		return err
+// droppedReasons is " (off-topic 3, duplicate 1)", or "" for none.
+func droppedReasons(by map[string]int) string {
+	if len(by) == 0 {
+		return ""
 	}
-	if c.Status == http.StatusNotFound || c.Status == http.StatusGone {
-		// A page that went away: withdraw what we archived from it.
-		u, err := crawler.NormalizeURL(c.FinalURL)
-		if err != nil {
-			u = c.FinalURL
-		}
-		_, marked, err := im.a.db.MarkWithdrawn(ctx, u, c.Status, c.FetchedAt)
-		if err != nil {
-			return err
-		}
-		if marked {
-			im.withdrawn++
-		} else {
-			im.skipped++
-		}
-		return nil
+	reasons := slices.Sorted(maps.Keys(by))
+	parts := make([]string, len(reasons))
+	for i, r := range reasons {
+		parts[i] = fmt.Sprintf("%s %d", r, by[r])
 	}
-	if c.Status < 200 || c.Status >= 300 {
-		im.skipped++ // redirects and errors carry no page to archive
-		return nil
-	}
-	src := im.sourceFor(c)
-	doc, capture, err := crawler.BuildDocument(src, c.FinalURL, c.Status, c.Header, c.Body, c.FetchedAt)
-	if err != nil {
-		im.skipped++
-		im.a.logger.Debug("import: skipped", "url", c.FinalURL, "reason", err)
-		return nil
-	}
-	if c.RequestURL != "" {
-		capture.RequestURL = c.RequestURL
-	}
-	if c.BodySHA256 != "" && c.BodySHA256 != capture.BodySHA256 {
-		return fmt.Errorf("capture of %s: body SHA-256 is %s, the file recorded %s", c.FinalURL, capture.BodySHA256, c.BodySHA256)
-	}
-	if !im.all && !query.Match(im.topic.Relevant, documentFields(doc)) {
-		im.skipped++
-		return nil
-	}
-	doc.Tags = im.tagger.Tag(doc)
-	out, err := im.a.db.SaveCapture(ctx, doc, capture)
-	if err != nil {
-		return err
-	}
-	im.counts[out]++
-	return nil
-}
-
-// sourceFor attributes a capture: the source the file names, else the
-// configured source on the same host, else the fallback name.
-func (im *importer) sourceFor(c warc.Capture) model.Source {
-	if c.Source != "" {
-		for _, s := range im.topic.Sources {
-			if s.Name == c.Source {
-				return s
-			}
-		}
-		kind := model.DocKind(c.DocKind)
-		if !kind.Valid() {
-			kind = model.KindNews
-		}
-		return model.Source{Name: c.Source, DocKind: kind}
-	}
-	if u, err := url.Parse(c.FinalURL); err == nil {
-		for _, s := range im.topic.Sources {
-			if su, err := url.Parse(s.URL); err == nil && strings.EqualFold(su.Host, u.Host) {
-				if im.fallback == "" || im.fallback == s.Name {
-					return s
-				}
-			}
-		}
-	}
-	name := im.fallback
-	if name == "" {
-		name = "warc-import"
-	}
-	return model.Source{Name: name, DocKind: model.KindNews}
+	return " (" + strings.Join(parts, ", ") + ")"
 }

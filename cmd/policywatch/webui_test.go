@@ -62,7 +62,7 @@ func TestDemoVocabulary(t *testing.T) {
 	for _, pair := range [][2]string{
 		{"category:Sanctions", "category:sanction"},
 		{`actor:"United Kingdom"`, "actor:uk"},
-		{`category:"International reactions" actor:japan`, "category:statement actor:japan"},
+		{`category:"Statements and reactions" actor:japan`, "category:statement actor:japan"},
 	} {
 		byLabel, byID := total("/api/search?q="+url.QueryEscape(pair[0])), total("/api/search?q="+url.QueryEscape(pair[1]))
 		if byLabel == 0 || byLabel != byID {

@@ -13,6 +13,9 @@ import (
 // Site is a generated site of Sections × PerSection articles.
 type Site struct {
 	Sections, PerSection int
+	// Seed varies the articles' words: sites with different seeds share
+	// no article (0 is the site bench-crawl.sh measures).
+	Seed int
 }
 
 // Pages is how many HTML pages the site has: home, sections, articles.
@@ -87,7 +90,7 @@ func (s Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 <nav><a href="/">Home</a> <a href="/section/%d/">Section</a></nav><main><article><h1>Hong Kong statement %d</h1>
 <p>The government said on Hong Kong in statement %d that sanctions would follow.</p>`, id, 1+id%12, 1+id%28, sec, id, id)
 		for k := range 6 {
-			fmt.Fprintf(&b, "<p>%s.</p>\n", text(id*10+k, 60))
+			fmt.Fprintf(&b, "<p>%s.</p>\n", text(s.Seed*1_000_003+id*10+k, 60))
 		}
 		b.WriteString(`</article></main><footer>Bench news</footer></body></html>`)
 		fmt.Fprint(w, b.String())
