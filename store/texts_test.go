@@ -9,9 +9,11 @@ import (
 // The search index cuts its snippets from these texts: they must be the
 // documents' current versions, and ids the store does not hold are left
 // out rather than failing the whole page.
-func TestDocumentTexts(t *testing.T) {
+func TestDocumentTexts(t *testing.T) { eachEngine(t, testDocumentTexts) }
+
+func testDocumentTexts(t *testing.T, e testEngine) {
 	ctx := context.Background()
-	db := openTestDB(t)
+	db := e.open(t)
 	var ids []int64
 	for i := range 3 {
 		d, c := testDoc(fmt.Sprintf("https://a.example/%d", i), fmt.Sprintf("text number %d", i))
