@@ -13,7 +13,7 @@ import (
 // Every value the search page counts is indexed once more in facet_keys,
 // prefixed by its facet: "c:sanction", "a:uk", "s:state.gov",
 // "k:official", "l:en" and, for dated documents, the publication day
-// "d:2020-07-01". Counting them is then one terms facet over one
+// "d:2020-07-01" (the publisher's calendar day, as fPublished). Counting them is then one terms facet over one
 // doc-value field: Bleve reads one field per match instead of one per
 // facet, and the year facet, the histogram at any bucket size, the span
 // of the matches' dates and the number of undated matches all follow
@@ -61,7 +61,7 @@ func facetKeys(d *model.Document, dated bool) []string {
 	add(keyKind, string(d.Kind))
 	add(keyLang, d.Lang)
 	if dated {
-		keys = append(keys, keyDay+d.Published.UTC().Format(time.DateOnly))
+		keys = append(keys, keyDay+d.Published.Format(time.DateOnly)) // the publisher's day
 	}
 	return keys
 }

@@ -104,8 +104,9 @@ const (
 	mappingVersionKey = "policywatch_mapping_version"
 	// 2: date_source stored for every document; 3: facet_keys; 4: text
 	// not stored, positions without offsets; 5: url and date_source
-	// stored only; 6: the fingerprint of title and text stored.
-	mappingVersion = "6"
+	// stored only; 6: the fingerprint of title and text stored; 7: dates
+	// keyed by the publisher's day, the instant stored as published_at.
+	mappingVersion = "7"
 )
 
 // Recreated reports whether Open created the index empty (it was missing,
@@ -333,10 +334,15 @@ func indexDoc(d *model.Document) map[string]any {
 	addChangeFields(m, d) // changes.go
 	// A crawl time is not a publication date: such documents are left out
 	// of date filters and facets rather than placed on the wrong day.
+	wall := wallClock(d.Published)
 	dated := !d.Published.IsZero() && d.DateSource != model.DateFromCrawl &&
-		!d.Published.Before(bq.MinRFC3339CompatibleTime) && !d.Published.After(bq.MaxRFC3339CompatibleTime)
+		!wall.Before(bq.MinRFC3339CompatibleTime) && !wall.After(bq.MaxRFC3339CompatibleTime)
 	if dated {
-		m[fPublished] = d.Published.UTC().Format(time.RFC3339)
+		// Filed under the publisher's day, as the document page and the
+		// API show it: 00:30 on 1 July in Hong Kong is 1 July, though
+		// the instant is 30 June in UTC.
+		m[fPublished] = wall.Format(time.RFC3339Nano)
+		m[fPublishedAt] = d.Published.Format(time.RFC3339Nano)
 	}
 	m[fFacetKeys] = facetKeys(d, dated)
 	return m

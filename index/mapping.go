@@ -36,8 +36,13 @@ const (
 	fLang       = "lang"
 	fCategories = "categories"
 	fActors     = "actors"
-	fPublished  = "published"
-	fDateSource = "date_source"
+	// fPublished is the publisher's wall-clock date and time, written as
+	// if it were UTC (see wallClock): what date filters, the date facets
+	// and the sort by date compare. fPublishedAt is the instant with the
+	// publisher's offset, stored for the hits.
+	fPublished   = "published"
+	fPublishedAt = "published_at"
+	fDateSource  = "date_source"
 	// fFingerprint is Fingerprint(title, text), stored so that verify can
 	// compare the index with the store without the index keeping the text.
 	fFingerprint = "fingerprint"
@@ -175,7 +180,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	addChangeMappings(doc, text) // changes.go
 	// Shown on hits but never searched: stored only. (The URL was also
 	// indexed, a term of its own for every document.)
-	for _, f := range []string{fTitle, fURL, fDateSource, fFingerprint} {
+	for _, f := range []string{fTitle, fURL, fDateSource, fFingerprint, fPublishedAt} {
 		doc.AddFieldMappingsAt(f, stored())
 	}
 	for _, f := range []string{fSource, fKind, fLang, fCategories, fActors} {
@@ -188,9 +193,10 @@ func newMapping() (mapping.IndexMapping, error) {
 	keys.IncludeTermVectors = false
 	keys.IncludeInAll = false
 	doc.AddFieldMappingsAt(fFacetKeys, keys)
-	// Doc values for sorting by date.
+	// Indexed for date filters, doc values for sorting by date; hits take
+	// the instant from fPublishedAt.
 	pub := bleve.NewDateTimeFieldMapping()
-	pub.Store = true
+	pub.Store = false
 	pub.DocValues = true
 	pub.IncludeInAll = false
 	doc.AddFieldMappingsAt(fPublished, pub)

@@ -331,7 +331,7 @@ func toHit(h *search.DocumentMatch) Hit {
 		Actors:     storedStrings(h.Fields[fActors]),
 		Score:      h.Score,
 	}
-	hit.Published, _ = parseStoredTime(h.Fields[fPublished])
+	hit.Published, _ = parseStoredTime(h.Fields[fPublishedAt])
 	return hit
 }
 
@@ -521,6 +521,9 @@ func (ix *Index) translate(n query.Node, boost float64) bq.Query {
 // bound is open. Bleve stores dates as nanoseconds, so bounds outside
 // roughly 1678–2262 are made open (or match nothing) rather than failing.
 func dateQuery(from, to time.Time, toInclusive bool) bq.Query {
+	// Bounds are read on the publisher's calendar, as fPublished is
+	// written: a bound at UTC midnight (the usual) is that day's start.
+	from, to = wallClock(from), wallClock(to)
 	minT, maxT := bq.MinRFC3339CompatibleTime, bq.MaxRFC3339CompatibleTime
 	if (!from.IsZero() && from.After(maxT)) || (!to.IsZero() && to.Before(minT)) {
 		return bq.NewMatchNoneQuery()
