@@ -59,11 +59,30 @@ func facetKeys(d *model.Document, dated bool) []string {
 	}
 	add(keySource, d.Source)
 	add(keyKind, string(d.Kind))
-	add(keyLang, d.Lang)
+	for _, l := range langKeys(d.Lang) {
+		add(keyLang, l)
+	}
 	if dated {
 		keys = append(keys, keyDay+d.Published.Format(time.DateOnly)) // the publisher's day
 	}
 	return keys
+}
+
+// langKeys lists what a document's language tag counts under: the tag
+// and every shorter tag the lang filter selects it by (langQuery: the
+// value itself or the value and "-"), so zh-Hant-HK counts under zh,
+// zh-Hant and zh-Hant-HK. Each value of the lang facet then filters to
+// exactly its count. (The search page's language list and the API's
+// lang_group show the base languages, with the variants inside.)
+func langKeys(tag string) []string {
+	tag = strings.TrimSpace(tag)
+	var out []string
+	for i := 0; i < len(tag); i++ {
+		if tag[i] == '-' && i > 0 {
+			out = append(out, tag[:i])
+		}
+	}
+	return append(out, tag)
 }
 
 // summary is what a search knows about all its matches, whatever page is

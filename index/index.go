@@ -105,8 +105,9 @@ const (
 	// 2: date_source stored for every document; 3: facet_keys; 4: text
 	// not stored, positions without offsets; 5: url and date_source
 	// stored only; 6: the fingerprint of title and text stored; 7: dates
-	// keyed by the publisher's day, the instant stored as published_at.
-	mappingVersion = "7"
+	// keyed by the publisher's day, the instant stored as published_at;
+	// 8: languages counted as the lang filter selects them (langKeys).
+	mappingVersion = "8"
 )
 
 // Recreated reports whether Open created the index empty (it was missing,
@@ -309,7 +310,7 @@ func indexDoc(d *model.Document) map[string]any {
 		fURL:    d.URL,
 		fSource: d.Source,
 		fKind:   string(d.Kind),
-		fLang:   d.Lang,
+		fLang:   strings.TrimSpace(d.Lang), // as facetKeys counts it
 		// Kept for every document, also crawl-dated ones, so results can
 		// say where a date came from or that there is none to trust.
 		fDateSource: d.DateSource,
