@@ -193,3 +193,53 @@ func testSaveCaptureAckIsOneTransaction(t *testing.T, e testEngine) {
 		}
 	}
 }
+
+// TestFinishRunKeepsAcknowledgedCounts: a run resumed after its first
+// process was killed finishes in a process that knows only its own
+// share of the work. Finishing must not overwrite the counts the first
+// process acknowledged with that share (the report said 23 stored of
+// 24 when the kill fell between two acknowledgements).
+func TestFinishRunKeepsAcknowledgedCounts(t *testing.T) {
+	eachEngine(t, testFinishRunKeepsAcknowledgedCounts)
+}
+
+func testFinishRunKeepsAcknowledgedCounts(t *testing.T, e testEngine) {
+	ctx := context.Background()
+	db := e.open(t)
+	run, err := db.StartRun(ctx, []string{"feed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Enqueue(ctx, run.ID,
+		model.FrontierItem{Key: "http://e.com/a", URL: "http://e.com/a", Source: "feed", Kind: "doc"},
+		model.FrontierItem{Key: "http://e.com/b", URL: "http://e.com/b", Source: "feed", Kind: "doc"},
+	); err != nil {
+		t.Fatal(err)
+	}
+	// The first process stores a, then dies.
+	if err := db.Ack(ctx, model.URLDone{RunID: run.ID, Key: "http://e.com/a", Counts: model.CrawlRun{Fetched: 1, Stored: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	// The resumed process stores b and finishes with what it counted.
+	resumed, err := db.PendingRun(ctx, []string{"feed"})
+	if err != nil || resumed == nil {
+		t.Fatalf("PendingRun = %v, %v", resumed, err)
+	}
+	if err := db.Ack(ctx, model.URLDone{RunID: run.ID, Key: "http://e.com/b", Counts: model.CrawlRun{Fetched: 1, Stored: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	resumed.Fetched, resumed.Stored = 1, 1 // this process's share only
+	if err := db.FinishRun(ctx, resumed); err != nil {
+		t.Fatal(err)
+	}
+	if resumed.Stored != 2 || resumed.Fetched != 2 {
+		t.Errorf("finished run reports fetched %d, stored %d; want 2, 2", resumed.Fetched, resumed.Stored)
+	}
+	held, err := db.Run(ctx, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if held.Stored != 2 || held.Fetched != 2 || held.FinishedAt.IsZero() {
+		t.Errorf("stored run: fetched %d, stored %d, finished %v; want 2, 2 and finished", held.Fetched, held.Stored, held.FinishedAt)
+	}
+}

@@ -49,25 +49,37 @@ func (db *DB) insertOutcome(ctx context.Context, tx *dbTx, runID int64, e model.
 	return nil
 }
 
-// runCounts are the crawl_runs columns of a run's counts, in the order
-// runCountArgs gives them.
-const runCounts = `fetched = ?, stored = ?, updated = ?, unchanged = ?, dropped = ?, skipped = ?, refused = ?,
-	withdrawn = ?, failed = ?`
-
+// runCountArgs are a run's counts in the order of the crawl_runs
+// columns fetched, stored, updated, unchanged, dropped, skipped, refused,
+// withdrawn, failed.
 func runCountArgs(r *model.CrawlRun) []any {
 	return []any{r.Fetched, r.Stored, r.Updated, r.Unchanged, r.Dropped, r.Skipped, r.Refused, r.Withdrawn, r.Failed}
 }
 
-// FinishRun records a run's counts and end time.
+// FinishRun records the end of a run (r.FinishedAt, now when zero) and
+// gives r the counts and log the store holds. It writes no counts: a
+// run's counts are only ever added, by the acknowledgement of each URL
+// (Ack, SaveCaptureAck, AddRunCounts), which adds a URL's once however
+// often it is done again. Writing the counts a process kept in memory
+// over them would undo that guarantee whenever the two differ (a run
+// resumed after a crash, a cluster run whose failures were added as it
+// started), and a report would then say something the log of URLs does
+// not.
 func (db *DB) FinishRun(ctx context.Context, r *model.CrawlRun) error {
 	if r.FinishedAt.IsZero() {
 		r.FinishedAt = db.Now()
 	}
-	args := append([]any{formatTime(r.FinishedAt)}, runCountArgs(r)...)
-	if _, err := db.write.ExecContext(ctx, `UPDATE crawl_runs SET finished_at = ?, `+runCounts+` WHERE id = ?`,
-		append(args, r.ID)...); err != nil {
+	if _, err := db.write.ExecContext(ctx, `UPDATE crawl_runs SET finished_at = ? WHERE id = ?`,
+		formatTime(r.FinishedAt), r.ID); err != nil {
 		return fmt.Errorf("finish crawl run %d: %w", r.ID, err)
 	}
+	held, err := db.Run(ctx, r.ID)
+	if err != nil {
+		return fmt.Errorf("finish crawl run %d: %w", r.ID, err)
+	}
+	r.Fetched, r.Stored, r.Updated, r.Unchanged = held.Fetched, held.Stored, held.Updated, held.Unchanged
+	r.Dropped, r.Skipped, r.Refused, r.Withdrawn, r.Failed = held.Dropped, held.Skipped, held.Refused, held.Withdrawn, held.Failed
+	r.Log = held.Log
 	return nil
 }
 

@@ -175,7 +175,10 @@ func testRunsRecordErrors(t *testing.T, e testEngine) {
 	if err := db.RecordOutcome(ctx, run.ID, model.URLOutcome{URL: "https://a.example/x", Reason: "HTTP 503"}); err != nil {
 		t.Fatal(err)
 	}
-	run.Fetched, run.Failed = 10, 1
+	// Counts come only from acknowledgements; finishing records the end.
+	if err := db.Ack(ctx, model.URLDone{RunID: run.ID, Counts: model.CrawlRun{Fetched: 10, Failed: 1}}); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.FinishRun(ctx, run); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +186,7 @@ func testRunsRecordErrors(t *testing.T, e testEngine) {
 	if err != nil || len(runs) != 1 {
 		t.Fatalf("runs = %d (%v)", len(runs), err)
 	}
-	if runs[0].Fetched != 10 || len(runs[0].Log) != 1 || runs[0].Log[0].Reason != "HTTP 503" {
+	if runs[0].Fetched != 10 || runs[0].Failed != 1 || runs[0].FinishedAt.IsZero() || len(runs[0].Log) != 1 || runs[0].Log[0].Reason != "HTTP 503" {
 		t.Errorf("run = %+v", runs[0])
 	}
 }

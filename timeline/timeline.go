@@ -89,6 +89,9 @@ type item struct {
 	// mentionedFirst: the title or opening names the measure, but only as
 	// a reason or what a reaction is about.
 	mentionedFirst bool
+	// commentary: the page is labelled analysis, opinion or an explainer
+	// (commentary.go); it looks back on measures, it does not report one.
+	commentary bool
 }
 
 type effective struct {
@@ -511,7 +514,7 @@ func reports(tag model.Tag, sents []prose.Sentence, i int) bool {
 // government's statement) states the measure in its title or opening.
 func founds(cluster []*item) bool {
 	for _, it := range cluster {
-		if it.primary() || it.opening {
+		if it.primary() || it.opening && !it.commentary {
 			return true
 		}
 	}
@@ -555,6 +558,7 @@ func newOtherItem(d *model.Document, tag model.Tag, actor, issuer string, sents 
 func (it *item) fill(tag model.Tag, sents []prose.Sentence, focus int) {
 	d := it.doc
 	it.score, it.pos = tag.Score, 1<<62
+	it.commentary = commentary(d.Title)
 	for _, m := range tag.Matches {
 		if !evidence(m) {
 			continue

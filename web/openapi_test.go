@@ -426,7 +426,10 @@ func (hs *searchHarness) eventAndRun(t *testing.T) (eventID, runID int64) {
 	if err := hs.db.RecordOutcome(ctx, run.ID, model.URLOutcome{URL: "https://us-state.example/gone", Source: "us-state", Outcome: model.OutcomeFailed, Reason: "HTTP 503", At: day("2024-05-05")}); err != nil {
 		t.Fatal(err)
 	}
-	run.Fetched, run.Stored, run.Failed = 5, 4, 1
+	// A run's counts are added by its URLs' acknowledgements.
+	if err := hs.db.Ack(ctx, model.URLDone{RunID: run.ID, Counts: model.CrawlRun{Fetched: 5, Stored: 4, Failed: 1}}); err != nil {
+		t.Fatal(err)
+	}
 	if err := hs.db.FinishRun(ctx, run); err != nil {
 		t.Fatal(err)
 	}

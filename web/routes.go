@@ -10,6 +10,15 @@ func (s *Server) Handler() http.Handler {
 	// Pages. Searches and exports run in a bounded number of slots, under
 	// a deadline (searchLimited, exportLimited: searchlimit.go).
 	mux.HandleFunc("GET /{$}", s.searchLimited(s.searchPage))
+	// The search page is the home page; /search is where people (and
+	// other tools' URL templates) look for it.
+	mux.HandleFunc("GET /search", func(w http.ResponseWriter, r *http.Request) {
+		target := "/"
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+	})
 	mux.HandleFunc("GET /documents/{id}", s.documentPage)
 	mux.HandleFunc("GET /documents/{id}/captures/{cid}", s.capturePage)
 	mux.HandleFunc("GET /documents/{id}/captures/{cid}/raw", s.captureRaw)
