@@ -1,7 +1,6 @@
 package index
 
 import (
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"policywatch/model"
@@ -21,14 +20,14 @@ const (
 )
 
 var changeFields = map[string]struct{ en, zh textField }{
-	query.FieldAdded:   {textField{fAddedEn, en.AnalyzerName, 1}, textField{fAddedZh, zhAnalyzer, 1}},
-	query.FieldRemoved: {textField{fRemovedEn, en.AnalyzerName, 1}, textField{fRemovedZh, zhAnalyzer, 1}},
+	query.FieldAdded:   {textField{fAddedEn, enAnalyzer, 1}, textField{fAddedZh, zhAnalyzer, 1}},
+	query.FieldRemoved: {textField{fRemovedEn, enAnalyzer, 1}, textField{fRemovedZh, zhAnalyzer, 1}},
 }
 
 // addChangeMappings maps the added/removed fields like the text fields.
 func addChangeMappings(doc *mapping.DocumentMapping, text func(analyzer string) *mapping.FieldMapping) {
-	doc.AddFieldMappingsAt(fAddedEn, text(en.AnalyzerName))
-	doc.AddFieldMappingsAt(fRemovedEn, text(en.AnalyzerName))
+	doc.AddFieldMappingsAt(fAddedEn, text(enAnalyzer))
+	doc.AddFieldMappingsAt(fRemovedEn, text(enAnalyzer))
 	doc.AddFieldMappingsAt(fAddedZh, text(zhAnalyzer))
 	doc.AddFieldMappingsAt(fRemovedZh, text(zhAnalyzer))
 }

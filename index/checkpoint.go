@@ -72,13 +72,16 @@ func (ix *Index) Apply(ctx context.Context, docs []model.Document, gone []int64,
 }
 
 // Fingerprint is what Fingerprints reports for a document: a hash of the
-// title and text the index keeps, to compare with the store's.
+// title and text the index was given, to compare with the store's. The
+// index keeps no text, so it stores this hash for every document; 128
+// bits of SHA-256 tell a changed document from an unchanged one as well
+// as 256 would, in half the space.
 func Fingerprint(title, text string) string {
 	h := sha256.New()
 	h.Write([]byte(title))
 	h.Write([]byte{0})
 	h.Write([]byte(text))
-	return hex.EncodeToString(h.Sum(nil))
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // Fingerprints calls fn with the ID and Fingerprint of every document in
@@ -88,7 +91,7 @@ func (ix *Index) Fingerprints(ctx context.Context, fn func(id int64, fingerprint
 	var after []string
 	for {
 		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), eachPage, 0, false)
-		req.Fields = []string{fTitle, fText}
+		req.Fields = []string{fFingerprint}
 		req.SortBy([]string{"_id"})
 		if after != nil {
 			req.SetSearchAfter(after)
@@ -102,7 +105,7 @@ func (ix *Index) Fingerprints(ctx context.Context, fn func(id int64, fingerprint
 			if err != nil {
 				return errors.New("index holds a document with a non-numeric ID " + strconv.Quote(h.ID))
 			}
-			if err := fn(id, Fingerprint(storedString(h.Fields[fTitle]), storedString(h.Fields[fText]))); err != nil {
+			if err := fn(id, storedString(h.Fields[fFingerprint])); err != nil {
 				return err
 			}
 		}

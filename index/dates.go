@@ -7,7 +7,24 @@ import (
 )
 
 // hitFields are the stored fields a Hit is built from.
-var hitFields = []string{fTitle, fText, fURL, fSource, fKind, fLang, fPublished, fDateSource, fCategories, fActors}
+var hitFields = []string{fTitle, fURL, fSource, fKind, fLang, fPublishedAt, fDateSource, fCategories, fActors}
+
+// wallClock is t's date and time as read on the publisher's clock, in
+// UTC: 2020-07-01 00:30+08:00 becomes 2020-07-01 00:30Z. The index keys
+// publication dates this way, so that a day filter (from=to=2020-07-01,
+// bounds at UTC midnight), the day and year facets, the chart and the
+// sort by date all use the day the page was published on where it was
+// published — the day the document page, the API and the timeline show
+// (web formatDate) — rather than the UTC day of the instant, which for
+// Asia's mornings and America's evenings is another day. The price is
+// that two documents of one day in different zones sort by their local
+// times, not by the instant.
+func wallClock(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+}
 
 // hasDate reports whether a query filters on the publication date itself.
 func hasDate(n query.Node) bool {

@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -122,7 +121,7 @@ func (ix *Index) Similar(ctx context.Context, id int64, limit int) ([]Hit, error
 	}
 	limit = min(limit, MaxPerPage)
 	src := bleve.NewSearchRequestOptions(bq.NewDocIDQuery([]string{docID(id)}), 1, 0, false)
-	src.Fields = []string{fTitle, fText, fLang}
+	src.Fields = []string{fTitle, fLang}
 	res, err := ix.bi.SearchInContext(ctx, src)
 	if err != nil {
 		return nil, fmt.Errorf("similar to %d: load document: %w", id, err)
@@ -131,12 +130,17 @@ func (ix *Index) Similar(ctx context.Context, id int64, limit int) ([]Hit, error
 		return nil, fmt.Errorf("similar to %d: %w", id, ErrNotFound)
 	}
 	f := res.Hits[0].Fields
-	title, text, lang := storedString(f[fTitle]), storedString(f[fText]), storedString(f[fLang])
+	title, lang := storedString(f[fTitle]), storedString(f[fLang])
+	texts, err := ix.textsOf(ctx, []int64{id})
+	if err != nil {
+		return nil, fmt.Errorf("similar to %d: %w", id, err)
+	}
+	text := texts[id]
 
 	var fields []textField
 	zhLang := strings.HasPrefix(strings.ToLower(lang), "zh")
 	if !zhLang {
-		fields = append(fields, textField{fTextEn, en.AnalyzerName, 1})
+		fields = append(fields, textField{fTextEn, enAnalyzer, 1})
 	}
 	if zhLang || hasHan(title) || hasHan(text) {
 		fields = append(fields, textField{fTextZh, zhAnalyzer, 1})
@@ -161,7 +165,6 @@ func (ix *Index) Similar(ctx context.Context, id int64, limit int) ([]Hit, error
 
 	req := bleve.NewSearchRequestOptions(q, limit, 0, false)
 	req.Fields = hitFields
-	req.IncludeLocations = true
 	req.SortBy([]string{"-_score", "_id"})
 	res, err = ix.bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -170,6 +173,19 @@ func (ix *Index) Similar(ctx context.Context, id int64, limit int) ([]Hit, error
 	hits := make([]Hit, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		hits = append(hits, toHit(h))
+	}
+	// The snippets mark the shared terms.
+	hl := &highlighter{ix: ix}
+	for _, t := range terms {
+		l := leaf{slots: [][]string{{t.term}}}
+		if t.field == fTextZh {
+			hl.zh = append(hl.zh, l)
+		} else {
+			hl.en = append(hl.en, l)
+		}
+	}
+	if err := ix.addSnippets(ctx, hits, hl); err != nil {
+		return nil, fmt.Errorf("similar to %d: %w", id, err)
 	}
 	return hits, nil
 }

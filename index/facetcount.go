@@ -1,17 +1,15 @@
 package index
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"slices"
+	"math"
 	"sort"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/collector"
-	bq "github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -46,7 +44,14 @@ type segmentKeys struct {
 	starts []uint32
 	keys   []uint32
 	ids    []string // each document's external ID, for the tie-break (docIDSort)
+	// published is each document's publication time in Unix nanoseconds,
+	// noDate without one, for sorting by date (publishedSort).
+	published []int64
 }
+
+// noDate marks a document without a publication date in
+// segmentKeys.published (Bleve cannot store a date that far back).
+const noDate = math.MinInt64
 
 func newKeyTable() *keyTable {
 	return &keyTable{ids: map[string]uint32{}, segs: map[segment.Segment]*segmentKeys{}}
@@ -107,13 +112,23 @@ func (kt *keyTable) read(seg segment.Segment) (*segmentKeys, error) {
 		return nil, fmt.Errorf("read facet keys: segment %T has no doc values", seg)
 	}
 	n := seg.Count()
-	sk := &segmentKeys{starts: make([]uint32, n+1), ids: make([]string, n)}
-	fields := []string{fFacetKeys}
+	sk := &segmentKeys{starts: make([]uint32, n+1), ids: make([]string, n), published: make([]int64, n)}
+	fields := []string{fFacetKeys, fPublished}
 	var state segment.DocVisitState
 	var err error
 	for doc := range n {
 		sk.starts[doc] = uint32(len(sk.keys))
-		state, err = dv.VisitDocValues(doc, fields, func(_ string, term []byte) {
+		sk.published[doc] = noDate
+		state, err = dv.VisitDocValues(doc, fields, func(field string, term []byte) {
+			if field == fPublished {
+				// The date's full-precision term, as Bleve's sort picks it.
+				if valid, shift := numeric.ValidPrefixCodedTermBytes(term); valid && shift == 0 {
+					if t, err := numeric.PrefixCoded(term).Int64(); err == nil {
+						sk.published[doc] = t
+					}
+				}
+				return
+			}
 			id, ok := kt.ids[string(term)]
 			if !ok {
 				id = uint32(len(kt.names))
@@ -151,6 +166,16 @@ func (v *snapshotKeys) locate(docNum uint64, seg int) (sk *segmentKeys, local ui
 	}
 	sk, local = v.segs[seg], docNum-v.offsets[seg]
 	return sk, local, seg, local < uint64(len(sk.ids))
+}
+
+// docs is the number of document numbers in the snapshot, deleted ones
+// included.
+func (v *snapshotKeys) docs() uint64 {
+	if len(v.offsets) == 0 {
+		return 0
+	}
+	last := len(v.offsets) - 1
+	return v.offsets[last] + uint64(len(v.segs[last].ids))
 }
 
 // keysOf returns the key ids of the document with global number docNum
@@ -194,6 +219,43 @@ func (s *docIDSort) RequiresScoring() bool       { return false }
 func (s *docIDSort) RequiresFields() []string    { return nil }
 func (s *docIDSort) Reverse()                    { s.desc = !s.desc }
 func (s *docIDSort) Copy() search.SearchSort     { c := *s; return &c }
+
+// publishedSort orders by publication date as Bleve's sort on the
+// published field does (the value is the date's prefix-coded term; a
+// document without a date sorts last either way), but reads the date from
+// the key table instead of decoding the segment's doc values for every
+// match: that was a tenth of the time of searches sorted by date.
+type publishedSort struct {
+	keys *snapshotKeys
+	seg  int
+	desc bool
+	buf  []byte
+}
+
+func (s *publishedSort) UpdateVisitor(string, []byte) {}
+
+func (s *publishedSort) Value(d *search.DocumentMatch) string {
+	sk, local, seg, ok := s.keys.locate(d.IndexInternalID.Value(), s.seg)
+	s.seg = seg
+	if !ok || sk.published[local] == noDate {
+		if s.desc {
+			return search.LowTerm
+		}
+		return search.HighTerm
+	}
+	s.buf = numeric.MustNewPrefixCodedInt64Prealloc(sk.published[local], 0, s.buf)
+	return string(s.buf)
+}
+
+func (s *publishedSort) DecodeValue(v string) string {
+	return (&search.SortField{Field: fPublished}).DecodeValue(v)
+}
+func (s *publishedSort) Descending() bool         { return s.desc }
+func (s *publishedSort) RequiresDocID() bool      { return false }
+func (s *publishedSort) RequiresScoring() bool    { return false }
+func (s *publishedSort) RequiresFields() []string { return nil }
+func (s *publishedSort) Reverse()                 { s.desc = !s.desc }
+func (s *publishedSort) Copy() search.SearchSort  { c := *s; c.buf = nil; return &c }
 
 // countingSearcher counts the facet keys of every match it hands on.
 type countingSearcher struct {
@@ -251,76 +313,4 @@ func (ix *Index) warmKeys() {
 			_, _ = ix.keys.view(snap)
 		}
 	}()
-}
-
-// ranked is what the ranking pass returns: the collected hits, the total
-// and, when counted, the facet keys' counts by name.
-type ranked struct {
-	hits   search.DocumentMatchCollection
-	total  uint64
-	counts map[string]int // nil when not counted
-	// official reports whether a hit is an official document, from its
-	// facet keys (no stored fields read).
-	official func(*search.DocumentMatch) bool
-}
-
-// rank runs q once: the top size hits after skipping from, in sort
-// order, and, when count is set, every match's facet keys counted.
-// score is Bleve's scoring option ("" or "none").
-func (ix *Index) rank(ctx context.Context, q bq.Query, size, from int, sortBy []string, score string, count bool) (*ranked, error) {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("open index: %w", err)
-	}
-	rd, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("open index reader: %w", err)
-	}
-	defer rd.Close()
-	snap, ok := rd.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, errNoSnapshot
-	}
-	keys, err := ix.keys.view(snap)
-	if err != nil {
-		return nil, err
-	}
-	// What bleve's SearchInContext tells its searchers: the index's
-	// scoring model (the mapping's, BM25).
-	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey,
-		search.GetScoringModelCallbackFn(func() string { return bleveindex.BM25Scoring }))
-	searcher, err := q.Searcher(ctx, rd, ix.mapping, search.SearcherOptions{Score: score})
-	if err != nil {
-		return nil, err
-	}
-	defer searcher.Close()
-	cs := &countingSearcher{Searcher: searcher, keys: keys}
-	var s search.Searcher = searcher
-	if count {
-		cs.counts = make([]int, len(keys.names))
-		s = cs
-	}
-	order := search.ParseSortOrderStrings(sortBy)
-	if last := len(sortBy) - 1; last >= 0 && (sortBy[last] == "_id" || sortBy[last] == "-_id") {
-		order[last] = &docIDSort{keys: keys, desc: sortBy[last] == "-_id"}
-	}
-	coll := collector.NewTopNCollector(size, from, order)
-	if err := coll.Collect(ctx, s, rd); err != nil {
-		return nil, err
-	}
-	out := &ranked{hits: coll.Results(), total: coll.Total()}
-	if count {
-		out.counts = make(map[string]int)
-		for id, n := range cs.counts {
-			if n > 0 {
-				out.counts[keys.names[id]] = n
-			}
-		}
-	}
-	officialKey := keyKind + "official"
-	out.official = func(d *search.DocumentMatch) bool {
-		ks, _ := keys.keysOf(d.IndexInternalID.Value(), 0)
-		return slices.ContainsFunc(ks, func(k uint32) bool { return keys.names[k] == officialKey })
-	}
-	return out, nil
 }

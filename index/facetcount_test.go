@@ -148,3 +148,51 @@ func TestOpenReadsFacetKeysAhead(t *testing.T) {
 		t.Errorf("after reopening: %d matches, kind facet %v", res.Total, res.Facets["kind"])
 	}
 }
+
+// A search split over the cores must give what one pass gives: the same
+// hits in the same order on every page, the same total and counts.
+func TestSplitSearchAgreesWithOnePass(t *testing.T) {
+	ix, _ := openTest(t, nil)
+	ctx := context.Background()
+	var docs []model.Document
+	for i := 1; i <= 700; i++ {
+		docs = append(docs, model.Document{ID: int64(i), URL: fmt.Sprintf("https://x.example/%d", i), Source: "state",
+			Kind: []model.DocKind{model.KindNews, model.KindOfficial}[i%2], Lang: "en",
+			Title: "Sanctions statement", Text: fmt.Sprintf("sanctions %d visa %d national security law", i%5, i%9),
+			Published: day("2020-01-01").AddDate(0, 0, i%40), DateSource: model.DateFromMeta,
+			Tags: tags([]string{[]string{"sanction", "visa-restriction"}[i%2]}, nil)})
+	}
+	for start := 0; start < len(docs); start += 100 {
+		putTest(t, ix, docs[start:start+100]...)
+	}
+	for _, qs := range []string{"sanctions", `"national security law"`, "visa OR sanct*", ""} {
+		n, err := query.Parse(qs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := ix.filtered(ix.translate(n, 1), Request{})
+		for _, sortBy := range [][]string{{"-_score", "_id"}, {"-" + fPublished, "_id"}} {
+			for _, from := range []int{0, 25, 690} {
+				ix.splitFrom, ix.splitParts = 0, 0
+				want, err := ix.rank(ctx, q, 20, from, sortBy, "", true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ix.splitFrom, ix.splitParts = 1, 3
+				got, err := ix.rank(ctx, q, 20, from, sortBy, "", true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.total != want.total || !maps.Equal(got.counts, want.counts) || len(got.hits) != len(want.hits) {
+					t.Fatalf("%q %v from %d: total %d, %d hits; one pass %d, %d hits", qs, sortBy, from, got.total, len(got.hits), want.total, len(want.hits))
+				}
+				for i := range got.hits {
+					if got.hits[i].ID != want.hits[i].ID || got.hits[i].Score != want.hits[i].Score {
+						t.Errorf("%q %v from %d, hit %d: %s, one pass %s", qs, sortBy, from, i, got.hits[i].ID, want.hits[i].ID)
+						break
+					}
+				}
+			}
+		}
+	}
+}

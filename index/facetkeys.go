@@ -13,7 +13,7 @@ import (
 // Every value the search page counts is indexed once more in facet_keys,
 // prefixed by its facet: "c:sanction", "a:uk", "s:state.gov",
 // "k:official", "l:en" and, for dated documents, the publication day
-// "d:2020-07-01". Counting them is then one terms facet over one
+// "d:2020-07-01" (the publisher's calendar day, as fPublished). Counting them is then one terms facet over one
 // doc-value field: Bleve reads one field per match instead of one per
 // facet, and the year facet, the histogram at any bucket size, the span
 // of the matches' dates and the number of undated matches all follow
@@ -59,11 +59,30 @@ func facetKeys(d *model.Document, dated bool) []string {
 	}
 	add(keySource, d.Source)
 	add(keyKind, string(d.Kind))
-	add(keyLang, d.Lang)
+	for _, l := range langKeys(d.Lang) {
+		add(keyLang, l)
+	}
 	if dated {
-		keys = append(keys, keyDay+d.Published.UTC().Format(time.DateOnly))
+		keys = append(keys, keyDay+d.Published.Format(time.DateOnly)) // the publisher's day
 	}
 	return keys
+}
+
+// langKeys lists what a document's language tag counts under: the tag
+// and every shorter tag the lang filter selects it by (langQuery: the
+// value itself or the value and "-"), so zh-Hant-HK counts under zh,
+// zh-Hant and zh-Hant-HK. Each value of the lang facet then filters to
+// exactly its count. (The search page's language list and the API's
+// lang_group show the base languages, with the variants inside.)
+func langKeys(tag string) []string {
+	tag = strings.TrimSpace(tag)
+	var out []string
+	for i := 0; i < len(tag); i++ {
+		if tag[i] == '-' && i > 0 {
+			out = append(out, tag[:i])
+		}
+	}
+	return append(out, tag)
 }
 
 // summary is what a search knows about all its matches, whatever page is

@@ -45,9 +45,14 @@ func (ix *Index) equivalents(term string) []string {
 	if len(eqs) == 0 {
 		return nil
 	}
+	// Spellings the index cannot tell apart (國安法 and 国安法 fold to the
+	// same terms) are searched once: twice would cost a search of its own
+	// and add nothing to what matches.
 	out := []string{term}
+	seen := map[string]bool{normalizeTerm(term): true}
 	for _, e := range eqs {
-		if normalizeTerm(e) != normalizeTerm(term) {
+		if k := normalizeTerm(e); !seen[k] {
+			seen[k] = true
 			out = append(out, e)
 		}
 	}

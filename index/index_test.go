@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -77,17 +78,57 @@ func testDocs() []model.Document {
 	}
 }
 
-func openTest(t *testing.T, docs []model.Document) (*Index, string) {
+// memTexts is a TextSource over documents kept in memory, as the store
+// keeps them.
+type memTexts struct {
+	mu    sync.Mutex
+	texts map[int64]string
+}
+
+func (m *memTexts) DocumentTexts(_ context.Context, ids []int64) (map[int64]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[int64]string{}
+	for _, id := range ids {
+		if t, ok := m.texts[id]; ok {
+			out[id] = t
+		}
+	}
+	return out, nil
+}
+
+// putTest puts docs into ix and their text into its memTexts.
+func putTest(t testing.TB, ix *Index, docs ...model.Document) {
 	t.Helper()
-	dir := t.TempDir()
+	if m, ok := ix.texts.Load().TextSource.(*memTexts); ok {
+		m.mu.Lock()
+		for _, d := range docs {
+			m.texts[d.ID] = d.Text
+		}
+		m.mu.Unlock()
+	}
+	if err := ix.Put(context.Background(), docs...); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+}
+
+// openTestAt opens the index in dir with a memTexts text source.
+func openTestAt(t testing.TB, dir string) *Index {
+	t.Helper()
 	ix, err := Open(dir)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	if err := ix.Put(context.Background(), docs...); err != nil {
-		t.Fatalf("Put: %v", err)
-	}
+	ix.SetTextSource(&memTexts{texts: map[int64]string{}})
+	return ix
+}
+
+func openTest(t testing.TB, docs []model.Document) (*Index, string) {
+	t.Helper()
+	dir := t.TempDir()
+	ix := openTestAt(t, dir)
+	putTest(t, ix, docs...)
 	return ix, dir
 }
 
@@ -605,5 +646,33 @@ func TestRelevancePrefersOfficialSources(t *testing.T) {
 	res = doSearch(t, ix, Request{Query: "visa", Sort: SortDate})
 	if res.Total != 3 {
 		t.Errorf("date sort found %d", res.Total)
+	}
+}
+
+// A Put of several batches builds them side by side; a document given
+// twice must still end up as its later copy, and every other one indexed.
+func TestLargePutKeepsTheLaterCopy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes 4,500 documents")
+	}
+	ix, _ := openTest(t, nil)
+	var docs []model.Document
+	for i := 1; i <= 4500; i++ {
+		docs = append(docs, model.Document{ID: int64(i), URL: fmt.Sprintf("https://x.example/%d", i), Source: "x",
+			Kind: model.KindNews, Lang: "en", Title: "Statement", Text: "visa restrictions"})
+	}
+	docs[6].Text = "an early draft about extradition"
+	later := docs[6]
+	later.Text = "the final text about sanctions"
+	docs = append(docs[:4300], append([]model.Document{later}, docs[4300:]...)...)
+	putTest(t, ix, docs...)
+	if n, err := ix.Count(); err != nil || n != 4500 {
+		t.Fatalf("%d documents indexed (%v), want 4500", n, err)
+	}
+	if res := doSearch(t, ix, Request{Query: "sanctions"}); res.Total != 1 || res.Hits[0].ID != 7 {
+		t.Errorf("sanctions: %d matches %v, want document 7 only", res.Total, ids(res))
+	}
+	if res := doSearch(t, ix, Request{Query: "extradition"}); res.Total != 0 {
+		t.Errorf("the replaced copy is still found: %v", ids(res))
 	}
 }

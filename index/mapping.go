@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -10,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -19,35 +21,50 @@ import (
 )
 
 // Field names in the index. Text is indexed per language so each field
-// has one analyzer (Bleve picks one at random when a name is shared), and
-// stored once, unanalyzed, for snippets.
+// has one analyzer (Bleve picks one at random when a name is shared). The
+// text itself is not stored: the store has it, and snippets are cut from
+// the store's copy (TextSource); the title is stored for the hits.
 const (
 	fTitleEn    = "title_en"
 	fTextEn     = "text_en"
 	fTitleZh    = "title_zh"
 	fTextZh     = "text_zh"
 	fTitle      = "title"
-	fText       = "text"
 	fURL        = "url"
 	fSource     = "source"
 	fKind       = "kind"
 	fLang       = "lang"
 	fCategories = "categories"
 	fActors     = "actors"
-	fPublished  = "published"
-	fDateSource = "date_source"
+	// fPublished is the publisher's wall-clock date and time, written as
+	// if it were UTC (see wallClock): what date filters, the date facets
+	// and the sort by date compare. fPublishedAt is the instant with the
+	// publisher's offset, stored for the hits.
+	fPublished   = "published"
+	fPublishedAt = "published_at"
+	fDateSource  = "date_source"
+	// fFingerprint is Fingerprint(title, text), stored so that verify can
+	// compare the index with the store without the index keeping the text.
+	fFingerprint = "fingerprint"
 	// fFacetKeys holds every value the search page counts, prefixed by
 	// its facet (see facetkeys.go), so one doc-value lookup per match
 	// counts them all in a single terms facet.
 	fFacetKeys = "facet_keys"
 )
 
-// Analyzer and char filter names. The zh analyzer is Bleve's cjk chain
-// behind a Traditional→Simplified char filter; the query side goes through
-// the same analyzer, so 國家安全 and 国家安全 meet in the middle.
+// Analyzer, filter and char filter names. The en analyzer is Bleve's en
+// chain; the zh analyzer is Bleve's cjk chain behind a
+// Traditional→Simplified char filter; the query side goes through the same
+// analyzers, so 國家安全 and 国家安全 meet in the middle. The indexed
+// fields' analyzers end with positionsOnly; the snippet analyzers
+// (en.AnalyzerName, zhTextAnalyzer) are the same chains without it, so
+// they give the offsets of what a query matched in the store's text.
 const (
+	enAnalyzer     = "policywatch_en"
 	zhAnalyzer     = "policywatch_zh"
+	zhTextAnalyzer = "policywatch_zh_text"
 	t2sCharFilter  = "policywatch_t2s"
+	positionsOnly  = "policywatch_positions_only"
 	keywordLowered = "policywatch_keyword_lower"
 )
 
@@ -57,11 +74,32 @@ type t2sFilter struct{}
 
 func (t2sFilter) Filter(in []byte) []byte { return []byte(query.FoldHan(string(in))) }
 
+// positionsFilter zeroes every token's byte offsets, keeping its
+// position. Bleve writes a term's positions and offsets together for
+// every occurrence: positions are what exact phrase matching needs, while
+// the offsets only served highlighting, which re-analyzes the shown hits'
+// text instead (highlight.go). Zero offsets take one byte each instead of
+// two or three, a sixth of the index.
+type positionsFilter struct{}
+
+func (positionsFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		t.Start, t.End = 0, 0
+	}
+	return in
+}
+
 func init() {
 	// Bleve looks analysis components up by name in its registry, also when
-	// it reopens an index, so the char filter has to be registered there.
+	// it reopens an index, so our filters have to be registered there.
 	err := registry.RegisterCharFilter(t2sCharFilter, func(map[string]any, *registry.Cache) (analysis.CharFilter, error) {
 		return t2sFilter{}, nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	err = registry.RegisterTokenFilter(positionsOnly, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return positionsFilter{}, nil
 	})
 	if err != nil {
 		panic(err)
@@ -76,13 +114,24 @@ func newMapping() (mapping.IndexMapping, error) {
 	im.DocValuesDynamic = false
 	im.DefaultAnalyzer = en.AnalyzerName
 
-	if err := im.AddCustomAnalyzer(zhAnalyzer, map[string]any{
-		"type":          custom.Name,
-		"char_filters":  []any{t2sCharFilter},
-		"tokenizer":     unicode.Name,
-		"token_filters": []any{cjk.WidthName, lowercase.Name, cjk.BigramName},
-	}); err != nil {
-		return nil, fmt.Errorf("define %s analyzer: %w", zhAnalyzer, err)
+	enChain := []any{en.PossessiveName, lowercase.Name, en.StopName, porter.Name}
+	zhChain := []any{cjk.WidthName, lowercase.Name, cjk.BigramName}
+	for _, a := range []struct {
+		name  string
+		chars []any
+		chain []any
+	}{
+		{enAnalyzer, nil, append(slices.Clone(enChain), positionsOnly)},
+		{zhAnalyzer, []any{t2sCharFilter}, append(slices.Clone(zhChain), positionsOnly)},
+		{zhTextAnalyzer, []any{t2sCharFilter}, zhChain},
+	} {
+		def := map[string]any{"type": custom.Name, "tokenizer": unicode.Name, "token_filters": a.chain}
+		if a.chars != nil {
+			def["char_filters"] = a.chars
+		}
+		if err := im.AddCustomAnalyzer(a.name, def); err != nil {
+			return nil, fmt.Errorf("define %s analyzer: %w", a.name, err)
+		}
 	}
 	// Keyword values are compared case-insensitively, like query.Match does.
 	if err := im.AddCustomAnalyzer(keywordLowered, map[string]any{
@@ -96,8 +145,8 @@ func newMapping() (mapping.IndexMapping, error) {
 	text := func(analyzer string) *mapping.FieldMapping {
 		fm := bleve.NewTextFieldMapping()
 		fm.Analyzer = analyzer
-		fm.Store = false // the original is stored once in "text"/"title"
-		fm.IncludeTermVectors = true
+		fm.Store = false
+		fm.IncludeTermVectors = true // positions, for phrases (offsets are zero)
 		fm.IncludeInAll = false
 		fm.DocValues = false
 		return fm
@@ -124,15 +173,17 @@ func newMapping() (mapping.IndexMapping, error) {
 	}
 
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(fTitleEn, text(en.AnalyzerName))
-	doc.AddFieldMappingsAt(fTextEn, text(en.AnalyzerName))
+	doc.AddFieldMappingsAt(fTitleEn, text(enAnalyzer))
+	doc.AddFieldMappingsAt(fTextEn, text(enAnalyzer))
 	doc.AddFieldMappingsAt(fTitleZh, text(zhAnalyzer))
 	doc.AddFieldMappingsAt(fTextZh, text(zhAnalyzer))
 	addChangeMappings(doc, text) // changes.go
-	doc.AddFieldMappingsAt(fTitle, stored())
-	doc.AddFieldMappingsAt(fText, stored())
-	doc.AddFieldMappingsAt(fURL, kw(keyword.Name))
-	for _, f := range []string{fSource, fKind, fLang, fCategories, fActors, fDateSource} {
+	// Shown on hits but never searched: stored only. (The URL was also
+	// indexed, a term of its own for every document.)
+	for _, f := range []string{fTitle, fURL, fDateSource, fFingerprint, fPublishedAt} {
+		doc.AddFieldMappingsAt(f, stored())
+	}
+	for _, f := range []string{fSource, fKind, fLang, fCategories, fActors} {
 		doc.AddFieldMappingsAt(f, kw(keywordLowered))
 	}
 	keys := bleve.NewKeywordFieldMapping()
@@ -142,9 +193,10 @@ func newMapping() (mapping.IndexMapping, error) {
 	keys.IncludeTermVectors = false
 	keys.IncludeInAll = false
 	doc.AddFieldMappingsAt(fFacetKeys, keys)
-	// Doc values for sorting by date.
+	// Indexed for date filters, doc values for sorting by date; hits take
+	// the instant from fPublishedAt.
 	pub := bleve.NewDateTimeFieldMapping()
-	pub.Store = true
+	pub.Store = false
 	pub.DocValues = true
 	pub.IncludeInAll = false
 	doc.AddFieldMappingsAt(fPublished, pub)

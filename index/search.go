@@ -15,7 +15,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
@@ -110,8 +109,8 @@ const rescoreWindow = 200
 // A search is one pass over the matches that ranks them and, unless the
 // same query and filters were counted since the index last changed,
 // counts their facets from facet_keys; then a second, small search over
-// just the shown hits loads their stored fields and the term positions
-// for the snippets, which would be costly to collect for every match.
+// just the shown hits loads their stored fields, and their snippets are
+// cut from the store's text (loadHits).
 func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	n, err := ix.parse(r) // budget.go: parsed and held to the limits
 	if err != nil {
@@ -245,9 +244,10 @@ func (ix *Index) rankWithBleve(ctx context.Context, q bq.Query, size, from int, 
 	return out, nil
 }
 
-// loadHits turns ranked matches into Hits: their stored fields and, for a
-// query with words, the positions of those words for the snippets, read by
-// a search restricted to these documents. Scores and order are ranked's.
+// loadHits turns ranked matches into Hits: their stored fields, read by a
+// search for just these documents, and snippets cut from their text
+// (TextSource) around what n matched in it. Scores and order are
+// ranked's.
 func (ix *Index) loadHits(ctx context.Context, n query.Node, ranked search.DocumentMatchCollection) ([]Hit, error) {
 	if len(ranked) == 0 {
 		return nil, nil
@@ -256,13 +256,8 @@ func (ix *Index) loadHits(ctx context.Context, n query.Node, ranked search.Docum
 	for i, h := range ranked {
 		ids[i] = h.ID
 	}
-	var q bq.Query = bq.NewDocIDQuery(ids)
-	if !n.IsAll() {
-		q = bq.NewConjunctionQuery([]bq.Query{q, ix.translate(n, 1)})
-	}
-	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+	req := bleve.NewSearchRequestOptions(bq.NewDocIDQuery(ids), len(ids), 0, false)
 	req.Fields = hitFields
-	req.IncludeLocations = !n.IsAll()
 	req.Score = "none"
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -282,7 +277,29 @@ func (ix *Index) loadHits(ctx context.Context, n query.Node, ranked search.Docum
 		hit.Score = r.Score
 		hits = append(hits, hit)
 	}
+	if err := ix.addSnippets(ctx, hits, ix.newHighlighter(n)); err != nil {
+		return nil, err
+	}
 	return hits, nil
+}
+
+// addSnippets sets each hit's snippet from its text in the text source,
+// marking what hl finds (nil: nothing, the start of the text).
+func (ix *Index) addSnippets(ctx context.Context, hits []Hit, hl *highlighter) error {
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	texts, err := ix.textsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range hits {
+		if text, ok := texts[hits[i].ID]; ok {
+			hits[i].Snippet = snippet(text, hl.spans(text, hits[i].Lang))
+		}
+	}
+	return nil
 }
 
 // clone copies r deeply enough that a caller may change what it got
@@ -314,16 +331,7 @@ func toHit(h *search.DocumentMatch) Hit {
 		Actors:     storedStrings(h.Fields[fActors]),
 		Score:      h.Score,
 	}
-	hit.Published, _ = parseStoredTime(h.Fields[fPublished])
-	var spans []span
-	for _, f := range []string{fTextEn, fTextZh} {
-		for _, locs := range h.Locations[f] {
-			for _, l := range locs {
-				spans = append(spans, span{int(l.Start), int(l.End)})
-			}
-		}
-	}
-	hit.Snippet = snippet(storedString(h.Fields[fText]), spans)
+	hit.Published, _ = parseStoredTime(h.Fields[fPublishedAt])
 	return hit
 }
 
@@ -439,7 +447,7 @@ type textField struct {
 }
 
 var (
-	enFields = []textField{{fTitleEn, en.AnalyzerName, 2}, {fTextEn, en.AnalyzerName, 1}}
+	enFields = []textField{{fTitleEn, enAnalyzer, 2}, {fTextEn, enAnalyzer, 1}}
 	zhFields = []textField{{fTitleZh, zhAnalyzer, 2}, {fTextZh, zhAnalyzer, 1}}
 )
 
@@ -513,6 +521,9 @@ func (ix *Index) translate(n query.Node, boost float64) bq.Query {
 // bound is open. Bleve stores dates as nanoseconds, so bounds outside
 // roughly 1678–2262 are made open (or match nothing) rather than failing.
 func dateQuery(from, to time.Time, toInclusive bool) bq.Query {
+	// Bounds are read on the publisher's calendar, as fPublished is
+	// written: a bound at UTC midnight (the usual) is that day's start.
+	from, to = wallClock(from), wallClock(to)
 	minT, maxT := bq.MinRFC3339CompatibleTime, bq.MaxRFC3339CompatibleTime
 	if (!from.IsZero() && from.After(maxT)) || (!to.IsZero() && to.Before(minT)) {
 		return bq.NewMatchNoneQuery()
@@ -561,7 +572,7 @@ func (ix *Index) textQuery(n query.Node, boost float64) bq.Query {
 	han := hasHan(n.Value)
 	if han {
 		fields = zhFields
-	} else if n.Op != query.OpPrefix && len(ix.analyze(en.AnalyzerName, n.Value)) == 0 {
+	} else if n.Op != query.OpPrefix && len(ix.analyze(enAnalyzer, n.Value)) == 0 {
 		return bq.NewMatchAllQuery()
 	}
 	if cf, ok := changeQueryFields(n, han); ok { // changes.go: added:, removed:
@@ -579,21 +590,19 @@ func (ix *Index) textQuery(n query.Node, boost float64) bq.Query {
 		case han && utf8.RuneCountInString(strings.TrimSpace(n.Value)) == 1:
 			q = singleHanQuery(f, strings.TrimSpace(n.Value), boost)
 		default:
-			toks := ix.analyze(f.analyzer, n.Value)
+			toks := ix.mapping.AnalyzerNamed(f.analyzer).Analyze([]byte(n.Value))
 			switch len(toks) {
 			case 0:
 				continue
 			case 1:
-				tq := bq.NewTermQuery(toks[0])
+				tq := bq.NewTermQuery(string(toks[0].Term))
 				tq.SetField(f.name)
 				tq.SetBoost(f.boost * boost)
 				q = tq
 			default:
-				mq := bq.NewMatchPhraseQuery(n.Value)
-				mq.SetField(f.name)
-				mq.Analyzer = f.analyzer
-				mq.SetBoost(f.boost * boost)
-				q = mq
+				// Bleve's match-phrase query, answered by our own searcher
+				// (phrase.go).
+				q = &phraseQuery{slots: phraseSlots(toks), field: f.name, boost: f.boost * boost}
 			}
 		}
 		qs = append(qs, q)
@@ -621,7 +630,7 @@ func (ix *Index) analyze(analyzer, s string) []string {
 func (ix *Index) prefixQuery(f textField, p string, boost float64) bq.Query {
 	p = strings.ToLower(p)
 	prefixes := []string{p}
-	if f.analyzer == en.AnalyzerName {
+	if f.analyzer == enAnalyzer {
 		if toks := ix.analyze(f.analyzer, p); len(toks) == 1 && toks[0] != p && toks[0] != "" {
 			prefixes = append(prefixes, toks[0])
 		}

@@ -23,6 +23,9 @@ type ChangeLog interface {
 	ChangesAfter(ctx context.Context, seq int64, limit int) ([]model.Change, error)
 	DocumentsByID(ctx context.Context, ids []int64) ([]model.Document, error)
 	EachDocument(ctx context.Context, fn func(*model.Document) error) error
+	// The index keeps no copy of the text: a hit's snippet is cut from
+	// the store's.
+	index.TextSource
 }
 
 // AlertStore keeps saved searches and how far their webhooks were told.
@@ -175,6 +178,7 @@ func openIndex(ctx context.Context, dir Dir, st ChangeLog, logger *slog.Logger) 
 		return nil, err
 	}
 	if applied <= last {
+		ix.SetTextSource(st)
 		return ix, nil
 	}
 	logger.Warn("the search index is ahead of the store (a restored backup?); rebuilding it",
@@ -187,6 +191,7 @@ func openIndex(ctx context.Context, dir Dir, st ChangeLog, logger *slog.Logger) 
 	if err != nil {
 		return nil, fmt.Errorf("open index in %s: %w", dir, err)
 	}
+	ix.SetTextSource(st)
 	return ix, nil
 }
 

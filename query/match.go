@@ -67,6 +67,9 @@ func (d *matchDoc) eval(n Node) bool {
 		if !ok {
 			return false
 		}
+		// Days are the publisher's, as the index and the pages read them:
+		// 00:30 on 1 July in Hong Kong is 1 July, not 30 June in UTC.
+		t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 		return (n.From.IsZero() || !t.Before(n.From)) && (n.To.IsZero() || t.Before(n.To))
 	}
 	return false

@@ -77,6 +77,11 @@ func TestMatch(t *testing.T) {
 		{"lang:zh-Hans", zh, false},
 		{"published:>=2020-07-01", zh, false},
 		{"published:2020-06-30", zh, true},
+		// The publisher's day: 00:30 on 1 July in Hong Kong is 1 July
+		// (and 30 June in UTC), as the index files it.
+		{"published:2020-07-01", Fields{"published": "2020-07-01T00:30:00+08:00"}, true},
+		{"published:2020-06-30", Fields{"published": "2020-07-01T00:30:00+08:00"}, false},
+		{"published:2020-07", Fields{"published": "2020-07-01T00:30:00+08:00"}, true},
 		{"published:2020", Fields{"title": "x"}, false}, // no date, no match
 		{"kind:official", Fields{"title": "x"}, false},
 	}

@@ -65,7 +65,8 @@ type Node struct {
 	Field  string
 	Value  string // as written, without quotes or the trailing *
 	Prefix bool   // OpField only: the value ended in *
-	// From and To bound OpDate; day precision, UTC, To exclusive.
+	// From and To bound OpDate; day precision, UTC midnights naming days
+	// of the publisher's calendar, To exclusive.
 	From, To time.Time
 	Pos      int // byte offset of the node in the query
 }

@@ -122,9 +122,9 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Facets[name] = list
 	}
-	// lang counts each language tag as stored (en, en-gb); lang_group
-	// counts as the lang filter selects, so lang=en returns lang_group's
-	// "en" (en-gb and the other variants included).
+	// lang counts every tag as the lang filter selects it (en counts
+	// en-gb too, so each value filters to exactly its count); lang_group
+	// lists the base languages only.
 	if _, ok := res.Facets["lang"]; ok {
 		grouped := []apiFacetCount{}
 		for _, g := range groupLangs(res.Facets["lang"]) {

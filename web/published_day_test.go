@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -46,5 +47,50 @@ func TestPublishedDayIsThePublishers(t *testing.T) {
 		if !strings.Contains(body, "2020-07-28") || strings.Contains(body, "2020-07-27") {
 			t.Errorf("%s does not show the publisher's day 2020-07-28:\n%.1500s", target, body)
 		}
+	}
+
+	// Search keeps the same day: the from/to filter, the hit's date and
+	// the chart all say 28 July.
+	if err := ix.Put(ctx, *doc); err != nil {
+		t.Fatal(err)
+	}
+	search := func(from, to string) (total int, days []string) {
+		t.Helper()
+		res, body := get(t, h, "/api/search?q=extradition&from="+from+"&to="+to)
+		if res.StatusCode != 200 {
+			t.Fatalf("search %s..%s: status %d: %s", from, to, res.StatusCode, body)
+		}
+		var out struct {
+			Total int `json:"total"`
+			Hits  []struct {
+				Published string `json:"published"`
+			} `json:"hits"`
+		}
+		if err := json.Unmarshal([]byte(body), &out); err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range out.Hits {
+			days = append(days, h.Published)
+		}
+		return out.Total, days
+	}
+	if n, days := search("2020-07-28", "2020-07-28"); n != 1 || len(days) != 1 || days[0] != "2020-07-28" {
+		t.Errorf("search from=to=2020-07-28: %d hits dated %v, want the page, dated 2020-07-28", n, days)
+	}
+	if n, _ := search("2020-07-27", "2020-07-27"); n != 0 {
+		t.Errorf("search from=to=2020-07-27 found %d, want none: the page is of 28 July", n)
+	}
+	res, body := get(t, h, "/api/search/histogram?q=extradition")
+	var hist struct {
+		Buckets []struct {
+			Start string `json:"start"`
+			Count int    `json:"count"`
+		} `json:"buckets"`
+	}
+	if err := json.Unmarshal([]byte(body), &hist); err != nil || res.StatusCode != 200 {
+		t.Fatalf("histogram: status %d, %v: %s", res.StatusCode, err, body)
+	}
+	if len(hist.Buckets) != 1 || hist.Buckets[0].Start != "2020-07-28" || hist.Buckets[0].Count != 1 {
+		t.Errorf("histogram %+v, want the page counted on 2020-07-28", hist.Buckets)
 	}
 }

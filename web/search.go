@@ -331,8 +331,14 @@ type langGroup struct {
 	Variants []index.FacetCount // regional variants, not the bare base
 }
 
-// groupLangs folds "en-gb", "en-au" into "en" (whose count becomes the
-// total the lang=en filter returns), most documents first.
+// groupLangs lists the base languages of the index's lang facet with
+// their regional variants ("en-gb", "en-au") inside, most documents
+// first. The index counts every value as the lang filter selects it (en
+// counts en-gb too, index/facetkeys.go langKeys), so a base's count is
+// its own entry, the total lang=en returns; adding its variants to it
+// would count them twice. (The facet lists the 100 largest values, a
+// base before its variants when they tie, so a variant listed has its
+// base listed too.)
 func groupLangs(counts []index.FacetCount) []langGroup {
 	var out []langGroup
 	at := map[string]int{}
@@ -345,10 +351,11 @@ func groupLangs(counts []index.FacetCount) []langGroup {
 			at[base] = i
 			out = append(out, langGroup{FacetCount: index.FacetCount{Term: base}})
 		}
-		out[i].Count += c.Count
-		if term != base {
-			out[i].Variants = append(out[i].Variants, index.FacetCount{Term: term, Count: c.Count})
+		if term == base {
+			out[i].Count = c.Count
+			continue
 		}
+		out[i].Variants = append(out[i].Variants, index.FacetCount{Term: term, Count: c.Count})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
 	for _, g := range out {

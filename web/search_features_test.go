@@ -872,6 +872,24 @@ func TestLanguageFacetEqualsTheFilter(t *testing.T) {
 		}
 		return r.Total
 	}
+	// The API's lang facet and its lang_group: every value offered,
+	// filtered on, returns exactly its count.
+	var all struct {
+		Facets map[string][]apiFacetCount `json:"facets"`
+	}
+	if err := json.Unmarshal([]byte(hs.get(t, "/api/search?q=sanctions", 200)), &all); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"lang", "lang_group"} {
+		if len(all.Facets[name]) == 0 {
+			t.Errorf("no %s facet", name)
+		}
+		for _, c := range all.Facets[name] {
+			if n := total("/api/search?q=sanctions&lang=" + url.QueryEscape(c.Term)); n != c.Count {
+				t.Errorf("facet %s offers %s %d; lang=%s returns %d", name, c.Term, c.Count, c.Term, n)
+			}
+		}
+	}
 	body := hs.get(t, "/?q=sanctions", 200)
 	facet := regexp.MustCompile(`<a href="([^"]*lang=en[^"]*)"[^>]*>en</a> <span class="count">(\d+)</span>`).FindStringSubmatch(body)
 	if facet == nil {

@@ -56,7 +56,7 @@ func TestEnginesAgreeOnTheMix(t *testing.T) {
 	const n = 400
 	open := map[string]engine{}
 	for _, name := range []string{"bleve", "fts5"} {
-		e, err := openEngine(name, t.TempDir())
+		e, err := openEngine(name, t.TempDir(), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,5 +126,22 @@ func TestSearchURLCarriesTheFilters(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("searchURL = %q, lacks %q", got, want)
 		}
+	}
+}
+
+func TestParseBytes(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{{"1GiB", 1 << 30, true}, {"512MiB", 512 << 20, true}, {"4096", 4096, true}, {"0", 0, true},
+		{"1GB", 0, false}, {"-1GiB", 0, false}, {"", 0, false}} {
+		got, err := parseBytes(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("parseBytes(%q) = %d, %v", tt.in, got, err)
+		}
+	}
+	if n := limitName(1 << 30); n != "1GiB" {
+		t.Errorf("limitName(1 GiB) = %q", n)
 	}
 }

@@ -6,15 +6,20 @@ import (
 
 	"policywatch/index"
 	"policywatch/model"
+	"policywatch/store"
 )
 
 // bleveEngine is our index, used only through its exported API, as the
 // crawler (Put) and the search page (Search) use it.
 type bleveEngine struct {
-	ix *index.Index
+	ix    *index.Index
+	texts *store.DB // the archive the snippets are cut from; nil in tests
 }
 
-func openBleve(dir string) (*bleveEngine, error) {
+// openBleve opens the index in dir; with n > 0 its snippets come from the
+// archive of n documents beside it (archive.go), as policywatch's come
+// from its store.
+func openBleve(dir string, n int) (*bleveEngine, error) {
 	ix, err := index.Open(dir)
 	if err != nil {
 		return nil, err
@@ -22,7 +27,15 @@ func openBleve(dir string) (*bleveEngine, error) {
 	// The engine is measured cold: the result caches would answer a
 	// query the mix repeats without searching at all.
 	ix.SetCacheSize(0)
-	return &bleveEngine{ix: ix}, nil
+	e := &bleveEngine{ix: ix}
+	if n > 0 {
+		if e.texts, err = archiveTexts(dir, n); err != nil {
+			ix.Close()
+			return nil, err
+		}
+		ix.SetTextSource(e.texts)
+	}
+	return e, nil
 }
 
 func (e *bleveEngine) put(ctx context.Context, docs []model.Document) error {
@@ -31,7 +44,13 @@ func (e *bleveEngine) put(ctx context.Context, docs []model.Document) error {
 
 func (e *bleveEngine) finish(context.Context) error { return nil }
 
-func (e *bleveEngine) close() error { return e.ix.Close() }
+func (e *bleveEngine) close() error {
+	err := e.ix.Close()
+	if e.texts != nil {
+		e.texts.Close()
+	}
+	return err
+}
 
 func (e *bleveEngine) search(ctx context.Context, q benchQuery) (int, error) {
 	return e.run(ctx, q, false)

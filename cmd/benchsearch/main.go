@@ -45,20 +45,22 @@ type engine interface {
 	close() error
 }
 
-func openEngine(name, dir string) (engine, error) {
+// openEngine opens engine name's index in dir; n is the corpus size,
+// which names the archive the Bleve engines cut snippets from (0: none).
+func openEngine(name, dir string, n int) (engine, error) {
 	switch name {
 	case "bleve", "bleve-par2", "bleve-gogc200":
-		return openBleve(dir)
+		return openBleve(dir, n)
 	case "fts5":
 		return openFTS(dir)
 	case "bleve-page":
-		e, err := openBleve(dir)
+		e, err := openBleve(dir, n)
 		if err != nil {
 			return nil, err
 		}
 		return blevePage{e}, nil
 	case "web-page":
-		return openWeb(dir)
+		return openWeb(dir, n)
 	}
 	return nil, fmt.Errorf("unknown engine %q (use bleve, fts5 or bleve-page)", name)
 }
@@ -86,6 +88,9 @@ type options struct {
 	cpuprofile                           string
 	reuse                                bool
 	clients                              int
+	// memLimit, when set, runs the query phase of Bleve at sizes of at
+	// least largeFrom once more within that many bytes (memlimit.go).
+	memLimit int64
 }
 
 func main() {
@@ -99,9 +104,10 @@ func main() {
 	fs.Uint64Var(&o.seed, "seed", 1, "corpus and query-mix seed")
 	fs.StringVar(&o.work, "work", "", "directory for the indexes (default: a new temporary directory)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the indexes (WORK/bleve-N is a policywatch index directory)")
+	memLimit := fs.String("mem-limit", "1GiB", "at sizes from -large-from, query Bleve once more within this much memory (a memory cgroup; 0: don't)")
 	fs.IntVar(&o.clients, "clients", 8, "concurrent clients for the in-process search page throughput (web-page)")
 	fs.BoolVar(&o.reuse, "reuse", false, "query the indexes already in -work instead of building them (no indexing figures)")
-	fs.IntVar(&o.batch, "batch", 1000, "documents per Put call / FTS5 transaction")
+	fs.IntVar(&o.batch, "batch", 4000, "documents per Put call / FTS5 transaction")
 	fs.IntVar(&o.perClass, "queries", 40, "measured queries per class (6 classes)")
 	fs.IntVar(&o.warmup, "warmup", 60, "warm-up queries before measuring")
 	fs.IntVar(&o.largeFrom, "large-from", 500000, "corpus size from which -large-queries and -large-warmup apply")
@@ -124,10 +130,14 @@ func main() {
 		o.sizes = append(o.sizes, n)
 	}
 	o.engines = strings.Split(*engines, ",")
+	var err error
+	if o.memLimit, err = parseBytes(*memLimit); err != nil {
+		fmt.Fprintf(os.Stderr, "benchsearch: -mem-limit: %v\n", err)
+		os.Exit(2)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	var err error
 	switch o.child {
 	case "":
 		err = run(ctx, o, os.Stdout)
@@ -180,6 +190,12 @@ type queryResult struct {
 	Errors      map[string]string  `json:"errors,omitempty"`
 	Clients     int                `json:"clients,omitempty"`
 	QPS         float64            `json:"qps,omitempty"` // with Clients concurrent clients
+	// For a phase run within a memory limit (memlimit.go): the limit, how
+	// it was enforced, the cgroup's peak use and the kernel's kills.
+	MemLimit   int64  `json:"mem_limit,omitempty"`
+	Enforced   string `json:"enforced,omitempty"`
+	CgroupPeak uint64 `json:"cgroup_peak,omitempty"`
+	OOMKills   uint64 `json:"oom_kills,omitempty"`
 }
 
 func childIndex(ctx context.Context, o options, stdout io.Writer) error {
@@ -187,7 +203,7 @@ func childIndex(ctx context.Context, o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	e, err := openEngine(o.engine, o.dir)
+	e, err := openEngine(o.engine, o.dir, 0)
 	if err != nil {
 		return err
 	}
@@ -313,7 +329,7 @@ func childQuery(ctx context.Context, o options, stdout io.Writer) error {
 	defer stopProfile()
 	mem := startMemPeak(50 * time.Millisecond)
 	t := time.Now()
-	e, err := openEngine(o.engine, o.dir)
+	e, err := openEngine(o.engine, o.dir, o.n)
 	if err != nil {
 		return err
 	}
@@ -482,6 +498,10 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
+	g, err := corpus.New(o.seed)
+	if err != nil {
+		return err
+	}
 	started := time.Now()
 	var results []result
 	for _, n := range o.sizes {
@@ -489,6 +509,18 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		for _, eng := range o.engines {
 			dir := filepath.Join(work, fmt.Sprintf("%s-%d", eng, n))
 			r := result{N: n, Engine: eng, Index: &indexResult{}, Query: &queryResult{}}
+			if strings.HasPrefix(eng, "bleve") {
+				// The archive the snippets come from (archive.go), written once
+				// per size, outside every timed phase and before the index, as
+				// in policywatch (and so that writing it does not push the
+				// new index out of the page cache before it is queried).
+				fmt.Fprintf(os.Stderr, "%s: writing the archive of %d documents for the snippets\n", eng, n)
+				t := time.Now()
+				if err := buildArchive(ctx, g, archiveDir(work, n), n); err != nil {
+					return err
+				}
+				fmt.Fprintf(os.Stderr, "%s: archive ready in %.0f s\n", eng, time.Since(t).Seconds())
+			}
 			if _, err := os.Stat(dir); o.reuse && err == nil {
 				dirs = append(dirs, dir)
 				fmt.Fprintf(os.Stderr, "%s: reusing %s\n", eng, dir)
@@ -530,6 +562,17 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 				}
 			}
 		}
+		if o.memLimit > 0 && n >= o.largeFrom && slices.Contains(o.engines, "bleve") {
+			r, err := limitedQuery(ctx, self, o, "bleve", n, filepath.Join(work, fmt.Sprintf("bleve-%d", n)))
+			if err != nil {
+				return err
+			}
+			results = append(results, r)
+			progress(r)
+			if err := saveJSON(o.out, results); err != nil {
+				return err
+			}
+		}
 		if !o.keep && o.work == "" {
 			for _, d := range dirs {
 				os.RemoveAll(d)
@@ -563,14 +606,25 @@ func saveJSON(path string, results []result) error {
 }
 
 func child(ctx context.Context, self string, o options, phase, eng string, n int, dir string, into any) error {
+	return runChild(ctx, self, o, phase, eng, n, dir, into, nil, nil)
+}
+
+// runChild runs one phase in a child process; cg, when set, is the memory
+// cgroup it runs in, and env is added to its environment.
+func runChild(ctx context.Context, self string, o options, phase, eng string, n int, dir string, into any, cg *memCgroup, env []string) error {
 	perClass, warmup := o.perClass, o.warmup
 	if n >= o.largeFrom {
 		perClass, warmup = o.largeQueries, o.largeWarmup
 	}
-	cmd := exec.CommandContext(ctx, self, "-child", phase, "-engine", eng, "-n", strconv.Itoa(n), "-dir", dir,
+	name, args := self, []string{"-child", phase, "-engine", eng, "-n", strconv.Itoa(n), "-dir", dir,
 		"-seed", strconv.FormatUint(o.seed, 10), "-batch", strconv.Itoa(o.batch),
 		"-queries", strconv.Itoa(perClass), "-warmup", strconv.Itoa(warmup), "-cpuprofile", o.cpuprofile,
-		"-clients", strconv.Itoa(o.clients))
+		"-clients", strconv.Itoa(o.clients)}
+	if cg != nil {
+		name, args = cg.command(name, args...)
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -580,4 +634,44 @@ func child(ctx context.Context, self string, o options, phase, eng string, n int
 		return fmt.Errorf("%s phase of %s at %d documents: read result: %w", phase, eng, n, err)
 	}
 	return nil
+}
+
+// limitedQuery runs the query phase of eng at n documents again within
+// o.memLimit bytes (memlimit.go) and reports it as engine "ENG@LIMIT".
+func limitedQuery(ctx context.Context, self string, o options, eng string, n int, dir string) (result, error) {
+	r := result{N: n, Engine: eng + "@" + limitName(o.memLimit), Index: &indexResult{}, Query: &queryResult{MemLimit: o.memLimit}}
+	if err := evictFiles(dir, archiveDir(filepath.Dir(dir), n)); err != nil {
+		return r, err
+	}
+	cg, err := newMemCgroup(o.memLimit)
+	var env []string
+	if err != nil {
+		r.Query.Enforced = "not enforced (" + err.Error() + "); GOMEMLIMIT only"
+		env = []string{"GOMEMLIMIT=" + strconv.FormatInt(o.memLimit, 10)}
+	} else if cg.v2 {
+		r.Query.Enforced = "cgroup v2 memory.max"
+	} else {
+		r.Query.Enforced = "cgroup v1 memory.limit_in_bytes"
+	}
+	fmt.Fprintf(os.Stderr, "%s: querying within %s (%s)\n", eng, limitName(o.memLimit), r.Query.Enforced)
+	runErr := runChild(ctx, self, o, "query", eng, n, dir, r.Query, cg, env)
+	if cg != nil {
+		r.Query.CgroupPeak, r.Query.OOMKills = cg.usage()
+		if err := cg.remove(); err != nil && runErr == nil {
+			runErr = err
+		}
+	}
+	if runErr != nil && r.Query.OOMKills > 0 {
+		// Killed for the limit: a result to report, not a failed run.
+		r.Query.Errors = map[string]string{"phase": fmt.Sprintf("killed by the kernel for the memory limit (%v)", runErr)}
+		return r, nil
+	}
+	return r, runErr
+}
+
+func limitName(b int64) string {
+	if b%(1<<30) == 0 {
+		return fmt.Sprintf("%dGiB", b>>30)
+	}
+	return fmt.Sprintf("%dMiB", b>>20)
 }

@@ -8,51 +8,33 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
 	"policywatch/model"
-	"policywatch/store"
 	"policywatch/web"
 )
 
 // webEngine serves the search page in-process (no sockets) over the
-// Bleve index: the server-side cost of one page view, which the wrk run
-// of scripts/bench-search.sh then measures over loopback. It needs a
-// store only because the server does; the search page never reads it.
+// Bleve index and its archive: the server-side cost of one page view,
+// which the wrk run of scripts/bench-search.sh then measures over
+// loopback.
 type webEngine struct {
 	be      *bleveEngine
-	db      *store.DB
-	tmp     string
 	handler http.Handler
 }
 
-func openWeb(dir string) (*webEngine, error) {
-	be, err := openBleve(dir)
+func openWeb(dir string, n int) (*webEngine, error) {
+	be, err := openBleve(dir, n)
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp("", "benchsearch-store-")
+	srv, err := web.New(web.Config{Store: be.texts, Index: be.ix, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		be.close()
-		return nil, err
-	}
-	db, err := store.Open(context.Background(), filepath.Join(tmp, "policywatch.db"))
-	if err != nil {
-		be.close()
-		os.RemoveAll(tmp)
-		return nil, err
-	}
-	srv, err := web.New(web.Config{Store: db, Index: be.ix, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		be.close()
-		db.Close()
-		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("build web server: %w", err)
 	}
-	return &webEngine{be: be, db: db, tmp: tmp, handler: srv.Handler()}, nil
+	return &webEngine{be: be, handler: srv.Handler()}, nil
 }
 
 func (e *webEngine) put(context.Context, []model.Document) error {
@@ -61,12 +43,7 @@ func (e *webEngine) put(context.Context, []model.Document) error {
 
 func (e *webEngine) finish(context.Context) error { return nil }
 
-func (e *webEngine) close() error {
-	err := e.be.close()
-	e.db.Close()
-	os.RemoveAll(e.tmp)
-	return err
-}
+func (e *webEngine) close() error { return e.be.close() }
 
 // searchURL is the search page address for q, as the form builds it.
 func searchURL(q benchQuery) string {

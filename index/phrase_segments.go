@@ -1,0 +1,358 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/scorer"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// segmentPhraseSearcher answers a phraseQuery in one pass over the
+// postings of its terms, read straight from the snapshot's segments:
+// each term's postings are read once, with frequencies, norms and
+// positions, to find the documents that have every term (rarest term
+// first), to check the positions, and to score the matches with Bleve's
+// own term and conjunction scorers, set up exactly as Bleve's phrase
+// searcher sets up its term searchers, so scores are the same to the bit
+// (TestPhraseMatchesBlevesPhraseQuery). Going through Bleve's term
+// readers instead costs a second pass over the same postings and a copy
+// of every position.
+type segmentPhraseSearcher struct {
+	cursors []*termCursor // by document frequency, rarest first, as Bleve's conjunction orders them
+	offsets []int         // each cursor's slot in the phrase (relative position)
+	scorers []*scorer.TermQueryScorer
+	conj    *scorer.ConjunctionQueryScorer
+	score   bool
+	count   uint64
+
+	id     bleveindex.IndexInternalID
+	tfd    bleveindex.TermFieldDoc
+	dms    []*search.DocumentMatch
+	pos    [][]uint64 // each cursor's positions in the current candidate
+	arrays [][][]uint64
+	at     []int
+	next   uint64 // the first document number not yet looked at
+	done   bool
+	// ctx is the search's context: a phrase whose candidates seldom
+	// match can scan long between two matches, so it checks for a
+	// deadline itself rather than leave that to the collector.
+	ctx    context.Context
+	polled int
+}
+
+func newSegmentPhraseSearcher(ctx context.Context, snap *scorch.IndexSnapshot, q *phraseQuery, options search.SearcherOptions) (search.Searcher, error) {
+	segs := snap.Segments()
+	offsets := make([]uint64, len(segs))
+	var running uint64
+	for i, ss := range segs {
+		offsets[i] = running
+		running += ss.Segment().Count()
+	}
+	docTotal, avgLen, err := scoringStats(ctx, snap, q.field)
+	if err != nil {
+		return nil, err
+	}
+	s := &segmentPhraseSearcher{ctx: ctx, score: options.Score != "none", conj: scorer.NewConjunctionQueryScorer(options)}
+	for slot, terms := range q.slots {
+		if len(terms) == 0 {
+			continue
+		}
+		// Every leaf term counts against a search's term budget, as in
+		// Bleve's term searchers.
+		if err := search.RecordTermSearcher(ctx); err != nil {
+			return nil, err
+		}
+		c, err := newTermCursor(segs, offsets, q.field, terms[0])
+		if err != nil {
+			return nil, err
+		}
+		s.cursors = append(s.cursors, c)
+		s.offsets = append(s.offsets, slot)
+		s.count += c.count
+	}
+	// Bleve's conjunction sorts its searchers by count with sort.Sort; for
+	// up to 12 that is an insertion sort, which keeps ties in order.
+	order := make([]int, len(s.cursors))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return s.cursors[order[a]].count < s.cursors[order[b]].count })
+	cursors, offs := make([]*termCursor, len(order)), make([]int, len(order))
+	for i, o := range order {
+		cursors[i], offs[i] = s.cursors[o], s.offsets[o]
+	}
+	s.cursors, s.offsets = cursors, offs
+	for _, c := range s.cursors {
+		s.scorers = append(s.scorers, scorer.NewTermQueryScorer([]byte(c.term), q.field, q.boost, docTotal, c.count, avgLen, options))
+	}
+	// The conjunction and then the phrase searcher normalize the weights.
+	s.SetQueryNorm(1 / math.Sqrt(s.Weight()))
+	s.SetQueryNorm(1 / math.Sqrt(s.Weight()))
+	s.pos = make([][]uint64, len(s.cursors))
+	s.arrays = make([][][]uint64, len(s.cursors))
+	s.dms = make([]*search.DocumentMatch, len(s.cursors))
+	s.at = make([]int, len(s.cursors))
+	return s, nil
+}
+
+// scoringStats are the document count and average field length Bleve's
+// term searcher scores with (bm25ScoreMetrics), for BM25; for TF-IDF the
+// count alone.
+func scoringStats(ctx context.Context, rd bleveindex.IndexReader, field string) (uint64, float64, error) {
+	model := ""
+	if f, ok := ctx.Value(search.GetScoringModelCallbackKey).(search.GetScoringModelCallbackFn); ok {
+		model = f()
+	}
+	if model != bleveindex.BM25Scoring {
+		n, err := rd.DocCount()
+		return n, 0, err
+	}
+	var count uint64
+	var card int
+	if st, ok := ctx.Value(search.BM25StatsKey).(*search.BM25Stats); ok {
+		count = uint64(st.DocCount)
+		c, ok := st.FieldCardinality[field]
+		if !ok {
+			return 0, 0, fmt.Errorf("field stat for bm25 not present %s", field)
+		}
+		card = c
+	} else {
+		n, err := rd.DocCount()
+		if err != nil {
+			return 0, 0, err
+		}
+		count = n
+		if br, ok := rd.(bleveindex.BM25Reader); ok {
+			if card, err = br.FieldCardinality(field); err != nil {
+				return 0, 0, err
+			}
+		}
+	}
+	if count == 0 && card == 0 {
+		return 0, 0, nil
+	}
+	return count, math.Ceil(float64(card) / float64(count)), nil
+}
+
+// termCursor walks one term's postings across the snapshot's segments in
+// document number order (a segment's offset plus its own number, as
+// scorch numbers documents).
+type termCursor struct {
+	term    string
+	offsets []uint64
+	sizes   []uint64
+	its     []segment.PostingsIterator
+	count   uint64 // documents with the term, deletions left out
+
+	seg int
+	cur segment.Posting
+	doc uint64
+	end bool
+}
+
+func newTermCursor(segs []*scorch.SegmentSnapshot, offsets []uint64, field, term string) (*termCursor, error) {
+	c := &termCursor{term: term, offsets: offsets, sizes: make([]uint64, len(segs)), its: make([]segment.PostingsIterator, len(segs))}
+	for i, ss := range segs {
+		c.sizes[i] = ss.Segment().Count()
+		dict, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return nil, fmt.Errorf("read the terms of %s: %w", field, err)
+		}
+		pl, err := dict.PostingsList([]byte(term), ss.Deleted(), nil)
+		if err != nil {
+			return nil, fmt.Errorf("read the postings of %q: %w", term, err)
+		}
+		c.count += pl.Count()
+		c.its[i] = pl.Iterator(true, true, true, nil)
+	}
+	return c, nil
+}
+
+// seek moves to the first document numbered target or above that has the
+// term; false when there is none.
+func (c *termCursor) seek(target uint64) (bool, error) {
+	if c.end {
+		return false, nil
+	}
+	if c.cur != nil && c.doc >= target {
+		return true, nil
+	}
+	for c.seg < len(c.its) {
+		base := c.offsets[c.seg]
+		if target >= base+c.sizes[c.seg] {
+			c.seg, c.cur = c.seg+1, nil
+			continue
+		}
+		var p segment.Posting
+		var err error
+		switch {
+		case target <= base && c.cur == nil:
+			p, err = c.its[c.seg].Next()
+		case target <= base:
+			// Cannot happen (cur is in this segment and below target),
+			// but Advance must only go forward.
+			p, err = c.its[c.seg].Next()
+		default:
+			p, err = c.its[c.seg].Advance(target - base)
+		}
+		if err != nil {
+			return false, err
+		}
+		if p != nil {
+			c.cur, c.doc = p, base+p.Number()
+			return true, nil
+		}
+		c.seg, c.cur = c.seg+1, nil
+	}
+	c.end = true
+	return false, nil
+}
+
+// candidate finds the first document numbered from or above that has
+// every term.
+func (s *segmentPhraseSearcher) candidate(from uint64) (uint64, bool, error) {
+	lead := s.cursors[0]
+	ok, err := lead.seek(from)
+	if !ok || err != nil {
+		return 0, false, err
+	}
+	doc := lead.doc
+	for {
+		agreed := true
+		for _, c := range s.cursors[1:] {
+			ok, err := c.seek(doc)
+			if !ok || err != nil {
+				return 0, false, err
+			}
+			if c.doc > doc {
+				doc, agreed = c.doc, false
+				break
+			}
+		}
+		if agreed {
+			return doc, true, nil
+		}
+		if ok, err := lead.seek(doc); !ok || err != nil {
+			return 0, false, err
+		}
+		doc = lead.doc
+	}
+}
+
+// matches checks the positions of the current candidate: some position
+// p of the first slot's term with every other slot's term at p plus its
+// offset, in the same array element (Bleve's findPhrasePaths, no slop).
+func (s *segmentPhraseSearcher) matches() bool {
+	for i, c := range s.cursors {
+		s.pos[i], s.arrays[i] = s.pos[i][:0], s.arrays[i][:0]
+		for _, l := range c.cur.Locations() {
+			s.pos[i] = append(s.pos[i], l.Pos())
+			s.arrays[i] = append(s.arrays[i], l.ArrayPositions())
+		}
+	}
+	// Walk the starts implied by the rarest term's positions; every list
+	// is in position order.
+	at := s.at[:len(s.cursors)]
+	clear(at)
+	for k, p := range s.pos[0] {
+		start := int64(p) - int64(s.offsets[0])
+		ok := true
+		for i := 1; i < len(s.cursors) && ok; i++ {
+			want := uint64(start + int64(s.offsets[i]))
+			ps := s.pos[i]
+			for at[i] < len(ps) && ps[at[i]] < want {
+				at[i]++
+			}
+			ok = false
+			for j := at[i]; j < len(ps) && ps[j] == want; j++ {
+				if slices.Equal(s.arrays[i][j], s.arrays[0][k]) {
+					ok = true
+					break
+				}
+			}
+		}
+		if ok && start > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *segmentPhraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	return s.from(ctx, s.next)
+}
+
+func (s *segmentPhraseSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
+	return s.from(ctx, max(id.Value(), s.next))
+}
+
+func (s *segmentPhraseSearcher) from(ctx *search.SearchContext, from uint64) (*search.DocumentMatch, error) {
+	for !s.done {
+		doc, ok, err := s.candidate(from)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			s.done = true
+			break
+		}
+		from = doc + 1
+		s.next = from
+		if s.polled++; s.polled%1024 == 0 {
+			if err := s.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if s.matches() {
+			return s.match(ctx, doc), nil
+		}
+	}
+	return nil, nil
+}
+
+// match is the document match for doc, scored as Bleve's phrase searcher
+// scores it: the sum of its terms' scores in conjunction order.
+func (s *segmentPhraseSearcher) match(ctx *search.SearchContext, doc uint64) *search.DocumentMatch {
+	s.id = bleveindex.NewIndexInternalID(s.id, doc)
+	if !s.score {
+		dm := ctx.DocumentMatchPool.Get()
+		dm.IndexInternalID = append(dm.IndexInternalID[:0], s.id...)
+		return dm
+	}
+	for i, c := range s.cursors {
+		s.tfd = bleveindex.TermFieldDoc{ID: s.id, Freq: c.cur.Frequency(), Norm: c.cur.Norm()}
+		s.dms[i] = s.scorers[i].Score(ctx, &s.tfd)
+	}
+	dm := s.conj.Score(ctx, s.dms)
+	for _, o := range s.dms[1:] {
+		ctx.DocumentMatchPool.Put(o)
+	}
+	return dm
+}
+
+func (s *segmentPhraseSearcher) Weight() float64 {
+	var w float64
+	for _, sc := range s.scorers {
+		w += sc.Weight()
+	}
+	return w
+}
+
+func (s *segmentPhraseSearcher) SetQueryNorm(qnorm float64) {
+	for _, sc := range s.scorers {
+		sc.SetQueryNorm(qnorm)
+	}
+}
+
+func (s *segmentPhraseSearcher) Count() uint64              { return s.count }
+func (s *segmentPhraseSearcher) Min() int                   { return 0 }
+func (s *segmentPhraseSearcher) Size() int                  { return 64 * (1 + len(s.cursors)) }
+func (s *segmentPhraseSearcher) DocumentMatchPoolSize() int { return 2*len(s.cursors) + 1 }
+func (s *segmentPhraseSearcher) Close() error               { return nil }
