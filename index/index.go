@@ -157,9 +157,9 @@ func docID(id int64) string { return strconv.FormatInt(id, 10) }
 // Put adds or replaces documents, by ID, in batches. When docs holds
 // several batches, up to putWorkers of them are analyzed and built into
 // segments at once (Bleve analyzes a batch on all cores but builds its
-// segment on one, so a second batch keeps the other core busy); the last
-// batch goes in after all the others, so whatever a caller adds to the end
-// of a Put is applied after everything before it.
+// segment on one, so a second batch keeps the other core busy), in no
+// particular order: no two batches hold the same ID, and Put writes no
+// mark of what it has applied (Apply does, after a Put has returned).
 func (ix *Index) Put(ctx context.Context, docs ...model.Document) error {
 	for i := range docs {
 		if docs[i].ID == 0 {
@@ -193,11 +193,7 @@ func (ix *Index) Put(ctx context.Context, docs ...model.Document) error {
 		ix.changed()
 		return nil
 	}
-	last := batches[len(batches)-1]
-	if err := forEachParallel(batches[:len(batches)-1], min(putWorkers, runtime.GOMAXPROCS(0)), put); err != nil {
-		return err
-	}
-	if err := put(last); err != nil {
+	if err := forEachParallel(batches, min(putWorkers, runtime.GOMAXPROCS(0)), put); err != nil {
 		return err
 	}
 	ix.warmKeys()
