@@ -61,7 +61,7 @@ cookies Secure. On a public server give --base-url, so feed and citation links d
 Host header a client sends. Searches are bounded: in size, in number at once, and in time.`},
 	{name: "search", summary: "search the archive; save searches with feeds and webhooks",
 		synopsis: []string{
-			"search [--data DIR] [--db URL] [--config FILE] [--json | --csv] [--all] [--limit N] [--page N] [--sort relevance|date] [--category ID]... [--actor ID]... [--source NAME]... [--kind official|news]... [--from DATE] [--to DATE] [--] [QUERY...]",
+			"search [--data DIR] [--db URL] [--config FILE] [--json | --csv] [--all] [--limit N] [--page N] [--sort relevance|date] [--category ID]... [--actor ID]... [--source NAME]... [--kind official|news]... [--lang TAG]... [--from DATE] [--to DATE] [--] [QUERY...]",
 			"search --save NAME [--webhook URL [--allow-private]] [filter flags] [--] [QUERY...]",
 			"search --list-saved | --delete-saved ID",
 		},
