@@ -19,6 +19,7 @@ import (
 	"policywatch/ingest"
 	"policywatch/model"
 	"policywatch/store"
+	"policywatch/topic"
 )
 
 // cmdReindex rebuilds the derived index and events from the store. When
@@ -170,8 +171,13 @@ func cmdExtract(_ context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", file, err)
 		}
-		if raw, err = io.ReadAll(zr); err != nil {
+		// A page that inflates past what a crawl would ever accept is a
+		// bomb, not a page: stop before it takes the machine's memory.
+		if raw, err = io.ReadAll(io.LimitReader(zr, topic.MaxBody+1)); err != nil {
 			return fmt.Errorf("%s: %w", file, err)
+		}
+		if len(raw) > topic.MaxBody {
+			return fmt.Errorf("%s: decompresses to more than %d MB, the most a crawl accepts for one page", file, topic.MaxBody>>20)
 		}
 	}
 	page, _, err := extract.DecodeHTML(raw, "")
