@@ -68,6 +68,18 @@ func TestWhoActsInReporting(t *testing.T) {
 			model.KindNews, "Treaty suspended as Beijing warns London",
 			"“We will suspend the extradition treaty with Hong Kong with immediate effect,” Foreign Secretary Dominic Raab told parliament on Monday, after weeks of pressure from lawmakers over Beijing's new law.\nChina warned of consequences.",
 			"extradition", "uk", []string{"china"}},
+		{"a headline judging another government's measure is not that government speaking",
+			model.KindOfficial, "US sanctions shameless, despicable",
+			"The Hong Kong government on Saturday described the US sanctions on eleven officials as shameless and despicable.",
+			"statement", "hong-kong", nil},
+		{"a headline's measure noun before a preposition: the speaker is in the text",
+			model.KindNews, "US sanctions on officials unlawful",
+			"Beijing on Monday strongly condemned the US sanctions on its officials as gross interference in China's internal affairs.",
+			"statement", "china", nil},
+		{"a measure word before its object is the verb",
+			model.KindNews, "US sanctions 11 officials over Hong Kong crackdown",
+			"The United States on Friday imposed sanctions on eleven officials, including the city's leader.",
+			"sanction", "us", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
