@@ -146,6 +146,9 @@ func cmdRuns(ctx context.Context, args []string, stdout io.Writer) (err error) {
 		}
 		fmt.Fprintf(stdout, "run %d  started %s  %s  [%s]\n", r.ID, r.StartedAt.Format(time.RFC3339), status,
 			strings.Join(r.Sources, ", "))
+		if r.Stops != "" {
+			fmt.Fprintf(stdout, "  stops: %s\n", r.Stops)
+		}
 		printRunSummary(stdout, &r)
 	}
 	return nil

@@ -84,7 +84,8 @@ handled), the HTTP responses it received (feeds, sitemaps and retries included, 
 the outcomes) and every URL dropped, refused, withdrawn or failed with the reason. --json prints
 them as /api/runs does: id, started_at, finished_at, sources, counts (each outcome's count, and
 fetched: the HTTP responses), urls, the lists dropped, refused, withdrawn and failed (url,
-source, outcome, reason, at, source_failed) and failed_sources; and, as the first versions did,
+source, outcome, reason, at, source_failed), failed_sources and stops (why the run stopped before it
+was done and when a crawl resumed it, each stamped; empty when it went through); and, as the first versions did,
 run_id, fetched, stored, updated, unchanged and skipped. crawl --json prints one run so.`},
 	{name: "sources", summary: "validate the topic config and list its sources",
 		synopsis: []string{"sources [--config FILE]"},
