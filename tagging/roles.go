@@ -712,7 +712,7 @@ func isVerb(ws []word, i int, headline bool) bool {
 		if i > 0 && (ws[i-1].lower == "the" || ws[i-1].lower == "a" || ws[i-1].lower == "its" || ws[i-1].lower == "their") {
 			return false // "the ban", "a sanction", "its move"
 		}
-		if actionNouns[lw] && !objectFollows(ws, i) {
+		if measureNounVerbs[lw] && !objectFollows(ws, i) {
 			return false // "US sanctions on officials", "US sanctions 'shameless'"
 		}
 		return true
@@ -753,7 +753,13 @@ func objectFollows(ws []word, i int) bool {
 	return true
 }
 
-// nounPrepositions follow an act noun, never its verb's object.
+// measureNounVerbs are measures whose noun is also a verb form ("US
+// sanctions", "China bans"): which one a headline means shows in what
+// follows (objectFollows). Verbs that take a preposition themselves
+// ("judges rule on", "Beijing moves against") are not among them.
+var measureNounVerbs = wordSet(`ban bans sanctions curbs arrest arrests order orders offer listing warrants`)
+
+// nounPrepositions follow a measure noun, never its verb's object.
 var nounPrepositions = wordSet(`on against over for of in from after targeting imposed announced by are were is was
 	will would could may might has have had`)
 

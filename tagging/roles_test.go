@@ -202,3 +202,33 @@ func TestReprisalForms(t *testing.T) {
 		})
 	}
 }
+
+// A headline's measure word is its verb before an object and its noun
+// before a preposition, a predicate adjective or nothing; verbs that take
+// a preposition themselves stay verbs.
+func TestHeadlineMeasureWordVerbOrNoun(t *testing.T) {
+	tests := []struct {
+		headline string
+		at       int // the word in question
+		verb     bool
+	}{
+		{"US sanctions 11 officials over crackdown", 1, true},
+		{"US Sanctions Hong Kong Officials", 1, true},
+		{"US sanctions on officials unlawful", 1, false},
+		{"US sanctions shameless, despicable", 1, false},
+		{"China bans harmful exports", 1, true},
+		{"Police arrests of activists condemned", 1, false},
+		{"Judges rule against media tycoon", 1, true},
+		{"Beijing moves against activists", 1, true},
+	}
+	for _, tt := range tests {
+		var ws []word
+		for _, f := range strings.Fields(tt.headline) {
+			w := strings.TrimRight(f, ",")
+			ws = append(ws, word{text: w, lower: strings.ToLower(w), comma: strings.HasSuffix(f, ",")})
+		}
+		if got := isVerb(ws, tt.at, true); got != tt.verb {
+			t.Errorf("%q: %q read as verb %v, want %v", tt.headline, ws[tt.at].text, got, tt.verb)
+		}
+	}
+}
