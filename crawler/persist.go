@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -108,6 +109,18 @@ func (e *storageError) Error() string {
 }
 
 func (e *storageError) Unwrap() error { return e.err }
+
+// StoppedByStore reports whether err is a run stopping because the store
+// could not be written (a full disk, a read-only file system), and says
+// so: "stopped: the store cannot be written (…); … resumes this run from
+// URL".
+func StoppedByStore(err error) (string, bool) {
+	var se *storageError
+	if errors.As(err, &se) {
+		return se.Error(), true
+	}
+	return "", false
+}
 
 // writeFailed stops the run when err is the storage failing (a full
 // disk, a read-only file system: State.WriteFailed): every page fetched

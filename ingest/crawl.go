@@ -18,6 +18,7 @@ type RunStore interface {
 	PendingRun(ctx context.Context, sources []string) (*model.CrawlRun, error)
 	StartRun(ctx context.Context, sources []string) (*model.CrawlRun, error)
 	FinishRun(ctx context.Context, r *model.CrawlRun) error
+	NoteRunStop(ctx context.Context, id int64, note string) error
 }
 
 // ArchiveStore is the store as the pipeline's processes use it: filing
@@ -94,6 +95,9 @@ func (a *Archive) Crawl(ctx context.Context, cfg CrawlConfig) (*model.CrawlRun, 
 	}
 	if run != nil {
 		a.log().Info("resuming unfinished crawl run", "run", run.ID)
+		if err := a.Store.NoteRunStop(ctx, run.ID, "resumed"); err != nil {
+			return nil, err
+		}
 	} else if run, err = a.Store.StartRun(ctx, names); err != nil {
 		return nil, err
 	}
@@ -117,6 +121,13 @@ func (a *Archive) Crawl(ctx context.Context, cfg CrawlConfig) (*model.CrawlRun, 
 	// already holds every document saved so far, and the derived data
 	// follows it.
 	finishCtx := context.WithoutCancel(ctx)
+	if stop := stopNote(ctx, crawlErr); stop != "" {
+		// Best effort: on a full disk this note may not fit either, and
+		// the error and the log say why the run stopped.
+		if err := a.Store.NoteRunStop(finishCtx, run.ID, stop); err != nil {
+			a.log().Error("could not note why the crawl run stopped", "run", run.ID, "err", err)
+		}
+	}
 	if err := a.Store.FinishRun(finishCtx, run); err != nil {
 		// A run stopped by a full disk cannot record itself either:
 		// keep why it stopped first.
@@ -126,6 +137,22 @@ func (a *Archive) Crawl(ctx context.Context, cfg CrawlConfig) (*model.CrawlRun, 
 		return run, errors.Join(crawlErr, err)
 	}
 	return run, crawlErr
+}
+
+// stopNote says why a run stopped before its frontier was done, or ""
+// when it went through (or failed for a reason of its own, which its
+// error says).
+func stopNote(ctx context.Context, err error) string {
+	if err == nil {
+		return ""
+	}
+	if why, ok := crawler.StoppedByStore(err); ok {
+		return why
+	}
+	if ctx.Err() != nil {
+		return "stopped: interrupted (" + context.Cause(ctx).Error() + "); the next crawl resumes this run"
+	}
+	return ""
 }
 
 // Settle brings what is derived from the store up to date after this

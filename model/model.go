@@ -275,6 +275,9 @@ type CrawlRun struct {
 	Refused    int // robots.txt asked us not to fetch them
 	Withdrawn  int // archived pages that now answer 404 or 410
 	Failed     int // could not be fetched, read or stored
+	// Stops says why the run stopped before its frontier was done and
+	// when a later crawl resumed it ("" for a run that went through).
+	Stops string
 	// Log is every URL the run did not archive as a document, with its
 	// outcome and reason (listing pages and redirects to a URL already
 	// fetched aside), in the order met. Not only failures: see Logged.

@@ -27,6 +27,10 @@ type RunReport struct {
 	// FailedSources names the sources that failed entirely: nothing of
 	// them was crawled (their feed, sitemap, seed or API URL failed).
 	FailedSources []string `json:"failed_sources"`
+	// Stops says why the run stopped before it was done (a full disk, an
+	// interruption) and when a later crawl resumed it; "" when it went
+	// through (CrawlRun.Stops).
+	Stops string `json:"stops"`
 
 	// The names of the first reports, kept for the scripts that read
 	// them: the same values as ID and Counts.
@@ -43,8 +47,8 @@ func (r *CrawlRun) Report() RunReport {
 	out := RunReport{ID: r.ID, StartedAt: r.StartedAt.UTC(), Sources: r.Sources, Counts: r.Counts(), URLs: r.URLs(),
 		Dropped: nonNil(r.Logged(OutcomeDropped)), Refused: nonNil(r.Logged(OutcomeRefused)),
 		Withdrawn: nonNil(r.Logged(OutcomeWithdrawn)), Failed: nonNil(r.Logged(OutcomeFailed)),
-		FailedSources: []string{},
-		RunID:         r.ID, Fetched: r.Fetched, Stored: r.Stored, Updated: r.Updated, Unchanged: r.Unchanged, Skipped: r.Skipped}
+		FailedSources: []string{}, Stops: r.Stops,
+		RunID: r.ID, Fetched: r.Fetched, Stored: r.Stored, Updated: r.Updated, Unchanged: r.Unchanged, Skipped: r.Skipped}
 	if out.Sources == nil {
 		out.Sources = []string{}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"policywatch/model"
 )
@@ -94,6 +95,18 @@ func (db *DB) LastFinishedRun(ctx context.Context) (int64, error) {
 	return id, nil
 }
 
+// NoteRunStop adds a note, stamped with the time, to the run's stops
+// (model.CrawlRun.Stops): why it stopped before its frontier was done, or
+// that a crawl resumed it.
+func (db *DB) NoteRunStop(ctx context.Context, id int64, note string) error {
+	note = db.Now().UTC().Format(time.RFC3339) + " " + note
+	if _, err := db.write.ExecContext(ctx, `UPDATE crawl_runs SET stops = CASE WHEN stops = '' THEN ? ELSE stops || '; ' || ? END
+		WHERE id = ?`, note, note, id); err != nil {
+		return fmt.Errorf("note crawl run %d stopped: %w", id, err)
+	}
+	return nil
+}
+
 // Runs lists the newest crawl runs with their errors.
 func (db *DB) Runs(ctx context.Context, limit int) ([]model.CrawlRun, error) {
 	if limit <= 0 {
@@ -137,9 +150,9 @@ func (db *DB) Run(ctx context.Context, id int64) (*model.CrawlRun, error) {
 		started, finished, sources string
 	)
 	err := db.read.QueryRowContext(ctx, `SELECT id, started_at, finished_at, sources, fetched, stored, updated,
-		unchanged, dropped, skipped, refused, withdrawn, failed FROM crawl_runs WHERE id = ?`, id).Scan(&r.ID,
+		unchanged, dropped, skipped, refused, withdrawn, failed, stops FROM crawl_runs WHERE id = ?`, id).Scan(&r.ID,
 		&started, &finished, &sources, &r.Fetched, &r.Stored, &r.Updated, &r.Unchanged, &r.Dropped, &r.Skipped,
-		&r.Refused, &r.Withdrawn, &r.Failed)
+		&r.Refused, &r.Withdrawn, &r.Failed, &r.Stops)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("crawl run %d: %w", id, ErrNotFound)
 	}

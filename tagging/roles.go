@@ -712,6 +712,9 @@ func isVerb(ws []word, i int, headline bool) bool {
 		if i > 0 && (ws[i-1].lower == "the" || ws[i-1].lower == "a" || ws[i-1].lower == "its" || ws[i-1].lower == "their") {
 			return false // "the ban", "a sanction", "its move"
 		}
+		if measureNounVerbs[lw] && !objectFollows(ws, i) {
+			return false // "US sanctions on officials", "US sanctions 'shameless'"
+		}
 		return true
 	}
 	if !headline && strings.HasSuffix(lw, "ed") && len(lw) > 4 {
@@ -722,6 +725,43 @@ func isVerb(ws []word, i int, headline bool) bool {
 	}
 	return false
 }
+
+// objectFollows reports whether the word after ws[i], a plural act noun
+// that is also a verb's -s form ("sanctions", "bans", "arrests"), starts
+// its object, making it the verb ("US sanctions 11 officials"). Before a
+// preposition, an adjective, a comma or nothing it is the noun: reports
+// of reactions are headlined so ("US sanctions on officials 'shameless'",
+// "Sanctions unlawful, says Beijing").
+func objectFollows(ws []word, i int) bool {
+	if i+1 >= len(ws) || ws[i].comma {
+		return false
+	}
+	next := ws[i+1].lower
+	if nounPrepositions[next] {
+		return false
+	}
+	// A predicate adjective ends its clause ("sanctions shameless,
+	// despicable"); one before a noun modifies the object ("bans harmful
+	// exports").
+	if ws[i+1].comma || i+2 >= len(ws) {
+		for _, suffix := range []string{"less", "ful", "ous", "able", "ible", "ive", "ical", "ent", "ant"} {
+			if strings.HasSuffix(next, suffix) && len(next) > len(suffix)+2 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// measureNounVerbs are measures whose noun is also a verb form ("US
+// sanctions", "China bans"): which one a headline means shows in what
+// follows (objectFollows). Verbs that take a preposition themselves
+// ("judges rule on", "Beijing moves against") are not among them.
+var measureNounVerbs = wordSet(`ban bans sanctions curbs arrest arrests order orders offer listing warrants`)
+
+// nounPrepositions follow a measure noun, never its verb's object.
+var nounPrepositions = wordSet(`on against over for of in from after targeting imposed announced by are were is was
+	will would could may might has have had`)
 
 // analyseLatin reads the clauses of a sentence in a language that spaces
 // its words.
@@ -1151,6 +1191,9 @@ func (a *roleAnalyzer) markSpeakers(s *sentence, start, end int) {
 			if r.strength == weak && !weakHeaded(text, r, end) && !statementAfter(text[r.end:end]) {
 				continue
 			}
+			if ownsActAfter(text[r.end:end]) {
+				continue // "US sanctions 'shameless'": the sanctions are the US's, the words are not
+			}
 			r.role = roleSpeaker
 			for c := range s.clauses {
 				s.clauses[c].speaker = append(s.clauses[c].speaker, *r)
@@ -1170,6 +1213,26 @@ func (a *roleAnalyzer) markSpeakers(s *sentence, start, end int) {
 		}
 	}
 }
+
+// ownsActAfter reports whether the words after a name make it the owner
+// of an act ("US sanctions", "China's law") other than something said: a
+// verbless headline's speaker names what it says ("UK statement",
+// "China's response"), not a measure the rest of the headline judges.
+func ownsActAfter(after string) bool {
+	words := strings.Fields(after)
+	if len(words) == 0 {
+		return false
+	}
+	first := strings.ToLower(strings.Trim(words[0], `"'‘’“”,:;()`))
+	first = strings.TrimPrefix(strings.TrimPrefix(first, "’s"), "'s")
+	if first == "" && len(words) > 1 {
+		first = strings.ToLower(strings.Trim(words[1], `"'‘’“”,:;()`))
+	}
+	return actionNouns[first] && !saidNouns[first]
+}
+
+// saidNouns are act nouns for what is said.
+var saidNouns = wordSet(`statement declaration condemnation response announcement report`)
 
 // saidBeforeRE: "said Raab", "according to the State Department".
 var saidBeforeRE = regexp.MustCompile(`(?i)(?:\b(?:said|says|added|according to|wrote|tweeted|stated)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){0,4})$`)

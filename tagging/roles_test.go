@@ -68,6 +68,18 @@ func TestWhoActsInReporting(t *testing.T) {
 			model.KindNews, "Treaty suspended as Beijing warns London",
 			"“We will suspend the extradition treaty with Hong Kong with immediate effect,” Foreign Secretary Dominic Raab told parliament on Monday, after weeks of pressure from lawmakers over Beijing's new law.\nChina warned of consequences.",
 			"extradition", "uk", []string{"china"}},
+		{"a headline judging another government's measure is not that government speaking",
+			model.KindOfficial, "US sanctions shameless, despicable",
+			"The Hong Kong government on Saturday described the US sanctions on eleven officials as shameless and despicable.",
+			"statement", "hong-kong", nil},
+		{"a headline's measure noun before a preposition: the speaker is in the text",
+			model.KindNews, "US sanctions on officials unlawful",
+			"Beijing on Monday strongly condemned the US sanctions on its officials as gross interference in China's internal affairs.",
+			"statement", "china", nil},
+		{"a measure word before its object is the verb",
+			model.KindNews, "US sanctions 11 officials over Hong Kong crackdown",
+			"The United States on Friday imposed sanctions on eleven officials, including the city's leader.",
+			"sanction", "us", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,5 +200,35 @@ func TestReprisalForms(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A headline's measure word is its verb before an object and its noun
+// before a preposition, a predicate adjective or nothing; verbs that take
+// a preposition themselves stay verbs.
+func TestHeadlineMeasureWordVerbOrNoun(t *testing.T) {
+	tests := []struct {
+		headline string
+		at       int // the word in question
+		verb     bool
+	}{
+		{"US sanctions 11 officials over crackdown", 1, true},
+		{"US Sanctions Hong Kong Officials", 1, true},
+		{"US sanctions on officials unlawful", 1, false},
+		{"US sanctions shameless, despicable", 1, false},
+		{"China bans harmful exports", 1, true},
+		{"Police arrests of activists condemned", 1, false},
+		{"Judges rule against media tycoon", 1, true},
+		{"Beijing moves against activists", 1, true},
+	}
+	for _, tt := range tests {
+		var ws []word
+		for _, f := range strings.Fields(tt.headline) {
+			w := strings.TrimRight(f, ",")
+			ws = append(ws, word{text: w, lower: strings.ToLower(w), comma: strings.HasSuffix(f, ",")})
+		}
+		if got := isVerb(ws, tt.at, true); got != tt.verb {
+			t.Errorf("%q: %q read as verb %v, want %v", tt.headline, ws[tt.at].text, got, tt.verb)
+		}
 	}
 }

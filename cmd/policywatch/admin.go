@@ -19,6 +19,7 @@ import (
 	"policywatch/ingest"
 	"policywatch/model"
 	"policywatch/store"
+	"policywatch/topic"
 )
 
 // cmdReindex rebuilds the derived index and events from the store. When
@@ -145,6 +146,9 @@ func cmdRuns(ctx context.Context, args []string, stdout io.Writer) (err error) {
 		}
 		fmt.Fprintf(stdout, "run %d  started %s  %s  [%s]\n", r.ID, r.StartedAt.Format(time.RFC3339), status,
 			strings.Join(r.Sources, ", "))
+		if r.Stops != "" {
+			fmt.Fprintf(stdout, "  stops: %s\n", r.Stops)
+		}
 		printRunSummary(stdout, &r)
 	}
 	return nil
@@ -170,8 +174,13 @@ func cmdExtract(_ context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", file, err)
 		}
-		if raw, err = io.ReadAll(zr); err != nil {
+		// A page that inflates past what a crawl would ever accept is a
+		// bomb, not a page: stop before it takes the machine's memory.
+		if raw, err = io.ReadAll(io.LimitReader(zr, topic.MaxBody+1)); err != nil {
 			return fmt.Errorf("%s: %w", file, err)
+		}
+		if len(raw) > topic.MaxBody {
+			return fmt.Errorf("%s: decompresses to more than %d MB, the most a crawl accepts for one page", file, topic.MaxBody>>20)
 		}
 	}
 	page, _, err := extract.DecodeHTML(raw, "")

@@ -61,7 +61,7 @@ cookies Secure. On a public server give --base-url, so feed and citation links d
 Host header a client sends. Searches are bounded: in size, in number at once, and in time.`},
 	{name: "search", summary: "search the archive; save searches with feeds and webhooks",
 		synopsis: []string{
-			"search [--data DIR] [--db URL] [--config FILE] [--json | --csv] [--all] [--limit N] [--page N] [--sort relevance|date] [--category ID]... [--actor ID]... [--source NAME]... [--kind official|news]... [--from DATE] [--to DATE] [--] [QUERY...]",
+			"search [--data DIR] [--db URL] [--config FILE] [--json | --csv] [--all] [--limit N] [--page N] [--sort relevance|date] [--category ID]... [--actor ID]... [--source NAME]... [--kind official|news]... [--lang TAG]... [--from DATE] [--to DATE] [--] [QUERY...]",
 			"search --save NAME [--webhook URL [--allow-private]] [filter flags] [--] [QUERY...]",
 			"search --list-saved | --delete-saved ID",
 		},
@@ -84,7 +84,8 @@ handled), the HTTP responses it received (feeds, sitemaps and retries included, 
 the outcomes) and every URL dropped, refused, withdrawn or failed with the reason. --json prints
 them as /api/runs does: id, started_at, finished_at, sources, counts (each outcome's count, and
 fetched: the HTTP responses), urls, the lists dropped, refused, withdrawn and failed (url,
-source, outcome, reason, at, source_failed) and failed_sources; and, as the first versions did,
+source, outcome, reason, at, source_failed), failed_sources and stops (why the run stopped before it
+was done and when a crawl resumed it, each stamped; empty when it went through); and, as the first versions did,
 run_id, fetched, stored, updated, unchanged and skipped. crawl --json prints one run so.`},
 	{name: "sources", summary: "validate the topic config and list its sources",
 		synopsis: []string{"sources [--config FILE]"},

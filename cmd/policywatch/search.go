@@ -85,11 +85,12 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 	allowPrivate := fs.Bool("allow-private", false, "with --webhook: let it be a loopback, private or link-local address (deliveries need the crawl's or the server's --allow-private too)")
 	listSaved := fs.Bool("list-saved", false, "list saved searches")
 	deleteSaved := fs.Int64("delete-saved", 0, "delete the saved search with this `ID`")
-	var categories, actors, sources, kinds listFlag
+	var categories, actors, sources, kinds, langs listFlag
 	fs.Var(&categories, "category", "category `ID` (repeatable; all must match)")
 	fs.Var(&actors, "actor", "actor `ID` (repeatable; all must match)")
 	fs.Var(&sources, "source", "source `NAME` (repeatable; any may match)")
 	fs.Var(&kinds, "kind", "`KIND` of document, official or news (repeatable; any may match)")
+	fs.Var(&langs, "lang", "`TAG` language of the page, a BCP 47 tag such as en or zh-Hant; zh also selects zh-Hant and zh-Hans (repeatable; any may match)")
 	if err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	}
@@ -103,11 +104,16 @@ func cmdSearch(ctx context.Context, args []string, stdout io.Writer) (err error)
 		return usageError{"search: --allow-private goes with --webhook URL"}
 	}
 	q := strings.Join(fs.Args(), " ")
-	req := index.Request{Query: q, Categories: categories, Actors: actors, Sources: sources, Kinds: kinds,
+	req := index.Request{Query: q, Categories: categories, Actors: actors, Sources: sources, Kinds: kinds, Langs: langs,
 		Sort: *sort, Page: *page, PerPage: *limit}
 	for _, k := range kinds {
 		if !model.DocKind(k).Valid() {
 			return usageError{fmt.Sprintf("search: --kind %q is not official or news", k)}
+		}
+	}
+	for _, l := range langs {
+		if err := query.CheckLanguage(l); err != nil {
+			return usageError{fmt.Sprintf("search: --lang: %v", err)}
 		}
 	}
 	switch *sort {
@@ -394,7 +400,7 @@ func searchParams(r index.Request, from, to string) string {
 	if r.Query != "" {
 		v.Set("q", r.Query)
 	}
-	for name, vals := range map[string][]string{"category": r.Categories, "actor": r.Actors, "source": r.Sources, "kind": r.Kinds} {
+	for name, vals := range map[string][]string{"category": r.Categories, "actor": r.Actors, "source": r.Sources, "kind": r.Kinds, "lang": r.Langs} {
 		for _, x := range vals {
 			v.Add(name, x)
 		}

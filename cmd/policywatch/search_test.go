@@ -285,6 +285,7 @@ func TestSearchCommandRefusesWhatItCannotHonour(t *testing.T) {
 		{[]string{"--from", "2020-13-01"}, `--from "2020-13-01" is not a date`},
 		{[]string{"--to", "July"}, `--to "July" is not a date`},
 		{[]string{"--source", "nosuch"}, `--source "nosuch" is not a source of this archive; valid: hk, news, state`},
+		{[]string{"--lang", "xx"}, `--lang: "xx" is not a known language`},
 	} {
 		r := c.run(append([]string{"search", "--data", dir}, append(tc.args, "visa*")...)...)
 		if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, tc.want) {
@@ -301,6 +302,13 @@ func TestSearchCommandRefusesWhatItCannotHonour(t *testing.T) {
 	}
 	if r := c.ok("search", "--data", dir, "--source", "STATE", "visa*"); !strings.Contains(r.stdout, "1 matching documents") {
 		t.Errorf("search --source STATE: %s", r.stdout)
+	}
+	// The pages are all filed as English.
+	if r := c.ok("search", "--data", dir, "--lang", "en"); !strings.Contains(r.stdout, "3 matching documents") {
+		t.Errorf("search --lang en: %s", r.stdout)
+	}
+	if r := c.ok("search", "--data", dir, "--lang", "zh", "--json"); !strings.Contains(r.stdout, `"total": 0`) {
+		t.Errorf("search --lang zh: %s", r.stdout)
 	}
 
 	// Three documents, one a page.
