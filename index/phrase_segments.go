@@ -35,7 +35,9 @@ type segmentPhraseSearcher struct {
 	id     bleveindex.IndexInternalID
 	tfd    bleveindex.TermFieldDoc
 	dms    []*search.DocumentMatch
-	pos    [][]uint64 // each cursor's positions in the current candidate
+	lazy   bool          // some cursors read positions only when asked (termCursor)
+	starts []phraseStart // where the phrase may start in the current candidate
+	pos    [][]uint64    // for matchesEager: each cursor's positions in the candidate
 	arrays [][][]uint64
 	at     []int
 	next   uint64 // the first document number not yet looked at
@@ -89,18 +91,32 @@ func newSegmentPhraseSearcher(ctx context.Context, snap *scorch.IndexSnapshot, q
 		cursors[i], offs[i] = s.cursors[o], s.offsets[o]
 	}
 	s.cursors, s.offsets = cursors, offs
+	for i, c := range s.cursors {
+		// The rarest term leads: it stops at every candidate and its
+		// positions are read first in every check, so it reads them as it
+		// goes. So does every term of a short phrase, whose candidates
+		// mostly match (measured at 100k: two- and three-term phrases lost
+		// 10-20% reading positions lazily, phrases of four and five terms
+		// that seldom match gained 25-50%).
+		c.open(i == 0 || len(s.cursors) < lazyPositionsFrom)
+	}
 	for _, c := range s.cursors {
 		s.scorers = append(s.scorers, scorer.NewTermQueryScorer([]byte(c.term), q.field, q.boost, docTotal, c.count, avgLen, options))
 	}
 	// The conjunction and then the phrase searcher normalize the weights.
 	s.SetQueryNorm(1 / math.Sqrt(s.Weight()))
 	s.SetQueryNorm(1 / math.Sqrt(s.Weight()))
+	s.dms = make([]*search.DocumentMatch, len(s.cursors))
+	s.lazy = len(s.cursors) >= lazyPositionsFrom
 	s.pos = make([][]uint64, len(s.cursors))
 	s.arrays = make([][][]uint64, len(s.cursors))
-	s.dms = make([]*search.DocumentMatch, len(s.cursors))
 	s.at = make([]int, len(s.cursors))
 	return s, nil
 }
+
+// lazyPositionsFrom is the number of terms from which a phrase reads its
+// terms' positions only as its check needs them (termCursor).
+const lazyPositionsFrom = 4
 
 // scoringStats are the document count and average field length Bleve's
 // term searcher scores with (bm25ScoreMetrics), for BM25; for TF-IDF the
@@ -144,21 +160,34 @@ func scoringStats(ctx context.Context, rd bleveindex.IndexReader, field string) 
 // termCursor walks one term's postings across the snapshot's segments in
 // document number order (a segment's offset plus its own number, as
 // scorch numbers documents).
+//
+// An eager cursor reads positions as it goes: a zap iterator that reads
+// locations decodes every location of every document it stops at (five
+// numbers each). A lazy one walks the postings with document numbers
+// only and has a second iterator read the positions of just the
+// candidates whose check gets to this term (passing a document, that one
+// skips its locations by their length), so a candidate whose check
+// already failed on a rarer term costs no decoding; but the postings are
+// walked twice.
 type termCursor struct {
 	term    string
 	offsets []uint64
 	sizes   []uint64
+	pls     []segment.PostingsList
 	its     []segment.PostingsIterator
-	count   uint64 // documents with the term, deletions left out
+	locIts  []segment.PostingsIterator // the same as its when eager
+	count   uint64                     // documents with the term, deletions left out
+	eager   bool
 
 	seg int
-	cur segment.Posting
+	cur segment.Posting // from its
+	at  segment.Posting // from locIts: frequency, norm and positions, once read
 	doc uint64
 	end bool
 }
 
 func newTermCursor(segs []*scorch.SegmentSnapshot, offsets []uint64, field, term string) (*termCursor, error) {
-	c := &termCursor{term: term, offsets: offsets, sizes: make([]uint64, len(segs)), its: make([]segment.PostingsIterator, len(segs))}
+	c := &termCursor{term: term, offsets: offsets, sizes: make([]uint64, len(segs)), pls: make([]segment.PostingsList, len(segs))}
 	for i, ss := range segs {
 		c.sizes[i] = ss.Segment().Count()
 		dict, err := ss.Segment().Dictionary(field)
@@ -170,9 +199,43 @@ func newTermCursor(segs []*scorch.SegmentSnapshot, offsets []uint64, field, term
 			return nil, fmt.Errorf("read the postings of %q: %w", term, err)
 		}
 		c.count += pl.Count()
-		c.its[i] = pl.Iterator(true, true, true, nil)
+		c.pls[i] = pl
 	}
 	return c, nil
+}
+
+// open makes the cursor's iterators, eager or lazy.
+func (c *termCursor) open(eager bool) {
+	c.eager = eager
+	c.locIts = make([]segment.PostingsIterator, len(c.pls))
+	for i, pl := range c.pls {
+		c.locIts[i] = pl.Iterator(true, true, true, nil)
+	}
+	c.its = c.locIts
+	if !eager {
+		c.its = make([]segment.PostingsIterator, len(c.pls))
+		for i, pl := range c.pls {
+			c.its[i] = pl.Iterator(false, false, false, nil)
+		}
+	}
+}
+
+// locations are the term's positions in the document the cursor stands on.
+func (c *termCursor) locations() ([]segment.Location, error) {
+	if c.eager {
+		c.at = c.cur
+		return c.cur.Locations(), nil
+	}
+	base := c.offsets[c.seg]
+	p, err := c.locIts[c.seg].Advance(c.doc - base)
+	if err != nil {
+		return nil, fmt.Errorf("read the positions of %q: %w", c.term, err)
+	}
+	if p == nil || p.Number() != c.doc-base {
+		return nil, fmt.Errorf("read the positions of %q: the postings lost document %d", c.term, c.doc)
+	}
+	c.at = p
+	return p.Locations(), nil
 }
 
 // seek moves to the first document numbered target or above that has the
@@ -206,6 +269,7 @@ func (c *termCursor) seek(target uint64) (bool, error) {
 			return false, err
 		}
 		if p != nil {
+			zzLandings++
 			c.cur, c.doc = p, base+p.Number()
 			return true, nil
 		}
@@ -246,10 +310,65 @@ func (s *segmentPhraseSearcher) candidate(from uint64) (uint64, bool, error) {
 	}
 }
 
-// matches checks the positions of the current candidate: some position
-// p of the first slot's term with every other slot's term at p plus its
-// offset, in the same array element (Bleve's findPhrasePaths, no slop).
-func (s *segmentPhraseSearcher) matches() bool {
+// phraseStart is a position where the phrase may start, with the array
+// element it is in.
+type phraseStart struct {
+	pos   int64
+	array []uint64
+}
+
+// matches checks the positions of the current candidate: some start p
+// with every slot's term at p plus the slot's offset, in the same array
+// element (Bleve's findPhrasePaths, no slop). The terms are read rarest
+// first, each narrowing the possible starts, so a candidate that fails is
+// often given up before the positions of its later terms are decoded.
+func (s *segmentPhraseSearcher) matches() (bool, error) {
+	locs, err := s.cursors[0].locations()
+	if err != nil {
+		return false, err
+	}
+	starts := s.starts[:0]
+	off := int64(s.offsets[0])
+	for _, l := range locs {
+		if p := int64(l.Pos()) - off; p > 0 {
+			starts = append(starts, phraseStart{p, l.ArrayPositions()})
+		}
+	}
+	// Every list is in position order, so each narrowing is one merge.
+	for ci := 1; ci < len(s.cursors); ci++ {
+		if len(starts) == 0 {
+			break
+		}
+		locs, err := s.cursors[ci].locations()
+		if err != nil {
+			return false, err
+		}
+		off := int64(s.offsets[ci])
+		kept, j := starts[:0], 0
+		for _, st := range starts {
+			want := uint64(st.pos + off)
+			for j < len(locs) && locs[j].Pos() < want {
+				j++
+			}
+			for k := j; k < len(locs) && locs[k].Pos() == want; k++ {
+				if slices.Equal(locs[k].ArrayPositions(), st.array) {
+					kept = append(kept, st)
+					break
+				}
+			}
+		}
+		starts = kept
+	}
+	s.starts = starts[:0]
+	return len(starts) > 0, nil
+}
+
+// matchesEager is matches for a phrase whose cursors all read positions
+// as they go: some position p of the first slot's term with every other
+// slot's term at p plus its offset, in the same array element. It stops
+// at the first start that works, which for a candidate that matches
+// (most, in a short phrase) is sooner than narrowing every start down.
+func (s *segmentPhraseSearcher) matchesEager() bool {
 	for i, c := range s.cursors {
 		s.pos[i], s.arrays[i] = s.pos[i][:0], s.arrays[i][:0]
 		for _, l := range c.cur.Locations() {
@@ -310,7 +429,15 @@ func (s *segmentPhraseSearcher) from(ctx *search.SearchContext, from uint64) (*s
 				return nil, err
 			}
 		}
-		if s.matches() {
+		if s.lazy {
+			ok, err = s.matches()
+		} else {
+			ok = s.matchesEager()
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			return s.match(ctx, doc), nil
 		}
 	}
@@ -327,7 +454,11 @@ func (s *segmentPhraseSearcher) match(ctx *search.SearchContext, doc uint64) *se
 		return dm
 	}
 	for i, c := range s.cursors {
-		s.tfd = bleveindex.TermFieldDoc{ID: s.id, Freq: c.cur.Frequency(), Norm: c.cur.Norm()}
+		p := c.at // what locations read
+		if c.eager {
+			p = c.cur
+		}
+		s.tfd = bleveindex.TermFieldDoc{ID: s.id, Freq: p.Frequency(), Norm: p.Norm()}
 		s.dms[i] = s.scorers[i].Score(ctx, &s.tfd)
 	}
 	dm := s.conj.Score(ctx, s.dms)
@@ -356,3 +487,5 @@ func (s *segmentPhraseSearcher) Min() int                   { return 0 }
 func (s *segmentPhraseSearcher) Size() int                  { return 64 * (1 + len(s.cursors)) }
 func (s *segmentPhraseSearcher) DocumentMatchPoolSize() int { return 2*len(s.cursors) + 1 }
 func (s *segmentPhraseSearcher) Close() error               { return nil }
+
+var zzLandings int

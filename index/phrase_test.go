@@ -49,7 +49,10 @@ func TestPhraseMatchesBlevesPhraseQuery(t *testing.T) {
 
 	phrases := []string{"national security law", "national security", "pathway to citizenship", "law and law",
 		"the law", "security law national", "Hong Kong national security law", "export controls", "dual-use exports",
-		"no such phrase here"}
+		"no such phrase here",
+		// Four terms and more read their positions lazily (termCursor),
+		// repeated terms included.
+		"law and law and law: the law", "Hong Kong national security legislation", "critics of the law said national security"}
 	zhPhrases := []string{"國家安全", "国家安全法", "家安全", "安全与法治"}
 	check := func(field, analyzer, phrase string) {
 		t.Helper()

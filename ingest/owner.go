@@ -70,6 +70,9 @@ type Owner struct {
 	AllowPrivate bool
 
 	mu sync.Mutex // one apply, rebuild or notification at a time
+	// rebuildChunk, when not 0, replaces the package's rebuildChunk (tests
+	// rebuild a few documents in several chunks).
+	rebuildChunk int
 }
 
 // webhookClient is the HTTP client of one round of deliveries.
@@ -254,10 +257,12 @@ func (o *Owner) apply(ctx context.Context) (int, error) {
 }
 
 // Rebuild indexes every document of the store again (`policywatch
-// reindex`, a recreated index) and returns how many. The index's mark is
-// moved only with the last batch, to the newest change before the
-// rebuild started: a rebuild cut short leaves the old mark, and changes
-// made meanwhile are applied after it.
+// reindex`, a recreated index) and returns how many. The documents go in
+// through index.Put, Bleve batches built side by side, rebuildChunk at a
+// time; the index's mark is moved only after the last of them, in a
+// batch of its own, to the newest change before the rebuild started: a
+// rebuild cut short leaves the old mark, and changes made meanwhile are
+// applied after it.
 func (o *Owner) Rebuild(ctx context.Context) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -265,19 +270,19 @@ func (o *Owner) Rebuild(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	before, err := o.Index.AppliedSeq()
-	if err != nil {
-		return 0, err
+	chunk := rebuildChunk
+	if o.rebuildChunk > 0 {
+		chunk = o.rebuildChunk
 	}
 	n := 0
-	var batch []model.Document
+	batch := make([]model.Document, 0, chunk)
 	err = o.store.EachDocument(ctx, func(d *model.Document) error {
 		batch = append(batch, *d)
-		if len(batch) < applyBatch {
+		if len(batch) < chunk {
 			return nil
 		}
 		n += len(batch)
-		err := o.Index.Apply(ctx, batch, nil, before)
+		err := o.Index.Put(ctx, batch...)
 		batch = batch[:0]
 		return err
 	})
@@ -285,7 +290,12 @@ func (o *Owner) Rebuild(ctx context.Context) (int, error) {
 		return n, fmt.Errorf("rebuild the search index: %w", err)
 	}
 	n += len(batch)
-	if err := o.Index.Apply(ctx, batch, nil, upTo); err != nil {
+	if err := o.Index.Put(ctx, batch...); err != nil {
+		return n, fmt.Errorf("rebuild the search index: %w", err)
+	}
+	// Put has returned, so every document above is in the index: the mark
+	// goes in after them, never before.
+	if err := o.Index.Apply(ctx, nil, nil, upTo); err != nil {
 		return n, fmt.Errorf("rebuild the search index: %w", err)
 	}
 	if _, err := o.apply(ctx); err != nil {
@@ -293,6 +303,11 @@ func (o *Owner) Rebuild(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// rebuildChunk is how many documents a rebuild hands index.Put at once:
+// enough for several of its batches to be built side by side, few enough
+// that the texts held meanwhile stay small beside the batches' analysis.
+const rebuildChunk = 8000
 
 // IndexMismatch is a document the index and the store disagree on.
 type IndexMismatch struct {
