@@ -45,35 +45,32 @@ const (
 	loginKnownAddrs      = 16 // addresses remembered per account
 )
 
-// loginLimiter counts failed sign-ins in memory. Restarting the server
-// forgets them, which is acceptable for a tool with a handful of editors;
-// the window is short anyway.
+// SignInLog keeps what the sign-in limits count: failures by counter
+// and the addresses each account signed in from. *store.DB satisfies it,
+// so every server of a shared archive holds a guesser to the same limits
+// and a restart forgets nothing; without one (Config.SignInLog nil) the
+// server counts in memory.
+type SignInLog interface {
+	SignInFailures(ctx context.Context, key string, since time.Time) ([]time.Time, error)
+	AddSignInFailure(ctx context.Context, keys []string, at, forgetBefore time.Time) error
+	ClearSignInFailures(ctx context.Context, key string) error
+	SignInAddresses(ctx context.Context, account string) ([]string, error)
+	RememberSignInAddress(ctx context.Context, account, addr string, at time.Time, keep int) error
+}
+
+var _ SignInLog = (*store.DB)(nil)
+
+// loginLimiter applies the sign-in limits to what its log counted.
 type loginLimiter struct {
-	mu       sync.Mutex
-	now      func() time.Time
-	failures map[string][]time.Time
-	known    map[string][]string // account → addresses it signed in from, newest last
+	log SignInLog
+	now func() time.Time
 }
 
-func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{now: now, failures: map[string][]time.Time{}, known: map[string][]string{}}
-}
-
-// recent drops failures older than the window and returns the rest.
-func (l *loginLimiter) recent(key string) []time.Time {
-	cutoff := l.now().Add(-loginWindow)
-	f := l.failures[key]
-	i := 0
-	for i < len(f) && !f[i].After(cutoff) {
-		i++
+func newLoginLimiter(log SignInLog, now func() time.Time) *loginLimiter {
+	if log == nil {
+		log = &memSignInLog{failures: map[string][]time.Time{}, known: map[string][]string{}}
 	}
-	f = f[i:]
-	if len(f) == 0 {
-		delete(l.failures, key)
-	} else {
-		l.failures[key] = f
-	}
-	return f
+	return &loginLimiter{log: log, now: now}
 }
 
 // loginKeys are the counters one attempt touches.
@@ -82,68 +79,138 @@ type loginKeys struct {
 	knownAddr           bool // the account signed in from this address before
 }
 
-func (l *loginLimiter) keys(name, addr string) loginKeys {
+func (l *loginLimiter) keys(ctx context.Context, name, addr string) (loginKeys, error) {
 	account := strings.ToLower(name)
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	known, err := l.log.SignInAddresses(ctx, account)
+	if err != nil {
+		return loginKeys{}, err
+	}
 	return loginKeys{
 		pair: "pair:" + account + "\x00" + addr, addr: "addr:" + addr, account: "account:" + account,
-		knownAddr: slices.Contains(l.known[account], addr),
-	}
+		knownAddr: slices.Contains(known, addr),
+	}, nil
 }
 
 // blocked says which limit, if any, refuses the attempt, and when the
 // oldest counted failure leaves the window.
-func (l *loginLimiter) blocked(k loginKeys) (limit string, wait time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	check := func(key string, most int, name string) {
-		if f := l.recent(key); len(f) >= most {
-			if w := f[len(f)-most].Add(loginWindow).Sub(l.now()); w > wait {
+func (l *loginLimiter) blocked(ctx context.Context, k loginKeys) (limit string, wait time.Duration, err error) {
+	now := l.now()
+	check := func(key string, most int, name string) error {
+		f, err := l.log.SignInFailures(ctx, key, now.Add(-loginWindow))
+		if err != nil {
+			return err
+		}
+		if len(f) >= most {
+			if w := f[len(f)-most].Add(loginWindow).Sub(now); w > wait {
 				limit, wait = name, w
 			}
 		}
+		return nil
 	}
-	check(k.pair, loginPairFailures, "account and address")
-	check(k.addr, loginAddrFailures, "address")
+	if err := check(k.pair, loginPairFailures, "account and address"); err != nil {
+		return "", 0, err
+	}
+	if err := check(k.addr, loginAddrFailures, "address"); err != nil {
+		return "", 0, err
+	}
 	if !k.knownAddr {
-		check(k.account, loginAccountFailures, "account, from new addresses")
-	}
-	return limit, wait
-}
-
-func (l *loginLimiter) fail(k loginKeys) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.failures) > 10000 {
-		// Someone is trying many names or addresses: forget what has
-		// expired so memory stays bounded.
-		for key := range l.failures {
-			l.recent(key)
+		if err := check(k.account, loginAccountFailures, "account, from new addresses"); err != nil {
+			return "", 0, err
 		}
 	}
+	return limit, wait, nil
+}
+
+func (l *loginLimiter) fail(ctx context.Context, k loginKeys) error {
 	keys := []string{k.pair, k.addr}
 	if !k.knownAddr {
 		keys = append(keys, k.account)
 	}
-	for _, key := range keys {
-		l.failures[key] = append(l.recent(key), l.now())
-	}
+	now := l.now()
+	return l.log.AddSignInFailure(ctx, keys, now, now.Add(-loginWindow))
 }
 
 // succeed forgets the failures of this account at this address and
 // remembers the address as one the account's owner uses.
-func (l *loginLimiter) succeed(name, addr string) {
+func (l *loginLimiter) succeed(ctx context.Context, name, addr string) error {
 	account := strings.ToLower(name)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.failures, "pair:"+account+"\x00"+addr)
-	known := slices.DeleteFunc(l.known[account], func(a string) bool { return a == addr })
-	known = append(known, addr)
-	if len(known) > loginKnownAddrs {
-		known = known[len(known)-loginKnownAddrs:]
+	if err := l.log.ClearSignInFailures(ctx, "pair:"+account+"\x00"+addr); err != nil {
+		return err
 	}
-	l.known[account] = known
+	return l.log.RememberSignInAddress(ctx, account, addr, l.now(), loginKnownAddrs)
+}
+
+// memSignInLog is a SignInLog in memory, for a server given none.
+type memSignInLog struct {
+	mu       sync.Mutex
+	failures map[string][]time.Time // oldest first
+	known    map[string][]string    // account → addresses, newest last
+}
+
+func (m *memSignInLog) SignInFailures(_ context.Context, key string, since time.Time) ([]time.Time, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []time.Time
+	for _, at := range m.failures[key] {
+		if at.After(since) {
+			out = append(out, at)
+		}
+	}
+	return out, nil
+}
+
+func (m *memSignInLog) AddSignInFailure(_ context.Context, keys []string, at, forgetBefore time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	forget := func(key string) {
+		f := m.failures[key]
+		i := 0
+		for i < len(f) && !f[i].After(forgetBefore) {
+			i++
+		}
+		if f = f[i:]; len(f) == 0 {
+			delete(m.failures, key)
+		} else {
+			m.failures[key] = f
+		}
+	}
+	if len(m.failures) > 10000 {
+		// Someone is trying many names or addresses: forget what has
+		// expired so memory stays bounded.
+		for key := range m.failures {
+			forget(key)
+		}
+	}
+	for _, key := range keys {
+		forget(key)
+		m.failures[key] = append(m.failures[key], at)
+	}
+	return nil
+}
+
+func (m *memSignInLog) ClearSignInFailures(_ context.Context, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.failures, key)
+	return nil
+}
+
+func (m *memSignInLog) SignInAddresses(_ context.Context, account string) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.known[account]), nil
+}
+
+func (m *memSignInLog) RememberSignInAddress(_ context.Context, account, addr string, _ time.Time, keep int) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	known := slices.DeleteFunc(m.known[account], func(a string) bool { return a == addr })
+	known = append(known, addr)
+	if len(known) > keep {
+		known = known[len(known)-keep:]
+	}
+	m.known[account] = known
+	return nil
 }
 
 // clientAddr is the address a request came from, as the sign-in limits
@@ -248,8 +315,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "login", page{Title: "Sign in", Data: view})
 	}
 	addr := s.clientAddr(r)
-	keys := s.limiter.keys(name, addr)
-	if limit, wait := s.limiter.blocked(keys); limit != "" {
+	keys, err := s.limiter.keys(r.Context(), name, addr)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	limit, wait, err := s.limiter.blocked(r.Context(), keys)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if limit != "" {
 		s.log.Warn("sign-in refused: too many failures", "user", name, "addr", addr, "limit", limit,
 			"retry_in", wait.Round(time.Second).String())
 		again(http.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-in attempts for this %s. "+
@@ -258,7 +334,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.accounts.Authenticate(r.Context(), name, password)
 	if errors.Is(err, store.ErrBadCredentials) {
-		s.limiter.fail(keys)
+		if err := s.limiter.fail(r.Context(), keys); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		s.log.Warn("sign-in failed", "user", name, "addr", addr)
 		again(http.StatusUnauthorized, "Wrong name or password.")
 		return
@@ -272,7 +351,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.limiter.succeed(name, addr)
+	if err := s.limiter.succeed(r.Context(), name, addr); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cookieSecure(r),

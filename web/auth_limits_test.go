@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // signInServer is the curation harness's store behind a server with the
@@ -109,5 +110,41 @@ func TestSignInSlowsManyAddressesWithoutLockingOutTheOwner(t *testing.T) {
 	}
 	if code := signIn(h, "root", hc.password, "[2001:db8:1:2::ffff]:40000", ""); code != http.StatusTooManyRequests {
 		t.Errorf("a sixth address in the same /64: %d, want 429", code)
+	}
+}
+
+// TestSignInLimitsHoldAcrossServers: servers sharing an archive count
+// failed sign-ins in it, so a guesser spreading tries over the servers
+// behind a load balancer (or waiting for a restart) gets no more of them.
+func TestSignInLimitsHoldAcrossServers(t *testing.T) {
+	hc := newCurationHarness(t)
+	var servers []http.Handler
+	for range 2 {
+		s, err := New(Config{Store: hc.db, Index: &fakeIndex{}, Accounts: hc.db, Curator: hc.db, SignInLog: hc.db,
+			Now: hc.clock.Now, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		servers = append(servers, s.Handler())
+	}
+	const guesser = "203.0.113.5:40000"
+	for i := range loginPairFailures {
+		if code := signIn(servers[i%2], "ed", "wrong password", guesser, ""); code != http.StatusUnauthorized {
+			t.Fatalf("wrong password on server %d: %d", i%2, code)
+		}
+	}
+	for i, h := range servers {
+		if code := signIn(h, "ed", hc.password, guesser, ""); code != http.StatusTooManyRequests {
+			t.Errorf("server %d let the guesser in after %d failures spread over both: %d, want 429", i, loginPairFailures, code)
+		}
+	}
+	// The account's owner, elsewhere, signs in on either.
+	if code := signIn(servers[1], "ed", hc.password, "198.51.100.7:40000", ""); code != http.StatusSeeOther {
+		t.Errorf("the owner from another address: %d, want 303", code)
+	}
+	// Once the window has passed, the guesser's address may try again.
+	hc.clock.Add(loginWindow + time.Second)
+	if code := signIn(servers[0], "ed", hc.password, guesser, ""); code != http.StatusSeeOther {
+		t.Errorf("after the window: %d, want 303", code)
 	}
 }

@@ -97,6 +97,9 @@ type Config struct {
 	// site read-only (every state-changing request is refused).
 	Accounts Accounts
 	Curator  Curator
+	// SignInLog keeps the sign-in limits' counts (auth.go); nil counts in
+	// memory, per process.
+	SignInLog SignInLog
 
 	// Behind a TLS-terminating proxy every request reaches us as plain
 	// HTTP, so the session and CSRF cookies would not be marked Secure.

@@ -81,7 +81,7 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.accounts, s.curator, s.limiter = cfg.Accounts, cfg.Curator, newLoginLimiter(s.now)
+	s.accounts, s.curator, s.limiter = cfg.Accounts, cfg.Curator, newLoginLimiter(cfg.SignInLog, s.now)
 	s.secureCookies, s.trustProxy = cfg.SecureCookies, cfg.TrustProxy
 	s.checkWebhook = cfg.CheckWebhook
 	s.searches, s.exports = newGates(cfg.MaxSearches, cfg.SearchTimeout)

@@ -305,7 +305,7 @@ func (a *app) newWeb(tax *tagging.Taxonomy) (*web.Server, error) {
 	}
 	a.ix.SetGlossary(tax.Glossary()) // query terms expand to the topic's equivalents
 	return web.New(web.Config{Store: a.db, Index: a.ix, Lanes: lanes, Labels: labels, Vocabulary: vocabulary(tax), Logger: a.logger,
-		Accounts: a.db, Curator: a.db, SecureCookies: a.secureCookies, TrustProxy: a.trustProxy,
+		Accounts: a.db, Curator: a.db, SignInLog: a.db, SecureCookies: a.secureCookies, TrustProxy: a.trustProxy,
 		MaxSearches: a.maxSearches, SearchTimeout: a.searchTimeout, BaseURL: a.baseURL,
 		CheckWebhook: func(ctx context.Context, u string) error { return checkWebhook(ctx, u, a.allowPrivate) }})
 }
