@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -80,15 +82,23 @@ type loginKeys struct {
 }
 
 func (l *loginLimiter) keys(ctx context.Context, name, addr string) (loginKeys, error) {
-	account := strings.ToLower(name)
+	account, addr := loginID(strings.ToLower(name)), loginID(addr)
 	known, err := l.log.SignInAddresses(ctx, account)
 	if err != nil {
 		return loginKeys{}, err
 	}
 	return loginKeys{
-		pair: "pair:" + account + "\x00" + addr, addr: "addr:" + addr, account: "account:" + account,
+		pair: "pair:" + account + ":" + addr, addr: "addr:" + addr, account: "account:" + account,
 		knownAddr: slices.Contains(known, addr),
 	}, nil
+}
+
+// loginID stands for a typed name or a reported address in the sign-in
+// log: whatever a guesser sends (invalid UTF-8, NUL bytes, a megabyte
+// of name) is stored as a short digest the log's database accepts.
+func loginID(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:16])
 }
 
 // blocked says which limit, if any, refuses the attempt, and when the
@@ -133,8 +143,8 @@ func (l *loginLimiter) fail(ctx context.Context, k loginKeys) error {
 // succeed forgets the failures of this account at this address and
 // remembers the address as one the account's owner uses.
 func (l *loginLimiter) succeed(ctx context.Context, name, addr string) error {
-	account := strings.ToLower(name)
-	if err := l.log.ClearSignInFailures(ctx, "pair:"+account+"\x00"+addr); err != nil {
+	account, addr := loginID(strings.ToLower(name)), loginID(addr)
+	if err := l.log.ClearSignInFailures(ctx, "pair:"+account+":"+addr); err != nil {
 		return err
 	}
 	return l.log.RememberSignInAddress(ctx, account, addr, l.now(), loginKnownAddrs)

@@ -138,6 +138,10 @@ func TestSignInLimitsHoldAcrossServers(t *testing.T) {
 			t.Errorf("server %d let the guesser in after %d failures spread over both: %d, want 429", i, loginPairFailures, code)
 		}
 	}
+	// Whatever a guesser types is counted, not stored as typed.
+	if code := signIn(servers[0], "ed\x00\xff"+strings.Repeat("x", 4096), "wrong password", "198.51.100.66:40000", ""); code != http.StatusUnauthorized {
+		t.Errorf("a name with a NUL byte and invalid UTF-8: %d, want 401", code)
+	}
 	// The account's owner, elsewhere, signs in on either.
 	if code := signIn(servers[1], "ed", hc.password, "198.51.100.7:40000", ""); code != http.StatusSeeOther {
 		t.Errorf("the owner from another address: %d, want 303", code)
