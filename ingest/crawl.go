@@ -21,6 +21,11 @@ type RunStore interface {
 	NoteRunStop(ctx context.Context, id int64, note string) error
 }
 
+// ChangeLogRetention is how long the change log keeps an entry that
+// everything derived from it has taken in (store.PruneChanges); an index
+// away for longer rebuilds from the store when it returns.
+const ChangeLogRetention = 30 * 24 * time.Hour
+
 // ArchiveStore is the store as the pipeline's processes use it: filing
 // documents, the crawler's state, runs, and the change log with what is
 // derived from it. *store.DB satisfies it (checked where cmd/policywatch
@@ -30,6 +35,7 @@ type ArchiveStore interface {
 	crawler.State
 	RunStore
 	OwnerStore
+	PruneChanges(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Archive is a data directory as one process uses it.
@@ -165,6 +171,13 @@ func stopNote(ctx context.Context, err error) string {
 func (a *Archive) Settle(ctx context.Context, runID int64) error {
 	if _, err := Recluster(ctx, a.Store, true, a.log()); err != nil {
 		return err
+	}
+	// Trimming the log is housekeeping: a failure is for the log, not
+	// the crawl's error.
+	if n, err := a.Store.PruneChanges(ctx, time.Now().Add(-ChangeLogRetention)); err != nil {
+		a.log().Warn("could not trim the change log", "err", err)
+	} else if n > 0 {
+		a.log().Info("trimmed the change log", "entries", n)
 	}
 	o := a.Owner
 	if o == nil {

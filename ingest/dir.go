@@ -143,6 +143,17 @@ func (d Dir) LockCrawl() (*Lock, error) {
 // index at a time (Bleve allows one opener).
 func (d Dir) indexLockPath() string { return filepath.Join(string(d), "index.lock") }
 
+// consumerName names d's index among the readers of a shared change log
+// (store.NoteConsumer): the machine and the index's path.
+func (d Dir) consumerName() string {
+	host, _ := os.Hostname()
+	path, err := filepath.Abs(d.IndexPath())
+	if err != nil {
+		path = d.IndexPath()
+	}
+	return host + ":" + path
+}
+
 // IndexApplied returns the last change of the store's log the search
 // index of d took in, changing nothing (taking the index with OwnIndex
 // would bring it up to date first). It waits for a holder that is not a

@@ -23,6 +23,11 @@ type ChangeLog interface {
 	ChangesAfter(ctx context.Context, seq int64, limit int) ([]model.Change, error)
 	DocumentsByID(ctx context.Context, ids []int64) ([]model.Document, error)
 	EachDocument(ctx context.Context, fn func(*model.Document) error) error
+	// The log is trimmed below what every index took in (store.PruneChanges):
+	// each says how far it got, and one whose mark is below what was
+	// trimmed rebuilds.
+	NoteConsumer(ctx context.Context, name string, seq int64) error
+	PrunedChanges(ctx context.Context) (int64, error)
 	// The index keeps no copy of the text: a hit's snippet is cut from
 	// the store's.
 	index.TextSource
@@ -158,6 +163,15 @@ func OwnIndex(ctx context.Context, dir Dir, st OwnerStore, opts OwnOptions) (*Ow
 		o.Close()
 		return nil, err
 	}
+	// Say how far this index is even when there was nothing to apply, so
+	// the log keeps what it has not taken in yet.
+	if applied, err := ix.AppliedSeq(); err != nil {
+		o.Close()
+		return nil, err
+	} else if err := st.NoteConsumer(ctx, dir.consumerName(), applied); err != nil {
+		o.Close()
+		return nil, err
+	}
 	return o, nil
 }
 
@@ -180,12 +194,24 @@ func openIndex(ctx context.Context, dir Dir, st ChangeLog, logger *slog.Logger) 
 		ix.Close()
 		return nil, err
 	}
-	if applied <= last {
+	pruned, err := st.PrunedChanges(ctx)
+	if err != nil {
+		ix.Close()
+		return nil, err
+	}
+	switch {
+	case applied < pruned && !ix.Recreated():
+		// Away longer than the log keeps changes: what it missed is
+		// only in the store now.
+		logger.Warn("the search index missed changes the change log no longer holds; rebuilding it",
+			"index_change", applied, "log_starts_after", pruned)
+	case applied <= last:
 		ix.SetTextSource(st)
 		return ix, nil
+	default:
+		logger.Warn("the search index is ahead of the store (a restored backup?); rebuilding it",
+			"index_change", applied, "store_change", last)
 	}
-	logger.Warn("the search index is ahead of the store (a restored backup?); rebuilding it",
-		"index_change", applied, "store_change", last)
 	ix.Close()
 	if err := os.RemoveAll(dir.IndexPath()); err != nil {
 		return nil, fmt.Errorf("remove the outdated index of %s: %w", dir, err)
@@ -226,7 +252,12 @@ func (o *Owner) apply(ctx context.Context) (int, error) {
 			return total, err
 		}
 		if len(changes) == 0 {
-			return total, nil
+			if total == 0 {
+				return 0, nil
+			}
+			// Once caught up, not per batch: the note is a write, and
+			// batches are taken while crawls write.
+			return total, o.store.NoteConsumer(ctx, o.dir.consumerName(), applied)
 		}
 		var ids []int64
 		seen := map[int64]bool{}
