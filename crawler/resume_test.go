@@ -14,6 +14,7 @@ import (
 
 	"policywatch/model"
 	"policywatch/store"
+	"policywatch/store/storetest"
 )
 
 var errKilled = errors.New("the process was killed")
@@ -191,25 +192,6 @@ func countsOf(r *model.CrawlRun) string {
 		r.Fetched, r.Stored, r.Updated, r.Unchanged, r.Dropped, r.Skipped, r.Refused, r.Withdrawn, r.Failed)
 }
 
-// full is a store whose disk fills after a number of saved pages.
-type full struct {
-	*store.DB
-	mu    sync.Mutex
-	room  int
-	saves int
-}
-
-func (f *full) SaveCaptureAck(ctx context.Context, d *model.Document, c *model.Capture, a func(model.SaveOutcome) model.URLDone) (model.SaveOutcome, error) {
-	f.mu.Lock()
-	f.saves++
-	over := f.saves > f.room
-	f.mu.Unlock()
-	if over {
-		return "", fmt.Errorf("save capture %s: write policywatch.db-wal: %w", d.URL, syscall.ENOSPC)
-	}
-	return f.DB.SaveCaptureAck(ctx, d, c, a)
-}
-
 // TestDiskFullStopsTheCrawlAndItResumes: when the store cannot write, the
 // crawl stops at once instead of fetching pages it cannot keep, says why
 // in its error and its log, counts nothing it could not keep (the page is
@@ -241,7 +223,7 @@ func TestDiskFullStopsTheCrawlAndItResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs := &full{DB: db, room: 3}
+	fs := &storetest.FullDisk{DB: db, Room: 3}
 	err = New(&storeSink{DB: db, files: fs}, fs, stopping).Run(ctx, run, []model.Source{src})
 	if err == nil || !errors.Is(err, syscall.ENOSPC) || !containsAll(err.Error(), "stopped", "no space left on device", "resumes") {
 		t.Fatalf("Run = %v, want it stopped with the disk full named", err)

@@ -7,35 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 
 	"policywatch/crawler"
-	"policywatch/model"
 	"policywatch/store"
+	"policywatch/store/storetest"
 )
-
-// fullDisk is the archive's store on a disk that fills after room saved
-// pages: saving a page fails as a full disk fails it, while the small
-// writes around it still fit.
-type fullDisk struct {
-	*store.DB
-	mu    sync.Mutex
-	room  int
-	saves int
-}
-
-func (f *fullDisk) SaveCaptureAck(ctx context.Context, d *model.Document, c *model.Capture, a func(model.SaveOutcome) model.URLDone) (model.SaveOutcome, error) {
-	f.mu.Lock()
-	f.saves++
-	over := f.saves > f.room
-	f.mu.Unlock()
-	if over {
-		return "", fmt.Errorf("save capture %s: write policywatch.db-wal: %w", d.URL, syscall.ENOSPC)
-	}
-	return f.DB.SaveCaptureAck(ctx, d, c, a)
-}
 
 // TestRunRecordsWhyItStopped: a crawl stopped by a full disk records why
 // in its run (policywatch runs and /runs show it), and the crawl that
@@ -73,7 +51,7 @@ func TestRunRecordsWhyItStopped(t *testing.T) {
 
 	a := testArchive(t)
 	db := a.Store.(*store.DB)
-	a.Store = &fullDisk{DB: db, room: 2}
+	a.Store = &storetest.FullDisk{DB: db, Room: 2}
 	run, err := a.Crawl(ctx, cfg)
 	if _, stopped := crawler.StoppedByStore(err); !stopped || !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("crawl on a full disk: %v, want it stopped by the store", err)
