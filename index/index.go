@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -193,7 +194,7 @@ func (ix *Index) Put(ctx context.Context, docs ...model.Document) error {
 		ix.changed()
 		return nil
 	}
-	if err := forEachParallel(batches, min(putWorkers, runtime.GOMAXPROCS(0)), put); err != nil {
+	if err := forEachParallel(batches, putWorkersWithin(debug.SetMemoryLimit(-1)), put); err != nil {
 		return err
 	}
 	ix.warmKeys()
@@ -215,6 +216,21 @@ const (
 	putBatch   = 1000
 	putWorkers = 2
 )
+
+// putWorkersWithin is how many batches Put builds at once under the Go
+// memory limit (GOMEMLIMIT; math.MaxInt64 when none is set). Two batches
+// in flight peak at about 1.1 GiB, one at about half that: a process
+// given less than smallMemory builds one at a time, so that a server
+// kept within 1 GiB can rebuild its index (after an upgrade that changes
+// it) without being killed for it.
+func putWorkersWithin(memLimit int64) int {
+	if memLimit < smallMemory {
+		return 1
+	}
+	return min(putWorkers, runtime.GOMAXPROCS(0))
+}
+
+const smallMemory = 2 << 30
 
 // forEachParallel calls fn for every batch, at most workers at a time,
 // and returns the first error.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -674,5 +676,15 @@ func TestLargePutKeepsTheLaterCopy(t *testing.T) {
 	}
 	if res := doSearch(t, ix, Request{Query: "extradition"}); res.Total != 0 {
 		t.Errorf("the replaced copy is still found: %v", ids(res))
+	}
+}
+
+// A process held to a small memory limit builds one batch at a time.
+func TestPutWorkersFollowTheMemoryLimit(t *testing.T) {
+	if got := putWorkersWithin(1 << 30); got != 1 {
+		t.Errorf("under GOMEMLIMIT=1GiB: %d batches at once, want 1", got)
+	}
+	if got, want := putWorkersWithin(math.MaxInt64), min(putWorkers, runtime.GOMAXPROCS(0)); got != want {
+		t.Errorf("without a limit: %d batches at once, want %d", got, want)
 	}
 }
