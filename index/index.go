@@ -107,8 +107,9 @@ const (
 	// not stored, positions without offsets; 5: url and date_source
 	// stored only; 6: the fingerprint of title and text stored; 7: dates
 	// keyed by the publisher's day, the instant stored as published_at;
-	// 8: languages counted as the lang filter selects them (langKeys).
-	mappingVersion = "8"
+	// 8: languages counted as the lang filter selects them (langKeys);
+	// 9: the date as one sortable term instead of a Bleve date field.
+	mappingVersion = "9"
 )
 
 // Recreated reports whether Open created the index empty (it was missing,
@@ -358,7 +359,7 @@ func indexDoc(d *model.Document) map[string]any {
 		// Filed under the publisher's day, as the document page and the
 		// API show it: 00:30 on 1 July in Hong Kong is 1 July, though
 		// the instant is 30 June in UTC.
-		m[fPublished] = wall.Format(time.RFC3339Nano)
+		m[fPublished] = publishedKey(wall)
 		m[fPublishedAt] = d.Published.Format(time.RFC3339Nano)
 	}
 	m[fFacetKeys] = facetKeys(d, dated)

@@ -37,9 +37,10 @@ const (
 	fCategories = "categories"
 	fActors     = "actors"
 	// fPublished is the publisher's wall-clock date and time, written as
-	// if it were UTC (see wallClock): what date filters, the date facets
-	// and the sort by date compare. fPublishedAt is the instant with the
-	// publisher's offset, stored for the hits.
+	// if it were UTC (see wallClock), as one sortable term (publishedKey):
+	// what date filters, the date facets and the sort by date compare.
+	// fPublishedAt is the instant with the publisher's offset, stored for
+	// the hits.
 	fPublished   = "published"
 	fPublishedAt = "published_at"
 	fDateSource  = "date_source"
@@ -193,11 +194,14 @@ func newMapping() (mapping.IndexMapping, error) {
 	keys.IncludeTermVectors = false
 	keys.IncludeInAll = false
 	doc.AddFieldMappingsAt(fFacetKeys, keys)
-	// Indexed for date filters, doc values for sorting by date; hits take
-	// the instant from fPublishedAt.
-	pub := bleve.NewDateTimeFieldMapping()
+	// One sortable term a document (publishedKey), with doc values: the
+	// key table reads the times from them for date filters and the sort
+	// by date; hits take the instant from fPublishedAt.
+	pub := bleve.NewKeywordFieldMapping()
+	pub.Analyzer = keyword.Name
 	pub.Store = false
 	pub.DocValues = true
+	pub.IncludeTermVectors = false
 	pub.IncludeInAll = false
 	doc.AddFieldMappingsAt(fPublished, pub)
 

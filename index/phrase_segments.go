@@ -269,7 +269,6 @@ func (c *termCursor) seek(target uint64) (bool, error) {
 			return false, err
 		}
 		if p != nil {
-			zzLandings++
 			c.cur, c.doc = p, base+p.Number()
 			return true, nil
 		}
@@ -487,5 +486,3 @@ func (s *segmentPhraseSearcher) Min() int                   { return 0 }
 func (s *segmentPhraseSearcher) Size() int                  { return 64 * (1 + len(s.cursors)) }
 func (s *segmentPhraseSearcher) DocumentMatchPoolSize() int { return 2*len(s.cursors) + 1 }
 func (s *segmentPhraseSearcher) Close() error               { return nil }
-
-var zzLandings int

@@ -400,7 +400,7 @@ func (ix *Index) filtered(q bq.Query, r Request) bq.Query {
 	anyOf(fKind, r.Kinds, false)
 	anyOf(fLang, r.Langs, true)
 	if !r.From.IsZero() || !r.To.IsZero() {
-		must = append(must, dateQuery(r.From, r.To, true))
+		must = append(must, ix.dateQuery(r.From, r.To, true))
 	}
 	if len(r.IDs) > 0 {
 		ids := make([]string, len(r.IDs))
@@ -512,36 +512,9 @@ func (ix *Index) translate(n query.Node, boost float64) bq.Query {
 		}
 		return boosted(q, boost)
 	case query.OpDate:
-		return boosted(dateQuery(n.From, n.To, false), boost)
+		return boosted(ix.dateQuery(n.From, n.To, false), boost)
 	}
 	return bq.NewMatchAllQuery()
-}
-
-// dateQuery matches published dates from from (inclusive) to to; a zero
-// bound is open. Bleve stores dates as nanoseconds, so bounds outside
-// roughly 1678–2262 are made open (or match nothing) rather than failing.
-func dateQuery(from, to time.Time, toInclusive bool) bq.Query {
-	// Bounds are read on the publisher's calendar, as fPublished is
-	// written: a bound at UTC midnight (the usual) is that day's start.
-	from, to = wallClock(from), wallClock(to)
-	minT, maxT := bq.MinRFC3339CompatibleTime, bq.MaxRFC3339CompatibleTime
-	if (!from.IsZero() && from.After(maxT)) || (!to.IsZero() && to.Before(minT)) {
-		return bq.NewMatchNoneQuery()
-	}
-	if from.Before(minT) {
-		from = time.Time{}
-	}
-	if to.After(maxT) {
-		to = time.Time{}
-	}
-	if from.IsZero() && to.IsZero() {
-		// Any date at all: a range wide enough for every storable date.
-		from = minT
-	}
-	t := true
-	dq := bq.NewDateRangeInclusiveQuery(from, to, &t, &toInclusive)
-	dq.SetField(fPublished)
-	return dq
 }
 
 func boosted(q bq.Query, boost float64) bq.Query {
