@@ -6,9 +6,6 @@ import (
 	"policywatch/query"
 )
 
-// hitFields are the stored fields a Hit is built from.
-var hitFields = []string{fTitle, fURL, fSource, fKind, fLang, fPublishedAt, fDateSource, fCategories, fActors}
-
 // wallClock is t's date and time as read on the publisher's clock, in
 // UTC: 2020-07-01 00:30+08:00 becomes 2020-07-01 00:30Z. The index keys
 // publication dates this way, so that a day filter (from=to=2020-07-01,

@@ -15,7 +15,7 @@ const eachPage = 500
 // It pages with search-after on the sort key rather than skipping hits,
 // so the cost per page stays flat however deep it goes, and the set is
 // complete and free of repeats even at a million matches. Hits carry the
-// start of the text as snippet (no highlighting), from the TextSource.
+// start of the text as snippet (no highlighting), from the Archive.
 func (ix *Index) Each(ctx context.Context, r Request, fn func(Hit) error) error {
 	n, err := ix.parse(r) // budget.go: parsed and held to the limits
 	if err != nil {
@@ -25,7 +25,6 @@ func (ix *Index) Each(ctx context.Context, r Request, fn func(Hit) error) error 
 	var after []string
 	for {
 		req := bleve.NewSearchRequestOptions(q, eachPage, 0, false)
-		req.Fields = hitFields
 		req.SortBy([]string{"-" + fPublished, "_id"})
 		if after != nil {
 			req.SetSearchAfter(after)
@@ -34,11 +33,8 @@ func (ix *Index) Each(ctx context.Context, r Request, fn func(Hit) error) error 
 		if err != nil {
 			return fmt.Errorf("list matches of %q: %w", r.Query, err)
 		}
-		hits := make([]Hit, len(res.Hits))
-		for i, h := range res.Hits {
-			hits[i] = toHit(h)
-		}
-		if err := ix.addSnippets(ctx, hits, nil); err != nil {
+		hits, err := ix.hitsOf(ctx, res.Hits, nil)
+		if err != nil {
 			return fmt.Errorf("list matches of %q: %w", r.Query, err)
 		}
 		for _, h := range hits {

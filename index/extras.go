@@ -121,21 +121,19 @@ func (ix *Index) Similar(ctx context.Context, id int64, limit int) ([]Hit, error
 	}
 	limit = min(limit, MaxPerPage)
 	src := bleve.NewSearchRequestOptions(bq.NewDocIDQuery([]string{docID(id)}), 1, 0, false)
-	src.Fields = []string{fTitle, fLang}
 	res, err := ix.bi.SearchInContext(ctx, src)
 	if err != nil {
 		return nil, fmt.Errorf("similar to %d: load document: %w", id, err)
 	}
-	if len(res.Hits) == 0 {
-		return nil, fmt.Errorf("similar to %d: %w", id, ErrNotFound)
-	}
-	f := res.Hits[0].Fields
-	title, lang := storedString(f[fTitle]), storedString(f[fLang])
-	texts, err := ix.textsOf(ctx, []int64{id})
+	docs, err := ix.documentsOf(ctx, []int64{id})
 	if err != nil {
 		return nil, fmt.Errorf("similar to %d: %w", id, err)
 	}
-	text := texts[id]
+	d, ok := docs[id]
+	if len(res.Hits) == 0 || !ok {
+		return nil, fmt.Errorf("similar to %d: %w", id, ErrNotFound)
+	}
+	title, lang, text := d.Title, d.Lang, d.Text
 
 	var fields []textField
 	zhLang := strings.HasPrefix(strings.ToLower(lang), "zh")
@@ -164,15 +162,10 @@ func (ix *Index) Similar(ctx context.Context, id int64, limit int) ([]Hit, error
 	q := bq.NewBooleanQuery([]bq.Query{dq}, nil, []bq.Query{bq.NewDocIDQuery([]string{docID(id)})})
 
 	req := bleve.NewSearchRequestOptions(q, limit, 0, false)
-	req.Fields = hitFields
 	req.SortBy([]string{"-_score", "_id"})
 	res, err = ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("similar to %d: %w", id, err)
-	}
-	hits := make([]Hit, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		hits = append(hits, toHit(h))
 	}
 	// The snippets mark the shared terms.
 	hl := &highlighter{ix: ix}
@@ -184,7 +177,8 @@ func (ix *Index) Similar(ctx context.Context, id int64, limit int) ([]Hit, error
 			hl.en = append(hl.en, l)
 		}
 	}
-	if err := ix.addSnippets(ctx, hits, hl); err != nil {
+	hits, err := ix.hitsOf(ctx, res.Hits, hl)
+	if err != nil {
 		return nil, fmt.Errorf("similar to %d: %w", id, err)
 	}
 	return hits, nil

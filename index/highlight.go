@@ -10,37 +10,41 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 
+	"policywatch/model"
 	"policywatch/query"
 )
 
-// TextSource returns the text of documents by ID, as the index was given
-// it; IDs it does not know are left out of the map. The store is one
-// (*store.DB). The index does not keep the text: the store has it, and a
-// second copy in the index made the index twice as large and its writes
-// slower. A hit's snippet is cut from this text.
-type TextSource interface {
-	DocumentTexts(ctx context.Context, ids []int64) (map[int64]string, error)
+// Archive returns documents by ID as they are stored now, with their
+// text and tags; IDs it does not hold are left out of the map. The store
+// is one (*store.DB). The index finds documents and the archive shows
+// them: the index keeps neither the text (a second copy made the index
+// twice as large and its writes slower) nor what a hit shows (a tenth of
+// the index), so a hit's title, address, tags and date and its snippet
+// come from here.
+type Archive interface {
+	HitDocuments(ctx context.Context, ids []int64) (map[int64]model.Document, error)
 }
 
-// SetTextSource sets where snippets take the text from. Without one, hits
-// have no snippet.
-func (ix *Index) SetTextSource(ts TextSource) {
-	ix.texts.Store(&textSource{ts})
+// SetArchive sets where hits are read from. Without one, hits carry
+// their ID and score only.
+func (ix *Index) SetArchive(a Archive) {
+	ix.archive.Store(&archive{a})
 }
 
-type textSource struct{ TextSource }
+type archive struct{ Archive }
 
-// textsOf returns the texts of ids, or nil without a source.
-func (ix *Index) textsOf(ctx context.Context, ids []int64) (map[int64]string, error) {
-	ts := ix.texts.Load()
-	if ts == nil || ts.TextSource == nil || len(ids) == 0 {
+// documentsOf returns the archive's documents with these ids, or nil
+// without an archive.
+func (ix *Index) documentsOf(ctx context.Context, ids []int64) (map[int64]model.Document, error) {
+	a := ix.archive.Load()
+	if a == nil || a.Archive == nil || len(ids) == 0 {
 		return nil, nil
 	}
-	texts, err := ts.DocumentTexts(ctx, ids)
+	docs, err := a.HitDocuments(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("load the text of %d documents: %w", len(ids), err)
+		return nil, fmt.Errorf("load %d documents from the archive: %w", len(ids), err)
 	}
-	return texts, nil
+	return docs, nil
 }
 
 // highlighter finds what a query matched in a document's text: the same

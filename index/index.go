@@ -15,7 +15,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
@@ -44,8 +43,8 @@ type Index struct {
 	closeOnce  sync.Once
 	closeErr   error
 	results    atomic.Pointer[lru[*Result]]
-	texts      atomic.Pointer[textSource] // SetTextSource; nil: no snippets
-	limits     atomic.Pointer[Limits]     // budget.go; nil: DefaultLimits
+	archive    atomic.Pointer[archive] // SetArchive; nil: hits without fields or snippets
+	limits     atomic.Pointer[Limits]  // budget.go; nil: DefaultLimits
 	// searching counts the ranking passes running, so a search is split
 	// over idle cores only (rank.go).
 	searching atomic.Int64
@@ -323,14 +322,9 @@ func (ix *Index) Delete(ctx context.Context, ids ...int64) error {
 // Text mixing both (an English report quoting Chinese names) goes to both.
 func indexDoc(d *model.Document) map[string]any {
 	m := map[string]any{
-		fTitle:  d.Title,
-		fURL:    d.URL,
 		fSource: d.Source,
 		fKind:   string(d.Kind),
 		fLang:   strings.TrimSpace(d.Lang), // as facetKeys counts it
-		// Kept for every document, also crawl-dated ones, so results can
-		// say where a date came from or that there is none to trust.
-		fDateSource: d.DateSource,
 		// What verify compares with the store, the text not being kept.
 		fFingerprint: Fingerprint(d.Title, d.Text),
 	}
@@ -352,18 +346,24 @@ func indexDoc(d *model.Document) map[string]any {
 	addChangeFields(m, d) // changes.go
 	// A crawl time is not a publication date: such documents are left out
 	// of date filters and facets rather than placed on the wrong day.
-	wall := wallClock(d.Published)
-	dated := !d.Published.IsZero() && d.DateSource != model.DateFromCrawl &&
-		!wall.Before(bq.MinRFC3339CompatibleTime) && !wall.After(bq.MaxRFC3339CompatibleTime)
-	if dated {
+	isDated := dated(d)
+	if isDated {
 		// Filed under the publisher's day, as the document page and the
 		// API show it: 00:30 on 1 July in Hong Kong is 1 July, though
 		// the instant is 30 June in UTC.
-		m[fPublished] = publishedKey(wall)
-		m[fPublishedAt] = d.Published.Format(time.RFC3339Nano)
+		m[fPublished] = publishedKey(wallClock(d.Published))
 	}
-	m[fFacetKeys] = facetKeys(d, dated)
+	m[fFacetKeys] = facetKeys(d, isDated)
 	return m
+}
+
+// dated reports whether d has a publication date the index files it
+// under: a crawl time is not one, and Bleve could not store dates
+// outside about 1678-2262.
+func dated(d *model.Document) bool {
+	wall := wallClock(d.Published)
+	return !d.Published.IsZero() && d.DateSource != model.DateFromCrawl &&
+		!wall.Before(bq.MinRFC3339CompatibleTime) && !wall.After(bq.MaxRFC3339CompatibleTime)
 }
 
 func hasHan(s string) bool {

@@ -80,32 +80,32 @@ func testDocs() []model.Document {
 	}
 }
 
-// memTexts is a TextSource over documents kept in memory, as the store
+// memArchive is an Archive over documents kept in memory, as the store
 // keeps them.
-type memTexts struct {
-	mu    sync.Mutex
-	texts map[int64]string
+type memArchive struct {
+	mu   sync.Mutex
+	docs map[int64]model.Document
 }
 
-func (m *memTexts) DocumentTexts(_ context.Context, ids []int64) (map[int64]string, error) {
+func (m *memArchive) HitDocuments(_ context.Context, ids []int64) (map[int64]model.Document, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := map[int64]string{}
+	out := map[int64]model.Document{}
 	for _, id := range ids {
-		if t, ok := m.texts[id]; ok {
-			out[id] = t
+		if d, ok := m.docs[id]; ok {
+			out[id] = d
 		}
 	}
 	return out, nil
 }
 
-// putTest puts docs into ix and their text into its memTexts.
+// putTest puts docs into ix and into its memArchive.
 func putTest(t testing.TB, ix *Index, docs ...model.Document) {
 	t.Helper()
-	if m, ok := ix.texts.Load().TextSource.(*memTexts); ok {
+	if m, ok := ix.archive.Load().Archive.(*memArchive); ok {
 		m.mu.Lock()
 		for _, d := range docs {
-			m.texts[d.ID] = d.Text
+			m.docs[d.ID] = d
 		}
 		m.mu.Unlock()
 	}
@@ -114,7 +114,7 @@ func putTest(t testing.TB, ix *Index, docs ...model.Document) {
 	}
 }
 
-// openTestAt opens the index in dir with a memTexts text source.
+// openTestAt opens the index in dir with a memArchive.
 func openTestAt(t testing.TB, dir string) *Index {
 	t.Helper()
 	ix, err := Open(dir)
@@ -122,7 +122,7 @@ func openTestAt(t testing.TB, dir string) *Index {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	ix.SetTextSource(&memTexts{texts: map[int64]string{}})
+	ix.SetArchive(&memArchive{docs: map[int64]model.Document{}})
 	return ix
 }
 
@@ -591,9 +591,7 @@ func TestOddQueriesDoNotFail(t *testing.T) {
 		Published: time.Date(1842, 8, 29, 0, 0, 0, 0, time.UTC), DateSource: model.DateFromText}
 	ancient := model.Document{ID: 100, URL: "https://x.example/ancient", Title: "Ancient", Text: "Treaty text",
 		Published: time.Date(1200, 1, 1, 0, 0, 0, 0, time.UTC), DateSource: model.DateFromText}
-	if err := ix.Put(context.Background(), old, ancient); err != nil {
-		t.Fatalf("Put of documents with old dates: %v", err)
-	}
+	putTest(t, ix, old, ancient)
 	if res := doSearch(t, ix, Request{Query: "published:1842"}); !slices.Equal(ids(res), []int64{99}) {
 		t.Errorf("published:1842 found %v", ids(res))
 	}
@@ -686,5 +684,42 @@ func TestPutWorkersFollowTheMemoryLimit(t *testing.T) {
 	}
 	if got, want := putWorkersWithin(math.MaxInt64), min(putWorkers, runtime.GOMAXPROCS(0)); got != want {
 		t.Errorf("without a limit: %d batches at once, want %d", got, want)
+	}
+}
+
+// A hit shows the document as the archive holds it now, not as it was
+// indexed: a title corrected in the store shows at once, before the index
+// takes the change in, and a document the store no longer holds is left
+// out of the hits rather than shown empty.
+func TestHitsShowTheArchivesDocuments(t *testing.T) {
+	ix, _ := openTest(t, testDocs())
+	arch := ix.archive.Load().Archive.(*memArchive)
+	first := doSearch(t, ix, Request{Query: "visa"})
+	if len(first.Hits) < 2 {
+		t.Fatalf("visa: %d hits, want at least 2", len(first.Hits))
+	}
+	top, second := first.Hits[0], first.Hits[1]
+	if top.Title == "" || top.URL == "" || top.Snippet == "" {
+		t.Fatalf("hit %+v lacks its title, URL or snippet", top)
+	}
+	arch.mu.Lock()
+	d := arch.docs[top.ID]
+	d.Title = "Corrected: " + d.Title
+	arch.docs[top.ID] = d
+	delete(arch.docs, second.ID)
+	arch.mu.Unlock()
+	ix.SetCacheSize(0) // the cached page would hide the change
+
+	res := doSearch(t, ix, Request{Query: "visa"})
+	if res.Hits[0].ID != top.ID || res.Hits[0].Title != d.Title {
+		t.Errorf("first hit %d %q, want %d %q", res.Hits[0].ID, res.Hits[0].Title, top.ID, d.Title)
+	}
+	for _, h := range res.Hits {
+		if h.ID == second.ID {
+			t.Errorf("hit %d shown, though the archive no longer holds it", h.ID)
+		}
+	}
+	if res.Total != first.Total {
+		t.Errorf("total %d, want %d: the index still has the document until it is told", res.Total, first.Total)
 	}
 }

@@ -22,15 +22,13 @@ import (
 
 // Field names in the index. Text is indexed per language so each field
 // has one analyzer (Bleve picks one at random when a name is shared). The
-// text itself is not stored: the store has it, and snippets are cut from
-// the store's copy (TextSource); the title is stored for the hits.
+// text itself is not stored, nor anything a hit shows: the store has
+// them, and hits and their snippets are read from it (Archive).
 const (
 	fTitleEn    = "title_en"
 	fTextEn     = "text_en"
 	fTitleZh    = "title_zh"
 	fTextZh     = "text_zh"
-	fTitle      = "title"
-	fURL        = "url"
 	fSource     = "source"
 	fKind       = "kind"
 	fLang       = "lang"
@@ -39,11 +37,7 @@ const (
 	// fPublished is the publisher's wall-clock date and time, written as
 	// if it were UTC (see wallClock), as one sortable term (publishedKey):
 	// what date filters, the date facets and the sort by date compare.
-	// fPublishedAt is the instant with the publisher's offset, stored for
-	// the hits.
-	fPublished   = "published"
-	fPublishedAt = "published_at"
-	fDateSource  = "date_source"
+	fPublished = "published"
 	// fFingerprint is Fingerprint(title, text), stored so that verify can
 	// compare the index with the store without the index keeping the text.
 	fFingerprint = "fingerprint"
@@ -161,12 +155,12 @@ func newMapping() (mapping.IndexMapping, error) {
 		fm.DocValues = false
 		return fm
 	}
-	// Keyword fields are searched (filters) and stored (shown on hits);
-	// their counts come from facet_keys, so they need no doc values.
+	// Keyword fields are searched (filters); their counts come from
+	// facet_keys, so they need no doc values.
 	kw := func(analyzer string) *mapping.FieldMapping {
 		fm := bleve.NewKeywordFieldMapping()
 		fm.Analyzer = analyzer
-		fm.Store = true
+		fm.Store = false
 		fm.DocValues = false
 		fm.IncludeTermVectors = false
 		fm.IncludeInAll = false
@@ -179,13 +173,15 @@ func newMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(fTitleZh, text(zhAnalyzer))
 	doc.AddFieldMappingsAt(fTextZh, text(zhAnalyzer))
 	addChangeMappings(doc, text) // changes.go
-	// Shown on hits but never searched: stored only. (The URL was also
-	// indexed, a term of its own for every document.)
-	for _, f := range []string{fTitle, fURL, fDateSource, fFingerprint, fPublishedAt} {
-		doc.AddFieldMappingsAt(f, stored())
-	}
+	// Hits are read from the archive (Archive), so nothing they show is
+	// stored here; only what verify compares.
+	doc.AddFieldMappingsAt(fFingerprint, stored())
 	for _, f := range []string{fSource, fKind, fLang, fCategories, fActors} {
-		doc.AddFieldMappingsAt(f, kw(keywordLowered))
+		fm := kw(keywordLowered)
+		// The official-source bonus reads the kind of the best matches
+		// when the reader is not a scorch snapshot (rankWithBleve).
+		fm.Store = f == fKind
+		doc.AddFieldMappingsAt(f, fm)
 	}
 	keys := bleve.NewKeywordFieldMapping()
 	keys.Analyzer = keyword.Name // facetKeys lowercases what needs it
@@ -196,7 +192,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(fFacetKeys, keys)
 	// One sortable term a document (publishedKey), with doc values: the
 	// key table reads the times from them for date filters and the sort
-	// by date; hits take the instant from fPublishedAt.
+	// by date.
 	pub := bleve.NewKeywordFieldMapping()
 	pub.Analyzer = keyword.Name
 	pub.Store = false

@@ -244,62 +244,45 @@ func (ix *Index) rankWithBleve(ctx context.Context, q bq.Query, size, from int, 
 	return out, nil
 }
 
-// loadHits turns ranked matches into Hits: their stored fields, read by a
-// search for just these documents, and snippets cut from their text
-// (TextSource) around what n matched in it. Scores and order are
-// ranked's.
+// loadHits turns ranked matches into Hits, in ranked's order and with
+// its scores: what they show is read from the archive, and their
+// snippets are cut from its text around what n matched in it. A match
+// the archive no longer holds (deleted since it was indexed) is left out.
 func (ix *Index) loadHits(ctx context.Context, n query.Node, ranked search.DocumentMatchCollection) ([]Hit, error) {
-	if len(ranked) == 0 {
-		return nil, nil
-	}
-	ids := make([]string, len(ranked))
-	for i, h := range ranked {
-		ids[i] = h.ID
-	}
-	req := bleve.NewSearchRequestOptions(bq.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = hitFields
-	req.Score = "none"
-	res, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("load hits: %w", err)
-	}
-	byID := make(map[string]*search.DocumentMatch, len(res.Hits))
-	for _, h := range res.Hits {
-		byID[h.ID] = h
-	}
-	hits := make([]Hit, 0, len(ranked))
-	for _, r := range ranked {
-		h, ok := byID[r.ID]
-		if !ok {
-			continue // deleted between the two searches
-		}
-		hit := toHit(h)
-		hit.Score = r.Score
-		hits = append(hits, hit)
-	}
-	if err := ix.addSnippets(ctx, hits, ix.newHighlighter(n)); err != nil {
-		return nil, err
-	}
-	return hits, nil
+	return ix.hitsOf(ctx, ranked, ix.newHighlighter(n))
 }
 
-// addSnippets sets each hit's snippet from its text in the text source,
-// marking what hl finds (nil: nothing, the start of the text).
-func (ix *Index) addSnippets(ctx context.Context, hits []Hit, hl *highlighter) error {
-	ids := make([]int64, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
+// hitsOf reads the documents of matches from the archive, marking in
+// their snippets what hl finds (nil: nothing, the start of the text).
+// Without an archive, hits carry their ID and score only.
+func (ix *Index) hitsOf(ctx context.Context, matches search.DocumentMatchCollection, hl *highlighter) ([]Hit, error) {
+	if len(matches) == 0 {
+		return nil, nil
 	}
-	texts, err := ix.textsOf(ctx, ids)
+	ids := make([]int64, len(matches))
+	for i, m := range matches {
+		ids[i], _ = strconv.ParseInt(m.ID, 10, 64)
+	}
+	docs, err := ix.documentsOf(ctx, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for i := range hits {
-		if text, ok := texts[hits[i].ID]; ok {
-			hits[i].Snippet = snippet(text, hl.spans(text, hits[i].Lang))
+	hits := make([]Hit, 0, len(matches))
+	for i, m := range matches {
+		if docs == nil {
+			hits = append(hits, Hit{ID: ids[i], Score: m.Score})
+			continue
 		}
+		d, ok := docs[ids[i]]
+		if !ok {
+			continue
+		}
+		hit := toHit(&d)
+		hit.Score = m.Score
+		hit.Snippet = snippet(d.Text, hl.spans(d.Text, hit.Lang))
+		hits = append(hits, hit)
 	}
-	return nil
+	return hits, nil
 }
 
 // clone copies r deeply enough that a caller may change what it got
@@ -317,21 +300,22 @@ func (r *Result) clone() *Result {
 
 func yearStart(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
 
-func toHit(h *search.DocumentMatch) Hit {
-	id, _ := strconv.ParseInt(h.ID, 10, 64)
+// toHit is what a hit shows of d: what indexDoc indexed of it.
+func toHit(d *model.Document) Hit {
 	hit := Hit{
-		ID:         id,
-		URL:        storedString(h.Fields[fURL]),
-		Title:      storedString(h.Fields[fTitle]),
-		Source:     storedString(h.Fields[fSource]),
-		Kind:       storedString(h.Fields[fKind]),
-		Lang:       storedString(h.Fields[fLang]),
-		DateSource: storedString(h.Fields[fDateSource]),
-		Categories: storedStrings(h.Fields[fCategories]),
-		Actors:     storedStrings(h.Fields[fActors]),
-		Score:      h.Score,
+		ID:         d.ID,
+		URL:        d.URL,
+		Title:      d.Title,
+		Source:     d.Source,
+		Kind:       string(d.Kind),
+		Lang:       strings.TrimSpace(d.Lang),
+		DateSource: d.DateSource,
+		Categories: d.Categories(),
+		Actors:     d.Actors(),
 	}
-	hit.Published, _ = parseStoredTime(h.Fields[fPublishedAt])
+	if dated(d) {
+		hit.Published = d.Published
+	}
 	return hit
 }
 

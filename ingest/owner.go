@@ -28,9 +28,9 @@ type ChangeLog interface {
 	// trimmed rebuilds.
 	NoteConsumer(ctx context.Context, name string, seq int64) error
 	PrunedChanges(ctx context.Context) (int64, error)
-	// The index keeps no copy of the text: a hit's snippet is cut from
-	// the store's.
-	index.TextSource
+	// The index keeps no copy of the text nor of what a hit shows: hits
+	// and their snippets are read from the store.
+	index.Archive
 }
 
 // AlertStore keeps saved searches and how far their webhooks were told.
@@ -206,7 +206,7 @@ func openIndex(ctx context.Context, dir Dir, st ChangeLog, logger *slog.Logger) 
 		logger.Warn("the search index missed changes the change log no longer holds; rebuilding it",
 			"index_change", applied, "log_starts_after", pruned)
 	case applied <= last:
-		ix.SetTextSource(st)
+		ix.SetArchive(st)
 		return ix, nil
 	default:
 		logger.Warn("the search index is ahead of the store (a restored backup?); rebuilding it",
@@ -220,7 +220,7 @@ func openIndex(ctx context.Context, dir Dir, st ChangeLog, logger *slog.Logger) 
 	if err != nil {
 		return nil, fmt.Errorf("open index in %s: %w", dir, err)
 	}
-	ix.SetTextSource(st)
+	ix.SetArchive(st)
 	return ix, nil
 }
 

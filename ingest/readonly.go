@@ -34,7 +34,7 @@ func OpenIndexReadOnly(ctx context.Context, d Dir, st ChangeLog) (ix *index.Inde
 		ix.Close()
 		return nil, 0, fmt.Errorf("open index %s: it has taken in changes the store does not hold: %w", d.IndexPath(), index.ErrNeedsRebuild)
 	}
-	ix.SetTextSource(st)
+	ix.SetArchive(st)
 	// Sequence numbers are taken in commit order without gaps.
 	return ix, last - applied, nil
 }

@@ -280,7 +280,7 @@ func openArchive(t *testing.T) (*store.DB, *index.Index) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	ix.SetTextSource(db) // snippets come from the store's text
+	ix.SetArchive(db) // hits and snippets come from the store
 	return db, ix
 }
 

@@ -13,11 +13,12 @@ import (
 	"policywatch/store"
 )
 
-// Our index keeps no copy of the text: snippets are cut from the store's
-// (index.TextSource), as in policywatch itself. So the Bleve engines read
-// the text of their shown hits from a real policywatch store holding the
-// corpus, and scripts/bench-search.sh serves that same data directory
-// (archiveDir/policywatch.db beside the index) with `policywatch serve`.
+// Our index keeps no copy of the text nor of what a hit shows: hits and
+// their snippets are read from the store (index.Archive), as in
+// policywatch itself. So the Bleve engines read their shown hits from a
+// real policywatch store holding the corpus, and scripts/bench-search.sh
+// serves that same data directory (archiveDir/policywatch.db beside the
+// index) with `policywatch serve`.
 //
 // The store is written before the index is timed and outside it: in
 // policywatch the archive exists before anything is indexed, and

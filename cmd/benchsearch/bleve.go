@@ -33,7 +33,7 @@ func openBleve(dir string, n int) (*bleveEngine, error) {
 			ix.Close()
 			return nil, err
 		}
-		ix.SetTextSource(e.texts)
+		ix.SetArchive(e.texts)
 	}
 	return e, nil
 }
