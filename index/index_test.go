@@ -723,3 +723,46 @@ func TestHitsShowTheArchivesDocuments(t *testing.T) {
 		t.Errorf("total %d, want %d: the index still has the document until it is told", res.Total, first.Total)
 	}
 }
+
+// A bulk load leaves segments of every size behind it; Compact merges all
+// but the largest, and the index answers exactly as before.
+func TestCompactMergesTheSmallerSegments(t *testing.T) {
+	ctx := context.Background()
+	ix, _ := openTest(t, nil)
+	docs := testDocs()
+	var all []model.Document
+	for i := range 2150 {
+		for _, d := range docs {
+			d.ID += int64(i * 1000)
+			d.URL = fmt.Sprintf("%s/%d", d.URL, i)
+			all = append(all, d)
+		}
+	}
+	// Puts of putBatch documents, one segment each: Bleve's own merging
+	// makes one of ten of them and leaves the rest.
+	for start := 0; start < len(all); start += putBatch {
+		putTest(t, ix, all[start:min(len(all), start+putBatch)]...)
+	}
+	_, before, err := ix.segmentSizes()
+	if err != nil || before < 3 {
+		t.Fatalf("%d segments (%v) before Compact; the test needs at least 3", before, err)
+	}
+	requests := []Request{{Query: "visa"}, {Query: `"national security law"`}, {Query: "sanctions", Sort: SortDate, Page: 2}, {Categories: []string{"sanction"}}}
+	var want []*Result
+	for _, r := range requests {
+		want = append(want, doSearch(t, ix, r))
+	}
+	if err := ix.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, after, err := ix.segmentSizes()
+	if err != nil || after > 2 {
+		t.Errorf("%d segments after Compact (%v), want at most 2 (was %d)", after, err, before)
+	}
+	for i, r := range requests {
+		got := doSearch(t, ix, r)
+		if got.Total != want[i].Total || !slices.Equal(ids(got), ids(want[i])) {
+			t.Errorf("%+v after Compact: %d %v, want %d %v", r, got.Total, ids(got), want[i].Total, ids(want[i]))
+		}
+	}
+}
