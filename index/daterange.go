@@ -104,9 +104,8 @@ func newDateSearcher(snap *scorch.IndexSnapshot, v *snapshotKeys, q *dateRangeQu
 	// The exact count: a conjunction leads with its rarest searcher, and
 	// counting is one pass over an array.
 	for i, sk := range v.segs {
-		del := s.segs[i].Deleted()
-		for local, t := range sk.published {
-			if s.within(t) && (del == nil || !del.Contains(uint32(local))) {
+		for local := range sk.published {
+			if s.matches(i, uint64(local)) {
 				s.count++
 			}
 		}
@@ -114,14 +113,22 @@ func newDateSearcher(snap *scorch.IndexSnapshot, v *snapshotKeys, q *dateRangeQu
 	return s
 }
 
-func (s *dateSearcher) within(t int64) bool { return t != noDate && t >= s.from && t <= s.to }
+// matches reports whether document local of segment seg is live and
+// dated within the range.
+func (s *dateSearcher) matches(seg int, local uint64) bool {
+	t := s.keys.segs[seg].published[local]
+	if t == noDate || t < s.from || t > s.to {
+		return false
+	}
+	del := s.segs[seg].Deleted()
+	return del == nil || !del.Contains(uint32(local))
+}
 
 func (s *dateSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
 	for s.seg < len(s.keys.segs) {
 		sk, base := s.keys.segs[s.seg], s.keys.offsets[s.seg]
-		del := s.segs[s.seg].Deleted()
 		for local := s.next - base; local < uint64(len(sk.published)); local++ {
-			if s.within(sk.published[local]) && (del == nil || !del.Contains(uint32(local))) {
+			if s.matches(s.seg, local) {
 				s.next = base + local + 1
 				s.id = bleveindex.NewIndexInternalID(s.id, base+local)
 				return s.scorer.Score(ctx, s.id), nil

@@ -331,33 +331,6 @@ func storedString(v any) string {
 	return ""
 }
 
-// storedStrings reads a stored list: Bleve returns a single value as a
-// plain string and several as a slice.
-func storedStrings(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-func parseStoredTime(v any) (time.Time, bool) {
-	s := storedString(v)
-	if s == "" {
-		return time.Time{}, false
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	return t, err == nil
-}
-
 // filtered ANDs the request's filters onto q.
 func (ix *Index) filtered(q bq.Query, r Request) bq.Query {
 	must := []bq.Query{q}
