@@ -165,7 +165,10 @@ func TestSplitSearchAgreesWithOnePass(t *testing.T) {
 	for start := 0; start < len(docs); start += 100 {
 		putTest(t, ix, docs[start:start+100]...)
 	}
-	for _, qs := range []string{"sanctions", `"national security law"`, "visa OR sanct*", ""} {
+	// Phrases that match few documents scan far between matches: each
+	// part's phrase searchers stop at the part's end.
+	for _, qs := range []string{"sanctions", `"national security law"`, "visa OR sanct*", "",
+		`"visa 3 national"`, `"sanctions 1 visa 3 national"`, `"visa 8 national" OR "sanctions 4 visa"`} {
 		n, err := query.Parse(qs)
 		if err != nil {
 			t.Fatal(err)

@@ -47,6 +47,9 @@ type segmentPhraseSearcher struct {
 	// deadline itself rather than leave that to the collector.
 	ctx    context.Context
 	polled int
+	// end, when set, is where this search part ends (rank): no match
+	// there or beyond is wanted.
+	end *scanEnd
 }
 
 func newSegmentPhraseSearcher(ctx context.Context, snap *scorch.IndexSnapshot, q *phraseQuery, options search.SearcherOptions) (search.Searcher, error) {
@@ -61,7 +64,7 @@ func newSegmentPhraseSearcher(ctx context.Context, snap *scorch.IndexSnapshot, q
 	if err != nil {
 		return nil, err
 	}
-	s := &segmentPhraseSearcher{ctx: ctx, score: options.Score != "none", conj: scorer.NewConjunctionQueryScorer(options)}
+	s := &segmentPhraseSearcher{ctx: ctx, end: scanEndOf(ctx), score: options.Score != "none", conj: scorer.NewConjunctionQueryScorer(options)}
 	for slot, terms := range q.slots {
 		if len(terms) == 0 {
 			continue
@@ -279,7 +282,7 @@ func (c *termCursor) seek(target uint64) (bool, error) {
 }
 
 // candidate finds the first document numbered from or above that has
-// every term.
+// every term, short of the search part's end.
 func (s *segmentPhraseSearcher) candidate(from uint64) (uint64, bool, error) {
 	lead := s.cursors[0]
 	ok, err := lead.seek(from)
@@ -288,6 +291,9 @@ func (s *segmentPhraseSearcher) candidate(from uint64) (uint64, bool, error) {
 	}
 	doc := lead.doc
 	for {
+		if s.end != nil && doc >= s.end.doc {
+			return 0, false, nil
+		}
 		agreed := true
 		for _, c := range s.cursors[1:] {
 			ok, err := c.seek(doc)

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -64,7 +65,11 @@ func (ix *Index) rank(ctx context.Context, q bq.Query, size, from int, sortBy []
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey,
 		search.GetScoringModelCallbackFn(func() string { return bleveindex.BM25Scoring }))
 	opts := search.SearcherOptions{Score: score}
-	first, err := q.Searcher(ctx, rd, ix.mapping, opts)
+	// Each part's phrase searchers stop at its end (scanEnd): a phrase
+	// that seldom matches would otherwise go on checking candidates past
+	// it, into the next part's share, for a match that part throws away.
+	firstEnd := &scanEnd{doc: math.MaxUint64}
+	first, err := q.Searcher(withScanEnd(ctx, firstEnd), rd, ix.mapping, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -90,11 +95,18 @@ func (ix *Index) rank(ctx context.Context, q bq.Query, size, from int, sortBy []
 	for p := range parts {
 		lo, hi := docs*uint64(p)/uint64(parts), docs*uint64(p+1)/uint64(parts)
 		s := first
+		end := firstEnd
 		if p > 0 {
-			if s, err = q.Searcher(ctx, rd, ix.mapping, opts); err != nil {
+			end = &scanEnd{}
+			if s, err = q.Searcher(withScanEnd(ctx, end), rd, ix.mapping, opts); err != nil {
 				first.Close()
 				return nil, err
 			}
+		}
+		if p < parts-1 {
+			end.doc = hi
+		} else {
+			end.doc = math.MaxUint64
 		}
 		run := func() {
 			defer s.Close()
@@ -184,6 +196,22 @@ func (ix *Index) rankPart(ctx context.Context, rd bleveindex.IndexReader, keys *
 		return nil, err
 	}
 	return &rankPart{hits: coll.Results(), total: coll.Total(), counts: cs.counts, order: order}, nil
+}
+
+// scanEnd is the document number a search part's own searchers need not
+// look at or beyond; the part's rangeSearcher drops what they find there.
+type scanEnd struct{ doc uint64 }
+
+type scanEndKey struct{}
+
+func withScanEnd(ctx context.Context, e *scanEnd) context.Context {
+	return context.WithValue(ctx, scanEndKey{}, e)
+}
+
+// scanEndOf is the end set for ctx's search part, or nil.
+func scanEndOf(ctx context.Context) *scanEnd {
+	e, _ := ctx.Value(scanEndKey{}).(*scanEnd)
+	return e
 }
 
 // rangeSearcher hands on only the matches numbered from lo up to hi.
