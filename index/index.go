@@ -194,7 +194,11 @@ func (ix *Index) Put(ctx context.Context, docs ...model.Document) error {
 		ix.changed()
 		return nil
 	}
-	if err := forEachParallel(batches, putWorkersWithin(debug.SetMemoryLimit(-1)), put); err != nil {
+	workers := putWorkersWithin(debug.SetMemoryLimit(-1))
+	if workers > 1 && len(batches) > 1 {
+		defer collectLessDuringBulkLoad()() // bulkgc.go
+	}
+	if err := forEachParallel(batches, workers, put); err != nil {
 		return err
 	}
 	ix.warmKeys()

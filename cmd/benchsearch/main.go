@@ -25,7 +25,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -49,7 +48,7 @@ type engine interface {
 // which names the archive the Bleve engines cut snippets from (0: none).
 func openEngine(name, dir string, n int) (engine, error) {
 	switch name {
-	case "bleve", "bleve-par2", "bleve-gogc200":
+	case "bleve", "bleve-par2":
 		return openBleve(dir, n)
 	case "fts5":
 		return openFTS(dir)
@@ -212,10 +211,6 @@ func childIndex(ctx context.Context, o options, stdout io.Writer) error {
 		return err
 	}
 	defer stopProfile()
-	if o.engine == "bleve-gogc200" {
-		// Fewer collections for more memory: a setting for bulk reindexing.
-		debug.SetGCPercent(200)
-	}
 	mem := startMemPeak(100 * time.Millisecond)
 
 	// The generator runs one batch ahead, so indexing rarely waits for it;
