@@ -51,6 +51,9 @@ type Index struct {
 	// Tests set these to split small searches (rank.go): the smallest
 	// estimate worth splitting, and at least this many parts.
 	splitFrom, splitParts int
+	// and this to have shared phrase scans keep fewer matches
+	// (maxScanQueue, phrase_shared.go).
+	scanQueue int
 }
 
 // Open opens the index in dir, creating it when dir is missing or empty.

@@ -32,6 +32,23 @@ type phraseQuery struct {
 	slots [][]string
 	field string
 	boost float64
+	// Set by shareNestedPhrases for a query's spellings in one field:
+	// extends is a shorter phrase whose terms this one holds in a row,
+	// starting at slot extendsAt; extended marks a phrase that others
+	// extend. Within a search part (rank), they read one scan of the
+	// shorter phrase (phrase_shared.go).
+	extends   []string
+	extendsAt int
+	extended  bool
+}
+
+// terms are the phrase's terms in slot order, empty slots left out.
+func (q *phraseQuery) terms() []string {
+	var out []string
+	for _, s := range q.slots {
+		out = append(out, s...)
+	}
+	return out
 }
 
 func (q *phraseQuery) SetBoost(b float64) { q.boost = b }
@@ -41,6 +58,9 @@ func (q *phraseQuery) Field() string      { return q.field }
 
 func (q *phraseQuery) Searcher(ctx context.Context, rd bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	if snap, ok := rd.(*scorch.IndexSnapshot); ok && !options.Explain && !options.IncludeTermVectors && q.simple() {
+		if part := searchPartOf(ctx); part != nil && (q.extended || q.extends != nil) {
+			return newSharedPhraseSearcher(ctx, snap, part, q, options)
+		}
 		return newSegmentPhraseSearcher(ctx, snap, q, options)
 	}
 	return q.composedSearcher(ctx, rd, options)

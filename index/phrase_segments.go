@@ -47,53 +47,43 @@ type segmentPhraseSearcher struct {
 	// deadline itself rather than leave that to the collector.
 	ctx    context.Context
 	polled int
-	// end, when set, is where this search part ends (rank): no match
-	// there or beyond is wanted.
-	end *scanEnd
+	// part, when set, is the search part it is built for (rank): no match
+	// at or beyond its end is wanted.
+	part *searchPart
 }
 
 func newSegmentPhraseSearcher(ctx context.Context, snap *scorch.IndexSnapshot, q *phraseQuery, options search.SearcherOptions) (search.Searcher, error) {
-	segs := snap.Segments()
-	offsets := make([]uint64, len(segs))
-	var running uint64
-	for i, ss := range segs {
-		offsets[i] = running
-		running += ss.Segment().Count()
-	}
 	docTotal, avgLen, err := scoringStats(ctx, snap, q.field)
 	if err != nil {
 		return nil, err
 	}
-	s := &segmentPhraseSearcher{ctx: ctx, end: scanEndOf(ctx), score: options.Score != "none", conj: scorer.NewConjunctionQueryScorer(options)}
-	for slot, terms := range q.slots {
-		if len(terms) == 0 {
-			continue
-		}
-		// Every leaf term counts against a search's term budget, as in
-		// Bleve's term searchers.
+	// Every leaf term counts against a search's term budget, as in
+	// Bleve's term searchers.
+	for range q.terms() {
 		if err := search.RecordTermSearcher(ctx); err != nil {
 			return nil, err
 		}
-		c, err := newTermCursor(segs, offsets, q.field, terms[0])
-		if err != nil {
-			return nil, err
-		}
-		s.cursors = append(s.cursors, c)
-		s.offsets = append(s.offsets, slot)
+	}
+	s, err := newPhraseScanner(ctx, snap, q, options)
+	if err != nil {
+		return nil, err
+	}
+	s.scorers, s.conj = phraseScorers(s.cursors, q, docTotal, avgLen, options)
+	return s, nil
+}
+
+// newPhraseScanner is a segmentPhraseSearcher without its scorers: what
+// finds the matches of q, in document order.
+func newPhraseScanner(ctx context.Context, snap *scorch.IndexSnapshot, q *phraseQuery, options search.SearcherOptions) (*segmentPhraseSearcher, error) {
+	segs, offsets := segmentOffsets(snap)
+	s := &segmentPhraseSearcher{ctx: ctx, part: searchPartOf(ctx), score: options.Score != "none"}
+	var err error
+	if s.cursors, s.offsets, err = phraseCursors(segs, offsets, q); err != nil {
+		return nil, err
+	}
+	for _, c := range s.cursors {
 		s.count += c.count
 	}
-	// Bleve's conjunction sorts its searchers by count with sort.Sort; for
-	// up to 12 that is an insertion sort, which keeps ties in order.
-	order := make([]int, len(s.cursors))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return s.cursors[order[a]].count < s.cursors[order[b]].count })
-	cursors, offs := make([]*termCursor, len(order)), make([]int, len(order))
-	for i, o := range order {
-		cursors[i], offs[i] = s.cursors[o], s.offsets[o]
-	}
-	s.cursors, s.offsets = cursors, offs
 	for i, c := range s.cursors {
 		// The rarest term leads: it stops at every candidate and its
 		// positions are read first in every check, so it reads them as it
@@ -103,18 +93,78 @@ func newSegmentPhraseSearcher(ctx context.Context, snap *scorch.IndexSnapshot, q
 		// that seldom match gained 25-50%).
 		c.open(i == 0 || len(s.cursors) < lazyPositionsFrom)
 	}
-	for _, c := range s.cursors {
-		s.scorers = append(s.scorers, scorer.NewTermQueryScorer([]byte(c.term), q.field, q.boost, docTotal, c.count, avgLen, options))
-	}
-	// The conjunction and then the phrase searcher normalize the weights.
-	s.SetQueryNorm(1 / math.Sqrt(s.Weight()))
-	s.SetQueryNorm(1 / math.Sqrt(s.Weight()))
 	s.dms = make([]*search.DocumentMatch, len(s.cursors))
 	s.lazy = len(s.cursors) >= lazyPositionsFrom
 	s.pos = make([][]uint64, len(s.cursors))
 	s.arrays = make([][][]uint64, len(s.cursors))
 	s.at = make([]int, len(s.cursors))
 	return s, nil
+}
+
+// segmentOffsets are the snapshot's segments and the number of each
+// one's first document (scorch numbers documents across segments so).
+func segmentOffsets(snap *scorch.IndexSnapshot) ([]*scorch.SegmentSnapshot, []uint64) {
+	segs := snap.Segments()
+	offsets := make([]uint64, len(segs))
+	var running uint64
+	for i, ss := range segs {
+		offsets[i] = running
+		running += ss.Segment().Count()
+	}
+	return segs, offsets
+}
+
+// phraseCursors reads the postings of q's terms, one cursor a term in
+// the order Bleve's conjunction visits its searchers (by document
+// frequency, rarest first), with each term's slot in the phrase.
+func phraseCursors(segs []*scorch.SegmentSnapshot, offsets []uint64, q *phraseQuery) ([]*termCursor, []int, error) {
+	var cursors []*termCursor
+	var slots []int
+	for slot, terms := range q.slots {
+		if len(terms) == 0 {
+			continue
+		}
+		c, err := newTermCursor(segs, offsets, q.field, terms[0])
+		if err != nil {
+			return nil, nil, err
+		}
+		cursors = append(cursors, c)
+		slots = append(slots, slot)
+	}
+	// Bleve's conjunction sorts its searchers by count with sort.Sort; for
+	// up to 12 that is an insertion sort, which keeps ties in order.
+	order := make([]int, len(cursors))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return cursors[order[a]].count < cursors[order[b]].count })
+	sorted, offs := make([]*termCursor, len(order)), make([]int, len(order))
+	for i, o := range order {
+		sorted[i], offs[i] = cursors[o], slots[o]
+	}
+	return sorted, offs, nil
+}
+
+// phraseScorers score a phrase's matches as Bleve's phrase searcher does:
+// a term scorer for each term, in conjunction order, and the conjunction's
+// scorer, with the weights normalized by the conjunction and then by the
+// phrase searcher.
+func phraseScorers(cursors []*termCursor, q *phraseQuery, docTotal uint64, avgLen float64, options search.SearcherOptions) ([]*scorer.TermQueryScorer, *scorer.ConjunctionQueryScorer) {
+	scorers := make([]*scorer.TermQueryScorer, len(cursors))
+	var weight float64
+	for i, c := range cursors {
+		scorers[i] = scorer.NewTermQueryScorer([]byte(c.term), q.field, q.boost, docTotal, c.count, avgLen, options)
+	}
+	for range 2 {
+		weight = 0
+		for _, sc := range scorers {
+			weight += sc.Weight()
+		}
+		for _, sc := range scorers {
+			sc.SetQueryNorm(1 / math.Sqrt(weight))
+		}
+	}
+	return scorers, scorer.NewConjunctionQueryScorer(options)
 }
 
 // lazyPositionsFrom is the number of terms from which a phrase reads its
@@ -291,7 +341,7 @@ func (s *segmentPhraseSearcher) candidate(from uint64) (uint64, bool, error) {
 	}
 	doc := lead.doc
 	for {
-		if s.end != nil && doc >= s.end.doc {
+		if s.part != nil && doc >= s.part.end {
 			return 0, false, nil
 		}
 		agreed := true
@@ -364,7 +414,7 @@ func (s *segmentPhraseSearcher) matches() (bool, error) {
 		}
 		starts = kept
 	}
-	s.starts = starts[:0]
+	s.starts = starts // phraseScan reads them
 	return len(starts) > 0, nil
 }
 

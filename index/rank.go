@@ -65,11 +65,11 @@ func (ix *Index) rank(ctx context.Context, q bq.Query, size, from int, sortBy []
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey,
 		search.GetScoringModelCallbackFn(func() string { return bleveindex.BM25Scoring }))
 	opts := search.SearcherOptions{Score: score}
-	// Each part's phrase searchers stop at its end (scanEnd): a phrase
+	// Each part's phrase searchers stop at its end (searchPart): a phrase
 	// that seldom matches would otherwise go on checking candidates past
 	// it, into the next part's share, for a match that part throws away.
-	firstEnd := &scanEnd{doc: math.MaxUint64}
-	first, err := q.Searcher(withScanEnd(ctx, firstEnd), rd, ix.mapping, opts)
+	firstPart := ix.newSearchPart()
+	first, err := q.Searcher(withSearchPart(ctx, firstPart), rd, ix.mapping, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -95,18 +95,16 @@ func (ix *Index) rank(ctx context.Context, q bq.Query, size, from int, sortBy []
 	for p := range parts {
 		lo, hi := docs*uint64(p)/uint64(parts), docs*uint64(p+1)/uint64(parts)
 		s := first
-		end := firstEnd
+		part := firstPart
 		if p > 0 {
-			end = &scanEnd{}
-			if s, err = q.Searcher(withScanEnd(ctx, end), rd, ix.mapping, opts); err != nil {
+			part = ix.newSearchPart()
+			if s, err = q.Searcher(withSearchPart(ctx, part), rd, ix.mapping, opts); err != nil {
 				first.Close()
 				return nil, err
 			}
 		}
 		if p < parts-1 {
-			end.doc = hi
-		} else {
-			end.doc = math.MaxUint64
+			part.end = hi
 		}
 		run := func() {
 			defer s.Close()
@@ -198,20 +196,36 @@ func (ix *Index) rankPart(ctx context.Context, rd bleveindex.IndexReader, keys *
 	return &rankPart{hits: coll.Results(), total: coll.Total(), counts: cs.counts, order: order}, nil
 }
 
-// scanEnd is the document number a search part's own searchers need not
-// look at or beyond; the part's rangeSearcher drops what they find there.
-type scanEnd struct{ doc uint64 }
-
-type scanEndKey struct{}
-
-func withScanEnd(ctx context.Context, e *scanEnd) context.Context {
-	return context.WithValue(ctx, scanEndKey{}, e)
+// searchPart is what the searchers of one part of a ranking pass share
+// (rank builds a set of searchers for each part): the document number
+// they need not look at or beyond (the part's rangeSearcher drops what
+// they find there), and the scans of phrases that several of a query's
+// phrases contain (phrase_shared.go).
+type searchPart struct {
+	end       uint64
+	scans     map[string]*phraseScan
+	scanQueue int // maxScanQueue, unless a test sets less
 }
 
-// scanEndOf is the end set for ctx's search part, or nil.
-func scanEndOf(ctx context.Context) *scanEnd {
-	e, _ := ctx.Value(scanEndKey{}).(*scanEnd)
-	return e
+func (ix *Index) newSearchPart() *searchPart {
+	p := &searchPart{end: math.MaxUint64, scans: map[string]*phraseScan{}, scanQueue: maxScanQueue}
+	if ix.scanQueue > 0 {
+		p.scanQueue = ix.scanQueue
+	}
+	return p
+}
+
+type searchPartKey struct{}
+
+func withSearchPart(ctx context.Context, p *searchPart) context.Context {
+	return context.WithValue(ctx, searchPartKey{}, p)
+}
+
+// searchPartOf is the part ctx's searchers are built for, or nil outside
+// rank (Bleve's own search, used where rank cannot read the index).
+func searchPartOf(ctx context.Context) *searchPart {
+	p, _ := ctx.Value(searchPartKey{}).(*searchPart)
+	return p
 }
 
 // rangeSearcher hands on only the matches numbered from lo up to hi.

@@ -450,6 +450,7 @@ func (ix *Index) translate(n query.Node, boost float64) bq.Query {
 				}
 				qs = append(qs, ix.textQuery(c, boost))
 			}
+			shareNestedPhrases(qs) // phrase_shared.go
 			return bq.NewDisjunctionQuery(qs)
 		}
 		return ix.textQuery(n, boost)
