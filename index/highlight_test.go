@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,5 +113,25 @@ func TestWordBoundsStayInTheText(t *testing.T) {
 				t.Errorf("wordEnd(%q, %d) = %d", text, i, e)
 			}
 		}
+	}
+}
+
+// English text with Chinese in it is searched in both analyses; the
+// Chinese spellings of a query are marked in it, and its English words
+// once.
+func TestHighlightMarksChineseInEnglishText(t *testing.T) {
+	ix, _ := openTest(t, nil)
+	ix.SetGlossary([][]string{{"制裁", "sanctions"}})
+	n, err := query.Parse("sanctions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Beijing announced sanctions (制裁) on Tuesday; the sanctions name eleven people."
+	var marked []string
+	for _, s := range cleanSpans(text, ix.newHighlighter(n).spans(text, "en")) {
+		marked = append(marked, text[s.start:s.end])
+	}
+	if want := []string{"sanctions", "制裁", "sanctions"}; !slices.Equal(marked, want) {
+		t.Errorf("marked %q, want %q", marked, want)
 	}
 }
