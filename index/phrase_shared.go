@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
@@ -152,14 +153,10 @@ func (p *searchPart) scanOf(ctx context.Context, snap *scorch.IndexSnapshot, fie
 		return nil, err
 	}
 	s := &phraseScan{scan: scan, limit: p.scanQueue}
-	// Room for every match up to the limit (the rarest term's document
-	// count bounds them): growing the buffers a match at a time copied
-	// them over and over.
-	if n := len(scan.cursors); n > 0 {
-		most := int(min(scan.cursors[0].count, uint64(s.limit))) + 1
-		s.matches = make([]scanMatch, 0, most)
-		s.starts = make([]scanStart, 0, 2*most)
-		s.stats = make([]termStat, 0, most*n)
+	// The buffers of an earlier search, grown to what it needed: made new
+	// for every search, they were a third of what a search page allocated.
+	if b, ok := scanBufferPool.Get().(*scanBuffers); ok {
+		s.matches, s.starts, s.stats = b.matches[:0], b.starts[:0], b.stats[:0]
 	}
 	p.scans[key] = s
 	return s, nil
@@ -213,8 +210,23 @@ func (r *scanReader) read(from uint64) (*scanMatch, error) {
 
 func (r *scanReader) close() {
 	r.closed = true
-	r.scan.trim()
+	s := r.scan
+	if slices.ContainsFunc(s.readers, func(r *scanReader) bool { return !r.closed }) {
+		s.trim()
+		return
+	}
+	scanBufferPool.Put(&scanBuffers{s.matches, s.starts, s.stats})
+	s.matches, s.starts, s.stats = nil, nil, nil
 }
+
+// scanBuffers are a phraseScan's buffers, kept for the next search.
+type scanBuffers struct {
+	matches []scanMatch
+	starts  []scanStart
+	stats   []termStat
+}
+
+var scanBufferPool sync.Pool
 
 // startsOf and statsOf are what the scan kept of m.
 func (s *phraseScan) startsOf(m *scanMatch) []scanStart {
