@@ -96,17 +96,18 @@ type phraseScan struct {
 	matches []scanMatch
 	first   int // the number of matches[0] among all matches found
 	dead    int // matches[:dead] are read by every reader (trim)
-	// starts and stats hold the matches' starts and term statistics; the
-	// numbers in scanMatch count from the first ever kept, so dropping the
-	// front of a buffer moves its base.
-	starts              []scanStart
-	stats               []termStat
-	startsBase, stsBase int
-	arrays              [][]uint64 // array positions of the starts that have any
-	readers             []*scanReader
-	next                uint64 // the first document number not yet looked at
-	done                bool
-	limit               int // maxScanQueue
+	// starts holds the matches' starts; the numbers in scanMatch count
+	// from the first ever kept, so dropping the front moves its base.
+	// stats holds each match's term statistics, len(scan.cursors) a match
+	// in the order of matches.
+	starts     []scanStart
+	startsBase int
+	stats      []termStat
+	arrays     [][]uint64 // array positions of the starts that have any
+	readers    []*scanReader
+	next       uint64 // the first document number not yet looked at
+	done       bool
+	limit      int // maxScanQueue
 }
 
 // scanMatch is a document the scanned phrase matches: where its starts
@@ -115,20 +116,23 @@ type phraseScan struct {
 type scanMatch struct {
 	doc     uint64
 	starts  int
-	nstarts int
-	stats   int
+	nstarts uint32
 }
 
 // scanStart is where the scanned phrase starts in a document; array is
-// 0, or 1 + the index in arrays of the start's array positions.
+// 0, or 1 + the index in arrays of the start's array positions. Kept
+// small, as a scan may keep maxScanQueue matches: a position is below
+// 2^32 in any document an index can hold.
 type scanStart struct {
-	pos   int64
-	array int
+	pos   uint32
+	array uint32
 }
 
+// termStat is a term's frequency and norm in a match. A zap norm is a
+// float32 (Posting.Norm widens it), so float32 keeps it exactly.
 type termStat struct {
-	freq uint64
-	norm float64
+	freq uint32
+	norm float32
 }
 
 // maxScanQueue is how many matches a scan keeps for a reader that lags:
@@ -155,7 +159,13 @@ func (p *searchPart) scanOf(ctx context.Context, snap *scorch.IndexSnapshot, fie
 	s := &phraseScan{scan: scan, limit: p.scanQueue}
 	// The buffers of an earlier search, grown to what it needed: made new
 	// for every search, they were a third of what a search page allocated.
-	if b, ok := scanBufferPool.Get().(*scanBuffers); ok {
+	// Small and large ones are kept apart, so that a scan of a few matches
+	// does not hold the buffers a large one grew.
+	pool := &smallScanBuffers
+	if len(scan.cursors) > 0 && scan.cursors[0].count > smallScan {
+		pool = &largeScanBuffers
+	}
+	if b, ok := pool.Get().(*scanBuffers); ok {
 		s.matches, s.starts, s.stats = b.matches[:0], b.starts[:0], b.stats[:0]
 	}
 	p.scans[key] = s
@@ -183,27 +193,27 @@ func (r *scanReader) ahead() bool {
 	return r.next == s.first+len(s.matches) && len(s.matches)-s.dead >= s.limit && !s.done
 }
 
-// read returns the first match numbered from or above that r has not
-// read, or nil when there is none. What it points to stays valid until
-// the next read of any reader (a read may move the matches in their
-// buffer).
-func (r *scanReader) read(from uint64) (*scanMatch, error) {
+// read returns the index in the scan's buffers of the first match
+// numbered from or above that r has not read, or -1 when there is none.
+// It stays valid until the next read of any reader (a read may move the
+// matches in their buffers).
+func (r *scanReader) read(from uint64) (int, error) {
 	s := r.scan
 	r.want = max(r.want, from)
 	s.trim()
 	for {
 		for r.next < s.first+len(s.matches) {
-			m := &s.matches[r.next-s.first]
+			i := r.next - s.first
 			r.next++
-			if m.doc >= from {
-				return m, nil
+			if s.matches[i].doc >= from {
+				return i, nil
 			}
 		}
 		if s.done {
-			return nil, nil
+			return -1, nil
 		}
 		if err := s.find(); err != nil {
-			return nil, err
+			return -1, err
 		}
 	}
 }
@@ -215,9 +225,19 @@ func (r *scanReader) close() {
 		s.trim()
 		return
 	}
-	scanBufferPool.Put(&scanBuffers{s.matches, s.starts, s.stats})
+	pool := &smallScanBuffers
+	if cap(s.matches) > smallScan {
+		pool = &largeScanBuffers
+	}
+	pool.Put(&scanBuffers{s.matches, s.starts, s.stats})
 	s.matches, s.starts, s.stats = nil, nil, nil
 }
+
+// smallScan is the most matches a scan can have (its rarest term's
+// document count) to take its buffers from smallScanBuffers. The
+// largest buffers are bounded by maxScanQueue, whatever the index's
+// size: about 8 MiB for the topic's three-word phrase.
+const smallScan = 1 << 12
 
 // scanBuffers are a phraseScan's buffers, kept for the next search.
 type scanBuffers struct {
@@ -226,15 +246,18 @@ type scanBuffers struct {
 	stats   []termStat
 }
 
-var scanBufferPool sync.Pool
+var smallScanBuffers, largeScanBuffers sync.Pool
 
-// startsOf and statsOf are what the scan kept of m.
-func (s *phraseScan) startsOf(m *scanMatch) []scanStart {
-	return s.starts[m.starts-s.startsBase : m.starts-s.startsBase+m.nstarts]
+// startsOf and statsOf are what the scan kept of matches[i].
+func (s *phraseScan) startsOf(i int) []scanStart {
+	m := &s.matches[i]
+	at := m.starts - s.startsBase
+	return s.starts[at : at+int(m.nstarts)]
 }
 
-func (s *phraseScan) statsOf(m *scanMatch) []termStat {
-	return s.stats[m.stats-s.stsBase : m.stats-s.stsBase+len(s.scan.cursors)]
+func (s *phraseScan) statsOf(i int) []termStat {
+	n := len(s.scan.cursors)
+	return s.stats[i*n : (i+1)*n]
 }
 
 // find adds the next match to the queue, or marks the scan done. It
@@ -281,7 +304,10 @@ func (s *phraseScan) push(doc uint64) {
 	if len(s.matches) == cap(s.matches) || len(s.starts)+len(s.scan.starts) > cap(s.starts) || len(s.stats)+len(s.scan.cursors) > cap(s.stats) {
 		s.compact()
 	}
-	m := scanMatch{doc: doc, starts: s.startsBase + len(s.starts), nstarts: len(s.scan.starts), stats: s.stsBase + len(s.stats)}
+	m := scanMatch{doc: doc, starts: s.startsBase + len(s.starts), nstarts: uint32(len(s.scan.starts))}
+	s.matches = grown(s.matches, 1)
+	s.starts = grown(s.starts, len(s.scan.starts))
+	s.stats = grown(s.stats, len(s.scan.cursors))
 	for _, st := range s.scan.starts {
 		a := 0
 		if len(st.array) > 0 {
@@ -289,12 +315,22 @@ func (s *phraseScan) push(doc uint64) {
 			s.arrays = append(s.arrays, slices.Clone(st.array))
 			a = len(s.arrays)
 		}
-		s.starts = append(s.starts, scanStart{st.pos, a})
+		s.starts = append(s.starts, scanStart{uint32(st.pos), uint32(a)})
 	}
 	for _, c := range s.scan.cursors {
-		s.stats = append(s.stats, termStat{c.at.Frequency(), c.at.Norm()})
+		s.stats = append(s.stats, termStat{uint32(c.at.Frequency()), float32(c.at.Norm())})
 	}
 	s.matches = append(s.matches, m)
+}
+
+// grown is b with room for n more, doubled when it has to grow: append
+// grows large slices by a quarter, which copied a scan's buffers over and
+// over.
+func grown[T any](b []T, n int) []T {
+	if len(b)+n <= cap(b) {
+		return b
+	}
+	return append(make([]T, 0, max(2*cap(b), len(b)+n, 256)), b...)
 }
 
 // trim marks the matches every open reader has read as dead.
@@ -317,14 +353,14 @@ func (s *phraseScan) compact() {
 	if n == 0 {
 		return
 	}
-	startsFrom, statsFrom := s.startsBase+len(s.starts), s.stsBase+len(s.stats)
+	startsFrom := s.startsBase + len(s.starts)
 	if n < len(s.matches) {
-		startsFrom, statsFrom = s.matches[n].starts, s.matches[n].stats
+		startsFrom = s.matches[n].starts
 	}
 	s.matches = s.matches[:copy(s.matches, s.matches[n:])]
 	s.starts = s.starts[:copy(s.starts, s.starts[startsFrom-s.startsBase:])]
-	s.stats = s.stats[:copy(s.stats, s.stats[statsFrom-s.stsBase:])]
-	s.first, s.dead, s.startsBase, s.stsBase = s.first+n, 0, startsFrom, statsFrom
+	s.stats = s.stats[:copy(s.stats, s.stats[n*len(s.scan.cursors):])]
+	s.first, s.dead, s.startsBase = s.first+n, 0, startsFrom
 }
 
 // sharedPhraseSearcher is a phrase's searcher in a search part where it
@@ -434,22 +470,22 @@ func (s *sharedPhraseSearcher) from(ctx *search.SearchContext, from uint64) (*se
 		if s.alone != nil {
 			return s.alone.from(ctx, max(from, s.alone.next))
 		}
-		m, err := s.r.read(from)
+		i, err := s.r.read(from)
 		if err != nil {
 			return nil, err
 		}
-		if m == nil {
+		if i < 0 {
 			s.done = true
 			break
 		}
-		from = m.doc + 1
+		from = s.scan.matches[i].doc + 1
 		s.last = from
-		ok, err := s.extends(m)
+		ok, err := s.extends(i)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			return s.match(ctx, m), nil
+			return s.match(ctx, i), nil
 		}
 	}
 	return nil, nil
@@ -472,7 +508,8 @@ func (s *sharedPhraseSearcher) goAlone() error {
 
 // extends checks the extra terms where the scanned phrase starts in m
 // (no extra terms: it matches).
-func (s *sharedPhraseSearcher) extends(m *scanMatch) (bool, error) {
+func (s *sharedPhraseSearcher) extends(i int) (bool, error) {
+	m := &s.scan.matches[i]
 	if len(s.extra) == 0 {
 		return true, nil
 	}
@@ -482,13 +519,13 @@ func (s *sharedPhraseSearcher) extends(m *scanMatch) (bool, error) {
 	for _, rel := range s.extraSlots {
 		lowest = min(lowest, rel)
 	}
-	for _, st := range s.scan.startsOf(m) {
-		if st.pos+lowest > 0 {
+	for _, st := range s.scan.startsOf(i) {
+		if int64(st.pos)+lowest > 0 {
 			var array []uint64
 			if st.array > 0 {
 				array = s.scan.arrays[st.array-1]
 			}
-			starts = append(starts, phraseStart{st.pos, array})
+			starts = append(starts, phraseStart{int64(st.pos), array})
 		}
 	}
 	for i, c := range s.extra {
@@ -528,17 +565,17 @@ func (s *sharedPhraseSearcher) extends(m *scanMatch) (bool, error) {
 }
 
 // match scores m as segmentPhraseSearcher.match scores a match.
-func (s *sharedPhraseSearcher) match(ctx *search.SearchContext, m *scanMatch) *search.DocumentMatch {
-	s.id = bleveindex.NewIndexInternalID(s.id, m.doc)
+func (s *sharedPhraseSearcher) match(ctx *search.SearchContext, i int) *search.DocumentMatch {
+	s.id = bleveindex.NewIndexInternalID(s.id, s.scan.matches[i].doc)
 	if !s.score {
 		dm := ctx.DocumentMatchPool.Get()
 		dm.IndexInternalID = append(dm.IndexInternalID[:0], s.id...)
 		return dm
 	}
-	stats := s.scan.statsOf(m)
+	stats := s.scan.statsOf(i)
 	for i, sc := range s.scorers {
 		if k := s.fromScan[i]; k >= 0 {
-			s.tfd = bleveindex.TermFieldDoc{ID: s.id, Freq: stats[k].freq, Norm: stats[k].norm}
+			s.tfd = bleveindex.TermFieldDoc{ID: s.id, Freq: uint64(stats[k].freq), Norm: float64(stats[k].norm)}
 		} else {
 			p := s.extra[s.fromExtra[i]].at
 			s.tfd = bleveindex.TermFieldDoc{ID: s.id, Freq: p.Frequency(), Norm: p.Norm()}
