@@ -1,6 +1,7 @@
 package index
 
 import (
+	"os"
 	"runtime/debug"
 	"sync"
 )
@@ -28,8 +29,12 @@ var bulkGC struct {
 
 // collectLessDuringBulkLoad raises the collector's target to
 // bulkGCPercent until the returned function is called, unless it is
-// already higher or off (GOGC=off), which it leaves as set.
+// already higher or off, or the GOGC environment variable sets it: a
+// setting made on purpose is left as it is.
 func collectLessDuringBulkLoad() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
 	bulkGC.mu.Lock()
 	defer bulkGC.mu.Unlock()
 	if bulkGC.loads == 0 {

@@ -14,6 +14,7 @@ func gcPercent() int {
 // A bulk load collects less while it runs and leaves the process's
 // setting as it found it, also when loads overlap or GOGC is off.
 func TestBulkLoadRaisesTheGCTargetWhileItRuns(t *testing.T) {
+	t.Setenv("GOGC", "")
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	tests := []struct{ set, during int }{
 		{100, bulkGCPercent},
@@ -38,4 +39,15 @@ func TestBulkLoadRaisesTheGCTargetWhileItRuns(t *testing.T) {
 			t.Errorf("GOGC %d: %d after both loads, want it back", tt.set, got)
 		}
 	}
+}
+
+// GOGC set in the environment is a choice the load leaves alone.
+func TestBulkLoadLeavesGOGCFromTheEnvironment(t *testing.T) {
+	t.Setenv("GOGC", "50")
+	defer debug.SetGCPercent(debug.SetGCPercent(50))
+	restore := collectLessDuringBulkLoad()
+	if got := gcPercent(); got != 50 {
+		t.Errorf("GOGC=50: %d during a load", got)
+	}
+	restore()
 }
