@@ -27,14 +27,9 @@ import (
 type segmentPhraseSearcher struct {
 	cursors []*termCursor // by document frequency, rarest first, as Bleve's conjunction orders them
 	offsets []int         // each cursor's slot in the phrase (relative position)
-	scorers []*scorer.TermQueryScorer
-	conj    *scorer.ConjunctionQueryScorer
-	score   bool
+	scoring *phraseScorer // nil for a phraseScan's scanner
 	count   uint64
 
-	id     bleveindex.IndexInternalID
-	tfd    bleveindex.TermFieldDoc
-	dms    []*search.DocumentMatch
 	lazy   bool          // some cursors read positions only when asked (termCursor)
 	starts []phraseStart // where the phrase may start in the current candidate
 	pos    [][]uint64    // for matchesEager: each cursor's positions in the candidate
@@ -68,7 +63,7 @@ func newSegmentPhraseSearcher(ctx context.Context, snap *scorch.IndexSnapshot, q
 	if err != nil {
 		return nil, err
 	}
-	s.scorers, s.conj = phraseScorers(s.cursors, q, docTotal, avgLen, options)
+	s.scoring = newPhraseScorer(s.cursors, q, docTotal, avgLen, options)
 	return s, nil
 }
 
@@ -76,7 +71,7 @@ func newSegmentPhraseSearcher(ctx context.Context, snap *scorch.IndexSnapshot, q
 // finds the matches of q, in document order.
 func newPhraseScanner(ctx context.Context, snap *scorch.IndexSnapshot, q *phraseQuery, options search.SearcherOptions) (*segmentPhraseSearcher, error) {
 	segs, offsets := segmentOffsets(snap)
-	s := &segmentPhraseSearcher{ctx: ctx, part: searchPartOf(ctx), score: options.Score != "none"}
+	s := &segmentPhraseSearcher{ctx: ctx, part: searchPartOf(ctx)}
 	var err error
 	if s.cursors, s.offsets, err = phraseCursors(segs, offsets, q); err != nil {
 		return nil, err
@@ -93,7 +88,6 @@ func newPhraseScanner(ctx context.Context, snap *scorch.IndexSnapshot, q *phrase
 		// that seldom match gained 25-50%).
 		c.open(i == 0 || len(s.cursors) < lazyPositionsFrom)
 	}
-	s.dms = make([]*search.DocumentMatch, len(s.cursors))
 	s.lazy = len(s.cursors) >= lazyPositionsFrom
 	s.pos = make([][]uint64, len(s.cursors))
 	s.arrays = make([][][]uint64, len(s.cursors))
@@ -145,26 +139,64 @@ func phraseCursors(segs []*scorch.SegmentSnapshot, offsets []uint64, q *phraseQu
 	return sorted, offs, nil
 }
 
-// phraseScorers score a phrase's matches as Bleve's phrase searcher does:
-// a term scorer for each term, in conjunction order, and the conjunction's
-// scorer, with the weights normalized by the conjunction and then by the
-// phrase searcher.
-func phraseScorers(cursors []*termCursor, q *phraseQuery, docTotal uint64, avgLen float64, options search.SearcherOptions) ([]*scorer.TermQueryScorer, *scorer.ConjunctionQueryScorer) {
-	scorers := make([]*scorer.TermQueryScorer, len(cursors))
-	var weight float64
-	for i, c := range cursors {
-		scorers[i] = scorer.NewTermQueryScorer([]byte(c.term), q.field, q.boost, docTotal, c.count, avgLen, options)
+// phraseScorer scores a phrase's matches as Bleve's phrase searcher does:
+// a term scorer for each term, in conjunction order, and the
+// conjunction's scorer, with the weights normalized by the conjunction
+// and then by the phrase searcher; a match scores the sum of its terms'
+// scores.
+type phraseScorer struct {
+	terms []*scorer.TermQueryScorer
+	conj  *scorer.ConjunctionQueryScorer
+	score bool // false: Bleve asked for no scores ("none")
+	id    bleveindex.IndexInternalID
+	// tfds are the match's frequency and norm of each term, which the
+	// searcher sets before calling match.
+	tfds []bleveindex.TermFieldDoc
+	dms  []*search.DocumentMatch
+}
+
+func newPhraseScorer(cursors []*termCursor, q *phraseQuery, docTotal uint64, avgLen float64, options search.SearcherOptions) *phraseScorer {
+	p := &phraseScorer{conj: scorer.NewConjunctionQueryScorer(options), score: options.Score != "none",
+		tfds: make([]bleveindex.TermFieldDoc, len(cursors)), dms: make([]*search.DocumentMatch, len(cursors))}
+	for _, c := range cursors {
+		p.terms = append(p.terms, scorer.NewTermQueryScorer([]byte(c.term), q.field, q.boost, docTotal, c.count, avgLen, options))
 	}
-	for range 2 {
-		weight = 0
-		for _, sc := range scorers {
-			weight += sc.Weight()
-		}
-		for _, sc := range scorers {
-			sc.SetQueryNorm(1 / math.Sqrt(weight))
-		}
+	p.setQueryNorm(1 / math.Sqrt(p.weight()))
+	p.setQueryNorm(1 / math.Sqrt(p.weight()))
+	return p
+}
+
+// match is the document match for doc, from the statistics in tfds.
+func (p *phraseScorer) match(ctx *search.SearchContext, doc uint64) *search.DocumentMatch {
+	p.id = bleveindex.NewIndexInternalID(p.id, doc)
+	if !p.score {
+		dm := ctx.DocumentMatchPool.Get()
+		dm.IndexInternalID = append(dm.IndexInternalID[:0], p.id...)
+		return dm
 	}
-	return scorers, scorer.NewConjunctionQueryScorer(options)
+	for i, sc := range p.terms {
+		p.tfds[i].ID = p.id
+		p.dms[i] = sc.Score(ctx, &p.tfds[i])
+	}
+	dm := p.conj.Score(ctx, p.dms)
+	for _, o := range p.dms[1:] {
+		ctx.DocumentMatchPool.Put(o)
+	}
+	return dm
+}
+
+func (p *phraseScorer) weight() float64 {
+	var w float64
+	for _, sc := range p.terms {
+		w += sc.Weight()
+	}
+	return w
+}
+
+func (p *phraseScorer) setQueryNorm(qnorm float64) {
+	for _, sc := range p.terms {
+		sc.SetQueryNorm(qnorm)
+	}
 }
 
 // lazyPositionsFrom is the number of terms from which a phrase reads its
@@ -499,44 +531,23 @@ func (s *segmentPhraseSearcher) from(ctx *search.SearchContext, from uint64) (*s
 	return nil, nil
 }
 
-// match is the document match for doc, scored as Bleve's phrase searcher
-// scores it: the sum of its terms' scores in conjunction order.
+// match is the document match for doc, scored from what the cursors
+// read there.
 func (s *segmentPhraseSearcher) match(ctx *search.SearchContext, doc uint64) *search.DocumentMatch {
-	s.id = bleveindex.NewIndexInternalID(s.id, doc)
-	if !s.score {
-		dm := ctx.DocumentMatchPool.Get()
-		dm.IndexInternalID = append(dm.IndexInternalID[:0], s.id...)
-		return dm
-	}
-	for i, c := range s.cursors {
-		p := c.at // what locations read
-		if c.eager {
-			p = c.cur
+	if s.scoring.score {
+		for i, c := range s.cursors {
+			p := c.at // what locations read
+			if c.eager {
+				p = c.cur
+			}
+			s.scoring.tfds[i].Freq, s.scoring.tfds[i].Norm = p.Frequency(), p.Norm()
 		}
-		s.tfd = bleveindex.TermFieldDoc{ID: s.id, Freq: p.Frequency(), Norm: p.Norm()}
-		s.dms[i] = s.scorers[i].Score(ctx, &s.tfd)
 	}
-	dm := s.conj.Score(ctx, s.dms)
-	for _, o := range s.dms[1:] {
-		ctx.DocumentMatchPool.Put(o)
-	}
-	return dm
+	return s.scoring.match(ctx, doc)
 }
 
-func (s *segmentPhraseSearcher) Weight() float64 {
-	var w float64
-	for _, sc := range s.scorers {
-		w += sc.Weight()
-	}
-	return w
-}
-
-func (s *segmentPhraseSearcher) SetQueryNorm(qnorm float64) {
-	for _, sc := range s.scorers {
-		sc.SetQueryNorm(qnorm)
-	}
-}
-
+func (s *segmentPhraseSearcher) Weight() float64            { return s.scoring.weight() }
+func (s *segmentPhraseSearcher) SetQueryNorm(qnorm float64) { s.scoring.setQueryNorm(qnorm) }
 func (s *segmentPhraseSearcher) Count() uint64              { return s.count }
 func (s *segmentPhraseSearcher) Min() int                   { return 0 }
 func (s *segmentPhraseSearcher) Size() int                  { return 64 * (1 + len(s.cursors)) }

@@ -9,7 +9,6 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/scorer"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
@@ -377,15 +376,10 @@ type sharedPhraseSearcher struct {
 	// For scoring, the phrase's terms in conjunction order: fromScan[i] is
 	// the scan cursor term i reads from, or -1 for extra[fromExtra[i]].
 	fromScan, fromExtra []int
-	scorers             []*scorer.TermQueryScorer
-	conj                *scorer.ConjunctionQueryScorer
-	score               bool
+	scoring             *phraseScorer
 	count               uint64
 
 	starts []phraseStart
-	id     bleveindex.IndexInternalID
-	tfd    bleveindex.TermFieldDoc
-	dms    []*search.DocumentMatch
 	last   uint64 // the last document returned, +1; 0 before the first
 	done   bool
 
@@ -424,7 +418,7 @@ func newSharedPhraseSearcher(ctx context.Context, snap *scorch.IndexSnapshot, pa
 	if err != nil {
 		return nil, err
 	}
-	s := &sharedPhraseSearcher{r: scan.reader(), scan: scan, score: options.Score != "none", ctx: ctx, snap: snap, q: q, options: options}
+	s := &sharedPhraseSearcher{r: scan.reader(), scan: scan, ctx: ctx, snap: snap, q: q, options: options}
 	for i, c := range cursors {
 		s.count += c.count
 		rel := int64(slots[i] - at)
@@ -447,8 +441,7 @@ func newSharedPhraseSearcher(ctx context.Context, snap *scorch.IndexSnapshot, pa
 		s.extra = append(s.extra, c)
 		s.extraSlots = append(s.extraSlots, rel)
 	}
-	s.scorers, s.conj = phraseScorers(cursors, q, docTotal, avgLen, options)
-	s.dms = make([]*search.DocumentMatch, len(cursors))
+	s.scoring = newPhraseScorer(cursors, q, docTotal, avgLen, options)
 	return s, nil
 }
 
@@ -499,7 +492,7 @@ func (s *sharedPhraseSearcher) goAlone() error {
 	if err != nil {
 		return err
 	}
-	alone.scorers, alone.conj = s.scorers, s.conj
+	alone.scoring = s.scoring
 	alone.next = s.scan.next // the shared scan looked at everything before
 	s.alone = alone
 	s.r.close()
@@ -564,49 +557,30 @@ func (s *sharedPhraseSearcher) extends(i int) (bool, error) {
 	return len(starts) > 0, nil
 }
 
-// match scores m as segmentPhraseSearcher.match scores a match.
+// match scores matches[i] from the statistics the scan kept and the
+// extra terms' cursors read.
 func (s *sharedPhraseSearcher) match(ctx *search.SearchContext, i int) *search.DocumentMatch {
-	s.id = bleveindex.NewIndexInternalID(s.id, s.scan.matches[i].doc)
-	if !s.score {
-		dm := ctx.DocumentMatchPool.Get()
-		dm.IndexInternalID = append(dm.IndexInternalID[:0], s.id...)
-		return dm
-	}
-	stats := s.scan.statsOf(i)
-	for i, sc := range s.scorers {
-		if k := s.fromScan[i]; k >= 0 {
-			s.tfd = bleveindex.TermFieldDoc{ID: s.id, Freq: uint64(stats[k].freq), Norm: float64(stats[k].norm)}
-		} else {
-			p := s.extra[s.fromExtra[i]].at
-			s.tfd = bleveindex.TermFieldDoc{ID: s.id, Freq: p.Frequency(), Norm: p.Norm()}
+	if s.scoring.score {
+		stats := s.scan.statsOf(i)
+		for t := range s.scoring.tfds {
+			tfd := &s.scoring.tfds[t]
+			if k := s.fromScan[t]; k >= 0 {
+				tfd.Freq, tfd.Norm = uint64(stats[k].freq), float64(stats[k].norm)
+			} else {
+				p := s.extra[s.fromExtra[t]].at
+				tfd.Freq, tfd.Norm = p.Frequency(), p.Norm()
+			}
 		}
-		s.dms[i] = sc.Score(ctx, &s.tfd)
 	}
-	dm := s.conj.Score(ctx, s.dms)
-	for _, o := range s.dms[1:] {
-		ctx.DocumentMatchPool.Put(o)
-	}
-	return dm
+	return s.scoring.match(ctx, s.scan.matches[i].doc)
 }
 
-func (s *sharedPhraseSearcher) Weight() float64 {
-	var w float64
-	for _, sc := range s.scorers {
-		w += sc.Weight()
-	}
-	return w
-}
-
-func (s *sharedPhraseSearcher) SetQueryNorm(qnorm float64) {
-	for _, sc := range s.scorers {
-		sc.SetQueryNorm(qnorm)
-	}
-}
-
+func (s *sharedPhraseSearcher) Weight() float64            { return s.scoring.weight() }
+func (s *sharedPhraseSearcher) SetQueryNorm(qnorm float64) { s.scoring.setQueryNorm(qnorm) }
 func (s *sharedPhraseSearcher) Count() uint64              { return s.count }
 func (s *sharedPhraseSearcher) Min() int                   { return 0 }
-func (s *sharedPhraseSearcher) Size() int                  { return 64 * (1 + len(s.scorers)) }
-func (s *sharedPhraseSearcher) DocumentMatchPoolSize() int { return 2*len(s.scorers) + 1 }
+func (s *sharedPhraseSearcher) Size() int                  { return 64 * (1 + len(s.scoring.terms)) }
+func (s *sharedPhraseSearcher) DocumentMatchPoolSize() int { return 2*len(s.scoring.terms) + 1 }
 func (s *sharedPhraseSearcher) Close() error {
 	if !s.r.closed {
 		s.r.close()
