@@ -17,6 +17,7 @@ import (
 )
 
 func main() {
+	followContainerMemoryLimit() // memlimit.go
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
