@@ -430,24 +430,30 @@ func (s *segmentPhraseSearcher) matches() (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		off := int64(s.offsets[ci])
-		kept, j := starts[:0], 0
-		for _, st := range starts {
-			want := uint64(st.pos + off)
-			for j < len(locs) && locs[j].Pos() < want {
-				j++
-			}
-			for k := j; k < len(locs) && locs[k].Pos() == want; k++ {
-				if slices.Equal(locs[k].ArrayPositions(), st.array) {
-					kept = append(kept, st)
-					break
-				}
-			}
-		}
-		starts = kept
+		starts = narrowStarts(starts, locs, int64(s.offsets[ci]))
 	}
 	s.starts = starts // phraseScan reads them
 	return len(starts) > 0, nil
+}
+
+// narrowStarts keeps the starts st that have a location at st.pos+off in
+// the same array element, in place; starts and locs are in position
+// order, so it is one merge.
+func narrowStarts(starts []phraseStart, locs []segment.Location, off int64) []phraseStart {
+	kept, j := starts[:0], 0
+	for _, st := range starts {
+		want := uint64(st.pos + off)
+		for j < len(locs) && locs[j].Pos() < want {
+			j++
+		}
+		for k := j; k < len(locs) && locs[k].Pos() == want; k++ {
+			if slices.Equal(locs[k].ArrayPositions(), st.array) {
+				kept = append(kept, st)
+				break
+			}
+		}
+	}
+	return kept
 }
 
 // matchesEager is matches for a phrase whose cursors all read positions

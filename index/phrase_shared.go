@@ -537,21 +537,7 @@ func (s *sharedPhraseSearcher) extends(i int) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		rel := s.extraSlots[i]
-		kept, j := starts[:0], 0
-		for _, st := range starts {
-			want := uint64(st.pos + rel)
-			for j < len(locs) && locs[j].Pos() < want {
-				j++
-			}
-			for k := j; k < len(locs) && locs[k].Pos() == want; k++ {
-				if slices.Equal(locs[k].ArrayPositions(), st.array) {
-					kept = append(kept, st)
-					break
-				}
-			}
-		}
-		starts = kept
+		starts = narrowStarts(starts, locs, s.extraSlots[i])
 	}
 	s.starts = starts[:0]
 	return len(starts) > 0, nil
