@@ -25,7 +25,8 @@ import (
 // searcher would, with its own scorers, so nothing a search returns
 // changes (TestNestedSpellingsShareOneScan). Measured at 100k documents
 // (one core, best of 12): the search page for "national security law" or
-// 國安法, six spellings, went from 168-181 ms to 123-138 ms.
+// 國安法, six spellings, went from 168-181 ms to 114-121 ms (with the
+// buffers reused and kept small; see BENCH-SEARCH.md item 16).
 
 // shareNestedPhrases links the phrases among qs (a query's spellings, each
 // searched over the text fields) that hold a shorter one of the same
